@@ -1,0 +1,1 @@
+"""Policy packs and triage rules, as versioned data (framework-free)."""

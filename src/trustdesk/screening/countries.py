@@ -1,0 +1,155 @@
+"""Country names as the lists spell them, mapped to ISO 3166-1 alpha-2 codes."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+import pycountry
+
+# Spellings used by OFAC, the UN, the UK, the EU and trade.gov that ISO's names do not cover.
+_ALIASES: dict[str, str] = {
+    "burma": "MM",
+    "myanmar (burma)": "MM",
+    "korea, north": "KP",
+    "north korea": "KP",
+    "democratic people's republic of korea": "KP",
+    "dprk": "KP",
+    "korea, south": "KR",
+    "south korea": "KR",
+    "republic of korea": "KR",
+    "korea": "KR",
+    "russia": "RU",
+    "iran": "IR",
+    "syria": "SY",
+    "laos": "LA",
+    "vietnam": "VN",
+    "viet nam": "VN",
+    "moldova": "MD",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "tanzania": "TZ",
+    "taiwan": "TW",
+    "chinese taipei": "TW",
+    "macau": "MO",
+    "macao": "MO",
+    "hong kong": "HK",
+    "kosovo": "XK",
+    "turkey": "TR",
+    "türkiye": "TR",
+    "turkiye": "TR",
+    "czech republic": "CZ",
+    "the netherlands": "NL",
+    "netherlands": "NL",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "united states": "US",
+    "united states of america": "US",
+    "usa": "US",
+    "u.s.": "US",
+    "uae": "AE",
+    "congo, democratic republic of the": "CD",
+    "democratic republic of the congo": "CD",
+    "congo (democratic republic)": "CD",
+    "drc": "CD",
+    "congo": "CG",
+    "republic of the congo": "CG",
+    "congo, republic of the": "CG",
+    "cote d'ivoire": "CI",
+    "ivory coast": "CI",
+    "palestinian": "PS",
+    "palestine": "PS",
+    "west bank": "PS",
+    "gaza": "PS",
+    "region: gaza": "PS",
+    "region: west bank": "PS",
+    "occupied palestinian territories": "PS",
+    "the gambia": "GM",
+    "gambia": "GM",
+    "the bahamas": "BS",
+    "bahamas": "BS",
+    "brunei": "BN",
+    "cape verde": "CV",
+    "swaziland": "SZ",
+    "eswatini": "SZ",
+    "macedonia": "MK",
+    "north macedonia": "MK",
+    "vatican": "VA",
+    "holy see": "VA",
+    "east timor": "TL",
+    "micronesia": "FM",
+    "st kitts and nevis": "KN",
+    "st. kitts and nevis": "KN",
+    "st lucia": "LC",
+    "st. lucia": "LC",
+    "st vincent and the grenadines": "VC",
+    "st. vincent and the grenadines": "VC",
+    "crimea": "UA",
+    "crimea region of ukraine": "UA",
+    "region: crimea": "UA",
+    "reunion": "RE",
+    "curacao": "CW",
+    "sint maarten": "SX",
+    "kyrgyz republic": "KG",
+    "slovak republic": "SK",
+    "yugoslavia": "RS",
+    "serbia and montenegro": "RS",
+    "soviet union": "RU",
+    "ussr": "RU",
+    "netherlands antilles": "CW",
+    "britain": "GB",
+}
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().replace("’", "'").split()).strip(" .")
+
+
+@cache
+def to_iso2(text: str | None) -> str | None:
+    """ISO alpha-2 for a code or a name as the lists write it; None when it is not a country."""
+    if not text:
+        return None
+    folded = _fold(text)
+    if not folded:
+        return None
+    if folded in _ALIASES:
+        return _ALIASES[folded]
+    if len(folded) == 2 and folded.isalpha():
+        if folded == "uk":
+            return "GB"
+        hit = pycountry.countries.get(alpha_2=folded.upper())
+        return str(hit.alpha_2) if hit else None
+    if len(folded) == 3 and folded.isalpha():
+        hit = pycountry.countries.get(alpha_3=folded.upper())
+        if hit:
+            return str(hit.alpha_2)
+    try:
+        return str(pycountry.countries.lookup(text.strip()).alpha_2)
+    except LookupError:
+        pass
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value and _fold(value) == folded:
+                return str(country.alpha_2)
+    return None
+
+
+def countries_of(values: object) -> tuple[str, ...]:
+    """ISO codes for an iterable of names or codes, order kept, unknowns and duplicates dropped."""
+    seen: dict[str, None] = {}
+    if isinstance(values, str) or not hasattr(values, "__iter__"):
+        values = [values]
+    for value in values:  # type: ignore[attr-defined]
+        code = to_iso2(value if isinstance(value, str) else None)
+        if code:
+            seen.setdefault(code, None)
+    return tuple(seen)

@@ -1,0 +1,1 @@
+"""The Django shell around the engines: settings, apps, views, the task queue glue."""

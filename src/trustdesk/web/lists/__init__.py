@@ -1,0 +1,1 @@
+"""List sources, immutable snapshots and their entries: storage over the engine's parsers."""
