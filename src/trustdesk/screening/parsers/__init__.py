@@ -77,12 +77,12 @@ def _source_matches(fmt: type[ListFormat], source: str | None) -> bool:
     return fmt.accepts_source(source)
 
 
-def _default_source(fmt: type[ListFormat], path: Path, source: str | None) -> str:
+def _default_source(fmt: type[ListFormat], path: Path, head: bytes, source: str | None) -> str:
     if source is not None:
         return source
     if fmt.source == "custom":
         return f"custom:{_slug(path.stem)}"
-    return fmt.source
+    return fmt.source_for(path, head)
 
 
 def _slug(text: str) -> str:
@@ -120,7 +120,7 @@ def detect(paths: Sequence[Path], *, source: str | None = None) -> list[FileSet]
             )
         fmt, role = match
         if role == fmt.roles[0]:
-            sets.append(FileSet(fmt, _default_source(fmt, path, source), {role: path}))
+            sets.append(FileSet(fmt, _default_source(fmt, path, head, source), {role: path}))
         else:
             pending_extras.append((fmt, role, path))
     for fmt, role, path in pending_extras:

@@ -65,6 +65,11 @@ class ListFormat(abc.ABC):
     def role_for(cls, path: Path, head: bytes) -> str | None:
         """The role this file plays in this format, or None when it is not this format."""
 
+    @classmethod
+    def source_for(cls, path: Path, head: bytes) -> str:
+        """The list source a recognised file carries; formats shared by two sources override it."""
+        return cls.source
+
     @abc.abstractmethod
     def parse(
         self,
