@@ -54,7 +54,9 @@ class Entry:
     countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2, upper case, no duplicates
     identifiers: tuple[Identifier, ...] = ()
     addresses: tuple[Address, ...] = ()
-    dates_of_birth: tuple[str, ...] = ()  # ISO 8601 as precise as published: YYYY, YYYY-MM, YYYY-MM-DD
+    dates_of_birth: tuple[
+        str, ...
+    ] = ()  # ISO 8601 as precise as published: YYYY, YYYY-MM, YYYY-MM-DD
     programs: tuple[str, ...] = ()  # sanctions programmes, regimes or sub-lists
     categories: tuple[str, ...] = ()  # publisher's classification (risk level, NRO category …)
     parent: str | None = None  # parent organisation's published name, where given

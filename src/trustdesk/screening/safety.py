@@ -69,9 +69,9 @@ def open_text(path: Path, source: str, limits: ParseLimits, encoding: str = "utf
     return path.open(encoding=chosen, errors="strict", newline="")
 
 
-def iter_lines(path: Path, source: str, limits: ParseLimits, encoding: str = "utf-8") -> Iterator[
-    tuple[int, str]
-]:
+def iter_lines(
+    path: Path, source: str, limits: ParseLimits, encoding: str = "utf-8"
+) -> Iterator[tuple[int, str]]:
     """Yield (line number, line without its newline), decoding strictly."""
     with open_text(path, source, limits, encoding) as fh:
         line_no = 0
@@ -135,9 +135,7 @@ def check_header(
     positions = {name.strip().lstrip("\ufeff"): i for i, name in enumerate(header)}
     missing = [name for name in required if name not in positions]
     if missing:
-        raise SourceFormatError(
-            source, f"{path}:1", f"missing column(s): {', '.join(missing)}"
-        )
+        raise SourceFormatError(source, f"{path}:1", f"missing column(s): {', '.join(missing)}")
     return positions
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -44,3 +45,14 @@ def env_int(name: str, default: int) -> int:
 def home() -> Path:
     """TRUSTDESK_HOME: the data directory of the embedded default (database, list files)."""
     return Path(env_str("TRUSTDESK_HOME", "var")).expanduser().resolve()
+
+
+def embedded_secret_key(home_dir: Path) -> str:
+    """The embedded install's own secret key, generated on first start and kept in its home."""
+    path = home_dir / "secret_key"
+    if not path.exists():
+        home_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(50))
+    return path.read_text(encoding="utf-8").strip()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from trustdesk.web.env import env_bool, env_int, env_str, home
+from trustdesk.web.env import embedded_secret_key, env_bool, env_int, env_str, home
 
 HOME = home()
 DEBUG = env_bool("TRUSTDESK_DEBUG", False)
@@ -15,18 +15,17 @@ EMBEDDED = not env_str("TRUSTDESK_DATABASE_URL")
 
 SECRET_KEY = env_str("TRUSTDESK_SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or EMBEDDED):
+    if not EMBEDDED:
         raise ImproperlyConfigured(
             "TRUSTDESK_SECRET_KEY must be set in production (any long random string)"
         )
-    # The embedded default is a single-user, local install: a key derived per install is safe
-    # enough there and keeps the two-command start working. Production refuses to start instead.
-    SECRET_KEY = "embedded-only-" + str(HOME)
-    warnings.warn(
-        "TRUSTDESK_SECRET_KEY is not set: using an embedded-only key", RuntimeWarning, stacklevel=1
-    )
+    # The embedded default must start with no configuration: it keeps a random key of its own in
+    # TRUSTDESK_HOME, created once, readable only by its owner. Production refuses to start instead.
+    SECRET_KEY = embedded_secret_key(HOME)
 
-ALLOWED_HOSTS = [h for h in env_str("TRUSTDESK_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in env_str("TRUSTDESK_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.contenttypes",
@@ -41,16 +40,21 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+DATABASES: dict[str, dict[str, Any]]
 if EMBEDDED:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(HOME / "trustdesk.sqlite3"),
-            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
         }
     }
 else:
-    DATABASES = {"default": dj_database_url.parse(env_str("TRUSTDESK_DATABASE_URL"))}
+    DATABASES = {"default": dict(dj_database_url.parse(env_str("TRUSTDESK_DATABASE_URL")))}
 
 # Largest list file accepted in one import; the full OpenSanctions export needs more than this.
 TRUSTDESK_MAX_LIST_BYTES = env_int("TRUSTDESK_MAX_LIST_BYTES", 1 << 30)

@@ -1,0 +1,142 @@
+"""The `trustdesk` command: what users type. Each subcommand parses, calls a service, reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _setup_django() -> None:
+    """Configure Django; the embedded default migrates itself so a fresh home just works."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trustdesk.web.settings")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    if settings.EMBEDDED:
+        settings.HOME.mkdir(parents=True, exist_ok=True)
+    from trustdesk.web.core.setup import ensure_ready
+
+    ensure_ready()
+
+
+class _Counter:
+    """A one-line entry counter on a terminal, silent when piped (progress for streamed parses)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, source: str, done: int) -> None:
+        if self.enabled:
+            click.echo(f"\r{source}: {done:,} entries read…", nl=False, err=True)
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", nl=False, err=True)
+            self.shown = False
+
+
+def _emit_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="trustdesk")
+def main() -> None:
+    """trustdesk: research-security screening, triage and due diligence for universities.
+
+    Data lives in TRUSTDESK_HOME (default ./var); set TRUSTDESK_DATABASE_URL for PostgreSQL.
+    """
+
+
+@main.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def lists(ctx: click.Context, as_json: bool) -> None:
+    """Watch lists: show each source's current snapshot (and import, update, diff them)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _setup_django()
+    from trustdesk.web.lists import report
+
+    statuses = report.source_statuses()
+    if as_json:
+        _emit_json([report.status_json(s) for s in statuses])
+    else:
+        click.echo(report.status_text(statuses))
+
+
+@lists.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--source", help="Force the list source key (e.g. ofac-sdn, custom:my-list).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def lists_import(paths: tuple[Path, ...], source: str | None, as_json: bool) -> None:
+    """Import list files as snapshots; the files of one OFAC CSV set named together form one."""
+    _setup_django()
+    from trustdesk.web.lists import report, services
+
+    counter = _Counter(not as_json)
+    try:
+        outcomes = services.list_snapshot_import(
+            paths=list(paths), source=source, actor=_actor(), progress=counter
+        )
+    except services.ImportFailed as exc:
+        counter.done()
+        raise click.ClickException(f"import failed, nothing stored: {exc}") from exc
+    counter.done()
+    if as_json:
+        _emit_json([report.outcome_json(o) for o in outcomes])
+    else:
+        for outcome in outcomes:
+            click.echo(report.outcome_text(outcome))
+
+
+@lists.command("diff")
+@click.argument("source")
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--limit", default=50, show_default=True, help="Entries shown per section (text).")
+def lists_diff(source: str, old: str | None, new: str | None, as_json: bool, limit: int) -> None:
+    """What changed in SOURCE: OLD and NEW are snapshot ids (default: previous and current)."""
+    if (old is None) != (new is None):
+        raise click.UsageError("give both OLD and NEW, or neither")
+    _setup_django()
+    from trustdesk.web.lists import report, selectors
+
+    try:
+        before = selectors.snapshot_get(source, old or "previous")
+        after = selectors.snapshot_get(source, new or "current")
+    except selectors.SnapshotNotFound as exc:
+        raise click.ClickException(str(exc)) from exc
+    diff = selectors.snapshot_diff(before, after)
+    if as_json:
+        _emit_json(report.diff_json(diff))
+    else:
+        click.echo(report.diff_text(diff, limit=limit))
+
+
+def _actor() -> str:
+    """Who ran the command, for the record: the operating-system user on this host."""
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = f"uid{os.getuid()}"
+    return f"cli:{user}@{socket.gethostname()}"
+
+
+if __name__ == "__main__":
+    main()

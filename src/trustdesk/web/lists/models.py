@@ -1,0 +1,110 @@
+"""List sources, their immutable snapshots and the entries of each snapshot."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class ListSource(models.Model):
+    """A publisher's list; `current` is the snapshot screening uses, switched in one transaction."""
+
+    key = models.CharField(max_length=100, unique=True)
+    current = models.ForeignKey(
+        "Snapshot", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Snapshot(models.Model):
+    """One import of one source; never edited after it is written (only `previous` is set once)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.ForeignKey(ListSource, on_delete=models.PROTECT, related_name="snapshots")
+    content_hash = models.CharField(max_length=64)
+    format = models.CharField(max_length=50)
+    parser_version = models.CharField(max_length=20)
+    published = models.CharField(max_length=40, blank=True)  # ISO date/time stated by the file
+    total = models.PositiveIntegerField()
+    counts = models.JSONField(default=dict)  # entries by type
+    files = models.JSONField(default=list)  # [{role, name, sha256, bytes}]
+    warnings = models.JSONField(default=list)
+    skipped = models.PositiveIntegerField(default=0)
+    # The snapshot that was current when this one became current: the default base of a diff.
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_by = models.CharField(max_length=150)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["source", "-imported_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "content_hash"], name="snapshot_unique_content_per_source"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.key} snapshot {self.short_id}"
+
+    @property
+    def short_id(self) -> str:
+        return str(self.public_id)[:8]
+
+
+class ListEntry(models.Model):
+    """One listed organisation, person, vessel or aircraft, as `Entry.to_dict()` stored it."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="entries")
+    entity_id = models.CharField(max_length=200)  # source-native id, without the source prefix
+    entity_type = models.CharField(max_length=20)
+    name = models.TextField()
+    fingerprint = models.CharField(max_length=64)
+    data = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "entity_id"], name="entry_unique_id_per_snapshot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.name}"
+
+
+class ImportRun(models.Model):
+    """Every import or update attempt, kept so that failures are shown, not lost in a log."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        IMPORTED = "imported"
+        UNCHANGED = "unchanged"
+        FAILED = "failed"
+
+    source_key = models.CharField(max_length=100, blank=True)  # blank when the format was unknown
+    kind = models.CharField(max_length=20, default="import")  # import | update | shipped
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    files = models.JSONField(default=list)
+    error = models.TextField(blank=True)
+    snapshot = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.CharField(max_length=150)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_key or '?'} {self.status}"

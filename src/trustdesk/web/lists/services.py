@@ -1,0 +1,275 @@
+"""Writes for watch lists: files become immutable snapshots, switched to current atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from trustdesk.screening.entries import Entry
+from trustdesk.screening.errors import SourceFormatError
+from trustdesk.screening.parsers import FileSet, ParseLimits, ParseReport, detect
+from trustdesk.screening.safety import check_size
+from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000  # rows per bulk insert: large enough to be fast, small enough for SQLite's limits
+
+Progress = Callable[[str, int], None]  # (source key, entries read so far)
+
+
+class ImportFailed(Exception):
+    """An import stored nothing; the source's current snapshot is unchanged and still serves."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}: {reason}" if source else reason)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    source: str
+    snapshot: Snapshot
+    created: bool  # False when an identical snapshot already existed
+    current: bool  # whether the snapshot serves now
+    message: str
+
+
+def default_limits() -> ParseLimits:
+    return ParseLimits(max_file_bytes=settings.TRUSTDESK_MAX_LIST_BYTES)
+
+
+def list_snapshot_import(
+    *,
+    paths: Sequence[Path],
+    actor: str,
+    source: str | None = None,
+    kind: str = "import",
+    progress: Progress | None = None,
+    limits: ParseLimits | None = None,
+) -> list[ImportOutcome]:
+    """Import files as one snapshot per source set; each set is all-or-nothing.
+
+    Raises ImportFailed at the first set that cannot be imported; sets before it stay imported,
+    since each is a complete list in its own right. Every attempt is recorded as an ImportRun.
+    """
+    limits = limits or default_limits()
+    try:
+        sets = detect(list(paths), source=source)
+    except SourceFormatError as exc:
+        _record_failure(
+            source_key=source or exc.source,
+            kind=kind,
+            files=[str(p) for p in paths],
+            actor=actor,
+            error=str(exc),
+        )
+        raise ImportFailed(source or exc.source, str(exc)) from exc
+    return [
+        _import_set(fileset, actor=actor, kind=kind, progress=progress, limits=limits)
+        for fileset in sets
+    ]
+
+
+def _record_failure(
+    *, source_key: str, kind: str, files: list[str], actor: str, error: str
+) -> None:
+    ImportRun.objects.create(
+        source_key=source_key,
+        kind=kind,
+        files=files,
+        actor=actor,
+        error=error,
+        status=ImportRun.Status.FAILED,
+        finished_at=timezone.now(),
+    )
+
+
+def _describe_files(fileset: FileSet, limits: ParseLimits) -> tuple[list[dict[str, object]], str]:
+    """Per-file metadata and the snapshot's content hash (format, roles and bytes of every file)."""
+    described: list[dict[str, object]] = []
+    whole = hashlib.sha256(fileset.format.name.encode())
+    for role in fileset.format.roles:
+        path = fileset.files.get(role)
+        if path is None:
+            continue
+        check_size(path, fileset.source, limits)
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        described.append(
+            {
+                "role": role,
+                "name": path.name,
+                "sha256": digest.hexdigest(),
+                "bytes": path.stat().st_size,
+            }
+        )
+        whole.update(f"|{role}:{digest.hexdigest()}".encode())
+    return described, whole.hexdigest()
+
+
+def _import_set(
+    fileset: FileSet, *, actor: str, kind: str, progress: Progress | None, limits: ParseLimits
+) -> ImportOutcome:
+    run = ImportRun.objects.create(
+        source_key=fileset.source,
+        kind=kind,
+        actor=actor,
+        files=[str(p) for p in fileset.files.values()],
+    )
+    try:
+        files, content_hash = _describe_files(fileset, limits)
+        existing = Snapshot.objects.filter(
+            source__key=fileset.source, content_hash=content_hash
+        ).first()
+        if existing is not None:
+            outcome = _unchanged(fileset.source, existing)
+            run.status = ImportRun.Status.UNCHANGED
+        else:
+            outcome = _build_snapshot(
+                fileset,
+                files=files,
+                content_hash=content_hash,
+                actor=actor,
+                progress=progress,
+                limits=limits,
+            )
+            run.status = ImportRun.Status.IMPORTED
+    except (SourceFormatError, DatabaseError, OSError) as exc:
+        reason = str(exc) if isinstance(exc, SourceFormatError) else f"{type(exc).__name__}: {exc}"
+        run.status, run.error, run.finished_at = ImportRun.Status.FAILED, reason, timezone.now()
+        run.save(update_fields=["status", "error", "finished_at"])
+        log.warning("import of %s failed: %s", fileset.source, reason)
+        raise ImportFailed(fileset.source, reason) from exc
+    run.snapshot, run.finished_at = outcome.snapshot, timezone.now()
+    run.save(update_fields=["status", "snapshot", "finished_at"])
+    return outcome
+
+
+def _unchanged(source: str, existing: Snapshot) -> ImportOutcome:
+    is_current = ListSource.objects.filter(key=source, current=existing).exists()
+    where = "the current snapshot" if is_current else "an earlier snapshot (not current)"
+    return ImportOutcome(
+        source,
+        existing,
+        created=False,
+        current=is_current,
+        message=f"identical to {where} {existing.short_id}: nothing new stored",
+    )
+
+
+@transaction.atomic
+def _build_snapshot(
+    fileset: FileSet,
+    *,
+    files: list[dict[str, object]],
+    content_hash: str,
+    actor: str,
+    progress: Progress | None,
+    limits: ParseLimits,
+) -> ImportOutcome:
+    """Parse, store and validate the whole snapshot, then make it current, in one transaction.
+
+    Readers keep seeing the previous snapshot until commit; on any error the transaction rolls
+    back and no row of the new snapshot survives.
+    """
+    src, _ = ListSource.objects.get_or_create(key=fileset.source)
+    # Lock the source row: two imports of one source must not both switch `current`.
+    src = ListSource.objects.select_for_update().get(pk=src.pk)
+    snapshot = Snapshot.objects.create(
+        source=src,
+        content_hash=content_hash,
+        format=fileset.format.name,
+        parser_version=fileset.format.version,
+        total=0,
+        files=files,
+        imported_by=actor,
+    )
+    report = ParseReport()
+    entries = fileset.format().parse(
+        fileset.files, source=fileset.source, report=report, limits=limits
+    )
+    counts = _store_entries(snapshot, entries, fileset, progress)
+    total = sum(counts.values())
+    main_file = str(fileset.files[fileset.format.roles[0]])
+    if total == 0:
+        raise SourceFormatError(fileset.source, main_file, "the list has no entries")
+    if report.declared_count is not None and report.declared_count != total:
+        raise SourceFormatError(
+            fileset.source,
+            main_file,
+            f"the file says it has {report.declared_count} entries but {total} were read",
+        )
+    snapshot.total, snapshot.counts = total, dict(sorted(counts.items()))
+    snapshot.published, snapshot.warnings = report.published or "", report.warnings
+    snapshot.skipped = report.skipped
+    becomes_current = _is_newer(snapshot, src.current)
+    if becomes_current:
+        snapshot.previous = src.current
+    snapshot.save(update_fields=["total", "counts", "published", "warnings", "skipped", "previous"])
+    if becomes_current:
+        src.current = snapshot
+        src.save(update_fields=["current", "updated_at"])
+        message = f"imported {total:,} entries; now current"
+    else:
+        message = (
+            f"imported {total:,} entries, published {snapshot.published}, older than the current "
+            f"snapshot ({src.current.published if src.current else '?'}): kept, not made current"
+        )
+    return ImportOutcome(
+        fileset.source, snapshot, created=True, current=becomes_current, message=message
+    )
+
+
+def _is_newer(snapshot: Snapshot, current: Snapshot | None) -> bool:
+    """A snapshot replaces the current one unless both state dates and it is the older."""
+    if current is None or not snapshot.published or not current.published:
+        return True
+    return snapshot.published[:10] >= current.published[:10]
+
+
+def _store_entries(
+    snapshot: Snapshot, entries: Iterable[Entry], fileset: FileSet, progress: Progress | None
+) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    batch: list[ListEntry] = []
+    for number, entry in enumerate(entries, start=1):
+        previous = first_seen.setdefault(entry.source_id, number)
+        if previous != number:
+            raise SourceFormatError(
+                fileset.source,
+                str(fileset.files[fileset.format.roles[0]]),
+                f"duplicate id {entry.source_id!r} (entries {previous:,} and {number:,})",
+            )
+        counts[entry.type.value] += 1
+        batch.append(
+            ListEntry(
+                snapshot=snapshot,
+                entity_id=entry.source_id,
+                entity_type=entry.type.value,
+                name=entry.name,
+                fingerprint=entry.fingerprint(),
+                data=entry.to_dict(),
+            )
+        )
+        if len(batch) >= BATCH:
+            ListEntry.objects.bulk_create(batch)
+            batch.clear()
+            if progress:
+                progress(fileset.source, number)
+    ListEntry.objects.bulk_create(batch)
+    if progress:
+        progress(fileset.source, sum(counts.values()))
+    return counts
