@@ -14,7 +14,7 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _setup_django() -> None:
+def _setup_django(*, prepare: bool = True) -> None:
     """Configure Django; the embedded default migrates itself so a fresh home just works."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trustdesk.web.settings")
     import django
@@ -23,9 +23,10 @@ def _setup_django() -> None:
     django.setup()
     if settings.EMBEDDED:
         settings.HOME.mkdir(parents=True, exist_ok=True)
-    from trustdesk.web.core.setup import ensure_ready
+    if prepare:
+        from trustdesk.web.core.setup import ensure_ready
 
-    ensure_ready()
+        ensure_ready()
 
 
 class _Counter:
@@ -124,6 +125,15 @@ def lists_diff(source: str, old: str | None, new: str | None, as_json: bool, lim
         _emit_json(report.diff_json(diff))
     else:
         click.echo(report.diff_text(diff, limit=limit))
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database schema up to date (production runs this once per release)."""
+    _setup_django(prepare=False)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False)
 
 
 def _actor() -> str:
