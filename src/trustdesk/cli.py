@@ -25,8 +25,10 @@ def _setup_django(*, prepare: bool = True) -> None:
         settings.HOME.mkdir(parents=True, exist_ok=True)
     if prepare:
         from trustdesk.web.core.setup import ensure_ready
+        from trustdesk.web.lists.services import shipped_lists_ensure
 
         ensure_ready()
+        shipped_lists_ensure()
 
 
 class _Counter:
@@ -40,6 +42,28 @@ class _Counter:
         if self.enabled:
             click.echo(f"\r{source}: {done:,} entries read…", nl=False, err=True)
             self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", nl=False, err=True)
+            self.shown = False
+
+
+class _DownloadBar:
+    """Bytes downloaded per file on a terminal; silent when piped."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, role: str, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        size = f"{done / 1048576:,.1f} MiB"
+        if total:
+            size += f" of {total / 1048576:,.1f} MiB ({100 * done // total}%)"
+        click.echo(f"\r\033[Kdownloading {role}: {size}", nl=False, err=True)
+        self.shown = True
 
     def done(self) -> None:
         if self.shown:
@@ -100,6 +124,40 @@ def lists_import(paths: tuple[Path, ...], source: str | None, as_json: bool) -> 
     else:
         for outcome in outcomes:
             click.echo(report.outcome_text(outcome))
+
+
+@lists.command("update")
+@click.argument("sources", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def lists_update(sources: tuple[str, ...], as_json: bool) -> None:
+    """Download lists from their official URLs and import them (default: the official lists).
+
+    A download or import that fails stores nothing and the current snapshot keeps serving;
+    the command then exits with status 1 after trying every other source.
+    """
+    _setup_django()
+    from trustdesk.web.lists import report, services
+
+    counter = _Counter(not as_json)
+    bar = _DownloadBar(not as_json)
+    try:
+        results = services.list_source_update(
+            sources=list(sources) or services.update_sources_default(),
+            actor=_actor(),
+            download_progress=bar,
+            progress=counter,
+        )
+    except (services.UnknownSource, services.InvalidOverride) as exc:
+        raise click.UsageError(str(exc)) from exc
+    finally:
+        bar.done()
+        counter.done()
+    if as_json:
+        _emit_json([report.update_json(r) for r in results])
+    else:
+        click.echo(report.update_text(results))
+    if any(r.error for r in results):
+        sys.exit(1)
 
 
 @lists.command("diff")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 
 import pycountry
@@ -143,12 +144,12 @@ def to_iso2(text: str | None) -> str | None:
     return None
 
 
-def countries_of(values: object) -> tuple[str, ...]:
-    """ISO codes for an iterable of names or codes, order kept, unknowns and duplicates dropped."""
+def countries_of(values: Iterable[str | None] | str | None) -> tuple[str, ...]:
+    """ISO codes for names or codes (one or many), order kept, unknowns and duplicates dropped."""
     seen: dict[str, None] = {}
-    if isinstance(values, str) or not hasattr(values, "__iter__"):
+    if values is None or isinstance(values, str):
         values = [values]
-    for value in values:  # type: ignore[attr-defined]
+    for value in values:
         code = to_iso2(value if isinstance(value, str) else None)
         if code:
             seen.setdefault(code, None)

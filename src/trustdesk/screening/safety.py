@@ -76,7 +76,7 @@ def iter_lines(
     with open_text(path, source, limits, encoding) as fh:
         line_no = 0
         try:
-            for line_no, line in enumerate(fh, start=1):  # noqa: B007 -- line_no used on error
+            for line_no, line in enumerate(fh, start=1):
                 yield line_no, line.rstrip("\r\n")
         except UnicodeDecodeError as exc:
             raise _decode_error(path, source, line_no + 1, encoding, exc) from exc
@@ -182,7 +182,7 @@ def iter_xml(
                     while element.getprevious() is not None:
                         del parent[0]
     except etree.XMLSyntaxError as exc:
-        line = exc.position[0] if exc.position else exc.lineno
+        line = exc.lineno
         reason = exc.msg or str(exc)
         if "Document is empty" in reason:
             reason = "the file is empty or not XML"

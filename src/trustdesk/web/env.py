@@ -56,3 +56,18 @@ def embedded_secret_key(home_dir: Path) -> str:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(50))
     return path.read_text(encoding="utf-8").strip()
+
+
+_LIST_URL_PREFIX = "TRUSTDESK_LIST_URL_"
+
+
+def list_url_overrides() -> dict[str, str]:
+    """`TRUSTDESK_LIST_URL_EU_FSF=…` → {"eu-fsf": …}; `…_OFAC_SDN__ALT=…` → {"ofac-sdn:alt": …}."""
+    out: dict[str, str] = {}
+    for name, value in os.environ.items():
+        if not name.startswith(_LIST_URL_PREFIX) or not value:
+            continue
+        source, _, role = name[len(_LIST_URL_PREFIX) :].lower().partition("__")
+        key = source.replace("_", "-") + (f":{role}" if role else "")
+        out[key] = value
+    return out

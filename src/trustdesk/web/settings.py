@@ -7,7 +7,14 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from trustdesk.web.env import embedded_secret_key, env_bool, env_int, env_str, home
+from trustdesk.web.env import (
+    embedded_secret_key,
+    env_bool,
+    env_int,
+    env_str,
+    home,
+    list_url_overrides,
+)
 
 HOME = home()
 DEBUG = env_bool("TRUSTDESK_DEBUG", False)
@@ -60,6 +67,10 @@ else:
 TRUSTDESK_MAX_LIST_BYTES = env_int("TRUSTDESK_MAX_LIST_BYTES", 1 << 30)
 # Seconds a list download may stall before it is given up.
 TRUSTDESK_DOWNLOAD_TIMEOUT = env_int("TRUSTDESK_DOWNLOAD_TIMEOUT", 60)
+
+# TRUSTDESK_LIST_URL_<SOURCE> replaces a source's download URL (a mirror, the EU file's token URL);
+# TRUSTDESK_LIST_URL_<SOURCE>__<ROLE> replaces one file of a multi-file set. Dashes become "_".
+TRUSTDESK_LIST_URL_OVERRIDES = list_url_overrides()
 
 LOGGING = {
     "version": 1,

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.support import shared_path
 
+from tests.support import shared_path
 from trustdesk.cli import main
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
 from pathlib import Path
 
 import pytest
-from tests.support import shared_path
 
+from tests.support import shared_path
 from trustdesk.web.lists import selectors, services
 from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
 
@@ -141,3 +141,19 @@ def test_an_older_publication_is_kept_but_not_made_current(tmp_path: Path) -> No
     assert not outcome.current
     assert "older than the current snapshot" in outcome.message
     assert ListSource.objects.get(key="un-sc").current == current
+
+
+def test_shipped_lists_load_once_on_first_use() -> None:
+    first = services.shipped_lists_ensure()
+
+    again = services.shipped_lists_ensure()
+
+    assert sorted(o.source for o in first) == ["aspi-unitracker", "ca-nro", "us-dod-1286"]
+    assert all(o.current for o in first)
+    assert again == []
+    assert ImportRun.objects.filter(kind="shipped").count() == 3
+    nudt = ListEntry.objects.filter(
+        snapshot__source__key="aspi-unitracker",
+        name__icontains="National University of Defense Technology",
+    )
+    assert nudt.count() == 1

@@ -6,7 +6,7 @@ from typing import Any
 
 from trustdesk.web.lists.models import Snapshot
 from trustdesk.web.lists.selectors import SnapshotDiff, SourceStatus, source_status_list
-from trustdesk.web.lists.services import ImportOutcome
+from trustdesk.web.lists.services import ImportOutcome, UpdateResult
 
 TYPES = ("organization", "person", "vessel", "aircraft")
 
@@ -165,3 +165,27 @@ def _when(snapshot: Snapshot) -> str:
     if snapshot.published:
         return f"published {snapshot.published[:10]}"
     return f"imported {snapshot.imported_at:%Y-%m-%d %H:%M}"
+
+
+def update_json(result: UpdateResult) -> dict[str, Any]:
+    return {
+        "source": result.source,
+        "ok": not result.error,
+        "error": result.error or None,
+        "note": result.note or None,
+        "imported": [outcome_json(o) for o in result.outcomes],
+    }
+
+
+def update_text(results: list[UpdateResult]) -> str:
+    lines = []
+    for result in results:
+        if result.error:
+            lines.append(f"{result.source}: FAILED, current snapshot still serves: {result.error}")
+        elif result.note:
+            lines.append(f"{result.source}: {result.note}")
+        lines += [outcome_text(o) for o in result.outcomes]
+    failed = sum(1 for r in results if r.error)
+    if failed:
+        lines.append(f"\n{failed} of {len(results)} sources could not be updated.")
+    return "\n".join(lines)

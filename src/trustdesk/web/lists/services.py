@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,9 +16,19 @@ from django.utils import timezone
 
 from trustdesk.screening.entries import Entry
 from trustdesk.screening.errors import SourceFormatError
+from trustdesk.screening.lists import SHIPPED
 from trustdesk.screening.parsers import FileSet, ParseLimits, ParseReport, detect
 from trustdesk.screening.safety import check_size
+from trustdesk.web.lists.download import DownloadError, RoleProgress, fetch_all
 from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
+from trustdesk.web.lists.sources import (
+    SOURCES,
+    Download,
+    InvalidOverride,
+    UnknownSource,
+    source_info,
+    urls_with_overrides,
+)
 
 log = logging.getLogger(__name__)
 
@@ -273,3 +284,136 @@ def _store_entries(
     if progress:
         progress(fileset.source, sum(counts.values()))
     return counts
+
+
+def shipped_lists_ensure(*, actor: str = "trustdesk") -> list[ImportOutcome]:
+    """Load each shipped research-security list whose file is not yet a snapshot.
+
+    Runs on every start, so a new home has the lists with no command and an upgrade brings its
+    new editions; a file already stored costs one hash and records nothing.
+    """
+    limits = default_limits()
+    outcomes: list[ImportOutcome] = []
+    for item in SHIPPED:
+        with item.as_path() as path:
+            fileset = detect([path], source=item.source)[0]
+            _, content_hash = _describe_files(fileset, limits)
+            if Snapshot.objects.filter(source__key=item.source, content_hash=content_hash).exists():
+                continue
+            outcomes.append(
+                _import_set(fileset, actor=actor, kind="shipped", progress=None, limits=limits)
+            )
+    return outcomes
+
+
+# Updated when no source is named: the governments' own lists. The US Consolidated Screening List
+# already carries BIS's Denied Persons and Entity Lists; OFSI's ConList stopped updating in
+# January 2026 (the UK Sanctions List replaced it); OpenSanctions is opt-in for its licence and
+# size. Any source already loaded with a download is updated too.
+DEFAULT_UPDATE = ("uk-sanctions", "un-sc", "ofac-sdn", "ofac-cons", "eu-fsf", "us-csl")
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateResult:
+    source: str
+    outcomes: tuple[ImportOutcome, ...] = ()
+    error: str = ""  # why nothing was stored; the current snapshot keeps serving
+    note: str = ""  # why nothing was attempted (a list that ships with trustdesk)
+
+
+def update_sources_default() -> list[str]:
+    loaded = ListSource.objects.values_list("key", flat=True)
+    extra = [k for k in loaded if k in SOURCES and SOURCES[k].downloads]
+    return list(dict.fromkeys([*DEFAULT_UPDATE, *sorted(extra)]))
+
+
+def list_source_update(
+    *,
+    sources: Sequence[str],
+    actor: str,
+    overrides: Mapping[str, str] | None = None,
+    download_progress: RoleProgress | None = None,
+    progress: Progress | None = None,
+) -> list[UpdateResult]:
+    """Download each source from its official URL and import it; one failure stops no other.
+
+    Unknown keys and bad overrides are refused before anything is fetched. A failed download or
+    import stores nothing, is recorded, and leaves the source's current snapshot serving.
+    """
+    overrides = dict(overrides if overrides is not None else settings.TRUSTDESK_LIST_URL_OVERRIDES)
+    plans = []
+    for key in sources:
+        info = source_info(key)  # raises UnknownSource
+        plans.append((key, urls_with_overrides(info, overrides) if info.downloads else ()))
+    results = []
+    for key, downloads in plans:
+        if not downloads:
+            note = (
+                "ships with trustdesk and is updated with it"
+                if key in SOURCES
+                else ("a custom list: import its file with `trustdesk lists import`")
+            )
+            results.append(UpdateResult(key, note=note))
+            continue
+        results.append(
+            _update_one(
+                key, downloads, actor=actor, download_progress=download_progress, progress=progress
+            )
+        )
+    return results
+
+
+def _update_one(
+    key: str,
+    files: Sequence[Download],
+    *,
+    actor: str,
+    download_progress: RoleProgress | None,
+    progress: Progress | None,
+) -> UpdateResult:
+    target = settings.HOME / "downloads"
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        paths = fetch_all(
+            files,
+            target,
+            timeout=settings.TRUSTDESK_DOWNLOAD_TIMEOUT,
+            max_bytes=settings.TRUSTDESK_MAX_LIST_BYTES,
+            progress=download_progress,
+        )
+    except DownloadError as exc:
+        _record_failure(
+            source_key=key,
+            kind="update",
+            files=[d.url for d in files],
+            actor=actor,
+            error=f"download failed: {exc}",
+        )
+        return UpdateResult(key, error=f"download failed: {exc}")
+    try:
+        outcomes = list_snapshot_import(
+            paths=[paths[d.role] for d in files],
+            source=key,
+            actor=actor,
+            kind="update",
+            progress=progress,
+        )
+    except ImportFailed as exc:
+        return UpdateResult(key, error=exc.reason)
+    finally:
+        shutil.rmtree(next(iter(paths.values())).parent, ignore_errors=True)
+    return UpdateResult(key, outcomes=tuple(outcomes))
+
+
+__all__ = [
+    "DEFAULT_UPDATE",
+    "ImportFailed",
+    "ImportOutcome",
+    "InvalidOverride",
+    "UnknownSource",
+    "UpdateResult",
+    "list_snapshot_import",
+    "list_source_update",
+    "shipped_lists_ensure",
+    "update_sources_default",
+]
