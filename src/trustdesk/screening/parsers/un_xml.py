@@ -1,0 +1,487 @@
+"""The UN Security Council Consolidated List in its official XML form.
+
+Published at https://scsanctions.un.org/resources/xml/en/consolidated.xml (root
+`<CONSOLIDATED_LIST dateGenerated=…>`, then `INDIVIDUALS/INDIVIDUAL` and `ENTITIES/ENTITY`). The
+UN's per-entry web pages move between sites, so every entry points to the list itself.
+
+Choices an operator may need to know:
+
+- `source_id` is the permanent reference number (`QDi.001`); programmes are the `UN_LIST_TYPE`
+  as published plus the committee prefix of that number (`Al-Qaida`, `QD`).
+- Alias quality `Good`, `a.k.a.` and `f.k.a.` make strong aliases, `Low` weak ones. An alias with
+  no Latin letters is an original-script name (a weak one stays weak); a Latin alias that quotes
+  its original script in brackets (`Jin Tiesan (金铁三)`) is kept as published and the bracketed
+  script is added to the original-script names, as is the script an alias note quotes ("in Arabic
+  script: …"). A `NAME_ORIGINAL_SCRIPT` written in Latin letters is an alias.
+- `countries` are the nationalities, then the address countries.
+- Dates of birth keep the published precision; a `BETWEEN` range becomes every year in it (a
+  matcher that compared only the two ends would dismiss a true match born in between), and the
+  range itself is kept in `extra`. Dates that cannot be read (Hijri dates, "30-35 years old") are
+  warned about and kept, as published, in `extra`.
+
+The XML helpers at the end of this module (script detection, the encoding and root check) are
+shared with the UK and EU parsers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from lxml import etree
+
+from trustdesk.screening.countries import to_iso2
+from trustdesk.screening.dates import parse_date
+from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
+from trustdesk.screening.errors import SourceFormatError
+from trustdesk.screening.parsers.base import HEAD_BYTES, ListFormat, ParseLimits, ParseReport
+from trustdesk.screening.safety import check_size, child_text, children, iter_xml
+
+UN_URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
+
+_TYPES = {"INDIVIDUAL": EntityType.PERSON, "ENTITY": EntityType.ORGANIZATION}
+_STRONG_QUALITIES = frozenset({"good", "a.k.a.", "f.k.a."})
+_WEAK_QUALITIES = frozenset({"low"})
+_NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+_ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
+# UN spellings that countries.to_iso2 does not know yet.
+_UN_COUNTRIES = {
+    "iran (islamic republic of)": "IR",
+    "state of palestine": "PS",
+    "china, hong kong special administrative region": "HK",
+}
+MAX_RANGE_YEARS = 20  # a wider birth-year range says too little to list year by year
+
+
+class UnScXml(ListFormat):
+    name: ClassVar[str] = "un-sc-xml"
+    source: ClassVar[str] = "un-sc"
+    version: ClassVar[str] = "1"
+    label: ClassVar[str] = "UN Security Council Consolidated List (XML)"
+    official_url: ClassVar[str | None] = UN_URL
+
+    @classmethod
+    def role_for(cls, path: Path, head: bytes) -> str | None:
+        root = sniff_root(head)
+        return "main" if root is not None and root.name == "CONSOLIDATED_LIST" else None
+
+    def parse(
+        self,
+        files: Mapping[str, Path],
+        *,
+        source: str,
+        report: ParseReport,
+        limits: ParseLimits,
+    ) -> Iterator[Entry]:
+        path = files["main"]
+        check_xml_file(path, source, limits, self.label, expected_root="CONSOLIDATED_LIST")
+        unknown_countries: Counter[str] = Counter()
+        count = 0
+        for element in iter_xml(path, source, limits, _TYPES):
+            if count == 0:
+                report.published = _generated_on(element, path, report)
+            count += 1
+            yield _entry(element, path, source, report, unknown_countries)
+        if count == 0:
+            raise SourceFormatError(source, str(path), "the list has no INDIVIDUAL or ENTITY")
+        warn_unknown_countries(report, path, unknown_countries)
+
+
+def _generated_on(element: etree._Element, path: Path, report: ParseReport) -> str | None:
+    stamp = element.getroottree().getroot().get("dateGenerated", "")
+    published = parse_date(stamp)
+    if published is None:
+        report.warn(f"{path}: no readable dateGenerated on CONSOLIDATED_LIST ('{stamp}')")
+    return published
+
+
+def _entry(
+    element: etree._Element,
+    path: Path,
+    source: str,
+    report: ParseReport,
+    unknown_countries: Counter[str],
+) -> Entry:
+    tag = str(element.tag)
+    where = f"{path}:{element.sourceline}"
+    ref = child_text(element, "REFERENCE_NUMBER")
+    if not ref:
+        raise SourceFormatError(source, where, f"an {tag} without REFERENCE_NUMBER")
+    name = clean(" ".join(child_text(element, part) for part in _NAME_PARTS))
+    if not name:
+        raise SourceFormatError(source, where, f"{tag} {ref} has no name")
+    names = NameSorter(name)
+    for script_name in children(element, "NAME_ORIGINAL_SCRIPT"):
+        names.add(script_name.text or "", weak=False)
+    extra: list[tuple[str, str]] = []
+    births: list[str] = []
+    for alias in children(element, f"{tag}_ALIAS"):
+        _alias(alias, ref, names, births, extra, report)
+    for node in children(element, "INDIVIDUAL_DATE_OF_BIRTH"):
+        births.extend(_birth_dates(node, ref, extra, report))
+    countries = _values(element, "NATIONALITY")
+    addresses: list[Address] = []
+    for node in children(element, f"{tag}_ADDRESS"):
+        countries.append(child_text(node, "COUNTRY"))
+        if (address := _address(node)) is not None:
+            addresses.append(address)
+    extra += _person_facts(element)
+    return Entry(
+        source=source,
+        source_id=ref,
+        type=_TYPES[tag],
+        name=name,
+        aliases=names.strong(),
+        weak_aliases=names.weak(),
+        original_script_names=names.scripts(),
+        countries=country_codes(countries, unknown_countries),
+        identifiers=tuple(
+            ident
+            for node in children(element, "INDIVIDUAL_DOCUMENT")
+            if (ident := _document(node, extra)) is not None
+        ),
+        addresses=tuple(dict.fromkeys(addresses)),
+        dates_of_birth=unique(births),
+        programs=unique([child_text(element, "UN_LIST_TYPE"), ref.split(".")[0][:2]]),
+        listed_on=parse_date(child_text(element, "LISTED_ON")),
+        remarks=clean(child_text(element, "COMMENTS1")),
+        source_url=UN_URL,
+        extra=tuple(extra),
+    )
+
+
+def _alias(
+    node: etree._Element,
+    ref: str,
+    names: NameSorter,
+    births: list[str],
+    extra: list[tuple[str, str]],
+    report: ParseReport,
+) -> None:
+    alias = clean(child_text(node, "ALIAS_NAME"))
+    if not alias:
+        return
+    quality = clean(child_text(node, "QUALITY"))
+    if quality.casefold() not in _STRONG_QUALITIES | _WEAK_QUALITIES:
+        report.warn(f"{ref}: alias '{alias}' has an unknown quality '{quality}'; kept as strong")
+    names.add(alias, weak=quality.casefold() in _WEAK_QUALITIES)
+    if note := clean(child_text(node, "NOTE")):
+        extra.append(("alias_note", f"{alias}: {note}"))
+        if "script" in note.casefold():  # "in Arabic script: شركة الكوثر"
+            for script_name in non_latin_runs(note):
+                names.add(script_name, weak=quality.casefold() in _WEAK_QUALITIES)
+    if born := parse_date(child_text(node, "DATE_OF_BIRTH")):
+        births.append(born)
+    place = _joined(child_text(node, "CITY_OF_BIRTH"), child_text(node, "COUNTRY_OF_BIRTH"))
+    if place:
+        extra.append(("place_of_birth", f"{place} (as {alias})"))
+
+
+def _birth_dates(
+    node: etree._Element, ref: str, extra: list[tuple[str, str]], report: ParseReport
+) -> list[str]:
+    """The ISO dates one INDIVIDUAL_DATE_OF_BIRTH allows; what they cannot say goes to extra."""
+    kind = clean(child_text(node, "TYPE_OF_DATE")).upper()
+    date, year = child_text(node, "DATE"), child_text(node, "YEAR")
+    first, last = child_text(node, "FROM_YEAR"), child_text(node, "TO_YEAR")
+    note = clean(child_text(node, "NOTE"))
+    if first or last:
+        years = year_range(first, last)
+        extra.append(("date_of_birth_range", f"{first}/{last}" + (f" ({note})" if note else "")))
+        if not years:
+            report.warn(f"{ref}: birth years '{first}' to '{last}' not listed year by year")
+        return years
+    found = parse_date(date or year) if (date or year) else None
+    if year and note and (finer := parse_date(f"{note} {year}")) and finer.startswith(year):
+        found, note = finer, ""  # "Sep." with YEAR 1958 is September 1958
+    elif not (date or year) and note:
+        found = parse_date(note)
+        note = "" if found else note
+    if found is None:
+        published = " ".join(part for part in (date, year, note) if part)
+        if published:
+            report.warn(f"{ref}: date of birth '{published}' cannot be read; kept in extra")
+            extra.append(("date_of_birth", published))
+        return []
+    if kind == "APPROXIMATELY" or note:
+        extra.append(("date_of_birth_note", f"{found}: {note or 'approximately'}"))
+    return [found]
+
+
+def year_range(first: str, last: str) -> list[str]:
+    """Every year from `first` to `last`, or [] when unreadable or too wide to be useful."""
+    start, end = parse_date(first), parse_date(last)
+    if start is None or end is None:
+        return []
+    low, high = int(start[:4]), int(end[:4])
+    if not 0 <= high - low <= MAX_RANGE_YEARS:
+        return []
+    return [f"{y:04d}" for y in range(low, high + 1)]
+
+
+def _address(node: etree._Element) -> Address | None:
+    text = _joined(*(child_text(node, part) for part in _ADDRESS_PARTS))
+    if note := clean(child_text(node, "NOTE")):
+        text = f"{text} ({note})" if text else note
+    if not text:
+        return None
+    city = clean(child_text(node, "CITY")) or None
+    return Address(text=text, city=city, country=country_code(child_text(node, "COUNTRY")))
+
+
+def _document(node: etree._Element, extra: list[tuple[str, str]]) -> Identifier | None:
+    kind = clean(child_text(node, "TYPE_OF_DOCUMENT")) or "Document"
+    number = clean(child_text(node, "NUMBER"))
+    details = [
+        clean(child_text(node, "TYPE_OF_DOCUMENT2")),
+        _prefixed("issued", child_text(node, "DATE_OF_ISSUE")),
+        _prefixed("in", child_text(node, "CITY_OF_ISSUE")),
+        clean(child_text(node, "NOTE")),
+    ]
+    detail = "; ".join(d for d in details if d)
+    if not number:
+        # The number, when there is one, is inside free text: kept for a reviewer to read.
+        if detail:
+            extra.append(("document", f"{kind}: {detail}"))
+        return None
+    if detail:
+        extra.append(("document_note", f"{kind} {number}: {detail}"))
+    issuer = child_text(node, "ISSUING_COUNTRY") or child_text(node, "COUNTRY_OF_ISSUE")
+    return Identifier(kind=kind, value=number, country=country_code(issuer))
+
+
+def _person_facts(element: etree._Element) -> list[tuple[str, str]]:
+    facts = [("title", v) for v in _values(element, "TITLE")]
+    facts += [("designation", v) for v in _values(element, "DESIGNATION")]
+    if gender := clean(child_text(element, "GENDER")):
+        facts.append(("gender", gender))
+    for node in children(element, "INDIVIDUAL_PLACE_OF_BIRTH"):
+        parts = (child_text(node, p) for p in ("STREET", "CITY", "STATE_PROVINCE", "COUNTRY"))
+        place = _joined(*parts)
+        if note := clean(child_text(node, "NOTE")):
+            place = f"{place} ({note})" if place else note
+        if place:
+            facts.append(("place_of_birth", place))
+    return facts
+
+
+def _values(element: etree._Element, wrapper: str) -> list[str]:
+    return [
+        text
+        for group in children(element, wrapper)
+        for value in children(group, "VALUE")
+        if (text := clean(value.text or ""))
+    ]
+
+
+def _prefixed(prefix: str, text: str) -> str:
+    return f"{prefix} {clean(text)}" if clean(text) else ""
+
+
+def _joined(*parts: str) -> str:
+    return ", ".join(c for part in parts if (c := clean(part)))
+
+
+# --- Shared by the UN, UK and EU XML parsers ------------------------------------------------------
+
+
+def clean(text: str | None) -> str:
+    """The text with runs of white space (line breaks, trailing blanks) made single spaces."""
+    return " ".join((text or "").split())
+
+
+def country_code(text: str) -> str | None:
+    """ISO alpha-2 for a country as the UN, UK or EU spell it, or None."""
+    return _UN_COUNTRIES.get(clean(text).casefold()) or to_iso2(clean(text))
+
+
+def country_codes(values: Iterable[str], unknown: Counter[str]) -> tuple[str, ...]:
+    """ISO codes in order without repeats; names no code fits are counted in `unknown`."""
+    codes: list[str] = []
+    for value in values:
+        if not clean(value):
+            continue
+        code = country_code(value)
+        if code is None:
+            unknown[clean(value)] += 1
+        else:
+            codes.append(code)
+    return unique(codes)
+
+
+def warn_unknown_countries(report: ParseReport, path: Path, unknown: Counter[str]) -> None:
+    for value, times in sorted(unknown.items()):
+        report.warn(f"{path}: '{value}' is not a known country ({times}×); left out of countries")
+
+
+def is_latin(text: str) -> bool:
+    """True when every letter is Latin: decides alias versus original-script name from characters.
+
+    Publishers' language tags are not trusted for this (the EU tags a Cyrillic name "EN", the UK
+    puts Latin names under NameNonLatinScript). Modifier letters (ʿ ʼ) count as neither.
+    """
+    return "other" not in _scripts(text)
+
+
+def no_latin(text: str) -> bool:
+    """True when the text has letters and none of them is Latin (عبد المنان آغا, 金铁三)."""
+    return _scripts(text) == {"other"}
+
+
+def _scripts(text: str) -> set[str]:
+    found: set[str] = set()
+    for ch in text:
+        if ch.isalpha() and unicodedata.category(ch) != "Lm":
+            found.add("latin" if unicodedata.name(ch, "").startswith("LATIN") else "other")
+    return found
+
+
+def non_latin_runs(text: str) -> list[str]:
+    """The stretches of non-Latin words in a mixed-script name, without their brackets."""
+    runs: list[list[str]] = [[]]
+    for word in text.split():
+        if no_latin(word):
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    return [cleaned for run in runs if (cleaned := " ".join(run).strip(_BRACKETS))]
+
+
+_BRACKETS = " ()[]{},;:.\"'“”"
+
+
+class NameSorter:
+    """Sorts one entry's names into strong, weak and original-script ones, dropping repeats.
+
+    A strong name without Latin letters is an original-script name; a weak one stays weak, so the
+    matcher keeps discounting it. A strong mixed-script alias stays an alias, and its non-Latin
+    words are added as an original-script name. A repeat (equal, ignoring case, to the primary name
+    or to a stronger name already kept) is dropped: it adds nothing but reading.
+    """
+
+    def __init__(self, primary: str) -> None:
+        self.primary = clean(primary)
+        self._strong: dict[str, str] = {}
+        self._weak: dict[str, str] = {}
+        self._scripts: list[str] = []
+
+    def add(self, name: str, *, weak: bool) -> None:
+        text = clean(name)
+        if not text:
+            return
+        if weak:
+            self._weak.setdefault(text.casefold(), text)
+        elif no_latin(text):
+            self._scripts.append(text)
+        else:
+            self._strong.setdefault(text.casefold(), text)
+            self._scripts.extend(non_latin_runs(text))
+
+    def strong(self) -> tuple[str, ...]:
+        return tuple(v for k, v in self._strong.items() if k != self.primary.casefold())
+
+    def weak(self) -> tuple[str, ...]:
+        skip = {self.primary.casefold(), *self._strong}
+        return tuple(v for k, v in self._weak.items() if k not in skip)
+
+    def scripts(self) -> tuple[str, ...]:
+        return tuple(n for n in unique(self._scripts) if n != self.primary)
+
+
+# (first bytes, name for messages, codec to read the head with)
+_WIDE = (
+    (codecs.BOM_UTF32_LE, "UTF-32", "utf-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32", "utf-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16", "utf-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16", "utf-16"),
+    (b"<\x00", "UTF-16", "utf-16-le"),
+    (b"\x00<", "UTF-16", "utf-16-be"),
+)
+_DECLARED_ENCODING = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
+# Optional BOM, then the prolog (declaration, comments, a DOCTYPE), then the root's start tag. The
+# prolog loop is possessive (*+): backtracking into it is exponential on a hostile head.
+_ROOT_TAG = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*+"
+    rb"<([A-Za-z_][\w.:-]*)([^>]*)>",
+    re.DOTALL,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class XmlRoot:
+    name: str  # local name, without prefix
+    namespace: str
+
+
+def _wide_encoding(head: bytes) -> tuple[str, str] | None:
+    for mark, name, codec in _WIDE:
+        if head.startswith(mark):
+            return name, codec
+    return None
+
+
+def sniff_root(head: bytes) -> XmlRoot | None:
+    """The root element named in the first bytes of an XML file, or None when they are not XML."""
+    if (wide := _wide_encoding(head)) is not None:
+        # Recognised so that parse can refuse it by name, instead of "not a list file".
+        head = head.decode(wide[1], errors="ignore").encode()
+    match = _ROOT_TAG.match(head)
+    if match is None:
+        return None
+    qname, attributes = match[1].decode("ascii"), match[2]
+    prefix, _, local = qname.rpartition(":")
+    attribute = b"xmlns:" + prefix.encode() if prefix else b"xmlns"
+    found = re.search(rb"\s" + re.escape(attribute) + rb"\s*=\s*[\"']([^\"']*)", attributes)
+    return XmlRoot(local, found[1].decode("utf-8", "replace") if found else "")
+
+
+def check_xml_file(
+    path: Path,
+    source: str,
+    limits: ParseLimits,
+    label: str,
+    *,
+    expected_root: str,
+    namespace: str | None = None,
+) -> None:
+    """Refuse, before streaming, a file in the wrong encoding or with another list's root element.
+
+    Requiring the root element within the first 64 KiB also means any DOCTYPE is where
+    `safety.iter_xml` looks for it.
+
+    lxml would decode UTF-16 despite a UTF-8 declaration, and would read UTF-8 bytes declared as
+    Latin-1 as mojibake: neither is an official file, so both are errors an operator can act on.
+    """
+    check_size(path, source, limits)
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    declared = _DECLARED_ENCODING.match(head)
+    if (wide := _wide_encoding(head)) is not None:
+        raise SourceFormatError(
+            source,
+            str(path),
+            f"the file is {wide[0]}, but {label} files are UTF-8: save it as UTF-8",
+        )
+    if declared and declared[1].decode("ascii", "replace").lower() not in ("utf-8", "utf8"):
+        raise SourceFormatError(
+            source,
+            str(path),
+            f"the file declares the encoding '{declared[1].decode('ascii', 'replace')}', but "
+            f"{label} files are UTF-8",
+        )
+    root = sniff_root(head)
+    if root is None:
+        raise SourceFormatError(
+            source, str(path), f"not XML (no root element in the first 64 KiB): not a {label} file"
+        )
+    if root.name != expected_root or (namespace is not None and root.namespace != namespace):
+        shown = f"<{root.name}>" + (f" in namespace '{root.namespace}'" if root.namespace else "")
+        raise SourceFormatError(
+            source, str(path), f"the root element is {shown}: this is not a {label} file"
+        )
