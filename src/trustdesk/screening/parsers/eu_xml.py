@@ -358,3 +358,6 @@ def _lines(node: etree._Element) -> Iterator[str]:
     """The lines of a node's `remark` children, each cleaned, empty ones dropped."""
     for remark in children(node, "remark"):
         yield from (line for raw in (remark.text or "").splitlines() if (line := clean(raw)))
+
+
+FORMATS = (EuFsfXml,)

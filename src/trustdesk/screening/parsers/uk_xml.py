@@ -319,3 +319,6 @@ def _texts(
         for node in children(group, tag)
         if (text := (node.text or "").strip() if raw else clean(node.text))
     ]
+
+
+FORMATS = (UkSanctionsXml,)

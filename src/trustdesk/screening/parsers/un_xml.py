@@ -485,3 +485,6 @@ def check_xml_file(
         raise SourceFormatError(
             source, str(path), f"the root element is {shown}: this is not a {label} file"
         )
+
+
+FORMATS = (UnScXml,)
