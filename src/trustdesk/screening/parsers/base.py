@@ -79,4 +79,4 @@ class ListFormat(abc.ABC):
         report: ParseReport,
         limits: ParseLimits,
     ) -> Iterator[Entry]:
-        """Yield every entry; raise SourceFormatError at the first problem making the list unsafe."""
+        """Yield every entry; raise SourceFormatError at the first problem that makes it unsafe."""
