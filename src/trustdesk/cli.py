@@ -160,6 +160,19 @@ def lists_update(sources: tuple[str, ...], as_json: bool) -> None:
         sys.exit(1)
 
 
+@lists.command("sources")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def lists_sources(as_json: bool) -> None:
+    """The list sources trustdesk knows: publisher, licence and official download addresses."""
+    _setup_django(prepare=False)
+    from trustdesk.web.lists import report
+
+    if as_json:
+        _emit_json(report.sources_json())
+    else:
+        click.echo(report.sources_text())
+
+
 @lists.command("diff")
 @click.argument("source")
 @click.argument("old", required=False)

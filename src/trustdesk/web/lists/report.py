@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from trustdesk.web.lists.models import Snapshot
 from trustdesk.web.lists.selectors import SnapshotDiff, SourceStatus, source_status_list
 from trustdesk.web.lists.services import ImportOutcome, UpdateResult
+from trustdesk.web.lists.sources import SOURCES
 
 TYPES = ("organization", "person", "vessel", "aircraft")
 
@@ -188,4 +190,21 @@ def update_text(results: list[UpdateResult]) -> str:
     failed = sum(1 for r in results if r.error)
     if failed:
         lines.append(f"\n{failed} of {len(results)} sources could not be updated.")
+    return "\n".join(lines)
+
+
+def sources_json() -> list[dict[str, Any]]:
+    return [dataclasses.asdict(info) for info in SOURCES.values()]
+
+
+def sources_text() -> str:
+    lines = []
+    for info in SOURCES.values():
+        lines.append(f"{info.key}: {info.title}")
+        lines.append(f"  {info.publisher}; {info.licence}")
+        if info.superseded_by:
+            lines.append(f"  superseded by {info.superseded_by}")
+        lines += [f"  {d.role}: {d.url}" for d in info.downloads]
+        if not info.downloads:
+            lines.append("  ships with trustdesk (no download)")
     return "\n".join(lines)
