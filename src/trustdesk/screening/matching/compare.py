@@ -1,0 +1,228 @@
+"""Word-by-word alignment of a query name with one listed name: the evidence every feature reads.
+
+Each query word is paired with at most one listed word, best pairs first, and each pair says how
+the two words agree (exactly, as a spelling variant, within a typo, as an abbreviation, as an
+initial). Words left over on either side are what the names disagree on. Features then weigh
+pairs and leftovers; they never compare strings themselves, so the explanation a reviewer reads
+is always about the same pairs the score was computed from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from rapidfuzz.distance import OSA
+
+from trustdesk.screening.matching.normalize import (
+    ABJAD,
+    GENERIC,
+    INITIAL,
+    LOCATION,
+    PATRONYMIC,
+    QUALIFIER,
+    phonetic,
+    skeleton,
+)
+
+if TYPE_CHECKING:
+    from trustdesk.screening.matching.features import ScoringConfig
+
+SimilarityCache = dict[tuple[str, str, int, int, bool], tuple[float, str]]
+MAX_TOKENS = 16  # words compared per name; longer names are compared on their first 16 words
+
+EXACT = "exact"
+VARIANT = "spelling variant"
+TYPO = "typo"
+ABBREVIATION = "abbreviation"
+INITIAL_OF = "initial"
+JOINED = "joined"
+
+
+@dataclass(frozen=True, slots=True)
+class NameSide:
+    """One side of a comparison: words, their flags and how much each counts."""
+
+    text: str
+    person: bool
+    tokens: tuple[str, ...]
+    flags: tuple[int, ...]
+    weights: tuple[float, ...]
+    surfaces: tuple[str, ...]
+    legal: tuple[str, ...] = ()
+    joined: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    query: int  # index into the query's tokens (the first, when several were joined)
+    candidate: int
+    similarity: float
+    how: str
+    weight: float  # what the pair counts: the mean of the two words' weights
+
+
+@dataclass(slots=True)
+class Alignment:
+    pairs: list[TokenPair] = field(default_factory=list)
+    query_left: list[int] = field(default_factory=list)
+    candidate_left: list[int] = field(default_factory=list)
+    joined_equal: bool = False
+
+
+@lru_cache(maxsize=1 << 16)
+def _phonetic(token: str) -> str:
+    return phonetic(token)
+
+
+@lru_cache(maxsize=1 << 16)
+def _skeleton(token: str) -> str:
+    return skeleton(token)
+
+
+def allowed_edits(length: int, config: ScoringConfig) -> int:
+    """Typos tolerated in a word this long: none in short words, where one edit makes a new word."""
+    if length >= config.two_typo_length:
+        return 2
+    if length >= config.one_typo_length:
+        return 1
+    return 0
+
+
+def token_similarity(
+    a: str, b: str, flags_a: int, flags_b: int, person: bool, config: ScoringConfig
+) -> tuple[float, str]:
+    """How alike two words are, 0..1, and the kind of agreement; 0 when they are different words."""
+    if a == b:
+        return 1.0, EXACT
+    if a.isdigit() or b.isdigit():
+        return 0.0, ""
+    if min(len(a), len(b)) >= config.min_variant_length and _phonetic(a) == _phonetic(b):
+        return config.variant_similarity, VARIANT
+    if (flags_a | flags_b) & ABJAD and _skeleton(a) == _skeleton(b):
+        return config.skeleton_similarity, VARIANT
+    shortest = min(len(a), len(b))
+    budget = allowed_edits(shortest, config)
+    if budget and (a[0] == b[0] or shortest >= config.two_typo_length):
+        edits = OSA.distance(a, b, score_cutoff=budget)
+        if edits <= budget:
+            return 1.0 - config.typo_cost * edits, TYPO
+    if person:
+        if (flags_a & INITIAL and b.startswith(a)) or (flags_b & INITIAL and a.startswith(b)):
+            return config.initial_similarity, INITIAL_OF
+    elif (
+        shortest >= config.min_prefix_length
+        and max(len(a), len(b)) <= config.max_abbreviated_length
+        and (a.startswith(b) or b.startswith(a))
+    ):
+        return config.prefix_similarity, ABBREVIATION
+    return 0.0, ""
+
+
+def align(
+    query: NameSide,
+    candidate: NameSide,
+    config: ScoringConfig,
+    cache: SimilarityCache | None = None,
+) -> Alignment:
+    """Greedy one-to-one pairing of words, strongest evidence first, then joined-word repairs.
+
+    `cache` may be shared by the comparisons of one query: the same word pairs recur across its
+    candidates, and `token_similarity` is pure.
+    """
+    if cache is None:
+        cache = {}
+    q_tokens = query.tokens[:MAX_TOKENS]
+    c_tokens = candidate.tokens[:MAX_TOKENS]
+    scored: list[tuple[float, int, int, float, str]] = []
+    for i, a in enumerate(q_tokens):
+        for j, b in enumerate(c_tokens):
+            key = (a, b, query.flags[i], candidate.flags[j], candidate.person)
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = token_similarity(*key, config)
+            sim, how = found
+            if sim > 0:
+                weight = (query.weights[i] + candidate.weights[j]) / 2
+                scored.append((sim * weight, i, j, sim, how))
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    out = Alignment()
+    for _, i, j, sim, how in scored:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        weight = (query.weights[i] + candidate.weights[j]) / 2
+        out.pairs.append(TokenPair(i, j, sim, how, weight))
+    out.query_left = [i for i in range(len(q_tokens)) if i not in used_q]
+    out.candidate_left = [j for j in range(len(c_tokens)) if j not in used_c]
+    _repair_joined(query, candidate, out, config)
+    out.joined_equal = bool(query.joined) and query.joined == candidate.joined
+    return out
+
+
+def _repair_joined(
+    query: NameSide, candidate: NameSide, out: Alignment, config: ScoringConfig
+) -> None:
+    """Pair two adjacent leftover words with one leftover word they spell together (Xi an/Xian)."""
+    for two_is_query in (True, False):
+        left = out.query_left if two_is_query else out.candidate_left
+        right = out.candidate_left if two_is_query else out.query_left
+        two, one = (query, candidate) if two_is_query else (candidate, query)
+        k = 0
+        while k < len(left) - 1:
+            first, second = left[k], left[k + 1]
+            partner = _joined_partner(two, one, first, second, right, config)
+            if partner is None:
+                k += 1
+                continue
+            weight = (two.weights[first] + two.weights[second] + one.weights[partner]) / 2
+            qi, ci = (first, partner) if two_is_query else (partner, first)
+            out.pairs.append(TokenPair(qi, ci, config.joined_similarity, JOINED, weight))
+            left.remove(first)
+            left.remove(second)
+            right.remove(partner)
+
+
+def _joined_partner(
+    two: NameSide, one: NameSide, first: int, second: int, right: list[int], config: ScoringConfig
+) -> int | None:
+    if second != first + 1:
+        return None
+    together = _phonetic(two.tokens[first] + two.tokens[second])
+    budget = allowed_edits(len(together), config)
+    for j in right:
+        if OSA.distance(together, _phonetic(one.tokens[j]), score_cutoff=budget) <= budget:
+            return j
+    return None
+
+
+def leftover_weight(side: NameSide, left: list[int], config: ScoringConfig) -> float:
+    """What a side's unmatched words count: places, qualifiers and patronymics count less."""
+    total = 0.0
+    for i in left:
+        weight = side.weights[i]
+        flags = side.flags[i]
+        if not side.person and flags & QUALIFIER:
+            weight *= config.qualifier_weight
+        elif not side.person and flags & GENERIC:
+            weight *= config.generic_leftover_weight / config.generic_weight
+        elif side.person and flags & PATRONYMIC:
+            weight *= config.patronymic_weight
+        total += weight
+    return total
+
+
+def is_strong(query: NameSide, candidate: NameSide, pair: TokenPair) -> bool:
+    """A pair that identifies: neither word an initial, generic word or place."""
+    return is_distinctive(query, pair.query) and is_distinctive(candidate, pair.candidate)
+
+
+def is_distinctive(side: NameSide, index: int) -> bool:
+    """A word that says which organisation or person this is, not what kind or where."""
+    if side.person:
+        return not side.flags[index] & INITIAL
+    return not side.flags[index] & (GENERIC | LOCATION)

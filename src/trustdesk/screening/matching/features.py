@@ -1,0 +1,468 @@
+"""The scoring features, their weights, and the configuration every number comes from.
+
+A feature is a pure function `(query, candidate, config) -> FeatureResult`: `value` is how strongly
+it fires (0 = silent, 1 = fully) and `detail` names the words it looked at. The score of a pair
+is the weighted sum of the values, clipped to 0..1. The feature's docstring is the text a
+reviewer reads next to a hit, so it is written for a research-security officer, not for a
+programmer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from trustdesk.screening.matching.compare import (
+    Alignment,
+    NameSide,
+    is_distinctive,
+    is_strong,
+    leftover_weight,
+)
+from trustdesk.screening.matching.normalize import GENERIC, LOCATION, QUALIFIER
+
+DEFAULT_THRESHOLD = 0.7
+"""Hits scoring below this are not shown. At 0.7 a name must agree on its distinctive words
+(allowing spelling variants, one typo per word, abbreviations and a missing middle name); generic
+words, places and legal forms alone never reach it. Chosen on the dev evaluation set, where it
+gives the best recall at a false-alarm rate under 1%."""
+
+# Kinds of listed name: what the publisher vouched for, and what trustdesk derived.
+PRIMARY, ALIAS, ORIGINAL_SCRIPT, WEAK_ALIAS, LISTED_ACRONYM, DERIVED_ACRONYM = range(6)
+NAME_KINDS = (
+    "primary name",
+    "alias",
+    "original-script name",
+    "weak alias",
+    "listed acronym",
+    "acronym derived from the name",
+)
+
+# What each feature adds to (or, when negative, takes from) the score when it fully fires.
+WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "name_agreement": 1.0,
+        "generic_words_only": -0.45,
+        "single_word_only": -0.3,
+        "place_conflict": -0.25,
+        "kind_conflict": -0.15,
+        "derived_acronym": -0.2,
+        "listed_acronym": -0.05,
+        "weak_alias": -0.12,
+        "type_differs": -0.1,
+        "legal_form_conflict": -0.03,
+        "country_agrees": 0.02,
+        "country_differs": -0.08,
+        "birth_date_agrees": 0.05,
+        "birth_date_differs": -0.3,
+        "identifier_agrees": 0.3,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringConfig:
+    """Every tunable number of the matcher, with the default and why it is what it is."""
+
+    weights: Mapping[str, float] = field(default_factory=lambda: WEIGHTS)
+    # How much a generic word ("University", "Trading") counts compared to a distinctive one.
+    generic_weight: float = 0.25
+    # What an unmatched generic word counts: more than a matched one, because "Society" against
+    # "Shipping Agency" says the two are different kinds of body.
+    generic_leftover_weight: float = 0.5
+    # How much an unmatched place or bracketed qualifier counts: "(Wuhan)" missing is minor.
+    qualifier_weight: float = 0.3
+    # How much an unmatched patronymic counts: lists and people often leave it out.
+    patronymic_weight: float = 0.5
+    # How much a lone initial counts, matched or not.
+    initial_weight: float = 0.3
+    # Person names: share of the score from the better-covered side (a missing middle name
+    # costs little), the rest from the other side.
+    person_coverage_mix: float = 0.8
+    # Similarity credited to a word pair of each kind.
+    variant_similarity: float = 0.95
+    skeleton_similarity: float = 0.85
+    typo_cost: float = 0.1
+    initial_similarity: float = 0.6
+    prefix_similarity: float = 0.8
+    joined_similarity: float = 0.95
+    # Word lengths from which one and two typos are tolerated.
+    one_typo_length: int = 5
+    two_typo_length: int = 8
+    # Shortest word compared by its spelling key: "Ana" and "Anna" are different names.
+    min_variant_length: int = 4
+    # Shortest abbreviation read as the start of a longer word ("Aero" for Aeronautics).
+    min_prefix_length: int = 4
+    # Longest word an abbreviation is read as ("telecommunications"); longer ones are run-together
+    # names, where a shared start is not an abbreviation.
+    max_abbreviated_length: int = 18
+    # Derived acronyms shorter than this are too ambiguous to match at all.
+    min_acronym_length: int = 3
+    # Candidate generation: listed names fully scored per query, and the most listed names one
+    # query word may pull in (common words beyond it are left to the rarer words of the query).
+    candidates: int = 25
+    # Blocking rank (shared word weight over mean name weight) below which a listed name is not
+    # scored at all: far below any score that could reach the threshold.
+    min_blocking_rank: float = 0.3
+    max_postings: int = 20000
+
+
+@dataclass(frozen=True, slots=True)
+class QuerySide:
+    name: NameSide
+    type: str | None = None
+    country: str | None = None
+    birth_date: str | None = None
+    identifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateSide:
+    name: NameSide
+    kind: int
+    alignment: Alignment
+    type: str = ""
+    countries: tuple[str, ...] = ()
+    dates_of_birth: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureResult:
+    value: float
+    detail: str = ""
+
+
+SILENT = FeatureResult(0.0)
+
+Feature = Callable[[QuerySide, CandidateSide, ScoringConfig], FeatureResult]
+REGISTRY: dict[str, Feature] = {}
+
+
+def feature(fn: Feature) -> Feature:
+    REGISTRY[fn.__name__] = fn
+    return fn
+
+
+def _quote(side: NameSide, indexes: list[int]) -> str:
+    return ", ".join(f"'{side.surfaces[i]}'" for i in indexes)
+
+
+def coverage(query: QuerySide, candidate: CandidateSide, config: ScoringConfig) -> float:
+    """Weighted share of both names that agree, leaning on the better-covered side."""
+    a = candidate.alignment
+    matched = sum(p.weight for p in a.pairs)
+    if matched <= 0:
+        return 0.0
+    agreed = sum(p.weight * p.similarity for p in a.pairs)
+    q_cov = agreed / (matched + leftover_weight(query.name, a.query_left, config))
+    c_cov = agreed / (matched + leftover_weight(candidate.name, a.candidate_left, config))
+    if candidate.name.person:
+        mix = config.person_coverage_mix
+        return mix * max(q_cov, c_cov) + (1 - mix) * min(q_cov, c_cov)
+    # Organisations: the harmonic mean, so that a short listed name inside a long query
+    # ("GSK" in "GSK Advance Company") or the reverse does not score as a full match.
+    return 2 * q_cov * c_cov / (q_cov + c_cov)
+
+
+@feature
+def name_agreement(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """How much of the two names agrees, word by word, in any order.
+
+    Each word counts by how rare it is across all loaded lists: a rare word such as 'Beihang'
+    counts fully, a generic word such as 'University' little. Spelling variants, a typo, an
+    abbreviation or an initial count almost as much as the same word. A missing middle name,
+    patronymic, place or bracketed qualifier costs little; any other unmatched word costs its
+    full weight.
+    """
+    a = candidate.alignment
+    value = coverage(query, candidate, config)
+    if a.joined_equal and value < config.joined_similarity:
+        return FeatureResult(config.joined_similarity, "the same letters once spaces are ignored")
+    agreed = [p for p in a.pairs if p.similarity >= 1.0]
+    detail = f"{len(agreed)} of {len(candidate.name.tokens)} listed words agree exactly"
+    if len(a.pairs) > len(agreed):
+        detail += f", {len(a.pairs) - len(agreed)} more closely"
+    return FeatureResult(value, detail)
+
+
+@feature
+def generic_words_only(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """Only generic words or place names agree, and the names differ otherwise.
+
+    'University of …', 'Trading Company' or 'Beijing' alone never make a hit: at least one word
+    that says which organisation this is must agree, unless the listed name is itself made only
+    of such words and agrees in full.
+    """
+    if candidate.alignment.joined_equal:  # the same letters: nothing differs
+        return SILENT
+    if candidate.name.person:
+        return SILENT
+    a = candidate.alignment
+    if not a.pairs or any(is_distinctive(candidate.name, p.candidate) for p in a.pairs):
+        return SILENT
+    if not a.candidate_left and all(not is_distinctive(query.name, i) for i in a.query_left):
+        # The listed name is itself made of generic words and agrees in full. The query's extra
+        # words may be places ("…, Beijing"); extra kind words ("Normal") only when the listed
+        # name names no place, since "Zhejiang University" is not "Zhejiang Normal University".
+        names_place = any(f & LOCATION for f in candidate.name.flags)
+        if not names_place or not _left_type_words(query.name, a.query_left):
+            return SILENT
+    words = _quote(candidate.name, [p.candidate for p in a.pairs])
+    return FeatureResult(1.0, f"only generic words or places agree: {words}")
+
+
+def _left_type_words(side: NameSide, left: list[int]) -> bool:
+    """A leftover generic word that is not a place: 'Normal' in 'Zhejiang Normal University'."""
+    return any(not side.flags[i] & (LOCATION | QUALIFIER) for i in left)
+
+
+@feature
+def single_word_only(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """Only one word of a person's name agrees while both names have more.
+
+    A shared given name or family name alone ('Ahmad', 'Ivanov') identifies nobody.
+    """
+    if candidate.alignment.joined_equal:  # the same letters: nothing differs
+        return SILENT
+    if not candidate.name.person:
+        return SILENT
+    a = candidate.alignment
+    strong = [p for p in a.pairs if is_strong(query.name, candidate.name, p)]
+    q_words = sum(1 for i in range(len(query.name.tokens)) if is_distinctive(query.name, i))
+    if len(strong) >= 2 or q_words < 2:
+        return SILENT
+    return FeatureResult(1.0, "only one word of the person's name agrees")
+
+
+@feature
+def place_conflict(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The two names name different places ('(Wuhan)' against '(Beijing)').
+
+    Branches and campuses of one institution are listed apart, so a different place is strong
+    evidence of a different entity.
+    """
+    if candidate.alignment.joined_equal:  # the same letters: nothing differs
+        return SILENT
+    if candidate.name.person:
+        return SILENT
+    a = candidate.alignment
+    q_places = [i for i in a.query_left if query.name.flags[i] & (LOCATION | QUALIFIER)]
+    c_places = [j for j in a.candidate_left if candidate.name.flags[j] & (LOCATION | QUALIFIER)]
+    if not q_places or not c_places:
+        return SILENT
+    detail = f"{_quote(query.name, q_places)} against {_quote(candidate.name, c_places)}"
+    return FeatureResult(1.0, detail)
+
+
+@feature
+def kind_conflict(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """Each name has a word saying what kind of body it is, and they differ.
+
+    'Society' against 'Shipping Agency', 'University' against 'Group': the shared words then
+    more likely belong to two different organisations.
+    """
+    if candidate.alignment.joined_equal:  # the same letters: nothing differs
+        return SILENT
+    if candidate.name.person:
+        return SILENT
+    a = candidate.alignment
+    q_kinds = [i for i in a.query_left if _is_kind_word(query.name, i)]
+    c_kinds = [j for j in a.candidate_left if _is_kind_word(candidate.name, j)]
+    if not q_kinds or not c_kinds:
+        return SILENT
+    return FeatureResult(
+        1.0, f"{_quote(query.name, q_kinds)} against {_quote(candidate.name, c_kinds)}"
+    )
+
+
+def _is_kind_word(side: NameSide, index: int) -> bool:
+    flags = side.flags[index]
+    return bool(flags & GENERIC) and not flags & (LOCATION | QUALIFIER)
+
+
+@feature
+def derived_acronym(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The query is the initials of the listed name, an acronym the list itself does not give.
+
+    Initials are ambiguous, so such a match counts less than a listed name.
+    """
+    if candidate.kind != DERIVED_ACRONYM:
+        return SILENT
+    return FeatureResult(1.0, "initials of the listed name")
+
+
+@feature
+def listed_acronym(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The query matched an acronym the list gives in brackets; acronyms are shared more often."""
+    if candidate.kind != LISTED_ACRONYM:
+        return SILENT
+    return FeatureResult(1.0, "acronym given by the list")
+
+
+@feature
+def type_differs(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The query asks for one kind of entity (a person, an organisation, a vessel) and the list
+    gives another.
+
+    Some lists (the US Entity List) do not say whether an entry is a person, so this lowers the
+    score without ruling the hit out.
+    """
+    if query.type is None or query.type == candidate.type:
+        return SILENT
+    return FeatureResult(1.0, f"{query.type} against {candidate.type}")
+
+
+@feature
+def weak_alias(query: QuerySide, candidate: CandidateSide, config: ScoringConfig) -> FeatureResult:
+    """The matched name is a 'weak' alias, one the publisher says is too vague to rely on alone."""
+    if candidate.kind != WEAK_ALIAS:
+        return SILENT
+    return FeatureResult(1.0, "weak alias")
+
+
+_COMPANY_FAMILIES = {
+    "ojsc": "jsc",
+    "cjsc": "jsc",
+    "pjsc": "jsc",
+    "fsue": "jsc",
+    "ltd": "ltd",
+    "co": "ltd",
+    "corp": "ltd",
+    "inc": "ltd",
+    "plc": "ltd",
+}
+
+
+@feature
+def legal_form_conflict(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """Both names give a legal form and they are of different kinds (an LLC against a JSC).
+
+    Legal forms change on re-registration, so this counts only a little.
+    """
+    q = {_COMPANY_FAMILIES.get(f, f) for f in query.name.legal}
+    c = {_COMPANY_FAMILIES.get(f, f) for f in candidate.name.legal}
+    if not q or not c or q & c:
+        return SILENT
+    return FeatureResult(1.0, f"{', '.join(sorted(q))} against {', '.join(sorted(c))}")
+
+
+@feature
+def country_agrees(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The country given with the query is one the list gives for the entry."""
+    if query.country and query.country in candidate.countries:
+        return FeatureResult(1.0, query.country)
+    return SILENT
+
+
+@feature
+def country_differs(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The list gives countries for the entry and the query's country is not among them.
+
+    Listed countries are often incomplete (a subsidiary abroad), so this lowers the score
+    without ruling the hit out.
+    """
+    if query.country and candidate.countries and query.country not in candidate.countries:
+        return FeatureResult(1.0, f"{query.country} against {', '.join(candidate.countries)}")
+    return SILENT
+
+
+@feature
+def birth_date_agrees(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The date of birth given with the query agrees with a listed one, as far as both go."""
+    if not query.birth_date or not candidate.dates_of_birth:
+        return SILENT
+    for listed in candidate.dates_of_birth:
+        if _dates_agree(query.birth_date, listed):
+            return FeatureResult(1.0, listed)
+    return SILENT
+
+
+@feature
+def birth_date_differs(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The query's date of birth agrees with none of the listed ones: likely a namesake."""
+    if not query.birth_date or not candidate.dates_of_birth:
+        return SILENT
+    if any(_dates_agree(query.birth_date, listed) for listed in candidate.dates_of_birth):
+        return SILENT
+    detail = f"{query.birth_date} against {', '.join(candidate.dates_of_birth)}"
+    return FeatureResult(1.0, detail)
+
+
+def _dates_agree(a: str, b: str) -> bool:
+    n = min(len(a), len(b))
+    return n >= 4 and a[:n] == b[:n]
+
+
+@feature
+def identifier_agrees(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """An identifier given with the query (passport, registration, IMO number) is listed."""
+    shared = sorted(set(query.identifiers) & set(candidate.identifiers))
+    if not shared:
+        return SILENT
+    return FeatureResult(1.0, ", ".join(shared))
+
+
+def headroom(query: QuerySide, config: ScoringConfig) -> float:
+    """The most the qualifier features can add to the name score for this query."""
+    room = 0.0
+    if query.country:
+        room += max(0.0, config.weights.get("country_agrees", 0.0))
+    if query.birth_date:
+        room += max(0.0, config.weights.get("birth_date_agrees", 0.0))
+    if query.identifiers:
+        room += max(0.0, config.weights.get("identifier_agrees", 0.0))
+    return room
+
+
+def score(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig, *, floor: float = 0.0
+) -> tuple[float, tuple[tuple[str, float, str], ...]]:
+    """The pair's score in 0..1 and every feature that fired with its signed contribution.
+
+    With a `floor`, a pair whose names agree too little to reach it even with every qualifier
+    in its favour is given up after the first feature, as (0.0, ()).
+    """
+    fired: list[tuple[str, float, str]] = []
+    total = 0.0
+    for name, fn in REGISTRY.items():
+        weight = config.weights.get(name, 0.0)
+        if weight == 0.0:
+            continue
+        result = fn(query, candidate, config)
+        if result.value:
+            contribution = weight * result.value
+            total += contribution
+            fired.append((name, round(contribution, 3), result.detail))
+        if name == "name_agreement" and total + headroom(query, config) < floor:
+            return 0.0, ()
+    return round(min(1.0, max(0.0, total)), 3), tuple(fired)

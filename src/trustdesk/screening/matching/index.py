@@ -1,0 +1,488 @@
+"""The match index: every listed name of every loaded snapshot, as compact arrays.
+
+Candidate generation ("blocking") keeps latency flat as lists grow: a query looks up each of its
+words in an inverted index (word -> listed names), plus the listed words within a typo, with the
+same spelling key, or with the same consonant skeleton, found through a sorted table of 32-bit
+key hashes (SymSpell-style single deletions). Common words whose posting lists exceed a budget
+are left to the query's rarer words, so a query costs about the same against ten thousand or
+ten million names. Only the best-ranked few dozen names are then aligned and scored in full.
+
+numpy holds the arrays because at a million entities Python lists of ints would need several
+times the memory and would take seconds to unpickle; arrays pickle as raw buffers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import pickle
+import re
+import zlib
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from trustdesk.screening.countries import to_iso2
+from trustdesk.screening.entries import EntityType, Entry
+from trustdesk.screening.matching import features as ft
+from trustdesk.screening.matching.compare import NameSide, SimilarityCache, align, token_similarity
+from trustdesk.screening.matching.explain import explain
+from trustdesk.screening.matching.model import Hit, Query
+from trustdesk.screening.matching.normalize import (
+    ABJAD,
+    GENERIC,
+    INITIAL,
+    NameForm,
+    name_form,
+    phonetic,
+    skeleton,
+)
+
+FORMAT_VERSION = 1  # bump when the saved layout changes; older files are refused, not misread
+RARE_DF = 3  # a word on this few entries or fewer counts fully
+MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
+NEIGHBOUR_FACTOR = 0.8  # blocking credit of a word reached by typo or spelling key
+_MAGIC = "trustdesk-match-index"
+_BUILD_CONFIG = ft.ScoringConfig()  # build-time choices (acronym length, ranking weights)
+_IDENT = re.compile(r"[^0-9A-Z]")
+
+IntArray = npt.NDArray[np.int64]
+
+
+def _h(key: str) -> int:
+    return zlib.crc32(key.encode())
+
+
+def _h64(key: str) -> int:
+    """A 64-bit key for whole names, where a 32-bit collision would pair two different names."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+
+
+def _deletes(token: str, depth: int) -> set[str]:
+    out = {token}
+    frontier = {token}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _neighbour_keys(token: str, *, depth: int, abjad: bool) -> set[int]:
+    keys = {_h("p:" + phonetic(token))}
+    if abjad or len(token) >= 3:
+        keys.add(_h("s:" + skeleton(token)))
+    if len(token) >= 4 and not token.isdigit():
+        keys |= {_h("d:" + d) for d in _deletes(token, depth)}
+    return keys
+
+
+def ident_key(value: str) -> str:
+    """An identifier compared without spaces, dashes or case: 'AB 12-345' is 'AB12345'."""
+    return _IDENT.sub("", value.upper())
+
+
+@dataclass(slots=True)
+class _Builder:
+    vocab: dict[str, int]
+    tokens: list[str]
+    df: list[int]
+    rec_entry: list[int]
+    rec_name: list[int]
+    rec_kind: list[int]
+    rec_tok: list[int]
+    rec_flag: list[int]
+    rec_off: list[int]
+    rec_joined: list[tuple[int, int]]
+
+    def token_id(self, token: str) -> int:
+        tid = self.vocab.get(token)
+        if tid is None:
+            tid = self.vocab[token] = len(self.tokens)
+            self.tokens.append(token)
+            self.df.append(0)
+        return tid
+
+    def add(self, entry: int, name: int, kind: int, form: NameForm) -> set[int]:
+        record = len(self.rec_entry)
+        self.rec_entry.append(entry)
+        self.rec_name.append(name)
+        self.rec_kind.append(kind)
+        ids = [self.token_id(t) for t in form.tokens]
+        self.rec_tok.extend(ids)
+        self.rec_flag.extend(form.flags)
+        self.rec_off.append(len(self.rec_tok))
+        if form.joined:
+            self.rec_joined.append((_h64(form.joined), record))
+        return set(ids)
+
+
+def _acronym_form(acronym: str) -> NameForm:
+    return NameForm(acronym, False, (acronym,), (0,), (acronym,))
+
+
+def _names_with_kinds(entry: Entry) -> list[tuple[str, int]]:
+    out: list[tuple[str, int]] = []
+    for name in entry.all_names():
+        if name == entry.name:
+            kind = ft.PRIMARY
+        elif name in entry.aliases:
+            kind = ft.ALIAS
+        elif name in entry.original_script_names:
+            kind = ft.ORIGINAL_SCRIPT
+        else:
+            kind = ft.WEAK_ALIAS
+        out.append((name, kind))
+    return out
+
+
+class MatchIndex:
+    """Every loaded entry, searchable by name; built once, saved, loaded in well under a second."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._d = data
+        self.meta: list[tuple[Any, ...]] = data["meta"]
+        self.tokens: list[str] = data["tokens"]
+        self.vocab: dict[str, int] = {t: i for i, t in enumerate(self.tokens)}
+        self.idf: npt.NDArray[np.float32] = data["idf"]
+        self.post_off: IntArray = data["post_off"]
+        self.post_rec: npt.NDArray[np.int32] = data["post_rec"]
+        self.key_hash: npt.NDArray[np.uint32] = data["key_hash"]
+        self.key_tok: npt.NDArray[np.int32] = data["key_tok"]
+        self.joined_hash: npt.NDArray[np.uint64] = data["joined_hash"]
+        self.joined_rec: npt.NDArray[np.int32] = data["joined_rec"]
+        self.rec_entry: npt.NDArray[np.int32] = data["rec_entry"]
+        self.rec_name: npt.NDArray[np.int16] = data["rec_name"]
+        self.rec_kind: npt.NDArray[np.int8] = data["rec_kind"]
+        self.rec_off: IntArray = data["rec_off"]
+        self.rec_tok: npt.NDArray[np.int32] = data["rec_tok"]
+        self.rec_flag: npt.NDArray[np.uint8] = data["rec_flag"]
+        self.rec_weight: npt.NDArray[np.float32] = data["rec_weight"]
+
+    def __len__(self) -> int:
+        return len(self.meta)
+
+    @property
+    def name_count(self) -> int:
+        return len(self.rec_entry)
+
+    # --- building -------------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls, entries: Iterable[Entry], *, progress: Callable[[int], None] | None = None
+    ) -> MatchIndex:
+        """An index over the entries; `progress` is called with the count every 10,000 entries."""
+        b = _Builder({}, [], [], [], [], [], [], [], [0], [])
+        meta: list[tuple[Any, ...]] = []
+        for entry in entries:
+            e = len(meta)
+            person = entry.type == EntityType.PERSON
+            names = _names_with_kinds(entry)
+            meta.append(_meta(entry, names))
+            seen: set[tuple[str, ...]] = set()  # words and spelling-free letters of each name
+            entry_tokens: set[int] = set()
+            for ordinal, (name, kind) in enumerate(names):
+                form = name_form(name, person=person)
+                if not form.tokens or (*form.tokens, form.joined) in seen:
+                    continue
+                seen.add((*form.tokens, form.joined))
+                entry_tokens |= b.add(e, ordinal, kind, form)
+                extra = [(a, ft.LISTED_ACRONYM) for a in form.acronyms]
+                if len(form.derived_acronym) >= _BUILD_CONFIG.min_acronym_length:
+                    extra.append((form.derived_acronym, ft.DERIVED_ACRONYM))
+                for acronym, acronym_kind in extra:
+                    if (acronym,) not in seen:
+                        seen.add((acronym,))
+                        entry_tokens |= b.add(e, ordinal, acronym_kind, _acronym_form(acronym))
+            for tid in entry_tokens:
+                b.df[tid] += 1
+            if progress is not None and len(meta) % 10000 == 0:
+                progress(len(meta))
+        return cls(_arrays(b, meta))
+
+    # --- persistence ----------------------------------------------------------------------
+
+    def save(self, path: Path | str) -> None:
+        """Write the index to one file (a pickle of arrays and plain tuples), atomically."""
+        target = Path(path)
+        tmp = target.with_name(target.name + ".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump((_MAGIC, FORMAT_VERSION, self._d), fh, protocol=5)
+        tmp.replace(target)
+
+    @classmethod
+    def load(cls, path: Path | str) -> MatchIndex:
+        """Read an index written by `save`; only load files this program wrote (it is a pickle)."""
+        with Path(path).open("rb") as fh:
+            magic, version, data = pickle.load(fh)  # noqa: S301 - our own file, see docstring
+        if magic != _MAGIC or version != FORMAT_VERSION:
+            raise ValueError(f"{path} is not a trustdesk match index of version {FORMAT_VERSION}")
+        return cls(data)
+
+    # --- searching ------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: Query,
+        *,
+        threshold: float = ft.DEFAULT_THRESHOLD,
+        limit: int = 10,
+        config: ft.ScoringConfig | None = None,
+    ) -> list[Hit]:
+        """Entries whose names match the query at or above `threshold`, best first, explained."""
+        if not isinstance(query.name, str):
+            raise TypeError(f"a query name must be text, not {type(query.name).__name__}")
+        config = config or ft.ScoringConfig()
+        best: dict[int, tuple[float, Any]] = {}
+        for person in _modes(query.type):
+            form = name_form(query.name, person=person)
+            if not form.tokens:
+                continue
+            q_side = self._query_side(form, query, config)
+            cache: SimilarityCache = {}
+            for record, rank, same_letters in self._candidates(form, q_side.name, config):
+                if rank < config.min_blocking_rank and not same_letters:
+                    continue
+                entry = int(self.rec_entry[record])
+                if not _type_fits(query.type, self.meta[entry][2], person):
+                    continue
+                c_side = self._candidate_side(record, q_side.name, config, cache, same_letters)
+                score, fired = ft.score(q_side, c_side, config, floor=threshold)
+                if score >= threshold and score > best.get(entry, (-1.0, None))[0]:
+                    best[entry] = (score, (q_side, c_side, fired, record))
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], self.meta[kv[0]][:2]))
+        return [self._hit(entry, score, parts) for entry, (score, parts) in ranked[:limit]]
+
+    def _weight(self, tid: int | None, flags: int, person: bool, config: ft.ScoringConfig) -> float:
+        weight = 1.0 if tid is None else float(self.idf[tid])
+        if flags & INITIAL:
+            return weight * config.initial_weight
+        if not person and flags & GENERIC:
+            return weight * config.generic_weight
+        return weight
+
+    def _query_side(self, form: NameForm, query: Query, config: ft.ScoringConfig) -> ft.QuerySide:
+        weights = tuple(
+            self._weight(self.vocab.get(t), f, form.person, config)
+            for t, f in zip(form.tokens, form.flags, strict=True)
+        )
+        side = NameSide(
+            form.text,
+            form.person,
+            form.tokens,
+            form.flags,
+            weights,
+            form.surfaces,
+            form.legal,
+            form.joined,
+        )
+        country = to_iso2(query.country) if query.country else None
+        return ft.QuerySide(
+            side,
+            query.type.value if query.type else None,
+            country,
+            query.birth_date,
+            tuple(ident_key(i) for i in query.identifiers),
+        )
+
+    def _neighbours(
+        self, token: str, flags: int, person: bool, config: ft.ScoringConfig
+    ) -> set[int]:
+        depth = 2 if len(token) >= config.two_typo_length else 1
+        keys = np.fromiter(
+            _neighbour_keys(token, depth=depth, abjad=bool(flags & ABJAD)), dtype=np.uint32
+        )
+        lo = np.searchsorted(self.key_hash, keys, side="left")
+        hi = np.searchsorted(self.key_hash, keys, side="right")
+        found: set[int] = set()
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            if b > a:
+                found.update(self.key_tok[a:b].tolist())
+        own = self.vocab.get(token)
+        return {
+            tid
+            for tid in found
+            if tid != own
+            and token_similarity(token, self.tokens[tid], flags, 0, person, config)[0] > 0
+        }
+
+    def _candidates(
+        self, form: NameForm, q: NameSide, config: ft.ScoringConfig
+    ) -> list[tuple[int, float, bool]]:
+        """Listed names sharing words with the query, best first: (record, blocking rank, whether
+        it has the query's letters once spaces are ignored)."""
+        terms: list[tuple[int, float]] = []  # (token id, blocking weight)
+        for i, token in enumerate(form.tokens):
+            tid = self.vocab.get(token)
+            if tid is not None:
+                terms.append((tid, q.weights[i]))
+            terms.extend(
+                (other, q.weights[i] * NEIGHBOUR_FACTOR)
+                for other in self._neighbours(token, form.flags[i], form.person, config)
+            )
+        terms.sort(key=lambda t: int(self.post_off[t[0] + 1] - self.post_off[t[0]]))
+        chunks: list[npt.NDArray[np.int32]] = []
+        weights: list[npt.NDArray[np.float32]] = []
+        budget = config.max_postings
+        for tid, weight in terms:
+            start, end = int(self.post_off[tid]), int(self.post_off[tid + 1])
+            if chunks and end - start > budget:
+                continue
+            postings = self.post_rec[start : min(end, start + max(budget, 1))]
+            budget -= len(postings)
+            chunks.append(postings)
+            weights.append(np.full(len(postings), weight, dtype=np.float32))
+        same_letters: set[int] = set()
+        if form.joined:
+            h = np.uint64(_h64(form.joined))
+            lo = int(np.searchsorted(self.joined_hash, h, side="left"))
+            hi = int(np.searchsorted(self.joined_hash, h, side="right"))
+            exact = self.joined_rec[lo:hi]
+            same_letters = set(exact.tolist())
+            chunks.append(exact)
+            weights.append(np.full(len(exact), sum(q.weights), dtype=np.float32))
+        if not chunks:
+            return []
+        records, inverse = np.unique(np.concatenate(chunks), return_inverse=True)
+        acc = np.bincount(inverse, weights=np.concatenate(weights))
+        ranking = acc / (0.5 * (sum(q.weights) + self.rec_weight[records]))
+        if len(records) > config.candidates:
+            top = np.argpartition(-ranking, config.candidates)[: config.candidates]
+            records, ranking = records[top], ranking[top]
+        order = np.argsort(-ranking, kind="stable")
+        return [
+            (r, rank, r in same_letters)
+            for r, rank in zip(records[order].tolist(), ranking[order].tolist(), strict=True)
+        ]
+
+    def _candidate_side(
+        self,
+        record: int,
+        q: NameSide,
+        config: ft.ScoringConfig,
+        cache: SimilarityCache,
+        same_letters: bool,
+    ) -> ft.CandidateSide:
+        entry = int(self.rec_entry[record])
+        meta = self.meta[entry]
+        # Person logic only when both sides are people: a person's name met as an organisation
+        # query ("Leonardo S.p.A.") is compared as organisations are.
+        person = meta[2] == EntityType.PERSON.value and q.person
+        start, end = int(self.rec_off[record]), int(self.rec_off[record + 1])
+        tids = self.rec_tok[start:end].tolist()
+        flags = tuple(self.rec_flag[start:end].tolist())
+        tokens = tuple(self.tokens[t] for t in tids)
+        weights = tuple(
+            self._weight(t, f, person, config) for t, f in zip(tids, flags, strict=True)
+        )
+        kind = int(self.rec_kind[record])
+        text = meta[3][int(self.rec_name[record])]
+        if kind in (ft.LISTED_ACRONYM, ft.DERIVED_ACRONYM):
+            text = tokens[0].upper()
+        joined = q.joined if same_letters else ""
+        side = NameSide(text, person, tokens, flags, weights, tokens, joined=joined)
+        alignment = align(q, side, config, cache)
+        return ft.CandidateSide(side, kind, alignment, meta[2], meta[4], meta[5], meta[6])
+
+    def _hit(self, entry: int, score: float, parts: Any) -> Hit:
+        q_side, c_side, fired, record = parts
+        meta = self.meta[entry]
+        full = meta[3][int(self.rec_name[record])]
+        c_name: NameSide = c_side.name
+        if c_side.kind not in (ft.LISTED_ACRONYM, ft.DERIVED_ACRONYM):
+            form = name_form(full, person=c_name.person)
+            if form.tokens == c_name.tokens:
+                c_name = NameSide(
+                    full,
+                    c_name.person,
+                    c_name.tokens,
+                    c_name.flags,
+                    c_name.weights,
+                    form.surfaces,
+                    form.legal,
+                )
+        c_side = ft.CandidateSide(c_name, c_side.kind, c_side.alignment, meta[2], *_facts(meta))
+        text = explain(q_side.name, c_side, score, fired)
+        if c_side.kind == ft.DERIVED_ACRONYM:
+            text += f" The acronym stands for '{full}'."
+        return Hit(meta[0], meta[1], meta[3][0], c_name.text, q_side.name.text, score, text, fired)
+
+
+def _facts(meta: tuple[Any, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    return meta[4], meta[5], meta[6]
+
+
+def _type_fits(wanted: EntityType | None, listed: str, person: bool) -> bool:
+    """An untyped query is read as a person's name for people and as an organisation's for the
+    rest; a typed query is read one way and meets every entry (`type_differs` weighs the rest)."""
+    if wanted is not None:
+        return True
+    return (listed == EntityType.PERSON.value) == person
+
+
+def _modes(kind: EntityType | None) -> tuple[bool, ...]:
+    if kind is None:
+        return (False, True)
+    return (kind == EntityType.PERSON,)
+
+
+def _meta(entry: Entry, names: list[tuple[str, int]]) -> tuple[Any, ...]:
+    return (
+        entry.source,
+        entry.source_id,
+        entry.type.value,
+        tuple(n for n, _ in names) or (entry.name,),
+        entry.countries,
+        entry.dates_of_birth,
+        tuple(sorted({ident_key(i.value) for i in entry.identifiers} - {""})),
+    )
+
+
+def _arrays(b: _Builder, meta: list[tuple[Any, ...]]) -> dict[str, Any]:
+    n = max(len(meta), RARE_DF + 1)
+    scale = math.log(n / RARE_DF)
+    df = np.asarray(b.df, dtype=np.float64)
+    idf = np.clip(np.log(n / np.maximum(df, 1)) / scale, MIN_WORD_WEIGHT, 1.0).astype(np.float32)
+    rec_tok = np.asarray(b.rec_tok, dtype=np.int32)
+    rec_flag = np.asarray(b.rec_flag, dtype=np.uint8)
+    rec_off = np.asarray(b.rec_off, dtype=np.int64)
+    rec_count = len(b.rec_entry)
+    rec_of_tok = np.repeat(np.arange(rec_count, dtype=np.int32), np.diff(rec_off))
+    tok_w = idf[rec_tok] * np.where(rec_flag & GENERIC, _BUILD_CONFIG.generic_weight, 1.0)
+    rec_weight = np.bincount(rec_of_tok, weights=tok_w, minlength=rec_count).astype(np.float32)
+    # One posting per (word, listed name), sorted by word: a single 1-D sort of packed int64s.
+    packed = np.unique(rec_tok.astype(np.int64) * max(rec_count, 1) + rec_of_tok)
+    post_tok, post_rec = np.divmod(packed, max(rec_count, 1))
+    post_off = np.zeros(len(b.tokens) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(post_tok, minlength=len(b.tokens)), out=post_off[1:])
+    key_hash, key_tok = array("I"), array("i")
+    for tid, token in enumerate(b.tokens):
+        keys = _neighbour_keys(token, depth=1, abjad=True)
+        key_hash.extend(keys)
+        key_tok.extend([tid] * len(keys))
+    hashes = np.frombuffer(key_hash, dtype=np.uint32)
+    order = np.argsort(hashes, kind="stable")
+    joined = sorted(b.rec_joined)
+    return {
+        "meta": meta,
+        "tokens": b.tokens,
+        "idf": idf,
+        "post_off": post_off,
+        "post_rec": post_rec.astype(np.int32),
+        "key_hash": hashes[order].copy(),
+        "key_tok": np.frombuffer(key_tok, dtype=np.int32)[order].copy(),
+        "joined_hash": np.asarray([h for h, _ in joined], dtype=np.uint64),
+        "joined_rec": np.asarray([r for _, r in joined], dtype=np.int32),
+        "rec_entry": np.asarray(b.rec_entry, dtype=np.int32),
+        "rec_name": np.asarray(b.rec_name, dtype=np.int16),
+        "rec_kind": np.asarray(b.rec_kind, dtype=np.int8),
+        "rec_off": rec_off,
+        "rec_tok": rec_tok,
+        "rec_flag": rec_flag,
+        "rec_weight": rec_weight,
+    }

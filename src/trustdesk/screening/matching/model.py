@@ -1,0 +1,58 @@
+"""What a caller gives the matcher (`Query`) and what it gets back (`Hit`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from trustdesk.screening.entries import EntityType
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A name to screen, with the facts that sharpen the result when known.
+
+    `type` limits the search to people or to organisations (vessels and aircraft count as
+    organisations); `country` is an ISO alpha-2 code or a country name; `birth_date` is ISO 8601
+    as precise as known; `identifiers` are document or registration numbers in any spacing.
+    """
+
+    name: str
+    type: EntityType | None = None
+    country: str | None = None
+    birth_date: str | None = None
+    identifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One listed entry that matched, with the evidence a reviewer needs to adjudicate it."""
+
+    source: str
+    entity_id: str
+    name: str  # the entry's primary name
+    matched_name: str  # the listed name or alias that matched
+    query_name: str  # the query as it was compared
+    score: float  # 0..1, rounded to 3 places
+    explanation: str  # plain English
+    features: tuple[tuple[str, float, str], ...]  # (feature, signed contribution, detail)
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.entity_id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict, for the API and for stored screening results."""
+        return {
+            "source": self.source,
+            "entity_id": self.entity_id,
+            "name": self.name,
+            "matched_name": self.matched_name,
+            "query_name": self.query_name,
+            "score": self.score,
+            "explanation": self.explanation,
+            "features": [
+                {"feature": name, "weight": weight, "detail": detail}
+                for name, weight, detail in self.features
+            ],
+        }

@@ -1,0 +1,301 @@
+"""A name as comparable tokens, keeping the original beside them for explanations.
+
+The same function reads listed names at index time and query names at search time, so both
+sides always agree on spelling rules. Organisation and person names differ: legal forms,
+abbreviations and place qualifiers only mean something in an organisation's name ("Min" is an
+abbreviation of ministry and a Korean given name), given-name variants and patronymics only in a
+person's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from trustdesk.screening.matching import vocab
+from trustdesk.screening.matching.translit import Piece, to_latin
+
+# Per-token flags, one small int per token so that the index can store them in a byte array.
+QUALIFIER = 1  # in brackets or after a final comma: "(Wuhan)", ", Beijing"
+INITIAL = 2  # a single letter standing for a given name
+PATRONYMIC = 4  # Russian/Ukrainian father's name, often left out
+ABJAD = 8  # transliterated from Arabic, Persian or Hebrew script: vowels are missing
+GENERIC = 16  # says what kind of organisation, not which one
+LOCATION = 32  # a place name
+EXPANDED = 64  # read from an abbreviation, a legal form phrase or a pinyin word
+
+_HONORIFICS = vocab.words("mr mrs ms miss dr prof sir jr sr ii iii iv hon")
+_MAX_PHRASE = max(len(phrase.split()) for phrase in vocab.LEGAL_FORMS)
+_INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
+_AMP_IN_WORD = re.compile(r"(?<=[a-z0-9])\s*&\s*(?=[a-z0-9]\b)")
+_TOKEN = re.compile(r"[a-z0-9&]+|[()\[\]{},;]|\s[-–—]\s")
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """One comparable reading of a name: tokens in order, each with its flags and source word."""
+
+    text: str
+    person: bool
+    tokens: tuple[str, ...]
+    flags: tuple[int, ...]
+    surfaces: tuple[str, ...]
+    legal: tuple[str, ...] = ()
+    acronyms: tuple[str, ...] = ()  # the name's own acronyms, from brackets: "(VNIITF)"
+    derived_acronym: str = ""  # initials of the name's words: "NUDT"
+    joined: str = ""  # every core word run together, for "Bei Hang" / "Beihang"
+
+
+@dataclass(slots=True)
+class _Tok:
+    text: str
+    segment: int
+    bracket: bool
+    flags: int = 0
+    surface: str = ""
+
+
+def token_flags(token: str) -> int:
+    """Flags that belong to a word wherever it appears (generic, place, patronymic, initial)."""
+    flags = 0
+    if token in vocab.GENERIC_WORDS:
+        flags |= GENERIC
+    if token in vocab.LOCATIONS:
+        flags |= LOCATION
+    if len(token) == 1 and token.isalpha():
+        flags |= INITIAL
+    if len(token) >= 7 and token.endswith(vocab.PATRONYMIC_SUFFIXES):
+        flags |= PATRONYMIC
+    return flags
+
+
+def _raw_tokens(pieces: list[Piece]) -> list[_Tok]:
+    out: list[_Tok] = []
+    segment, bracket = 0, False
+    for piece in pieces:
+        if piece.han:
+            out.extend(_Tok(w, segment, bracket, EXPANDED, w) for w in _pinyin_words(piece.text))
+            continue
+        text = re.sub(r"['`´‘’ʼʻ]", "", piece.text)
+        text = _INITIALISM.sub(lambda m: m.group(0).replace(".", "") + " ", text)
+        text = _AMP_IN_WORD.sub("&", text)
+        for match in _TOKEN.finditer(text):
+            word = match.group(0)
+            if word in "([{":
+                bracket, segment = True, segment + 1
+            elif word in ")]}":
+                bracket, segment = False, segment + 1
+            elif word in ",;" or word.strip() in "-–—":
+                segment += 1
+            else:
+                word = word.strip("&")
+                if word:
+                    flag = ABJAD if piece.abjad else 0
+                    out.append(_Tok(word, segment, bracket, flag, word))
+    return out
+
+
+def _pinyin_words(syllables: str) -> list[str]:
+    """Pinyin syllables grouped into words: glossary words apart, the runs between them joined."""
+    parts = syllables.split()
+    words: list[str] = []
+    buffer = ""
+    i = 0
+    while i < len(parts):
+        for size in (4, 3, 2):
+            word = "".join(parts[i : i + size])
+            if i + size <= len(parts) and word in vocab.PINYIN_GLOSSARY:
+                if buffer:
+                    words.append(buffer)
+                words.append(word)
+                buffer = ""
+                i += size
+                break
+        else:
+            buffer += parts[i]
+            i += 1
+    if buffer:
+        words.append(buffer)
+    return words
+
+
+def _strip_legal(toks: list[_Tok]) -> tuple[list[_Tok], list[str]]:
+    """Legal-form phrases out of an organisation name; short ones only at a segment's edge."""
+    kept: list[_Tok] = []
+    legal: list[str] = []
+    i = 0
+    while i < len(toks):
+        for size in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
+            span = toks[i : i + size]
+            phrase = " ".join(t.text for t in span)
+            canonical = vocab.LEGAL_FORMS.get(phrase)
+            if canonical is None:
+                continue
+            at_edge = (i == 0 or toks[i - 1].segment != span[0].segment) or (
+                i + size == len(toks) or toks[i + size].segment != span[-1].segment
+            )
+            if size > 1 or len(phrase) >= 4 or at_edge:
+                legal.append(canonical)
+                i += size
+                break
+        else:
+            kept.append(toks[i])
+            i += 1
+    if not kept:  # a name made only of legal words ("Company Limited") keeps them as words
+        return toks, []
+    return kept, legal
+
+
+def _mark_qualifiers(toks: list[_Tok]) -> None:
+    """Brackets, a short final comma segment and trailing place names qualify the name."""
+    last_segment = toks[-1].segment
+    tail = [t for t in toks if t.segment == last_segment]
+    tail_is_qualifier = last_segment > toks[0].segment and len(tail) <= 2 and not tail[0].bracket
+    for tok in toks:
+        if tok.bracket or (tail_is_qualifier and tok.segment == last_segment):
+            tok.flags |= QUALIFIER
+    # "Xidian University Xi'an": places after the last non-place word, when the name has one.
+    for tok in reversed(toks):
+        if tok.text not in vocab.LOCATIONS or tok is toks[0]:
+            break
+        tok.flags |= QUALIFIER
+
+
+def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
+    out: list[_Tok] = []
+    for tok in toks:
+        word = tok.text
+        if word in vocab.STOPWORDS or word in vocab.PARTICLES:
+            continue
+        if person:
+            if word in _HONORIFICS:
+                continue
+            tok.text = vocab.NAME_VARIANTS.get(word, word)
+            out.append(tok)
+            continue
+        expansion = vocab.ABBREVIATIONS.get(word) or vocab.PINYIN_GLOSSARY.get(word)
+        if expansion is None:
+            out.append(tok)
+            continue
+        extra = EXPANDED if expansion != (word,) else 0
+        out.extend(
+            _Tok(part, tok.segment, tok.bracket, tok.flags | extra, tok.surface)
+            for part in expansion
+        )
+    return out
+
+
+def _dedupe_places(toks: list[_Tok]) -> list[_Tok]:
+    seen: set[str] = set()
+    out: list[_Tok] = []
+    for tok in toks:
+        if tok.flags & LOCATION:
+            if tok.text in seen:
+                continue
+            seen.add(tok.text)
+        out.append(tok)
+    return out
+
+
+_BRACKETED_CAPS = re.compile(r"[(\[]\s*([A-Z][A-Z0-9&.-]{1,11})\s*[)\]]")
+
+
+def _acronyms(text: str, toks: list[_Tok], person: bool) -> tuple[tuple[str, ...], str]:
+    if person or any(t.flags & EXPANDED for t in toks):
+        return (), ""
+    # An acronym the list gives: capitals in brackets, "(VNIITF)", not a place "(Wuhan)".
+    bracketed = {re.sub(r"[^a-z0-9&]", "", m.casefold()) for m in _BRACKETED_CAPS.findall(text)}
+    listed = tuple(
+        t.text
+        for t in toks
+        if t.bracket
+        and t.text in bracketed
+        and t.text not in vocab.LOCATIONS
+        and t.text not in vocab.GENERIC_WORDS
+    )
+    words = [t.text for t in toks if not t.bracket and t.text not in vocab.STOPWORDS]
+    derived = ""
+    if 3 <= len(words) <= 10 and all(w[0].isalpha() for w in words):
+        derived = "".join(w[0] for w in words)
+    return listed, derived
+
+
+def name_form(text: str, *, person: bool) -> NameForm:
+    """The comparable form of one name; a name with no letters or digits gives no tokens."""
+    toks = _raw_tokens(to_latin(text))
+    legal: list[str] = []
+    if toks and not person:
+        toks, legal = _strip_legal(toks)
+        _mark_qualifiers(toks)
+    listed, derived = _acronyms(text, toks, person)
+    core = [t for t in toks if t.text not in vocab.STOPWORDS and t.text not in vocab.PARTICLES]
+    joined = "".join(t.text for t in core)
+    toks = _expand(toks, person)
+    if not person:
+        toks = _dedupe_places([_with_flags(t) for t in toks])
+    else:
+        toks = [_with_flags(t) for t in toks]
+    return NameForm(
+        text=text,
+        person=person,
+        tokens=tuple(t.text for t in toks),
+        flags=tuple(t.flags for t in toks),
+        surfaces=tuple(t.surface for t in toks),
+        legal=tuple(dict.fromkeys(legal)),
+        acronyms=listed,
+        derived_acronym=derived,
+        joined=joined if len(joined) >= 4 else "",
+    )
+
+
+def _with_flags(tok: _Tok) -> _Tok:
+    tok.flags |= token_flags(tok.text)
+    return tok
+
+
+def phonetic(token: str) -> str:
+    """A spelling-tolerant key: transliteration variants (Dmitriy/Dmitrii, Yusuf/Jusuf) share it."""
+    key = token
+    for old, new in _PHONETIC_RULES:
+        key = key.replace(old, new)
+    out: list[str] = []
+    for ch in key:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+def skeleton(token: str) -> str:
+    """The consonants of a word, as Arabic, Persian and Hebrew script write it ("mhmd")."""
+    key = phonetic(token)
+    if not key:
+        return key
+    rest = "".join(ch for ch in key[1:] if ch not in "aeiouy")
+    return key[0] + rest
+
+
+_PHONETIC_RULES: tuple[tuple[str, str], ...] = (
+    ("dzh", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("sch", "sh"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("c", "k"),
+    ("w", "v"),
+    ("x", "ks"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("iy", "i"),
+    ("yi", "i"),
+    ("ii", "i"),
+    ("ie", "i"),
+    ("ey", "ei"),
+    ("y", "i"),
+    ("j", "i"),
+    ("'", ""),
+)

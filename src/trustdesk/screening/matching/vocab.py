@@ -1,0 +1,426 @@
+"""The matcher's word knowledge, as data: legal forms, abbreviations, generic words, name variants.
+
+Everything here is lower-case, ASCII and already transliterated, because it is applied to tokens
+after `normalize` has folded them. Tables are plain dicts and frozensets so that a reviewer can
+read (and a policy owner can extend) them without reading any matching code. Keep each table
+about a *kind* of variation, never about one listed entity.
+"""
+
+from __future__ import annotations
+
+import pycountry
+
+
+def words(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a table written as running text."""
+    return frozenset(text.split())
+
+
+# Words that carry no identity in any name: dropped before comparison.
+STOPWORDS: frozenset[str] = words(
+    """
+    of the and for at in on to by with a an und der die das des du la le les de del della di
+    da do dos das y e et van von zu
+    """
+)
+
+# Arabic articles and name particles: dropped from personal and organisation names alike,
+# because lists write "AL-AYARI", "AYARI" and "El Ayari" for the same family name.
+PARTICLES: frozenset[str] = words("al el ul ad ar as ash at az")
+
+# Legal forms and their canonical key. Multi-word phrases are matched longest first. A legal form
+# says little about identity (thousands of entities are an "OOO"), so it is taken out of the
+# name and only compared as a minor qualifier.
+LEGAL_FORMS: dict[str, str] = {
+    "limited liability company": "llc",
+    "limited liability partnership": "llp",
+    "limited liability co": "llc",
+    "obshchestvo s ogranichennoi otvetstvennostiu": "llc",
+    "obshchestvo s ogranichennoy otvetstvennostyu": "llc",
+    "obshchestvo s ogranichennoi otvetstvennostyu": "llc",
+    "tovarystvo z obmezhenoiu vidpovidalnistiu": "llc",
+    "llc": "llc",
+    "ooo": "llc",
+    "too": "llc",
+    "tov": "llc",
+    "l l c": "llc",
+    "open joint stock company": "ojsc",
+    "otkrytoe aktsionernoe obshchestvo": "ojsc",
+    "otkrytoye aktsionernoye obshchestvo": "ojsc",
+    "ojsc": "ojsc",
+    "oao": "ojsc",
+    "closed joint stock company": "cjsc",
+    "zakrytoe aktsionernoe obshchestvo": "cjsc",
+    "zakrytoye aktsionernoye obshchestvo": "cjsc",
+    "cjsc": "cjsc",
+    "zao": "cjsc",
+    "public joint stock company": "pjsc",
+    "publichnoe aktsionernoe obshchestvo": "pjsc",
+    "pjsc": "pjsc",
+    "pao": "pjsc",
+    "joint stock company": "jsc",
+    "aktsionernoe obshchestvo": "jsc",
+    "aktsionernoye obshchestvo": "jsc",
+    "jsc": "jsc",
+    "ao": "jsc",
+    "jt stock co": "jsc",
+    "federal state unitary enterprise": "fsue",
+    "fsue": "fsue",
+    "fgup": "fsue",
+    "federalnoe gosudarstvennoe unitarnoe predpriyatie": "fsue",
+    "company limited": "ltd",
+    "co limited": "ltd",
+    "co ltd": "ltd",
+    "limited": "ltd",
+    "ltd": "ltd",
+    "private limited": "ltd",
+    "pvt ltd": "ltd",
+    "public limited company": "plc",
+    "plc": "plc",
+    "incorporated": "inc",
+    "inc": "inc",
+    "corporation": "corp",
+    "corp": "corp",
+    "company": "co",
+    "co": "co",
+    "gmbh": "gmbh",
+    "gesellschaft mit beschrankter haftung": "gmbh",
+    "ag": "ag",
+    "aktiengesellschaft": "ag",
+    "kg": "kg",
+    "sa": "sa",
+    "s a": "sa",
+    "sociedad anonima": "sa",
+    "societe anonyme": "sa",
+    "sa de cv": "sa",
+    "s a de c v": "sa",
+    "de cv": "sa",
+    "c v": "sa",
+    "sarl": "sarl",
+    "srl": "srl",
+    "spa": "spa",
+    "bv": "bv",
+    "nv": "nv",
+    "ab": "ab",
+    "as": "as",
+    "oy": "oy",
+    "pte ltd": "ltd",
+    "pte": "ltd",
+    "sdn bhd": "ltd",
+    "bhd": "ltd",
+    "fze": "fze",
+    "free zone establishment": "fze",
+    "free zone company": "fze",
+    "free zone enterprise": "fze",
+    "cia ltda": "ltd",
+    "y cia ltda": "ltd",
+    "y cia": "co",
+    "fzco": "fze",
+    "fzc": "fze",
+    "fz llc": "llc",
+    "lle": "lle",
+    "pty ltd": "ltd",
+    "pty": "ltd",
+    "llp": "llp",
+    "lp": "lp",
+    "kft": "kft",
+    "sp z o o": "llc",
+    "doo": "llc",
+    "d o o": "llc",
+    "ltda": "ltd",
+    "cia": "co",
+    "sirketi": "co",
+    "youxian gongsi": "ltd",
+    "gufen youxian gongsi": "ltd",
+    "gongsi": "co",
+    "sherkat": "co",
+    "sherkate": "co",
+}
+
+# Word abbreviations read as the full word. The value may be several words ("s&t" is science
+# and technology); plural and singular are folded to one form here as well.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "univ": ("university",),
+    "uni": ("university",),
+    "universities": ("university",),
+    "inst": ("institute",),
+    "instit": ("institute",),
+    "institutes": ("institute",),
+    "tech": ("technology",),
+    "technol": ("technology",),
+    "techn": ("technology",),
+    "technologies": ("technology",),
+    "technological": ("technology",),
+    "natl": ("national",),
+    "nat": ("national",),
+    "nat'l": ("national",),
+    "intl": ("international",),
+    "int'l": ("international",),
+    "internat": ("international",),
+    "acad": ("academy",),
+    "academia": ("academy",),
+    "sci": ("science",),
+    "sciences": ("science",),
+    "scientific": ("science",),
+    "s&t": ("science", "technology"),
+    "aero": ("aeronautics",),
+    "aeronautical": ("aeronautics",),
+    "astro": ("astronautics",),
+    "astronautical": ("astronautics",),
+    "eng": ("engineering",),
+    "engg": ("engineering",),
+    "engr": ("engineering",),
+    "mech": ("mechanical",),
+    "elec": ("electronic",),
+    "electr": ("electronic",),
+    "electronics": ("electronic",),
+    "comm": ("communication",),
+    "communications": ("communication",),
+    "telecom": ("telecommunications",),
+    "telecommunication": ("telecommunications",),
+    "res": ("research",),
+    "lab": ("laboratory",),
+    "labs": ("laboratory",),
+    "laboratories": ("laboratory",),
+    "ctr": ("center",),
+    "cntr": ("center",),
+    "centre": ("center",),
+    "centres": ("center",),
+    "centers": ("center",),
+    "dept": ("department",),
+    "dep": ("department",),
+    "min": ("ministry",),
+    "gov": ("government",),
+    "govt": ("government",),
+    "med": ("medical",),
+    "medicine": ("medical",),
+    "polytech": ("polytechnic",),
+    "poly": ("polytechnic",),
+    "polytechnical": ("polytechnic",),
+    "assoc": ("association",),
+    "assn": ("association",),
+    "soc": ("society",),
+    "coll": ("college",),
+    "sch": ("school",),
+    "mil": ("military",),
+    "def": ("defense",),
+    "defence": ("defense",),
+    "org": ("organization",),
+    "organisation": ("organization",),
+    "organizations": ("organization",),
+    "indus": ("industry",),
+    "ind": ("industry",),
+    "industries": ("industry",),
+    "industrial": ("industry",),
+    "mfg": ("manufacturing",),
+    "grp": ("group",),
+    "hldgs": ("holding",),
+    "holdings": ("holding",),
+    "bros": ("brothers",),
+    "st": ("saint",),
+    "mt": ("mount",),
+    "phys": ("physics",),
+    "chem": ("chemistry",),
+    "chemical": ("chemistry",),
+    "math": ("mathematics",),
+    "maths": ("mathematics",),
+    "geosci": ("geoscience",),
+    "geosciences": ("geoscience",),
+    "nucl": ("nuclear",),
+    "info": ("information",),
+    "infor": ("information",),
+    "sys": ("systems",),
+    "system": ("systems",),
+    "svc": ("services",),
+    "svcs": ("services",),
+    "service": ("services",),
+    "mgmt": ("management",),
+    "dev": ("development",),
+    "trdg": ("trading",),
+    "intel": ("intelligence",),
+    "sec": ("security",),
+    "prc": ("china",),
+    "peoples": ("peoples",),
+    "people": ("peoples",),
+    "chinese": ("china",),
+    "russian": ("russia",),
+    "iranian": ("iran",),
+    "korean": ("korea",),
+}
+
+# Words that name what kind of organisation something is, not which one. They count little,
+# and matching only on them never makes a hit ("University of …", "Trading Company").
+GENERIC_WORDS: frozenset[str] = words(
+    """
+    university college institute academy school faculty polytechnic normal
+    research science technology engineering laboratory center department ministry bureau office
+    national state federal central general international global united joint key
+    company group holding enterprise trading trade industry manufacturing factory plant works
+    services systems solutions development management investment capital finance financial
+    bank commercial import export logistics shipping transport transportation
+    organization association society foundation council committee agency authority
+    corporation partners partnership establishment unit division branch administration
+    military army navy air force defense security peoples liberation pla
+    new first main higher advanced applied
+    business economics economic commerce construction energy power electric electrical oil gas
+    petroleum petrochemical chemistry pharmaceutical mining metals steel shipbuilding aviation
+    aerospace electronic telecommunications communication information software computing
+    medical health insurance agricultural agriculture marine maritime petrol supply equipment
+    universidad universite universitat instituto institut centro centre nacional internacional
+    servicios comercial industrias empresa compania sociedad grupo tecnologia ingenieria
+    zavod kombinat obyedineniye obedinenie gosudarstvennyi nauchno issledovatelskii tsentr
+    kompaniya obshchestvo upravlenie ministerstvo bank banka
+    """
+)
+
+# Places used as qualifiers after a name ("…, Beijing", "(Wuhan)") or inside it. A place on one
+# side only counts little; two different places on the two sides are a conflict.
+LOCATIONS: frozenset[str] = words(
+    """
+    china beijing shanghai tianjin chongqing guangzhou shenzhen wuhan nanjing hangzhou chengdu
+    xian harbin changsha hefei jinan qingdao dalian shenyang changchun taiyuan zhengzhou lanzhou
+    kunming guiyang nanning fuzhou xiamen nanchang shijiazhuang hohhot urumqi lhasa xining
+    yinchuan haikou mianyang suzhou wuxi ningbo tangshan baotou luoyang xiangtan zhuzhou
+    hebei shanxi shaanxi liaoning jilin heilongjiang jiangsu zhejiang anhui fujian jiangxi
+    shandong henan hubei hunan guangdong hainan sichuan guizhou yunnan gansu qinghai guangxi
+    xinjiang tibet ningxia mongolia hongkong macau macao taiwan
+    russia moscow petersburg novosibirsk yekaterinburg kazan samara omsk tomsk sarov snezhinsk
+    tula perm ufa rostov volgograd krasnoyarsk voronezh nizhny izhevsk sevastopol crimea
+    iran tehran isfahan esfahan shiraz tabriz mashhad qom karaj ahvaz kerman yazd
+    korea pyongyang seoul syria damascus aleppo iraq baghdad lebanon beirut
+    belarus minsk ukraine kyiv kiev donetsk luhansk pakistan islamabad karachi lahore
+    india delhi mumbai bangalore turkey ankara istanbul uae dubai emirates
+    afghanistan kabul yemen sanaa venezuela caracas cuba havana myanmar burma
+    america usa us uk britain england london europe european asia
+    northern southern eastern western north south east west northwest northeast southwest
+    southeast central peking canton nanking tsinghua amoy tientsin
+    chinese russian iranian korean syrian iraqi indian british american european asian
+    belarusian ukrainian pakistani afghan yemeni venezuelan cuban lebanese turkish emirati
+    """
+) | frozenset(
+    # Every country whose English name is one word ("Singapore", "Malaysia"), from ISO 3166.
+    country.name.casefold()
+    for country in pycountry.countries
+    if country.name.isalpha()
+)
+
+# Given-name spellings that lists and people use interchangeably: every variant maps to one key.
+NAME_VARIANTS: dict[str, str] = {
+    variant: group[0]
+    for group in (
+        (
+            "muhammad",
+            "mohammed",
+            "mohammad",
+            "mohamed",
+            "muhammed",
+            "mohamad",
+            "muhamad",
+            "mohamud",
+            "mohammod",
+            "muhamed",
+            "mohd",
+            "md",
+            "mehmet",
+            "mehmed",
+            "mukhammad",
+            "magomed",
+            "mahomed",
+        ),
+        ("ahmad", "ahmed", "akhmad", "akhmed", "ahmet"),
+        (
+            "hussein",
+            "husein",
+            "hussain",
+            "husain",
+            "husayn",
+            "hossein",
+            "hosein",
+            "huseyn",
+            "hüseyin",
+            "huseyin",
+            "gusein",
+        ),
+        ("hassan", "hasan", "hasen", "khasan"),
+        ("abdullah", "abdallah", "abdulla", "abdalla", "abdellah", "abdolah", "abdollah"),
+        ("abdul", "abdel", "abdal", "abdol", "abdelal", "abdulal"),
+        ("yusuf", "yousef", "youssef", "yousuf", "yousif", "yusef", "yussef", "jusuf", "yosef"),
+        ("ibrahim", "ebrahim", "ibraheem", "ibragim"),
+        ("mustafa", "mostafa", "moustafa", "mustapha"),
+        ("mahmoud", "mahmud", "mahmood", "makhmud"),
+        ("osama", "usama", "usamah", "osamah"),
+        ("omar", "umar", "omer"),
+        ("othman", "uthman", "osman", "usman", "othmane"),
+        ("abu", "abou", "abo"),
+        ("bin", "ben", "ibn", "bint"),
+        ("ali", "aly"),
+        ("khalid", "khaled", "khalied"),
+        ("said", "saeed", "sayed", "sayyid", "saied", "saeid", "seyed", "seyyed", "sayid"),
+        ("jamal", "gamal", "djamal"),
+        ("abdulrahman", "abdurrahman", "abdelrahman", "abderrahmane", "abdurakhman"),
+        ("reza", "riza", "rida", "ridha"),
+        ("qasim", "qassim", "kasim", "kassem", "qassem", "ghasem", "gasem"),
+        ("yevgeniy", "evgeny", "evgeniy", "yevgeny", "evgenii", "yevgenii", "eugene"),
+        ("aleksandr", "alexander", "aleksander", "alexandr", "oleksandr"),
+        ("aleksey", "alexei", "alexey", "aleksei", "oleksiy", "oleksii"),
+        ("dmitriy", "dmitry", "dmitri", "dmitrii", "dmytro"),
+        ("sergey", "sergei", "serhiy", "serhii", "sergiy"),
+        ("yuriy", "yury", "yuri", "yurii", "iurii", "jurij"),
+        ("andrey", "andrei", "andriy", "andrii"),
+        ("nikolay", "nikolai", "mykola"),
+        ("vladimir", "volodymyr", "wladimir"),
+        ("mikhail", "mikhael", "mykhailo", "michail"),
+        ("grigoriy", "grigory", "grigori", "hryhoriy"),
+        ("anatoliy", "anatoly", "anatolii"),
+        ("vitaliy", "vitaly", "vitalii"),
+        ("valeriy", "valery", "valeri", "valerii"),
+        ("yelena", "elena", "olena", "jelena"),
+        ("tatyana", "tatiana", "tetiana", "tatjana"),
+        ("natalya", "natalia", "nataliya", "natalja"),
+        ("iosif", "joseph", "josef", "yosif"),
+        ("pyotr", "petr", "peter", "petro"),
+        ("fyodor", "fedor", "fiodor"),
+    )
+    for variant in group
+}
+
+# Russian and Ukrainian patronymic endings: a patronymic is a middle name that lists often omit.
+PATRONYMIC_SUFFIXES: tuple[str, ...] = ("ovich", "evich", "ovna", "evna", "ichna", "ivna", "ich")
+
+# Chinese words of organisation names, as pinyin syllable runs, read in English, so that a name
+# written in Han characters or pinyin can meet its English listing.
+PINYIN_GLOSSARY: dict[str, tuple[str, ...]] = {
+    "daxue": ("university",),
+    "xueyuan": ("institute",),
+    "yanjiusuo": ("research", "institute"),
+    "yanjiuyuan": ("research", "academy"),
+    "kexueyuan": ("academy", "science"),
+    "gongcheng": ("engineering",),
+    "keji": ("science", "technology"),
+    "jishu": ("technology",),
+    "hangkong": ("aeronautics",),
+    "hangtian": ("astronautics",),
+    "guofang": ("national", "defense"),
+    "zhongguo": ("china",),
+    "jituan": ("group",),
+    "youxiangongsi": ("ltd",),
+    "gongsi": ("company",),
+    "dianzi": ("electronic",),
+    "ligong": ("science", "technology"),
+    "gongye": ("industry",),
+    "shifan": ("normal",),
+    "junshi": ("military",),
+    "jiefangjun": ("liberation", "army"),
+    "renmin": ("peoples",),
+    "zhongxin": ("center",),
+    "shiyanshi": ("laboratory",),
+    "youdian": ("posts", "telecommunications"),
+    "yixue": ("medical",),
+    "haijun": ("navy",),
+    "kongjun": ("air", "force"),
+    "lujun": ("army",),
+    "gong": ("industry",),
+    "hegongye": ("nuclear", "industry"),
+    "chuanbo": ("shipbuilding",),
+    "jiaotong": ("jiaotong",),
+}
