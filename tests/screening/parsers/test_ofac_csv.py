@@ -520,7 +520,7 @@ def test_unterminated_quote_is_an_error_not_one_giant_entry(tmp_path: Path) -> N
 def test_file_cut_inside_a_quoted_field(tmp_path: Path) -> None:
     sdn = write(tmp_path / "sdn.csv", sdn_row(10, "ACME") + '11,"BROKEN NAM', eof=False)
 
-    with pytest.raises(SourceFormatError, match=r"sdn\.csv:2: 2 field\(s\) where OFAC's sdn"):
+    with pytest.raises(SourceFormatError, match=r"sdn\.csv:2: the file ends inside a quoted field"):
         parse(OfacSdnCsv, {"sdn": sdn})
 
 
@@ -569,7 +569,9 @@ def test_utf16_is_refused(tmp_path: Path) -> None:
     sdn.write_bytes(sdn_row(10, "ACME").encode("utf-16"))
 
     assert OfacSdnCsv.role_for(sdn, head(sdn)) == "sdn"  # recognised, so the error is clear
-    with pytest.raises(SourceFormatError, match=r"sdn\.csv: UTF-16 text; OFAC publishes"):
+    with pytest.raises(
+        SourceFormatError, match=r"sdn\.csv: the file is UTF-16; OFAC publishes ASCII"
+    ):
         parse(OfacSdnCsv, {"sdn": sdn})
 
 

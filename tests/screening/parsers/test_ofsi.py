@@ -404,7 +404,7 @@ def test_csv_in_latin1_is_refused(tmp_path: Path) -> None:
     path = write_csv(tmp_path, [row(Name_6="ACME", Group_ID="1")])
     path.write_bytes(path.read_bytes().replace(b"ACME", "SOCIÉTÉ".encode("latin-1")))
 
-    with pytest.raises(SourceFormatError, match=r"ConList\.csv:\d+: not valid UTF-8 \(byte 0xc9\)"):
+    with pytest.raises(SourceFormatError, match=r"ConList\.csv:3: not valid UTF-8 \(byte 0xc9\)"):
         parse(OfsiCsv(), path)
 
 

@@ -421,7 +421,7 @@ def test_ftm_utf16_is_refused(tmp_path: Path) -> None:
     path.write_bytes(codecs.BOM_UTF16_LE + _line("p1", "Person", name=["X"]).encode("utf-16-le"))
 
     with pytest.raises(
-        SourceFormatError, match=r"UTF-16 text: FollowTheMoney JSON lines are UTF-8"
+        SourceFormatError, match=r"entities\.ftm\.json: the file is UTF-16; save it as UTF-8"
     ):
         _parse_ftm(path)
 

@@ -489,7 +489,7 @@ def test_csv_in_latin1_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "csl.csv"
     path.write_bytes(real.replace("\x92", "’").encode("cp1252"))
 
-    with pytest.raises(SourceFormatError, match=r"csl\.csv:\d+: not valid UTF-8 \(byte 0xa7\)"):
+    with pytest.raises(SourceFormatError, match=r"csl\.csv:7: not valid UTF-8 \(byte 0xa7\)"):
         parse_csv(path)
 
 

@@ -83,7 +83,6 @@ _DOMAIN = re.compile(r"\.(?:NET|COM|ORG)\b", re.IGNORECASE)
 _EMBEDDED_ALIAS = re.compile(r"\s+(?:A/K/A|F/K/A|D/B/A)\s+", re.IGNORECASE)
 _PAREN_ALIAS = re.compile(r"\s*\((?:A\.K\.A\.|AKA|A/K/A)\s+([^)]+)\)\s*", re.IGNORECASE)
 _YEAR = re.compile(r"(\d{4})\b")
-_QUOTE_TAIL = re.compile(rb'"\s*\Z')
 
 
 def entry_type(name: str) -> EntityType:
@@ -263,24 +262,9 @@ class _RowSource:
             raise SourceFormatError(source, str(path), "the file has no header line")
         self._positions = check_header(path, source, header[1], COLUMNS)
         self._width = len(header[1])
-        self._check_tail()
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         return iter_csv(self._path, self._source, self._limits, delimiter="\t")
-
-    def _check_tail(self) -> None:
-        # BIS quotes every field; a file cut mid-row then ends without its closing quote, which
-        # the lenient CSV reader would otherwise accept as a shorter last value.
-        with self._path.open("rb") as fh:
-            quoted = fh.read(4).removeprefix(b"\xef\xbb\xbf").startswith(b'"')
-            fh.seek(max(0, self._path.stat().st_size - 64))
-            tail = fh.read()
-        if quoted and not _QUOTE_TAIL.search(tail):
-            raise SourceFormatError(
-                self._source,
-                str(self._path),
-                "the file ends inside a quoted field: it is truncated",
-            )
 
     def __call__(self) -> Iterator[tuple[int, dict[str, str]]]:
         records = self._records()

@@ -22,8 +22,8 @@ from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.entries import EntityType, Entry, unique
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
-from trustdesk.screening.parsers.opensanctions import is_latin, iter_csv_exact
-from trustdesk.screening.safety import check_header
+from trustdesk.screening.parsers.opensanctions import is_latin
+from trustdesk.screening.safety import check_header, iter_csv
 
 COLUMNS = ("id", "name", "aliases", "type", "countries", "notes")
 _TYPES = {
@@ -148,7 +148,8 @@ class CustomCsv(ListFormat):
     ) -> Iterator[Entry]:
         """Yield every row; the first bad row stops the import, naming its line."""
         path = files["main"]
-        rows = iter_csv_exact(path, source, limits)
+        # Excel saves "Unicode text" as UTF-16: the one format that accepts it.
+        rows = iter_csv(path, source, limits, allow_utf16=True)
         first = next(rows, None)
         if first is None:
             raise SourceFormatError(source, str(path), "no header row")

@@ -86,7 +86,7 @@ class EuFsfXml(ListFormat):
         )
         unknown_countries: Counter[str] = Counter()
         count = 0
-        for element in iter_xml(path, source, limits, ("sanctionEntity",)):
+        for element in iter_xml(path, source, limits, ("sanctionEntity",), label=self.label):
             if count == 0:
                 stamp = element.getroottree().getroot().get("generationDate", "")
                 report.published = parse_date(stamp)

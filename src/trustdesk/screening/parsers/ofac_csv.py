@@ -27,7 +27,7 @@ from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers.base import HEAD_BYTES, ListFormat, ParseLimits, ParseReport
-from trustdesk.screening.safety import check_size, iter_csv
+from trustdesk.screening.safety import iter_csv
 
 DETAILS_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={}"
 
@@ -379,10 +379,10 @@ def _rows(
     path: Path, shape: str, source: str, limits: ParseLimits, report: ParseReport
 ) -> Iterator[tuple[int, list[str]]]:
     """Rows of one file with the field count checked and `ent_num` an integer."""
-    _check_encoding(path, source, limits)
     columns = _SHAPES[shape]
     non_ascii = 0
-    for line, row in iter_csv(path, source, limits, strip_chars=_EOF):
+    rows = iter_csv(path, source, limits, strip_chars=_EOF, advice="OFAC publishes ASCII")
+    for line, row in rows:
         if any("\n" in value or "\r" in value for value in row):
             # No OFAC field spans lines: a stray quote has swallowed the rows that follow.
             raise SourceFormatError(
@@ -406,36 +406,6 @@ def _rows(
             f"{path}: {non_ascii} row(s) contain non-ASCII characters, which OFAC's "
             "specification does not allow; check that names display correctly"
         )
-
-
-def _check_encoding(path: Path, source: str, limits: ParseLimits) -> None:
-    """Refuse anything but UTF-8, naming the exact line of the first bad byte.
-
-    The shared reader decodes in blocks, so the line it can name may be far before the bad
-    byte; OFAC's lines are short, so checking each line's bytes first is cheap.
-    """
-    check_size(path, source, limits)
-    with path.open("rb") as fh:
-        if fh.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-            raise SourceFormatError(
-                source, str(path), "UTF-16 text; OFAC publishes these files as ASCII"
-            )
-        fh.seek(0)
-        line = 0
-        while raw := fh.readline(limits.max_field_chars):
-            line += 1
-            if len(raw) == limits.max_field_chars and not raw.endswith(b"\n"):
-                raise SourceFormatError(
-                    source, f"{path}:{line}", "a line longer than any OFAC record: not OFAC CSV"
-                )
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise SourceFormatError(
-                    source,
-                    f"{path}:{line}",
-                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); OFAC publishes ASCII",
-                ) from exc
 
 
 def _read_side(

@@ -75,7 +75,7 @@ class OfacXml(ListFormat):
     ) -> Iterator[Entry]:
         path = files[self.roles[0]]
         count = 0
-        for element in iter_xml(path, source, limits, ("sdnEntry", *_HEADERS)):
+        for element in iter_xml(path, source, limits, ("sdnEntry", *_HEADERS), label=self.label):
             if count == 0:
                 _check_root(element, path, source)
             if localname(element.tag) in _HEADERS:

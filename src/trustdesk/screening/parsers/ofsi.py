@@ -204,16 +204,8 @@ class OfsiCsv(_OfsiConList):
     def _table(
         self, path: Path, source: str, limits: ParseLimits
     ) -> Iterator[tuple[str, list[str]]]:
-        previous: tuple[str, list[str]] | None = None
         for line, fields in iter_csv(path, source, limits):
-            if previous is not None:
-                yield previous
-            previous = (f"{path}:{line}", fields)
-        if previous is not None:
-            # Group ID comes last; a line break at the end of it is a quote the cut left open.
-            if previous[1][-1].endswith(("\n", "\r")):
-                raise SourceFormatError(source, previous[0], "the file ends inside a quoted field")
-            yield previous
+            yield f"{path}:{line}", fields
 
 
 def xlsx_rows(path: Path, source: str, limits: ParseLimits) -> Iterator[tuple[str, list[str]]]:

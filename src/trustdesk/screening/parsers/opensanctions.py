@@ -40,7 +40,7 @@ from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
-from trustdesk.screening.safety import check_header, check_size, iter_csv, iter_lines
+from trustdesk.screening.safety import check_header, iter_csv, iter_lines
 
 ENTITY_URL = "https://www.opensanctions.org/entities/{id}/"
 _INDEX_NAME = "index.json"
@@ -113,7 +113,7 @@ _FTM_COUNTRIES = {"xk": "XK"}
 
 # Pass 1 parses only lines that may carry facts for other entities. A quoted "schema" key cannot
 # occur inside a JSON string (its quotes would be escaped), so this finds every such line.
-_FACT_LINE = re.compile(rb'"schema"\s*:\s*"(?:Sanction|Identification|Passport|Address)"')
+_FACT_LINE = re.compile(r'"schema"\s*:\s*"(?:Sanction|Identification|Passport|Address)"')
 # An FtM entity's keys, each of which must occur in the head of the file (in any order).
 _FTM_KEYS = (
     re.compile(rb'"id"\s*:\s*"'),
@@ -311,65 +311,16 @@ def _collect_facts(path: Path, source: str, limits: ParseLimits) -> _Pass1:
     Memory holds one small `_Facts` per sanctioned or identified entity and one `Address` per
     address entity, never the entities themselves; the price is reading the file twice.
     """
-    check_size(path, source, limits)
-    digest = hashlib.sha1(usedforsecurity=False)
     result = _Pass1("", {}, {}, Counter())
-    with path.open("rb") as fh:
-        for line_no, raw in enumerate(fh, start=1):
-            digest.update(raw)
-            if line_no == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-                raise SourceFormatError(
-                    source, str(path), "UTF-16 text: FollowTheMoney JSON lines are UTF-8"
-                )
-            if not _FACT_LINE.search(raw):
-                if not raw.isascii():
-                    _check_utf8(raw, path, source, line_no)
-                continue
-            try:
-                text = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                raise _utf8_error(path, source, line_no, exc) from exc
-            data = _load_line(text, path, line_no, source)
-            _ident, schema = _id_and_schema(data, path, line_no, source)
-            props = _props(data, path, line_no, source, _Oddities())
-            _fold(schema, _ident, props, result)
-    result.sha1 = digest.hexdigest()
+    for line_no, text in iter_lines(path, source, limits):
+        if not _FACT_LINE.search(text):
+            continue
+        data = _load_line(text, path, line_no, source)
+        ident, schema = _id_and_schema(data, path, line_no, source)
+        props = _props(data, path, line_no, source, _Oddities())
+        _fold(schema, ident, props, result)
+    result.sha1 = _sha1_of(path)
     return result
-
-
-def _utf8_error(path: Path, source: str, line: int, exc: UnicodeDecodeError) -> SourceFormatError:
-    bad = exc.object[exc.start : exc.start + 1].hex()
-    return SourceFormatError(
-        source, f"{path}:{line}", f"not valid UTF-8 (byte 0x{bad}); save the file as UTF-8"
-    )
-
-
-def _check_utf8(raw: bytes, path: Path, source: str, line: int) -> None:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _utf8_error(path, source, line, exc) from exc
-
-
-def iter_csv_exact(path: Path, source: str, limits: ParseLimits) -> Iterator[tuple[int, list[str]]]:
-    """`safety.iter_csv`, with an encoding error placed on the line that holds the bad byte.
-
-    The text layer under `iter_csv` decodes 8 KiB ahead, so the line it names for a bad byte is
-    where the reading stood, up to a block before the byte; on that error only, this rescans
-    the raw bytes to name the real line.
-    """
-    try:
-        yield from iter_csv(path, source, limits)
-    except SourceFormatError as exc:
-        if not isinstance(exc.__cause__, UnicodeDecodeError):
-            raise
-        with path.open("rb") as fh:
-            if fh.read(2) in (b"\xff\xfe", b"\xfe\xff"):
-                raise  # UTF-16: its line is not found by reading UTF-8
-            fh.seek(0)
-            for line_no, raw in enumerate(fh, start=1):
-                _check_utf8(raw.removeprefix(b"\xef\xbb\xbf"), path, source, line_no)
-        raise
 
 
 def _fold(schema: str, ident: str, props: dict[str, list[str]], into: _Pass1) -> None:
@@ -722,7 +673,7 @@ class TargetsSimpleCsv(ListFormat):
     ) -> Iterator[Entry]:
         """Yield one entry per target row; a row that is not a whole record stops the import."""
         path = files["main"]
-        rows = iter_csv_exact(path, source, limits)
+        rows = iter_csv(path, source, limits)
         first = next(rows, None)
         if first is None:
             raise SourceFormatError(source, str(path), "no header row")

@@ -103,7 +103,9 @@ class UkSanctionsXml(ListFormat):
         check_xml_file(path, source, limits, self.label, expected_root="Designations")
         unknown_countries: Counter[str] = Counter()
         count = 0
-        for element in iter_xml(path, source, limits, ("DateGenerated", "Designation")):
+        for element in iter_xml(
+            path, source, limits, ("DateGenerated", "Designation"), label=self.label
+        ):
             if localname(element.tag) == "DateGenerated":
                 report.published = parse_date(element.text)
                 if report.published is None:

@@ -83,7 +83,7 @@ class UnScXml(ListFormat):
         check_xml_file(path, source, limits, self.label, expected_root="CONSOLIDATED_LIST")
         unknown_countries: Counter[str] = Counter()
         count = 0
-        for element in iter_xml(path, source, limits, _TYPES):
+        for element in iter_xml(path, source, limits, _TYPES, label=self.label):
             if count == 0:
                 report.published = _generated_on(element, path, report)
             count += 1
@@ -394,16 +394,6 @@ class NameSorter:
         return tuple(n for n in unique(self._scripts) if n != self.primary)
 
 
-# (first bytes, name for messages, codec to read the head with)
-_WIDE = (
-    (codecs.BOM_UTF32_LE, "UTF-32", "utf-32"),
-    (codecs.BOM_UTF32_BE, "UTF-32", "utf-32"),
-    (codecs.BOM_UTF16_LE, "UTF-16", "utf-16"),
-    (codecs.BOM_UTF16_BE, "UTF-16", "utf-16"),
-    (b"<\x00", "UTF-16", "utf-16-le"),
-    (b"\x00<", "UTF-16", "utf-16-be"),
-)
-_DECLARED_ENCODING = re.compile(rb"\A(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
 # Optional BOM, then the prolog (declaration, comments, a DOCTYPE), then the root's start tag. The
 # prolog loop is possessive (*+): backtracking into it is exponential on a hostile head.
 _ROOT_TAG = re.compile(
@@ -411,6 +401,15 @@ _ROOT_TAG = re.compile(
     rb"<([A-Za-z_][\w.:-]*)([^>]*)>",
     re.DOTALL,
 )
+# Codecs to read a wide head with, so that its root is recognised and iter_xml refuses it by name.
+_WIDE_CODECS = {
+    codecs.BOM_UTF32_LE: "utf-32",
+    codecs.BOM_UTF32_BE: "utf-32",
+    codecs.BOM_UTF16_LE: "utf-16",
+    codecs.BOM_UTF16_BE: "utf-16",
+    b"<\x00": "utf-16-le",
+    b"\x00<": "utf-16-be",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,18 +418,15 @@ class XmlRoot:
     namespace: str
 
 
-def _wide_encoding(head: bytes) -> tuple[str, str] | None:
-    for mark, name, codec in _WIDE:
-        if head.startswith(mark):
-            return name, codec
-    return None
+def _wide_codec(head: bytes) -> str | None:
+    return next((codec for mark, codec in _WIDE_CODECS.items() if head.startswith(mark)), None)
 
 
 def sniff_root(head: bytes) -> XmlRoot | None:
     """The root element named in the first bytes of an XML file, or None when they are not XML."""
-    if (wide := _wide_encoding(head)) is not None:
+    if (codec := _wide_codec(head)) is not None:
         # Recognised so that parse can refuse it by name, instead of "not a list file".
-        head = head.decode(wide[1], errors="ignore").encode()
+        head = head.decode(codec, errors="ignore").encode()
     match = _ROOT_TAG.match(head)
     if match is None:
         return None
@@ -450,31 +446,13 @@ def check_xml_file(
     expected_root: str,
     namespace: str | None = None,
 ) -> None:
-    """Refuse, before streaming, a file in the wrong encoding or with another list's root element.
+    """Refuse, before streaming, a file with another list's root element (or none).
 
-    Requiring the root element within the first 64 KiB also means any DOCTYPE is where
-    `safety.iter_xml` looks for it.
-
-    lxml would decode UTF-16 despite a UTF-8 declaration, and would read UTF-8 bytes declared as
-    Latin-1 as mojibake: neither is an official file, so both are errors an operator can act on.
+    The encoding and any DOCTYPE are `safety.iter_xml`'s to refuse.
     """
     check_size(path, source, limits)
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
-    declared = _DECLARED_ENCODING.match(head)
-    if (wide := _wide_encoding(head)) is not None:
-        raise SourceFormatError(
-            source,
-            str(path),
-            f"the file is {wide[0]}, but {label} files are UTF-8: save it as UTF-8",
-        )
-    if declared and declared[1].decode("ascii", "replace").lower() not in ("utf-8", "utf8"):
-        raise SourceFormatError(
-            source,
-            str(path),
-            f"the file declares the encoding '{declared[1].decode('ascii', 'replace')}', but "
-            f"{label} files are UTF-8",
-        )
     root = sniff_root(head)
     if root is None:
         raise SourceFormatError(

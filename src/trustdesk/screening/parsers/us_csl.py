@@ -201,21 +201,12 @@ class UsCslCsv(_UsCsl):
         positions = check_header(path, source, first[1], COLUMNS)
         current = "_id" in positions
         width = len(first[1])
-        previous: tuple[int, list[str]] | None = None
         for line, fields in rows:
-            if previous is not None:
-                yield previous[0], self._record(path, source, previous, positions, current, report)
             if len(fields) != width:
                 raise SourceFormatError(
                     source, f"{path}:{line}", f"expected {width} fields, found {len(fields)}"
                 )
-            previous = (line, fields)
-        if previous is not None:
-            if previous[1][-1].endswith(("\n", "\r")):
-                raise SourceFormatError(
-                    source, f"{path}:{previous[0]}", "the file ends inside a quoted field"
-                )
-            yield previous[0], self._record(path, source, previous, positions, current, report)
+            yield line, self._record(path, source, (line, fields), positions, current, report)
 
     def _record(
         self,
