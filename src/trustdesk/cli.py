@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -196,6 +197,143 @@ def lists_diff(source: str, old: str | None, new: str | None, as_json: bool, lim
         _emit_json(report.diff_json(diff))
     else:
         click.echo(report.diff_text(diff, limit=limit))
+
+
+def _threshold(value: float | None) -> float:
+    from trustdesk.screening.matching import DEFAULT_THRESHOLD
+
+    if value is None:
+        return DEFAULT_THRESHOLD
+    if not 0.0 < value <= 1.0:
+        raise click.BadParameter("must be above 0 and at most 1", param_hint="--threshold")
+    return value
+
+
+_TYPE_CHOICE = click.Choice(["organization", "person", "any"], case_sensitive=False)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--type", "kind", type=_TYPE_CHOICE, default="any", show_default=True)
+@click.option("--country", help="ISO 3166-1 code (either case) of the subject, if known.")
+@click.option("--threshold", type=float, help="Lowest score shown (default: the matcher's).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def screen(
+    name: str, kind: str, country: str | None, threshold: float | None, limit: int, as_json: bool
+) -> None:
+    """Screen one name against every current list; each hit says why it matched."""
+    cut = _threshold(threshold)
+    _setup_django()
+    from trustdesk.screening.matching import Query
+    from trustdesk.web.lists import screenfile, screening
+
+    try:
+        query = Query(
+            name=name,
+            type=screenfile.parse_type(kind, "--type"),
+            country=screenfile.parse_country(country or "", "--country"),
+        )
+    except screenfile.InputError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    result = screening.screen(query, threshold=cut, limit=limit, progress=_index_progress())
+    if as_json:
+        _emit_json(
+            {
+                "query": name,
+                "threshold": cut,
+                "matcher_version": result.matcher_version,
+                "snapshots": result.snapshots,
+                "matches": [h.to_dict() for h in result.hits],
+            }
+        )
+        return
+    if not result.hits:
+        click.echo(f"No match at or above {cut:.2f} for {name!r} in {len(result.snapshots)} lists.")
+    for rank, hit in enumerate(result.hits, start=1):
+        click.echo(f"{rank}. {hit.score:.3f}  {hit.source}:{hit.entity_id}  {hit.name}")
+        click.echo(f"   {hit.explanation}")
+
+
+def _index_progress() -> Callable[[int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int) -> None:
+        click.echo(f"\rbuilding the match index: {done:,} entries…", nl=False, err=True)
+
+    return show
+
+
+@main.command("screen-file")
+@click.argument("input_path", metavar="INPUT.csv", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write here (default: stdout)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), help="Default: from -o, else jsonl."
+)
+@click.option("--name-column", default="name", show_default=True)
+@click.option("--id-column", default="id", show_default=True)
+@click.option("--type-column", default="type", show_default=True)
+@click.option("--country-column", default="country", show_default=True)
+@click.option("--threshold", type=float, help="Lowest score kept (default: the matcher's).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+def screen_file(
+    input_path: Path,
+    output: Path | None,
+    fmt: str | None,
+    name_column: str,
+    id_column: str,
+    type_column: str,
+    country_column: str,
+    threshold: float | None,
+    limit: int,
+) -> None:
+    """Screen every name in a CSV file; writes CSV or JSON lines, best hits first."""
+    cut = _threshold(threshold)
+    fmt = fmt or ("csv" if output is not None and output.suffix.lower() == ".csv" else "jsonl")
+    _setup_django()
+    from trustdesk.web.lists import screenfile, screening
+
+    columns = screenfile.Columns(name_column, id_column, type_column, country_column)
+    loaded = screening.current_index(progress=_index_progress())
+    total = screenfile.count_rows(input_path) if input_path.is_file() else 0
+
+    def write(out: IO[str]) -> None:
+        writer = csv.writer(out) if fmt == "csv" else None
+        if writer:
+            writer.writerow(screenfile.CSV_FIELDS)
+        with _maybe_bar(total) as bar:
+            for row in screenfile.read_rows(input_path, columns):
+                hits = loaded.index.search(row.query, threshold=cut, limit=limit)
+                if writer:
+                    writer.writerows(screenfile.csv_rows(row, hits))
+                else:
+                    out.write(screenfile.jsonl_record(row, hits) + "\n")
+                bar.update(1)
+
+    try:
+        screenfile.write_atomically(output, write, sys.stdout)
+    except screenfile.InputError as exc:
+        raise click.ClickException(f"{exc} (nothing was written)") from exc
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        """Nothing to show when stderr is not a terminal."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _maybe_bar(total: int) -> Any:
+    if sys.stderr.isatty():
+        return click.progressbar(length=total, label="screening", file=sys.stderr)
+    return _NoBar()
 
 
 @main.command()

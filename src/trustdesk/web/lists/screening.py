@@ -1,0 +1,118 @@
+"""Screening against the current snapshots: the one loaded index every caller shares.
+
+The index covers the current snapshot of every source. It is built once per set of current
+snapshots, saved under TRUSTDESK_HOME/index, and loaded from there by every later process; a
+new current snapshot anywhere gives a new key and so a rebuild on next use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from trustdesk import __version__
+from trustdesk.screening.entries import Entry
+from trustdesk.screening.matching import DEFAULT_THRESHOLD, Hit, MatchIndex, Query
+from trustdesk.screening.matching.index import FORMAT_VERSION
+from trustdesk.web.lists.models import ListEntry, ListSource, Snapshot
+
+log = logging.getLogger(__name__)
+
+MATCHER_VERSION = f"{__version__}/index-{FORMAT_VERSION}"
+_lock = threading.Lock()
+_loaded: dict[str, LoadedIndex] = {}  # cache by key; the files on disk are the source of truth
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedIndex:
+    """The index with the snapshots it was built from, so that every result can be replayed."""
+
+    key: str
+    index: MatchIndex
+    snapshots: dict[str, str]  # source key -> snapshot public id
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningResult:
+    query: Query
+    hits: list[Hit]
+    snapshots: dict[str, str]
+    matcher_version: str
+    threshold: float
+
+
+def _current_snapshots() -> list[Snapshot]:
+    return [
+        s.current
+        for s in ListSource.objects.select_related("current").order_by("key")
+        if s.current is not None
+    ]
+
+
+def _key(snapshots: list[Snapshot]) -> str:
+    digest = hashlib.sha256(MATCHER_VERSION.encode())
+    for snap in snapshots:
+        digest.update(f"|{snap.source_id}:{snap.public_id}".encode())
+    return digest.hexdigest()[:20]
+
+
+def _entries(snapshots: list[Snapshot]) -> Iterator[Entry]:
+    for snap in snapshots:
+        rows = ListEntry.objects.filter(snapshot=snap).order_by("id").values_list("data", flat=True)
+        for data in rows.iterator(chunk_size=2000):
+            yield Entry.from_dict(data)
+
+
+def index_dir() -> Path:
+    return Path(settings.HOME) / "index"
+
+
+def current_index(*, progress: Callable[[int], None] | None = None) -> LoadedIndex:
+    """The index of the current snapshots: from memory, else from disk, else built and saved."""
+    snapshots = _current_snapshots()
+    key = _key(snapshots)
+    with _lock:
+        if key in _loaded:
+            return _loaded[key]
+        path = index_dir() / f"{key}.idx"
+        index = _load_or_build(path, snapshots, progress)
+        loaded = LoadedIndex(key, index, {s.source.key: str(s.public_id) for s in snapshots})
+        _loaded.clear()
+        _loaded[key] = loaded
+        return loaded
+
+
+def _load_or_build(
+    path: Path, snapshots: list[Snapshot], progress: Callable[[int], None] | None
+) -> MatchIndex:
+    if path.exists():
+        try:
+            return MatchIndex.load(path)
+        except (ValueError, OSError, EOFError) as exc:  # a file from another version, or cut short
+            log.warning("rebuilding the match index: %s", exc)
+    index = MatchIndex.build(_entries(snapshots), progress=progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    index.save(path)  # atomic: written aside, then renamed
+    for old in path.parent.glob("*.idx"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return index
+
+
+def screen(
+    query: Query,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = 10,
+    progress: Callable[[int], None] | None = None,
+) -> ScreeningResult:
+    """Hits for one name against every current list, with what is needed to replay it later."""
+    loaded = current_index(progress=progress)
+    hits = loaded.index.search(query, threshold=threshold, limit=limit)
+    return ScreeningResult(query, hits, loaded.snapshots, MATCHER_VERSION, threshold)

@@ -1,0 +1,115 @@
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.support import shared_path
+from trustdesk.cli import main
+
+pytestmark = pytest.mark.django_db
+
+UN = "data/un-sc/UN_consolidated.xml"
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_screen_explains_an_abbreviated_university() -> None:
+    code, out = _run("screen", "Beijing Univ. of Aero. & Astro.", "--json")
+
+    assert code == 0
+    result = json.loads(out)
+    top = result["matches"][0]
+    assert top["name"] == "Beihang University"
+    assert top["explanation"].startswith(
+        f"'Beijing Univ. of Aero. & Astro.' matched {top['matched_name']!r}"
+    ) or top["explanation"].startswith("'Beijing Univ. of Aero. & Astro.' matched alias")
+    assert set(result["snapshots"]) == {"aspi-unitracker", "ca-nro", "us-dod-1286"}
+
+
+def test_screen_takes_country_codes_in_either_case_and_refuses_unknown_ones() -> None:
+    upper = json.loads(_run("screen", "NUDT", "--country", "CN", "--json")[1])
+    lower = json.loads(_run("screen", "NUDT", "--country", "cn", "--json")[1])
+
+    code, out = _run("screen", "NUDT", "--country", "QQ")
+
+    assert upper["matches"] == lower["matches"]
+    assert code == 2
+    assert "'QQ' is not an ISO 3166-1 country code" in out
+
+
+def test_generic_words_alone_make_no_hit() -> None:
+    code, out = _run("screen", "University of Science and Technology", "--json")
+
+    assert code == 0
+    assert json.loads(out)["matches"] == []
+
+
+def test_screen_file_jsonl_has_exactly_the_documented_shape(tmp_path: Path) -> None:
+    _run("lists", "import", str(shared_path(UN)))
+    names = tmp_path / "partners.csv"
+    names.write_text(
+        "id,name,type,country\n"
+        "p1,Beihang University,organization,CN\n"
+        "p2,University of Oxford,organization,GB\n"
+        "p3,Al-Qaida,any,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "hits.jsonl"
+
+    code, _ = _run("screen-file", str(names), "-o", str(out))
+
+    assert code == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in lines] == ["p1", "p2", "p3"]
+    assert all(set(line) == {"id", "query", "matches"} for line in lines)
+    assert lines[1]["matches"] == []
+    beihang = lines[0]["matches"][0]
+    assert set(beihang) == {"source", "entity_id", "name", "matched_name", "score", "explanation"}
+    assert ":" not in beihang["entity_id"]
+    assert {m["source"] for m in lines[2]["matches"]} == {"un-sc"}
+    scores = [m["score"] for m in lines[0]["matches"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_screen_file_csv_neutralises_formulas(tmp_path: Path) -> None:
+    names = tmp_path / "in.csv"
+    names.write_text('ref,partner\nx1,"=HYPERLINK(""http://x"")"\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+
+    code, _ = _run(
+        "screen-file", str(names), "-o", str(out), "--name-column", "partner", "--id-column", "ref"
+    )
+
+    assert code == 0
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[0][:3] == ["id", "query", "source"]
+    assert rows[1][:2] == ["x1", '\'=HYPERLINK("http://x")']
+
+
+def test_screen_file_errors_name_the_line_and_write_nothing(tmp_path: Path) -> None:
+    names = tmp_path / "in.csv"
+    names.write_text("id,name,type\n1,Acme,organization\n2,Bob,robot\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+
+    code, output = _run("screen-file", str(names), "-o", str(out))
+
+    assert code == 1
+    assert "in.csv:3: unknown type 'robot'" in output
+    assert "nothing was written" in output
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [names]
+
+
+def test_screen_file_without_the_name_column_says_how_to_fix_it(tmp_path: Path) -> None:
+    names = tmp_path / "in.csv"
+    names.write_text("id,organisation\n1,Acme\n", encoding="utf-8")
+
+    code, output = _run("screen-file", str(names))
+
+    assert code == 1
+    assert "no 'name' column (columns are: id, organisation); name it with --name-column" in output
