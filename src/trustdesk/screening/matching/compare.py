@@ -98,11 +98,15 @@ def token_similarity(
         return 1.0, EXACT
     if a.isdigit() or b.isdigit():
         return 0.0, ""
-    if min(len(a), len(b)) >= config.min_variant_length and _phonetic(a) == _phonetic(b):
+    shortest = min(len(a), len(b))
+    if (
+        shortest >= config.min_variant_length
+        and abs(len(a) - len(b)) <= 1 + shortest // 8  # "Tata" is not "Taatta"
+        and _phonetic(a) == _phonetic(b)
+    ):
         return config.variant_similarity, VARIANT
     if (flags_a | flags_b) & ABJAD and _skeleton(a) == _skeleton(b):
         return config.skeleton_similarity, VARIANT
-    shortest = min(len(a), len(b))
     budget = allowed_edits(shortest, config)
     if budget and (a[0] == b[0] or shortest >= config.two_typo_length):
         edits = OSA.distance(a, b, score_cutoff=budget)

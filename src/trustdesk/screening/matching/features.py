@@ -14,13 +14,20 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from trustdesk.screening.matching.compare import (
+    INITIAL_OF,
     Alignment,
     NameSide,
     is_distinctive,
     is_strong,
     leftover_weight,
 )
-from trustdesk.screening.matching.normalize import GENERIC, LOCATION, QUALIFIER
+from trustdesk.screening.matching.normalize import (
+    GENERIC,
+    INITIAL,
+    LOCATION,
+    PATRONYMIC,
+    QUALIFIER,
+)
 
 DEFAULT_THRESHOLD = 0.7
 """Hits scoring below this are not shown. At 0.7 a name must agree on its distinctive words
@@ -226,9 +233,10 @@ def _left_type_words(side: NameSide, left: list[int]) -> bool:
 def single_word_only(
     query: QuerySide, candidate: CandidateSide, config: ScoringConfig
 ) -> FeatureResult:
-    """Only one word of a person's name agrees while both names have more.
+    """Only one word of a person's name agrees while one of the names has more.
 
-    A shared given name or family name alone ('Ahmad', 'Ivanov') identifies nobody.
+    A shared given name or family name alone ('Ahmad', 'Ivanov') identifies nobody; an initial
+    that agrees as well ('E. Khoury') is enough to show the hit.
     """
     if candidate.alignment.joined_equal:  # the same letters: nothing differs
         return SILENT
@@ -236,10 +244,20 @@ def single_word_only(
         return SILENT
     a = candidate.alignment
     strong = [p for p in a.pairs if is_strong(query.name, candidate.name, p)]
+    initials = [p for p in a.pairs if p.how == INITIAL_OF]
     q_words = sum(1 for i in range(len(query.name.tokens)) if is_distinctive(query.name, i))
-    if len(strong) >= 2 or q_words < 2:
+    c_words = sum(1 for j in range(len(candidate.name.tokens)) if is_distinctive(candidate.name, j))
+    left = [i for i in a.query_left if _is_full_word(query.name, i)] + [
+        j for j in a.candidate_left if _is_full_word(candidate.name, j)
+    ]
+    if len(strong) >= 2 or (initials and not left) or max(q_words, c_words) < 2:
         return SILENT
     return FeatureResult(1.0, "only one word of the person's name agrees")
+
+
+def _is_full_word(side: NameSide, index: int) -> bool:
+    """A given or family name written out: not an initial and not a patronymic."""
+    return not side.flags[index] & (INITIAL | PATRONYMIC)
 
 
 @feature
@@ -319,8 +337,7 @@ def listed_acronym(
 def type_differs(
     query: QuerySide, candidate: CandidateSide, config: ScoringConfig
 ) -> FeatureResult:
-    """The query asks for one kind of entity (a person, an organisation, a vessel) and the list
-    gives another.
+    """The query asks for a different kind of entity (person, organisation, vessel) than listed.
 
     Some lists (the US Entity List) do not say whether an entry is a person, so this lowers the
     score without ruling the hit out.

@@ -47,8 +47,9 @@ FORMAT_VERSION = 1  # bump when the saved layout changes; older files are refuse
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 NEIGHBOUR_FACTOR = 0.8  # blocking credit of a word reached by typo or spelling key
+MAX_TYPO_WORD = 24  # longer words are run-together names: looked up exactly, never by typo
 _MAGIC = "trustdesk-match-index"
-_BUILD_CONFIG = ft.ScoringConfig()  # build-time choices (acronym length, ranking weights)
+_BUILD_CONFIG = ft.ScoringConfig()  # build-time choices: acronym and typo lengths, ranking
 _IDENT = re.compile(r"[^0-9A-Z]")
 
 IntArray = npt.NDArray[np.int64]
@@ -76,7 +77,7 @@ def _neighbour_keys(token: str, *, depth: int, abjad: bool) -> set[int]:
     keys = {_h("p:" + phonetic(token))}
     if abjad or len(token) >= 3:
         keys.add(_h("s:" + skeleton(token)))
-    if len(token) >= 4 and not token.isdigit():
+    if _BUILD_CONFIG.one_typo_length <= len(token) <= MAX_TYPO_WORD and not token.isdigit():
         keys |= {_h("d:" + d) for d in _deletes(token, depth)}
     return keys
 
@@ -219,10 +220,10 @@ class MatchIndex:
     def load(cls, path: Path | str) -> MatchIndex:
         """Read an index written by `save`; only load files this program wrote (it is a pickle)."""
         with Path(path).open("rb") as fh:
-            magic, version, data = pickle.load(fh)  # noqa: S301 - our own file, see docstring
-        if magic != _MAGIC or version != FORMAT_VERSION:
+            loaded = pickle.load(fh)  # noqa: S301 - our own file, see docstring
+        if not (isinstance(loaded, tuple) and loaded[:2] == (_MAGIC, FORMAT_VERSION)):
             raise ValueError(f"{path} is not a trustdesk match index of version {FORMAT_VERSION}")
-        return cls(data)
+        return cls(loaded[2])
 
     # --- searching ------------------------------------------------------------------------
 
@@ -314,8 +315,11 @@ class MatchIndex:
     def _candidates(
         self, form: NameForm, q: NameSide, config: ft.ScoringConfig
     ) -> list[tuple[int, float, bool]]:
-        """Listed names sharing words with the query, best first: (record, blocking rank, whether
-        it has the query's letters once spaces are ignored)."""
+        """Listed names sharing words with the query, best first.
+
+        Each comes as (record, blocking rank, whether it has the query's letters once spaces
+        are ignored).
+        """
         terms: list[tuple[int, float]] = []  # (token id, blocking weight)
         for i, token in enumerate(form.tokens):
             tid = self.vocab.get(token)
@@ -418,8 +422,11 @@ def _facts(meta: tuple[Any, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tup
 
 
 def _type_fits(wanted: EntityType | None, listed: str, person: bool) -> bool:
-    """An untyped query is read as a person's name for people and as an organisation's for the
-    rest; a typed query is read one way and meets every entry (`type_differs` weighs the rest)."""
+    """Whether a listed entry is compared with the query read as a person's name (or not).
+
+    An untyped query is read as a person's name for people and as an organisation's for the
+    rest; a typed query is read one way and meets every entry (`type_differs` weighs the rest).
+    """
     if wanted is not None:
         return True
     return (listed == EntityType.PERSON.value) == person

@@ -28,6 +28,7 @@ _HONORIFICS = vocab.words("mr mrs ms miss dr prof sir jr sr ii iii iv hon")
 _MAX_PHRASE = max(len(phrase.split()) for phrase in vocab.LEGAL_FORMS)
 _INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
 _AMP_IN_WORD = re.compile(r"(?<=[a-z0-9])\s*&\s*(?=[a-z0-9]\b)")
+_DOUBLED = re.compile(r"(.)\1+")
 _TOKEN = re.compile(r"[a-z0-9&]+|[()\[\]{},;]|\s[-–—]\s")
 
 
@@ -165,6 +166,9 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
     out: list[_Tok] = []
     for tok in toks:
         word = tok.text
+        if person and len(word) == 1:  # "E." is an initial, not the conjunction "e"
+            out.append(tok)
+            continue
         if word in vocab.STOPWORDS or word in vocab.PARTICLES:
             continue
         if person:
@@ -257,12 +261,9 @@ def phonetic(token: str) -> str:
     """A spelling-tolerant key: transliteration variants (Dmitriy/Dmitrii, Yusuf/Jusuf) share it."""
     key = token
     for old, new in _PHONETIC_RULES:
-        key = key.replace(old, new)
-    out: list[str] = []
-    for ch in key:
-        if not out or out[-1] != ch:
-            out.append(ch)
-    return "".join(out)
+        if old in key:
+            key = key.replace(old, new)
+    return _DOUBLED.sub(r"\1", key)
 
 
 def skeleton(token: str) -> str:

@@ -11,6 +11,7 @@ take a sixth of a second to load and most queries never need them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,8 +25,6 @@ MAX_NAME_CHARS = 300  # no published name is longer; the rest of a longer input 
 # zero-width marks), private use, surrogates, unassigned, and symbols (emoji, arrows, ©).
 _DROP_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "So", "Sk", "Sm"})
 
-_ABJAD_BLOCKS = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
-
 
 @dataclass(frozen=True, slots=True)
 class Piece:
@@ -36,14 +35,11 @@ class Piece:
     abjad: bool = False
 
 
-def _is_han(ch: str) -> bool:
-    code = ord(ch)
-    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
-
-
-def _is_abjad(ch: str) -> bool:
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _ABJAD_BLOCKS)
+# Runs of Han characters (group 1) and of Arabic, Persian or Hebrew letters (group 2).
+_RUNS = re.compile(
+    "([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|([\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+)"
+)
+_ASCII_CONTROLS = dict.fromkeys((*range(32), 127), " ")
 
 
 @cache
@@ -59,7 +55,10 @@ def _pinyin() -> Callable[[str], list[str]]:
 
 def clean_unicode(text: str) -> str:
     """NFKC-normalised text with invisible, control and symbol characters replaced by spaces."""
-    text = unicodedata.normalize("NFKC", text[: MAX_NAME_CHARS * 2])[:MAX_NAME_CHARS]
+    text = text[: MAX_NAME_CHARS * 2]
+    if text.isascii():  # most names: no normalisation or category lookups needed
+        return text[:MAX_NAME_CHARS].translate(_ASCII_CONTROLS)
+    text = unicodedata.normalize("NFKC", text)[:MAX_NAME_CHARS]
     return "".join(" " if unicodedata.category(ch) in _DROP_CATEGORIES else ch for ch in text)
 
 
@@ -71,25 +70,22 @@ def _fold_latin(text: str) -> str:
 
 def to_latin(text: str) -> list[Piece]:
     """The text as lower-case ASCII pieces; Han runs become space-separated pinyin syllables."""
+    text = clean_unicode(text)
+    if text.isascii():
+        return [Piece(text.casefold())]
     pieces: list[Piece] = []
-    run: list[str] = []
-    run_kind = ""
-    for ch in clean_unicode(text):
-        kind = "han" if _is_han(ch) else "abjad" if _is_abjad(ch) else "other"
-        if kind != run_kind and run:
-            pieces.append(_convert("".join(run), run_kind))
-            run = []
-        run_kind = kind
-        run.append(ch)
-    if run:
-        pieces.append(_convert("".join(run), run_kind))
+    position = 0
+    for match in _RUNS.finditer(text):
+        if match.start() > position:
+            pieces.append(Piece(_fold_latin(text[position : match.start()])))
+        if match.group(1):
+            pieces.append(Piece(" ".join(_pinyin()(match.group(1))), han=True))
+        else:
+            pieces.append(Piece(_fold_latin(match.group(2)), abjad=True))
+        position = match.end()
+    if position < len(text):
+        pieces.append(Piece(_fold_latin(text[position:])))
     return pieces
-
-
-def _convert(run: str, kind: str) -> Piece:
-    if kind == "han":
-        return Piece(" ".join(_pinyin()(run)), han=True)
-    return Piece(_fold_latin(run), abjad=kind == "abjad")
 
 
 def scripts_of(text: str) -> frozenset[str]:
