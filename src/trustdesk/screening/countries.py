@@ -104,7 +104,31 @@ _ALIASES: dict[str, str] = {
     "ussr": "RU",
     "netherlands antilles": "CW",
     "britain": "GB",
+    # OFAC
+    "cote d ivoire": "CI",
+    "bahamas, the": "BS",
+    "st. kitts & nevis": "KN",
+    "region: northern mali": "ML",
+    "north macedonia, the republic of": "MK",
+    "man, isle of": "IM",
+    "bosnia-herzegovina": "BA",
+    "gaza strip": "PS",
+    "the philippines": "PH",
+    # UN
+    "iran (islamic republic of)": "IR",
+    "state of palestine": "PS",
+    "china, hong kong special administrative region": "HK",
+    # FollowTheMoney (OpenSanctions) writes Kosovo as xk, a code ISO 3166 leaves unassigned.
+    "xk": "XK",
+    # OFSI ConList: hyphenations and the demonyms it writes under Nationality
+    "guinea bissau": "GW",
+    "palestinian territories": "PS",
+    "russian": "RU",
+    "moldovan": "MD",
+    "german": "DE",
 }
+# Places the lists name that are deliberately no country (disputed, or saying there is none).
+_NOT_COUNTRIES = frozenset({"region: kafia kingi", "undetermined", "none identified"})
 
 
 def _fold(text: str) -> str:
@@ -123,9 +147,9 @@ def to_iso2(text: str | None) -> str | None:
         return None
     if folded in _ALIASES:
         return _ALIASES[folded]
+    if folded in _NOT_COUNTRIES:
+        return None
     if len(folded) == 2 and folded.isalpha():
-        if folded == "uk":
-            return "GB"
         hit = pycountry.countries.get(alpha_2=folded.upper())
         return str(hit.alpha_2) if hit else None
     if len(folded) == 3 and folded.isalpha():

@@ -649,3 +649,9 @@ def test_alias_row_without_name_is_warned_and_skipped(tmp_path: Path) -> None:
     assert entries[0].aliases == ("ACME CO",)
     assert report.skipped == 1
     assert report.warnings == [f"{alt}:1: alias 5 has no name: skipped"]
+
+
+def test_place_of_birth_in_a_spelling_another_list_uses_gives_its_country() -> None:
+    facts = parse_remarks("POB Bethlehem, West Bank, Palestinian Territories; nationality Jordan.")
+
+    assert facts.countries == ["PS", "JO"]

@@ -432,3 +432,13 @@ def test_csv_with_headers_only_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(SourceFormatError, match=r"ConList\.csv: the list has no entries"):
         parse(OfsiCsv(), path)
+
+
+def test_address_country_uses_the_shared_country_table(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path, [row(Name_6="ACME", Group_ID="1", Address_1="Gaza", Country="Guinea Bissau")]
+    )
+
+    (entry,) = parse(OfsiCsv(), path)
+
+    assert entry.addresses == (Address("Gaza, Guinea Bissau", None, "GW"),)

@@ -55,22 +55,6 @@ _SHAPES: dict[str, tuple[str, ...]] = {
     "comments": ("ent_num", "Remarks continued"),
 }  # fmt: skip
 
-# OFAC spellings that the shared country table does not resolve; None = deliberately no country.
-_OFAC_COUNTRIES: dict[str, str | None] = {
-    "cote d ivoire": "CI",
-    "bahamas, the": "BS",
-    "st. kitts & nevis": "KN",
-    "region: northern mali": "ML",
-    "north macedonia, the republic of": "MK",
-    "man, isle of": "IM",
-    "bosnia-herzegovina": "BA",
-    "gaza strip": "PS",
-    "the philippines": "PH",
-    "region: kafia kingi": None,  # disputed between Sudan and South Sudan
-    "undetermined": None,
-    "none identified": None,
-}
-
 # Identifier labels as OFAC writes them (the XML's idType); longest first when matched.
 _ID_KINDS = (
     "Passport", "Diplomatic Passport", "Stateless Person Passport", "Travel Document Number",
@@ -120,21 +104,11 @@ _ABBREVIATED_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$|\b(?:LTDA|CIA|C|CO|LTD|INC
 _PROGRAM_SPLIT = re.compile(r"\]\s*\[")
 
 
-def ofac_country(text: str | None) -> str | None:
-    """ISO alpha-2 for a country as OFAC writes it, including the few spellings only OFAC uses."""
-    if not text:
-        return None
-    folded = " ".join(text.casefold().split())
-    if folded in _OFAC_COUNTRIES:
-        return _OFAC_COUNTRIES[folded]
-    return to_iso2(text)
-
-
 def ofac_place_country(place: str) -> str | None:
     """The country a place ends with: `Kinshasa, Congo, Democratic Republic of the` → CD."""
     parts = [p.strip() for p in place.split(",")]
     for size in (1, 2):
-        if len(parts) >= size and (code := ofac_country(", ".join(parts[-size:]))):
+        if len(parts) >= size and (code := to_iso2(", ".join(parts[-size:]))):
             return code
     return None
 
@@ -169,11 +143,11 @@ def ofac_identifier(kind: str, value: str, country: str | None = None) -> Identi
     """
     kind, value = " ".join(kind.split()).rstrip(" :"), " ".join(value.split())
     # The XML sometimes leaves idCountry empty and writes the country after the number.
-    if country is None and (m := _TRAILING_COUNTRY.match(value)) and ofac_country(m["country"]):
+    if country is None and (m := _TRAILING_COUNTRY.match(value)) and to_iso2(m["country"]):
         value, country = m["value"], m["country"]
     if value.startswith("IMO "):
         kind, value = "IMO", value[4:].strip()
-    return Identifier(kind, value, ofac_country(country))
+    return Identifier(kind, value, to_iso2(country))
 
 
 def is_identifier_kind(kind: str) -> bool:
@@ -230,7 +204,7 @@ def _read_fact(facts: RemarkFacts, key: str, value: str, *, last_in_text: bool) 
             facts.countries.append(code)
     elif key in _COUNTRY_FACTS:
         facts.extra.append((_COUNTRY_FACTS[key], value))
-        if code := ofac_country(value):
+        if code := to_iso2(value):
             facts.countries.append(code)
     elif key == "Gender":
         facts.extra.append(("gender", value))
@@ -300,7 +274,7 @@ class _OfacCsvSet(ListFormat):
     """The shared reader of both legacy CSV sets; subclasses differ only in names and source."""
 
     roles: ClassVar[tuple[str, ...]] = ("sdn", "add", "alt", "comments")
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"  # 2: country spellings of other lists resolve too
     consolidated: ClassVar[bool] = False
 
     @classmethod
@@ -462,7 +436,7 @@ class _SetReader:
                 w for w in unique(facts.weak_aliases) if w != name and w not in strong
             ),
             countries=unique(
-                [*facts.countries, ofac_country(vessel[5]), *(a.country for a in addresses)]
+                [*facts.countries, to_iso2(vessel[5]), *(a.country for a in addresses)]
             ),
             identifiers=tuple(dict.fromkeys(_vessel_ids(vessel) + facts.identifiers)),
             addresses=tuple(dict.fromkeys(addresses)),
@@ -516,7 +490,7 @@ def _address(cells: list[str]) -> Address | None:
     if not parts:
         return None
     text = ", ".join(parts) + (f" ({remarks})" if remarks else "")
-    return Address(text=text, city=city or None, country=ofac_country(country))
+    return Address(text=text, city=city or None, country=to_iso2(country))
 
 
 def _vessel_ids(vessel: list[str]) -> list[Identifier]:

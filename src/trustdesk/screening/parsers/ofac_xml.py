@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from lxml import etree
 
+from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
@@ -22,7 +23,6 @@ from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseRepor
 from trustdesk.screening.parsers.ofac_csv import (
     DETAILS_URL,
     is_identifier_kind,
-    ofac_country,
     ofac_dates_of_birth,
     ofac_identifier,
     ofac_place_country,
@@ -137,7 +137,7 @@ def _entry(element: etree._Element, path: Path, source: str, report: ParseReport
         for item in _items(element, tag, key):
             country = child_text(item, "country")
             extra.append((key, country))
-            countries.append(ofac_country(country))
+            countries.append(to_iso2(country))
     dates: list[str] = []
     for item in _items(element, "dateOfBirthList", "dateOfBirthItem"):
         text = child_text(item, "dateOfBirth")
@@ -208,7 +208,7 @@ def _ids(
             extra.append(("gender", value))
         elif kind == "Nationality of Registration":
             extra.append(("nationality_of_registration", value))
-            countries.append(ofac_country(value))
+            countries.append(to_iso2(value))
         elif is_identifier_kind(kind):
             identifiers.append(ofac_identifier(kind, value, country or None))
         else:
@@ -233,7 +233,7 @@ def _vessel(
         ("vessel_owner", child_text(info[0], "vesselOwner")),
     )
     ids = [Identifier("Call Sign", call_sign)] if call_sign else []
-    return ids, [ofac_country(flag)], [(key, value) for key, value in pairs if value]
+    return ids, [to_iso2(flag)], [(key, value) for key, value in pairs if value]
 
 
 def _address(item: etree._Element) -> Address:
@@ -245,7 +245,7 @@ def _address(item: etree._Element) -> Address:
     )
     country = child_text(item, "country")
     text = " ".join(_join(", ", street, locality, country).split())
-    return Address(text=text, city=city or None, country=ofac_country(country))
+    return Address(text=text, city=city or None, country=to_iso2(country))
 
 
 def _join(separator: str, *parts: str) -> str:

@@ -91,15 +91,6 @@ _TYPES = {
     "entity": EntityType.ORGANIZATION,
     "ship": EntityType.VESSEL,
 }
-# Spellings in the ConList that `countries.to_iso2` does not know (demonyms, hyphenations).
-_COUNTRY_ALIASES = {
-    "guinea bissau": "GW",
-    "bosnia-herzegovina": "BA",
-    "palestinian territories": "PS",
-    "russian": "RU",
-    "moldovan": "MD",
-    "german": "DE",
-}
 _NUMBERED = re.compile(r"\(\d+\)")
 _NOTE = re.compile(r"\([^()]*\)")
 _FACT = re.compile(r"\(([^()]{2,40})\):\s*(.*?)(?=\s*\([^()]{2,40}\):|\Z)", re.DOTALL)
@@ -136,7 +127,7 @@ class _Group:
 
 class _OfsiConList(ListFormat):
     source: ClassVar[str] = "ofsi-conlist"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"  # 2: country spellings of other lists resolve too
 
     @abc.abstractmethod
     def _table(
@@ -387,11 +378,11 @@ def _countries(values: Iterable[str], unknown: dict[str, int]) -> tuple[str, ...
 def _country(text: str) -> list[str]:
     """Codes for one item: whole, without its notes, then as a list ('Germany. Russia')."""
     for candidate in (text, _NOTE.sub("", text).strip(" .,")):
-        code = _COUNTRY_ALIASES.get(candidate.casefold()) or to_iso2(candidate)
+        code = to_iso2(candidate)
         if code:
             return [code]
     pieces = [p.strip() for p in re.split(r"[.,;]", text) if p.strip()]
-    codes = [_COUNTRY_ALIASES.get(p.casefold()) or to_iso2(p) for p in pieces]
+    codes = [to_iso2(p) for p in pieces]
     if len(pieces) > 1 and all(codes):
         return [c for c in codes if c]
     return []

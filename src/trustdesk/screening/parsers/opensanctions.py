@@ -108,8 +108,6 @@ _ID_PROPS = (
 )
 _EXTRA_PROPS = ("position", "birthPlace", "website", "sourceUrl", "parent")
 _REMARK_PROPS = ("notes", "summary", "description")
-# FollowTheMoney codes for places ISO 3166 has no alpha-2 for, but screening needs.
-_FTM_COUNTRIES = {"xk": "XK"}
 
 # Pass 1 parses only lines that may carry facts for other entities. A quoted "schema" key cannot
 # occur inside a JSON string (its quotes would be escaped), so this finds every such line.
@@ -354,7 +352,7 @@ def _fold(schema: str, ident: str, props: dict[str, list[str]], into: _Pass1) ->
 def _countries(values: Iterable[str], odd: _Oddities) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for value in values:
-        code = _FTM_COUNTRIES.get(value.strip().casefold()) or to_iso2(value)
+        code = to_iso2(value)
         if code:
             found.setdefault(code, None)
         elif value.strip():

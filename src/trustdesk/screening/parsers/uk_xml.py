@@ -28,6 +28,7 @@ from typing import ClassVar
 
 from lxml import etree
 
+from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
@@ -36,7 +37,6 @@ from trustdesk.screening.parsers.un_xml import (
     NameSorter,
     check_xml_file,
     clean,
-    country_code,
     country_codes,
     sniff_root,
     warn_unknown_countries,
@@ -265,7 +265,7 @@ def _address(node: etree._Element) -> Address | None:
     text = ", ".join(part for tag in _ADDRESS_PARTS if (part := clean(child_text(node, tag))))
     if not text:
         return None
-    return Address(text=text, country=country_code(child_text(node, "AddressCountry")))
+    return Address(text=text, country=to_iso2(child_text(node, "AddressCountry")))
 
 
 def _address_nodes(element: etree._Element) -> list[etree._Element]:

@@ -50,12 +50,6 @@ _STRONG_QUALITIES = frozenset({"good", "a.k.a.", "f.k.a."})
 _WEAK_QUALITIES = frozenset({"low"})
 _NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 _ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
-# UN spellings that countries.to_iso2 does not know yet.
-_UN_COUNTRIES = {
-    "iran (islamic republic of)": "IR",
-    "state of palestine": "PS",
-    "china, hong kong special administrative region": "HK",
-}
 MAX_RANGE_YEARS = 20  # a wider birth-year range says too little to list year by year
 
 
@@ -232,7 +226,7 @@ def _address(node: etree._Element) -> Address | None:
     if not text:
         return None
     city = clean(child_text(node, "CITY")) or None
-    return Address(text=text, city=city, country=country_code(child_text(node, "COUNTRY")))
+    return Address(text=text, city=city, country=to_iso2(child_text(node, "COUNTRY")))
 
 
 def _document(node: etree._Element, extra: list[tuple[str, str]]) -> Identifier | None:
@@ -253,7 +247,7 @@ def _document(node: etree._Element, extra: list[tuple[str, str]]) -> Identifier 
     if detail:
         extra.append(("document_note", f"{kind} {number}: {detail}"))
     issuer = child_text(node, "ISSUING_COUNTRY") or child_text(node, "COUNTRY_OF_ISSUE")
-    return Identifier(kind=kind, value=number, country=country_code(issuer))
+    return Identifier(kind=kind, value=number, country=to_iso2(issuer))
 
 
 def _person_facts(element: etree._Element) -> list[tuple[str, str]]:
@@ -296,18 +290,13 @@ def clean(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def country_code(text: str) -> str | None:
-    """ISO alpha-2 for a country as the UN, UK or EU spell it, or None."""
-    return _UN_COUNTRIES.get(clean(text).casefold()) or to_iso2(clean(text))
-
-
 def country_codes(values: Iterable[str], unknown: Counter[str]) -> tuple[str, ...]:
     """ISO codes in order without repeats; names no code fits are counted in `unknown`."""
     codes: list[str] = []
     for value in values:
         if not clean(value):
             continue
-        code = country_code(value)
+        code = to_iso2(value)
         if code is None:
             unknown[clean(value)] += 1
         else:
