@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
@@ -178,3 +179,17 @@ def countries_of(values: Iterable[str | None] | str | None) -> tuple[str, ...]:
         if code:
             seen.setdefault(code, None)
     return tuple(seen)
+
+
+def country_codes(values: Iterable[str], unknown: Counter[str]) -> tuple[str, ...]:
+    """ISO codes in order without repeats; names no code fits are counted in `unknown`."""
+    codes: list[str] = []
+    for value in values:
+        if not value.strip():
+            continue
+        code = to_iso2(value)
+        if code is None:
+            unknown[" ".join(value.split())] += 1
+        else:
+            codes.append(code)
+    return tuple(dict.fromkeys(codes))

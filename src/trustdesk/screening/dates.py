@@ -33,6 +33,7 @@ _MDY_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _D_MON_Y = re.compile(r"^(?:(\d{1,2})[ -])?([A-Za-z]{3,9})\.?[ -,]*(\d{4})$")
 _MON_D_Y = re.compile(r"^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})$")
 _YEAR = re.compile(r"^(?:circa |c\. ?|approximately )?(\d{4})$", re.IGNORECASE)
+MAX_RANGE_YEARS = 20  # a wider birth-year range says too little to list year by year
 
 
 def _build(year: int, month: int | None = None, day: int | None = None) -> str | None:
@@ -76,3 +77,14 @@ def parse_date(text: str | None, *, us_order: bool = False) -> str | None:
     if m := _YEAR.match(value):
         return _build(int(m[1]))
     return None
+
+
+def year_range(first: str, last: str, *, max_years: int = MAX_RANGE_YEARS) -> list[str]:
+    """Every year from `first` to `last`, or [] when unreadable or too wide to be useful."""
+    start, end = parse_date(first), parse_date(last)
+    if start is None or end is None:
+        return []
+    low, high = int(start[:4]), int(end[:4])
+    if not 0 <= high - low <= max_years:
+        return []
+    return [f"{y:04d}" for y in range(low, high + 1)]

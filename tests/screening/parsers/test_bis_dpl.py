@@ -6,8 +6,9 @@ import pytest
 from tests.support import shared_path
 from trustdesk.screening.entries import Address, EntityType, Entry
 from trustdesk.screening.errors import SourceFormatError
+from trustdesk.screening.parsers._keys import entry_type, stable_keys
 from trustdesk.screening.parsers.base import ParseLimits, ParseReport
-from trustdesk.screening.parsers.bis_dpl import BisDpl, entry_type, stable_keys
+from trustdesk.screening.parsers.bis_dpl import BisDpl
 
 DPL = "data/bis-dpl/dpl.txt"
 HEADER = (

@@ -10,7 +10,7 @@ from tests.support import shared_path
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers.base import HEAD_BYTES, ParseLimits, ParseReport
-from trustdesk.screening.parsers.opensanctions import FtmJson, TargetsSimpleCsv, is_latin
+from trustdesk.screening.parsers.opensanctions import FtmJson, TargetsSimpleCsv
 
 SAMPLE = "data/opensanctions-ftm-sample"
 
@@ -581,24 +581,3 @@ def test_simple_csv_empty_file_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(SourceFormatError, match=r"targets\.simple\.csv: the file is empty"):
         _parse_simple(path)
-
-
-# --- scripts --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("name", "latin"),
-    [
-        ("Osama bin Laden", True),
-        ("Usāmah bin Muḥammad bin ‘Awaḍ bin Lādin", True),
-        ("Osāma bin Muhammad bin ʿAwaḍ bin Lāden", True),
-        ("Koning Fahd van Saudi-Arabië", True),
-        ("أسامة بن لادن", False),
-        ("Усама бен Ладен", False),
-        ("Fahd bin Abdul Al-Aziz - فهد بن عبد العزيز", False),
-        ("Φαχντ ιμπ Αμπντ Αλ-Αζίζ", False),
-        ("오사마", False),
-    ],
-)
-def test_is_latin(name: str, latin: bool) -> None:
-    assert is_latin(name) is latin

@@ -22,8 +22,8 @@ from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.entries import EntityType, Entry, unique
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
-from trustdesk.screening.parsers.opensanctions import is_latin
 from trustdesk.screening.safety import check_header, iter_csv
+from trustdesk.screening.text import is_latin
 
 COLUMNS = ("id", "name", "aliases", "type", "countries", "notes")
 _TYPES = {

@@ -35,20 +35,18 @@ from typing import ClassVar
 from lxml import etree
 
 from trustdesk.screening.countries import to_iso2
-from trustdesk.screening.dates import parse_date
+from trustdesk.screening.dates import parse_date, year_range
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
-from trustdesk.screening.parsers.un_xml import (
+from trustdesk.screening.parsers._xml import (
     NameSorter,
     check_xml_file,
-    clean,
-    is_latin,
     sniff_root,
     warn_unknown_countries,
-    year_range,
 )
+from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
 from trustdesk.screening.safety import children, iter_xml
+from trustdesk.screening.text import clean, is_latin
 
 EU_NAMESPACE = "http://eu.europa.ec/fpi/fsd/export"
 EU_LIST_URL = "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content"

@@ -29,7 +29,6 @@ import hashlib
 import io
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, 
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
 from trustdesk.screening.safety import check_header, iter_csv, iter_lines
+from trustdesk.screening.text import split_scripts
 
 ENTITY_URL = "https://www.opensanctions.org/entities/{id}/"
 _INDEX_NAME = "index.json"
@@ -132,28 +132,6 @@ _SIMPLE_REQUIRED = (
     "sanctions",
     "dataset",
 )
-
-
-def is_latin(name: str) -> bool:
-    """Whether every letter is Latin; one Arabic, Cyrillic, Han … letter makes it original script.
-
-    Modifier letters (ʿ ʾ in transliterations) belong to no script and do not count.
-    """
-    if name.isascii():
-        return True
-    return all(
-        unicodedata.name(ch, "").startswith("LATIN")
-        for ch in name
-        if unicodedata.category(ch) in ("Lu", "Ll", "Lt", "Lo") and ch not in "ªº"
-    )
-
-
-def _split_scripts(names: Iterable[str]) -> tuple[list[str], list[str]]:
-    latin: list[str] = []
-    other: list[str] = []
-    for name in names:
-        (latin if is_latin(name) else other).append(name)
-    return latin, other
 
 
 # --- index.json ---------------------------------------------------------------------------------
@@ -387,7 +365,7 @@ def _names(
         primary = names[0] if names else ""
     more = (v for k in _STRONG_NAMES for v in props.get(k, []))
     strong = [n for n in unique([*names, *more]) if n != primary]
-    latin, other = _split_scripts(strong)
+    latin, other = split_scripts(strong)
     weak = unique(v for k in _WEAK_NAMES for v in props.get(k, []))
     weak = tuple(n for n in weak if n != primary and n not in strong)
     return primary, tuple(latin), tuple(other), weak
@@ -609,7 +587,7 @@ def _simple_entry(
     ident, name = _cell(row, cols, "id"), " ".join(_cell(row, cols, "name").split())
     if not name:
         return None
-    latin, other = _split_scripts(unique(_split(_cell(row, cols, "aliases"))))
+    latin, other = split_scripts(unique(_split(_cell(row, cols, "aliases"))))
     births, bad_births = _dates(_split(_cell(row, cols, "birth_date")), odd)
     extra = [
         *(("dataset", d) for d in _split(_cell(row, cols, "dataset"))),

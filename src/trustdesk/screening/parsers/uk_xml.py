@@ -28,20 +28,19 @@ from typing import ClassVar
 
 from lxml import etree
 
-from trustdesk.screening.countries import to_iso2
+from trustdesk.screening.countries import country_codes, to_iso2
 from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
-from trustdesk.screening.parsers.un_xml import (
+from trustdesk.screening.parsers._xml import (
     NameSorter,
     check_xml_file,
-    clean,
-    country_codes,
     sniff_root,
     warn_unknown_countries,
 )
+from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
 from trustdesk.screening.safety import child_text, children, iter_xml, localname
+from trustdesk.screening.text import clean
 
 UK_URL = "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml"
 

@@ -19,29 +19,32 @@ Choices an operator may need to know:
   range itself is kept in `extra`. Dates that cannot be read (Hijri dates, "30-35 years old") are
   warned about and kept, as published, in `extra`.
 
-The XML helpers at the end of this module (script detection, the encoding and root check) are
-shared with the UK and EU parsers.
+The helpers it shares with the UK and EU parsers live in `parsers._xml` (root check, name
+sorting) and `screening.text` (script detection).
 """
 
 from __future__ import annotations
 
-import codecs
-import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import ClassVar
 
 from lxml import etree
 
-from trustdesk.screening.countries import to_iso2
-from trustdesk.screening.dates import parse_date
+from trustdesk.screening.countries import country_codes, to_iso2
+from trustdesk.screening.dates import parse_date, year_range
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers.base import HEAD_BYTES, ListFormat, ParseLimits, ParseReport
-from trustdesk.screening.safety import check_size, child_text, children, iter_xml
+from trustdesk.screening.parsers._xml import (
+    NameSorter,
+    check_xml_file,
+    sniff_root,
+    warn_unknown_countries,
+)
+from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
+from trustdesk.screening.safety import child_text, children, iter_xml
+from trustdesk.screening.text import clean, non_latin_runs
 
 UN_URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
 
@@ -50,7 +53,6 @@ _STRONG_QUALITIES = frozenset({"good", "a.k.a.", "f.k.a."})
 _WEAK_QUALITIES = frozenset({"low"})
 _NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 _ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
-MAX_RANGE_YEARS = 20  # a wider birth-year range says too little to list year by year
 
 
 class UnScXml(ListFormat):
@@ -208,17 +210,6 @@ def _birth_dates(
     return [found]
 
 
-def year_range(first: str, last: str) -> list[str]:
-    """Every year from `first` to `last`, or [] when unreadable or too wide to be useful."""
-    start, end = parse_date(first), parse_date(last)
-    if start is None or end is None:
-        return []
-    low, high = int(start[:4]), int(end[:4])
-    if not 0 <= high - low <= MAX_RANGE_YEARS:
-        return []
-    return [f"{y:04d}" for y in range(low, high + 1)]
-
-
 def _address(node: etree._Element) -> Address | None:
     text = _joined(*(child_text(node, part) for part in _ADDRESS_PARTS))
     if note := clean(child_text(node, "NOTE")):
@@ -280,178 +271,6 @@ def _prefixed(prefix: str, text: str) -> str:
 
 def _joined(*parts: str) -> str:
     return ", ".join(c for part in parts if (c := clean(part)))
-
-
-# --- Shared by the UN, UK and EU XML parsers ------------------------------------------------------
-
-
-def clean(text: str | None) -> str:
-    """The text with runs of white space (line breaks, trailing blanks) made single spaces."""
-    return " ".join((text or "").split())
-
-
-def country_codes(values: Iterable[str], unknown: Counter[str]) -> tuple[str, ...]:
-    """ISO codes in order without repeats; names no code fits are counted in `unknown`."""
-    codes: list[str] = []
-    for value in values:
-        if not clean(value):
-            continue
-        code = to_iso2(value)
-        if code is None:
-            unknown[clean(value)] += 1
-        else:
-            codes.append(code)
-    return unique(codes)
-
-
-def warn_unknown_countries(report: ParseReport, path: Path, unknown: Counter[str]) -> None:
-    for value, times in sorted(unknown.items()):
-        report.warn(f"{path}: '{value}' is not a known country ({times}×); left out of countries")
-
-
-def is_latin(text: str) -> bool:
-    """True when every letter is Latin: decides alias versus original-script name from characters.
-
-    Publishers' language tags are not trusted for this (the EU tags a Cyrillic name "EN", the UK
-    puts Latin names under NameNonLatinScript). Modifier letters (ʿ ʼ) count as neither.
-    """
-    return "other" not in _scripts(text)
-
-
-def no_latin(text: str) -> bool:
-    """True when the text has letters and none of them is Latin (عبد المنان آغا, 金铁三)."""
-    return _scripts(text) == {"other"}
-
-
-def _scripts(text: str) -> set[str]:
-    found: set[str] = set()
-    for ch in text:
-        if ch.isalpha() and unicodedata.category(ch) != "Lm":
-            found.add("latin" if unicodedata.name(ch, "").startswith("LATIN") else "other")
-    return found
-
-
-def non_latin_runs(text: str) -> list[str]:
-    """The stretches of non-Latin words in a mixed-script name, without their brackets."""
-    runs: list[list[str]] = [[]]
-    for word in text.split():
-        if no_latin(word):
-            runs[-1].append(word)
-        elif runs[-1]:
-            runs.append([])
-    return [cleaned for run in runs if (cleaned := " ".join(run).strip(_BRACKETS))]
-
-
-_BRACKETS = " ()[]{},;:.\"'“”"
-
-
-class NameSorter:
-    """Sorts one entry's names into strong, weak and original-script ones, dropping repeats.
-
-    A strong name without Latin letters is an original-script name; a weak one stays weak, so the
-    matcher keeps discounting it. A strong mixed-script alias stays an alias, and its non-Latin
-    words are added as an original-script name. A repeat (equal, ignoring case, to the primary name
-    or to a stronger name already kept) is dropped: it adds nothing but reading.
-    """
-
-    def __init__(self, primary: str) -> None:
-        self.primary = clean(primary)
-        self._strong: dict[str, str] = {}
-        self._weak: dict[str, str] = {}
-        self._scripts: list[str] = []
-
-    def add(self, name: str, *, weak: bool) -> None:
-        text = clean(name)
-        if not text:
-            return
-        if weak:
-            self._weak.setdefault(text.casefold(), text)
-        elif no_latin(text):
-            self._scripts.append(text)
-        else:
-            self._strong.setdefault(text.casefold(), text)
-            self._scripts.extend(non_latin_runs(text))
-
-    def strong(self) -> tuple[str, ...]:
-        return tuple(v for k, v in self._strong.items() if k != self.primary.casefold())
-
-    def weak(self) -> tuple[str, ...]:
-        skip = {self.primary.casefold(), *self._strong}
-        return tuple(v for k, v in self._weak.items() if k not in skip)
-
-    def scripts(self) -> tuple[str, ...]:
-        return tuple(n for n in unique(self._scripts) if n != self.primary)
-
-
-# Optional BOM, then the prolog (declaration, comments, a DOCTYPE), then the root's start tag. The
-# prolog loop is possessive (*+): backtracking into it is exponential on a hostile head.
-_ROOT_TAG = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)*+"
-    rb"<([A-Za-z_][\w.:-]*)([^>]*)>",
-    re.DOTALL,
-)
-# Codecs to read a wide head with, so that its root is recognised and iter_xml refuses it by name.
-_WIDE_CODECS = {
-    codecs.BOM_UTF32_LE: "utf-32",
-    codecs.BOM_UTF32_BE: "utf-32",
-    codecs.BOM_UTF16_LE: "utf-16",
-    codecs.BOM_UTF16_BE: "utf-16",
-    b"<\x00": "utf-16-le",
-    b"\x00<": "utf-16-be",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class XmlRoot:
-    name: str  # local name, without prefix
-    namespace: str
-
-
-def _wide_codec(head: bytes) -> str | None:
-    return next((codec for mark, codec in _WIDE_CODECS.items() if head.startswith(mark)), None)
-
-
-def sniff_root(head: bytes) -> XmlRoot | None:
-    """The root element named in the first bytes of an XML file, or None when they are not XML."""
-    if (codec := _wide_codec(head)) is not None:
-        # Recognised so that parse can refuse it by name, instead of "not a list file".
-        head = head.decode(codec, errors="ignore").encode()
-    match = _ROOT_TAG.match(head)
-    if match is None:
-        return None
-    qname, attributes = match[1].decode("ascii"), match[2]
-    prefix, _, local = qname.rpartition(":")
-    attribute = b"xmlns:" + prefix.encode() if prefix else b"xmlns"
-    found = re.search(rb"\s" + re.escape(attribute) + rb"\s*=\s*[\"']([^\"']*)", attributes)
-    return XmlRoot(local, found[1].decode("utf-8", "replace") if found else "")
-
-
-def check_xml_file(
-    path: Path,
-    source: str,
-    limits: ParseLimits,
-    label: str,
-    *,
-    expected_root: str,
-    namespace: str | None = None,
-) -> None:
-    """Refuse, before streaming, a file with another list's root element (or none).
-
-    The encoding and any DOCTYPE are `safety.iter_xml`'s to refuse.
-    """
-    check_size(path, source, limits)
-    with path.open("rb") as fh:
-        head = fh.read(HEAD_BYTES)
-    root = sniff_root(head)
-    if root is None:
-        raise SourceFormatError(
-            source, str(path), f"not XML (no root element in the first 64 KiB): not a {label} file"
-        )
-    if root.name != expected_root or (namespace is not None and root.namespace != namespace):
-        shown = f"<{root.name}>" + (f" in namespace '{root.namespace}'" if root.namespace else "")
-        raise SourceFormatError(
-            source, str(path), f"the root element is {shown}: this is not a {label} file"
-        )
 
 
 FORMATS = (UnScXml,)

@@ -42,8 +42,8 @@ from trustdesk.screening.countries import countries_of, to_iso2
 from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
+from trustdesk.screening.parsers._keys import embedded_aliases, entry_type, stable_keys
 from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
-from trustdesk.screening.parsers.bis_dpl import embedded_aliases, entry_type, stable_keys
 from trustdesk.screening.safety import check_header, check_size, iter_csv
 
 COLUMNS = (
