@@ -20,7 +20,7 @@ import re
 import zlib
 from array import array
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -89,16 +89,19 @@ def ident_key(value: str) -> str:
 
 @dataclass(slots=True)
 class _Builder:
-    vocab: dict[str, int]
-    tokens: list[str]
-    df: list[int]
-    rec_entry: list[int]
-    rec_name: list[int]
-    rec_kind: list[int]
-    rec_tok: list[int]
-    rec_flag: list[int]
-    rec_off: list[int]
-    rec_joined: list[tuple[int, int]]
+    """Growing columns of the index; typed arrays hold 4 bytes per number, not a Python int's 28."""
+
+    vocab: dict[str, int] = field(default_factory=dict)
+    tokens: list[str] = field(default_factory=list)
+    df: array[int] = field(default_factory=lambda: array("i"))
+    rec_entry: array[int] = field(default_factory=lambda: array("i"))
+    rec_name: array[int] = field(default_factory=lambda: array("h"))
+    rec_kind: array[int] = field(default_factory=lambda: array("b"))
+    rec_tok: array[int] = field(default_factory=lambda: array("i"))
+    rec_flag: array[int] = field(default_factory=lambda: array("B"))
+    rec_off: array[int] = field(default_factory=lambda: array("q", [0]))
+    joined_hash: array[int] = field(default_factory=lambda: array("Q"))
+    joined_rec: array[int] = field(default_factory=lambda: array("i"))
 
     def token_id(self, token: str) -> int:
         tid = self.vocab.get(token)
@@ -118,7 +121,8 @@ class _Builder:
         self.rec_flag.extend(form.flags)
         self.rec_off.append(len(self.rec_tok))
         if form.joined:
-            self.rec_joined.append((_h64(form.joined), record))
+            self.joined_hash.append(_h64(form.joined))
+            self.joined_rec.append(record)
         return set(ids)
 
 
@@ -178,7 +182,7 @@ class MatchIndex:
         cls, entries: Iterable[Entry], *, progress: Callable[[int], None] | None = None
     ) -> MatchIndex:
         """An index over the entries; `progress` is called with the count every 10,000 entries."""
-        b = _Builder({}, [], [], [], [], [], [], [], [0], [])
+        b = _Builder()
         meta: list[tuple[Any, ...]] = []
         for entry in entries:
             e = len(meta)
@@ -453,11 +457,11 @@ def _meta(entry: Entry, names: list[tuple[str, int]]) -> tuple[Any, ...]:
 def _arrays(b: _Builder, meta: list[tuple[Any, ...]]) -> dict[str, Any]:
     n = max(len(meta), RARE_DF + 1)
     scale = math.log(n / RARE_DF)
-    df = np.asarray(b.df, dtype=np.float64)
+    df = np.frombuffer(b.df, dtype=np.int32).astype(np.float64)
     idf = np.clip(np.log(n / np.maximum(df, 1)) / scale, MIN_WORD_WEIGHT, 1.0).astype(np.float32)
-    rec_tok = np.asarray(b.rec_tok, dtype=np.int32)
-    rec_flag = np.asarray(b.rec_flag, dtype=np.uint8)
-    rec_off = np.asarray(b.rec_off, dtype=np.int64)
+    rec_tok = np.frombuffer(b.rec_tok, dtype=np.int32)
+    rec_flag = np.frombuffer(b.rec_flag, dtype=np.uint8)
+    rec_off = np.frombuffer(b.rec_off, dtype=np.int64)
     rec_count = len(b.rec_entry)
     rec_of_tok = np.repeat(np.arange(rec_count, dtype=np.int32), np.diff(rec_off))
     tok_w = idf[rec_tok] * np.where(rec_flag & GENERIC, _BUILD_CONFIG.generic_weight, 1.0)
@@ -474,7 +478,8 @@ def _arrays(b: _Builder, meta: list[tuple[Any, ...]]) -> dict[str, Any]:
         key_tok.extend([tid] * len(keys))
     hashes = np.frombuffer(key_hash, dtype=np.uint32)
     order = np.argsort(hashes, kind="stable")
-    joined = sorted(b.rec_joined)
+    joined_hash = np.frombuffer(b.joined_hash, dtype=np.uint64)
+    joined_order = np.argsort(joined_hash, kind="stable")
     return {
         "meta": meta,
         "tokens": b.tokens,
@@ -483,11 +488,11 @@ def _arrays(b: _Builder, meta: list[tuple[Any, ...]]) -> dict[str, Any]:
         "post_rec": post_rec.astype(np.int32),
         "key_hash": hashes[order].copy(),
         "key_tok": np.frombuffer(key_tok, dtype=np.int32)[order].copy(),
-        "joined_hash": np.asarray([h for h, _ in joined], dtype=np.uint64),
-        "joined_rec": np.asarray([r for _, r in joined], dtype=np.int32),
-        "rec_entry": np.asarray(b.rec_entry, dtype=np.int32),
-        "rec_name": np.asarray(b.rec_name, dtype=np.int16),
-        "rec_kind": np.asarray(b.rec_kind, dtype=np.int8),
+        "joined_hash": joined_hash[joined_order].copy(),
+        "joined_rec": np.frombuffer(b.joined_rec, dtype=np.int32)[joined_order].copy(),
+        "rec_entry": np.frombuffer(b.rec_entry, dtype=np.int32),
+        "rec_name": np.frombuffer(b.rec_name, dtype=np.int16),
+        "rec_kind": np.frombuffer(b.rec_kind, dtype=np.int8),
         "rec_off": rec_off,
         "rec_tok": rec_tok,
         "rec_flag": rec_flag,

@@ -26,6 +26,7 @@ EXPANDED = 64  # read from an abbreviation, a legal form phrase or a pinyin word
 
 _HONORIFICS = vocab.words("mr mrs ms miss dr prof sir jr sr ii iii iv hon")
 _MAX_PHRASE = max(len(phrase.split()) for phrase in vocab.LEGAL_FORMS)
+_LEGAL_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in vocab.LEGAL_FORMS)
 _INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
 _AMP_IN_WORD = re.compile(r"(?<=[a-z0-9])\s*&\s*(?=[a-z0-9]\b)")
 _DOUBLED = re.compile(r"(.)\1+")
@@ -126,6 +127,10 @@ def _strip_legal(toks: list[_Tok]) -> tuple[list[_Tok], list[str]]:
     legal: list[str] = []
     i = 0
     while i < len(toks):
+        if toks[i].text not in _LEGAL_FIRST_WORDS:  # most words start no legal phrase
+            kept.append(toks[i])
+            i += 1
+            continue
         for size in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
             span = toks[i : i + size]
             phrase = " ".join(t.text for t in span)
