@@ -8,13 +8,8 @@ from tests.support import shared_path
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers.base import ParseLimits, ParseReport
-from trustdesk.screening.parsers.ofac_csv import (
-    FORMATS,
-    OfacConsCsv,
-    OfacSdnCsv,
-    ofac_dates_of_birth,
-    parse_remarks,
-)
+from trustdesk.screening.parsers.ofac_csv import FORMATS, OfacConsCsv, OfacSdnCsv
+from trustdesk.screening.parsers.ofac_remarks import ofac_dates_of_birth, parse_remarks
 
 SET_2021 = "data/ofac-sdn-csv-set-2021"
 CONS = "data/ofac-consolidated"

@@ -20,8 +20,8 @@ from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
-from trustdesk.screening.parsers.ofac_csv import (
-    DETAILS_URL,
+from trustdesk.screening.parsers.ofac_csv import DETAILS_URL
+from trustdesk.screening.parsers.ofac_remarks import (
     is_identifier_kind,
     ofac_dates_of_birth,
     ofac_identifier,
