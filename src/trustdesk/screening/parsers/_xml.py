@@ -7,10 +7,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from trustdesk.screening.entries import unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers.base import HEAD_BYTES, ParseLimits, ParseReport
+from trustdesk.screening.parsers.base import HEAD_BYTES, ListFormat, ParseLimits, ParseReport
 from trustdesk.screening.safety import check_size
 from trustdesk.screening.text import clean, no_latin, non_latin_runs
 
@@ -126,4 +127,26 @@ def check_xml_file(
         shown = f"<{root.name}>" + (f" in namespace '{root.namespace}'" if root.namespace else "")
         raise SourceFormatError(
             source, str(path), f"the root element is {shown}: this is not a {label} file"
+        )
+
+
+class RootedXmlFormat(ListFormat):
+    """A one-file XML list recognised by its root element (and namespace, where it has one)."""
+
+    root: ClassVar[str]
+    namespace: ClassVar[str | None] = None
+
+    @classmethod
+    def role_for(cls, path: Path, head: bytes) -> str | None:
+        found = sniff_root(head)
+        if found is None or found.name != cls.root:
+            return None
+        if cls.namespace is not None and found.namespace != cls.namespace:
+            return None
+        return "main"
+
+    def check_root(self, path: Path, source: str, limits: ParseLimits) -> None:
+        """Refuse a file whose root is another list's, before streaming it."""
+        check_xml_file(
+            path, source, limits, self.label, expected_root=self.root, namespace=self.namespace
         )

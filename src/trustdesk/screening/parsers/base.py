@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import abc
+import codecs
+import csv
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +13,16 @@ from typing import ClassVar
 from trustdesk.screening.entries import Entry
 
 HEAD_BYTES = 65536  # enough of a file to recognise every supported format by its header
+
+
+def head_rows(head: bytes, count: int = 1, *, delimiter: str = ",") -> list[list[str]]:
+    """The first lines of a file's head as header cells (stripped of blanks and quotes), or []."""
+    lines = head.removeprefix(codecs.BOM_UTF8).decode("utf-8", "replace").splitlines()[:count]
+    try:
+        rows = list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error:
+        return []
+    return [[cell.strip().strip('"').strip() for cell in row] for row in rows]
 
 
 @dataclass(frozen=True, slots=True)

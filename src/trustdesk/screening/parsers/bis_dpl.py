@@ -40,7 +40,7 @@ from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, Entry
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers._keys import embedded_aliases, entry_type, stable_keys
-from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
+from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport, head_rows
 from trustdesk.screening.safety import check_header, iter_csv
 
 # Each entry's `source_url`: BIS has no page per denial, so the list's own page.
@@ -98,10 +98,9 @@ class BisDpl(ListFormat):
 
     @classmethod
     def role_for(cls, path: Path, head: bytes) -> str | None:
-        first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
-        columns = [c.strip().strip('"') for c in first.decode("utf-8", "replace").split("\t")]
+        header = next(iter(head_rows(head, delimiter="\t")), [])
         wanted = {"Name", "Effective_Date", "Standard_Order", "FR_Citation"}
-        return "main" if wanted.issubset(columns) else None
+        return "main" if wanted.issubset(header) else None
 
     def parse(
         self,

@@ -38,13 +38,8 @@ from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.dates import parse_date, year_range
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers._xml import (
-    NameSorter,
-    check_xml_file,
-    sniff_root,
-    warn_unknown_countries,
-)
-from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
+from trustdesk.screening.parsers._xml import NameSorter, RootedXmlFormat, warn_unknown_countries
+from trustdesk.screening.parsers.base import ParseLimits, ParseReport
 from trustdesk.screening.safety import children, iter_xml
 from trustdesk.screening.text import clean, is_latin
 
@@ -56,19 +51,14 @@ _QUALITY = re.compile(r"\s*(good|low)\s+quality\s+al+i+as\b[\s;,.]*", re.IGNOREC
 _UNKNOWN_COUNTRY = "00"
 
 
-class EuFsfXml(ListFormat):
+class EuFsfXml(RootedXmlFormat):
     name: ClassVar[str] = "eu-fsf-xml"
     source: ClassVar[str] = "eu-fsf"
     version: ClassVar[str] = "1"
     label: ClassVar[str] = "EU Financial Sanctions Files (XML 1.1)"
     official_url: ClassVar[str | None] = f"{EU_LIST_URL}?token=dG9rZW4tMjAxNw"
-
-    @classmethod
-    def role_for(cls, path: Path, head: bytes) -> str | None:
-        root = sniff_root(head)
-        if root is None or (root.name, root.namespace) != ("export", EU_NAMESPACE):
-            return None
-        return "main"
+    root: ClassVar[str] = "export"
+    namespace: ClassVar[str | None] = EU_NAMESPACE
 
     def parse(
         self,
@@ -79,9 +69,7 @@ class EuFsfXml(ListFormat):
         limits: ParseLimits,
     ) -> Iterator[Entry]:
         path = files["main"]
-        check_xml_file(
-            path, source, limits, self.label, expected_root="export", namespace=EU_NAMESPACE
-        )
+        self.check_root(path, source, limits)
         unknown_countries: Counter[str] = Counter()
         count = 0
         for element in iter_xml(path, source, limits, ("sanctionEntity",), label=self.label):

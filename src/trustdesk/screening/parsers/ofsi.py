@@ -42,7 +42,7 @@ from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
+from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport, head_rows
 from trustdesk.screening.safety import check_zip, iter_csv
 
 # Each entry's `source_url`: OFSI has no page per target, and both files are this one list.
@@ -186,11 +186,9 @@ class OfsiCsv(_OfsiConList):
 
     @classmethod
     def role_for(cls, path: Path, head: bytes) -> str | None:
-        text = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
-        if "\x00" in text[:1024]:
+        if b"\x00" in head[:1024]:
             return None
-        rows = [[c.strip().strip('"') for c in line.split(",")] for line in text.splitlines()[:2]]
-        return "main" if _looks_like_conlist(rows) else None
+        return "main" if _looks_like_conlist(head_rows(head, 2)) else None
 
     def _table(
         self, path: Path, source: str, limits: ParseLimits

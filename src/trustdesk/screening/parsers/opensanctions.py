@@ -24,9 +24,7 @@ Decisions, in short (docs and the tests pin them down):
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from collections import Counter
@@ -38,7 +36,7 @@ from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
+from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport, head_rows
 from trustdesk.screening.safety import check_header, iter_csv, iter_lines
 from trustdesk.screening.text import split_scripts
 
@@ -632,12 +630,8 @@ class TargetsSimpleCsv(ListFormat):
 
     @classmethod
     def role_for(cls, path: Path, head: bytes) -> str | None:
-        first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0]
-        try:
-            header = next(csv.reader(io.StringIO(first.decode("utf-8"))), [])
-        except (UnicodeDecodeError, csv.Error):
-            return None
-        return "main" if set(_SIMPLE_REQUIRED) <= {h.strip() for h in header} else None
+        header = next(iter(head_rows(head)), [])
+        return "main" if set(_SIMPLE_REQUIRED).issubset(header) else None
 
     def parse(
         self,

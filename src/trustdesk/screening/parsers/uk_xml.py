@@ -32,13 +32,8 @@ from trustdesk.screening.countries import country_codes, to_iso2
 from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers._xml import (
-    NameSorter,
-    check_xml_file,
-    sniff_root,
-    warn_unknown_countries,
-)
-from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
+from trustdesk.screening.parsers._xml import NameSorter, RootedXmlFormat, warn_unknown_countries
+from trustdesk.screening.parsers.base import ParseLimits, ParseReport
 from trustdesk.screening.safety import child_text, children, iter_xml, localname
 from trustdesk.screening.text import clean
 
@@ -78,17 +73,13 @@ _DETAIL_FACTS = (
 )
 
 
-class UkSanctionsXml(ListFormat):
+class UkSanctionsXml(RootedXmlFormat):
     name: ClassVar[str] = "uk-sanctions-xml"
     source: ClassVar[str] = "uk-sanctions"
     version: ClassVar[str] = "1"
     label: ClassVar[str] = "UK Sanctions List (FCDO XML)"
     official_url: ClassVar[str | None] = UK_URL
-
-    @classmethod
-    def role_for(cls, path: Path, head: bytes) -> str | None:
-        root = sniff_root(head)
-        return "main" if root is not None and root.name == "Designations" else None
+    root: ClassVar[str] = "Designations"
 
     def parse(
         self,
@@ -99,7 +90,7 @@ class UkSanctionsXml(ListFormat):
         limits: ParseLimits,
     ) -> Iterator[Entry]:
         path = files["main"]
-        check_xml_file(path, source, limits, self.label, expected_root="Designations")
+        self.check_root(path, source, limits)
         unknown_countries: Counter[str] = Counter()
         count = 0
         for element in iter_xml(

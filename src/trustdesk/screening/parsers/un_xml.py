@@ -36,13 +36,8 @@ from trustdesk.screening.countries import country_codes, to_iso2
 from trustdesk.screening.dates import parse_date, year_range
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers._xml import (
-    NameSorter,
-    check_xml_file,
-    sniff_root,
-    warn_unknown_countries,
-)
-from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
+from trustdesk.screening.parsers._xml import NameSorter, RootedXmlFormat, warn_unknown_countries
+from trustdesk.screening.parsers.base import ParseLimits, ParseReport
 from trustdesk.screening.safety import child_text, children, iter_xml
 from trustdesk.screening.text import clean, non_latin_runs
 
@@ -55,17 +50,13 @@ _NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 _ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
 
 
-class UnScXml(ListFormat):
+class UnScXml(RootedXmlFormat):
     name: ClassVar[str] = "un-sc-xml"
     source: ClassVar[str] = "un-sc"
     version: ClassVar[str] = "1"
     label: ClassVar[str] = "UN Security Council Consolidated List (XML)"
     official_url: ClassVar[str | None] = UN_URL
-
-    @classmethod
-    def role_for(cls, path: Path, head: bytes) -> str | None:
-        root = sniff_root(head)
-        return "main" if root is not None and root.name == "CONSOLIDATED_LIST" else None
+    root: ClassVar[str] = "CONSOLIDATED_LIST"
 
     def parse(
         self,
@@ -76,7 +67,7 @@ class UnScXml(ListFormat):
         limits: ParseLimits,
     ) -> Iterator[Entry]:
         path = files["main"]
-        check_xml_file(path, source, limits, self.label, expected_root="CONSOLIDATED_LIST")
+        self.check_root(path, source, limits)
         unknown_countries: Counter[str] = Counter()
         count = 0
         for element in iter_xml(path, source, limits, _TYPES, label=self.label):

@@ -43,19 +43,11 @@ from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers._keys import embedded_aliases, entry_type, stable_keys
-from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
+from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport, head_rows
 from trustdesk.screening.safety import check_header, check_size, iter_csv
+from trustdesk.screening.text import clean
 
-COLUMNS = (
-    "source",
-    "entity_number",
-    "type",
-    "programs",
-    "name",
-    "title",
-    "addresses",
-    "federal_register_notice",
-    "start_date",
+_LICENCE_AND_VESSEL = (
     "end_date",
     "standard_order",
     "license_requirement",
@@ -66,6 +58,18 @@ COLUMNS = (
     "gross_registered_tonnage",
     "vessel_flag",
     "vessel_owner",
+)
+COLUMNS = (
+    "source",
+    "entity_number",
+    "type",
+    "programs",
+    "name",
+    "title",
+    "addresses",
+    "federal_register_notice",
+    "start_date",
+    *_LICENCE_AND_VESSEL,
     "remarks",
     "source_list_url",
     "alt_names",
@@ -80,16 +84,7 @@ COLUMNS = (
 DETAIL_COLUMNS = (
     "title",
     "federal_register_notice",
-    "end_date",
-    "standard_order",
-    "license_requirement",
-    "license_policy",
-    "call_sign",
-    "vessel_type",
-    "gross_tonnage",
-    "gross_registered_tonnage",
-    "vessel_flag",
-    "vessel_owner",
+    *_LICENCE_AND_VESSEL,
 )
 _TYPES = {
     "individual": EntityType.PERSON,
@@ -168,9 +163,8 @@ class UsCslCsv(_UsCsl):
 
     @classmethod
     def role_for(cls, path: Path, head: bytes) -> str | None:
-        first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
-        columns = {c.strip().strip('"') for c in first.split(",")}
-        return "main" if columns.issuperset(_HEAD_MARKERS) else None
+        header = next(iter(head_rows(head)), [])
+        return "main" if set(_HEAD_MARKERS).issubset(header) else None
 
     def parse(
         self,
@@ -222,15 +216,15 @@ class UsCslCsv(_UsCsl):
         row = {
             name: _repair(fields[i], report, f"{where}: {name}") for name, i in positions.items()
         }
-        name = _one_line(row["name"])
+        name = clean(row["name"])
         if not name:
             raise SourceFormatError(source, where, "an entry without a name")
-        if not _one_line(row["source"]):
+        if not clean(row["source"]):
             raise SourceFormatError(source, where, "an entry without its source list")
         return _Record(
             where=where,
             id=(row.get("_id") or row["entity_number"]).strip(),
-            sublist=_one_line(row["source"]),
+            sublist=clean(row["source"]),
             type=row["type"].strip(),
             name=name,
             programs=_split(row["programs"]),
@@ -245,7 +239,7 @@ class UsCslCsv(_UsCsl):
             remarks=row["remarks"].strip(),
             source_list_url=row["source_list_url"].strip(),
             source_information_url=row["source_information_url"].strip(),
-            details=[(c, _one_line(row[c])) for c in DETAIL_COLUMNS],
+            details=[(c, clean(row[c])) for c in DETAIL_COLUMNS],
         )
 
 
@@ -399,7 +393,7 @@ class _JsonReader:
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self._fail(key, "text or a number")
-        return _one_line(str(value))
+        return clean(str(value))
 
     def texts(self, key: str) -> list[str]:
         value = self._item.get(key)
@@ -409,7 +403,7 @@ class _JsonReader:
             raise self._fail(key, "a list")
         if not all(isinstance(v, str) for v in value):
             raise self._fail(key, "a list of text")
-        return [t for v in value if (t := _one_line(str(v)))]
+        return [t for v in value if (t := clean(str(v)))]
 
     def objects(self, key: str) -> list[dict[str, object]]:
         value = self._item.get(key)
@@ -527,7 +521,7 @@ def _split_addresses(value: str) -> list[str]:
             merged[-1] = f"{merged[-1]};{part}"
         else:
             merged.append(part)
-    return [t for part in merged if (t := _one_line(part))]
+    return [t for part in merged if (t := clean(part))]
 
 
 def _address_from_text(text: str) -> Address:
@@ -562,11 +556,7 @@ def _code(sublist: str) -> str:
 
 
 def _split(value: str) -> list[str]:
-    return [t for part in value.split(";") if (t := _one_line(part))]
-
-
-def _one_line(value: str) -> str:
-    return " ".join(value.split())
+    return [t for part in value.split(";") if (t := clean(part))]
 
 
 def _repair(text: str, report: ParseReport, where: str) -> str:
