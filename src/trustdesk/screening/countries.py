@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 
@@ -139,6 +139,19 @@ def _fold(text: str) -> str:
 
 
 @cache
+def _iso_names() -> dict[str, str]:
+    """Every ISO code and name, folded, to its alpha-2: built once, so a miss is one look-up."""
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        code = str(country.alpha_2)
+        for attr in ("alpha_2", "alpha_3", "name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                table.setdefault(_fold(str(value)), code)
+    return table
+
+
+@lru_cache(maxsize=8192)
 def to_iso2(text: str | None) -> str | None:
     """ISO alpha-2 for a code or a name as the lists write it; None when it is not a country."""
     if not text:
@@ -150,23 +163,7 @@ def to_iso2(text: str | None) -> str | None:
         return _ALIASES[folded]
     if folded in _NOT_COUNTRIES:
         return None
-    if len(folded) == 2 and folded.isalpha():
-        hit = pycountry.countries.get(alpha_2=folded.upper())
-        return str(hit.alpha_2) if hit else None
-    if len(folded) == 3 and folded.isalpha():
-        hit = pycountry.countries.get(alpha_3=folded.upper())
-        if hit:
-            return str(hit.alpha_2)
-    try:
-        return str(pycountry.countries.lookup(text.strip()).alpha_2)
-    except LookupError:
-        pass
-    for country in pycountry.countries:
-        for attr in ("name", "common_name", "official_name"):
-            value = getattr(country, attr, None)
-            if value and _fold(value) == folded:
-                return str(country.alpha_2)
-    return None
+    return _iso_names().get(folded)
 
 
 def countries_of(values: Iterable[str | None] | str | None) -> tuple[str, ...]:
