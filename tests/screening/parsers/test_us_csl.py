@@ -245,24 +245,20 @@ def test_older_layout_counts_and_keys() -> None:
     }
     keyed = [e.source_id for e in entries if not e.source_id.isdigit()]
     assert len(keyed) == 47
-    assert Counter(k.split("-")[0] for k in keyed) == {
-        "el": 22,
-        "dtc": 10,
-        "dpl": 8,
-        "uvl": 4,
-        "isn": 3,
-    }
+    assert all(re.fullmatch(r"h-[0-9a-f]{12}(-[2-9])?", k) for k in keyed)
+    by_name = {e.name: e.source_id for e in entries}
+    assert by_name["Guangdong University of Technology"] == "h-ca148661cfd4"
 
 
 def test_older_layout_same_name_listed_five_times() -> None:
     entries = [e for e in parse_csv(shared_path(OLDER)) if e.name == "Gunther Migeotte"]
 
     assert [e.source_id for e in entries] == [
-        "el-86cbcf450a318e64",
-        "el-9974b9b57e5e59f7",
-        "el-00936536b470f542",
-        "el-a215e8991f925d58",
-        "el-c0b4c6c839848156",
+        "h-63d3c964f7dd",
+        "h-63d3c964f7dd-2",
+        "h-63d3c964f7dd-3",
+        "h-63d3c964f7dd-4",
+        "h-63d3c964f7dd-5",
     ]
     assert [e.listed_on for e in entries] == [
         "2010-06-28",
@@ -376,7 +372,7 @@ def test_json_without_ids_gets_stable_keys(tmp_path: Path) -> None:
 
     entries = parse_json(path)
 
-    assert [e.source_id for e in entries] == ["dtc-9171044e2ca65c83", "dtc-9171044e2ca65c83-2"]
+    assert [e.source_id for e in entries] == ["h-33bd3308c302", "h-33bd3308c302-2"]
     assert entries[0].type is EntityType.ORGANIZATION
 
 

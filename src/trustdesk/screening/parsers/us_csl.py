@@ -6,12 +6,11 @@ OFAC's entity number for Treasury rows and a trade.gov hash for the others; the 
 Unverified List, Nonproliferation) have no number at all. The two also write `ids` in opposite
 orders: current `type, number[, country]`, older `[country, ]number, type`.
 
-`source_id` is `_id`, else `entity_number`, else a stable key `<sub-list code>-<16 hex>` made by
-`bis_dpl.stable_keys` from, in tiers: sub-list and normalised name; then the addresses; then the
-start date and Federal Register notice; then `-2`, `-3` … for rows alike in all of these. The
-name alone identifies almost every row, so the key survives address edits and new FR notices;
-the older sample shows why the tiers exist: the Entity List names `Gunther Migeotte` five times,
-twice with the same start date, each time at other addresses.
+`source_id` is `_id`, else `entity_number`, else `h-<12 hex>`: SHA-1 of the sub-list (the
+`source` column as published) and the name joined by `|`, the key other screening tools give
+these rows, so that results compare. It survives address edits and new Federal Register notices.
+Rows alike in both take `-2`, `-3` … in file order: the older sample's Entity List names
+`Gunther Migeotte` five times, each time at other addresses.
 
 The JSON form (`consolidated.json`, or a saved API response) is `{"results": [...], "total": N,
 "sources_used": [...]}` with lists where the CSV joins with `; `. No real JSON sample exists in
@@ -31,8 +30,10 @@ read back as Windows-1252, with a warning.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +43,7 @@ from trustdesk.screening.countries import countries_of, to_iso2
 from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers._keys import embedded_aliases, entry_type, stable_keys
+from trustdesk.screening.parsers._keys import embedded_aliases, entry_type
 from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport, head_rows
 from trustdesk.screening.safety import check_header, check_size, iter_csv
 from trustdesk.screening.text import clean
@@ -533,21 +534,23 @@ def _address_from_parts(parts: list[str]) -> Address:
     return Address(", ".join(p for p in parts if p), parts[1] or None, to_iso2(parts[-1]))
 
 
-def _key_tiers(record: _Record) -> tuple[tuple[str, ...], ...]:
-    return (
-        (record.sublist, record.name),
-        tuple(a.text for a in record.addresses),
-        (record.start_date, dict(record.details).get("federal_register_notice", "")),
-    )
-
-
 def _keys(records: Mapping[int, _Record]) -> dict[str, str]:
-    """Stable keys for the records without an id, by their location in the file."""
-    tiers = ((n, _key_tiers(r)) for n, r in records.items() if not r.id)
-    return {
-        records[n].where: f"{(_code(records[n].sublist) or 'csl').lower()}-{key}"
-        for n, key in stable_keys(tiers).items()
-    }
+    """Stable keys for the records without an id, by their location in the file.
+
+    `h-` and the first 12 hex digits of SHA-1 over `<source column>|<name>`: the convention other
+    screening tools use for these rows, so results compare across tools. Rows alike in both get
+    `-2`, `-3` … in file order.
+    """
+    keys: dict[str, str] = {}
+    seen: Counter[str] = Counter()
+    for record in records.values():
+        if record.id:
+            continue
+        digest = hashlib.sha1(f"{record.sublist}|{record.name}".encode(), usedforsecurity=False)
+        key = f"h-{digest.hexdigest()[:12]}"
+        seen[key] += 1
+        keys[record.where] = key if seen[key] == 1 else f"{key}-{seen[key]}"
+    return keys
 
 
 def _code(sublist: str) -> str:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from trustdesk.screening.entries import Entry
+from trustdesk.screening.entries import Entry, fingerprint_of
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.lists import SHIPPED
 from trustdesk.screening.parsers import FileSet, ParseLimits, ParseReport, detect
@@ -265,14 +265,15 @@ def _store_entries(
                 f"duplicate id {entry.source_id!r} (entries {previous:,} and {number:,})",
             )
         counts[entry.type.value] += 1
+        data = entry.to_dict()
         batch.append(
             ListEntry(
                 snapshot=snapshot,
                 entity_id=entry.source_id,
                 entity_type=entry.type.value,
                 name=entry.name,
-                fingerprint=entry.fingerprint(),
-                data=entry.to_dict(),
+                fingerprint=fingerprint_of(data),
+                data=data,
             )
         )
         if len(batch) >= BATCH:
