@@ -146,7 +146,7 @@ class _Record:
 
 class _UsCsl(ListFormat):
     source: ClassVar[str] = "us-csl"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"  # 2: h-<sha1> keys for rows without ids
 
     def _entries(
         self, records: list[_Record] | Iterator[_Record], keys: Mapping[str, str], source: str
