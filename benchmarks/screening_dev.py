@@ -31,7 +31,9 @@ from trustdesk.screening.parsers import ParseLimits, ParseReport, detect
 
 # One current snapshot per source, as `trustdesk lists import` would load them.
 LIST_FILES: tuple[tuple[str, ...], ...] = (
-    ("ofac-sdn-csv/2024-05-03/sdn.csv",),
+    # OFAC publishes aliases in alt.csv; the only one here is the 2021 set's, read with the
+    # 2024 sdn.csv as one snapshot (as benchmarks/_common.py does; delisted rows are skipped).
+    ("ofac-sdn-csv/2024-05-03/sdn.csv", "ofac-sdn-csv-set-2021/alt.csv"),
     tuple(f"ofac-consolidated/cons_{r}.csv" for r in ("prim", "add", "alt", "comments")),
     ("un-sc/UN_consolidated.xml",),
     ("ofsi-conlist/ConList.xlsx",),
