@@ -7,6 +7,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from trustdesk.web.conf import auth as auth_conf
+from trustdesk.web.conf import tasks as tasks_conf
 from trustdesk.web.env import (
     embedded_secret_key,
     env_bool,
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "trustdesk.web.core",
     "trustdesk.web.accounts",
     "trustdesk.web.lists",
+    *auth_conf.APPS,
+    *tasks_conf.APPS,
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -53,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    *auth_conf.MIDDLEWARE_AFTER_AUTH,
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -76,6 +81,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
+AUTHENTICATION_BACKENDS = auth_conf.AUTHENTICATION_BACKENDS
 ROOT_URLCONF = "trustdesk.web.urls"
 USE_TZ = True
 TIME_ZONE = "UTC"
