@@ -75,6 +75,10 @@ ENTRIES = (
         "ofac-sdn", "201", PERSON, "KHOURY, Elias", identifiers=(Identifier("passport", "N 12345"),)
     ),
     Entry("ofac-sdn", "300", EntityType.VESSEL, "SINGAPORE"),
+    # One invented person listed by two publishers in two spellings and copied by an aggregator.
+    Entry("ofac-sdn", "400", PERSON, "ORLOVSKY, Yevgeniy Markovich"),
+    Entry("ofsi-conlist", "9001", PERSON, "Evgeny Markovich ORLOVSKY"),
+    Entry("us-csl", "h-0a1b2c3d4e5f", PERSON, "Evgeny Markovich ORLOVSKY"),
 )
 
 

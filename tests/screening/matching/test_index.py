@@ -69,6 +69,18 @@ def test_identifier_agreement_lifts_a_weak_name_match(index: MatchIndex) -> None
     assert (without, [(h.key, h.score) for h in hits]) == ([], [("ofac-sdn:201", 0.9)])
 
 
+def test_equal_scores_rank_the_spelling_as_written_then_the_publisher_before_an_aggregator(
+    index: MatchIndex,
+) -> None:
+    hits = index.search(Query("Evgeny Orlovsky", type=PERSON))
+
+    assert [(h.key, h.score) for h in hits] == [
+        ("ofsi-conlist:9001", 0.96),
+        ("us-csl:h-0a1b2c3d4e5f", 0.96),
+        ("ofac-sdn:400", 0.96),
+    ]
+
+
 def test_limit_and_threshold_bound_the_result(index: MatchIndex) -> None:
     hits = index.search(Query("China University of Geosciences", type=ORG), limit=1)
 

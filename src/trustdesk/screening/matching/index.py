@@ -30,6 +30,7 @@ import numpy.typing as npt
 from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.entries import EntityType, Entry
 from trustdesk.screening.matching import features as ft
+from trustdesk.screening.matching import ranking
 from trustdesk.screening.matching.compare import NameSide, SimilarityCache, align, token_similarity
 from trustdesk.screening.matching.explain import explain
 from trustdesk.screening.matching.model import Hit, Query
@@ -258,10 +259,25 @@ class MatchIndex:
                     continue
                 c_side = self._candidate_side(record, q_side.name, config, cache, same_letters)
                 score, fired = ft.score(q_side, c_side, config, floor=threshold)
-                if score >= threshold and score > best.get(entry, (-1.0, None))[0]:
-                    best[entry] = (score, (q_side, c_side, fired, record))
-        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], self.meta[kv[0]][:2]))
+                if score < threshold:
+                    continue
+                found = (score, (q_side, c_side, fired, record))
+                held = best.get(entry)
+                # Of one entry's names, the best-scoring one is shown; on a tie, the one that
+                # ranks first by the same rule as hits do.
+                if held is None or self._order(query.name, entry, found) < self._order(
+                    query.name, entry, held
+                ):
+                    best[entry] = found
+        ranked = sorted(best.items(), key=lambda kv: self._order(query.name, *kv))
         return [self._hit(entry, score, parts) for entry, (score, parts) in ranked[:limit]]
+
+    def _order(self, query: str, entry: int, found: tuple[float, Any]) -> tuple[Any, ...]:
+        score, (_, _, _, record) = found
+        meta = self.meta[entry]
+        listed = meta[3][int(self.rec_name[record])]
+        primary = int(self.rec_kind[record]) == ft.PRIMARY
+        return (-score, *ranking.tie_break(query, listed, meta[0], primary), meta[:2])
 
     def _weight(self, tid: int | None, flags: int, person: bool, config: ft.ScoringConfig) -> float:
         weight = 1.0 if tid is None else float(self.idf[tid])
