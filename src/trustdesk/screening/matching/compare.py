@@ -9,6 +9,7 @@ is always about the same pairs the score was computed from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from trustdesk.screening.matching.features import ScoringConfig
 
 SimilarityCache = dict[tuple[str, str, int, int, bool], tuple[float, str]]
+_DOUBLED = re.compile(r"(.)\1+")
 MAX_TOKENS = 16  # words compared per name; longer names are compared on their first 16 words
 
 EXACT = "exact"
@@ -81,6 +83,11 @@ def _skeleton(token: str) -> str:
     return skeleton(token)
 
 
+@lru_cache(maxsize=1 << 16)
+def _undoubled(token: str) -> str:
+    return _DOUBLED.sub(r"\1", token)
+
+
 def allowed_edits(length: int, config: ScoringConfig) -> int:
     """Typos tolerated in a word this long: none in short words, where one edit makes a new word."""
     if length >= config.two_typo_length:
@@ -108,10 +115,15 @@ def token_similarity(
     if (flags_a | flags_b) & ABJAD and _skeleton(a) == _skeleton(b):
         return config.skeleton_similarity, VARIANT
     budget = allowed_edits(shortest, config)
+    kept_ends = a[0] == b[0] and a[-1] == b[-1]
+    if kept_ends and shortest >= config.kept_ends_two_typo_length:
+        budget = 2
     if budget and (a[0] == b[0] or shortest >= config.two_typo_length):
         edits = OSA.distance(a, b, score_cutoff=budget)
         if edits <= budget:
             return 1.0 - config.typo_cost * edits, TYPO
+    if shortest >= config.one_typo_length and _undoubled(a) == _undoubled(b):
+        return 1.0 - config.typo_cost, TYPO  # "Rsrsssbcm": a key held down is one slip
     if person:
         if (flags_a & INITIAL and b.startswith(a)) or (flags_b & INITIAL and a.startswith(b)):
             return config.initial_similarity, INITIAL_OF

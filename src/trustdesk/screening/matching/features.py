@@ -97,6 +97,9 @@ class ScoringConfig:
     # Word lengths from which one and two typos are tolerated.
     one_typo_length: int = 5
     two_typo_length: int = 8
+    # Shorter words still get two typos when their first and last letters agree: readers (and
+    # typists) keep a word's ends and garble its middle ("Aaddemy", "Quanggum").
+    kept_ends_two_typo_length: int = 7
     # Shortest word compared by its spelling key: "Ana" and "Anna" are different names.
     min_variant_length: int = 4
     # Shortest abbreviation read as the start of a longer word ("Aero" for Aeronautics).

@@ -314,7 +314,7 @@ class MatchIndex:
     def _neighbours(
         self, token: str, flags: int, person: bool, config: ft.ScoringConfig
     ) -> set[int]:
-        depth = 2 if len(token) >= config.two_typo_length else 1
+        depth = 2 if len(token) >= config.kept_ends_two_typo_length else 1
         keys = np.fromiter(
             _neighbour_keys(token, depth=depth, abjad=bool(flags & ABJAD)), dtype=np.uint32
         )

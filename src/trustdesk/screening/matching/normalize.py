@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
 
 from trustdesk.screening.matching import vocab
 from trustdesk.screening.matching.translit import Piece, to_latin
@@ -119,6 +122,66 @@ def _pinyin_words(syllables: str) -> list[str]:
     if buffer:
         words.append(buffer)
     return words
+
+
+# Misspelt vocabulary. A word this long that is one typo away from exactly one word of the
+# tables (a generic word, an abbreviation, a legal form) is read as that word, so that
+# "Idustries" is expanded like "Industries" and "LIMITTD" is set aside like "LIMITED".
+MIN_MISSPELT_LENGTH = 7
+_SINGLE_LEGAL = frozenset(k for k in vocab.LEGAL_FORMS if " " not in k)
+_KNOWN = vocab.GENERIC_WORDS | frozenset(vocab.ABBREVIATIONS) | _SINGLE_LEGAL
+
+
+def _one_deletes(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _typo_table() -> dict[str, tuple[str, ...]]:
+    table: dict[str, set[str]] = {}
+    for word in _KNOWN:
+        if len(word) >= MIN_MISSPELT_LENGTH and word.isalpha():
+            for key in _one_deletes(word):
+                table.setdefault(key, set()).add(word)
+    return {key: tuple(sorted(words)) for key, words in table.items()}
+
+
+_TYPOS = _typo_table()
+
+
+@lru_cache(maxsize=1 << 18)
+def misspelt_vocabulary(word: str) -> str:
+    """The table word a long word misspells by one typo, or '' when none or several fit.
+
+    One letter added, dropped, changed, or two swapped inside the word: the first and last
+    letters must be kept, since a changed ending is more often another word ("Advance" is not
+    "Advanced") than a slip. The word itself must be in no table.
+    """
+    if len(word) < MIN_MISSPELT_LENGTH - 1 or word in _KNOWN or not word.isalpha():
+        return ""
+    found = {w for key in _one_deletes(word) for w in _TYPOS.get(key, ())}
+    # The only line here that crosses into the rapidfuzz primitive.
+    fits = [
+        w
+        for w in found
+        if w[0] == word[0] and w[-1] == word[-1] and OSA.distance(word, w, score_cutoff=1) <= 1
+    ]
+    return fits[0] if len(fits) == 1 else ""
+
+
+def _correct_misspelt(toks: list[_Tok]) -> None:
+    """Read misspelt table words as the words they misspell; a legal form only at a segment's end.
+
+    Legal forms are only recognised where they stand, at the end, because a distinctive name one
+    letter away from "Limited" in front of a name would otherwise be dropped as a legal form.
+    """
+    for k, tok in enumerate(toks):
+        target = misspelt_vocabulary(tok.text)
+        if not target:
+            continue
+        at_end = k == len(toks) - 1 or toks[k + 1].segment != tok.segment
+        if target in _SINGLE_LEGAL and not (at_end and k > 0):
+            continue
+        tok.text = target
 
 
 def _strip_legal(toks: list[_Tok]) -> tuple[list[_Tok], list[str]]:
@@ -234,6 +297,7 @@ def name_form(text: str, *, person: bool) -> NameForm:
     toks = _raw_tokens(to_latin(text))
     legal: list[str] = []
     if toks and not person:
+        _correct_misspelt(toks)
         toks, legal = _strip_legal(toks)
         _mark_qualifiers(toks)
     listed, derived = _acronyms(text, toks, person)
