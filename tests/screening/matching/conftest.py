@@ -43,6 +43,7 @@ ENTRIES = (
         countries=("CN",),
     ),
     Entry("aspi-unitracker", "aeu", ORG, "Army Engineering University", countries=("CN",)),
+    Entry("aspi-unitracker", "hbio", ORG, "Hebei Institute of Optics", countries=("CN",)),
     Entry("ofac-sdn", "100", ORG, "LIMITED LIABILITY COMPANY AKROL", countries=("RU",)),
     Entry(
         "ofac-sdn",

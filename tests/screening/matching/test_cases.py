@@ -43,6 +43,8 @@ CASES: tuple[tuple[str, EntityType | None, str | None, str], ...] = (
     ("PATRUSHEV, D.", PERSON, "ofac-sdn:200", "initial"),
     ("Muhammad Hasan al-Tayyan", PERSON, "un-sc:QDi.001", "Mohammed/Muhammad, article dropped"),
     ("Zhejiang Normal University", ORG, None, "a different university of the same province"),
+    ("Hefei Institute of Optics", ORG, None, "two known places a letter apart are two places"),
+    ("Hebei Inst. of Optics", ORG, "aspi-unitracker:hbio", "the same place, abbreviated"),
     ("University of Oxford", ORG, None, "generic words alone"),
     ("Trading Company Limited", ORG, None, "generic words and legal form alone"),
     ("The Royal Society", ORG, None, "one shared word, different kind of body"),

@@ -105,6 +105,8 @@ def token_similarity(
         return 1.0, EXACT
     if a.isdigit() or b.isdigit():
         return 0.0, ""
+    if flags_a & flags_b & LOCATION:  # two known places that differ: Hebei is not Hefei
+        return 0.0, ""
     shortest = min(len(a), len(b))
     if (
         shortest >= config.min_variant_length

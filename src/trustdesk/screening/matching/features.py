@@ -112,6 +112,8 @@ class ScoringConfig:
     # Candidate generation: listed names fully scored per query, and the most listed names one
     # query word may pull in (common words beyond it are left to the rarer words of the query).
     candidates: int = 25
+    # Of one entry's listed names, at most this many (the best-ranked) are scored per query.
+    names_per_entry: int = 2
     # Blocking rank (shared word weight over mean name weight) below which a listed name is not
     # scored at all: far below any score that could reach the threshold.
     min_blocking_rank: float = 0.3

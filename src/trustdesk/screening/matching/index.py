@@ -78,7 +78,8 @@ def _neighbour_keys(token: str, *, depth: int, abjad: bool) -> set[int]:
     keys = {_h("p:" + phonetic(token))}
     if abjad or len(token) >= 3:
         keys.add(_h("s:" + skeleton(token)))
-    if _BUILD_CONFIG.one_typo_length <= len(token) <= MAX_TYPO_WORD and not token.isdigit():
+    typo_word = _BUILD_CONFIG.one_typo_length <= len(token) <= MAX_TYPO_WORD
+    if depth and typo_word and not token.isdigit():
         keys |= {_h("d:" + d) for d in _deletes(token, depth)}
     return keys
 
@@ -155,6 +156,7 @@ class MatchIndex:
         self.tokens: list[str] = data["tokens"]
         self.vocab: dict[str, int] = {t: i for i, t in enumerate(self.tokens)}
         self.idf: npt.NDArray[np.float32] = data["idf"]
+        self._idf: list[float] = self.idf.tolist()  # Python floats: no numpy scalar per lookup
         self.post_off: IntArray = data["post_off"]
         self.post_rec: npt.NDArray[np.int32] = data["post_rec"]
         self.key_hash: npt.NDArray[np.uint32] = data["key_hash"]
@@ -251,9 +253,7 @@ class MatchIndex:
                 continue
             q_side = self._query_side(form, query, config)
             cache: SimilarityCache = {}
-            for record, rank, same_letters in self._candidates(form, q_side.name, config):
-                if rank < config.min_blocking_rank and not same_letters:
-                    continue
+            for record, _, same_letters in self._candidates(form, q_side.name, config):
                 entry = int(self.rec_entry[record])
                 if not _type_fits(query.type, self.meta[entry][2], person):
                     continue
@@ -287,6 +287,17 @@ class MatchIndex:
             return weight * config.generic_weight
         return weight
 
+    def _weights(
+        self, tids: list[int], flags: tuple[int, ...], person: bool, config: ft.ScoringConfig
+    ) -> tuple[float, ...]:
+        """`_weight` of each listed word, in one pass (this runs for every scored candidate)."""
+        idf = self._idf
+        initial, generic = config.initial_weight, config.generic_weight
+        return tuple(
+            idf[t] * (initial if f & INITIAL else generic if f & GENERIC and not person else 1.0)
+            for t, f in zip(tids, flags, strict=True)
+        )
+
     def _query_side(self, form: NameForm, query: Query, config: ft.ScoringConfig) -> ft.QuerySide:
         weights = tuple(
             self._weight(self.vocab.get(t), f, form.person, config)
@@ -314,7 +325,14 @@ class MatchIndex:
     def _neighbours(
         self, token: str, flags: int, person: bool, config: ft.ScoringConfig
     ) -> set[int]:
-        depth = 2 if len(token) >= config.kept_ends_two_typo_length else 1
+        # A word that many listed names spell this way is taken as meant: its typo neighbours
+        # (the costliest lookup) are not searched, only its spelling variants. A rarer listed
+        # word may be somebody's misspelling too, so it is still searched.
+        own = self.vocab.get(token)
+        if own is not None and self.idf[own] < 1.0:  # on more than RARE_DF entries
+            depth = 0
+        else:
+            depth = 2 if len(token) >= config.kept_ends_two_typo_length else 1
         keys = np.fromiter(
             _neighbour_keys(token, depth=depth, abjad=bool(flags & ABJAD)), dtype=np.uint32
         )
@@ -324,7 +342,6 @@ class MatchIndex:
         for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
             if b > a:
                 found.update(self.key_tok[a:b].tolist())
-        own = self.vocab.get(token)
         return {
             tid
             for tid in found
@@ -362,6 +379,7 @@ class MatchIndex:
             chunks.append(postings)
             weights.append(np.full(len(postings), weight, dtype=np.float32))
         same_letters: set[int] = set()
+        exact = np.empty(0, dtype=np.int32)
         if form.joined:
             h = np.uint64(_h64(form.joined))
             lo = int(np.searchsorted(self.joined_hash, h, side="left"))
@@ -375,14 +393,28 @@ class MatchIndex:
         records, inverse = np.unique(np.concatenate(chunks), return_inverse=True)
         acc = np.bincount(inverse, weights=np.concatenate(weights))
         ranking = acc / (0.5 * (sum(q.weights) + self.rec_weight[records]))
-        if len(records) > config.candidates:
-            top = np.argpartition(-ranking, config.candidates)[: config.candidates]
+        keep = (ranking >= config.min_blocking_rank) | np.isin(records, exact)
+        records, ranking = records[keep], ranking[keep]
+        # Pool a few times more names than are scored, so that an entry listing many similar
+        # names (aliases, transliterations) does not crowd other entries out of the scoring.
+        pool = config.candidates * config.names_per_entry
+        if len(records) > pool:
+            top = np.argpartition(-ranking, pool)[:pool]
             records, ranking = records[top], ranking[top]
         order = np.argsort(-ranking, kind="stable")
-        return [
-            (r, rank, r in same_letters)
-            for r, rank in zip(records[order].tolist(), ranking[order].tolist(), strict=True)
-        ]
+        per_entry: dict[int, int] = {}
+        out: list[tuple[int, float, bool]] = []
+        entries = self.rec_entry[records[order]].tolist()
+        for r, rank, e in zip(
+            records[order].tolist(), ranking[order].tolist(), entries, strict=True
+        ):
+            seen = per_entry.get(e, 0)
+            if seen < config.names_per_entry:
+                per_entry[e] = seen + 1
+                out.append((r, rank, r in same_letters))
+                if len(out) == config.candidates:
+                    break
+        return out
 
     def _candidate_side(
         self,
@@ -400,10 +432,9 @@ class MatchIndex:
         start, end = int(self.rec_off[record]), int(self.rec_off[record + 1])
         tids = self.rec_tok[start:end].tolist()
         flags = tuple(self.rec_flag[start:end].tolist())
-        tokens = tuple(self.tokens[t] for t in tids)
-        weights = tuple(
-            self._weight(t, f, person, config) for t, f in zip(tids, flags, strict=True)
-        )
+        names = self.tokens
+        tokens = tuple(names[t] for t in tids)
+        weights = self._weights(tids, flags, person, config)
         kind = int(self.rec_kind[record])
         text = meta[3][int(self.rec_name[record])]
         if kind in (ft.LISTED_ACRONYM, ft.DERIVED_ACRONYM):
