@@ -1,11 +1,7 @@
 """The match index: every listed name of every loaded snapshot, as compact arrays.
 
-Candidate generation ("blocking") keeps latency flat as lists grow: a query looks up each of its
-words in an inverted index (word -> listed names), plus the listed words within a typo, with the
-same spelling key, or with the same consonant skeleton, found through a sorted table of 32-bit
-key hashes (SymSpell-style single deletions). Common words whose posting lists exceed a budget
-are left to the query's rarer words, so a query costs about the same against ten thousand or
-ten million names. Only the best-ranked few dozen names are then aligned and scored in full.
+`blocking` finds the few listed names worth scoring for a query; this module builds, saves and
+loads the arrays, and scores and explains the candidates.
 
 numpy holds the arrays because at a million entities Python lists of ints would need several
 times the memory and would take seconds to unpickle; arrays pickle as raw buffers.
@@ -13,11 +9,10 @@ times the memory and would take seconds to unpickle; arrays pickle as raw buffer
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import math
 import pickle
 import re
-import zlib
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,59 +24,31 @@ import numpy.typing as npt
 
 from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.entries import EntityType, Entry
+from trustdesk.screening.matching import blocking, ranking
 from trustdesk.screening.matching import features as ft
-from trustdesk.screening.matching import ranking
-from trustdesk.screening.matching.compare import NameSide, SimilarityCache, align, token_similarity
+from trustdesk.screening.matching.compare import (
+    Alignment,
+    NameSide,
+    SimilarityCache,
+    align,
+)
 from trustdesk.screening.matching.explain import explain
 from trustdesk.screening.matching.model import Hit, Query
 from trustdesk.screening.matching.normalize import (
-    ABJAD,
     GENERIC,
     INITIAL,
     NameForm,
     name_form,
-    phonetic,
-    skeleton,
 )
 
 FORMAT_VERSION = 1  # bump when the saved layout changes; older files are refused, not misread
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
-NEIGHBOUR_FACTOR = 0.8  # blocking credit of a word reached by typo or spelling key
-MAX_TYPO_WORD = 24  # longer words are run-together names: looked up exactly, never by typo
 _MAGIC = "trustdesk-match-index"
 _BUILD_CONFIG = ft.ScoringConfig()  # build-time choices: acronym and typo lengths, ranking
 _IDENT = re.compile(r"[^0-9A-Z]")
 
 IntArray = npt.NDArray[np.int64]
-
-
-def _h(key: str) -> int:
-    return zlib.crc32(key.encode())
-
-
-def _h64(key: str) -> int:
-    """A 64-bit key for whole names, where a 32-bit collision would pair two different names."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
-
-
-def _deletes(token: str, depth: int) -> set[str]:
-    out = {token}
-    frontier = {token}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
-        out |= frontier
-    return out
-
-
-def _neighbour_keys(token: str, *, depth: int, abjad: bool) -> set[int]:
-    keys = {_h("p:" + phonetic(token))}
-    if abjad or len(token) >= 3:
-        keys.add(_h("s:" + skeleton(token)))
-    typo_word = _BUILD_CONFIG.one_typo_length <= len(token) <= MAX_TYPO_WORD
-    if depth and typo_word and not token.isdigit():
-        keys |= {_h("d:" + d) for d in _deletes(token, depth)}
-    return keys
 
 
 def ident_key(value: str) -> str:
@@ -123,9 +90,17 @@ class _Builder:
         self.rec_flag.extend(form.flags)
         self.rec_off.append(len(self.rec_tok))
         if form.joined:
-            self.joined_hash.append(_h64(form.joined))
+            self.joined_hash.append(blocking.h64(form.joined))
             self.joined_rec.append(record)
         return set(ids)
+
+
+@dataclass(slots=True)
+class _QueryCache:
+    """What one query's comparisons share: word similarities and whole-name alignments."""
+
+    words: SimilarityCache = field(default_factory=dict)
+    aligned: dict[tuple[Any, ...], tuple[NameSide, Alignment]] = field(default_factory=dict)
 
 
 def _acronym_form(acronym: str) -> NameForm:
@@ -156,7 +131,7 @@ class MatchIndex:
         self.tokens: list[str] = data["tokens"]
         self.vocab: dict[str, int] = {t: i for i, t in enumerate(self.tokens)}
         self.idf: npt.NDArray[np.float32] = data["idf"]
-        self._idf: list[float] = self.idf.tolist()  # Python floats: no numpy scalar per lookup
+        self.idf_list: list[float] = self.idf.tolist()  # Python floats: no numpy scalar per lookup
         self.post_off: IntArray = data["post_off"]
         self.post_rec: npt.NDArray[np.int32] = data["post_rec"]
         self.key_hash: npt.NDArray[np.uint32] = data["key_hash"]
@@ -252,8 +227,8 @@ class MatchIndex:
             if not form.tokens:
                 continue
             q_side = self._query_side(form, query, config)
-            cache: SimilarityCache = {}
-            for record, _, same_letters in self._candidates(form, q_side.name, config):
+            cache = _QueryCache()
+            for record, same_letters in blocking.candidates(self, form, q_side.name, config):
                 entry = int(self.rec_entry[record])
                 if not _type_fits(query.type, self.meta[entry][2], person):
                     continue
@@ -291,7 +266,7 @@ class MatchIndex:
         self, tids: list[int], flags: tuple[int, ...], person: bool, config: ft.ScoringConfig
     ) -> tuple[float, ...]:
         """`_weight` of each listed word, in one pass (this runs for every scored candidate)."""
-        idf = self._idf
+        idf = self.idf_list
         initial, generic = config.initial_weight, config.generic_weight
         return tuple(
             idf[t] * (initial if f & INITIAL else generic if f & GENERIC and not person else 1.0)
@@ -322,106 +297,12 @@ class MatchIndex:
             tuple(ident_key(i) for i in query.identifiers),
         )
 
-    def _neighbours(
-        self, token: str, flags: int, person: bool, config: ft.ScoringConfig
-    ) -> set[int]:
-        # A word that many listed names spell this way is taken as meant: its typo neighbours
-        # (the costliest lookup) are not searched, only its spelling variants. A rarer listed
-        # word may be somebody's misspelling too, so it is still searched.
-        own = self.vocab.get(token)
-        if own is not None and self.idf[own] < 1.0:  # on more than RARE_DF entries
-            depth = 0
-        else:
-            depth = 2 if len(token) >= config.kept_ends_two_typo_length else 1
-        keys = np.fromiter(
-            _neighbour_keys(token, depth=depth, abjad=bool(flags & ABJAD)), dtype=np.uint32
-        )
-        lo = np.searchsorted(self.key_hash, keys, side="left")
-        hi = np.searchsorted(self.key_hash, keys, side="right")
-        found: set[int] = set()
-        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
-            if b > a:
-                found.update(self.key_tok[a:b].tolist())
-        return {
-            tid
-            for tid in found
-            if tid != own
-            and token_similarity(token, self.tokens[tid], flags, 0, person, config)[0] > 0
-        }
-
-    def _candidates(
-        self, form: NameForm, q: NameSide, config: ft.ScoringConfig
-    ) -> list[tuple[int, float, bool]]:
-        """Listed names sharing words with the query, best first.
-
-        Each comes as (record, blocking rank, whether it has the query's letters once spaces
-        are ignored).
-        """
-        terms: list[tuple[int, float]] = []  # (token id, blocking weight)
-        for i, token in enumerate(form.tokens):
-            tid = self.vocab.get(token)
-            if tid is not None:
-                terms.append((tid, q.weights[i]))
-            terms.extend(
-                (other, q.weights[i] * NEIGHBOUR_FACTOR)
-                for other in self._neighbours(token, form.flags[i], form.person, config)
-            )
-        terms.sort(key=lambda t: int(self.post_off[t[0] + 1] - self.post_off[t[0]]))
-        chunks: list[npt.NDArray[np.int32]] = []
-        weights: list[npt.NDArray[np.float32]] = []
-        budget = config.max_postings
-        for tid, weight in terms:
-            start, end = int(self.post_off[tid]), int(self.post_off[tid + 1])
-            if chunks and end - start > budget:
-                continue
-            postings = self.post_rec[start : min(end, start + max(budget, 1))]
-            budget -= len(postings)
-            chunks.append(postings)
-            weights.append(np.full(len(postings), weight, dtype=np.float32))
-        same_letters: set[int] = set()
-        exact = np.empty(0, dtype=np.int32)
-        if form.joined:
-            h = np.uint64(_h64(form.joined))
-            lo = int(np.searchsorted(self.joined_hash, h, side="left"))
-            hi = int(np.searchsorted(self.joined_hash, h, side="right"))
-            exact = self.joined_rec[lo:hi]
-            same_letters = set(exact.tolist())
-            chunks.append(exact)
-            weights.append(np.full(len(exact), sum(q.weights), dtype=np.float32))
-        if not chunks:
-            return []
-        records, inverse = np.unique(np.concatenate(chunks), return_inverse=True)
-        acc = np.bincount(inverse, weights=np.concatenate(weights))
-        ranking = acc / (0.5 * (sum(q.weights) + self.rec_weight[records]))
-        keep = (ranking >= config.min_blocking_rank) | np.isin(records, exact)
-        records, ranking = records[keep], ranking[keep]
-        # Pool a few times more names than are scored, so that an entry listing many similar
-        # names (aliases, transliterations) does not crowd other entries out of the scoring.
-        pool = config.candidates * config.names_per_entry
-        if len(records) > pool:
-            top = np.argpartition(-ranking, pool)[:pool]
-            records, ranking = records[top], ranking[top]
-        order = np.argsort(-ranking, kind="stable")
-        per_entry: dict[int, int] = {}
-        out: list[tuple[int, float, bool]] = []
-        entries = self.rec_entry[records[order]].tolist()
-        for r, rank, e in zip(
-            records[order].tolist(), ranking[order].tolist(), entries, strict=True
-        ):
-            seen = per_entry.get(e, 0)
-            if seen < config.names_per_entry:
-                per_entry[e] = seen + 1
-                out.append((r, rank, r in same_letters))
-                if len(out) == config.candidates:
-                    break
-        return out
-
     def _candidate_side(
         self,
         record: int,
         q: NameSide,
         config: ft.ScoringConfig,
-        cache: SimilarityCache,
+        cache: _QueryCache,
         same_letters: bool,
     ) -> ft.CandidateSide:
         entry = int(self.rec_entry[record])
@@ -432,16 +313,23 @@ class MatchIndex:
         start, end = int(self.rec_off[record]), int(self.rec_off[record + 1])
         tids = self.rec_tok[start:end].tolist()
         flags = tuple(self.rec_flag[start:end].tolist())
-        names = self.tokens
-        tokens = tuple(names[t] for t in tids)
-        weights = self._weights(tids, flags, person, config)
         kind = int(self.rec_kind[record])
         text = meta[3][int(self.rec_name[record])]
+        # Copies of one name on several lists align alike: align each distinct name once.
+        key = (*tids, -1, *flags, person, same_letters)
+        done = cache.aligned.get(key)
+        if done is None:
+            names = self.tokens
+            tokens = tuple(names[t] for t in tids)
+            weights = self._weights(tids, flags, person, config)
+            joined = q.joined if same_letters else ""
+            side = NameSide(text, person, tokens, flags, weights, tokens, joined=joined)
+            done = cache.aligned[key] = (side, align(q, side, config, cache.words))
+        side, alignment = done
         if kind in (ft.LISTED_ACRONYM, ft.DERIVED_ACRONYM):
-            text = tokens[0].upper()
-        joined = q.joined if same_letters else ""
-        side = NameSide(text, person, tokens, flags, weights, tokens, joined=joined)
-        alignment = align(q, side, config, cache)
+            text = side.tokens[0].upper()
+        if side.text != text:
+            side = dataclasses.replace(side, text=text)
         return ft.CandidateSide(side, kind, alignment, meta[2], meta[4], meta[5], meta[6])
 
     def _hit(self, entry: int, score: float, parts: Any) -> Hit:
@@ -520,7 +408,7 @@ def _arrays(b: _Builder, meta: list[tuple[Any, ...]]) -> dict[str, Any]:
     np.cumsum(np.bincount(post_tok, minlength=len(b.tokens)), out=post_off[1:])
     key_hash, key_tok = array("I"), array("i")
     for tid, token in enumerate(b.tokens):
-        keys = _neighbour_keys(token, depth=1, abjad=True)
+        keys = blocking.neighbour_keys(token, depth=1, abjad=True)
         key_hash.extend(keys)
         key_tok.extend([tid] * len(keys))
     hashes = np.frombuffer(key_hash, dtype=np.uint32)

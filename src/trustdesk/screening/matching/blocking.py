@@ -1,0 +1,194 @@
+"""Candidate generation ("blocking"): the few listed names worth scoring in full for a query.
+
+Blocking keeps latency flat as lists grow: a query looks up each of its words in an inverted
+index (word -> listed names), plus the listed words within a typo, with the same spelling key,
+or with the same consonant skeleton, found through a sorted table of 32-bit key hashes
+(SymSpell-style deletions). Common words whose posting lists exceed a budget are left to the
+query's rarer words, so a query costs about the same against ten thousand or ten million names.
+Only the best-ranked couple of dozen names are then aligned and scored in full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from trustdesk.screening.matching import features as ft
+from trustdesk.screening.matching.compare import NameSide, token_similarity
+from trustdesk.screening.matching.normalize import ABJAD, NameForm, phonetic, skeleton
+
+if TYPE_CHECKING:
+    from trustdesk.screening.matching.index import MatchIndex
+
+NEIGHBOUR_FACTOR = 0.8  # blocking credit of a word reached by typo or spelling key
+MAX_TYPO_WORD = 24  # longer words are run-together names: looked up exactly, never by typo
+_BUILD_CONFIG = ft.ScoringConfig()  # build-time choices: which words get typo keys
+
+
+def _h(key: str) -> int:
+    return zlib.crc32(key.encode())
+
+
+def h64(key: str) -> int:
+    """A 64-bit key for whole names, where a 32-bit collision would pair two different names."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+
+
+def _deletes(token: str, depth: int) -> set[str]:
+    out = {token}
+    frontier = {token}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def neighbour_keys(token: str, *, depth: int, abjad: bool) -> set[int]:
+    """Hashed lookup keys of a word: spelling key, consonant skeleton, deletions up to `depth`."""
+    keys = {_h("p:" + phonetic(token))}
+    if abjad or len(token) >= 3:
+        keys.add(_h("s:" + skeleton(token)))
+    typo_word = _BUILD_CONFIG.one_typo_length <= len(token) <= MAX_TYPO_WORD
+    if depth and typo_word and not token.isdigit():
+        keys |= {_h("d:" + d) for d in _deletes(token, depth)}
+    return keys
+
+
+def _typo_depth(index: MatchIndex, own: int | None, token: str, config: ft.ScoringConfig) -> int:
+    # A word that many listed names spell this way is taken as meant: its typo neighbours (the
+    # costliest lookup) are not searched, only its spelling variants. A rarer listed word may
+    # be somebody's misspelling too, so it is still searched.
+    if own is not None and index.idf_list[own] < 1.0:  # on more than RARE_DF entries
+        return 0
+    return 2 if len(token) >= config.kept_ends_two_typo_length else 1
+
+
+def neighbours(index: MatchIndex, form: NameForm, config: ft.ScoringConfig) -> list[set[int]]:
+    """For each query word, the other listed words it may stand for (variant, skeleton, typo)."""
+    keys: list[int] = []
+    owners: list[int] = []
+    for i, token in enumerate(form.tokens):
+        depth = _typo_depth(index, index.vocab.get(token), token, config)
+        found = neighbour_keys(token, depth=depth, abjad=bool(form.flags[i] & ABJAD))
+        keys.extend(found)
+        owners.extend([i] * len(found))
+    wanted = np.array(keys, dtype=np.uint32)
+    lo = np.searchsorted(index.key_hash, wanted, side="left").tolist()
+    hi = np.searchsorted(index.key_hash, wanted, side="right").tolist()
+    found_by: list[set[int]] = [set() for _ in form.tokens]
+    for owner, a, b in zip(owners, lo, hi, strict=True):
+        if b > a:
+            found_by[owner].update(index.key_tok[a:b].tolist())
+    out: list[set[int]] = []
+    for i, token in enumerate(form.tokens):
+        own = index.vocab.get(token)
+        out.append(
+            {
+                tid
+                for tid in found_by[i]
+                if tid != own
+                and token_similarity(
+                    token, index.tokens[tid], form.flags[i], 0, form.person, config
+                )[0]
+                > 0
+            }
+        )
+    return out
+
+
+def candidates(
+    index: MatchIndex, form: NameForm, q: NameSide, config: ft.ScoringConfig
+) -> list[tuple[int, bool]]:
+    """Listed names worth scoring, best first, each with whether it has the query's letters.
+
+    "The query's letters": the same letters once spaces are ignored. The blocking rank of a
+    listed name is the weight of the words it shares with the query over the mean weight of the
+    two names; names below `min_blocking_rank` are left out unless they have the same letters.
+    """
+    term_ids: list[int] = []
+    term_weights: list[float] = []
+    for i, near in enumerate(neighbours(index, form, config)):
+        tid = index.vocab.get(form.tokens[i])
+        if tid is not None:
+            term_ids.append(tid)
+            term_weights.append(q.weights[i])
+        term_ids.extend(near)
+        term_weights.extend([q.weights[i] * NEIGHBOUR_FACTOR] * len(near))
+    chunks, weights = _postings(index, term_ids, term_weights, config)
+    same_letters: set[int] = set()
+    exact = np.empty(0, dtype=np.int32)
+    if form.joined:
+        h = np.uint64(h64(form.joined))
+        lo = int(np.searchsorted(index.joined_hash, h, side="left"))
+        hi = int(np.searchsorted(index.joined_hash, h, side="right"))
+        exact = index.joined_rec[lo:hi]
+        same_letters = set(exact.tolist())
+        chunks.append(exact)
+        weights.append(np.full(len(exact), sum(q.weights), dtype=np.float32))
+    if not chunks:
+        return []
+    records, inverse = np.unique(np.concatenate(chunks), return_inverse=True)
+    acc = np.bincount(inverse, weights=np.concatenate(weights))
+    ranking = acc / (0.5 * (sum(q.weights) + index.rec_weight[records]))
+    keep = ranking >= config.min_blocking_rank
+    if same_letters:
+        keep |= np.isin(records, exact)
+    return _best(index, records[keep], ranking[keep], same_letters, config)
+
+
+def _postings(
+    index: MatchIndex, term_ids: list[int], term_weights: list[float], config: ft.ScoringConfig
+) -> tuple[list[npt.NDArray[np.int32]], list[npt.NDArray[np.float32]]]:
+    """The listed names of each term, rarest terms first, within the postings budget."""
+    if not term_ids:
+        return [], []
+    ids = np.array(term_ids, dtype=np.int64)
+    starts = index.post_off[ids]
+    sizes = index.post_off[ids + 1] - starts
+    order = np.argsort(sizes, kind="stable").tolist()
+    starts_l, sizes_l = starts.tolist(), sizes.tolist()
+    chunks: list[npt.NDArray[np.int32]] = []
+    weights: list[float] = []
+    lengths: list[int] = []
+    budget = config.max_postings
+    for k in order:
+        size = sizes_l[k]
+        if chunks and size > budget:
+            continue
+        take = min(size, max(budget, 1))
+        budget -= take
+        chunks.append(index.post_rec[starts_l[k] : starts_l[k] + take])
+        weights.append(term_weights[k])
+        lengths.append(take)
+    spread = np.repeat(np.array(weights, dtype=np.float32), lengths)
+    return chunks, [spread]
+
+
+def _best(
+    index: MatchIndex,
+    records: npt.NDArray[np.int32],
+    ranking: npt.NDArray[np.float64],
+    same_letters: set[int],
+    config: ft.ScoringConfig,
+) -> list[tuple[int, bool]]:
+    # Pool a few times more names than are scored, so that an entry listing many similar names
+    # (aliases, transliterations) does not crowd other entries out of the scoring.
+    pool = config.candidates * config.names_per_entry
+    if len(records) > pool:
+        top = np.argpartition(-ranking, pool)[:pool]
+        records, ranking = records[top], ranking[top]
+    records = records[np.argsort(-ranking, kind="stable")]
+    per_entry: dict[int, int] = {}
+    out: list[tuple[int, bool]] = []
+    for r, e in zip(records.tolist(), index.rec_entry[records].tolist(), strict=True):
+        seen = per_entry.get(e, 0)
+        if seen < config.names_per_entry:
+            per_entry[e] = seen + 1
+            out.append((r, r in same_letters))
+            if len(out) == config.candidates:
+                break
+    return out
