@@ -50,7 +50,7 @@ def _deletes(token: str, depth: int) -> set[str]:
 def neighbour_keys(token: str, *, depth: int, abjad: bool) -> set[int]:
     """Hashed lookup keys of a word: spelling key, consonant skeleton, deletions up to `depth`."""
     keys = {_h("p:" + phonetic(token))}
-    if abjad or len(token) >= 3:
+    if abjad:  # vowels are missing: only the consonants can be compared
         keys.add(_h("s:" + skeleton(token)))
     typo_word = _BUILD_CONFIG.one_typo_length <= len(token) <= MAX_TYPO_WORD
     if depth and typo_word and not token.isdigit():

@@ -83,6 +83,11 @@ def _skeleton(token: str) -> str:
     return skeleton(token)
 
 
+# The only flags `token_similarity` reads; the rest (qualifier, generic …) would split its cache.
+_SIMILARITY_FLAGS = ABJAD | INITIAL | LOCATION
+_SAME = (1.0, EXACT)
+
+
 @lru_cache(maxsize=1 << 16)
 def _undoubled(token: str) -> str:
     return _DOUBLED.sub(r"\1", token)
@@ -154,16 +159,23 @@ def align(
     q_tokens = query.tokens[:MAX_TOKENS]
     c_tokens = candidate.tokens[:MAX_TOKENS]
     scored: list[tuple[float, int, int, float, str]] = []
+    q_flags, c_flags = query.flags, candidate.flags
+    q_weights, c_weights = query.weights, candidate.weights
+    person = candidate.person
     for i, a in enumerate(q_tokens):
+        fa = q_flags[i] & _SIMILARITY_FLAGS
         for j, b in enumerate(c_tokens):
-            key = (a, b, query.flags[i], candidate.flags[j], candidate.person)
-            found = cache.get(key)
-            if found is None:
-                found = cache[key] = token_similarity(*key, config)
-            sim, how = found
+            if a == b:
+                found = _SAME
+            else:
+                key = (a, b, fa, c_flags[j] & _SIMILARITY_FLAGS, person)
+                found = cache.get(key)
+                if found is None:
+                    found = cache[key] = token_similarity(*key, config)
+            sim = found[0]
             if sim > 0:
-                weight = (query.weights[i] + candidate.weights[j]) / 2
-                scored.append((sim * weight, i, j, sim, how))
+                weight = (q_weights[i] + c_weights[j]) / 2
+                scored.append((sim * weight, i, j, sim, found[1]))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
     used_q: set[int] = set()
     used_c: set[int] = set()

@@ -454,6 +454,17 @@ def identifier_agrees(
     return FeatureResult(1.0, ", ".join(shared))
 
 
+# Features that read a fact of the query beyond its name, and that fact.
+_QUERY_FACT = {
+    "type_differs": "type",
+    "country_agrees": "country",
+    "country_differs": "country",
+    "birth_date_agrees": "birth_date",
+    "birth_date_differs": "birth_date",
+    "identifier_agrees": "identifiers",
+}
+
+
 def headroom(query: QuerySide, config: ScoringConfig) -> float:
     """The most the qualifier features can add to the name score for this query."""
     room = 0.0
@@ -480,6 +491,9 @@ def score(
         weight = config.weights.get(name, 0.0)
         if weight == 0.0:
             continue
+        fact = _QUERY_FACT.get(name)
+        if fact is not None and not getattr(query, fact):
+            continue  # a qualifier the query does not give cannot fire
         result = fn(query, candidate, config)
         if result.value:
             contribution = weight * result.value
