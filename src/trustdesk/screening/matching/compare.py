@@ -165,13 +165,11 @@ def align(
     for i, a in enumerate(q_tokens):
         fa = q_flags[i] & _SIMILARITY_FLAGS
         for j, b in enumerate(c_tokens):
-            if a == b:
-                found = _SAME
-            else:
+            found = _SAME
+            if a != b:
                 key = (a, b, fa, c_flags[j] & _SIMILARITY_FLAGS, person)
-                found = cache.get(key)
-                if found is None:
-                    found = cache[key] = token_similarity(*key, config)
+                cached = cache.get(key)
+                found = cache[key] = token_similarity(*key, config) if cached is None else cached
             sim = found[0]
             if sim > 0:
                 weight = (q_weights[i] + c_weights[j]) / 2
