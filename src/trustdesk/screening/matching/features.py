@@ -477,23 +477,41 @@ def headroom(query: QuerySide, config: ScoringConfig) -> float:
     return room
 
 
+Plan = tuple[tuple[str, Feature, float], ...]
+
+
+def plan(query: QuerySide, config: ScoringConfig) -> Plan:
+    """The features that can fire for this query, with their weights, in registry order.
+
+    Features with no weight, and qualifiers the query does not give, are left out once per
+    query instead of being asked for every candidate.
+    """
+    out: list[tuple[str, Feature, float]] = []
+    for name, fn in REGISTRY.items():
+        weight = config.weights.get(name, 0.0)
+        fact = _QUERY_FACT.get(name)
+        if weight != 0.0 and (fact is None or getattr(query, fact)):
+            out.append((name, fn, weight))
+    return tuple(out)
+
+
 def score(
-    query: QuerySide, candidate: CandidateSide, config: ScoringConfig, *, floor: float = 0.0
+    query: QuerySide,
+    candidate: CandidateSide,
+    config: ScoringConfig,
+    *,
+    floor: float = 0.0,
+    features: Plan | None = None,
 ) -> tuple[float, tuple[tuple[str, float, str], ...]]:
     """The pair's score in 0..1 and every feature that fired with its signed contribution.
 
     With a `floor`, a pair whose names agree too little to reach it even with every qualifier
-    in its favour is given up after the first feature, as (0.0, ()).
+    in its favour is given up after the first feature, as (0.0, ()). `features` is `plan`'s
+    answer for the query, when the caller scores many candidates against it.
     """
     fired: list[tuple[str, float, str]] = []
     total = 0.0
-    for name, fn in REGISTRY.items():
-        weight = config.weights.get(name, 0.0)
-        if weight == 0.0:
-            continue
-        fact = _QUERY_FACT.get(name)
-        if fact is not None and not getattr(query, fact):
-            continue  # a qualifier the query does not give cannot fire
+    for name, fn, weight in plan(query, config) if features is None else features:
         result = fn(query, candidate, config)
         if result.value:
             contribution = weight * result.value

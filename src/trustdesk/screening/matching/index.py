@@ -16,6 +16,7 @@ import re
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -228,12 +229,13 @@ class MatchIndex:
                 continue
             q_side = self._query_side(form, query, config)
             cache = _QueryCache()
+            features = ft.plan(q_side, config)
             for record, same_letters in blocking.candidates(self, form, q_side.name, config):
                 entry = int(self.rec_entry[record])
                 if not _type_fits(query.type, self.meta[entry][2], person):
                     continue
                 c_side = self._candidate_side(record, q_side.name, config, cache, same_letters)
-                score, fired = ft.score(q_side, c_side, config, floor=threshold)
+                score, fired = ft.score(q_side, c_side, config, floor=threshold, features=features)
                 if score < threshold:
                     continue
                 found = (score, (q_side, c_side, fired, record))
@@ -338,7 +340,7 @@ class MatchIndex:
         full = meta[3][int(self.rec_name[record])]
         c_name: NameSide = c_side.name
         if c_side.kind not in (ft.LISTED_ACRONYM, ft.DERIVED_ACRONYM):
-            form = name_form(full, person=c_name.person)
+            form = _listed_form(full, c_name.person)
             if form.tokens == c_name.tokens:
                 c_name = NameSide(
                     full,
@@ -354,6 +356,12 @@ class MatchIndex:
         if c_side.kind == ft.DERIVED_ACRONYM:
             text += f" The acronym stands for '{full}'."
         return Hit(meta[0], meta[1], meta[3][0], c_name.text, q_side.name.text, score, text, fired)
+
+
+@lru_cache(maxsize=4096)
+def _listed_form(name: str, person: bool) -> NameForm:
+    """A listed name's form, for its explanation: the same entries are hit again and again."""
+    return name_form(name, person=person)
 
 
 def _facts(meta: tuple[Any, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
