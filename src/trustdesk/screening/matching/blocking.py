@@ -29,8 +29,8 @@ MAX_TYPO_WORD = 24  # longer words are run-together names: looked up exactly, ne
 _BUILD_CONFIG = ft.ScoringConfig()  # build-time choices: which words get typo keys
 
 
-def _h(key: str) -> int:
-    return zlib.crc32(key.encode())
+# Key hashes: CRC-32 of a kind prefix and the key, the prefix's CRC computed once.
+_PHONETIC, _SKELETON, _DELETE = (zlib.crc32(prefix) for prefix in (b"p:", b"s:", b"d:"))
 
 
 def h64(key: str) -> int:
@@ -49,12 +49,13 @@ def _deletes(token: str, depth: int) -> set[str]:
 
 def neighbour_keys(token: str, *, depth: int, abjad: bool) -> set[int]:
     """Hashed lookup keys of a word: spelling key, consonant skeleton, deletions up to `depth`."""
-    keys = {_h("p:" + phonetic(token))}
+    spelling = phonetic(token)
+    keys = {zlib.crc32(spelling.encode(), _PHONETIC)}
     if abjad:  # vowels are missing: only the consonants can be compared
-        keys.add(_h("s:" + skeleton(token)))
+        keys.add(zlib.crc32(skeleton(token, spelling).encode(), _SKELETON))
     typo_word = _BUILD_CONFIG.one_typo_length <= len(token) <= MAX_TYPO_WORD
     if depth and typo_word and not token.isdigit():
-        keys |= {_h("d:" + d) for d in _deletes(token, depth)}
+        keys |= {zlib.crc32(d.encode(), _DELETE) for d in _deletes(token, depth)}
     return keys
 
 

@@ -60,6 +60,7 @@ class _Tok:
     surface: str = ""
 
 
+@lru_cache(maxsize=1 << 18)
 def token_flags(token: str) -> int:
     """Flags that belong to a word wherever it appears (generic, place, patronymic, initial)."""
     flags = 0
@@ -175,6 +176,8 @@ def _correct_misspelt(toks: list[_Tok]) -> None:
     letter away from "Limited" in front of a name would otherwise be dropped as a legal form.
     """
     for k, tok in enumerate(toks):
+        if len(tok.text) < MIN_MISSPELT_LENGTH - 1:  # most words: too short to be corrected
+            continue
         target = misspelt_vocabulary(tok.text)
         if not target:
             continue
@@ -335,9 +338,12 @@ def phonetic(token: str) -> str:
     return _DOUBLED.sub(r"\1", key)
 
 
-def skeleton(token: str) -> str:
-    """The consonants of a word, as Arabic, Persian and Hebrew script write it ("mhmd")."""
-    key = phonetic(token)
+def skeleton(token: str, phonetic_key: str | None = None) -> str:
+    """The consonants of a word, as Arabic, Persian and Hebrew script write it ("mhmd").
+
+    `phonetic_key` is the word's `phonetic` key when the caller already has it.
+    """
+    key = phonetic(token) if phonetic_key is None else phonetic_key
     if not key:
         return key
     rest = "".join(ch for ch in key[1:] if ch not in "aeiouy")
