@@ -36,9 +36,20 @@ class User(AbstractUser):
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
+    # Single sign-on identity: the provider's issuer and its stable subject claim. A returning SSO
+    # user is found by these two, never by e-mail, which providers let people change and reuse.
+    sso_issuer = models.CharField(max_length=300, blank=True)
+    sso_subject = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sso_issuer", "sso_subject"],
+                condition=~models.Q(sso_subject=""),
+                name="accounts_user_sso_identity_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -1,0 +1,209 @@
+"""The role → permission map, declared once as data: every check in trustdesk reads it from here.
+
+A permission is a key, `"<thing>.<verb>"`, and a sentence that users read on their account page and
+admins read when they change a role, so the sentence says what holding it lets a person do. Roles
+also carry a scope: which engagements their holders see (their own, their department's, or all).
+Changing who may do what is an edit to this table, reviewed like any other change, and the tests
+check its invariants (every key documented, the auditor changes nothing).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+from trustdesk.web.accounts.models import User
+
+Role = User.Role
+
+
+class Scope(enum.StrEnum):
+    """Which engagements (and the records under them) a role sees."""
+
+    OWN = "own"  # those the user proposed
+    DEPARTMENT = "department"  # those of the user's department, and their own
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    key: str
+    doc: str  # product text: what holding the permission lets a person do
+    writes: bool  # False: the permission only reads, so a read-only role may hold it
+
+
+@dataclass(frozen=True, slots=True)
+class RoleDefinition:
+    role: Role
+    doc: str
+    scope: Scope
+    permissions: frozenset[str]
+
+
+def _index(*permissions: Permission) -> Mapping[str, Permission]:
+    return MappingProxyType({p.key: p for p in permissions})
+
+
+PERMISSIONS: Final[Mapping[str, Permission]] = _index(
+    Permission(
+        "engagement.view",
+        "See engagements in your scope, with their triage, screening results and decision.",
+        writes=False,
+    ),
+    Permission(
+        "engagement.propose",
+        "Propose an engagement and answer its triage questions.",
+        writes=True,
+    ),
+    Permission(
+        "engagement.supply_evidence",
+        "Add answers, documents and evidence to an engagement in your scope.",
+        writes=True,
+    ),
+    Permission(
+        "engagement.review",
+        "Review a case: run screening, adjudicate hits, rate risks and set mitigations.",
+        writes=True,
+    ),
+    Permission(
+        "engagement.recommend",
+        "Record a recommendation on a case for the decision maker.",
+        writes=True,
+    ),
+    Permission(
+        "engagement.decide",
+        "Decide a case within the officer's authority set by the policy pack.",
+        writes=True,
+    ),
+    Permission(
+        "engagement.decide_escalated",
+        "Decide a case escalated above the officer's authority.",
+        writes=True,
+    ),
+    Permission(
+        "lists.view",
+        "See the loaded watch lists, their snapshots and what changed between them.",
+        writes=False,
+    ),
+    Permission(
+        "lists.manage",
+        "Import and update watch lists and configure list sources.",
+        writes=True,
+    ),
+    Permission(
+        "policy.manage",
+        "Load and activate policy packs (triage questions, rules, country profiles).",
+        writes=True,
+    ),
+    Permission(
+        "guidance.manage",
+        "Edit guidance pages, named contacts and training records.",
+        writes=True,
+    ),
+    Permission(
+        "report.view",
+        "See dashboards and reports for the engagements in your scope.",
+        writes=False,
+    ),
+    Permission(
+        "audit.view",
+        "Read the audit trail: who did what, when, and why.",
+        writes=False,
+    ),
+    Permission(
+        "audit.verify",
+        "Verify that the audit trail is complete and unaltered.",
+        writes=False,
+    ),
+    Permission(
+        "user.view",
+        "See every user account, its role and department.",
+        writes=False,
+    ),
+    Permission(
+        "user.manage",
+        "Create users, change their role or department, and deactivate them.",
+        writes=True,
+    ),
+    Permission(
+        "settings.manage",
+        "Change the installation's settings.",
+        writes=True,
+    ),
+)
+
+_RESEARCHER = frozenset({"engagement.view", "engagement.propose", "engagement.supply_evidence"})
+_CASEWORK = frozenset(
+    {"engagement.review", "engagement.recommend", "engagement.decide", "lists.view", "report.view"}
+)
+
+ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
+    {
+        Role.RESEARCHER: RoleDefinition(
+            Role.RESEARCHER,
+            "Proposes engagements, answers triage, supplies evidence and sees the decision.",
+            Scope.OWN,
+            _RESEARCHER,
+        ),
+        Role.CHAMPION: RoleDefinition(
+            Role.CHAMPION,
+            "A department's named contact: helps its researchers and sees its cases.",
+            Scope.DEPARTMENT,
+            _RESEARCHER | {"report.view"},
+        ),
+        Role.OFFICER: RoleDefinition(
+            Role.OFFICER,
+            "The research-security team: reviews cases, adjudicates hits, assesses and recommends.",
+            Scope.ALL,
+            _RESEARCHER | _CASEWORK | {"guidance.manage"},
+        ),
+        Role.APPROVER: RoleDefinition(
+            Role.APPROVER,
+            "Senior lead or committee: decides cases above the officer's authority.",
+            Scope.ALL,
+            frozenset(
+                {
+                    "engagement.view",
+                    "engagement.decide",
+                    "engagement.decide_escalated",
+                    "lists.view",
+                    "report.view",
+                }
+            ),
+        ),
+        Role.AUDITOR: RoleDefinition(
+            Role.AUDITOR,
+            "Reads everything and changes nothing; verifies the audit trail.",
+            Scope.ALL,
+            frozenset(key for key, perm in PERMISSIONS.items() if not perm.writes),
+        ),
+        Role.ADMIN: RoleDefinition(
+            Role.ADMIN,
+            "Manages users, roles, policy packs, list sources and settings.",
+            Scope.ALL,
+            frozenset(
+                {
+                    "engagement.view",
+                    "lists.view",
+                    "lists.manage",
+                    "policy.manage",
+                    "guidance.manage",
+                    "report.view",
+                    "audit.view",
+                    "user.view",
+                    "user.manage",
+                    "settings.manage",
+                }
+            ),
+        ),
+    }
+)
+
+
+def role_permissions(role: str) -> list[Permission]:
+    """The permissions a role holds, in declaration order, for pages that list them."""
+    held = ROLES[Role(role)].permissions
+    return [perm for key, perm in PERMISSIONS.items() if key in held]
