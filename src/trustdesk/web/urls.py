@@ -1,7 +1,14 @@
-"""URL configuration; the pages arrive with the web application issue."""
+"""URL configuration: each app's pages under its own prefix; the home page until a dashboard."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
+from django.views.generic import RedirectView
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    # The account page is the one page every role has; the dashboards replace it here later.
+    path("", RedirectView.as_view(pattern_name="accounts:account"), name="home"),
+    path("accounts/", include("trustdesk.web.accounts.urls")),
+]
+
+handler403 = "trustdesk.web.accounts.views.forbidden"
