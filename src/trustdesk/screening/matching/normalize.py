@@ -33,6 +33,7 @@ _LEGAL_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in vocab.LEGAL_FORMS
 _INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
 _AMP_IN_WORD = re.compile(r"(?<=[a-z0-9])\s*&\s*(?=[a-z0-9]\b)")
 _DOUBLED = re.compile(r"(.)\1+")
+_APOSTROPHES = re.compile(r"['`´‘’ʼʻ]")
 _TOKEN = re.compile(r"[a-z0-9&]+|[()\[\]{},;]|\s[-–—]\s")
 
 
@@ -82,9 +83,11 @@ def _raw_tokens(pieces: list[Piece]) -> list[_Tok]:
         if piece.han:
             out.extend(_Tok(w, segment, bracket, EXPANDED, w) for w in _pinyin_words(piece.text))
             continue
-        text = re.sub(r"['`´‘’ʼʻ]", "", piece.text)
-        text = _INITIALISM.sub(lambda m: m.group(0).replace(".", "") + " ", text)
-        text = _AMP_IN_WORD.sub("&", text)
+        text = _APOSTROPHES.sub("", piece.text)
+        if "." in text:  # each rewrite only where its character occurs: most names have none
+            text = _INITIALISM.sub(lambda m: m.group(0).replace(".", "") + " ", text)
+        if "&" in text:
+            text = _AMP_IN_WORD.sub("&", text)
         for match in _TOKEN.finditer(text):
             word = match.group(0)
             if word in "([{":
@@ -147,6 +150,8 @@ def _typo_table() -> dict[str, tuple[str, ...]]:
 
 
 _TYPOS = _typo_table()
+# First and last letters of the table words: a misspelling keeps both, so other words are out.
+_TYPO_ENDS = frozenset((w[0], w[-1]) for w in _KNOWN if len(w) >= MIN_MISSPELT_LENGTH)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -157,7 +162,9 @@ def misspelt_vocabulary(word: str) -> str:
     letters must be kept, since a changed ending is more often another word ("Advance" is not
     "Advanced") than a slip. The word itself must be in no table.
     """
-    if len(word) < MIN_MISSPELT_LENGTH - 1 or word in _KNOWN or not word.isalpha():
+    if len(word) < MIN_MISSPELT_LENGTH - 1 or (word[0], word[-1]) not in _TYPO_ENDS:
+        return ""
+    if word in _KNOWN or not word.isalpha():
         return ""
     found = {w for key in _one_deletes(word) for w in _TYPOS.get(key, ())}
     # The only line here that crosses into the rapidfuzz primitive.
@@ -307,10 +314,7 @@ def name_form(text: str, *, person: bool) -> NameForm:
     core = [t for t in toks if t.text not in vocab.STOPWORDS and t.text not in vocab.PARTICLES]
     joined = "".join(t.text for t in core)
     toks = _expand(toks, person)
-    if not person:
-        toks = _dedupe_places([_with_flags(t) for t in toks])
-    else:
-        toks = [_with_flags(t) for t in toks]
+    toks = _with_flags(toks) if person else _dedupe_places(_with_flags(toks))
     return NameForm(
         text=text,
         person=person,
@@ -324,9 +328,10 @@ def name_form(text: str, *, person: bool) -> NameForm:
     )
 
 
-def _with_flags(tok: _Tok) -> _Tok:
-    tok.flags |= token_flags(tok.text)
-    return tok
+def _with_flags(toks: list[_Tok]) -> list[_Tok]:
+    for tok in toks:
+        tok.flags |= token_flags(tok.text)
+    return toks
 
 
 def phonetic(token: str) -> str:
