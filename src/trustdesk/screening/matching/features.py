@@ -111,7 +111,7 @@ class ScoringConfig:
     min_acronym_length: int = 3
     # Candidate generation: listed names fully scored per query, and the most listed names one
     # query word may pull in (common words beyond it are left to the rarer words of the query).
-    candidates: int = 16
+    candidates: int = 12
     # Of one entry's listed names, at most this many (the best-ranked) are scored per query.
     names_per_entry: int = 2
     # Blocking rank (shared word weight over mean name weight) below which a listed name is not
