@@ -78,6 +78,7 @@ ENTRIES = (
     Entry("ofac-sdn", "104", ORG, "KARAVEL OPTRONICS"),
     Entry("ofac-sdn", "105", ORG, "TARVOS INDUSTRIES GROUP"),
     Entry("ofac-sdn", "106", ORG, "VELMOR LIMITED"),
+    Entry("ofac-sdn", "107", ORG, "GRUPO TALVERA, S.A. DE C.V."),
     Entry("ofac-sdn", "300", EntityType.VESSEL, "SINGAPORE"),
     # One invented person listed by two publishers in two spellings and copied by an aggregator.
     Entry("ofac-sdn", "400", PERSON, "ORLOVSKY, Yevgeniy Markovich"),

@@ -36,6 +36,7 @@ CASES: tuple[tuple[str, EntityType | None, str | None, str], ...] = (
     ("Tarvos Idustries Group", ORG, "ofac-sdn:105", "misspelt word of the abbreviation table"),
     ("Velmor Limitted", ORG, "ofac-sdn:106", "misspelt legal form at the end"),
     ("Limitex Velmor", ORG, None, "a word like a legal form in front is a name word"),
+    ("C.V. Grupo Talvera S.A. De", ORG, "ofac-sdn:107", "legal form split, its connective left"),
     ("AKROL LLC", ORG, "ofac-sdn:100", "legal form abbreviated"),
     ("Army Engineering University of the PLA", ORG, "aspi-unitracker:aeu", "generic name in full"),
     ("Dmitriy Patrushev", PERSON, "ofac-sdn:200", "transliteration variant, no patronymic"),

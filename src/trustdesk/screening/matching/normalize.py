@@ -194,6 +194,24 @@ def _correct_misspelt(toks: list[_Tok]) -> None:
         tok.text = target
 
 
+def _at_edge(toks: list[_Tok], start: int, end: int) -> bool:
+    """Whether toks[start:end] begins or ends its segment, stopwords aside.
+
+    A legal form moved or cut with its connective ("Grupo Zait S.A. de", from "S.A. de C.V.")
+    still stands at the name's edge: a dangling "de" or "and" names nothing.
+    """
+    before = start - 1
+    while before >= 0 and toks[before].text in vocab.STOPWORDS:
+        before -= 1
+    after = end
+    while after < len(toks) and toks[after].text in vocab.STOPWORDS:
+        after += 1
+    segment_start, segment_end = toks[start].segment, toks[end - 1].segment
+    return (before < 0 or toks[before].segment != segment_start) or (
+        after == len(toks) or toks[after].segment != segment_end
+    )
+
+
 def _strip_legal(toks: list[_Tok]) -> tuple[list[_Tok], list[str]]:
     """Legal-form phrases out of an organisation name; short ones only at a segment's edge."""
     kept: list[_Tok] = []
@@ -210,9 +228,7 @@ def _strip_legal(toks: list[_Tok]) -> tuple[list[_Tok], list[str]]:
             canonical = vocab.LEGAL_FORMS.get(phrase)
             if canonical is None:
                 continue
-            at_edge = (i == 0 or toks[i - 1].segment != span[0].segment) or (
-                i + size == len(toks) or toks[i + size].segment != span[-1].segment
-            )
+            at_edge = _at_edge(toks, i, i + size)
             if size > 1 or len(phrase) >= 4 or at_edge:
                 legal.append(canonical)
                 i += size

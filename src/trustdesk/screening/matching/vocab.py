@@ -96,6 +96,7 @@ LEGAL_FORMS: dict[str, str] = {
     "s a de c v": "sa",
     "de cv": "sa",
     "c v": "sa",
+    "cv": "sa",  # "C.V." read as one initialism: the Mexican "capital variable"
     "sarl": "sarl",
     "srl": "srl",
     "spa": "spa",
