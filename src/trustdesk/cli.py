@@ -337,6 +337,55 @@ def _maybe_bar(total: int) -> Any:
 
 
 @main.command()
+@click.argument("username")
+@click.argument("email")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from stdin instead of generating one."
+)
+def createadmin(username: str, email: str, password_stdin: bool) -> None:
+    """Create an administrator; a generated password is printed once."""
+    _setup_django()
+    from trustdesk.web.accounts import services
+
+    # Read from stdin, never from argv, so that the password does not show in `ps`.
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        user, generated = services.create_admin(
+            username=username, email=email, password=password, actor=_actor()
+        )
+    except services.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Administrator {user.username} created.")
+    if generated:
+        click.echo(f"Password (shown once; sign in and change it): {generated}")
+
+
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit trail."""
+
+
+@audit.command("verify")
+@click.option("--anchor", help="SEQUENCE:SHA256 of a head kept earlier; it must still be there.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def audit_verify(anchor: str | None, as_json: bool) -> None:
+    """Recompute the whole hash chain; name the first event that was changed, removed or forged."""
+    _setup_django()
+    from trustdesk.web.core.audit import ChainAnchor, verify_chain
+
+    try:
+        parsed = ChainAnchor.parse(anchor) if anchor else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--anchor") from exc
+    result = verify_chain(anchor=parsed)
+    if as_json:
+        _emit_json(result.as_dict())
+    else:
+        click.echo(result.message)
+    sys.exit(result.exit_code)
+
+
+@main.command()
 def migrate() -> None:
     """Bring the database schema up to date (production runs this once per release)."""
     _setup_django(prepare=False)
