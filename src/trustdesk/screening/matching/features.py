@@ -31,9 +31,9 @@ from trustdesk.screening.matching.normalize import (
 
 DEFAULT_THRESHOLD = 0.7
 """Hits scoring below this are not shown. At 0.7 a name must agree on its distinctive words
-(allowing spelling variants, one typo per word, abbreviations and a missing middle name); generic
-words, places and legal forms alone never reach it. Chosen on the dev evaluation set, where it
-gives the best recall at a false-alarm rate under 1%."""
+(allowing spelling variants, a typo or two in long words, abbreviations and a missing middle
+name); generic words, places and legal forms alone never reach it. Chosen on the dev evaluation
+set, where it gives the best recall at a false-alarm rate under 1%."""
 
 # Kinds of listed name: what the publisher vouched for, and what trustdesk derived.
 PRIMARY, ALIAS, ORIGINAL_SCRIPT, WEAK_ALIAS, LISTED_ACRONYM, DERIVED_ACRONYM = range(6)
