@@ -157,3 +157,23 @@ def test_shipped_lists_load_once_on_first_use() -> None:
         name__icontains="National University of Defense Technology",
     )
     assert nudt.count() == 1
+
+
+def test_imports_and_failures_are_in_the_audit_trail(tmp_path: Path) -> None:
+    from trustdesk.web.core.audit import verify_chain
+    from trustdesk.web.core.models import AuditEvent
+
+    _import(shared_path("data/un-sc/UN_consolidated.xml"))
+    bad = tmp_path / "consolidated.xml"
+    bad.write_bytes(b"<?xml version='1.0'?><CONSOLIDATED_LIST dateGenerated='x'><INDIV")
+    with pytest.raises(services.ImportFailed):
+        _import(bad, source="un-sc")
+
+    imported, failed = AuditEvent.objects.order_by("sequence")
+    assert (imported.action, imported.actor_label) == ("trustdesk.list.imported", "test")
+    assert imported.data["total"] == 1003
+    assert imported.data["source"] == "un-sc"
+    assert failed.action == "trustdesk.list.import_failed"
+    assert failed.target_id == "un-sc"
+    assert "malformed XML" in failed.data["error"]
+    assert verify_chain().intact

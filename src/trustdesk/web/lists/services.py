@@ -19,6 +19,7 @@ from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.lists import SHIPPED
 from trustdesk.screening.parsers import FileSet, ParseLimits, ParseReport, detect
 from trustdesk.screening.safety import check_size
+from trustdesk.web.core import audit
 from trustdesk.web.lists.download import DownloadError, RoleProgress, fetch_all
 from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
 from trustdesk.web.lists.sources import (
@@ -31,6 +32,20 @@ from trustdesk.web.lists.sources import (
 )
 
 log = logging.getLogger(__name__)
+
+audit.register_action(
+    "trustdesk.list.imported",
+    label="List snapshot imported",
+    summary=lambda e: (
+        f"{e.data.get('source')}: snapshot {e.target_label} with {e.data.get('total', 0):,} "
+        f"entries ({e.data.get('kind')}){'' if e.data.get('current') else ', not made current'}"
+    ),
+)
+audit.register_action(
+    "trustdesk.list.import_failed",
+    label="List import failed",
+    summary=lambda e: f"{e.target_id}: {e.data.get('kind')} failed: {e.data.get('error')}",
+)
 
 BATCH = 2000  # rows per bulk insert: large enough to be fast, small enough for SQLite's limits
 
@@ -91,6 +106,7 @@ def list_snapshot_import(
     ]
 
 
+@transaction.atomic
 def _record_failure(
     *, source_key: str, kind: str, files: list[str], actor: str, error: str
 ) -> None:
@@ -102,6 +118,17 @@ def _record_failure(
         error=error,
         status=ImportRun.Status.FAILED,
         finished_at=timezone.now(),
+    )
+    _audit_failure(source_key, kind=kind, actor=actor, error=error)
+
+
+def _audit_failure(source_key: str, *, kind: str, actor: str, error: str) -> None:
+    """Record a failed import in the trail; called inside the transaction that records the run."""
+    audit.record(
+        actor=actor,
+        action="trustdesk.list.import_failed",
+        target=audit.AuditTarget("list_source", source_key or "unknown", source_key),
+        data={"kind": kind, "error": error},
     )
 
 
@@ -150,6 +177,7 @@ def _import_set(
         else:
             outcome = _build_snapshot(
                 fileset,
+                kind=kind,
                 files=files,
                 content_hash=content_hash,
                 actor=actor,
@@ -160,7 +188,9 @@ def _import_set(
     except (SourceFormatError, DatabaseError, OSError) as exc:
         reason = str(exc) if isinstance(exc, SourceFormatError) else f"{type(exc).__name__}: {exc}"
         run.status, run.error, run.finished_at = ImportRun.Status.FAILED, reason, timezone.now()
-        run.save(update_fields=["status", "error", "finished_at"])
+        with transaction.atomic():
+            run.save(update_fields=["status", "error", "finished_at"])
+            _audit_failure(fileset.source, kind=kind, actor=actor, error=reason)
         log.warning("import of %s failed: %s", fileset.source, reason)
         raise ImportFailed(fileset.source, reason) from exc
     run.snapshot, run.finished_at = outcome.snapshot, timezone.now()
@@ -184,6 +214,7 @@ def _unchanged(source: str, existing: Snapshot) -> ImportOutcome:
 def _build_snapshot(
     fileset: FileSet,
     *,
+    kind: str,
     files: list[dict[str, object]],
     content_hash: str,
     actor: str,
@@ -238,6 +269,20 @@ def _build_snapshot(
             f"imported {total:,} entries, published {snapshot.published}, older than the current "
             f"snapshot ({src.current.published if src.current else '?'}): kept, not made current"
         )
+    audit.record(  # last, so the chain lock is held only until this transaction commits
+        actor=actor,
+        action="trustdesk.list.imported",
+        target=audit.AuditTarget("snapshot", str(snapshot.public_id), snapshot.short_id),
+        data={
+            "source": fileset.source,
+            "kind": kind,
+            "total": total,
+            "counts": snapshot.counts,
+            "content_hash": content_hash,
+            "published": snapshot.published,
+            "current": becomes_current,
+        },
+    )
     return ImportOutcome(
         fileset.source, snapshot, created=True, current=becomes_current, message=message
     )
