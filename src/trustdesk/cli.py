@@ -24,6 +24,10 @@ def _setup_django(*, prepare: bool = True) -> None:
     django.setup()
     if settings.EMBEDDED:
         settings.HOME.mkdir(parents=True, exist_ok=True)
+    from trustdesk.web.core.context import audit_context
+
+    # Every audit event of one command shares one request id, as a web request's do.
+    click.get_current_context().with_resource(audit_context(actor=_actor()))
     if prepare:
         from trustdesk.web.core.setup import ensure_ready
         from trustdesk.web.lists.services import shipped_lists_ensure
