@@ -1,0 +1,61 @@
+"""Reads for task runs: the runs a user may watch, and a run's progress as a page shows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from trustdesk.web.accounts.models import User
+from trustdesk.web.jobs.models import TaskRun
+
+# Roles that watch the whole system's background work; everyone else sees only what they queued.
+_SEES_ALL = {User.Role.ADMIN, User.Role.OFFICER, User.Role.AUDITOR}
+
+
+def task_run_list_for_user(*, user: User) -> QuerySet[TaskRun]:
+    """Runs the user may see: all for admins, officers and auditors; otherwise their own."""
+    runs = TaskRun.objects.all()
+    if user.role in _SEES_ALL:
+        return runs
+    return runs.filter(actor=f"user:{user.public_id}")
+
+
+@dataclass(frozen=True, slots=True)
+class RunProgress:
+    """A run as a progress bar shows it; `stalled`: the running attempt's worker went quiet."""
+
+    status: str
+    done: int
+    total: int | None
+    percent: int | None
+    message: str
+    stalled: bool
+    error: str
+    result: Any
+
+
+def task_run_progress(run: TaskRun, *, lease: int, now: datetime | None = None) -> RunProgress:
+    """How far the run got; a run whose heartbeat is past its lease will be taken over."""
+    now = now or timezone.now()
+    stalled = (
+        run.status == TaskRun.Status.RUNNING
+        and run.heartbeat_at is not None
+        and now - run.heartbeat_at >= timedelta(seconds=lease)
+    )
+    percent = None
+    if run.progress_total:
+        percent = min(100, 100 * run.progress_done // run.progress_total)
+    return RunProgress(
+        status=run.status,
+        done=run.progress_done,
+        total=run.progress_total,
+        percent=percent,
+        message=run.progress_message,
+        stalled=stalled,
+        error=run.error,
+        result=run.result,
+    )
