@@ -61,7 +61,7 @@ class _Tok:
     surface: str = ""
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def token_flags(token: str) -> int:
     """Flags that belong to a word wherever it appears (generic, place, patronymic, initial)."""
     flags = 0
@@ -154,7 +154,7 @@ _TYPOS = _typo_table()
 _TYPO_ENDS = frozenset((w[0], w[-1]) for w in _KNOWN if len(w) >= MIN_MISSPELT_LENGTH)
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def misspelt_vocabulary(word: str) -> str:
     """The table word a long word misspells by one typo, or '' when none or several fit.
 
