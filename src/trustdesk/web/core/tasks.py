@@ -1,0 +1,269 @@
+"""Task-queue glue: the Celery app, the `@task` decorator and the conventions it enforces.
+
+Why Celery (5, Redis transport): it is the best-kept Python queue with a Django integration, and
+with `acks_late` a message is removed from Redis only after its task returns. A worker killed
+mid-task (SIGKILL, power loss) never acknowledges, so after the visibility timeout another
+worker's sweep puts the message back on the queue: nothing is lost. Celery's weak point, that
+Redis also redelivers a task that is merely running longer than that timeout, is closed here
+rather than by choosing Dramatiq (whose per-worker heartbeats avoid it but which has a smaller
+ecosystem): each run has a `TaskRun` row with a heartbeat lease, and a redelivered copy waits
+while the lease is fresh and takes over only once it is stale. RQ and Huey lack late
+acknowledgement on Redis.
+
+Conventions every task follows, enforced by `@task`:
+
+- The queue message carries only the run's id; the arguments, plain JSON, live on the row, so a
+  task takes ids and re-reads the database, never a pickled object that may be stale.
+- A task is idempotent: it may run twice (a redelivery after its worker died) and its services
+  must make the second run harmless, as list imports do by content hash.
+- `Transient` and database connection errors are retried with exponential backoff; anything else
+  fails the run at once, with the error on the row for an admin to read.
+
+On the embedded default (no TRUSTDESK_REDIS_URL) Celery runs each task eagerly, in the process
+that queues it, after the queuing transaction commits.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Concatenate, Generic, ParamSpec
+
+from celery import Celery, shared_task
+from celery import Task as CeleryTask
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from kombu.exceptions import OperationalError as BrokerError
+
+from trustdesk.web.conf import tasks as tasks_conf
+from trustdesk.web.conf.tasks import TaskSettings
+from trustdesk.web.jobs import services as jobs
+from trustdesk.web.jobs.models import TaskRun
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+QUEUE = "trustdesk"
+# Failures worth another attempt: the database went away or was busy. Tasks add their own.
+RETRY_ON: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
+PROGRESS_EVERY = 0.5  # seconds between progress writes; the last value is always written
+
+
+class Transient(Exception):
+    """Raise from a task for a failure that another attempt may not meet (a busy service)."""
+
+
+def task_settings() -> TaskSettings:
+    """The queue settings in force: Django's TRUSTDESK_TASKS, else those of the environment."""
+    value = getattr(settings, "TRUSTDESK_TASKS", None)
+    return value if isinstance(value, TaskSettings) else tasks_conf.TASKS
+
+
+def celery_config(conf: TaskSettings) -> dict[str, Any]:
+    """Celery settings for `conf`: eager in-process, or Redis with late acknowledgement."""
+    common: dict[str, Any] = {
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_default_queue": QUEUE,
+        "enable_utc": True,
+        "timezone": "UTC",
+        "worker_hijack_root_logger": False,
+        "broker_connection_retry_on_startup": True,
+    }
+    if conf.embedded:
+        # Failures are on the TaskRun row; raising them into the request that queued would
+        # turn a failed list update into a server error page.
+        return {**common, "task_always_eager": True, "task_eager_propagates": False}
+    return {
+        **common,
+        "broker_url": conf.redis_url,
+        "result_backend": conf.redis_url,
+        "result_expires": 86400,  # the TaskRun row is the lasting record
+        # Acknowledge only after the task returns: a worker that dies mid-task leaves its
+        # message unacknowledged in Redis, to be handed to another worker.
+        "task_acks_late": True,
+        # A pool child killed under a living worker: put its message straight back.
+        "task_reject_on_worker_lost": True,
+        # Without this, a worker's prefetched messages wait for its death and the timeout too.
+        "worker_prefetch_multiplier": 1,
+        # Lost connection to Redis: the messages will be redelivered, so stop their tasks.
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        "task_track_started": True,
+        "broker_transport_options": {
+            "visibility_timeout": conf.visibility_timeout,
+            "global_keyprefix": conf.key_prefix,
+            # kombu sweeps for abandoned messages only on every Nth tick (100 s by default);
+            # every tick, at the interval chosen, keeps recovery close to the timeout.
+            "unacked_restore_interval": conf.restore_interval,
+            "unacked_restore_throttle": 1,
+        },
+        "result_backend_transport_options": {"global_keyprefix": conf.key_prefix},
+    }
+
+
+_apps: dict[TaskSettings, Celery] = {}  # a cache: one app per settings value, built on first use
+_apps_lock = threading.Lock()
+
+
+def get_app() -> Celery:
+    """The Celery app for the settings in force (tests switch modes through Django settings)."""
+    conf = task_settings()
+    with _apps_lock:
+        app = _apps.get(conf)
+        if app is None:
+            app = Celery("trustdesk", set_as_current=False)
+            app.conf.update(celery_config(conf))
+            # Each app's tasks.py registers its tasks (as shared tasks) when imported.
+            app.autodiscover_tasks(lambda: list(settings.INSTALLED_APPS))
+            _apps[conf] = app
+    return app
+
+
+@dataclass(slots=True)
+class TaskContext:
+    """What a task body receives besides its arguments: who asked, and a way to show progress."""
+
+    run_id: str
+    attempt: int
+    actor: str
+    _last_write: float = 0.0
+    _pending: tuple[int, int | None, str] | None = field(default=None)
+
+    def progress(self, *, done: int, total: int | None = None, message: str = "") -> None:
+        """Record how far the task got; writes at most every PROGRESS_EVERY seconds."""
+        self._pending = (done, total, message)
+        if time.monotonic() - self._last_write >= PROGRESS_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending is None:
+            return
+        done, total, message = self._pending
+        jobs.task_run_progress(
+            public_id=self.run_id, attempt=self.attempt, done=done, total=total, message=message
+        )
+        self._pending, self._last_write = None, time.monotonic()
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDef(Generic[P]):
+    """A registered task: `enqueue` records a TaskRun and queues it; `send` queues a run."""
+
+    name: str
+    fn: Callable[Concatenate[TaskContext, P], Any]
+    retry_on: tuple[type[Exception], ...]
+
+    def enqueue(self, actor: str, /, *args: P.args, **kwargs: P.kwargs) -> TaskRun:
+        """Queue a run with these arguments (bound to the task's own parameter names)."""
+        bound = inspect.signature(self.fn).bind(None, *args, **kwargs)
+        arguments = dict(list(bound.arguments.items())[1:])  # all but the TaskContext
+        return jobs.task_run_enqueue(task=self, arguments=arguments, actor=actor)
+
+    def send(self, run_id: str) -> None:
+        """Hand the run to the queue; on the embedded default this runs it here and now."""
+        try:
+            get_app().tasks[self.name].apply_async(args=(run_id,))
+        except BrokerError as exc:
+            # The row was committed, so say on it why nothing will pick it up.
+            TaskRun.objects.filter(public_id=run_id, status=TaskRun.Status.QUEUED).update(
+                status=TaskRun.Status.FAILED, error=f"could not reach the task queue: {exc}"
+            )
+            raise
+
+
+def task(
+    name: str, *, retry_on: tuple[type[Exception], ...] = ()
+) -> Callable[[Callable[Concatenate[TaskContext, P], Any]], TaskDef[P]]:
+    """Register `fn(ctx, **arguments)` as task `name`; its return value (JSON) is the outcome."""
+
+    def register(fn: Callable[Concatenate[TaskContext, P], Any]) -> TaskDef[P]:
+        definition = TaskDef(name, fn, (Transient, *RETRY_ON, *retry_on))
+
+        def execute(celery_task: CeleryTask[Any, Any], run_id: str) -> None:
+            _execute(definition, celery_task, run_id)
+
+        execute.__name__ = execute.__qualname__ = name.replace(".", "_")
+        # max_retries=None: how often a run may start is decided by its TaskRun row, which
+        # also counts redeliveries after a worker died, which Celery's counter cannot see.
+        shared_task(name=name, bind=True, max_retries=None)(execute)
+        return definition
+
+    return register
+
+
+def _worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _execute(definition: TaskDef[Any], celery_task: CeleryTask[Any, Any], run_id: str) -> None:
+    conf = task_settings()
+    eager = bool(celery_task.request.is_eager)
+    claim = jobs.task_run_claim(
+        public_id=run_id, worker=_worker_id(), lease=conf.lease, max_attempts=conf.max_attempts
+    )
+    if claim.outcome is jobs.ClaimOutcome.BUSY and not eager:
+        # Another worker is alive and on it (this copy was redelivered because the task outlasted
+        # the visibility timeout): look again after a lease, until that attempt ends or dies.
+        raise celery_task.retry(countdown=conf.lease)
+    if claim.outcome is not jobs.ClaimOutcome.RUN:
+        return
+    run = claim.run
+    ctx = TaskContext(run_id=run_id, attempt=run.attempts, actor=run.actor)
+    try:
+        with _heartbeat(ctx, every=conf.lease / 4, enabled=not eager):
+            result = definition.fn(ctx, **run.arguments)
+            ctx.flush()
+    except definition.retry_on as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        again = jobs.task_run_retry_or_fail(
+            public_id=run_id, attempt=ctx.attempt, error=error, max_attempts=conf.max_attempts
+        )
+        if again is None:
+            return
+        countdown = min(conf.backoff_max, conf.backoff * 2 ** (again.failures - 1))
+        log.warning("%s %s: %s; retrying in %s s", definition.name, run_id, error, countdown)
+        raise celery_task.retry(countdown=countdown, exc=exc) from exc
+    except Exception as exc:
+        jobs.task_run_fail(
+            public_id=run_id, attempt=ctx.attempt, error=f"{type(exc).__name__}: {exc}"
+        )
+        raise
+    jobs.task_run_succeed(public_id=run_id, attempt=ctx.attempt, result=result)
+
+
+@contextmanager
+def _heartbeat(ctx: TaskContext, *, every: float, enabled: bool) -> Iterator[None]:
+    """Renew the run's lease from a thread while the task body runs, whatever the body does.
+
+    Not needed when eager: a redelivery cannot happen there, as there is no message.
+    """
+    if not enabled:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    jobs.task_run_heartbeat(public_id=ctx.run_id, attempt=ctx.attempt)
+                except DatabaseError:
+                    log.warning("heartbeat of %s failed", ctx.run_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{ctx.run_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
