@@ -1,0 +1,67 @@
+"""Long list work on the task queue: updates, file imports, and warming the match index.
+
+Each task is idempotent because the services are: an import of content already stored stores
+nothing, and the index is keyed by the current snapshots. A redelivered run after a worker died
+therefore repeats at most a download.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from trustdesk.web.core.tasks import TaskContext, task
+from trustdesk.web.lists import report, screening, services
+from trustdesk.web.lists.sources import source_info
+
+
+@task("lists.update")
+def update(ctx: TaskContext, *, sources: list[str]) -> list[dict[str, Any]]:
+    """Update the named sources (none: the default set) one by one, showing progress per source.
+
+    One service call per source, so that an admin sees which source is being read; unknown keys
+    still fail the whole run before any download, as the service would.
+    """
+    keys = list(sources) or services.update_sources_default()
+    for key in keys:
+        source_info(key)  # raises UnknownSource
+    results = []
+    for number, key in enumerate(keys):
+        ctx.progress(done=number, total=len(keys), message=f"{key}: downloading")
+
+        def entries_read(source: str, count: int, number: int = number) -> None:
+            ctx.progress(done=number, total=len(keys), message=f"{source}: {count:,} entries read")
+
+        (result,) = services.list_source_update(
+            sources=[key], actor=ctx.actor, progress=entries_read
+        )
+        results.append(report.update_json(result))
+    failed = sum(1 for r in results if not r["ok"])
+    ctx.progress(done=len(keys), total=len(keys), message=f"{len(keys)} done, {failed} failed")
+    if any(outcome["current"] for r in results for outcome in r["imported"]):
+        rebuild_index.enqueue(ctx.actor)  # a new current snapshot: warm the index in a worker
+    return results
+
+
+@task("lists.import_file")
+def import_file(ctx: TaskContext, *, path: str, source: str = "") -> list[dict[str, Any]]:
+    """Import a file the worker can read (shared storage in production) as a snapshot."""
+
+    def entries_read(key: str, count: int) -> None:
+        ctx.progress(done=count, message=f"{key}: {count:,} entries read")
+
+    outcomes = services.list_snapshot_import(
+        paths=[Path(path)], source=source or None, actor=ctx.actor, progress=entries_read
+    )
+    return [report.outcome_json(o) for o in outcomes]
+
+
+@task("lists.rebuild_index")
+def rebuild_index(ctx: TaskContext) -> dict[str, Any]:
+    """Build (or load) the match index of the current snapshots, so no screening waits for it."""
+
+    def entries_indexed(count: int) -> None:
+        ctx.progress(done=count, message=f"match index: {count:,} entries")
+
+    loaded = screening.current_index(progress=entries_indexed)
+    return {"index": loaded.key, "snapshots": loaded.snapshots}
