@@ -206,3 +206,21 @@ def test_a_run_whose_worker_went_quiet_is_taken_over() -> None:
     # The replaced attempt can no longer write to the run.
     assert jobs.task_run_succeed(public_id=str(run.public_id), attempt=1, result=1) is False
     assert jobs.task_run_succeed(public_id=str(run.public_id), attempt=2, result=2) is True
+
+
+def test_a_file_import_records_its_snapshot_and_entries_read(
+    django_capture_on_commit_callbacks: OnCommit,
+) -> None:
+    path = str(shared_path(UN))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = list_tasks.import_file.enqueue("user:test", path=path)
+
+    run.refresh_from_db()
+    assert (run.status, run.arguments) == ("succeeded", {"path": path})
+    assert (run.progress_done, run.progress_total) == (1003, None)
+    assert run.progress_message == "un-sc: 1,003 entries read"
+    assert run.result is not None
+    assert [(o["source"], o["created"], o["current"]) for o in run.result] == [
+        ("un-sc", True, True)
+    ]
