@@ -389,6 +389,20 @@ def audit_verify(anchor: str | None, as_json: bool) -> None:
     sys.exit(result.exit_code)
 
 
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+def worker(celery_args: tuple[str, ...]) -> None:
+    """Run a task-queue worker (needs TRUSTDESK_REDIS_URL); extra arguments go to celery."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from trustdesk.web.worker import run_worker
+
+    try:
+        run_worker(list(celery_args))
+    except ImproperlyConfigured as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @main.command()
 def migrate() -> None:
     """Bring the database schema up to date (production runs this once per release)."""

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "trustdesk.web.core",
     "trustdesk.web.accounts",
     "trustdesk.web.lists",
+    "trustdesk.web.cases",
     *auth_conf.APPS,
     *tasks_conf.APPS,
 ]
@@ -122,6 +123,7 @@ TRUSTDESK_DOWNLOAD_TIMEOUT = env_int("TRUSTDESK_DOWNLOAD_TIMEOUT", 60)
 # TRUSTDESK_LIST_URL_<SOURCE> replaces a source's download URL (a mirror, the EU file's token URL);
 # TRUSTDESK_LIST_URL_<SOURCE>__<ROLE> replaces one file of a multi-file set. Dashes become "_".
 TRUSTDESK_LIST_URL_OVERRIDES = list_url_overrides()
+TRUSTDESK_TASKS = tasks_conf.TASKS
 
 LOGGING = {
     "version": 1,

@@ -10,5 +10,10 @@ os.environ["TRUSTDESK_HOME"] = tempfile.mkdtemp(prefix="trustdesk-test-")
 os.environ.setdefault("TRUSTDESK_SECRET_KEY", "test-only-secret")
 
 from trustdesk.web.settings import *  # noqa: F403
+from trustdesk.web.settings import DATABASES, HOME
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Worker subprocesses in tests/web/tasks must open this test database: a file, not memory.
+    DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test.sqlite3")}

@@ -21,6 +21,7 @@ from trustdesk.screening.parsers import FileSet, ParseLimits, ParseReport, detec
 from trustdesk.screening.safety import check_size
 from trustdesk.web.core import audit
 from trustdesk.web.lists.download import DownloadError, RoleProgress, fetch_all
+from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
 from trustdesk.web.lists.sources import (
     SOURCES,
@@ -451,6 +452,15 @@ def _update_one(
     return UpdateResult(key, outcomes=tuple(outcomes))
 
 
+def list_source_update_enqueue(*, sources: Sequence[str], actor: str) -> TaskRun:
+    """Queue an update for a worker; unknown keys are refused now, not later in the worker."""
+    for key in sources:
+        source_info(key)  # raises UnknownSource
+    from trustdesk.web.lists.tasks import update  # that module imports this one
+
+    return update.enqueue(actor, sources=list(sources))
+
+
 __all__ = [
     "DEFAULT_UPDATE",
     "ImportFailed",
@@ -459,6 +469,7 @@ __all__ = [
     "UnknownSource",
     "UpdateResult",
     "list_snapshot_import",
+    "list_source_update_enqueue",
     "list_source_update",
     "shipped_lists_ensure",
     "update_sources_default",
