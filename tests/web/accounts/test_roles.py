@@ -64,6 +64,8 @@ def test_role_permissions_keep_declaration_order() -> None:
         "engagement.view",
         "engagement.propose",
         "engagement.supply_evidence",
+        "partner.view",
+        "partner.propose",
     ]
 
 

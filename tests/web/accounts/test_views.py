@@ -77,6 +77,8 @@ def test_the_account_page_lists_what_the_role_allows(make_user: MakeUser) -> Non
         "See engagements in your scope, with their triage, screening results and decision.",
         "Propose an engagement and answer its triage questions.",
         "Add answers, documents and evidence to an engagement in your scope.",
+        "See organisations and the people in your scope, with their screening hits and verdicts.",
+        "Add organisations and people, and correct the records in your scope.",
     ]
     assert 'href="/accounts/users/"' not in page
 

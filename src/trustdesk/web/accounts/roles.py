@@ -94,6 +94,31 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=True,
     ),
     Permission(
+        "partner.view",
+        "See organisations and the people in your scope, with their screening hits and verdicts.",
+        writes=False,
+    ),
+    Permission(
+        "partner.propose",
+        "Add organisations and people, and correct the records in your scope.",
+        writes=True,
+    ),
+    Permission(
+        "partner.screen",
+        "Screen an organisation or person again against the current watch lists.",
+        writes=True,
+    ),
+    Permission(
+        "partner.adjudicate",
+        "Adjudicate screening hits (confirmed, false positive, needs information) with a reason.",
+        writes=True,
+    ),
+    Permission(
+        "partner.merge",
+        "Merge duplicate organisation or person records; the merged one points to the one kept.",
+        writes=True,
+    ),
+    Permission(
         "policy.manage",
         "Load and activate policy packs (triage questions, rules, country profiles).",
         writes=True,
@@ -135,7 +160,16 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
     ),
 )
 
-_RESEARCHER = frozenset({"engagement.view", "engagement.propose", "engagement.supply_evidence"})
+_PARTNER_REVIEW = frozenset({"partner.screen", "partner.adjudicate", "partner.merge"})
+_RESEARCHER = frozenset(
+    {
+        "engagement.view",
+        "engagement.propose",
+        "engagement.supply_evidence",
+        "partner.view",
+        "partner.propose",
+    }
+)
 _CASEWORK = frozenset(
     {"engagement.review", "engagement.recommend", "engagement.decide", "lists.view", "report.view"}
 )
@@ -158,7 +192,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
             Role.OFFICER,
             "The research-security team: reviews cases, adjudicates hits, assesses and recommends.",
             Scope.ALL,
-            _RESEARCHER | _CASEWORK | {"guidance.manage"},
+            _RESEARCHER | _CASEWORK | _PARTNER_REVIEW | {"guidance.manage"},
         ),
         Role.APPROVER: RoleDefinition(
             Role.APPROVER,
@@ -169,6 +203,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "engagement.view",
                     "engagement.decide",
                     "engagement.decide_escalated",
+                    "partner.view",
                     "lists.view",
                     "report.view",
                 }
@@ -189,6 +224,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "engagement.view",
                     "lists.view",
                     "lists.manage",
+                    "partner.view",
                     "policy.manage",
                     "guidance.manage",
                     "report.view",
