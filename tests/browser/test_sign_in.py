@@ -1,0 +1,41 @@
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from trustdesk.web.accounts.models import User
+
+
+@pytest.fixture
+def officer(transactional_db: None) -> User:
+    user = User.objects.create(
+        username="olu", first_name="Olu", last_name="Adeyemi", role="officer"
+    )
+    user.set_password("correct horse battery staple")
+    user.save(update_fields=["password"])
+    return user
+
+
+def test_sign_in_with_the_keyboard_reaches_the_account_page(
+    page: Page, live_server: LiveServer, officer: User
+) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+
+    page.get_by_label("Username").fill("olu")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_label("Password").press("Enter")
+
+    expect(page).to_have_url(f"{live_server.url}/accounts/me/")
+    expect(page.get_by_role("main")).to_contain_text("Research-security officer")
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
+    page: Page, live_server: LiveServer, officer: User
+) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+
+    page.get_by_label("Username").fill("olu")
+    page.get_by_label("Password").fill("wrong")
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_url(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("main")).not_to_contain_text("Research-security officer")
