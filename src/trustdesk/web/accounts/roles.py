@@ -84,6 +84,16 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=True,
     ),
     Permission(
+        "engagement.activate",
+        "Mark an approved engagement as under way, once its conditions are in place.",
+        writes=True,
+    ),
+    Permission(
+        "engagement.close",
+        "Close an engagement (finished, abandoned or declined), giving the reason.",
+        writes=True,
+    ),
+    Permission(
         "lists.view",
         "See the loaded watch lists, their snapshots and what changed between them.",
         writes=False,
@@ -171,7 +181,15 @@ _RESEARCHER = frozenset(
     }
 )
 _CASEWORK = frozenset(
-    {"engagement.review", "engagement.recommend", "engagement.decide", "lists.view", "report.view"}
+    {
+        "engagement.review",
+        "engagement.recommend",
+        "engagement.decide",
+        "engagement.activate",
+        "engagement.close",
+        "lists.view",
+        "report.view",
+    }
 )
 
 ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(

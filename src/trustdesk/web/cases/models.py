@@ -1,0 +1,122 @@
+"""Engagements: the proposed activity under review, its team and partners, and where it stands.
+
+Status changes only through the services in `services.py`, one per transition; nothing here
+writes a status. The latest decision is kept on the engagement for reading, while every decision
+ever made (and every other change) lives on the audit trail, which the detail page's timeline reads.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from trustdesk.web.accounts.models import Department
+
+
+class Engagement(models.Model):
+    """One proposed international engagement and its case file."""
+
+    class Kind(models.TextChoices):
+        RESEARCH_COLLABORATION = "research_collaboration", "Research collaboration"
+        CONTRACT_RESEARCH = "contract_research", "Contract research"
+        STUDENTSHIP = "studentship", "Studentship"
+        VISITING_RESEARCHER = "visiting_researcher", "Visiting researcher"
+        STAFF_TRAVEL = "staff_travel", "Staff travel"
+        DONATION_OR_FUNDING = "donation_or_funding", "Donation or funding"
+        TNE_PARTNERSHIP = "tne_partnership", "Transnational-education partnership"
+        LICENSING = "licensing", "Licensing"
+        EVENT = "event", "Event"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        IN_REVIEW = "in_review", "In review"
+        DECIDED = "decided", "Decided"
+        ACTIVE = "active", "Active"
+        REVIEW_DUE = "review_due", "Review due"
+        CLOSED = "closed", "Closed"
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        APPROVE_WITH_CONDITIONS = "approve_with_conditions", "Approve with conditions"
+        DECLINE = "decline", "Decline"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="engagements_owned"
+    )
+    # The department decides which champion sees the case; it defaults to the owner's.
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="engagements"
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="engagements_on_team"
+    )
+    # ISO 3166-1 alpha-2 codes, upper case, validated by the services. A JSON list rather than a
+    # table: the policy pack's country profiles will key on the codes, not on rows here.
+    countries = models.JSONField(default=list, blank=True)
+    # Free text for now; the policy pack's technology taxonomy replaces it (policy pack issue).
+    research_areas = models.JSONField(default=list, blank=True)
+    # Money is an amount and an ISO 4217 currency together, never a bare number. Two decimal
+    # places cover every currency trustdesk expects to see in a funding offer.
+    funding_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    funding_currency = models.CharField(max_length=3, blank=True)
+    funding_source = models.CharField(max_length=300, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Set when an officer escalates: from then on only an approver may decide.
+    escalated = models.BooleanField(default=False)
+    decision = models.CharField(max_length=30, choices=Decision.choices, blank=True)
+    decision_reason = models.TextField(blank=True)
+    conditions = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "review_date"], name="cases_eng_status_review_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(funding_amount__isnull=True, funding_currency="")
+                | Q(funding_amount__isnull=False, funding_amount__gte=0) & ~Q(funding_currency=""),
+                name="cases_engagement_money_has_currency",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="cases_engagement_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:engagement-detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def is_approved(self) -> bool:
+        return self.decision in {self.Decision.APPROVE, self.Decision.APPROVE_WITH_CONDITIONS}

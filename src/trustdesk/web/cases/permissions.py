@@ -1,0 +1,147 @@
+"""Who may see and act on an engagement, from the role table plus the person's place on the case.
+
+The role table (`accounts/roles.py`) says what a role may do; this module adds the relationships
+the table cannot hold: a researcher sees the engagements they own or are on the team of, and only
+the owner submits or withdraws. Each `can_*` answers for the user and the engagement as it is
+now, leaving the status rules to `workflow.py`, so a page can ask both before offering a button.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+
+from trustdesk.web.accounts.permissions import (
+    NOTHING,
+    AnyUser,
+    department_scope,
+    has_permission,
+    in_scope,
+    scope_of,
+)
+from trustdesk.web.accounts.roles import Scope
+from trustdesk.web.cases import workflow
+from trustdesk.web.cases.models import Engagement
+
+Status = Engagement.Status
+
+OUT_OF_SCOPE = "This engagement is outside what you can see ({perm})."
+NOT_ALLOWED = "Your role does not allow this ({perm})."
+OWNER_ONLY = "Only the engagement's owner may {verb} it."
+NOT_EDITABLE_BY_YOU = "Once submitted, only the research-security team may edit an engagement."
+
+
+def engagement_scope(user: AnyUser) -> Q:
+    """What the user sees: own and team engagements, the department's (champion), or all.
+
+    Team membership is a subquery rather than a join, so a list never repeats an engagement.
+    """
+    scope = scope_of(user)
+    if scope is None or user.pk is None or not has_permission(user, "engagement.view"):
+        return NOTHING
+    if scope is Scope.ALL:
+        return Q()
+    on_team = Engagement.team.through.objects.filter(user_id=user.pk).values("engagement_id")
+    return department_scope(user) | Q(pk__in=on_team)
+
+
+def sees(user: AnyUser, engagement: Engagement) -> bool:
+    """The same rule as `engagement_scope`, for one engagement already in hand."""
+    if not has_permission(user, "engagement.view"):
+        return False
+    if in_scope(user, engagement):
+        return True
+    return user.pk is not None and engagement.team.filter(pk=user.pk).exists()
+
+
+def _is_owner(user: AnyUser, engagement: Engagement) -> bool:
+    return user.is_authenticated and engagement.owner_id == user.pk
+
+
+def can_view_engagement(user: AnyUser, engagement: Engagement) -> bool:
+    return sees(user, engagement)
+
+
+def can_propose_engagement(user: AnyUser) -> bool:
+    return has_permission(user, "engagement.propose")
+
+
+def can_edit_engagement(user: AnyUser, engagement: Engagement) -> bool:
+    """Drafts: anyone on the case who supplies evidence; afterwards the reviewing officers."""
+    if not sees(user, engagement):
+        return False
+    if engagement.status == Status.DRAFT:
+        return has_permission(user, "engagement.supply_evidence")
+    return has_permission(user, "engagement.review")
+
+
+def can_submit_engagement(user: AnyUser, engagement: Engagement) -> bool:
+    return has_permission(user, "engagement.propose") and _is_owner(user, engagement)
+
+
+def can_withdraw_engagement(user: AnyUser, engagement: Engagement) -> bool:
+    return has_permission(user, "engagement.propose") and _is_owner(user, engagement)
+
+
+def can_review_engagement(user: AnyUser, engagement: Engagement) -> bool:
+    return has_permission(user, "engagement.review") and sees(user, engagement)
+
+
+def can_decide_engagement(user: AnyUser, engagement: Engagement) -> bool:
+    """Officers decide within their authority; an escalated case needs an approver."""
+    perm = "engagement.decide_escalated" if engagement.escalated else "engagement.decide"
+    return has_permission(user, perm) and sees(user, engagement)
+
+
+def can_activate_engagement(user: AnyUser, engagement: Engagement) -> bool:
+    return has_permission(user, "engagement.activate") and sees(user, engagement)
+
+
+def can_close_engagement(user: AnyUser, engagement: Engagement) -> bool:
+    return has_permission(user, "engagement.close") and sees(user, engagement)
+
+
+_CHECKS = {
+    workflow.Action.SUBMIT: (can_submit_engagement, "engagement.propose"),
+    workflow.Action.WITHDRAW: (can_withdraw_engagement, "engagement.propose"),
+    workflow.Action.START_REVIEW: (can_review_engagement, "engagement.review"),
+    workflow.Action.DECIDE: (can_decide_engagement, "engagement.decide"),
+    workflow.Action.ACTIVATE: (can_activate_engagement, "engagement.activate"),
+    workflow.Action.CLOSE: (can_close_engagement, "engagement.close"),
+}
+
+
+def can_do(user: AnyUser, action: workflow.Action, engagement: Engagement) -> bool:
+    """Whether the user may take `action` on the engagement: role, relationship and status."""
+    check, _ = _CHECKS[action]
+    return check(user, engagement) and workflow.leaves_from(action, engagement.status)
+
+
+def available_actions(user: AnyUser, engagement: Engagement) -> frozenset[workflow.Action]:
+    """The transitions a page should offer this user on this engagement now."""
+    return frozenset(action for action in _CHECKS if can_do(user, action, engagement))
+
+
+def require_action(user: AnyUser, action: workflow.Action, engagement: Engagement) -> None:
+    """PermissionDenied, saying why, unless the user may take `action` (status aside)."""
+    check, perm = _CHECKS[action]
+    if check(user, engagement):
+        return
+    if action is workflow.Action.DECIDE and engagement.escalated:
+        perm = "engagement.decide_escalated"
+    if not has_permission(user, perm):
+        raise PermissionDenied(NOT_ALLOWED.format(perm=perm))
+    if not sees(user, engagement):
+        raise PermissionDenied(OUT_OF_SCOPE.format(perm=perm))
+    raise PermissionDenied(OWNER_ONLY.format(verb=workflow.TRANSITIONS[action].verb))
+
+
+def require_edit(user: AnyUser, engagement: Engagement) -> None:
+    """PermissionDenied unless the user may edit the engagement in its current status."""
+    if can_edit_engagement(user, engagement):
+        return
+    if not sees(user, engagement):
+        raise PermissionDenied(OUT_OF_SCOPE.format(perm="engagement.view"))
+    if engagement.status == Status.DRAFT:
+        raise PermissionDenied(NOT_ALLOWED.format(perm="engagement.supply_evidence"))
+    raise PermissionDenied(NOT_EDITABLE_BY_YOU)

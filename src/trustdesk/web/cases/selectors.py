@@ -1,0 +1,114 @@
+"""Reads of engagements, always through the reader's scope, and the status timeline of one."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+
+from trustdesk.web.accounts.permissions import AnyUser
+from trustdesk.web.cases.models import Engagement
+from trustdesk.web.cases.permissions import engagement_scope
+from trustdesk.web.core.audit import action_type
+from trustdesk.web.core.models import AuditEvent
+
+# The audit target type of an engagement: `record()` writes the model's `app_label.model_name`.
+TARGET_TYPE = Engagement._meta.label_lower
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementFilter:
+    """What a list is narrowed to; every field left empty matches everything."""
+
+    status: str = ""
+    kind: str = ""
+    department: uuid.UUID | None = None  # a Department's public id
+    text: str = ""  # words in the title, summary, funding source or research areas
+
+
+def engagement_list_for_user(
+    *, user: AnyUser, filters: EngagementFilter | None = None
+) -> QuerySet[Engagement]:
+    """The engagements the user sees, newest change first, narrowed by `filters`."""
+    engagements = Engagement.objects.filter(engagement_scope(user)).select_related(
+        "owner", "department"
+    )
+    return _filtered(engagements, filters or EngagementFilter())
+
+
+def _filtered(engagements: QuerySet[Engagement], f: EngagementFilter) -> QuerySet[Engagement]:
+    if f.status:
+        engagements = engagements.filter(status=f.status)
+    if f.kind:
+        engagements = engagements.filter(kind=f.kind)
+    if f.department is not None:
+        engagements = engagements.filter(department__public_id=f.department)
+    for word in f.text.split()[:8]:  # a bound, so a pasted paragraph is not 200 LIKE clauses
+        engagements = engagements.filter(
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(funding_source__icontains=word)
+            # JSON lists are searched as their text, on SQLite and PostgreSQL alike.
+            | Q(research_areas__icontains=word)
+        )
+    return engagements
+
+
+def engagement_get_for_user(*, user: AnyUser, public_id: uuid.UUID) -> Engagement:
+    """One engagement in the user's scope; Engagement.DoesNotExist alike for missing and unseen."""
+    return engagement_list_for_user(user=user).get(public_id=public_id)
+
+
+def engagement_list_review_due(*, today: date) -> QuerySet[Engagement]:
+    """Active engagements whose review date has come: the sweep's work list (no user scope)."""
+    return Engagement.objects.filter(
+        status=Engagement.Status.ACTIVE, review_date__lte=today
+    ).order_by("review_date", "pk")
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One audited change of an engagement, as its detail page lists it."""
+
+    at: datetime
+    actor: str
+    label: str
+    old_status: str | None  # a Status label, for transitions
+    new_status: str | None
+    reason: str
+    sequence: int
+
+
+def engagement_timeline(*, engagement: Engagement) -> list[TimelineEntry]:
+    """Every audited event of the engagement, oldest first, read from the audit trail itself.
+
+    The trail is the record of what happened, so the page shows it rather than a second copy
+    of the history that could disagree with it.
+    """
+    events = AuditEvent.objects.filter(
+        target_type=TARGET_TYPE, target_id=str(engagement.pk)
+    ).order_by("sequence")
+    return [_entry(event) for event in events]
+
+
+def _status_label(value: object) -> str | None:
+    if isinstance(value, str) and value in Engagement.Status.values:
+        return str(Engagement.Status(value).label)
+    return None
+
+
+def _entry(event: AuditEvent) -> TimelineEntry:
+    kind = action_type(event.action)
+    data = event.data if isinstance(event.data, dict) else {}
+    is_transition = isinstance(data.get("old"), str)
+    return TimelineEntry(
+        at=event.created_at,
+        actor=event.actor_label,
+        label=kind.label if kind is not None else event.action,
+        old_status=_status_label(data.get("old")) if is_transition else None,
+        new_status=_status_label(data.get("new")) if is_transition else None,
+        reason=str(data.get("reason", "")),
+        sequence=event.sequence,
+    )

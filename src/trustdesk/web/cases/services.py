@@ -1,0 +1,486 @@
+"""Every write to an engagement: creation, edits and one service per status transition.
+
+Each service locks the engagement's row, checks the actor's permission and the status table in
+`workflow.py` against the row as locked (so two officers clicking at once cannot both move it),
+writes, and records its audit event in the same transaction, with the old and new status and the
+reason where one is required. The HTML views, a future JSON API and the command line all call
+these, so the rules live here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from trustdesk.web.accounts.models import Department, User
+from trustdesk.web.accounts.permissions import require
+from trustdesk.web.cases import permissions, selectors, values, workflow
+from trustdesk.web.cases.models import Engagement
+from trustdesk.web.core import audit
+from trustdesk.web.core.models import AuditEvent
+
+Status = Engagement.Status
+Action = workflow.Action
+Outcome = workflow.Outcome
+
+
+def _summary_status(event: AuditEvent) -> str:
+    data = event.data
+    old, new = Status(data["old"]).label, Status(data["new"]).label
+    return f"{event.target_label}: {old} → {new}"
+
+
+audit.register_action("trustdesk.engagement.created", label="Engagement proposed")
+audit.register_action("trustdesk.engagement.updated", label="Engagement details changed")
+for _action, _label, _reason in (
+    ("submitted", "Submitted for review", False),
+    ("withdrawn", "Withdrawn to draft", False),
+    ("review_started", "Review started", False),
+    ("decided", "Decision recorded", True),
+    ("activated", "Engagement activated", False),
+    ("review_due", "Review due", False),
+    ("closed", "Engagement closed", True),
+):
+    audit.register_action(
+        f"trustdesk.engagement.{_action}",
+        label=_label,
+        summary=_summary_status,
+        reason_required=_reason,
+    )
+audit.register_action(
+    "trustdesk.engagement.escalated", label="Escalated to an approver", reason_required=True
+)
+
+# The actor recorded when the review-due sweep runs without a person behind it.
+REVIEW_DUE_ACTOR = "task:cases.review_due"
+
+
+class EngagementError(Exception):
+    """A refused engagement change; the message is shown to whoever asked for it."""
+
+
+class InvalidTransition(EngagementError):
+    MESSAGE = 'Cannot {verb} this engagement while its status is "{status}".'
+
+    def __init__(self, status: str, action: workflow.Action) -> None:
+        self.status, self.action = Status(status), action
+        verb = workflow.TRANSITIONS[action].verb
+        super().__init__(self.MESSAGE.format(verb=verb, status=self.status.label))
+
+
+class NotEditable(EngagementError):
+    MESSAGE = "A closed engagement cannot be edited."
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE)
+
+
+class EngagementInvalid(EngagementError):
+    """Values the engagement cannot hold; `errors` maps each field to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__(" ".join(m for messages in errors.values() for m in messages))
+
+
+class NotReady(EngagementError):
+    """A transition whose preconditions (beyond status) are not met; the message says which."""
+
+
+NEEDS_DEPARTMENT = "Choose the engagement's department before submitting it."
+NEEDS_REASON = "Give a reason: it is kept on the audit trail with the decision."
+NEEDS_CLOSE_REASON = "Give a reason for closing the engagement."
+NEEDS_CONDITIONS = "Approving with conditions needs the conditions."
+CONDITIONS_NEED_OUTCOME = 'Conditions go with the outcome "Approve with conditions".'
+NEEDS_REVIEW_DATE = "An approval needs a review date after today."
+ALREADY_ESCALATED = "This engagement is already escalated to an approver."
+NOT_APPROVED = "Only an approved engagement can become active."
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementFields:
+    """What a person writes on an engagement, as the create and edit forms collect it."""
+
+    title: str
+    kind: str
+    summary: str = ""
+    department: Department | None = None
+    countries: Sequence[str] = ()  # names or codes; stored as ISO 3166-1 alpha-2
+    research_areas: Sequence[str] = ()
+    funding_amount: Decimal | None = None
+    funding_currency: str = ""  # ISO 4217; required with an amount
+    funding_source: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    team: Sequence[User] = ()
+
+
+_CONTENT_FIELDS = (
+    "title",
+    "kind",
+    "summary",
+    "department",
+    "countries",
+    "research_areas",
+    "funding_amount",
+    "funding_currency",
+    "funding_source",
+    "start_date",
+    "end_date",
+)
+
+
+def _apply(engagement: Engagement, fields: EngagementFields) -> None:
+    """Copy `fields` onto the engagement, codes normalised; EngagementInvalid names bad ones."""
+    errors: dict[str, list[str]] = {}
+    try:
+        countries = values.country_codes(fields.countries)
+    except values.UnknownCode as exc:
+        errors["countries"] = [str(exc)]
+        countries = []
+    currency = ""
+    if fields.funding_currency.strip():
+        try:
+            currency = values.currency_code(fields.funding_currency)
+        except values.UnknownCode as exc:
+            errors["funding_currency"] = [str(exc)]
+            currency = fields.funding_currency.strip()[:3]  # kept, so it is not also "missing"
+    engagement.title = fields.title.strip()
+    engagement.kind = fields.kind
+    engagement.summary = fields.summary.strip()
+    # Unnamed, the department is the owner's: it decides which champion sees the case.
+    engagement.department = fields.department or engagement.owner.department
+    engagement.countries = countries
+    engagement.research_areas = list(
+        dict.fromkeys(a.strip() for a in fields.research_areas if a.strip())
+    )
+    engagement.funding_amount = fields.funding_amount
+    engagement.funding_currency = currency
+    engagement.funding_source = fields.funding_source.strip()
+    engagement.start_date = fields.start_date
+    engagement.end_date = fields.end_date
+    _validate(engagement, errors)
+
+
+def _validate(engagement: Engagement, errors: dict[str, list[str]]) -> None:
+    if engagement.funding_amount is not None and not engagement.funding_currency:
+        errors.setdefault("funding_currency", []).append("Give the currency of the amount.")
+    if engagement.funding_currency and engagement.funding_amount is None:
+        errors.setdefault("funding_amount", []).append("Give the amount in that currency.")
+    if engagement.funding_amount is not None and engagement.funding_amount < 0:
+        errors.setdefault("funding_amount", []).append("The amount cannot be negative.")
+    if (
+        engagement.start_date
+        and engagement.end_date
+        and engagement.end_date < engagement.start_date
+    ):
+        errors.setdefault("end_date", []).append("The end date is before the start date.")
+    try:
+        # The table's constraints are the checks above, in words a person can act on.
+        engagement.full_clean(
+            exclude=["owner", "countries", "research_areas", "funding_currency"],
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise EngagementInvalid(errors)
+
+
+def _snapshot(engagement: Engagement, team: Sequence[User]) -> dict[str, object]:
+    """The engagement's content as plain JSON, for the audit trail's old/new values."""
+    amount = engagement.funding_amount
+    return {
+        "title": engagement.title,
+        "kind": engagement.kind,
+        "summary": engagement.summary,
+        "department": str(engagement.department) if engagement.department else None,
+        "countries": list(engagement.countries),
+        "research_areas": list(engagement.research_areas),
+        "funding_amount": str(amount) if amount is not None else None,
+        "funding_currency": engagement.funding_currency,
+        "funding_source": engagement.funding_source,
+        "start_date": engagement.start_date.isoformat() if engagement.start_date else None,
+        "end_date": engagement.end_date.isoformat() if engagement.end_date else None,
+        "team": sorted(u.get_username() for u in team),
+    }
+
+
+def _team(owner_id: int | None, team: Sequence[User]) -> list[User]:
+    """The team as given, each once and without the owner, who is on every case anyway."""
+    return list({u.pk: u for u in team if u.pk != owner_id}.values())
+
+
+@transaction.atomic
+def engagement_create(*, actor: User, fields: EngagementFields) -> Engagement:
+    """A draft owned by the actor, in their department unless they name another."""
+    require(actor, "engagement.propose")
+    engagement = Engagement(owner=actor)
+    _apply(engagement, fields)
+    engagement.save(force_insert=True)
+    team = _team(actor.pk, fields.team)
+    engagement.team.set(team)
+    audit.record(
+        actor=actor,
+        action="trustdesk.engagement.created",
+        target=engagement,
+        data={"new": _snapshot(engagement, team)},
+    )
+    return engagement
+
+
+@transaction.atomic
+def engagement_update(
+    *, actor: User, engagement: Engagement, fields: EngagementFields
+) -> Engagement:
+    """Change what the engagement says: its people while a draft, the officers' afterwards."""
+    engagement = _locked(engagement)
+    permissions.require_edit(actor, engagement)
+    if engagement.status not in workflow.EDITABLE:
+        raise NotEditable
+    old_team = list(engagement.team.order_by("pk"))
+    old = _snapshot(engagement, old_team)
+    _apply(engagement, fields)
+    team = _team(engagement.owner_id, fields.team)
+    new = _snapshot(engagement, team)
+    changed = [key for key in new if new[key] != old[key]]
+    if not changed:
+        return engagement
+    engagement.save(update_fields=[f for f in _CONTENT_FIELDS if f in changed] + ["updated_at"])
+    if "team" in changed:
+        engagement.team.set(team)
+    audit.record(
+        actor=actor,
+        action="trustdesk.engagement.updated",
+        target=engagement,
+        data={"old": {k: old[k] for k in changed}, "new": {k: new[k] for k in changed}},
+    )
+    return engagement
+
+
+def _locked(engagement: Engagement) -> Engagement:
+    """The engagement's row, re-read under a lock held to commit: every check uses this copy."""
+    return Engagement.objects.select_for_update().get(pk=engagement.pk)
+
+
+def _begin(actor: User, engagement: Engagement, action: workflow.Action) -> Engagement:
+    """Lock, check who may, check the status table; the locked copy to change."""
+    engagement = _locked(engagement)
+    permissions.require_action(actor, action, engagement)
+    if not workflow.leaves_from(action, engagement.status):
+        raise InvalidTransition(engagement.status, action)
+    return engagement
+
+
+def _move(
+    *,
+    actor: User | str,
+    engagement: Engagement,
+    to: Status,
+    event: str,
+    fields: Sequence[str] = (),
+    data: dict[str, object] | None = None,
+    reason: str | None = None,
+) -> Engagement:
+    old = engagement.status
+    engagement.status = to
+    engagement.save(update_fields=["status", *fields, "updated_at"])
+    audit.record(
+        actor=actor,
+        action=f"trustdesk.engagement.{event}",
+        target=engagement,
+        data={"old": old, "new": to.value, **(data or {})},
+        reason=reason or None,
+    )
+    return engagement
+
+
+@transaction.atomic
+def engagement_submit(*, actor: User, engagement: Engagement) -> Engagement:
+    """The owner sends a draft to the research-security team."""
+    engagement = _begin(actor, engagement, Action.SUBMIT)
+    if engagement.department_id is None:
+        # The department decides which champion sees the case; without it nobody local would.
+        raise NotReady(NEEDS_DEPARTMENT)
+    return _move(actor=actor, engagement=engagement, to=Status.SUBMITTED, event="submitted")
+
+
+@transaction.atomic
+def engagement_withdraw(*, actor: User, engagement: Engagement, reason: str = "") -> Engagement:
+    """The owner takes a submitted case back to draft, before an officer has started on it."""
+    engagement = _begin(actor, engagement, Action.WITHDRAW)
+    return _move(
+        actor=actor,
+        engagement=engagement,
+        to=Status.DRAFT,
+        event="withdrawn",
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def engagement_review_start(*, actor: User, engagement: Engagement) -> Engagement:
+    """An officer takes the case (new, or back for its periodic review) into review.
+
+    A new review is a new decision round, so an earlier escalation no longer binds it.
+    """
+    engagement = _begin(actor, engagement, Action.START_REVIEW)
+    engagement.escalated = False
+    return _move(
+        actor=actor,
+        engagement=engagement,
+        to=Status.IN_REVIEW,
+        event="review_started",
+        fields=["escalated"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionInput:
+    outcome: Outcome
+    reason: str
+    conditions: str = ""
+    review_date: date | None = None
+
+
+@transaction.atomic
+def engagement_decide(
+    *, actor: User, engagement: Engagement, decision: DecisionInput, now: datetime | None = None
+) -> Engagement:
+    """Approve, approve with conditions, decline, or escalate to an approver, with a reason.
+
+    An escalation keeps the case in review and from then on only an approver may decide it (the
+    simple rule for "above the officer's authority" until policy packs carry thresholds).
+    """
+    engagement = _begin(actor, engagement, Action.DECIDE)
+    reason = decision.reason.strip()
+    if not reason:
+        raise NotReady(NEEDS_REASON)
+    if decision.outcome == Outcome.ESCALATE:
+        return _escalate(actor, engagement, reason)
+    conditions = decision.conditions.strip()
+    _check_decision(decision.outcome, conditions, decision.review_date, now)
+    approved = decision.outcome != Outcome.DECLINE
+    engagement.decision = decision.outcome.value
+    engagement.decision_reason = reason
+    engagement.conditions = conditions
+    engagement.review_date = decision.review_date if approved else None
+    engagement.decided_by = actor
+    engagement.decided_at = now or timezone.now()
+    return _move(
+        actor=actor,
+        engagement=engagement,
+        to=Status.DECIDED,
+        event="decided",
+        fields=[
+            "decision",
+            "decision_reason",
+            "conditions",
+            "review_date",
+            "decided_by",
+            "decided_at",
+        ],
+        data={
+            "decision": engagement.decision,
+            "conditions": conditions,
+            "review_date": engagement.review_date.isoformat() if engagement.review_date else None,
+            "escalated": engagement.escalated,
+        },
+        reason=reason,
+    )
+
+
+def _check_decision(
+    outcome: Outcome, conditions: str, review_date: date | None, now: datetime | None
+) -> None:
+    if outcome == Outcome.APPROVE_WITH_CONDITIONS and not conditions:
+        raise NotReady(NEEDS_CONDITIONS)
+    if outcome != Outcome.APPROVE_WITH_CONDITIONS and conditions:
+        raise NotReady(CONDITIONS_NEED_OUTCOME)
+    if outcome != Outcome.DECLINE:
+        today = timezone.localdate(now or timezone.now())
+        if review_date is None or review_date <= today:
+            raise NotReady(NEEDS_REVIEW_DATE)
+
+
+def _escalate(actor: User, engagement: Engagement, reason: str) -> Engagement:
+    if engagement.escalated:
+        raise NotReady(ALREADY_ESCALATED)
+    engagement.escalated = True
+    engagement.save(update_fields=["escalated", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="trustdesk.engagement.escalated",
+        target=engagement,
+        data={"status": engagement.status, "escalated": True},
+        reason=reason,
+    )
+    return engagement
+
+
+@transaction.atomic
+def engagement_activate(*, actor: User, engagement: Engagement) -> Engagement:
+    """An officer records that an approved engagement has started, its conditions in place."""
+    engagement = _begin(actor, engagement, Action.ACTIVATE)
+    if not engagement.is_approved:
+        raise NotReady(NOT_APPROVED)
+    return _move(actor=actor, engagement=engagement, to=Status.ACTIVE, event="activated")
+
+
+@transaction.atomic
+def engagement_close(*, actor: User, engagement: Engagement, reason: str) -> Engagement:
+    """An officer closes the case (finished, abandoned or declined); it then stays closed."""
+    engagement = _begin(actor, engagement, Action.CLOSE)
+    reason = reason.strip()
+    if not reason:
+        raise NotReady(NEEDS_CLOSE_REASON)
+    engagement.closed_reason = reason
+    return _move(
+        actor=actor,
+        engagement=engagement,
+        to=Status.CLOSED,
+        event="closed",
+        fields=["closed_reason"],
+        reason=reason,
+    )
+
+
+def engagement_mark_review_due(
+    *, now: datetime | None = None, actor: str = REVIEW_DUE_ACTOR
+) -> list[Engagement]:
+    """Move every active engagement whose review date has come to "review due"; the ones moved.
+
+    Scheduled, not a person's action, so it checks no permission. Each engagement moves in its
+    own transaction, re-checked under its lock: a sweep racing an officer who closes a case
+    skips it, and a long sweep never holds the audit chain for long.
+    """
+    today = timezone.localdate(now or timezone.now())
+    marked = []
+    for pk in selectors.engagement_list_review_due(today=today).values_list("pk", flat=True):
+        with transaction.atomic():
+            engagement = (
+                selectors.engagement_list_review_due(today=today)
+                .select_for_update()
+                .filter(pk=pk)
+                .first()
+            )
+            if engagement is None:
+                continue
+            review_date = engagement.review_date.isoformat() if engagement.review_date else None
+            marked.append(
+                _move(
+                    actor=actor,
+                    engagement=engagement,
+                    to=Status.REVIEW_DUE,
+                    event="review_due",
+                    data={"review_date": review_date, "today": today.isoformat()},
+                )
+            )
+    return marked

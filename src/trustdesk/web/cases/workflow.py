@@ -1,0 +1,108 @@
+"""The engagement life cycle as data: each transition, the statuses it leaves from, where it goes.
+
+draft → submitted → in review → decided → active → review due → closed, plus the ways back that
+the issue names: the owner withdraws a submitted case to draft, and a case whose review is due
+goes back into review. The services enforce this table; pages read it to offer only the actions
+that can succeed, so the buttons and the rules cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+from django.db import models
+
+from trustdesk.web.cases.models import Engagement
+
+Status = Engagement.Status
+
+
+class Action(enum.StrEnum):
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    START_REVIEW = "review-start"
+    DECIDE = "decide"
+    ACTIVATE = "activate"
+    MARK_REVIEW_DUE = "mark-review-due"
+    CLOSE = "close"
+
+
+class Outcome(models.TextChoices):
+    """What a decision may say: the stored decisions, and escalation, which stores none."""
+
+    APPROVE = "approve", "Approve"
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions", "Approve with conditions"
+    DECLINE = "decline", "Decline"
+    ESCALATE = "escalate", "Escalate to an approver"
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    action: Action
+    verb: str  # "submit": completes "Cannot submit this engagement: …"
+    sources: frozenset[Status]
+    # None: the target depends on the input (an escalation stays in review; a decision decides).
+    target: Status | None
+
+
+def _table(*transitions: Transition) -> Mapping[Action, Transition]:
+    return MappingProxyType({t.action: t for t in transitions})
+
+
+TRANSITIONS: Final[Mapping[Action, Transition]] = _table(
+    Transition(Action.SUBMIT, "submit", frozenset({Status.DRAFT}), Status.SUBMITTED),
+    # Only before an officer has started: after that, withdrawing would pull a case from under
+    # its reviewer, who closes it instead if the researcher gives up.
+    Transition(Action.WITHDRAW, "withdraw", frozenset({Status.SUBMITTED}), Status.DRAFT),
+    Transition(
+        Action.START_REVIEW,
+        "start the review of",
+        frozenset({Status.SUBMITTED, Status.REVIEW_DUE}),
+        Status.IN_REVIEW,
+    ),
+    Transition(Action.DECIDE, "decide", frozenset({Status.IN_REVIEW}), None),
+    Transition(Action.ACTIVATE, "activate", frozenset({Status.DECIDED}), Status.ACTIVE),
+    Transition(
+        Action.MARK_REVIEW_DUE,
+        "mark as due for review",
+        frozenset({Status.ACTIVE}),
+        Status.REVIEW_DUE,
+    ),
+    # Any submitted case may be closed (abandoned, declined, finished); a draft is the owner's
+    # own, and a closed case stays closed.
+    Transition(
+        Action.CLOSE,
+        "close",
+        frozenset(
+            {
+                Status.SUBMITTED,
+                Status.IN_REVIEW,
+                Status.DECIDED,
+                Status.ACTIVE,
+                Status.REVIEW_DUE,
+            }
+        ),
+        Status.CLOSED,
+    ),
+)
+
+# While in these statuses the content of an engagement can still change (by whom: permissions).
+EDITABLE: Final = frozenset(
+    {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        Status.DECIDED,
+        Status.ACTIVE,
+        Status.REVIEW_DUE,
+    }
+)
+
+
+def leaves_from(action: Action, status: str) -> bool:
+    """Whether `action` may start from `status`, by the table alone (not who asks)."""
+    return Status(status) in TRANSITIONS[action].sources

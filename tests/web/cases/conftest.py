@@ -1,0 +1,136 @@
+"""The standard cast for engagement tests, and engagements brought to each status by the services.
+
+Rita (researcher, Physics) owns the case and Tom (researcher, Chemistry) is on its team; Cara
+champions Physics and Chad champions Chemistry; Olga is an officer, Alan an approver, Aude an
+auditor, Ada an admin; Otto is a researcher with nothing to do with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from trustdesk.web.accounts.models import Department, User
+from trustdesk.web.cases import services
+from trustdesk.web.cases.models import Engagement
+from trustdesk.web.cases.workflow import Outcome
+
+Status = Engagement.Status
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+REVIEW_DATE = date(2027, 3, 1)
+REVIEW_DUE_NOW = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Cast:
+    physics: Department
+    chemistry: Department
+    rita: User
+    tom: User
+    cara: User
+    chad: User
+    olga: User
+    alan: User
+    aude: User
+    ada: User
+    otto: User
+
+    def by_name(self, name: str) -> User:
+        user: User = getattr(self, name)
+        return user
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    physics = Department.objects.create(name="Physics", faculty="Science")
+    chemistry = Department.objects.create(name="Chemistry", faculty="Science")
+
+    def user(username: str, role: User.Role, department: Department | None = None) -> User:
+        u = User(
+            username=username,
+            first_name=username.capitalize(),
+            last_name="Tester",
+            email=f"{username}@uni.example",
+            role=role,
+            department=department,
+        )
+        u.set_unusable_password()
+        u.save()
+        return u
+
+    return Cast(
+        physics=physics,
+        chemistry=chemistry,
+        rita=user("rita", User.Role.RESEARCHER, physics),
+        tom=user("tom", User.Role.RESEARCHER, chemistry),
+        cara=user("cara", User.Role.CHAMPION, physics),
+        chad=user("chad", User.Role.CHAMPION, chemistry),
+        olga=user("olga", User.Role.OFFICER),
+        alan=user("alan", User.Role.APPROVER),
+        aude=user("aude", User.Role.AUDITOR),
+        ada=user("ada", User.Role.ADMIN),
+        otto=user("otto", User.Role.RESEARCHER, chemistry),
+    )
+
+
+def fields(**overrides: object) -> services.EngagementFields:
+    values: dict[str, object] = {
+        "title": "Quantum sensing with Example University",
+        "kind": Engagement.Kind.RESEARCH_COLLABORATION,
+        "summary": "Joint work on cold-atom gravimeters.",
+        "countries": ["DE", "Japan"],
+        "research_areas": ["quantum sensing", "metrology"],
+        "funding_amount": Decimal("125000.00"),
+        "funding_currency": "gbp",
+        "funding_source": "Horizon Europe",
+        "start_date": date(2026, 5, 1),
+        "end_date": date(2028, 4, 30),
+    }
+    values.update(overrides)
+    return services.EngagementFields(**values)  # type: ignore[arg-type]
+
+
+Advance = Callable[..., Engagement]
+
+
+@pytest.fixture
+def advance(cast: Cast) -> Advance:
+    """A new engagement of Rita's (Tom on the team) brought to `status` through the services."""
+
+    def make(status: Status = Status.DRAFT, *, escalated: bool = False) -> Engagement:
+        e = services.engagement_create(actor=cast.rita, fields=fields(team=[cast.tom]))
+        if status is Status.DRAFT:
+            return e
+        e = services.engagement_submit(actor=cast.rita, engagement=e)
+        if status is Status.SUBMITTED:
+            return e
+        e = services.engagement_review_start(actor=cast.olga, engagement=e)
+        if escalated:
+            e = services.engagement_decide(
+                actor=cast.olga,
+                engagement=e,
+                decision=services.DecisionInput(Outcome.ESCALATE, "Above my authority"),
+            )
+        if status is Status.IN_REVIEW:
+            return e
+        e = services.engagement_decide(
+            actor=cast.alan if escalated else cast.olga,
+            engagement=e,
+            decision=services.DecisionInput(Outcome.APPROVE, "Low risk", review_date=REVIEW_DATE),
+            now=NOW,
+        )
+        if status is Status.DECIDED:
+            return e
+        e = services.engagement_activate(actor=cast.olga, engagement=e)
+        if status is Status.ACTIVE:
+            return e
+        if status is Status.CLOSED:
+            return services.engagement_close(actor=cast.olga, engagement=e, reason="Finished")
+        services.engagement_mark_review_due(now=REVIEW_DUE_NOW)
+        return Engagement.objects.get(pk=e.pk)
+
+    return make
