@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The account page is the one page every role has; the dashboards replace it here later.
     path("", RedirectView.as_view(pattern_name="accounts:account"), name="home"),
     path("accounts/", include("trustdesk.web.accounts.urls")),
+    path("engagements/", include("trustdesk.web.cases.urls")),
 ]
 
 handler403 = "trustdesk.web.accounts.views.forbidden"

@@ -22,6 +22,7 @@ from trustdesk.web.cases.workflow import Outcome
 Status = Engagement.Status
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 REVIEW_DATE = date(2027, 3, 1)
+EVERYONE = ["rita", "tom", "cara", "chad", "olga", "alan", "aude", "ada", "otto"]
 REVIEW_DUE_NOW = datetime(2027, 3, 1, 6, 0, tzinfo=UTC)
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from tests.web.cases.conftest import NOW, REVIEW_DATE, Advance, Cast, fields
+from tests.web.cases.conftest import EVERYONE, NOW, REVIEW_DATE, Advance, Cast, fields
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import services
 from trustdesk.web.cases.models import Engagement
@@ -60,7 +60,6 @@ TRANSITIONS = [
     (Action.CLOSE, Status.ACTIVE, Status.CLOSED, {"olga"}),
     (Action.CLOSE, Status.SUBMITTED, Status.CLOSED, {"olga"}),
 ]
-EVERYONE = ["rita", "tom", "cara", "chad", "olga", "alan", "aude", "ada", "otto"]
 
 
 @pytest.mark.parametrize(("action", "source", "target", "allowed"), TRANSITIONS)

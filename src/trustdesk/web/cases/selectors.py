@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 
+from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import AnyUser
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.cases.permissions import engagement_scope
@@ -112,3 +114,25 @@ def _entry(event: AuditEvent) -> TimelineEntry:
         reason=str(data.get("reason", "")),
         sequence=event.sequence,
     )
+
+
+def team_candidates(*, identifiers: Sequence[str]) -> tuple[list[User], list[str]]:
+    """Active accounts named by username or e-mail, and the identifiers that named none.
+
+    Anyone proposing an engagement may add colleagues, so this answers for every active account,
+    as a university directory would; it never lists accounts that were not asked for.
+    """
+    found: dict[int, User] = {}
+    missing: list[str] = []
+    for identifier in identifiers:
+        user = (
+            User.objects.filter(is_active=True)
+            .filter(Q(username__iexact=identifier) | Q(email__iexact=identifier))
+            .order_by("pk")
+            .first()
+        )
+        if user is None:
+            missing.append(identifier)
+        else:
+            found.setdefault(user.pk, user)
+    return list(found.values()), missing

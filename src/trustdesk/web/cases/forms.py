@@ -1,0 +1,214 @@
+"""Input shapes for the engagement pages; each hands the services typed values and saves nothing."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from django import forms
+
+from trustdesk.web.accounts.models import Department
+from trustdesk.web.accounts.selectors import department_list
+from trustdesk.web.cases import selectors, values
+from trustdesk.web.cases.models import Engagement
+from trustdesk.web.cases.services import DecisionInput, EngagementFields
+from trustdesk.web.cases.workflow import Outcome
+
+_LIST_SPLIT = re.compile(r"[,;\n]+")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"  # the browser's own picker, which keyboards and screen readers know
+
+
+class EngagementForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Engagement.Kind.choices, label="Kind of engagement")
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="What will happen, with whom, and what the university contributes.",
+    )
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label="My department",
+        help_text="Its champion can see and help with the engagement.",
+        to_field_name="public_id",
+    )
+    countries = forms.CharField(
+        required=False,
+        help_text="Names or two-letter codes, separated by commas: e.g. Germany, JP.",
+    )
+    research_areas = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="One per line.",
+    )
+    funding_amount = forms.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, label="Funding amount"
+    )
+    funding_currency = forms.CharField(
+        max_length=3, required=False, label="Currency", help_text="ISO 4217 code: GBP, EUR, USD …"
+    )
+    funding_source = forms.CharField(max_length=300, required=False)
+    start_date = forms.DateField(required=False, widget=DateInput)
+    end_date = forms.DateField(required=False, widget=DateInput)
+    team = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Team members",
+        help_text="Usernames or e-mail addresses of colleagues on the engagement, one per line.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # narrows the type for mypy
+        field.queryset = department_list()
+
+    @classmethod
+    def initial_for(cls, engagement: Engagement) -> dict[str, object]:
+        """The edit form's starting values: what the engagement says now."""
+        return {
+            "title": engagement.title,
+            "kind": engagement.kind,
+            "summary": engagement.summary,
+            "department": engagement.department.public_id if engagement.department else None,
+            "countries": ", ".join(engagement.countries),
+            "research_areas": "\n".join(engagement.research_areas),
+            "funding_amount": engagement.funding_amount,
+            "funding_currency": engagement.funding_currency,
+            "funding_source": engagement.funding_source,
+            "start_date": engagement.start_date,
+            "end_date": engagement.end_date,
+            "team": "\n".join(u.get_username() for u in engagement.team.order_by("username")),
+        }
+
+    def clean_countries(self) -> list[str]:
+        try:
+            return values.country_codes(values.split_countries(self.cleaned_data["countries"]))
+        except values.UnknownCode as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_funding_currency(self) -> str:
+        text: str = self.cleaned_data["funding_currency"]
+        if not text.strip():
+            return ""
+        try:
+            return values.currency_code(text)
+        except values.UnknownCode as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_team(self) -> list[object]:
+        names = [n.strip() for n in _LIST_SPLIT.split(self.cleaned_data["team"]) if n.strip()]
+        found, missing = selectors.team_candidates(identifiers=names)
+        if missing:
+            raise forms.ValidationError(
+                "No active account has the username or e-mail %(names)s.",
+                params={"names": ", ".join(missing)},
+            )
+        return list(found)
+
+    def to_fields(self) -> EngagementFields:
+        data = self.cleaned_data
+        return EngagementFields(
+            title=data["title"],
+            kind=data["kind"],
+            summary=data["summary"],
+            department=data["department"],
+            countries=data["countries"],
+            research_areas=data["research_areas"].splitlines(),
+            funding_amount=data["funding_amount"],
+            funding_currency=data["funding_currency"],
+            funding_source=data["funding_source"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            team=data["team"],
+        )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text="Kept on the audit trail with the decision.",
+    )
+    conditions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text='Only with "Approve with conditions".',
+    )
+    review_date = forms.DateField(
+        required=False, widget=DateInput, help_text="Needed for an approval: when to look again."
+    )
+
+    def __init__(self, *args: Any, escalated: bool = False, **kwargs: Any) -> None:
+        # Own ids, so the decision and close forms on one page never share an element id.
+        kwargs.setdefault("auto_id", "decision-%s")
+        super().__init__(*args, **kwargs)
+        if escalated:  # an escalated case cannot be escalated again
+            field = self.fields["outcome"]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101  # narrows the type for mypy
+            field.choices = [c for c in Outcome.choices if c[0] != Outcome.ESCALATE]
+
+    def to_input(self) -> DecisionInput:
+        data = self.cleaned_data
+        return DecisionInput(
+            outcome=Outcome(data["outcome"]),
+            reason=data["reason"],
+            conditions=data["conditions"],
+            review_date=data["review_date"],
+        )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        help_text="Kept on the audit trail.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "close-%s")
+        super().__init__(*args, **kwargs)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(max_length=4000, required=False, label="Reason (optional)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "withdraw-%s")
+        super().__init__(*args, **kwargs)
+
+
+class FilterForm(forms.Form):
+    """The list's filters, read from the query string so a filtered list can be bookmarked."""
+
+    q = forms.CharField(required=False, label="Search", max_length=200)
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Engagement.Status.choices], required=False
+    )
+    kind = forms.ChoiceField(choices=[("", "Any kind"), *Engagement.Kind.choices], required=False)
+    department = forms.TypedChoiceField(
+        required=False, coerce=uuid.UUID, empty_value=None, choices=[]
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        assert isinstance(field, forms.TypedChoiceField)  # noqa: S101  # narrows the type for mypy
+        field.choices = [
+            ("", "Any department"),
+            *((str(d.public_id), d.name) for d in department_list()),
+        ]
+
+    def to_filter(self) -> selectors.EngagementFilter:
+        if not self.is_valid():
+            return selectors.EngagementFilter()
+        data = self.cleaned_data
+        return selectors.EngagementFilter(
+            status=data["status"], kind=data["kind"], department=data["department"], text=data["q"]
+        )

@@ -1,0 +1,229 @@
+"""Engagement pages: the list, one engagement and its timeline, the form, a POST per transition.
+
+Every engagement is fetched through the reader's scope, so one they cannot see is the same 404
+as one that does not exist; the services then check the action itself (a 403 says why).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.permissions import require
+from trustdesk.web.cases import forms, permissions, selectors, services
+from trustdesk.web.cases.models import Engagement
+from trustdesk.web.cases.workflow import Action
+
+PAGE_SIZE = 25
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    user: User
+
+
+def _get(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Engagement:
+    try:
+        return selectors.engagement_get_for_user(user=request.user, public_id=public_id)
+    except Engagement.DoesNotExist:
+        raise Http404("no such engagement") from None
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    # Only a request htmx made (not a boosted page load) gets a fragment; all others a full page.
+    return request.headers.get("HX-Request") == "true" and "HX-Boosted" not in request.headers
+
+
+@login_required
+def engagement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, "engagement.view")
+    filters = forms.FilterForm(request.GET or None)
+    engagements = selectors.engagement_list_for_user(user=request.user, filters=filters.to_filter())
+    page = Paginator(engagements, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+        "can_propose": permissions.can_propose_engagement(request.user),
+    }
+    if _is_htmx(request):
+        return render(request, "cases/partials/engagement_results.html", context)
+    return render(request, "cases/engagement_list.html", context)
+
+
+def _detail(
+    request: AuthenticatedHttpRequest, engagement: Engagement, **forms_: Any
+) -> HttpResponse:
+    context = {
+        "engagement": engagement,
+        "timeline": selectors.engagement_timeline(engagement=engagement),
+        "team": engagement.team.order_by("username"),
+        "actions": {a.name: True for a in permissions.available_actions(request.user, engagement)},
+        "can_edit": permissions.can_edit_engagement(request.user, engagement)
+        and engagement.status != Engagement.Status.CLOSED,
+        "decision_form": forms_.get("decision_form")
+        or forms.DecisionForm(escalated=engagement.escalated),
+        "close_form": forms_.get("close_form") or forms.CloseForm(),
+        "withdraw_form": forms.WithdrawForm(),
+    }
+    return render(request, "cases/engagement_detail.html", context)
+
+
+@login_required
+def engagement_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _detail(request, _get(request, public_id))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def engagement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, "engagement.propose")
+    form = forms.EngagementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            engagement = services.engagement_create(actor=request.user, fields=form.to_fields())
+        except services.EngagementInvalid as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Engagement saved as a draft.")
+            return redirect(engagement)
+    return render(request, "cases/engagement_form.html", {"form": form, "engagement": None})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def engagement_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    engagement = _get(request, public_id)
+    permissions.require_edit(request.user, engagement)
+    initial = forms.EngagementForm.initial_for(engagement)
+    form = forms.EngagementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.engagement_update(
+                actor=request.user, engagement=engagement, fields=form.to_fields()
+            )
+        except services.EngagementInvalid as exc:
+            _add_errors(form, exc)
+        except services.EngagementError as exc:
+            messages.error(request, str(exc))
+            return redirect(engagement)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect(engagement)
+    context = {"form": form, "engagement": engagement}
+    return render(request, "cases/engagement_form.html", context)
+
+
+def _add_errors(form: forms.EngagementForm, exc: services.EngagementInvalid) -> None:
+    for field, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+Run = Callable[[User, Engagement], Engagement]
+
+
+def _transition(
+    request: AuthenticatedHttpRequest, engagement: Engagement, run: Run, done: str
+) -> HttpResponse:
+    """Run one transition service and say what happened; refusals by rule come back as messages."""
+    try:
+        run(request.user, engagement)
+    except services.EngagementError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect(engagement)
+
+
+@require_POST
+@login_required
+def engagement_submit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _transition(
+        request,
+        _get(request, public_id),
+        lambda u, e: services.engagement_submit(actor=u, engagement=e),
+        "Submitted to the research-security team.",
+    )
+
+
+@require_POST
+@login_required
+def engagement_withdraw(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    form = forms.WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _transition(
+        request,
+        _get(request, public_id),
+        lambda u, e: services.engagement_withdraw(actor=u, engagement=e, reason=reason),
+        "Withdrawn: the engagement is a draft again.",
+    )
+
+
+@require_POST
+@login_required
+def engagement_review_start(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID
+) -> HttpResponse:
+    return _transition(
+        request,
+        _get(request, public_id),
+        lambda u, e: services.engagement_review_start(actor=u, engagement=e),
+        "Review started.",
+    )
+
+
+@require_POST
+@login_required
+def engagement_decide(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    engagement = _get(request, public_id)
+    # Before reading the form, so a person who may not decide gets a 403, never form errors.
+    permissions.require_action(request.user, Action.DECIDE, engagement)
+    form = forms.DecisionForm(request.POST, escalated=engagement.escalated)
+    if not form.is_valid():
+        return _detail(request, engagement, decision_form=form)
+    decision = form.to_input()
+    return _transition(
+        request,
+        engagement,
+        lambda u, e: services.engagement_decide(actor=u, engagement=e, decision=decision),
+        "Decision recorded.",
+    )
+
+
+@require_POST
+@login_required
+def engagement_activate(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _transition(
+        request,
+        _get(request, public_id),
+        lambda u, e: services.engagement_activate(actor=u, engagement=e),
+        "The engagement is active.",
+    )
+
+
+@require_POST
+@login_required
+def engagement_close(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    engagement = _get(request, public_id)
+    permissions.require_action(request.user, Action.CLOSE, engagement)
+    form = forms.CloseForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, engagement, close_form=form)
+    reason = form.cleaned_data["reason"]
+    return _transition(
+        request,
+        engagement,
+        lambda u, e: services.engagement_close(actor=u, engagement=e, reason=reason),
+        "Engagement closed.",
+    )
