@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from trustdesk.screening.entries import EntityType
+from trustdesk.screening.entries import EntityType, Entry
 from trustdesk.screening.matching import WEIGHTS, MatchIndex, Query, ScoringConfig
 
 ORG = EntityType.ORGANIZATION
@@ -123,3 +123,21 @@ def test_config_fields_are_all_documented_numbers() -> None:
     names = [f.name for f in dataclasses.fields(ScoringConfig)]
 
     assert names[0] == "weights"
+
+
+def test_a_word_over_the_postings_budget_still_counts_for_the_names_gathered() -> None:
+    # given "Hosseini" alone fills the budget, listed alone more often than with a given name,
+    # and "Reza" is commoner still
+    entries = [Entry("t", f"h{i}", PERSON, "Hosseini") for i in range(40)]
+    entries += [
+        Entry("t", f"r{a}{b}", PERSON, f"Reza Ta{a}{b}ani") for a in "bdfgklmnpst" for b in "aeiou"
+    ]
+    entries.append(Entry("t", "target", PERSON, "Reza Hosseini"))
+    index = MatchIndex.build(entries)
+    config = ScoringConfig(max_postings=45)
+
+    # when the query misspells the rarer word
+    hits = index.search(Query("Reza Hsseini", type=PERSON), config=config)
+
+    # then the name with both words is found, although "Reza" was never gathered
+    assert [h.key for h in hits] == ["t:target"]

@@ -3,8 +3,9 @@
 Blocking keeps latency flat as lists grow: a query looks up each of its words in an inverted
 index (word -> listed names), plus the listed words within a typo, with the same spelling key,
 or with the same consonant skeleton, found through a sorted table of 32-bit key hashes
-(SymSpell-style deletions). Common words whose posting lists exceed a budget are left to the
-query's rarer words, so a query costs about the same against ten thousand or ten million names.
+(SymSpell-style deletions). The rarer words gather the listed names; a common word whose
+posting list exceeds the budget only credits the names already gathered that have it too (a
+sorted lookup), so a query costs about the same against ten thousand or ten million names.
 Only the best-ranked couple of dozen names are then aligned and scored in full.
 """
 
@@ -119,7 +120,9 @@ def candidates(
             term_weights.append(q.weights[i])
         term_ids.extend(near)
         term_weights.extend([q.weights[i] * NEIGHBOUR_FACTOR] * len(near))
-    chunks, weights = _postings(index, term_ids, term_weights, config)
+    gathered, checked = _plan_postings(index, term_ids, term_weights, config)
+    chunks = [index.post_rec[start:end] for start, end, _ in gathered]
+    weights = [np.full(end - start, w, dtype=np.float32) for start, end, w in gathered]
     same_letters: set[int] = set()
     exact = np.empty(0, dtype=np.int32)
     if form.joined:
@@ -133,7 +136,9 @@ def candidates(
     if not chunks:
         return []
     records, inverse = np.unique(np.concatenate(chunks), return_inverse=True)
-    acc = np.bincount(inverse, weights=np.concatenate(weights))
+    acc = np.bincount(inverse, weights=np.concatenate(weights)).astype(np.float64, copy=False)
+    for start, end, w in checked:
+        _credit_shared(records, acc, index.post_rec[start:end], w)
     ranking = acc / (0.5 * (sum(q.weights) + index.rec_weight[records]))
     keep = ranking >= config.min_blocking_rank
     if same_letters:
@@ -141,32 +146,58 @@ def candidates(
     return _best(index, records[keep], ranking[keep], same_letters, config)
 
 
-def _postings(
+Span = tuple[int, int, float]  # a term's postings as post_rec[start:end], and its weight
+
+
+def _plan_postings(
     index: MatchIndex, term_ids: list[int], term_weights: list[float], config: ft.ScoringConfig
-) -> tuple[list[npt.NDArray[np.int32]], list[npt.NDArray[np.float32]]]:
-    """The listed names of each term, rarest terms first, within the postings budget."""
+) -> tuple[list[Span], list[Span]]:
+    """Which terms' listed names are gathered, and which are only checked against those.
+
+    Rarest terms first, each gathered whole while the postings budget lasts (the rarest one
+    always, cut to the budget). A commoner term is not dropped: the names already gathered that
+    also have it are credited with its weight, so "Reza Hsseini" still finds the names with
+    both "Reza" and "Hosseini" when "Hosseini" alone has used the budget.
+    """
     if not term_ids:
         return [], []
     ids = np.array(term_ids, dtype=np.int64)
-    starts = index.post_off[ids]
-    sizes = index.post_off[ids + 1] - starts
-    order = np.argsort(sizes, kind="stable").tolist()
-    starts_l, sizes_l = starts.tolist(), sizes.tolist()
-    chunks: list[npt.NDArray[np.int32]] = []
-    weights: list[float] = []
-    lengths: list[int] = []
+    starts = index.post_off[ids].tolist()
+    ends = index.post_off[ids + 1].tolist()
+    order = sorted(range(len(term_ids)), key=lambda k: ends[k] - starts[k])
+    gathered: list[Span] = []
+    checked: list[Span] = []
     budget = config.max_postings
     for k in order:
-        size = sizes_l[k]
-        if chunks and size > budget:
+        start, end, weight = starts[k], ends[k], term_weights[k]
+        size = end - start
+        if end == start:
+            continue
+        if gathered and size > budget:
+            checked.append((start, end, weight))
             continue
         take = min(size, max(budget, 1))
         budget -= take
-        chunks.append(index.post_rec[starts_l[k] : starts_l[k] + take])
-        weights.append(term_weights[k])
-        lengths.append(take)
-    spread = np.repeat(np.array(weights, dtype=np.float32), lengths)
-    return chunks, [spread]
+        gathered.append((start, start + take, weight))
+    return gathered, checked
+
+
+def _credit_shared(
+    records: npt.NDArray[np.int32],
+    acc: npt.NDArray[np.float64],
+    postings: npt.NDArray[np.int32],
+    weight: float,
+) -> None:
+    """Add `weight` to the gathered names (sorted) that are also in `postings` (sorted)."""
+    # Look the shorter array up in the longer one: a binary search per element of the shorter.
+    if len(postings) <= len(records):
+        pos = np.searchsorted(records, postings)
+        pos[pos == len(records)] = 0
+        acc[pos[records[pos] == postings]] += weight
+    else:
+        pos = np.searchsorted(postings, records)
+        pos[pos == len(postings)] = 0
+        acc[postings[pos] == records] += weight
 
 
 def _best(
