@@ -408,3 +408,16 @@ def test_a_whole_life_cycle_through_the_pages(cast: Cast) -> None:
 
     engagement.refresh_from_db()
     assert (engagement.status, engagement.decided_by) == (Status.CLOSED, cast.alan)
+
+
+def test_a_closed_engagement_offers_no_edit_form(cast: Cast, advance: Advance) -> None:
+    engagement = advance(Status.CLOSED)
+    url = reverse("cases:engagement-edit", kwargs={"public_id": engagement.public_id})
+
+    response = _as(cast, "olga").get(url, follow=True)
+
+    assert response.redirect_chain == [(engagement.get_absolute_url(), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "A closed engagement cannot be edited."
+    ]
+    assert "Edit details</a>" not in _page(response)

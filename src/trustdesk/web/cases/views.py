@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
-from trustdesk.web.cases import forms, permissions, selectors, services
+from trustdesk.web.cases import forms, permissions, selectors, services, workflow
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.cases.workflow import Action
 
@@ -105,6 +105,9 @@ def engagement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def engagement_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     engagement = _get(request, public_id)
     permissions.require_edit(request.user, engagement)
+    if engagement.status not in workflow.EDITABLE:
+        messages.error(request, services.NotEditable.MESSAGE)
+        return redirect(engagement)
     initial = forms.EngagementForm.initial_for(engagement)
     form = forms.EngagementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
