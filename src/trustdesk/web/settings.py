@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "trustdesk.web.accounts",
     "trustdesk.web.lists",
     "trustdesk.web.cases",
+    "trustdesk.web.partners",
     *auth_conf.APPS,
     *tasks_conf.APPS,
 ]

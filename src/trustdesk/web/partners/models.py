@@ -1,0 +1,225 @@
+"""Organisations and people (the partners of an engagement), and their screening results.
+
+A merged record is kept as a tombstone pointing to the record it was merged into, so old links
+and audit events still lead somewhere. Screening results are immutable apart from each hit's
+adjudication: a run records the names it screened, the list snapshots and the matcher version,
+so that a decision can be replayed against exactly what the officer saw.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from trustdesk.web.accounts.models import Department
+
+
+class Partner(models.Model):
+    """What organisations and people share: names, who added them, and how they were merged."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=300)
+    aliases = models.JSONField(default=list, blank=True)  # other names, any script
+    # search_key() of the name and every alias, with transliterations, one per line.
+    search_text = models.TextField(blank=True, editable=False)
+    # Who added the record and their department then: what researchers and champions may edit.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def names(self) -> list[str]:
+        """The name first, then the aliases: what screening compares with the lists."""
+        return [self.name, *self.aliases]
+
+
+class Organisation(Partner):
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", "University"
+        COMPANY = "company", "Company"
+        GOVERNMENT = "government", "Government body"
+        MILITARY = "military", "Military"
+        FUNDER = "funder", "Funder"
+        NGO = "ngo", "NGO"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    country = models.CharField(max_length=2, blank=True)  # ISO 3166-1 alpha-2
+    ror_id = models.CharField(max_length=9, blank=True)  # bare, e.g. 052gg0110
+    website = models.URLField(max_length=500, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ror_id"],
+                condition=~Q(ror_id="") & Q(merged_into__isnull=True),
+                name="partners_organisation_ror_unique",
+            ),
+        ]
+
+
+class Person(Partner):
+    """A person screened on the minimum data: names and, where known, their ORCID iD.
+
+    Nationality is kept only where a process needs it (export control, ATAS), with that reason,
+    and is never sent to screening: nothing is profiled on nationality alone.
+    """
+
+    orcid = models.CharField(max_length=19, blank=True)  # e.g. 0000-0002-1825-0097
+    nationality = models.CharField(max_length=2, blank=True)  # ISO 3166-1 alpha-2
+    nationality_reason = models.CharField(max_length=300, blank=True)
+    affiliations = models.ManyToManyField(
+        Organisation, through="Affiliation", related_name="people", blank=True
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["orcid"],
+                condition=~Q(orcid="") & Q(merged_into__isnull=True),
+                name="partners_person_orcid_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(nationality="") | ~Q(nationality_reason=""),
+                name="partners_person_nationality_has_reason",
+            ),
+        ]
+
+
+class Affiliation(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "organisation"], name="partners_affiliation_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} at {self.organisation_id}"
+
+
+class ScreeningRun(models.Model):
+    """One screening of one organisation or person: every name against every current list."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to run"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    class Trigger(models.TextChoices):
+        CREATED = "created", "Record added"
+        RENAMED = "renamed", "Names changed"
+        MERGED = "merged", "Duplicate merged in"
+        REQUESTED = "requested", "Screened again on request"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="screenings"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="screenings"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    names = models.JSONField(default=list)  # the names screened, as they were then
+    snapshots = models.JSONField(default=dict)  # list source -> snapshot public id
+    matcher_version = models.CharField(max_length=100, blank=True)
+    threshold = models.FloatField(null=True, blank=True)
+    requested_by = models.CharField(max_length=200)  # actor label, e.g. "user:<uuid>"
+    task_run = models.ForeignKey(
+        "jobs.TaskRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation__isnull=False, person__isnull=True)
+                    | Q(organisation__isnull=True, person__isnull=False)
+                ),
+                name="partners_screeningrun_one_subject",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "completed_at"], name="partners_run_person_done"),
+        ]
+
+    def __str__(self) -> str:
+        return f"screening of {self.subject} ({self.status})"
+
+    @property
+    def subject(self) -> Organisation | Person:
+        subject = self.organisation or self.person
+        assert subject is not None  # noqa: S101  # the check constraint guarantees one
+        return subject
+
+
+class ScreeningHit(models.Model):
+    """A listed entry one of the subject's names matched, and an officer's verdict on it."""
+
+    class Verdict(models.TextChoices):
+        OPEN = "open", "Not yet adjudicated"
+        CONFIRMED = "confirmed", "Confirmed match"
+        FALSE_POSITIVE = "false_positive", "False positive"
+        NEEDS_INFORMATION = "needs_information", "Needs information"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="hits")
+    source = models.CharField(max_length=100)  # list source key, e.g. "aspi-unitracker"
+    entity_id = models.CharField(max_length=200)  # source-native id of the listed entry
+    entry_name = models.TextField()  # the entry's primary name
+    matched_name = models.TextField()  # the listed name or alias that matched
+    query_name = models.TextField()  # which of the subject's names matched it
+    score = models.FloatField()
+    explanation = models.TextField()
+    features = models.JSONField(default=list)  # [{feature, weight, detail}]
+    verdict = models.CharField(max_length=20, choices=Verdict.choices, default=Verdict.OPEN)
+    verdict_reason = models.TextField(blank=True)
+    adjudicated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    adjudicated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "source", "entity_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "source", "entity_id"], name="partners_hit_unique_entry_per_run"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.entity_id} ({self.score:.2f})"
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.entity_id}"

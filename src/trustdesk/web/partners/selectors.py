@@ -1,0 +1,99 @@
+"""Reads of organisations, people and screening results, scoped to the user who asks.
+
+Views fetch single records through these querysets, so a person outside the user's scope gives
+the same 404 as one that does not exist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from trustdesk.web.accounts.models import User
+from trustdesk.web.partners.identifiers import IdentifierError, normalise_orcid, normalise_ror
+from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.partners.names import search_keys
+from trustdesk.web.partners.permissions import organisation_scope, person_scope
+
+
+def organisation_list_for_user(
+    *, user: User, include_merged: bool = False
+) -> QuerySet[Organisation]:
+    """Organisations the user sees; merged records (tombstones) only when asked for."""
+    records = Organisation.objects.filter(organisation_scope(user))
+    if not include_merged:
+        records = records.filter(merged_into__isnull=True)
+    return records.select_related("parent")
+
+
+def person_list_for_user(*, user: User, include_merged: bool = False) -> QuerySet[Person]:
+    """People in the user's scope; merged records (tombstones) only when asked for."""
+    records = Person.objects.filter(person_scope(user))
+    if not include_merged:
+        records = records.filter(merged_into__isnull=True)
+    return records
+
+
+def _name_filter(query: str) -> Q:
+    keys = search_keys(query)
+    if not keys:
+        return Q(pk__in=[])
+    match = Q()
+    for key in keys:
+        match |= Q(search_text__contains=key)
+    return match
+
+
+def organisation_search(records: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
+    """By name or alias in any script (transliterated too), or exactly by ROR id."""
+    query = query.strip()
+    if not query:
+        return records
+    match = _name_filter(query)
+    with contextlib.suppress(IdentifierError):  # not a ROR id: a name only
+        match |= Q(ror_id=normalise_ror(query))
+    return records.filter(match)
+
+
+def person_search(records: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """By name or alias in any script (transliterated too), or exactly by ORCID iD."""
+    query = query.strip()
+    if not query:
+        return records
+    match = _name_filter(query)
+    with contextlib.suppress(IdentifierError):  # not an ORCID iD: a name only
+        match |= Q(orcid=normalise_orcid(query))
+    return records.filter(match)
+
+
+def screening_runs(subject: Organisation | Person) -> QuerySet[ScreeningRun]:
+    """The subject's screenings, newest first, each with its hits (best first) and hit count."""
+    field = "organisation" if isinstance(subject, Organisation) else "person"
+    return (
+        ScreeningRun.objects.filter(**{field: subject})
+        .annotate(hit_count=Count("hits"))
+        .prefetch_related(
+            Prefetch("hits", queryset=ScreeningHit.objects.select_related("adjudicated_by"))
+        )
+    )
+
+
+def screening_latest(subject: Organisation | Person) -> ScreeningRun | None:
+    """The newest screening of the subject, whatever its status."""
+    return screening_runs(subject).first()
+
+
+def hit_list_for_user(*, user: User) -> QuerySet[ScreeningHit]:
+    """Hits on subjects the user sees: any organisation's, and people's within scope."""
+    on_organisation = Q(run__organisation__isnull=False) & organisation_scope(user)
+    on_person = Q(run__person__isnull=False) & person_scope(user, prefix="run__person__")
+    return ScreeningHit.objects.filter(on_organisation | on_person).select_related(
+        "run", "run__organisation", "run__person"
+    )
+
+
+def hit_get_for_user(*, user: User, public_id: uuid.UUID) -> ScreeningHit:
+    """One hit the user may see; raises ScreeningHit.DoesNotExist otherwise."""
+    return hit_list_for_user(user=user).get(public_id=public_id)

@@ -1,0 +1,76 @@
+"""Partners fixtures: users of every role, the shipped lists, and the embedded task queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from trustdesk.web.accounts.models import Department, User
+from trustdesk.web.conf.tasks import TaskSettings
+from trustdesk.web.lists.services import shipped_lists_ensure
+
+MakeUser = Callable[..., User]
+OnCommit = Callable[..., Any]
+
+
+@pytest.fixture(autouse=True)
+def _embedded_queue(settings: Any) -> None:
+    """Screenings run in-process once the request's transaction commits, as on a laptop."""
+    settings.TRUSTDESK_TASKS = replace(TaskSettings(), redis_url="")
+
+
+@pytest.fixture
+def shipped_lists(db: None) -> None:
+    shipped_lists_ensure()
+
+
+@pytest.fixture
+def chemistry(db: None) -> Department:
+    return Department.objects.create(name="Chemistry")
+
+
+@pytest.fixture
+def physics(db: None) -> Department:
+    return Department.objects.create(name="Physics")
+
+
+@pytest.fixture
+def make_user(db: None, chemistry: Department) -> MakeUser:
+    """Users as starting state (rows set up directly; no audit needed)."""
+
+    def make(
+        username: str,
+        role: User.Role = User.Role.RESEARCHER,
+        *,
+        department: Department | None = None,
+    ) -> User:
+        user = User(
+            username=username,
+            first_name=username.capitalize(),
+            last_name="Tester",
+            role=role,
+            department=department or chemistry,
+        )
+        user.set_unusable_password()
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def researcher(make_user: MakeUser) -> User:
+    return make_user("rita")
+
+
+@pytest.fixture
+def officer(make_user: MakeUser) -> User:
+    return make_user("olga", User.Role.OFFICER)
+
+
+@pytest.fixture
+def auditor(make_user: MakeUser) -> User:
+    return make_user("aldo", User.Role.AUDITOR)
