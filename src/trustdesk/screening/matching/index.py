@@ -339,24 +339,45 @@ class MatchIndex:
         q_side, c_side, fired, record = parts
         meta = self.meta[entry]
         full = meta[3][int(self.rec_name[record])]
-        c_name: NameSide = c_side.name
-        if c_side.kind not in (ft.LISTED_ACRONYM, ft.DERIVED_ACRONYM):
-            form = _listed_form(full, c_name.person)
-            if form.tokens == c_name.tokens:
-                c_name = NameSide(
-                    full,
-                    c_name.person,
-                    c_name.tokens,
-                    c_name.flags,
-                    c_name.weights,
-                    form.surfaces,
-                    form.legal,
-                )
-        c_side = ft.CandidateSide(c_name, c_side.kind, c_side.alignment, meta[2], *_facts(meta))
-        text = explain(q_side.name, c_side, score, fired)
-        if c_side.kind == ft.DERIVED_ACRONYM:
-            text += f" The acronym stands for '{full}'."
-        return Hit(meta[0], meta[1], meta[3][0], c_name.text, q_side.name.text, score, text, fired)
+        return Hit(
+            meta[0],
+            meta[1],
+            meta[3][0],
+            c_side.name.text,
+            q_side.name.text,
+            score,
+            lambda: _explanation(meta, full, q_side, c_side, score, fired),
+            fired,
+        )
+
+
+def _explanation(
+    meta: tuple[Any, ...],
+    full: str,
+    q_side: ft.QuerySide,
+    c_side: ft.CandidateSide,
+    score: float,
+    fired: tuple[tuple[str, float, str], ...],
+) -> str:
+    """The hit's plain-English explanation, with the listed name's words as the list writes them."""
+    c_name = c_side.name
+    if c_side.kind not in (ft.LISTED_ACRONYM, ft.DERIVED_ACRONYM):
+        form = _listed_form(full, c_name.person)
+        if form.tokens == c_name.tokens:
+            c_name = NameSide(
+                full,
+                c_name.person,
+                c_name.tokens,
+                c_name.flags,
+                c_name.weights,
+                form.surfaces,
+                form.legal,
+            )
+    side = ft.CandidateSide(c_name, c_side.kind, c_side.alignment, meta[2], *_facts(meta))
+    text = explain(q_side.name, side, score, fired)
+    if c_side.kind == ft.DERIVED_ACRONYM:
+        text += f" The acronym stands for '{full}'."
+    return text
 
 
 @lru_cache(maxsize=4096)

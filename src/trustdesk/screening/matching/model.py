@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from trustdesk.screening.entries import EntityType
@@ -26,7 +27,11 @@ class Query:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One listed entry that matched, with the evidence a reviewer needs to adjudicate it."""
+    """One listed entry that matched, with the evidence a reviewer needs to adjudicate it.
+
+    The plain-English `explanation` is written when first read, not for every hit a batch
+    screening returns and nobody opens; `explain` is the text itself or what writes it.
+    """
 
     source: str
     entity_id: str
@@ -34,12 +39,20 @@ class Hit:
     matched_name: str  # the listed name or alias that matched
     query_name: str  # the query as it was compared
     score: float  # 0..1, rounded to 3 places
-    explanation: str  # plain English
-    features: tuple[tuple[str, float, str], ...]  # (feature, signed contribution, detail)
+    explain: str | Callable[[], str] = field(repr=False, compare=False)
+    features: tuple[tuple[str, float, str], ...] = ()  # (feature, signed contribution, detail)
+    _written: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def key(self) -> str:
         return f"{self.source}:{self.entity_id}"
+
+    @property
+    def explanation(self) -> str:
+        """Which names matched, which words agreed and how, and what else counted."""
+        if not self._written:
+            self._written.append(self.explain if isinstance(self.explain, str) else self.explain())
+        return self._written[0]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, for the API and for stored screening results."""
