@@ -20,8 +20,8 @@ from trustdesk.screening.lists import SHIPPED
 from trustdesk.screening.parsers import FileSet, ParseLimits, ParseReport, detect
 from trustdesk.screening.safety import check_size
 from trustdesk.web.core import audit
-from trustdesk.web.lists.download import DownloadError, RoleProgress, fetch_all
 from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.lists.download import DownloadError, RoleProgress, fetch_all
 from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
 from trustdesk.web.lists.sources import (
     SOURCES,
@@ -469,8 +469,8 @@ __all__ = [
     "UnknownSource",
     "UpdateResult",
     "list_snapshot_import",
-    "list_source_update_enqueue",
     "list_source_update",
+    "list_source_update_enqueue",
     "shipped_lists_ensure",
     "update_sources_default",
 ]
