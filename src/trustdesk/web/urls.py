@@ -9,6 +9,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The account page is the one page every role has; the dashboards replace it here later.
     path("", RedirectView.as_view(pattern_name="accounts:account"), name="home"),
     path("accounts/", include("trustdesk.web.accounts.urls")),
+    path("lists/", include("trustdesk.web.lists.urls")),
+    path("jobs/", include("trustdesk.web.jobs.urls")),
+    path("audit/", include("trustdesk.web.core.urls")),
     path("engagements/", include("trustdesk.web.cases.urls")),
 ]
 

@@ -1,0 +1,89 @@
+"""Task-run pages: the runs a user may watch, and one run's progress, error and result.
+
+The progress fragment is served on its own too, so a page polls it with HTMX every second while
+the run is unfinished; without JavaScript the page offers a plain refresh link instead.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from trustdesk.web.accounts.models import User
+from trustdesk.web.core.tasks import task_settings
+from trustdesk.web.jobs.actors import actor_labels
+from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.jobs.selectors import task_run_list_for_user, task_run_progress
+
+PAGE_SIZE = 50
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    user: User
+
+
+@require_GET
+@login_required
+def run_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    runs = task_run_list_for_user(user=request.user)
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    lease = task_settings().lease
+    labels = actor_labels(run.actor for run in page)
+    rows = [(run, task_run_progress(run, lease=lease), labels[run.actor]) for run in page]
+    return render(request, "jobs/run_list.html", {"page": page, "rows": rows})
+
+
+@require_GET
+@login_required
+def run_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return render(request, "jobs/run_detail.html", _run_context(request, public_id))
+
+
+@require_GET
+@login_required
+def run_progress(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The progress fragment alone: what the detail page's HTMX poll swaps in."""
+    return render(request, "jobs/partials/progress.html", _run_context(request, public_id))
+
+
+def _run_context(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    try:
+        run = task_run_list_for_user(user=request.user).get(public_id=public_id)
+    except TaskRun.DoesNotExist:
+        raise Http404("no such task run") from None  # someone else's run reads as missing
+    progress = task_run_progress(run, lease=task_settings().lease)
+    return {
+        "run": run,
+        "progress": progress,
+        "actor": actor_labels([run.actor])[run.actor],
+        "summary": result_lines(progress.result),
+        "result_json": json.dumps(progress.result, indent=2, ensure_ascii=False),
+    }
+
+
+def result_lines(result: Any) -> list[str]:
+    """One sentence per source for the list tasks' results; other results show only as JSON."""
+    items = result if isinstance(result, list) else []
+    lines: list[str] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        source = item.get("source") or "?"
+        if item.get("error"):
+            lines.append(f"{source}: failed, the current snapshot still serves: {item['error']}")
+        elif item.get("note"):
+            lines.append(f"{source}: {item['note']}")
+        elif item.get("message"):
+            lines.append(f"{source}: {item['message']}")
+        lines.extend(
+            f"{outcome.get('source', source)}: {outcome.get('message', '')}"
+            for outcome in item.get("imported") or []
+        )
+    return lines

@@ -1,0 +1,109 @@
+"""Uploaded list files: kept in a private directory, then imported by `lists.import_file`.
+
+The file is written under TRUSTDESK_HOME (shared storage in production, so a worker on another
+machine reads the same path) in a fresh random directory only its owner can open. The uploader's
+file name is never a path: only a slug of it survives, because format detection reads name hints
+(`sdn`, `cons_prim`, `conlist`) and a custom list is named after its file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from datetime import timedelta
+from pathlib import Path, PurePath
+
+from django.conf import settings
+from django.core.files import File
+from django.utils import timezone
+
+from trustdesk.web.accounts import permissions
+from trustdesk.web.accounts.models import User
+from trustdesk.web.jobs.actors import actor_for
+from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.lists.sources import source_info
+from trustdesk.web.lists.tasks import import_file
+
+UPLOADS = "uploads"
+# A finished run's file is kept this long, so an admin can still look at what failed.
+KEEP_FINISHED = timedelta(days=1)
+# Older runs were pruned by an earlier upload; looking further back would only cost queries.
+PRUNE_WINDOW = timedelta(days=30)
+_UNSAFE = re.compile(r"[^a-z0-9]+")
+
+
+class UploadTooLarge(Exception):
+    """The file grew past the limit while being written; the partial copy is already gone."""
+
+    MESSAGE = "the file is over the list size limit; nothing was stored"
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE)
+
+
+def uploads_dir() -> Path:
+    return Path(settings.HOME) / UPLOADS
+
+
+def safe_file_name(name: str) -> str:
+    """`../../ConList 2025.XLSX` → `conlist-2025.xlsx`: letters, digits and dashes, one suffix."""
+    pure = PurePath(name.replace("\\", "/")).name.lower()
+    stem, dot, suffix = pure.rpartition(".")
+    if not dot:
+        stem, suffix = suffix, ""
+    slug = _UNSAFE.sub("-", stem).strip("-")[:64] or "list"
+    suffix = _UNSAFE.sub("", suffix)[:8]
+    return f"{slug}.{suffix}" if suffix else slug
+
+
+def list_file_upload_enqueue(
+    *, upload: File[bytes], source: str | None, actor: User, max_bytes: int
+) -> TaskRun:
+    """Keep the upload privately and queue its import; the import itself is all-or-nothing.
+
+    Refuses (PermissionDenied) without `lists.manage`, an unknown source (UnknownSource) before
+    anything is written, and a file past `max_bytes` (UploadTooLarge) with its partial copy
+    removed, whatever the browser claimed its size was.
+    """
+    permissions.require(actor, "lists.manage")
+    if source:
+        source_info(source)
+    _prune_finished()
+    folder = uploads_dir() / uuid.uuid4().hex
+    folder.mkdir(parents=True, mode=0o700)
+    path = folder / safe_file_name(str(upload.name or ""))
+    try:
+        _write(upload, path, max_bytes)
+        return import_file.enqueue(actor_for(actor), path=str(path), source=source or "")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _write(upload: File[bytes], path: Path, max_bytes: int) -> None:
+    # O_EXCL: never follow or overwrite something already there; 0o600: only trustdesk reads it.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    written = 0
+    with os.fdopen(fd, "wb") as out:
+        for chunk in upload.chunks():
+            written += len(chunk)
+            if written > max_bytes:
+                raise UploadTooLarge
+            out.write(chunk)
+
+
+def _prune_finished() -> None:
+    """Remove the files of import runs that ended over KEEP_FINISHED ago; the snapshots stay."""
+    root = uploads_dir()
+    ended = TaskRun.objects.filter(
+        task="lists.import_file",
+        status__in=[TaskRun.Status.SUCCEEDED, TaskRun.Status.FAILED],
+        finished_at__lt=timezone.now() - KEEP_FINISHED,
+        finished_at__gte=timezone.now() - PRUNE_WINDOW,
+    ).values_list("arguments", flat=True)
+    for arguments in ended.iterator():
+        folder = Path(str(arguments.get("path", ""))).parent
+        if folder.parent == root and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
