@@ -141,3 +141,17 @@ def test_a_word_over_the_postings_budget_still_counts_for_the_names_gathered() -
 
     # then the name with both words is found, although "Reza" was never gathered
     assert [h.key for h in hits] == ["t:target"]
+
+
+def test_typo_neighbours_kept_between_queries_follow_the_config(index: MatchIndex) -> None:
+    # given a query that is found only through a typo, searched once with the defaults
+    query = Query("Kavaeel Optronics", type=ORG)
+    strict = ScoringConfig(one_typo_length=99, two_typo_length=99, kept_ends_two_typo_length=99)
+    first = [h.key for h in index.search(query)]
+
+    # when it is searched again without typos allowed, then with the defaults
+    without_typos = [h.key for h in index.search(query, config=strict)]
+    again = [h.key for h in index.search(query)]
+
+    # then each search follows its own config
+    assert (first, without_typos, again) == (["ofac-sdn:104"], [], ["ofac-sdn:104"])

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from trustdesk.screening.matching import features as ft
-from trustdesk.screening.matching.compare import NameSide, token_similarity
+from trustdesk.screening.matching.compare import SIMILARITY_FLAGS, NameSide, token_similarity
 from trustdesk.screening.matching.normalize import ABJAD, NameForm, phonetic, skeleton
 
 if TYPE_CHECKING:
@@ -69,35 +70,75 @@ def _typo_depth(index: MatchIndex, own: int | None, token: str, config: ft.Scori
     return 2 if len(token) >= config.kept_ends_two_typo_length else 1
 
 
-def neighbours(index: MatchIndex, form: NameForm, config: ft.ScoringConfig) -> list[set[int]]:
+MAX_CACHED_WORDS = 1 << 16  # the neighbour cache is emptied when it holds this many words
+
+
+@dataclass(slots=True)
+class NeighbourCache:
+    """Each query word's listed neighbours, kept across queries: the same words recur.
+
+    Valid for one index and one configuration; `for_config` empties it when the config changes.
+    """
+
+    config: ft.ScoringConfig | None = None
+    words: dict[tuple[str, int, bool], frozenset[int]] = field(default_factory=dict)
+
+    def for_config(self, config: ft.ScoringConfig) -> dict[tuple[str, int, bool], frozenset[int]]:
+        if self.config is not config and self.config != config:
+            self.words.clear()
+            self.config = config
+        elif len(self.words) >= MAX_CACHED_WORDS:
+            self.words.clear()
+        return self.words
+
+
+def neighbours(index: MatchIndex, form: NameForm, config: ft.ScoringConfig) -> list[frozenset[int]]:
     """For each query word, the other listed words it may stand for (variant, skeleton, typo)."""
+    cache = index.neighbour_cache.for_config(config)
+    keys = [
+        (t, f & SIMILARITY_FLAGS, form.person) for t, f in zip(form.tokens, form.flags, strict=True)
+    ]
+    out = [cache.get(key) for key in keys]
+    missing = [i for i, near in enumerate(out) if near is None]
+    if missing:
+        for i, near in zip(missing, _look_up(index, form, missing, config), strict=True):
+            out[i] = cache[keys[i]] = near
+    # Read from `out`, not the cache: another thread's query may empty the cache meanwhile.
+    return [near or frozenset() for near in out]
+
+
+def _look_up(
+    index: MatchIndex, form: NameForm, which: list[int], config: ft.ScoringConfig
+) -> list[frozenset[int]]:
     keys: list[int] = []
     owners: list[int] = []
-    for i, token in enumerate(form.tokens):
+    for k, i in enumerate(which):
+        token = form.tokens[i]
         depth = _typo_depth(index, index.vocab.get(token), token, config)
         found = neighbour_keys(token, depth=depth, abjad=bool(form.flags[i] & ABJAD))
         keys.extend(found)
-        owners.extend([i] * len(found))
+        owners.extend([k] * len(found))
     wanted = np.array(keys, dtype=np.uint32)
     lo = np.searchsorted(index.key_hash, wanted, side="left").tolist()
     hi = np.searchsorted(index.key_hash, wanted, side="right").tolist()
-    found_by: list[set[int]] = [set() for _ in form.tokens]
+    found_by: list[set[int]] = [set() for _ in which]
     for owner, a, b in zip(owners, lo, hi, strict=True):
         if b > a:
             found_by[owner].update(index.key_tok[a:b].tolist())
-    out: list[set[int]] = []
-    for i, token in enumerate(form.tokens):
+    out: list[frozenset[int]] = []
+    for k, i in enumerate(which):
+        token = form.tokens[i]
         own = index.vocab.get(token)
         out.append(
-            {
+            frozenset(
                 tid
-                for tid in found_by[i]
+                for tid in found_by[k]
                 if tid != own
                 and token_similarity(
                     token, index.tokens[tid], form.flags[i], 0, form.person, config
                 )[0]
                 > 0
-            }
+            )
         )
     return out
 

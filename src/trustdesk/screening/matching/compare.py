@@ -84,7 +84,7 @@ def _skeleton(token: str) -> str:
 
 
 # The only flags `token_similarity` reads; the rest (qualifier, generic …) would split its cache.
-_SIMILARITY_FLAGS = ABJAD | INITIAL | LOCATION
+SIMILARITY_FLAGS = ABJAD | INITIAL | LOCATION
 _SAME = (1.0, EXACT)
 
 
@@ -163,11 +163,11 @@ def align(
     q_weights, c_weights = query.weights, candidate.weights
     person = candidate.person
     for i, a in enumerate(q_tokens):
-        fa = q_flags[i] & _SIMILARITY_FLAGS
+        fa = q_flags[i] & SIMILARITY_FLAGS
         for j, b in enumerate(c_tokens):
             found = _SAME
             if a != b:
-                key = (a, b, fa, c_flags[j] & _SIMILARITY_FLAGS, person)
+                key = (a, b, fa, c_flags[j] & SIMILARITY_FLAGS, person)
                 cached = cache.get(key)
                 found = cache[key] = token_similarity(*key, config) if cached is None else cached
             sim = found[0]

@@ -147,6 +147,7 @@ class MatchIndex:
         self.rec_tok: npt.NDArray[np.int32] = data["rec_tok"]
         self.rec_flag: npt.NDArray[np.uint8] = data["rec_flag"]
         self.rec_weight: npt.NDArray[np.float32] = data["rec_weight"]
+        self.neighbour_cache = blocking.NeighbourCache()
 
     def __len__(self) -> int:
         return len(self.meta)
