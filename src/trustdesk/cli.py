@@ -23,7 +23,8 @@ def _setup_django(*, prepare: bool = True) -> None:
 
     django.setup()
     if settings.EMBEDDED:
-        settings.HOME.mkdir(parents=True, exist_ok=True)
+        # The static root too: WhiteNoise looks there even when it serves from the apps.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
     from trustdesk.web.core.context import audit_context
 
     # Every audit event of one command shares one request id, as a web request's do.
@@ -401,6 +402,24 @@ def worker(celery_args: tuple[str, ...]) -> None:
         run_worker(list(celery_args))
     except ImproperlyConfigured as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, threads: int) -> None:
+    """Run the web application (migrating the embedded database first)."""
+    _setup_django()
+    import waitress
+
+    from trustdesk.web.accounts.selectors import admin_exists
+    from trustdesk.web.wsgi import application
+
+    click.echo(f"trustdesk is running at http://{host}:{port}/  (Ctrl+C stops it)")
+    if not admin_exists():
+        click.echo("No administrator yet: run `trustdesk createadmin USERNAME EMAIL`.", err=True)
+    waitress.serve(application, host=host, port=port, threads=threads, ident="trustdesk")
 
 
 @main.command()

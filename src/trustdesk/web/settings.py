@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "trustdesk.web.core",
     "trustdesk.web.accounts",
@@ -55,6 +56,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "trustdesk.web.core.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +84,28 @@ TEMPLATES = [
 
 STATIC_URL = "static/"
 STATIC_ROOT = HOME / "static"
+# WhiteNoise serves static files from the WSGI process: no separate web server is needed. The
+# embedded default reads them straight from the apps; production serves `collectstatic` output.
+WHITENOISE_USE_FINDERS = EMBEDDED
+WSGI_APPLICATION = "trustdesk.web.wsgi.application"
+
+# Security headers and cookies. HTTPS-only settings follow TRUSTDESK_HTTPS (on by default outside
+# the embedded default, which serves plain HTTP on localhost).
+HTTPS = env_bool("TRUSTDESK_HTTPS", not EMBEDDED)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("TRUSTDESK_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+if env_bool("TRUSTDESK_BEHIND_PROXY", False):
+    # Only behind a proxy that sets this header itself; otherwise clients could claim HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o for o in env_str("TRUSTDESK_CSRF_TRUSTED_ORIGINS").split(",") if o]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 AUTHENTICATION_BACKENDS = auth_conf.AUTHENTICATION_BACKENDS
