@@ -8,12 +8,14 @@ from typing import Any
 
 from django import forms
 
-from trustdesk.web.accounts.models import Department
+from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.accounts.selectors import department_list
 from trustdesk.web.cases import selectors, values
-from trustdesk.web.cases.models import Engagement
+from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.cases.services import DecisionInput, EngagementFields
 from trustdesk.web.cases.workflow import Outcome
+from trustdesk.web.partners import selectors as partner_selectors
+from trustdesk.web.partners.models import Organisation, Person
 
 _LIST_SPLIT = re.compile(r"[,;\n]+")
 
@@ -212,3 +214,44 @@ class FilterForm(forms.Form):
         return selectors.EngagementFilter(
             status=data["status"], kind=data["kind"], department=data["department"], text=data["q"]
         )
+
+
+class PartnerAddForm(forms.Form):
+    """Pick one organisation or one person the user can see, and the role they play."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        empty_label="—",
+    )
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        empty_label="—",
+        help_text="Choose an organisation or a person, not both.",
+    )
+    role = forms.ChoiceField(choices=EngagementPartner.Role.choices)
+    note = forms.CharField(max_length=300, required=False, label="Note (optional)")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "partner-%s")
+        super().__init__(*args, **kwargs)
+        organisation, person = self.fields["organisation"], self.fields["person"]
+        assert isinstance(organisation, forms.ModelChoiceField)  # noqa: S101  # for mypy
+        assert isinstance(person, forms.ModelChoiceField)  # noqa: S101  # for mypy
+        organisation.queryset = partner_selectors.organisation_list_for_user(user=user)
+        person.queryset = partner_selectors.person_list_for_user(user=user)
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        if data is not None and bool(data.get("organisation")) == bool(data.get("person")):
+            raise forms.ValidationError("Choose either an organisation or a person.")
+        return data
+
+    def partner(self) -> Organisation | Person:
+        chosen: Organisation | Person = (
+            self.cleaned_data["organisation"] or self.cleaned_data["person"]
+        )
+        return chosen

@@ -8,6 +8,7 @@ ever made (and every other change) lives on the audit trail, which the detail pa
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from trustdesk.web.accounts.models import Department
+
+if TYPE_CHECKING:
+    from trustdesk.web.partners.models import Organisation, Person
 
 
 class Engagement(models.Model):
@@ -120,3 +124,73 @@ class Engagement(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.decision in {self.Decision.APPROVE, self.Decision.APPROVE_WITH_CONDITIONS}
+
+
+class EngagementPartner(models.Model):
+    """An organisation or a person taking part in an engagement, in a named role.
+
+    One row per partner and role: the same university may be both host and funder. The partner
+    records themselves (names, identifiers, screening) belong to the partners app.
+    """
+
+    class Role(models.TextChoices):
+        PARTNER_INSTITUTION = "partner_institution", "Partner institution"
+        FUNDER = "funder", "Funder or sponsor"
+        CLIENT = "client", "Client or contractor"
+        HOST = "host", "Host"
+        LICENSEE = "licensee", "Licensee"
+        PRINCIPAL_INVESTIGATOR = "principal_investigator", "Partner's principal investigator"
+        COLLABORATOR = "collaborator", "Collaborator"
+        VISITOR = "visitor", "Visiting researcher"
+        STUDENT = "student", "Student"
+        OTHER = "other", "Other"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="partners")
+    # PROTECT: a partner named on a case file cannot vanish from it; merges keep the tombstone.
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagement_links",
+    )
+    person = models.ForeignKey(
+        "partners.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagement_links",
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False, person__isnull=True)
+                | Q(organisation__isnull=True, person__isnull=False),
+                name="cases_partner_is_organisation_or_person",
+            ),
+            models.UniqueConstraint(
+                fields=["engagement", "organisation", "role"],
+                condition=Q(organisation__isnull=False),
+                name="cases_partner_organisation_role_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["engagement", "person", "role"],
+                condition=Q(person__isnull=False),
+                name="cases_partner_person_role_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ({self.get_role_display()})"
+
+    @property
+    def partner(self) -> Organisation | Person:
+        partner = self.organisation or self.person
+        assert partner is not None  # noqa: S101  # the check constraint guarantees one of them
+        return partner

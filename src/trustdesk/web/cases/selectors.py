@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import AnyUser
-from trustdesk.web.cases.models import Engagement
+from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.cases.permissions import engagement_scope
 from trustdesk.web.core.audit import action_type
 from trustdesk.web.core.models import AuditEvent
@@ -136,3 +136,13 @@ def team_candidates(*, identifiers: Sequence[str]) -> tuple[list[User], list[str
         else:
             found.setdefault(user.pk, user)
     return list(found.values()), missing
+
+
+def engagement_partner_list(*, engagement: Engagement) -> QuerySet[EngagementPartner]:
+    """The engagement's partners, for whoever sees the engagement: they are part of its file."""
+    return engagement.partners.select_related("organisation", "person")
+
+
+def engagement_partner_get(*, engagement: Engagement, public_id: uuid.UUID) -> EngagementPartner:
+    """One partner link of an engagement already fetched in scope; DoesNotExist otherwise."""
+    return engagement_partner_list(engagement=engagement).get(public_id=public_id)

@@ -14,16 +14,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.cases import permissions, selectors, values, workflow
-from trustdesk.web.cases.models import Engagement
+from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.core import audit
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.partners import selectors as partner_selectors
+from trustdesk.web.partners.models import Organisation, Person
 
 Status = Engagement.Status
 Action = workflow.Action
@@ -56,6 +58,8 @@ for _action, _label, _reason in (
 audit.register_action(
     "trustdesk.engagement.escalated", label="Escalated to an approver", reason_required=True
 )
+audit.register_action("trustdesk.engagement.partner_added", label="Partner added")
+audit.register_action("trustdesk.engagement.partner_removed", label="Partner removed")
 
 # The actor recorded when the review-due sweep runs without a person behind it.
 REVIEW_DUE_ACTOR = "task:cases.review_due"
@@ -484,3 +488,85 @@ def engagement_mark_review_due(
                 )
             )
     return marked
+
+
+PARTNER_OUT_OF_SCOPE = "This partner record is outside what you can see (partner.view)."
+PARTNER_ALREADY_LINKED = "{partner} is already on this engagement as {role}."
+UNKNOWN_ROLE = "{role!r} is not a partner role."
+
+
+def _sees_partner(actor: User, partner: Organisation | Person) -> bool:
+    """People are personal data seen within a scope; a case cannot be a way round it."""
+    if isinstance(partner, Organisation):
+        records = partner_selectors.organisation_list_for_user(user=actor)
+        return records.filter(pk=partner.pk).exists()
+    return partner_selectors.person_list_for_user(user=actor).filter(pk=partner.pk).exists()
+
+
+def _partner_data(link: EngagementPartner) -> dict[str, object]:
+    partner = link.partner
+    kind = "organisation" if link.organisation_id is not None else "person"
+    return {
+        "partner": {"type": kind, "id": str(partner.public_id), "name": partner.name},
+        "role": link.role,
+        "note": link.note,
+    }
+
+
+@transaction.atomic
+def engagement_partner_add(
+    *,
+    actor: User,
+    engagement: Engagement,
+    partner: Organisation | Person,
+    role: str,
+    note: str = "",
+) -> EngagementPartner:
+    """Name an organisation or person on the engagement in a role; whoever may edit it may."""
+    engagement = _locked(engagement)
+    permissions.require_edit(actor, engagement)
+    if engagement.status not in workflow.EDITABLE:
+        raise NotEditable
+    if not _sees_partner(actor, partner):
+        raise PermissionDenied(PARTNER_OUT_OF_SCOPE)
+    if role not in EngagementPartner.Role.values:
+        raise EngagementInvalid({"role": [UNKNOWN_ROLE.format(role=role)]})
+    link = EngagementPartner(engagement=engagement, role=role, note=note.strip())
+    if isinstance(partner, Organisation):
+        link.organisation = partner
+    else:
+        link.person = partner
+    duplicate = EngagementPartner.objects.filter(
+        engagement=engagement,
+        role=role,
+        organisation=link.organisation,
+        person=link.person,
+    )
+    if duplicate.exists():
+        label = EngagementPartner.Role(role).label
+        raise NotReady(PARTNER_ALREADY_LINKED.format(partner=partner.name, role=label))
+    link.save(force_insert=True)
+    engagement.save(update_fields=["updated_at"])
+    audit.record(
+        actor=actor,
+        action="trustdesk.engagement.partner_added",
+        target=engagement,
+        data=_partner_data(link),
+    )
+    return link
+
+
+@transaction.atomic
+def engagement_partner_remove(*, actor: User, link: EngagementPartner) -> Engagement:
+    """Take a partner off the engagement; the trail keeps who it was and in which role."""
+    engagement = _locked(link.engagement)
+    permissions.require_edit(actor, engagement)
+    if engagement.status not in workflow.EDITABLE:
+        raise NotEditable
+    data = _partner_data(link)
+    link.delete()
+    engagement.save(update_fields=["updated_at"])
+    audit.record(
+        actor=actor, action="trustdesk.engagement.partner_removed", target=engagement, data=data
+    )
+    return engagement

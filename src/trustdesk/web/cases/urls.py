@@ -19,4 +19,14 @@ urlpatterns = [
     path("<uuid:public_id>/decide/", views.engagement_decide, name="engagement-decide"),
     path("<uuid:public_id>/activate/", views.engagement_activate, name="engagement-activate"),
     path("<uuid:public_id>/close/", views.engagement_close, name="engagement-close"),
+    path(
+        "<uuid:public_id>/partners/add/",
+        views.engagement_partner_add,
+        name="engagement-partner-add",
+    ),
+    path(
+        "<uuid:public_id>/partners/<uuid:link_id>/remove/",
+        views.engagement_partner_remove,
+        name="engagement-partner-remove",
+    ),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.cases import forms, permissions, selectors, services, workflow
-from trustdesk.web.cases.models import Engagement
+from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.cases.workflow import Action
 
 PAGE_SIZE = 25
@@ -75,6 +75,8 @@ def _detail(
         or forms.DecisionForm(escalated=engagement.escalated),
         "close_form": forms_.get("close_form") or forms.CloseForm(),
         "withdraw_form": forms.WithdrawForm(),
+        "partners": selectors.engagement_partner_list(engagement=engagement),
+        "partner_form": forms_.get("partner_form") or forms.PartnerAddForm(user=request.user),
     }
     return render(request, "cases/engagement_detail.html", context)
 
@@ -229,4 +231,43 @@ def engagement_close(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
         engagement,
         lambda u, e: services.engagement_close(actor=u, engagement=e, reason=reason),
         "Engagement closed.",
+    )
+
+
+@require_POST
+@login_required
+def engagement_partner_add(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    engagement = _get(request, public_id)
+    permissions.require_edit(request.user, engagement)
+    form = forms.PartnerAddForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _detail(request, engagement, partner_form=form)
+    partner, role, note = form.partner(), form.cleaned_data["role"], form.cleaned_data["note"]
+    return _transition(
+        request,
+        engagement,
+        lambda u, e: (
+            services.engagement_partner_add(
+                actor=u, engagement=e, partner=partner, role=role, note=note
+            ).engagement
+        ),
+        f"{partner.name} added.",
+    )
+
+
+@require_POST
+@login_required
+def engagement_partner_remove(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID, link_id: uuid.UUID
+) -> HttpResponse:
+    engagement = _get(request, public_id)
+    try:
+        link = selectors.engagement_partner_get(engagement=engagement, public_id=link_id)
+    except EngagementPartner.DoesNotExist:
+        raise Http404("no such partner on this engagement") from None
+    return _transition(
+        request,
+        engagement,
+        lambda u, e: services.engagement_partner_remove(actor=u, link=link),
+        f"{link.partner.name} removed.",
     )
