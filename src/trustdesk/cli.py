@@ -404,6 +404,21 @@ def worker(celery_args: tuple[str, ...]) -> None:
         raise click.ClickException(str(exc)) from exc
 
 
+@main.group()
+def engagements() -> None:
+    """Engagements (cases): scheduled upkeep."""
+
+
+@engagements.command("review-due")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def engagements_review_due(as_json: bool) -> None:
+    """Mark active engagements whose review date has passed as due for review (run daily)."""
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("engagements_review_due", json=as_json)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
