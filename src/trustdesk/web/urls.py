@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jobs/", include("trustdesk.web.jobs.urls")),
     path("audit/", include("trustdesk.web.core.urls")),
     path("engagements/", include("trustdesk.web.cases.urls")),
+    path("partners/", include("trustdesk.web.partners.urls")),
 ]
 
 handler403 = "trustdesk.web.accounts.views.forbidden"
