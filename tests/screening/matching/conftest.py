@@ -79,6 +79,8 @@ ENTRIES = (
     Entry("ofac-sdn", "105", ORG, "TARVOS INDUSTRIES GROUP"),
     Entry("ofac-sdn", "106", ORG, "VELMOR LIMITED"),
     Entry("ofac-sdn", "107", ORG, "GRUPO TALVERA, S.A. DE C.V."),
+    Entry("ofac-sdn", "108", ORG, "PORTO ALEGRE SERVICIOS, S.A."),
+    Entry("aspi-unitracker", "qinhang", ORG, "Qinhang University", countries=("CN",)),
     Entry("ofac-sdn", "300", EntityType.VESSEL, "SINGAPORE"),
     # One invented person listed by two publishers in two spellings and copied by an aggregator.
     Entry("ofac-sdn", "400", PERSON, "ORLOVSKY, Yevgeniy Markovich"),

@@ -50,6 +50,11 @@ CASES: tuple[tuple[str, EntityType | None, str | None, str], ...] = (
     ("Trading Company Limited", ORG, None, "generic words and legal form alone"),
     ("The Royal Society", ORG, None, "one shared word, different kind of body"),
     ("University of Singapore", ORG, None, "a vessel's name inside an organisation's"),
+    ("Porto Alegre", ORG, None, "a place named in two words, alone"),
+    ("University of Porto Alegre", ORG, None, "a place named in two words, and generic words"),
+    ("Porto Alegre Servicios", ORG, "ofac-sdn:108", "a name of a place and generic words, in full"),
+    ("Qinyang Technological University", ORG, None, "another pinyin syllable is another name"),
+    ("Qinhnag University", ORG, "aspi-unitracker:qinhang", "a typo that spells no pinyin"),
     ("Reza Khoury", PERSON, None, "a shared family name alone"),
     ("Dmitriy Petrov", PERSON, None, "a shared given name alone"),
 )

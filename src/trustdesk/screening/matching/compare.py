@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
 
+from trustdesk.screening.matching import vocab
 from trustdesk.screening.matching.normalize import (
     ABJAD,
     GENERIC,
@@ -89,6 +90,18 @@ _SAME = (1.0, EXACT)
 
 
 @lru_cache(maxsize=1 << 16)
+def is_pinyin(token: str) -> bool:
+    """Whether a word is spelled entirely in two or more pinyin syllables ("Nanhang")."""
+    n = len(token)
+    fewest = [0] + [n + 1] * n  # syllables spelling token[:i]; n + 1 where none do
+    for i in range(1, n + 1):
+        for size in range(2, min(6, i) + 1):  # every syllable in the table has 2 to 6 letters
+            if token[i - size : i] in vocab.PINYIN_SYLLABLES:
+                fewest[i] = min(fewest[i], fewest[i - size] + 1)
+    return 2 <= fewest[n] <= n
+
+
+@lru_cache(maxsize=1 << 16)
 def _undoubled(token: str) -> str:
     return _DOUBLED.sub(r"\1", token)
 
@@ -121,6 +134,8 @@ def token_similarity(
         return config.variant_similarity, VARIANT
     if (flags_a | flags_b) & ABJAD and _skeleton(a) == _skeleton(b):
         return config.skeleton_similarity, VARIANT
+    if not person and is_pinyin(a) and is_pinyin(b):  # another syllable is another character
+        return 0.0, ""
     budget = allowed_edits(shortest, config)
     kept_ends = a[0] == b[0] and a[-1] == b[-1]
     if kept_ends and shortest >= config.kept_ends_two_typo_length:

@@ -42,8 +42,9 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 2  # bump when the saved layout or the name normalisation changes: older files
-# are refused, not misread (2: misspelt table words are corrected before indexing)
+FORMAT_VERSION = 3  # bump when the saved layout or the name normalisation changes: older files
+# are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
+# named in several words are flagged as places)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 _MAGIC = "trustdesk-match-index"

@@ -241,6 +241,26 @@ def _strip_legal(toks: list[_Tok]) -> tuple[list[_Tok], list[str]]:
     return kept, legal
 
 
+_PLACE_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in vocab.PLACE_PHRASES)
+_MAX_PLACE_WORDS = max(len(phrase.split()) for phrase in vocab.PLACE_PHRASES)
+
+
+def _mark_place_phrases(toks: list[_Tok]) -> None:
+    """The words of a place named in several words ("Buenos Aires") are places, there only."""
+    i = 0
+    while i < len(toks):
+        if toks[i].text in _PLACE_FIRST_WORDS:  # most words start no place name
+            for size in range(min(_MAX_PLACE_WORDS, len(toks) - i), 1, -1):
+                span = toks[i : i + size]
+                phrase = " ".join(t.text for t in span)
+                if span[-1].segment == span[0].segment and phrase in vocab.PLACE_PHRASES:
+                    for tok in span:
+                        tok.flags |= LOCATION
+                    i += size - 1
+                    break
+        i += 1
+
+
 def _mark_qualifiers(toks: list[_Tok]) -> None:
     """Brackets, a short final comma segment and trailing place names qualify the name."""
     last_segment = toks[-1].segment
@@ -251,7 +271,7 @@ def _mark_qualifiers(toks: list[_Tok]) -> None:
             tok.flags |= QUALIFIER
     # "Xidian University Xi'an": places after the last non-place word, when the name has one.
     for tok in reversed(toks):
-        if tok.text not in vocab.LOCATIONS or tok is toks[0]:
+        if not (tok.flags & LOCATION or tok.text in vocab.LOCATIONS) or tok is toks[0]:
             break
         tok.flags |= QUALIFIER
 
@@ -325,6 +345,7 @@ def name_form(text: str, *, person: bool) -> NameForm:
     if toks and not person:
         _correct_misspelt(toks)
         toks, legal = _strip_legal(toks)
+        _mark_place_phrases(toks)
         _mark_qualifiers(toks)
     listed, derived = _acronyms(text, toks, person)
     core = [t for t in toks if t.text not in vocab.STOPWORDS and t.text not in vocab.PARTICLES]

@@ -8,7 +8,10 @@ about a *kind* of variation, never about one listed entity.
 
 from __future__ import annotations
 
+import re
+
 import pycountry
+from anyascii import anyascii
 
 
 def words(text: str) -> frozenset[str]:
@@ -425,3 +428,59 @@ PINYIN_GLOSSARY: dict[str, tuple[str, ...]] = {
     "chuanbo": ("shipbuilding",),
     "jiaotong": ("jiaotong",),
 }
+
+# Pinyin syllables that start with a consonant (the Mandarin syllable table, tones left out). A
+# word made only of these is read as Chinese: each syllable is a character, so two such words
+# that differ in a syllable ("Nanyang", "Nanhang") are different names, not one misspelt.
+# Vowel-initial syllables ("a", "e", "an") are left out, so that few European words qualify.
+PINYIN_SYLLABLES: frozenset[str] = words(
+    """
+    ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce cen
+    ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui
+    chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dia dian diao
+    die ding diu dong dou du duan dui dun duo fa fan fang fei fen feng fo fou fu ga gai gan gang
+    gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen
+    heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu
+    ju juan jue jun ka kai kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun
+    kuo la lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu long lou lu luan
+    lun luo ma mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan
+    nang nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan nuo pa pai pan
+    pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing
+    qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru ruan rui run ruo sa sai san
+    sang sao se sen seng sha shai shan shang shao she shei shen sheng shi shou shu shua shuai
+    shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan tang tao te teng ti
+    tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian
+    xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you
+    yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhen zheng
+    zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo
+    """
+)
+
+
+def _phrase(name: str) -> str:
+    """A place name as the words `normalize` reads: ASCII, lower case, apostrophes dropped."""
+    return " ".join(re.split(r"[^a-z0-9]+", anyascii(name).casefold().replace("'", ""))).strip()
+
+
+# Places named in several words: each word of the phrase is a place where the whole phrase
+# stands ("University of Buenos Aires" names no organisation but a city). Capitals and large
+# cities (written here with hyphens between their words), and every country whose English name
+# has several words, from ISO 3166.
+PLACE_PHRASES: frozenset[str] = frozenset(
+    _phrase(name)
+    for name in words(
+        """
+        buenos-aires new-york new-delhi abu-dhabi kuala-lumpur hong-kong sao-paulo rio-de-janeiro
+        mexico-city tel-aviv los-angeles san-francisco st-petersburg saint-petersburg
+        nizhny-novgorod ho-chi-minh phnom-penh addis-ababa dar-es-salaam cape-town santo-domingo
+        san-jose san-salvador panama-city kuwait-city guatemala-city la-paz port-said
+        ras-al-khaimah umm-al-quwain rostov-on-don belo-horizonte porto-alegre santa-cruz
+        las-vegas san-diego kuala-terengganu johor-bahru sri-jayawardenepura-kotte
+        bandar-seri-begawan port-louis port-moresby port-of-spain
+        """
+    )
+) | frozenset(
+    _phrase(country.name)
+    for country in pycountry.countries
+    if " " in country.name and "," not in country.name and "(" not in country.name
+)
