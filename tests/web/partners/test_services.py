@@ -16,7 +16,7 @@ from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.lists.models import ListSource
 from trustdesk.web.lists.screening import MATCHER_VERSION
-from trustdesk.web.partners import services
+from trustdesk.web.partners import services, tasks
 from trustdesk.web.partners.models import (
     Affiliation,
     Organisation,
@@ -349,3 +349,18 @@ def test_screenings_of_people_expire_and_those_of_organisations_stay(
     assert Person.objects.filter(pk=person.pk).exists()
     event = AuditEvent.objects.get(action="trustdesk.screening.purged")
     assert event.data["runs"] == 1
+
+
+def test_the_purge_task_runs_on_the_queue(
+    researcher: User, settings: Any, django_capture_on_commit_callbacks: OnCommit
+) -> None:
+    settings.TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_create(actor=researcher, data=PersonInput(name="Ann Lee"))
+    ScreeningRun.objects.update(completed_at=timezone.now() - timedelta(days=2))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = tasks.purge_screenings.enqueue("task:schedule")
+
+    run.refresh_from_db()
+    assert (run.status, run.result) == ("succeeded", {"deleted": 1})

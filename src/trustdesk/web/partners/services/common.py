@@ -1,0 +1,95 @@
+"""What the partner services share: their errors, the subject type and input cleaning."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from trustdesk.web.partners.identifiers import IdentifierError
+from trustdesk.web.partners.models import Organisation, Partner, Person
+from trustdesk.web.partners.names import search_key
+
+Subject = Organisation | Person
+P = TypeVar("P", Organisation, Person)
+
+
+class PartnerError(Exception):
+    """A refused change; the message is shown to the person who asked for it."""
+
+
+class InvalidPartner(PartnerError):
+    """Input that a form would also refuse (the API and CLI reach services directly)."""
+
+
+class DuplicateIdentifier(PartnerError):
+    MESSAGE = "{record} already has this {kind} ({value}): edit or merge that record instead."
+
+    def __init__(self, *, record: Partner, kind: str, value: str) -> None:
+        super().__init__(self.MESSAGE.format(record=record, kind=kind, value=value))
+
+
+class MergedRecord(PartnerError):
+    MESSAGE = "{record} was merged into {into}; change that record instead."
+
+    def __init__(self, record: Partner) -> None:
+        super().__init__(self.MESSAGE.format(record=record, into=record.merged_into))
+
+
+class MergeRefused(PartnerError):
+    SAME = "A record cannot be merged into itself."
+    IDENTIFIERS = "Both records have a different {kind} ({a}, {b}): they are not duplicates."
+    ANCESTOR = "{a} is a parent of {b}: change {b}'s parent organisation before merging them."
+
+
+class ReasonRequired(PartnerError):
+    MESSAGE = "Give a reason: it is kept on the audit trail with the decision."
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE)
+
+
+class InvalidVerdict(PartnerError):
+    MESSAGE = "Choose confirmed, false positive or needs information."
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE)
+
+
+def clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not search_key(cleaned):
+        raise InvalidPartner("Give a name.")
+    return cleaned
+
+
+def country(code: str) -> str:
+    code = code.strip().upper()
+    if code and pycountry.countries.get(alpha_2=code) is None:
+        raise InvalidPartner(f"{code!r} is not an ISO 3166 country code.")
+    return code
+
+
+def identifier(normalise: Any, value: str) -> str:
+    if not value.strip():
+        return ""
+    try:
+        return str(normalise(value))
+    except IdentifierError as exc:
+        raise InvalidPartner(str(exc)) from exc
+
+
+def reason_text(reason: str) -> str:
+    cleaned = " ".join(reason.split())
+    if not cleaned:
+        raise ReasonRequired
+    return cleaned
+
+
+def validate(record: models.Model, *, exclude: list[str]) -> None:
+    try:
+        record.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as exc:
+        raise InvalidPartner(" ".join(exc.messages)) from exc

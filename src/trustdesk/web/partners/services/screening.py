@@ -1,0 +1,199 @@
+"""Screening writes: queue a screening, run it (from the task), adjudicate hits, purge.
+
+A run screens every name of its subject against the current lists and records the snapshots and
+matcher version it used, so the result can be replayed; officers' verdicts carry a reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from trustdesk.screening.entries import EntityType
+from trustdesk.screening.matching import Hit, Query
+from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.permissions import require
+from trustdesk.web.core import audit
+from trustdesk.web.core.tasks import Transient
+from trustdesk.web.lists import screening
+from trustdesk.web.partners import conf
+from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.partners.services.common import (
+    InvalidVerdict,
+    MergedRecord,
+    Subject,
+    reason_text,
+)
+
+audit.register_action("trustdesk.screening.requested", label="Screening requested")
+audit.register_action("trustdesk.screening.completed", label="Screening completed")
+audit.register_action("trustdesk.screening.purged", label="Expired screenings of people deleted")
+audit.register_action(
+    "trustdesk.screening_hit.adjudicated", label="Screening hit adjudicated", reason_required=True
+)
+
+HITS_PER_NAME = 10  # listed entries kept per screened name, best first
+
+
+def _actor_label(actor: User) -> str:
+    # The task queue's convention, which its selectors use to show users their own runs.
+    return f"user:{actor.public_id}"
+
+
+def screening_enqueue(subject: Subject, *, trigger: str, actor: User) -> ScreeningRun:
+    from trustdesk.web.partners.tasks import screen  # that module imports this one
+
+    run = ScreeningRun(public_id=uuid.uuid4(), trigger=trigger, names=subject.names)
+    if isinstance(subject, Organisation):
+        run.organisation = subject
+    else:
+        run.person = subject
+    run.requested_by = _actor_label(actor)
+    run.task_run = screen.enqueue(run.requested_by, run_id=str(run.public_id))
+    run.save()
+    return run
+
+
+@transaction.atomic
+def screening_request(*, actor: User, subject: Subject) -> ScreeningRun:
+    """Screen a record again now, e.g. after the lists changed or for a decision's file."""
+    require(actor, "partner.screen", subject)
+    if subject.merged_into_id is not None:
+        raise MergedRecord(subject)
+    run = screening_enqueue(subject, trigger=ScreeningRun.Trigger.REQUESTED, actor=actor)
+    audit.record(
+        actor=actor,
+        action="trustdesk.screening.requested",
+        target=subject,
+        data={"run": str(run.public_id), "names": run.names},
+    )
+    return run
+
+
+def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
+    """Screen each of the run's names against the current lists and store the hits.
+
+    Idempotent, as tasks must be: a completed run is returned unchanged. The names are those
+    recorded when the screening was asked for; a later rename queues a run of its own. People
+    are screened on their names alone (no nationality): the minimum the matcher needs.
+    """
+    run = ScreeningRun.objects.get(public_id=run_id)
+    if run.status == ScreeningRun.Status.COMPLETED:
+        return run
+    kind = EntityType.ORGANIZATION if run.organisation_id else EntityType.PERSON
+    best: dict[str, Hit] = {}
+    results = [screening.screen(Query(name, type=kind), limit=HITS_PER_NAME) for name in run.names]
+    if len({tuple(sorted(r.snapshots.items())) for r in results}) > 1:
+        # A list changed between two names: start again, so one run uses one set of snapshots.
+        raise Transient("the current list snapshots changed during the screening")
+    for result in results:
+        for hit in result.hits:
+            if hit.key not in best or hit.score > best[hit.key].score:
+                best[hit.key] = hit
+    first = results[0] if results else None
+    with transaction.atomic():
+        run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == ScreeningRun.Status.COMPLETED:
+            return run
+        ScreeningHit.objects.bulk_create(_hit_row(run, hit) for hit in best.values())
+        run.status, run.error, run.completed_at = ScreeningRun.Status.COMPLETED, "", timezone.now()
+        run.snapshots = first.snapshots if first else {}
+        run.matcher_version = first.matcher_version if first else screening.MATCHER_VERSION
+        run.threshold = first.threshold if first else None
+        run.save(
+            update_fields=[
+                "status",
+                "error",
+                "completed_at",
+                "snapshots",
+                "matcher_version",
+                "threshold",
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="trustdesk.screening.completed",
+            target=run.subject,
+            data={
+                "run": str(run.public_id),
+                "names": run.names,
+                "hits": sorted(best),
+                "snapshots": run.snapshots,
+                "matcher_version": run.matcher_version,
+            },
+        )
+    return run
+
+
+def _hit_row(run: ScreeningRun, hit: Hit) -> ScreeningHit:
+    data = hit.to_dict()
+    return ScreeningHit(
+        run=run,
+        source=hit.source,
+        entity_id=hit.entity_id,
+        entry_name=hit.name,
+        matched_name=hit.matched_name,
+        query_name=hit.query_name,
+        score=hit.score,
+        explanation=hit.explanation,
+        features=data["features"],
+    )
+
+
+def screening_fail(*, run_id: str, error: str) -> None:
+    """Say on the run why it failed; a later successful attempt replaces this."""
+    ScreeningRun.objects.filter(public_id=run_id).exclude(
+        status=ScreeningRun.Status.COMPLETED
+    ).update(status=ScreeningRun.Status.FAILED, error=error[:2000])
+
+
+@transaction.atomic
+def hit_adjudicate(*, actor: User, hit: ScreeningHit, verdict: str, reason: str) -> ScreeningHit:
+    """Record an officer's verdict on a hit, with the reason, on the hit and the audit trail."""
+    subject = hit.run.subject
+    require(actor, "partner.adjudicate", subject if isinstance(subject, Person) else None)
+    if verdict not in ScreeningHit.Verdict.values or verdict == ScreeningHit.Verdict.OPEN:
+        raise InvalidVerdict
+    reason = reason_text(reason)
+    row = ScreeningHit.objects.select_for_update().get(pk=hit.pk)
+    old = row.verdict
+    row.verdict, row.verdict_reason = verdict, reason
+    row.adjudicated_by, row.adjudicated_at = actor, timezone.now()
+    row.save(update_fields=["verdict", "verdict_reason", "adjudicated_by", "adjudicated_at"])
+    audit.record(
+        actor=actor,
+        action="trustdesk.screening_hit.adjudicated",
+        target=row,
+        data={
+            "old": old,
+            "new": verdict,
+            "entry": row.key,
+            "subject": {"type": subject._meta.model_name, "id": str(subject.public_id)},
+            "run": str(hit.run.public_id),
+        },
+        reason=reason,
+    )
+    return row
+
+
+@transaction.atomic
+def screening_purge_expired(*, actor: str = "task:partners.purge_screenings") -> int:
+    """Delete screenings of people completed longer ago than the retention period.
+
+    Organisations' screenings are not personal data and are kept.
+    """
+    cutoff = timezone.now() - conf.person_screening_retention()
+    expired = ScreeningRun.objects.filter(person__isnull=False, completed_at__lt=cutoff)
+    count = expired.count()
+    if not count:
+        return 0
+    expired.delete()
+    audit.record(
+        actor=actor,
+        action="trustdesk.screening.purged",
+        target=audit.AuditTarget("partners.screeningrun", "people", "screenings of people"),
+        data={"runs": count, "completed_before": cutoff.isoformat()},
+    )
+    return count
