@@ -20,7 +20,12 @@ import numpy as np
 import numpy.typing as npt
 
 from trustdesk.screening.matching import features as ft
-from trustdesk.screening.matching.compare import SIMILARITY_FLAGS, NameSide, token_similarity
+from trustdesk.screening.matching.compare import (
+    SIMILARITY_FLAGS,
+    NameSide,
+    SimilarityCache,
+    token_similarity,
+)
 from trustdesk.screening.matching.normalize import ABJAD, NameForm, phonetic, skeleton
 
 if TYPE_CHECKING:
@@ -70,31 +75,37 @@ def _typo_depth(index: MatchIndex, own: int | None, token: str, config: ft.Scori
     return 2 if len(token) >= config.kept_ends_two_typo_length else 1
 
 
-MAX_CACHED_WORDS = 1 << 16  # the neighbour cache is emptied when it holds this many words
+MAX_CACHED_WORDS = 1 << 16  # a word cache is emptied when it holds this many entries
 
 
 @dataclass(slots=True)
-class NeighbourCache:
-    """Each query word's listed neighbours, kept across queries: the same words recur.
+class WordCache:
+    """What queries learn about words and keep for the next query: the same words recur.
 
-    Valid for one index and one configuration; `for_config` empties it when the config changes.
+    `neighbours`: each query word's listed neighbours; `similarities`: `token_similarity` of
+    word pairs. Valid for one index and one configuration: `for_config` empties both when the
+    configuration changes, and each is emptied when it grows past `MAX_CACHED_WORDS`.
     """
 
     config: ft.ScoringConfig | None = None
-    words: dict[tuple[str, int, bool], frozenset[int]] = field(default_factory=dict)
+    neighbours: dict[tuple[str, int, bool], frozenset[int]] = field(default_factory=dict)
+    similarities: SimilarityCache = field(default_factory=dict)
 
-    def for_config(self, config: ft.ScoringConfig) -> dict[tuple[str, int, bool], frozenset[int]]:
+    def for_config(self, config: ft.ScoringConfig) -> WordCache:
         if self.config is not config and self.config != config:
-            self.words.clear()
+            self.neighbours = {}
+            self.similarities = {}
             self.config = config
-        elif len(self.words) >= MAX_CACHED_WORDS:
-            self.words.clear()
-        return self.words
+        if len(self.neighbours) >= MAX_CACHED_WORDS:
+            self.neighbours = {}
+        if len(self.similarities) >= 4 * MAX_CACHED_WORDS:
+            self.similarities = {}
+        return self
 
 
 def neighbours(index: MatchIndex, form: NameForm, config: ft.ScoringConfig) -> list[frozenset[int]]:
     """For each query word, the other listed words it may stand for (variant, skeleton, typo)."""
-    cache = index.neighbour_cache.for_config(config)
+    cache = index.word_cache.for_config(config).neighbours
     keys = [
         (t, f & SIMILARITY_FLAGS, form.person) for t, f in zip(form.tokens, form.flags, strict=True)
     ]

@@ -100,9 +100,9 @@ class _Builder:
 
 @dataclass(slots=True)
 class _QueryCache:
-    """What one query's comparisons share: word similarities and whole-name alignments."""
+    """What one query's comparisons share: word similarities (kept across queries), alignments."""
 
-    words: SimilarityCache = field(default_factory=dict)
+    words: SimilarityCache
     aligned: dict[tuple[Any, ...], tuple[NameSide, Alignment]] = field(default_factory=dict)
 
 
@@ -148,7 +148,7 @@ class MatchIndex:
         self.rec_tok: npt.NDArray[np.int32] = data["rec_tok"]
         self.rec_flag: npt.NDArray[np.uint8] = data["rec_flag"]
         self.rec_weight: npt.NDArray[np.float32] = data["rec_weight"]
-        self.neighbour_cache = blocking.NeighbourCache()
+        self.word_cache = blocking.WordCache()
 
     def __len__(self) -> int:
         return len(self.meta)
@@ -231,7 +231,7 @@ class MatchIndex:
             if not form.tokens:
                 continue
             q_side = self._query_side(form, query, config)
-            cache = _QueryCache()
+            cache = _QueryCache(self.word_cache.for_config(config).similarities)
             features = ft.plan(q_side, config)
             for record, same_letters in blocking.candidates(self, form, q_side.name, config):
                 entry = int(self.rec_entry[record])
