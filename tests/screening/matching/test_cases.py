@@ -38,6 +38,7 @@ CASES: tuple[tuple[str, EntityType | None, str | None, str], ...] = (
     ("Limitex Velmor", ORG, None, "a word like a legal form in front is a name word"),
     ("C.V. Grupo Talvera S.A. De", ORG, "ofac-sdn:107", "legal form split, its connective left"),
     ("AKROL LLC", ORG, "ofac-sdn:100", "legal form abbreviated"),
+    ("Velmor Pvt", ORG, "ofac-sdn:106", "'Pvt' alone is a legal form"),
     ("Army Engineering University of the PLA", ORG, "aspi-unitracker:aeu", "generic name in full"),
     ("Dmitriy Patrushev", PERSON, "ofac-sdn:200", "transliteration variant, no patronymic"),
     ("Патрушев Дмитрий", PERSON, "ofac-sdn:200", "Cyrillic, family name first"),

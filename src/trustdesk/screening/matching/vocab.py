@@ -78,6 +78,7 @@ LEGAL_FORMS: dict[str, str] = {
     "ltd": "ltd",
     "private limited": "ltd",
     "pvt ltd": "ltd",
+    "pvt": "ltd",
     "public limited company": "plc",
     "plc": "plc",
     "incorporated": "inc",
