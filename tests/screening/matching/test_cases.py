@@ -43,6 +43,7 @@ CASES: tuple[tuple[str, EntityType | None, str | None, str], ...] = (
     ("Dmitriy Patrushev", PERSON, "ofac-sdn:200", "transliteration variant, no patronymic"),
     ("Патрушев Дмитрий", PERSON, "ofac-sdn:200", "Cyrillic, family name first"),
     ("PATRUSHEV, D.", PERSON, "ofac-sdn:200", "initial"),
+    ("Evgneiy Orlovsky", PERSON, "ofac-sdn:400", "a typo in one spelling of a given name"),
     ("Muhammad Hasan al-Tayyan", PERSON, "un-sc:QDi.001", "Mohammed/Muhammad, article dropped"),
     ("Zhejiang Normal University", ORG, None, "a different university of the same province"),
     ("Hefei Institute of Optics", ORG, None, "two known places a letter apart are two places"),

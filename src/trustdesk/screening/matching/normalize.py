@@ -132,6 +132,7 @@ def _pinyin_words(syllables: str) -> list[str]:
 # tables (a generic word, an abbreviation, a legal form) is read as that word, so that
 # "Idustries" is expanded like "Industries" and "LIMITTD" is set aside like "LIMITED".
 MIN_MISSPELT_LENGTH = 7
+MIN_MISSPELT_NAME_LENGTH = 5  # given names: the shortest word read as a misspelt given name
 _SINGLE_LEGAL = frozenset(k for k in vocab.LEGAL_FORMS if " " not in k)
 _KNOWN = vocab.GENERIC_WORDS | frozenset(vocab.ABBREVIATIONS) | _SINGLE_LEGAL
 
@@ -174,6 +175,33 @@ def misspelt_vocabulary(word: str) -> str:
         if w[0] == word[0] and w[-1] == word[-1] and OSA.distance(word, w, score_cutoff=1) <= 1
     ]
     return fits[0] if len(fits) == 1 else ""
+
+
+_NAME_TYPOS: dict[str, frozenset[str]] = {}
+for _variant in vocab.NAME_VARIANTS:
+    if len(_variant) >= MIN_MISSPELT_NAME_LENGTH - 1:
+        for _key in _one_deletes(_variant):
+            _NAME_TYPOS[_key] = _NAME_TYPOS.get(_key, frozenset()) | {_variant}
+
+
+@lru_cache(maxsize=1 << 16)
+def misspelt_given_name(word: str) -> str:
+    """The usual spelling of the given name a word misspells by one typo, or '' when unsure.
+
+    As for table words: one letter added, dropped, changed, or two swapped inside the word, its
+    first and last letters kept, and the misspelt names must all be spellings of one name
+    ("Ahemt" is Ahmet, so Ahmad; "Hseyin" is Huseyin, so Hussein).
+    """
+    if len(word) < MIN_MISSPELT_NAME_LENGTH or word in vocab.NAME_VARIANTS or not word.isalpha():
+        return ""
+    found = {v for key in _one_deletes(word) for v in _NAME_TYPOS.get(key, ())}
+    # The only line here that crosses into the rapidfuzz primitive for given names.
+    names = {
+        vocab.NAME_VARIANTS[v]
+        for v in found
+        if v[0] == word[0] and v[-1] == word[-1] and OSA.distance(word, v, score_cutoff=1) <= 1
+    }
+    return names.pop() if len(names) == 1 else ""
 
 
 def _correct_misspelt(toks: list[_Tok]) -> None:
@@ -288,7 +316,11 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
         if person:
             if word in _HONORIFICS:
                 continue
-            tok.text = vocab.NAME_VARIANTS.get(word, word)
+            usual = vocab.NAME_VARIANTS.get(word)
+            misspelt = "" if usual else misspelt_given_name(word)
+            tok.text = usual or misspelt or word
+            if misspelt:
+                tok.flags |= EXPANDED
             out.append(tok)
             continue
         expansion = vocab.ABBREVIATIONS.get(word) or vocab.PINYIN_GLOSSARY.get(word)
