@@ -47,6 +47,7 @@ FORMAT_VERSION = 3  # bump when the saved layout or the name normalisation chang
 # named in several words are flagged as places)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
+BUILD_FORM_CACHE = 1 << 16  # names whose forms a build keeps, most recently used first
 _MAGIC = "trustdesk-match-index"
 _BUILD_CONFIG = ft.ScoringConfig()  # build-time choices: acronym and typo lengths, ranking
 _IDENT = re.compile(r"[^0-9A-Z]")
@@ -166,6 +167,9 @@ class MatchIndex:
         """An index over the entries; `progress` is called with the count every 10,000 entries."""
         b = _Builder()
         meta: list[tuple[Any, ...]] = []
+        # Names recur across entries and lists (copies, common names): normalise each once
+        # while it is recent. A cache of this build only, freed with it.
+        form_of = lru_cache(maxsize=BUILD_FORM_CACHE)(_form)
         for entry in entries:
             e = len(meta)
             person = entry.type == EntityType.PERSON
@@ -174,7 +178,7 @@ class MatchIndex:
             seen: set[tuple[str, ...]] = set()  # words and spelling-free letters of each name
             entry_tokens: set[int] = set()
             for ordinal, (name, kind) in enumerate(names):
-                form = name_form(name, person=person)
+                form = form_of(name, person)
                 if not form.tokens or (*form.tokens, form.joined) in seen:
                     continue
                 seen.add((*form.tokens, form.joined))
@@ -380,6 +384,10 @@ def _explanation(
     if c_side.kind == ft.DERIVED_ACRONYM:
         text += f" The acronym stands for '{full}'."
     return text
+
+
+def _form(name: str, person: bool) -> NameForm:
+    return name_form(name, person=person)
 
 
 @lru_cache(maxsize=4096)
