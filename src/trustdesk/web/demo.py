@@ -1,0 +1,396 @@
+"""`trustdesk demo`: a fictional university loaded through the real services, for a first look.
+
+Every record is made by the service a person would use, acting as the user who would act, in
+the order they would act: the administrator creates the accounts, researchers propose partners
+and engagements, officers review, adjudicate and decide, the approver decides what was escalated,
+and the scheduled sweep marks a review as due. So the audit trail, the timelines and the
+screening hits are genuine, and the demo breaks (in its test) when a service's rules change.
+
+The demo users' passwords are derived from a published seed and printed on every start, so the
+demo refuses a production database (PostgreSQL) unless forced: it is for a laptop, never for an
+install that will hold real data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+
+from trustdesk.web import demo_data as data
+from trustdesk.web.accounts import services as account_services
+from trustdesk.web.accounts.models import Department, User
+from trustdesk.web.cases import services as case_services
+from trustdesk.web.cases.models import Engagement
+from trustdesk.web.cases.workflow import Outcome
+from trustdesk.web.core import audit
+from trustdesk.web.core.context import audit_context
+from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.lists.services import shipped_lists_ensure
+from trustdesk.web.partners import selectors as partner_selectors
+from trustdesk.web.partners import services as partner_services
+from trustdesk.web.partners.models import Organisation, Person, ScreeningHit
+
+DEMO_LOADED = "trustdesk.demo.loaded"
+audit.register_action(DEMO_LOADED, label="Demo data loaded")
+
+
+class DemoError(Exception):
+    """The demo cannot be loaded here; the message says why and what to do instead."""
+
+
+class DemoRefused(DemoError):
+    MESSAGE = (
+        "Refusing to load the demo into a production (PostgreSQL) database: its users have "
+        "published passwords. Use the embedded default (unset TRUSTDESK_DATABASE_URL), or "
+        "force it on a database that will never hold real data."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE)
+
+
+class DemoDataError(DemoError):
+    """The demo data no longer leads where it says (a service's rules changed): nothing stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignIn:
+    username: str
+    password: str
+    role: str  # User.Role value
+    name: str
+    department: str
+
+    @property
+    def role_label(self) -> str:
+        return str(User.Role(self.role).label)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    """What the demo holds and how to sign in; `created` is False when it was already loaded."""
+
+    created: bool
+    university: str
+    sign_ins: tuple[SignIn, ...]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        if not self.created:
+            return "The demo is already loaded; nothing was changed."
+        held = ", ".join(f"{n} {what}" for what, n in self.counts.items())
+        return f"Loaded the demo, the fictional {self.university}: {held}."
+
+    def text(self) -> str:
+        """The message and a table of sign-ins, for a terminal."""
+        header = ("username", "password", "role", "name")
+        rows = [header, *((s.username, s.password, s.role_label, s.name) for s in self.sign_ins)]
+        widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+        lines = [
+            self.message,
+            "Demo sign-ins (published passwords: never keep real data in this install):",
+        ]
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            lines.append("  " + "  ".join([*cells, row[-1]]))
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "created": self.created,
+            "message": self.message,
+            "university": self.university,
+            "counts": dict(self.counts),
+            "sign_ins": [
+                {
+                    "username": s.username,
+                    "password": s.password,
+                    "role": s.role,
+                    "name": s.name,
+                    "department": s.department,
+                }
+                for s in self.sign_ins
+            ],
+        }
+
+
+def demo_password(username: str) -> str:
+    """The demo user's password: words picked by a hash of a fixed seed, the same on every load.
+
+    Not `demo-<role>`: the length validator (12) refuses `demo-admin`. Derived rather than random
+    so a second load, and every `trustdesk serve`, prints the passwords that actually work.
+    """
+    digest = hashlib.sha256(f"{data.PASSWORD_SEED}:{username}".encode()).digest()
+    words = [data.PASSWORD_WORDS[b % len(data.PASSWORD_WORDS)] for b in digest[:3]]
+    return "-".join([*words, str(10 + digest[3] % 90)])
+
+
+def demo_sign_ins() -> tuple[SignIn, ...]:
+    """Every demo user's sign-in, central roles first, as the data lists them."""
+    return tuple(
+        SignIn(
+            username=u.username,
+            password=demo_password(u.username),
+            role=u.role,
+            name=f"{u.first_name} {u.last_name}",
+            department=u.department or "",
+        )
+        for u in data.USERS
+    )
+
+
+def demo_is_loaded() -> bool:
+    """Whether a load committed: its closing audit event exists only if everything else does."""
+    return AuditEvent.objects.filter(action=DEMO_LOADED).exists()
+
+
+def demo_load(*, actor: str, force: bool = False) -> DemoSummary:
+    """Load the fictional university once; a second call changes nothing and says so.
+
+    The shipped lists load first, as on every start; the rest is one transaction, so a failure
+    leaves no half-loaded demo. Screening runs here,
+    not only on the task queue after commit, so that the officers' adjudications can be part of
+    the story; the queued runs then find their screening done and store nothing again.
+    """
+    if not settings.EMBEDDED and not force:
+        raise DemoRefused
+    summary = DemoSummary(
+        created=False,
+        university=data.UNIVERSITY,
+        sign_ins=demo_sign_ins(),
+        counts={
+            "departments": len(data.DEPARTMENTS),
+            "users": len(data.USERS),
+            "organisations": len(data.ORGANISATIONS),
+            "people": len(data.PEOPLE),
+            "engagements": len(data.ENGAGEMENTS),
+        },
+    )
+    if demo_is_loaded():
+        return summary
+    with audit_context(actor=actor):
+        shipped_lists_ensure(actor=actor)  # the hits need the lists; a no-op when loaded
+        with transaction.atomic():
+            _Loader(actor=actor, now=timezone.now()).load()
+            audit.record(
+                actor=actor,
+                action=DEMO_LOADED,
+                target=audit.AuditTarget("demo", "wessex", data.UNIVERSITY),
+                data={"counts": summary.counts},
+            )
+    return DemoSummary(
+        created=True,
+        university=summary.university,
+        sign_ins=summary.sign_ins,
+        counts=summary.counts,
+    )
+
+
+class _Loader:
+    """One load: the records made so far, by name, for the steps that refer to them."""
+
+    def __init__(self, *, actor: str, now: datetime) -> None:
+        self.actor = actor
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.departments: dict[str, Department] = {}
+        self.users: dict[str, User] = {}
+        self.organisations: dict[str, Organisation] = {}
+        self.people: dict[str, Person] = {}
+
+    def load(self) -> None:
+        self._departments()
+        self._users()
+        self._partners()
+        engagements = [self._engagement(item) for item in data.ENGAGEMENTS]
+        # The daily sweep as it will run a few days from now: the case reviewed soonest is due.
+        sweep_at = self.now + timedelta(days=data.REVIEW_DUE_SWEEP_DAY)
+        case_services.engagement_mark_review_due(now=sweep_at)
+        for item, engagement in zip(data.ENGAGEMENTS, engagements, strict=True):
+            engagement.refresh_from_db(fields=["status"])
+            if engagement.status != item.expected_status:
+                raise DemoDataError(
+                    f"{item.title!r} ended {engagement.status}, not {item.expected_status}"
+                )
+
+    def _departments(self) -> None:
+        # No department service exists yet (they are set up once, by an admin, in the database).
+        for item in data.DEPARTMENTS:
+            department = Department.objects.create(name=item.name, faculty=item.faculty)
+            self.departments[item.name] = department
+
+    def _users(self) -> None:
+        first, *others = data.USERS
+        if first.role != User.Role.ADMIN:
+            raise DemoDataError("the first demo user must be the administrator")
+        admin, _ = account_services.create_admin(
+            username=first.username,
+            email=self._email(first),
+            password=demo_password(first.username),
+            actor=self.actor,
+        )
+        admin.first_name, admin.last_name = first.first_name, first.last_name
+        admin.save(update_fields=["first_name", "last_name"])
+        self.users[admin.username] = admin
+        for item in others:
+            self.users[item.username] = self._user(admin, item)
+
+    def _user(self, admin: User, item: data.UserData) -> User:
+        department = self.departments[item.department] if item.department else None
+        user = account_services.user_create(
+            actor=admin,
+            username=item.username,
+            email=self._email(item),
+            first_name=item.first_name,
+            last_name=item.last_name,
+            department=department,
+        )
+        if item.role != User.Role.RESEARCHER:
+            where = f", {item.department}" if item.department else ""
+            user = account_services.user_role_change(
+                actor=admin, user=user, role=User.Role(item.role), reason=f"{item.title}{where}"
+            )
+        # There is no password service: real users set theirs through a reset link. The demo's
+        # must pass the same validators as any password, or a sign-in test would hide a weak one.
+        password = demo_password(item.username)
+        validate_password(password, user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        return user
+
+    def _email(self, item: data.UserData) -> str:
+        return f"{item.username}@{data.EMAIL_DOMAIN}"
+
+    def _partners(self) -> None:
+        for org in data.ORGANISATIONS:
+            record = partner_services.organisation_create(
+                actor=self.users[org.added_by],
+                data=partner_services.OrganisationInput(
+                    name=org.name,
+                    kind=org.kind,
+                    aliases=org.aliases,
+                    country=org.country,
+                    ror_id=org.ror_id,
+                    website=org.website,
+                ),
+            )
+            self._screen(record)
+            self.organisations[org.name] = record
+        for person in data.PEOPLE:
+            created = partner_services.person_create(
+                actor=self.users[person.added_by],
+                data=partner_services.PersonInput(
+                    name=person.name,
+                    orcid=person.orcid,
+                    affiliations=[self.organisations[name] for name in person.affiliations],
+                ),
+            )
+            self._screen(created)
+            self.people[person.name] = created
+
+    def _screen(self, subject: Organisation | Person) -> None:
+        """Run the screening the create queued, now, as the queued task would run it."""
+        run = partner_selectors.screening_latest(subject)
+        if run is None:
+            raise DemoDataError(f"no screening was queued for {subject}")
+        partner_services.screening_run(run_id=str(run.public_id), actor=run.requested_by)
+
+    def _engagement(self, item: data.EngagementData) -> Engagement:
+        owner = self.users[item.owner]
+        start = self.today + timedelta(days=item.starts_in_days) if item.starts_in_days else None
+        end = start + timedelta(days=item.lasts_days) if start and item.lasts_days else None
+        amount, currency, source = item.funding or (None, "", "")
+        engagement = case_services.engagement_create(
+            actor=owner,
+            fields=case_services.EngagementFields(
+                title=item.title,
+                kind=item.kind,
+                summary=item.summary,
+                countries=item.countries,
+                research_areas=item.research_areas,
+                funding_amount=amount,
+                funding_currency=currency,
+                funding_source=source,
+                start_date=start,
+                end_date=end,
+                team=[self.users[name] for name in item.team],
+            ),
+        )
+        for link in item.partners:
+            partner = (
+                self.organisations[link.organisation]
+                if link.organisation
+                else self.people[link.person]
+            )
+            case_services.engagement_partner_add(
+                actor=owner, engagement=engagement, partner=partner, role=link.role, note=link.note
+            )
+        for step in item.steps:
+            engagement = self._step(engagement, step)
+        return engagement
+
+    def _step(self, engagement: Engagement, step: data.Step) -> Engagement:
+        actor = self.users[step.by]
+        match step:
+            case data.Submit():
+                return case_services.engagement_submit(actor=actor, engagement=engagement)
+            case data.Withdraw():
+                return case_services.engagement_withdraw(
+                    actor=actor, engagement=engagement, reason=step.reason
+                )
+            case data.StartReview():
+                return case_services.engagement_review_start(actor=actor, engagement=engagement)
+            case data.Adjudicate():
+                self._adjudicate(actor, step)
+                return engagement
+            case data.Escalate():
+                decision = case_services.DecisionInput(Outcome.ESCALATE, step.reason)
+                return case_services.engagement_decide(
+                    actor=actor, engagement=engagement, decision=decision, now=self.now
+                )
+            case data.Decide():
+                return case_services.engagement_decide(
+                    actor=actor,
+                    engagement=engagement,
+                    decision=self._decision(step),
+                    now=self.now,
+                )
+            case data.Activate():
+                return case_services.engagement_activate(actor=actor, engagement=engagement)
+            case data.Close():
+                return case_services.engagement_close(
+                    actor=actor, engagement=engagement, reason=step.reason
+                )
+
+    def _decision(self, step: data.Decide) -> case_services.DecisionInput:
+        review = step.review_in_days
+        return case_services.DecisionInput(
+            outcome=Outcome(step.outcome),
+            reason=step.reason,
+            conditions=step.conditions,
+            review_date=self.today + timedelta(days=review) if review is not None else None,
+        )
+
+    def _adjudicate(self, officer: User, step: data.Adjudicate) -> None:
+        """Confirm the hits on the organisation's own listed name; rule out the look-alikes."""
+        organisation = self.organisations[step.organisation]
+        run = partner_selectors.screening_latest(organisation)
+        if run is None or not run.hits.exists():
+            raise DemoDataError(f"{organisation} has no screening hits to adjudicate")
+        for hit in run.hits.all():
+            same = hit.entry_name.casefold() == organisation.name.casefold()
+            partner_services.hit_adjudicate(
+                actor=officer,
+                hit=hit,
+                verdict=ScreeningHit.Verdict.CONFIRMED
+                if same
+                else ScreeningHit.Verdict.FALSE_POSITIVE,
+                reason=step.same_reason if same else step.other_reason,
+            )

@@ -1,0 +1,197 @@
+"""`demo_load`: the fictional university, loaded through the real services, once."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import authenticate
+from django.test import RequestFactory
+
+from trustdesk.web import demo, demo_data
+from trustdesk.web.accounts.models import Department, User
+from trustdesk.web.cases.models import Engagement, EngagementPartner
+from trustdesk.web.conf.tasks import TaskSettings
+from trustdesk.web.core.audit import verify_chain
+from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+
+pytestmark = pytest.mark.django_db
+ACTOR = "cli:tester@host"
+LISTED = [demo_data.BEIHANG, demo_data.HIT, demo_data.NUDT]
+
+
+@pytest.fixture(autouse=True)
+def _embedded_queue(settings: Any) -> None:
+    settings.TRUSTDESK_TASKS = replace(TaskSettings(), redis_url="")
+
+
+def _load() -> demo.DemoSummary:
+    # PostgreSQL is not the embedded default, so its run of this suite has to force the load.
+    return demo.demo_load(actor=ACTOR, force=not django_settings.EMBEDDED)
+
+
+@pytest.fixture
+def summary() -> demo.DemoSummary:
+    return _load()
+
+
+def _rows() -> dict[str, int]:
+    return {
+        "departments": Department.objects.count(),
+        "users": User.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "people": Person.objects.count(),
+        "screenings": ScreeningRun.objects.count(),
+        "hits": ScreeningHit.objects.count(),
+        "engagements": Engagement.objects.count(),
+        "links": EngagementPartner.objects.count(),
+        "events": AuditEvent.objects.count(),
+    }
+
+
+def test_every_role_has_a_user_who_signs_in_with_the_printed_password(
+    summary: demo.DemoSummary,
+) -> None:
+    request = RequestFactory().post("/accounts/login/")
+
+    signed_in = {
+        s.role: authenticate(request, username=s.username, password=s.password)
+        for s in summary.sign_ins
+    }
+
+    assert set(signed_in) == set(User.Role.values)
+    assert all(isinstance(user, User) for user in signed_in.values())
+    assert {user.role for user in signed_in.values() if user} == set(User.Role.values)
+
+
+def test_each_department_has_its_champion(summary: demo.DemoSummary) -> None:
+    champions = User.objects.filter(role=User.Role.CHAMPION)
+
+    assert sorted(champions.values_list("department__name", flat=True)) == sorted(
+        d.name for d in demo_data.DEPARTMENTS
+    )
+    assert Department.objects.count() == 6
+
+
+def test_every_status_has_an_engagement(summary: demo.DemoSummary) -> None:
+    statuses = set(Engagement.objects.values_list("status", flat=True))
+    decisions = set(Engagement.objects.exclude(decision="").values_list("decision", flat=True))
+
+    assert statuses == set(Engagement.Status.values)
+    assert decisions == set(Engagement.Decision.values)
+    assert Engagement.objects.filter(status="in_review", escalated=True).exists()
+
+
+def test_an_escalated_case_was_decided_by_the_approver(summary: demo.DemoSummary) -> None:
+    gift = Engagement.objects.get(kind=Engagement.Kind.DONATION_OR_FUNDING)
+
+    actions = list(
+        AuditEvent.objects.filter(target_type="cases.engagement", target_id=str(gift.pk))
+        .order_by("sequence")
+        .values_list("action", "actor__username")
+    )
+
+    assert (gift.status, gift.decision, gift.escalated) == (
+        "decided",
+        "approve_with_conditions",
+        True,
+    )
+    assert gift.decided_by is not None
+    assert gift.decided_by.username == "mthornbury"
+    assert [a for a, _ in actions if a != "trustdesk.engagement.partner_added"] == [
+        "trustdesk.engagement.created",
+        "trustdesk.engagement.submitted",
+        "trustdesk.engagement.review_started",
+        "trustdesk.engagement.escalated",
+        "trustdesk.engagement.decided",
+    ]
+
+
+def test_the_review_due_case_was_marked_by_the_sweep(summary: demo.DemoSummary) -> None:
+    due = Engagement.objects.get(status=Engagement.Status.REVIEW_DUE)
+
+    event = AuditEvent.objects.get(action="trustdesk.engagement.review_due")
+
+    assert event.target_id == str(due.pk)
+    assert event.actor_label == "task:cases.review_due"
+
+
+def test_listed_partners_have_screening_hits_with_explanations(
+    summary: demo.DemoSummary,
+) -> None:
+    for name in LISTED:
+        hits = ScreeningHit.objects.filter(run__organisation__name=name)
+        assert {"ca-nro", "us-dod-1286", "aspi-unitracker"} <= {h.source for h in hits}, name
+        assert all(h.explanation for h in hits), name
+    confirmed = ScreeningHit.objects.get(
+        run__organisation__name=demo_data.BEIHANG, source="ca-nro", entity_id="beihang-university"
+    )
+    assert confirmed.verdict == ScreeningHit.Verdict.CONFIRMED
+    assert confirmed.adjudicated_by is not None
+    near_miss = ScreeningHit.objects.filter(run__organisation__name=demo_data.NORTHWESTERN)
+    assert {h.verdict for h in near_miss} == {ScreeningHit.Verdict.FALSE_POSITIVE}
+    left = ScreeningHit.objects.get(run__organisation__name="Tsinghua University")
+    assert left.verdict == ScreeningHit.Verdict.OPEN  # work waiting for an officer
+    assert not ScreeningHit.objects.filter(run__organisation__name="ETH Zürich").exists()
+    assert not ScreeningHit.objects.filter(run__person__isnull=False).exists()
+
+
+def test_a_second_load_creates_nothing_and_says_so(summary: demo.DemoSummary) -> None:
+    before = _rows()
+
+    again = _load()
+
+    assert _rows() == before
+    assert (summary.created, again.created) == (True, False)
+    assert again.message == "The demo is already loaded; nothing was changed."
+    assert again.sign_ins == summary.sign_ins
+
+
+def test_the_audit_chain_is_intact_and_ends_with_the_load(summary: demo.DemoSummary) -> None:
+    last = AuditEvent.objects.order_by("-sequence").first()
+
+    assert verify_chain().intact
+    assert last is not None
+    assert (last.action, last.actor_label) == (demo.DEMO_LOADED, ACTOR)
+    assert AuditEvent.objects.filter(actor__isnull=False).values("actor").distinct().count() > 10
+
+
+def test_a_production_database_is_refused_unless_forced(settings: Any) -> None:
+    settings.EMBEDDED = False
+
+    with pytest.raises(demo.DemoRefused, match="Refusing to load the demo"):
+        demo.demo_load(actor=ACTOR)
+
+    assert not User.objects.exists()
+    assert demo.demo_load(actor=ACTOR, force=True).created
+
+
+def test_the_summary_prints_every_sign_in(summary: demo.DemoSummary) -> None:
+    text = summary.text()
+
+    assert text.startswith(
+        "Loaded the demo, the fictional University of Wessex: 6 departments, 19 users, "
+        "17 organisations, 8 people, 13 engagements."
+    )
+    for sign_in in summary.sign_ins:
+        assert f"  {sign_in.username} " in text
+        assert f" {sign_in.password} " in text
+
+
+def test_passwords_are_fixed_and_pass_the_validators() -> None:
+    assert demo.demo_password("mellis") == demo.demo_password("mellis")
+    assert demo.demo_password("mellis") != demo.demo_password("oadeyemi")
+    assert all(len(s.password) >= 12 for s in demo.demo_sign_ins())
+
+
+def test_the_load_takes_a_few_seconds() -> None:
+    started = time.monotonic()
+
+    _load()
+
+    # Generous for a shared two-core machine; it takes about a second with the test hasher.
+    assert time.monotonic() - started < 20
