@@ -149,6 +149,10 @@ TRUSTDESK_DOWNLOAD_TIMEOUT = env_int("TRUSTDESK_DOWNLOAD_TIMEOUT", 60)
 # TRUSTDESK_LIST_URL_<SOURCE>__<ROLE> replaces one file of a multi-file set. Dashes become "_".
 TRUSTDESK_LIST_URL_OVERRIDES = list_url_overrides()
 TRUSTDESK_TASKS = tasks_conf.TASKS
+# Days a person's screening record is kept (data minimisation); organisations' are kept.
+TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = env_int(
+    "TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS", 730
+)
 
 LOGGING = {
     "version": 1,

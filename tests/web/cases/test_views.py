@@ -201,7 +201,7 @@ def test_the_list_pages_through_many_engagements(cast: Cast) -> None:
 
     assert "27 engagements, page 1 of 2." in first
     assert 'href="?kind=research_collaboration&amp;page=2" rel="next">Next page</a>' in first
-    assert second.count('<a href="/engagements/') == 2
+    assert len(re.findall(r'<a href="/engagements/[0-9a-f-]+/">', second)) == 2
 
 
 def test_an_htmx_request_gets_only_the_results(cast: Cast, advance: Advance) -> None:
