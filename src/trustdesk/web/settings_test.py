@@ -17,3 +17,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; te
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Worker subprocesses in tests/web/tasks must open this test database: a file, not memory.
     DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test.sqlite3")}
+
+# WhiteNoise warns about a missing static root in every request otherwise.
+(HOME / "static").mkdir(parents=True, exist_ok=True)
