@@ -33,7 +33,7 @@ _LEGAL_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in vocab.LEGAL_FORMS
 _INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
 _AMP_IN_WORD = re.compile(r"(?<=[a-z0-9])\s*&\s*(?=[a-z0-9]\b)")
 _DOUBLED = re.compile(r"(.)\1+")
-_APOSTROPHES = re.compile(r"['`´‘’ʼʻ]")
+_NO_APOSTROPHES = str.maketrans("", "", "'`´‘’ʼʻ")
 _TOKEN = re.compile(r"[a-z0-9&]+|[()\[\]{},;]|\s[-–—]\s")
 
 
@@ -83,14 +83,16 @@ def _raw_tokens(pieces: list[Piece]) -> list[_Tok]:
         if piece.han:
             out.extend(_Tok(w, segment, bracket, EXPANDED, w) for w in _pinyin_words(piece.text))
             continue
-        text = _APOSTROPHES.sub("", piece.text)
+        text = piece.text.translate(_NO_APOSTROPHES)
         if "." in text:  # each rewrite only where its character occurs: most names have none
             text = _INITIALISM.sub(lambda m: m.group(0).replace(".", "") + " ", text)
         if "&" in text:
             text = _AMP_IN_WORD.sub("&", text)
-        for match in _TOKEN.finditer(text):
-            word = match.group(0)
-            if word in "([{":
+        flag = ABJAD if piece.abjad else 0
+        for word in _TOKEN.findall(text):
+            if word[0].isalnum() and word[-1] != "&":  # a plain word: most tokens
+                out.append(_Tok(word, segment, bracket, flag, word))
+            elif word in "([{":
                 bracket, segment = True, segment + 1
             elif word in ")]}":
                 bracket, segment = False, segment + 1
@@ -99,7 +101,6 @@ def _raw_tokens(pieces: list[Piece]) -> list[_Tok]:
             else:
                 word = word.strip("&")
                 if word:
-                    flag = ABJAD if piece.abjad else 0
                     out.append(_Tok(word, segment, bracket, flag, word))
     return out
 
@@ -354,7 +355,9 @@ def _acronyms(text: str, toks: list[_Tok], person: bool) -> tuple[tuple[str, ...
     if person or any(t.flags & EXPANDED for t in toks):
         return (), ""
     # An acronym the list gives: capitals in brackets, "(VNIITF)", not a place "(Wuhan)".
-    bracketed = {re.sub(r"[^a-z0-9&]", "", m.casefold()) for m in _BRACKETED_CAPS.findall(text)}
+    bracketed: set[str] = set()
+    if "(" in text or "[" in text:
+        bracketed = {re.sub(r"[^a-z0-9&]", "", m.casefold()) for m in _BRACKETED_CAPS.findall(text)}
     listed = tuple(
         t.text
         for t in toks
