@@ -420,19 +420,52 @@ def engagements_review_due(as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--force", is_flag=True, help="Load even into a non-embedded (PostgreSQL) database.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def demo(force: bool, as_json: bool) -> None:
+    """Load a fictional university (every role, partners, cases in every state) to try trustdesk."""
+    _setup_django()
+    from trustdesk.web import demo as demo_service
+
+    try:
+        summary = demo_service.demo_load(actor=_actor(), force=force)
+    except demo_service.DemoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _emit_json(summary.as_dict())
+    else:
+        click.echo(summary.text())
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, threads: int) -> None:
+@click.option(
+    "--demo/--no-demo",
+    "with_demo",
+    default=True,
+    show_default=True,
+    help="Embedded default only: load the demo on first start and print its sign-ins.",
+)
+def serve(host: str, port: int, threads: int, with_demo: bool) -> None:
     """Run the web application (migrating the embedded database first)."""
     _setup_django()
     import waitress
+    from django.conf import settings
 
+    from trustdesk.web import demo as demo_service
     from trustdesk.web.accounts.selectors import admin_exists
     from trustdesk.web.wsgi import application
 
+    # "First start" is an embedded install with no administrator: one that ran createadmin first
+    # never gets demo data.
+    show = with_demo and settings.EMBEDDED and (demo_service.demo_is_loaded() or not admin_exists())
+    summary = demo_service.demo_load(actor=_actor()) if show else None
     click.echo(f"trustdesk is running at http://{host}:{port}/  (Ctrl+C stops it)")
-    if not admin_exists():
+    if summary is not None:
+        click.echo(summary.text())
+    elif not admin_exists():
         click.echo("No administrator yet: run `trustdesk createadmin USERNAME EMAIL`.", err=True)
     waitress.serve(application, host=host, port=port, threads=threads, ident="trustdesk")
 

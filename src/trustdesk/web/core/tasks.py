@@ -169,8 +169,13 @@ class TaskDef(Generic[P]):
 
     def send(self, run_id: str) -> None:
         """Hand the run to the queue; on the embedded default this runs it here and now."""
+        celery_task = get_app().tasks[self.name]
+        if task_settings().embedded:
+            # Run here without touching any transport (eager mode would still build one).
+            celery_task.apply(args=(run_id,))
+            return
         try:
-            get_app().tasks[self.name].apply_async(args=(run_id,))
+            celery_task.apply_async(args=(run_id,))
         except BrokerError as exc:
             # The row was committed, so say on it why nothing will pick it up.
             TaskRun.objects.filter(public_id=run_id, status=TaskRun.Status.QUEUED).update(
