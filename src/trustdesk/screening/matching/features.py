@@ -109,14 +109,15 @@ class ScoringConfig:
     max_abbreviated_length: int = 18
     # Derived acronyms shorter than this are too ambiguous to match at all.
     min_acronym_length: int = 3
-    # Candidate generation: listed names fully scored per query, and the most listed names one
-    # query word may pull in (common words beyond it are left to the rarer words of the query).
+    # Candidate generation: listed names fully scored per query.
     candidates: int = 12
     # Of one entry's listed names, at most this many (the best-ranked) are scored per query.
     names_per_entry: int = 2
     # Blocking rank (shared word weight over mean name weight) below which a listed name is not
     # scored at all: far below any score that could reach the threshold.
     min_blocking_rank: float = 0.3
+    # The most listed names a query's words gather, rarest words first; a commoner word past
+    # this budget only adds its weight to the names already gathered that have it too.
     max_postings: int = 20000
 
 
