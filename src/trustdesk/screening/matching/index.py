@@ -47,7 +47,7 @@ FORMAT_VERSION = 3  # bump when the saved layout or the name normalisation chang
 # named in several words are flagged as places)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
-BUILD_FORM_CACHE = 1 << 16  # names whose forms a build keeps, most recently used first
+BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
 _MAGIC = "trustdesk-match-index"
 _BUILD_CONFIG = ft.ScoringConfig()  # build-time choices: acronym and typo lengths, ranking
 _IDENT = re.compile(r"[^0-9A-Z]")
@@ -84,19 +84,20 @@ class _Builder:
             self.df.append(0)
         return tid
 
-    def add(self, entry: int, name: int, kind: int, form: NameForm) -> set[int]:
+    def add(self, entry: int, name: int, kind: int, form: NameForm) -> list[int]:
         record = len(self.rec_entry)
         self.rec_entry.append(entry)
         self.rec_name.append(name)
         self.rec_kind.append(kind)
-        ids = [self.token_id(t) for t in form.tokens]
+        vocab = self.vocab
+        ids = [vocab[t] if t in vocab else self.token_id(t) for t in form.tokens]
         self.rec_tok.extend(ids)
         self.rec_flag.extend(form.flags)
         self.rec_off.append(len(self.rec_tok))
         if form.joined:
             self.joined_hash.append(blocking.h64(form.joined))
             self.joined_rec.append(record)
-        return set(ids)
+        return ids
 
 
 @dataclass(slots=True)
@@ -170,27 +171,31 @@ class MatchIndex:
         # Names recur across entries and lists (copies, common names): normalise each once
         # while it is recent. A cache of this build only, freed with it.
         form_of = lru_cache(maxsize=BUILD_FORM_CACHE)(_form)
+        min_acronym = _BUILD_CONFIG.min_acronym_length
         for entry in entries:
             e = len(meta)
             person = entry.type == EntityType.PERSON
             names = _names_with_kinds(entry)
             meta.append(_meta(entry, names))
             seen: set[tuple[str, ...]] = set()  # words and spelling-free letters of each name
-            entry_tokens: set[int] = set()
+            entry_tokens: list[int] = []
             for ordinal, (name, kind) in enumerate(names):
                 form = form_of(name, person)
-                if not form.tokens or (*form.tokens, form.joined) in seen:
+                words = (*form.tokens, form.joined)
+                if not form.tokens or words in seen:
                     continue
-                seen.add((*form.tokens, form.joined))
-                entry_tokens |= b.add(e, ordinal, kind, form)
+                seen.add(words)
+                entry_tokens += b.add(e, ordinal, kind, form)
+                if not form.acronyms and len(form.derived_acronym) < min_acronym:
+                    continue  # most names
                 extra = [(a, ft.LISTED_ACRONYM) for a in form.acronyms]
-                if len(form.derived_acronym) >= _BUILD_CONFIG.min_acronym_length:
+                if len(form.derived_acronym) >= min_acronym:
                     extra.append((form.derived_acronym, ft.DERIVED_ACRONYM))
                 for acronym, acronym_kind in extra:
                     if (acronym,) not in seen:
                         seen.add((acronym,))
-                        entry_tokens |= b.add(e, ordinal, acronym_kind, _acronym_form(acronym))
-            for tid in entry_tokens:
+                        entry_tokens += b.add(e, ordinal, acronym_kind, _acronym_form(acronym))
+            for tid in set(entry_tokens):
                 b.df[tid] += 1
             if progress is not None and len(meta) % 10000 == 0:
                 progress(len(meta))

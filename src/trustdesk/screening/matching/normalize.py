@@ -83,7 +83,9 @@ def _raw_tokens(pieces: list[Piece]) -> list[_Tok]:
         if piece.han:
             out.extend(_Tok(w, segment, bracket, EXPANDED, w) for w in _pinyin_words(piece.text))
             continue
-        text = piece.text.translate(_NO_APOSTROPHES)
+        text = piece.text
+        if "'" in text or "`" in text or not text.isascii():  # few names have apostrophes
+            text = text.translate(_NO_APOSTROPHES)
         if "." in text:  # each rewrite only where its character occurs: most names have none
             text = _INITIALISM.sub(lambda m: m.group(0).replace(".", "") + " ", text)
         if "&" in text:

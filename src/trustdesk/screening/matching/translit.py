@@ -57,7 +57,8 @@ def clean_unicode(text: str) -> str:
     """NFKC-normalised text with invisible, control and symbol characters replaced by spaces."""
     text = text[: MAX_NAME_CHARS * 2]
     if text.isascii():  # most names: no normalisation or category lookups needed
-        return text[:MAX_NAME_CHARS].translate(_ASCII_CONTROLS)
+        text = text[:MAX_NAME_CHARS]
+        return text if text.isprintable() else text.translate(_ASCII_CONTROLS)
     text = unicodedata.normalize("NFKC", text)[:MAX_NAME_CHARS]
     return "".join(" " if unicodedata.category(ch) in _DROP_CATEGORIES else ch for ch in text)
 
