@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "trustdesk.web.lists",
     "trustdesk.web.cases",
     "trustdesk.web.partners",
+    "ninja",  # django-ninja: only so its Swagger UI files are served from here, never a CDN
+    "trustdesk.web.api",
     *auth_conf.APPS,
     *tasks_conf.APPS,
 ]

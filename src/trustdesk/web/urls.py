@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audit/", include("trustdesk.web.core.urls")),
     path("engagements/", include("trustdesk.web.cases.urls")),
     path("partners/", include("trustdesk.web.partners.urls")),
+    path("api/", include("trustdesk.web.api.urls")),
 ]
 
 handler403 = "trustdesk.web.accounts.views.forbidden"

@@ -1,0 +1,1 @@
+"""The JSON API: organisations, people, screening and engagements over the same services."""

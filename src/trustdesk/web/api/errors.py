@@ -1,0 +1,153 @@
+"""Every refusal as JSON with a machine-readable `code`, mapped from the services' exceptions.
+
+The codes are part of the API's contract; clients branch on them, people read the message. An
+object outside the caller's scope and one that does not exist give the very same 404 body, so a
+client cannot probe for records it may not see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from trustdesk.web.api.services import ApiTokenError
+from trustdesk.web.cases import services as cases
+from trustdesk.web.lists.screenfile import InputError
+from trustdesk.web.partners import services as partners
+
+NOT_FOUND = {"code": "not_found", "message": "Not found."}
+UNAUTHENTICATED = "Send an API token as 'Authorization: Bearer <token>'."
+
+
+class TokenRejected(Exception):
+    """A bearer token that names no usable token; `code` says why (revoked, expired …)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code, self.message = code, message
+        super().__init__(message)
+
+
+class CsrfRejected(Exception):
+    """A session-authenticated write without the CSRF token."""
+
+
+class InvalidInput(Exception):
+    """Input the schemas accept but a lookup refuses (an unknown department or username)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field, self.message = field, message
+        super().__init__(message)
+
+
+def _json(api: NinjaAPI, request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+def _item(loc: list[str | int], message: str, kind: str = "invalid") -> dict[str, Any]:
+    return {"loc": loc, "message": message, "type": kind}
+
+
+def _invalid(message: str, errors: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"code": "invalid", "message": message, "errors": errors}
+
+
+# Service errors whose status and code depend on the class; the first match wins (subclasses
+# before their bases).
+_CONFLICTS: list[tuple[type[Exception], int, str]] = [
+    (cases.InvalidTransition, 409, "invalid_transition"),
+    (cases.NotEditable, 409, "not_editable"),
+    (cases.NotReady, 409, "not_ready"),
+    (partners.DuplicateIdentifier, 409, "duplicate"),
+    (partners.MergedRecord, 409, "merged"),
+    (partners.MergeRefused, 409, "merge_refused"),
+    (partners.ReasonRequired, 422, "reason_required"),
+    (partners.InvalidVerdict, 422, "invalid"),
+    (partners.InvalidPartner, 422, "invalid"),
+    (ApiTokenError, 409, "refused"),
+]
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers on `api`; each returns the error body the OpenAPI schema declares."""
+
+    def on(exc_class: type[Exception]) -> Callable[[Callable[..., HttpResponse]], Any]:
+        return api.exception_handler(exc_class)
+
+    @on(TokenRejected)
+    def token_rejected(request: HttpRequest, exc: TokenRejected) -> HttpResponse:
+        response = _json(api, request, 401, {"code": exc.code, "message": exc.message})
+        response["WWW-Authenticate"] = (
+            f'Bearer error="invalid_token", error_description="{exc.code}"'
+        )
+        return response
+
+    @on(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = _json(api, request, 401, {"code": "unauthenticated", "message": UNAUTHENTICATED})
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
+    @on(CsrfRejected)
+    def csrf_rejected(request: HttpRequest, exc: CsrfRejected) -> HttpResponse:
+        message = "Session calls that change data need the CSRF token (X-CSRFToken header)."
+        return _json(api, request, 403, {"code": "csrf_failed", "message": message})
+
+    @on(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        message = str(exc) or "Your role does not allow this."
+        return _json(api, request, 403, {"code": "forbidden", "message": message})
+
+    @on(Http404)
+    def http404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return _json(api, request, 404, NOT_FOUND)
+
+    @on(ObjectDoesNotExist)
+    def does_not_exist(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+        return _json(api, request, 404, NOT_FOUND)
+
+    @on(ValidationError)
+    def validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [
+            _item(list(e.get("loc", ())), str(e.get("msg", "")), str(e.get("type", "invalid")))
+            for e in exc.errors
+        ]
+        return _json(api, request, 422, _invalid("The request is not valid.", errors))
+
+    @on(InvalidInput)
+    def invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+        errors = [_item(["body", exc.field], exc.message)]
+        return _json(api, request, 422, _invalid(exc.message, errors))
+
+    @on(InputError)
+    def screen_input(request: HttpRequest, exc: InputError) -> HttpResponse:
+        return _json(api, request, 422, _invalid(str(exc), [_item(["body"], str(exc))]))
+
+    @on(cases.EngagementInvalid)
+    def engagement_invalid(request: HttpRequest, exc: cases.EngagementInvalid) -> HttpResponse:
+        errors = [
+            _item(["body", field], message)
+            for field, messages in exc.errors.items()
+            for message in messages
+        ]
+        return _json(api, request, 422, _invalid(str(exc), errors))
+
+    @on(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return _json(api, request, exc.status_code, {"code": "error", "message": str(exc)})
+
+    def service_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        for exc_class, status, code in _CONFLICTS:
+            if isinstance(exc, exc_class):
+                body: dict[str, Any] = {"code": code, "message": str(exc)}
+                if status == 422:
+                    body["errors"] = [_item(["body"], str(exc))]
+                return _json(api, request, status, body)
+        raise exc  # an error of a kind not mapped here is a bug: a 500, logged
+
+    for base in (cases.EngagementError, partners.PartnerError, ApiTokenError):
+        api.add_exception_handler(base, service_error)

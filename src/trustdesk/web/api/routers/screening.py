@@ -1,0 +1,161 @@
+"""Screening: runs with their hits, re-screening, adjudication, and ad-hoc screening of a name.
+
+Each run says which list snapshots and matcher version it used, so a result read here can be
+replayed later; each hit carries its explanation and the features that made its score.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from trustdesk.screening.matching import DEFAULT_THRESHOLD
+from trustdesk.screening.matching import Query as NameQuery
+from trustdesk.web.accounts.permissions import require
+from trustdesk.web.api import services as api_services
+from trustdesk.web.api.routers.common import READ_ERRORS, WRITE_ERRORS, actor, page
+from trustdesk.web.api.routers.organisations import organisation_get
+from trustdesk.web.api.routers.people import person_get
+from trustdesk.web.api.schemas import (
+    FeatureOut,
+    HitAdjudicateIn,
+    MatchOut,
+    NameScreenIn,
+    NameScreenOut,
+    PageIn,
+    PageOut,
+    ScreeningHitOut,
+    ScreeningRunOut,
+)
+from trustdesk.web.lists import screenfile
+from trustdesk.web.partners import selectors, services
+from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+
+router = Router(tags=["screening"])
+
+
+class ScreeningRunPageOut(PageOut[ScreeningRunOut]):
+    pass
+
+
+def hit_out(hit: ScreeningHit) -> ScreeningHitOut:
+    return ScreeningHitOut(
+        id=hit.public_id,
+        source=hit.source,
+        entity_id=hit.entity_id,
+        entry_name=hit.entry_name,
+        matched_name=hit.matched_name,
+        query_name=hit.query_name,
+        score=hit.score,
+        explanation=hit.explanation,
+        features=[FeatureOut(**f) for f in hit.features],
+        verdict=hit.verdict,
+        verdict_reason=hit.verdict_reason,
+        adjudicated_by=hit.adjudicated_by.get_username() if hit.adjudicated_by else None,
+        adjudicated_at=hit.adjudicated_at,
+    )
+
+
+def run_out(run: ScreeningRun) -> ScreeningRunOut:
+    return ScreeningRunOut(
+        id=run.public_id,
+        status=run.status,
+        trigger=run.trigger,
+        names=list(run.names),
+        snapshots=dict(run.snapshots),
+        matcher_version=run.matcher_version,
+        threshold=run.threshold,
+        error=run.error,
+        created_at=run.created_at,
+        completed_at=run.completed_at,
+        hits=[hit_out(h) for h in run.hits.all()],
+    )
+
+
+def _runs(
+    request: HttpRequest, subject: Organisation | Person, paging: PageIn
+) -> ScreeningRunPageOut:
+    require(actor(request), "partner.view")
+    count, rows = page(selectors.screening_runs(subject), paging)
+    return ScreeningRunPageOut(
+        count=count, limit=paging.limit, offset=paging.offset, items=[run_out(r) for r in rows]
+    )
+
+
+def _rescreen(request: HttpRequest, subject: Organisation | Person) -> Status[ScreeningRunOut]:
+    run = services.screening_request(actor=actor(request), subject=subject)
+    # Runs on the task queue after the commit: 202, and the run is read back as it is now.
+    return Status(202, run_out(run))
+
+
+@router.get(
+    "/organisations/{uuid:public_id}/screenings",
+    response={200: ScreeningRunPageOut, **READ_ERRORS},
+)
+def organisation_screenings(
+    request: HttpRequest, public_id: uuid.UUID, paging: Query[PageIn]
+) -> ScreeningRunPageOut:
+    """The organisation's screenings, newest first, with hits, verdicts and snapshots used."""
+    return _runs(request, organisation_get(request, public_id), paging)
+
+
+@router.post(
+    "/organisations/{uuid:public_id}/screenings",
+    response={202: ScreeningRunOut, **WRITE_ERRORS},
+)
+def organisation_rescreen(request: HttpRequest, public_id: uuid.UUID) -> Status[ScreeningRunOut]:
+    """Screen the organisation again against the current lists (queued; poll its screenings)."""
+    return _rescreen(request, organisation_get(request, public_id))
+
+
+@router.get(
+    "/people/{uuid:public_id}/screenings", response={200: ScreeningRunPageOut, **READ_ERRORS}
+)
+def person_screenings(
+    request: HttpRequest, public_id: uuid.UUID, paging: Query[PageIn]
+) -> ScreeningRunPageOut:
+    """The person's screenings still within retention, newest first, with their hits."""
+    return _runs(request, person_get(request, public_id), paging)
+
+
+@router.post("/people/{uuid:public_id}/screenings", response={202: ScreeningRunOut, **WRITE_ERRORS})
+def person_rescreen(request: HttpRequest, public_id: uuid.UUID) -> Status[ScreeningRunOut]:
+    """Screen the person again, on their names only (queued; poll their screenings)."""
+    return _rescreen(request, person_get(request, public_id))
+
+
+@router.post("/hits/{uuid:public_id}/adjudication", response={200: ScreeningHitOut, **WRITE_ERRORS})
+def hit_adjudicate(
+    request: HttpRequest, public_id: uuid.UUID, payload: HitAdjudicateIn
+) -> ScreeningHitOut:
+    """Record a verdict on a hit, with the reason, on the hit and on the audit trail."""
+    hit = selectors.hit_get_for_user(user=actor(request), public_id=public_id)
+    row = services.hit_adjudicate(
+        actor=actor(request), hit=hit, verdict=payload.verdict, reason=payload.reason
+    )
+    return hit_out(row)
+
+
+@router.post("/screen", response={200: NameScreenOut, **WRITE_ERRORS})
+def name_screen(request: HttpRequest, payload: NameScreenIn) -> NameScreenOut:
+    """Screen one name against every current list; each hit says why it matched."""
+    query = NameQuery(
+        name=payload.name,
+        type=screenfile.parse_type(payload.type, "type"),
+        country=screenfile.parse_country(payload.country, "country"),
+    )
+    threshold = payload.threshold if payload.threshold is not None else DEFAULT_THRESHOLD
+    result = api_services.name_screen(
+        actor=actor(request), query=query, threshold=threshold, limit=payload.limit
+    )
+    return NameScreenOut(
+        query=payload.name,
+        type=query.type,
+        country=query.country,
+        threshold=result.threshold,
+        matcher_version=result.matcher_version,
+        snapshots=result.snapshots,
+        hits=[MatchOut(**h.to_dict()) for h in result.hits],
+    )

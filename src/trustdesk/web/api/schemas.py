@@ -1,0 +1,293 @@
+"""The API's input and output shapes: `<Entity><Verb>In` for requests, `<Entity>Out` for replies.
+
+Ids are the records' public UUIDs, never primary keys. Choices are the models' own values, so the
+OpenAPI document lists exactly what the services accept.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Generic, Literal, TypeVar
+
+from ninja import Field, Schema
+
+from trustdesk.web.cases.models import Engagement
+from trustdesk.web.cases.workflow import Outcome
+from trustdesk.web.partners.models import Organisation, ScreeningHit
+
+# The models' own choices, so the document lists exactly the values the services accept.
+OrganisationKind = Organisation.Kind
+EngagementKind = Engagement.Kind
+EngagementStatus = Engagement.Status
+DecisionOutcome = Outcome
+Verdict = ScreeningHit.Verdict  # "open" is refused: it is where a hit starts, not a verdict
+
+Item = TypeVar("Item")
+MAX_LIMIT = 100
+
+
+# --- errors and paging ---------------------------------------------------------------------
+
+
+class ErrorItemOut(Schema):
+    loc: list[str | int]
+    message: str
+    type: str
+
+
+class ErrorOut(Schema):
+    code: str = Field(examples=["not_found"])
+    message: str
+    errors: list[ErrorItemOut] = Field(default_factory=list)
+
+
+class PageIn(Schema):
+    limit: int = Field(25, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT} per page.")
+    offset: int = Field(0, ge=0)
+
+
+class PageOut(Schema, Generic[Item]):
+    count: int = Field(description="How many match in all, across every page.")
+    limit: int
+    offset: int
+    items: list[Item]
+
+
+# --- organisations and people --------------------------------------------------------------
+
+
+class OrganisationOut(Schema):
+    id: uuid.UUID
+    name: str
+    aliases: list[str]
+    kind: str
+    country: str
+    ror_id: str
+    website: str
+    parent: uuid.UUID | None
+    merged_into: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrganisationCreateIn(Schema):
+    name: str = Field(min_length=1, max_length=300)
+    kind: OrganisationKind
+    aliases: list[str] = Field(default_factory=list, max_length=100)
+    country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2")
+    ror_id: str = Field("", max_length=40, description="bare or as https://ror.org/…")
+    website: str = Field("", max_length=500)
+    parent: uuid.UUID | None = None
+
+
+class OrganisationUpdateIn(Schema):
+    """Only the fields sent change; the others keep their values."""
+
+    name: str | None = Field(None, min_length=1, max_length=300)
+    kind: OrganisationKind | None = None
+    aliases: list[str] | None = Field(None, max_length=100)
+    country: str | None = Field(None, max_length=2)
+    ror_id: str | None = Field(None, max_length=40)
+    website: str | None = Field(None, max_length=500)
+    parent: uuid.UUID | None = None
+
+
+class OrganisationMergeIn(Schema):
+    into: uuid.UUID = Field(description="The organisation kept; this one becomes its tombstone.")
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class PersonOut(Schema):
+    id: uuid.UUID
+    name: str
+    aliases: list[str]
+    orcid: str
+    nationality: str
+    nationality_reason: str
+    affiliations: list[uuid.UUID]
+    merged_into: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PersonCreateIn(Schema):
+    name: str = Field(min_length=1, max_length=300)
+    aliases: list[str] = Field(default_factory=list, max_length=100)
+    orcid: str = Field("", max_length=60)
+    nationality: str = Field(
+        "", max_length=2, description="Only with the reason a process needs it"
+    )
+    nationality_reason: str = Field("", max_length=300)
+    affiliations: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+
+
+class PersonUpdateIn(Schema):
+    """Only the fields sent change; the others keep their values."""
+
+    name: str | None = Field(None, min_length=1, max_length=300)
+    aliases: list[str] | None = Field(None, max_length=100)
+    orcid: str | None = Field(None, max_length=60)
+    nationality: str | None = Field(None, max_length=2)
+    nationality_reason: str | None = Field(None, max_length=300)
+    affiliations: list[uuid.UUID] | None = Field(None, max_length=50)
+
+
+# --- screening -----------------------------------------------------------------------------
+
+
+class FeatureOut(Schema):
+    feature: str
+    weight: float = Field(description="Signed contribution to the score.")
+    detail: str
+
+
+class ScreeningHitOut(Schema):
+    id: uuid.UUID
+    source: str
+    entity_id: str
+    entry_name: str
+    matched_name: str
+    query_name: str
+    score: float
+    explanation: str
+    features: list[FeatureOut]
+    verdict: str
+    verdict_reason: str
+    adjudicated_by: str | None
+    adjudicated_at: datetime | None
+
+
+class ScreeningRunOut(Schema):
+    id: uuid.UUID
+    status: str
+    trigger: str
+    names: list[str]
+    snapshots: dict[str, str] = Field(description="List source → snapshot id used.")
+    matcher_version: str
+    threshold: float | None
+    error: str
+    created_at: datetime
+    completed_at: datetime | None
+    hits: list[ScreeningHitOut]
+
+
+class HitAdjudicateIn(Schema):
+    verdict: Verdict
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class NameScreenIn(Schema):
+    name: str = Field(min_length=1, max_length=300)
+    type: Literal["organization", "person", "any"] = "any"
+    country: str = Field("", max_length=60, description="ISO 3166-1 code or country name")
+    threshold: float | None = Field(None, gt=0, le=1, description="Default: the matcher's.")
+    limit: int = Field(10, ge=1, le=MAX_LIMIT)
+
+
+class MatchOut(Schema):
+    source: str
+    entity_id: str
+    name: str
+    matched_name: str
+    query_name: str
+    score: float
+    explanation: str
+    features: list[FeatureOut]
+
+
+class NameScreenOut(Schema):
+    query: str
+    type: str | None
+    country: str | None
+    threshold: float
+    matcher_version: str
+    snapshots: dict[str, str]
+    hits: list[MatchOut]
+
+
+# --- engagements ---------------------------------------------------------------------------
+
+
+class EngagementOut(Schema):
+    id: uuid.UUID
+    title: str
+    summary: str
+    kind: str
+    status: str
+    owner: str = Field(description="The owner's username.")
+    department: uuid.UUID | None
+    team: list[str] = Field(description="Usernames, the owner aside.")
+    countries: list[str]
+    research_areas: list[str]
+    funding_amount: Decimal | None
+    funding_currency: str
+    funding_source: str
+    start_date: date | None
+    end_date: date | None
+    escalated: bool
+    decision: str
+    decision_reason: str
+    conditions: str
+    decided_by: str | None
+    decided_at: datetime | None
+    review_date: date | None
+    closed_reason: str
+    actions: list[str] = Field(description="Transitions the caller may take now.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class EngagementFilterIn(Schema):
+    status: EngagementStatus | None = None
+    kind: EngagementKind | None = None
+    department: uuid.UUID | None = None
+    q: str = Field("", max_length=200, description="Words in title, summary, funder or areas.")
+
+
+class EngagementCreateIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    kind: EngagementKind
+    summary: str = ""
+    department: uuid.UUID | None = Field(None, description="Default: the owner's department.")
+    countries: list[str] = Field(default_factory=list, max_length=250)
+    research_areas: list[str] = Field(default_factory=list, max_length=50)
+    funding_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    funding_currency: str = Field("", max_length=3)
+    funding_source: str = Field("", max_length=300)
+    start_date: date | None = None
+    end_date: date | None = None
+    team: list[str] = Field(default_factory=list, max_length=50, description="Usernames or e-mails")
+
+
+class EngagementUpdateIn(Schema):
+    """Only the fields sent change; the others keep their values."""
+
+    title: str | None = Field(None, min_length=1, max_length=200)
+    kind: EngagementKind | None = None
+    summary: str | None = None
+    department: uuid.UUID | None = None
+    countries: list[str] | None = Field(None, max_length=250)
+    research_areas: list[str] | None = Field(None, max_length=50)
+    funding_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    funding_currency: str | None = Field(None, max_length=3)
+    funding_source: str | None = Field(None, max_length=300)
+    start_date: date | None = None
+    end_date: date | None = None
+    team: list[str] | None = Field(None, max_length=50)
+
+
+class EngagementWithdrawIn(Schema):
+    reason: str = Field("", max_length=4000)
+
+
+class EngagementDecideIn(Schema):
+    outcome: DecisionOutcome
+    reason: str = Field(min_length=1, max_length=4000)
+    conditions: str = Field("", max_length=4000)
+    review_date: date | None = None
+
+
+class EngagementCloseIn(Schema):
+    reason: str = Field(min_length=1, max_length=4000)
