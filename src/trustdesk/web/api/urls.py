@@ -17,11 +17,11 @@ app_name = "api"
 
 
 @csrf_exempt  # answers every method with the same 404; nothing here reads or changes data
-def not_found(request: HttpRequest, rest: str) -> JsonResponse:
+def not_found(request: HttpRequest) -> JsonResponse:
     return JsonResponse(NOT_FOUND, status=404)
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *api.urls[0],
-    re_path(r"^(?P<rest>.*)$", not_found, name="not-found"),
+    re_path(r"^.*$", not_found, name="not-found"),
 ]

@@ -129,6 +129,8 @@ def organisation_merge(
     request: HttpRequest, public_id: uuid.UUID, payload: OrganisationMergeIn
 ) -> OrganisationOut:
     """Fold this duplicate into `into`; returns the record kept."""
+    # Asked before `into` is looked up, so a refused role learns nothing from a 422 about it.
+    require(actor(request), "partner.merge")
     duplicate = organisation_get(request, public_id)
     into = _parent(request, payload.into, "into")
     assert into is not None  # noqa: S101  # `into` is a required UUID
