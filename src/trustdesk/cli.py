@@ -470,6 +470,41 @@ def serve(host: str, port: int, threads: int, with_demo: bool) -> None:
     waitress.serve(application, host=host, port=port, threads=threads, ident="trustdesk")
 
 
+@main.group("api-token")
+def api_token() -> None:
+    """Tokens for the JSON API."""
+
+
+@api_token.command("create")
+@click.argument("username")
+@click.option("--name", required=True, help="What the token is for.")
+@click.option("--days", type=click.IntRange(1, 366), default=90, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def api_token_create(username: str, name: str, days: int, as_json: bool) -> None:
+    """Create an API token for USERNAME; the secret is printed once."""
+    _setup_django()
+    from django.core.management import CommandError, call_command
+
+    args = [username, "--name", name, "--days", str(days), *(["--json"] if as_json else [])]
+    try:
+        call_command("api_token_create", *args)
+    except CommandError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@api_token.command("revoke")
+@click.argument("token")
+def api_token_revoke(token: str) -> None:
+    """Revoke a token by its id or visible prefix."""
+    _setup_django()
+    from django.core.management import CommandError, call_command
+
+    try:
+        call_command("api_token_revoke", token)
+    except CommandError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @main.command()
 def migrate() -> None:
     """Bring the database schema up to date (production runs this once per release)."""
