@@ -1,0 +1,283 @@
+"""The world of the permission matrix (`tests/web/test_permission_matrix.py`) and its vocabulary.
+
+The cast is one user per role plus Otto, an outsider whose records lie outside every scoped
+role's view:
+
+- Rita, researcher, Physics: owns the "mine" records (an engagement with a partner link, an
+  organisation, a person with a screening hit), and one task run.
+- Cara, champion, Physics: sees Rita's records through her department.
+- Olga officer, Alan approver, Aude auditor, Ada admin: no department; they see everything.
+- Otto, researcher, Chemistry: owns the "theirs" records, the same kinds as Rita's.
+
+Everything is made through the services, as a person would make it (engagements, partners,
+screening, list imports), so the records are in the states the pages expect. `build_world` runs
+once per module inside a transaction that the module fixture rolls back at the end, and every
+test runs in its own savepoint inside it, so a POST that changes a record changes it for that
+test only.
+
+A `Target` says how to fill a route's URL arguments with an object INSIDE a role's scope, with one
+OUTSIDE it (for the roles that have such an object), and with ids that name nothing (to compare
+the out-of-scope 404 with the missing one).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Protocol
+
+from trustdesk.web.accounts.models import Department, User
+from trustdesk.web.cases import services as case_services
+from trustdesk.web.cases.models import Engagement, EngagementPartner
+from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.jobs.actors import actor_for
+from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.lists.services import list_snapshot_import
+from trustdesk.web.partners import services as partner_services
+from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+
+Role = User.Role
+Kwargs = dict[str, str]
+
+# Who asks: a role's value ("researcher" …) or a visitor who has not signed in.
+ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+ANONYMOUS = "anonymous"
+
+# Where the object named in the URL lies relative to the asking role's scope.
+INSIDE = "inside"
+OUTSIDE = "outside"
+NO_OBJECT = "page"  # the route names no object
+
+LIST_SOURCE = "custom:matrix"
+_LIST_HEADER = "id,name,aliases,type,countries,notes\n"
+_LIST_ROWS = [
+    "MX-001,Example Institute of Applied Physics,EIAP,organization,CN,Declined 2024-05-14\n",
+    "MX-002,Example Aerospace Design Bureau,Example Aero Bureau,,RU,Funder guidance\n",
+    "MX-003,Jane Example,J. Example,person,GB,Former visitor\n",
+]
+LISTED_PERSON = "Jane Example"  # on the list, so screening a person of this name gives a hit
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """One owner's records of each protected kind."""
+
+    engagement: Engagement  # a draft
+    link: EngagementPartner  # the organisation below, named on the engagement
+    organisation: Organisation
+    person: Person
+    hit: ScreeningHit  # on the person, so it lies in the person's scope
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    users: Mapping[str, User]  # by role value, and "outsider" for Otto
+    mine: Records  # Rita's (researcher, Physics): inside every role's scope
+    theirs: Records  # Otto's (researcher, Chemistry): outside the researcher's and champion's
+    runs: Mapping[str, TaskRun]  # one queued by each user, by the same keys as `users`
+    event: AuditEvent
+    source: str  # a list source key with two snapshots
+
+    @property
+    def outsider(self) -> User:
+        return self.users["outsider"]
+
+
+def _user(username: str, role: Role, department: Department | None) -> User:
+    # Users are starting state, set up directly as every conftest does (no audit needed).
+    user = User(
+        username=username,
+        first_name=username.capitalize(),
+        last_name="Matrix",
+        email=f"{username}@uni.example",
+        role=role,
+        department=department,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _import_lists(folder: Path) -> None:
+    """Two snapshots of one custom list (so its diff page has a pair), the second current."""
+    for version, rows in enumerate([_LIST_ROWS[:2], _LIST_ROWS], start=1):
+        path = folder / f"v{version}" / "matrix.csv"
+        path.parent.mkdir(parents=True)
+        path.write_text(_LIST_HEADER + "".join(rows), encoding="utf-8")
+        list_snapshot_import(paths=[path], source=LIST_SOURCE, actor="test:matrix")
+
+
+def _records(owner: User, title: str) -> Records:
+    org = partner_services.organisation_create(
+        actor=owner,
+        data=partner_services.OrganisationInput(name=f"{title} University", kind="university"),
+    )
+    person = partner_services.person_create(
+        actor=owner, data=partner_services.PersonInput(name=LISTED_PERSON, affiliations=[org])
+    )
+    # The task the creation queued runs after commit, which this transaction never reaches:
+    # run the person's screening here as the worker would.
+    run = ScreeningRun.objects.get(person=person)
+    partner_services.screening_run(run_id=str(run.public_id), actor="test:matrix")
+    hit = ScreeningHit.objects.filter(run__person=person).order_by("pk").first()
+    assert hit is not None, f"{LISTED_PERSON!r} was expected to match the matrix list"
+    engagement = case_services.engagement_create(
+        actor=owner,
+        fields=case_services.EngagementFields(
+            title=f"{title} collaboration",
+            kind=Engagement.Kind.RESEARCH_COLLABORATION,
+            summary="Joint work on cold-atom gravimeters.",
+            countries=["DE"],
+            research_areas=["quantum sensing"],
+            funding_amount=Decimal("1000.00"),
+            funding_currency="gbp",
+            funding_source="Horizon Europe",
+            start_date=date(2026, 5, 1),
+            end_date=date(2027, 4, 30),
+        ),
+    )
+    link = case_services.engagement_partner_add(
+        actor=owner,
+        engagement=engagement,
+        partner=org,
+        role=EngagementPartner.Role.PARTNER_INSTITUTION,
+    )
+    return Records(engagement, link, org, person, hit)
+
+
+def build_world(folder: Path) -> World:
+    physics = Department.objects.create(name="Physics (matrix)", faculty="Science")
+    chemistry = Department.objects.create(name="Chemistry (matrix)", faculty="Science")
+    users = {
+        Role.RESEARCHER.value: _user("rita", Role.RESEARCHER, physics),
+        Role.CHAMPION.value: _user("cara", Role.CHAMPION, physics),
+        Role.OFFICER.value: _user("olga", Role.OFFICER, None),
+        Role.APPROVER.value: _user("alan", Role.APPROVER, None),
+        Role.AUDITOR.value: _user("aude", Role.AUDITOR, None),
+        Role.ADMIN.value: _user("ada", Role.ADMIN, None),
+        "outsider": _user("otto", Role.RESEARCHER, chemistry),
+    }
+    _import_lists(folder)
+    mine = _records(users[Role.RESEARCHER.value], "Rita's")
+    theirs = _records(users["outsider"], "Otto's")
+    runs = {
+        key: TaskRun.objects.create(task="lists.update", actor=actor_for(user))
+        for key, user in users.items()
+    }
+    event = AuditEvent.objects.order_by("sequence").first()
+    assert event is not None
+    return World(MappingProxyType(users), mine, theirs, MappingProxyType(runs), event, LIST_SOURCE)
+
+
+# --- targets: the URL arguments for an object inside / outside the asking role's scope ------
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """How to fill a route's URL arguments.
+
+    `inside(world, role)` names an object the role sees (for anonymous, Rita's). `outside(world,
+    role)` names one outside the role's scope; it is asked only for the roles in `scoped`, the
+    roles that have such an object at all (everything lies inside an "all" scope). `missing()`
+    names nothing, with fresh ids each call.
+    """
+
+    label: str
+    inside: Callable[[World, str], Kwargs]
+    outside: Callable[[World, str], Kwargs] | None = None
+    scoped: frozenset[str] = field(default_factory=frozenset)
+    missing: Callable[[], Kwargs] | None = None
+
+    def renamed(self, **names: str) -> Target:
+        """The same objects under other argument names, for a route that calls them otherwise.
+
+        `ENGAGEMENT.renamed(public_id="engagement_id")` fills `<uuid:engagement_id>`.
+        """
+
+        def rename(kwargs: Kwargs) -> Kwargs:
+            return {names.get(key, key): value for key, value in kwargs.items()}
+
+        inside, outside, missing = self.inside, self.outside, self.missing
+        return Target(
+            self.label,
+            inside=lambda world, role: rename(inside(world, role)),
+            outside=None if outside is None else lambda world, role: rename(outside(world, role)),
+            scoped=self.scoped,
+            missing=None if missing is None else lambda: rename(missing()),
+        )
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class _Identified(Protocol):
+    @property
+    def public_id(self) -> uuid.UUID: ...
+
+
+def _owned(label: str, **args: Callable[[Records], _Identified]) -> Target:
+    """Rita's record (inside every scope) or Otto's (outside the own and department scopes).
+
+    Each keyword is a URL argument and picks the record whose public id fills it.
+    """
+    return Target(
+        label,
+        inside=lambda world, role: {k: str(pick(world.mine).public_id) for k, pick in args.items()},
+        outside=lambda world, role: {
+            k: str(pick(world.theirs).public_id) for k, pick in args.items()
+        },
+        # The researcher sees their own (and their team's) records; the champion their
+        # department's; every other role sees them all.
+        scoped=frozenset({Role.RESEARCHER.value, Role.CHAMPION.value}),
+        missing=lambda: {k: _uuid() for k in args},
+    )
+
+
+ENGAGEMENT = _owned("engagement", public_id=lambda r: r.engagement)
+ENGAGEMENT_LINK = _owned(
+    "engagement partner link", public_id=lambda r: r.engagement, link_id=lambda r: r.link
+)
+# Organisations are a shared register: every role sees Otto's, but only he (and the central
+# roles) may correct it. Routes say what "outside" gives for them.
+ORGANISATION = _owned("organisation", public_id=lambda r: r.organisation)
+PERSON = _owned("person", public_id=lambda r: r.person)
+PERSON_HIT = _owned("screening hit on a person", public_id=lambda r: r.hit)
+
+# Admins, officers and auditors watch every task run; everyone else only the runs they queued.
+_SEES_OWN_RUNS = frozenset({Role.RESEARCHER.value, Role.CHAMPION.value, Role.APPROVER.value})
+TASK_RUN = Target(
+    "task run",
+    inside=lambda world, role: {
+        "public_id": str(
+            (world.runs[role] if role in _SEES_OWN_RUNS else world.runs["outsider"]).public_id
+        )
+    },
+    outside=lambda world, role: {"public_id": str(world.runs["outsider"].public_id)},
+    scoped=_SEES_OWN_RUNS,
+    missing=lambda: {"public_id": _uuid()},
+)
+
+# `user.view` holders (auditor, admin) see every account; everyone else only their own.
+_SEES_OWN_ACCOUNT = frozenset(ROLES) - {Role.AUDITOR.value, Role.ADMIN.value}
+USER = Target(
+    "user account",
+    inside=lambda world, role: {
+        "public_id": str(
+            (world.users[role] if role in _SEES_OWN_ACCOUNT else world.outsider).public_id
+        )
+    },
+    outside=lambda world, role: {"public_id": str(world.outsider.public_id)},
+    scoped=_SEES_OWN_ACCOUNT,
+    missing=lambda: {"public_id": _uuid()},
+)
+
+AUDIT_EVENT = Target(
+    "audit event", inside=lambda world, role: {"sequence": str(world.event.sequence)}
+)
+SOURCE = Target("list source", inside=lambda world, role: {"source": world.source})

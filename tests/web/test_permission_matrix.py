@@ -1,0 +1,474 @@
+"""The permission matrix: every route × every role × inside and outside the role's scope.
+
+One parametrised test sends each request in `MATRIX` as each role (and as a visitor who has not
+signed in) and asserts the status; for an object outside the role's scope it also asserts that the
+404 is byte for byte the one a random, non-existent id gets, so a hidden record cannot be told
+from a missing one. `test_every_route_is_in_the_matrix` walks the URL resolver (every included
+app, the JSON API under `api` too) and fails naming each route missing from `MATRIX` and each
+`MATRIX` key that no longer routes: adding a URL without its row fails the suite.
+
+How to add a row
+----------------
+`MATRIX` maps a route's key to `route(*checks, target=…)`:
+
+- The key is the URL name with its namespace, `"cases:engagement-detail"` (`reverse()` takes
+  it). django-ninja names each operation `api:<its function's name>` (`"api:engagement_detail"`),
+  one name per operation even where two share a path (list and create). A pattern without a name
+  is keyed by its full route pattern instead, `"api/v2/<uuid:public_id>"`, its arguments filled in
+  by name.
+- `target` fills the URL arguments: `None` for a URL without any, otherwise a `Target` from
+  `tests/web/matrix_support.py` (`ENGAGEMENT`, `ENGAGEMENT_LINK`, `ORGANISATION`, `PERSON`,
+  `PERSON_HIT`, `TASK_RUN`, `USER`, `AUDIT_EVENT`, `SOURCE`); `ENGAGEMENT.renamed(public_id=
+  "engagement_id")` where the route calls its argument otherwise. A target names an object INSIDE
+  each role's scope, and one OUTSIDE it for the roles that have such an object (researcher and
+  champion for engagements and partners, see `Target.scoped`; a role that sees everything has no
+  outside row). Add a target there for a new kind of object.
+- Each check is one request: `get(allowed, …)`, `post(allowed, body=…)`, or `send("PATCH",
+  allowed, …)` for other methods. `allowed` is the set of roles that get through for an object
+  inside their scope; they get `ok` (GET: 200; otherwise any of 200/302/400/409, the point being
+  the authorisation answer, not the form's), and every other role gets `refused` (403).
+  `outside` says what an object outside the scope gives: `HIDDEN` (the default: for every role,
+  the same 404 as a missing object), `SAME` (a shared record: what inside gives), or a status.
+  `anonymous` is the visitor's status; `None` (the default) means a 302 to the sign-in page.
+  `label` tells apart two checks of one method (a POST with a valid form and one without).
+- JSON API rows use `api_get(allowed, …)` and `api_send(method, allowed, body=…)`: the body goes
+  as JSON, and a visitor gets 401 rather than a redirect. Signed-in rows use the session, as the
+  web pages do (`headers=` for anything else)::
+
+      "api:engagement_list": route(api_get(EVERYONE)),
+      "api:engagement_submit": route(api_send("POST", OWNER), target=ENGAGEMENT),
+
+- A known permission bug stays visible as a strict xfail: `bugs={"researcher": "bug: …"}` (or
+  `"researcher/inside"` for one scope only) on the check. Fixing the bug makes the row XPASS,
+  which fails until the entry is removed.
+
+Speed: the cast and records are built once per module (`world`) inside a transaction that is
+rolled back at the end; each row runs in a savepoint of its own, so POSTs change nothing for the
+next row.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from _pytest.mark.structures import ParameterSet
+from django.conf import settings
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from pytest_django import DjangoDbBlocker
+
+from tests.web.matrix_support import (
+    ANONYMOUS,
+    AUDIT_EVENT,
+    ENGAGEMENT,
+    ENGAGEMENT_LINK,
+    INSIDE,
+    NO_OBJECT,
+    ORGANISATION,
+    OUTSIDE,
+    PERSON,
+    PERSON_HIT,
+    ROLES,
+    SOURCE,
+    TASK_RUN,
+    USER,
+    Target,
+    World,
+    build_world,
+)
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
+pytestmark = pytest.mark.django_db
+
+# --- the vocabulary of the table -----------------------------------------------------------
+
+RESEARCHER, CHAMPION, OFFICER, APPROVER, AUDITOR, ADMIN = ROLES
+EVERYONE = frozenset(ROLES)
+PROPOSERS = frozenset({RESEARCHER, CHAMPION, OFFICER})  # propose; supply evidence to drafts
+OWNER = frozenset({RESEARCHER})  # only the engagement's owner (Rita) submits and withdraws
+OFFICERS = frozenset({OFFICER})
+DECIDERS = frozenset({OFFICER, APPROVER})
+LIST_READERS = frozenset({OFFICER, APPROVER, AUDITOR, ADMIN})
+AUDIT_READERS = frozenset({AUDITOR, ADMIN})
+USER_VIEWERS = frozenset({AUDITOR, ADMIN})
+AUDITORS = frozenset({AUDITOR})
+ADMINS = frozenset({ADMIN})
+
+HIDDEN = "hidden"  # outside the scope: the same 404 as a missing object
+SAME = "same"  # outside the scope: answered as inside (a shared record)
+# An allowed POST may succeed (302), be refused by a rule or show form errors, never 403/404.
+PASSED = frozenset({200, 302, 400, 409})
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    method: str
+    allowed: frozenset[str]
+    ok: int | frozenset[int]
+    refused: int = 403
+    outside: str | int = HIDDEN
+    anonymous: int | None = None  # None: a redirect to the sign-in page
+    body: Mapping[str, Any] | None = None
+    json: bool = False  # send `body` as JSON (the API) rather than as a form
+    headers: Mapping[str, str] = field(default_factory=dict)  # e.g. an Authorization header
+    label: str = ""  # tells apart two checks of one method, as in "POST(no form)"
+    bugs: Mapping[str, str] = field(default_factory=dict)  # "role" or "role/scope" -> reason
+
+    def expected(self, who: str) -> int | frozenset[int]:
+        return self.ok if who in self.allowed else self.refused
+
+    def bug(self, who: str, scope: str) -> str | None:
+        return self.bugs.get(f"{who}/{scope}") or self.bugs.get(who)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    checks: tuple[Check, ...]
+    target: Target | None
+
+
+def route(*checks: Check, target: Target | None = None) -> Route:
+    return Route(checks, target)
+
+
+def send(method: str, allowed: frozenset[str], **kwargs: Any) -> Check:
+    kwargs.setdefault("ok", 200 if method == "GET" else PASSED)
+    return Check(method, allowed, **kwargs)
+
+
+def get(allowed: frozenset[str], **kwargs: Any) -> Check:
+    return send("GET", allowed, **kwargs)
+
+
+def post(allowed: frozenset[str], **kwargs: Any) -> Check:
+    return send("POST", allowed, **kwargs)
+
+
+# Three actions read their form before asking whether the user may act, so a refused role
+# without a valid form is sent back with "choose …" instead of a 403. A valid form is refused
+# (403) by the service, so nothing changes; the rows with one show it.
+FORM_FIRST = (
+    "bug: the view validates the form before the permission check, so a refused role posting "
+    "no form gets 302 with a form error instead of 403"
+)
+
+
+def _form_first(refused: frozenset[str]) -> dict[str, str]:
+    # Outside the scope the object is looked up first: the same 404 as a missing one.
+    return {f"{role}/{INSIDE}": FORM_FIRST for role in refused}
+
+
+REASON = "Checked by the permission matrix."
+
+
+def api_get(allowed: frozenset[str], **kwargs: Any) -> Check:
+    """A JSON API read: a visitor without a token or session gets 401, not a redirect."""
+    return get(allowed, anonymous=401, **kwargs)
+
+
+def api_send(method: str, allowed: frozenset[str], **kwargs: Any) -> Check:
+    """A JSON API write, its body sent as JSON (an empty object unless given)."""
+    kwargs.setdefault("body", {})
+    return send(method, allowed, json=True, anonymous=401, **kwargs)
+
+
+MATRIX: dict[str, Route] = {
+    # --- accounts ---
+    "home": route(get(EVERYONE, ok=302, anonymous=302)),  # to the account page
+    "accounts:login": route(get(EVERYONE, ok=302, anonymous=200)),  # signed in: sent on
+    "accounts:logout": route(post(EVERYONE, ok=302, anonymous=302)),
+    # Single sign-on is not configured here: there is nothing to start or finish, for anyone.
+    "accounts:sso_start": route(get(EVERYONE, ok=404, anonymous=404)),
+    "accounts:sso_callback": route(get(EVERYONE, ok=404, anonymous=404)),
+    "accounts:account": route(get(EVERYONE)),
+    "accounts:user_list": route(get(USER_VIEWERS)),
+    "accounts:user_role": route(
+        post(ADMINS, body={"role": CHAMPION, "reason": REASON}),
+        post(ADMINS, label="no form", bugs=_form_first(EVERYONE - ADMINS)),
+        target=USER,
+    ),
+    "accounts:user_deactivate": route(
+        post(ADMINS, body={"reason": REASON}),
+        post(ADMINS, label="no form", bugs=_form_first(EVERYONE - ADMINS)),
+        target=USER,
+    ),
+    # --- watch lists ---
+    "lists:index": route(get(LIST_READERS)),
+    "lists:upload": route(post(ADMINS)),
+    "lists:update": route(post(ADMINS)),
+    "lists:source": route(get(LIST_READERS), target=SOURCE),
+    "lists:diff": route(get(LIST_READERS), target=SOURCE),
+    # --- task runs: everyone watches their own; officers, auditors and admins all ---
+    "jobs:run_list": route(get(EVERYONE)),
+    "jobs:run_detail": route(get(EVERYONE), target=TASK_RUN),
+    "jobs:run_progress": route(get(EVERYONE), target=TASK_RUN),
+    # --- the audit trail ---
+    "audit:event_list": route(get(AUDIT_READERS)),
+    "audit:export": route(get(AUDIT_READERS)),
+    "audit:verify": route(get(AUDITORS), post(AUDITORS)),
+    "audit:event_detail": route(get(AUDIT_READERS), target=AUDIT_EVENT),
+    # --- engagements (the target is a draft) ---
+    "cases:engagement-list": route(get(EVERYONE)),
+    "cases:engagement-create": route(get(PROPOSERS), post(PROPOSERS)),
+    "cases:engagement-detail": route(get(EVERYONE), target=ENGAGEMENT),
+    "cases:engagement-edit": route(get(PROPOSERS), post(PROPOSERS), target=ENGAGEMENT),
+    "cases:engagement-submit": route(post(OWNER), target=ENGAGEMENT),
+    "cases:engagement-withdraw": route(post(OWNER), target=ENGAGEMENT),
+    "cases:engagement-review-start": route(post(OFFICERS), target=ENGAGEMENT),
+    "cases:engagement-decide": route(post(DECIDERS), target=ENGAGEMENT),
+    "cases:engagement-activate": route(post(OFFICERS), target=ENGAGEMENT),
+    "cases:engagement-close": route(post(OFFICERS), target=ENGAGEMENT),
+    "cases:engagement-partner-add": route(post(PROPOSERS), target=ENGAGEMENT),
+    "cases:engagement-partner-remove": route(post(PROPOSERS), target=ENGAGEMENT_LINK),
+    # --- organisations: a shared register, so Otto's is seen by all but corrected by him ---
+    "partners:organisation-list": route(get(EVERYONE)),
+    "partners:organisation-create": route(get(PROPOSERS), post(PROPOSERS)),
+    "partners:organisation-detail": route(get(EVERYONE, outside=SAME), target=ORGANISATION),
+    "partners:organisation-update": route(
+        get(PROPOSERS, outside=403), post(PROPOSERS, outside=403), target=ORGANISATION
+    ),
+    "partners:organisation-merge": route(
+        get(OFFICERS, outside=SAME), post(OFFICERS, outside=SAME), target=ORGANISATION
+    ),
+    "partners:organisation-screen": route(post(OFFICERS, outside=SAME), target=ORGANISATION),
+    "partners:organisation-screening": route(get(EVERYONE, outside=SAME), target=ORGANISATION),
+    # --- people: personal data, seen only within the scope ---
+    "partners:person-list": route(get(EVERYONE)),
+    "partners:person-create": route(get(PROPOSERS), post(PROPOSERS)),
+    "partners:person-detail": route(get(EVERYONE), target=PERSON),
+    "partners:person-update": route(get(PROPOSERS), post(PROPOSERS), target=PERSON),
+    "partners:person-merge": route(get(OFFICERS), post(OFFICERS), target=PERSON),
+    "partners:person-screen": route(post(OFFICERS), target=PERSON),
+    "partners:person-screening": route(get(EVERYONE), target=PERSON),
+    "partners:hit-adjudicate": route(
+        post(OFFICERS, body={"verdict": "false_positive", "reason": REASON}),
+        post(OFFICERS, label="no form", bugs=_form_first(EVERYONE - OFFICERS)),
+        target=PERSON_HIT,
+    ),
+    # --- the JSON API (session-authenticated here; tests/web/api covers bearer tokens) ---
+    "api:openapi-json": route(get(EVERYONE, anonymous=200)),  # the schema is public
+    "api:openapi-view": route(get(EVERYONE, anonymous=200)),  # the docs page too
+    # Any other path under /api/ (including /api/ itself) is a JSON 404, for everyone.
+    "api:api-root": route(get(EVERYONE, ok=404, anonymous=404)),
+    "api:not-found": route(get(EVERYONE, ok=404, anonymous=404)),
+    "api:organisation_list": route(api_get(EVERYONE)),
+    "api:organisation_create": route(
+        api_send("POST", PROPOSERS, ok=201, body={"name": "Matrix Institute", "kind": "company"})
+    ),
+    "api:organisation_detail": route(api_get(EVERYONE, outside=SAME), target=ORGANISATION),
+    "api:organisation_update": route(
+        api_send("PATCH", PROPOSERS, ok=200, outside=403, body={"aliases": ["Matrix alias"]}),
+        target=ORGANISATION,
+    ),
+    # The officer names an organisation that does not exist to merge into: 422, not 403.
+    "api:organisation_merge": route(
+        api_send(
+            "POST",
+            OFFICERS,
+            ok=422,
+            outside=SAME,
+            body={"into": "00000000-0000-4000-8000-000000000000", "reason": REASON},
+        ),
+        target=ORGANISATION,
+    ),
+    "api:organisation_screenings": route(api_get(EVERYONE, outside=SAME), target=ORGANISATION),
+    "api:organisation_rescreen": route(
+        api_send("POST", OFFICERS, ok=202, outside=SAME), target=ORGANISATION
+    ),
+    "api:person_list": route(api_get(EVERYONE)),
+    "api:person_create": route(api_send("POST", PROPOSERS, ok=201, body={"name": "Matrix Person"})),
+    "api:person_detail": route(api_get(EVERYONE), target=PERSON),
+    "api:person_update": route(
+        api_send("PATCH", PROPOSERS, ok=200, body={"aliases": ["Matrix alias"]}), target=PERSON
+    ),
+    "api:person_screenings": route(api_get(EVERYONE), target=PERSON),
+    "api:person_rescreen": route(api_send("POST", OFFICERS, ok=202), target=PERSON),
+    "api:hit_adjudicate": route(
+        api_send("POST", OFFICERS, ok=200, body={"verdict": "false_positive", "reason": REASON}),
+        target=PERSON_HIT,
+    ),
+    "api:name_screen": route(api_send("POST", OFFICERS, ok=200, body={"name": "Matrix Institute"})),
+    "api:engagement_list": route(api_get(EVERYONE)),
+    "api:engagement_create": route(
+        api_send("POST", PROPOSERS, ok=201, body={"title": "Matrix", "kind": "event"})
+    ),
+    "api:engagement_detail": route(api_get(EVERYONE), target=ENGAGEMENT),
+    "api:engagement_update": route(
+        api_send("PATCH", PROPOSERS, ok=200, body={"summary": "Matrix"}), target=ENGAGEMENT
+    ),
+    # The target is a draft: allowed roles get 200 (submit) or 409 (not from a draft).
+    "api:engagement_submit": route(api_send("POST", OWNER), target=ENGAGEMENT),
+    "api:engagement_withdraw": route(api_send("POST", OWNER), target=ENGAGEMENT),
+    "api:engagement_review_start": route(api_send("POST", OFFICERS), target=ENGAGEMENT),
+    "api:engagement_decide": route(
+        api_send("POST", DECIDERS, body={"outcome": "decline", "reason": REASON}),
+        target=ENGAGEMENT,
+    ),
+    "api:engagement_activate": route(api_send("POST", OFFICERS), target=ENGAGEMENT),
+    "api:engagement_close": route(
+        api_send("POST", OFFICERS, body={"reason": REASON}), target=ENGAGEMENT
+    ),
+}
+
+
+# --- the rows ------------------------------------------------------------------------------
+
+
+def _scopes(target: Target | None, who: str) -> list[str]:
+    if target is None:
+        return [NO_OBJECT]
+    return [INSIDE, OUTSIDE] if who in target.scoped else [INSIDE]
+
+
+def _rows() -> Iterator[ParameterSet]:
+    for key, entry in MATRIX.items():
+        for check in entry.checks:
+            method = f"{check.method}({check.label})" if check.label else check.method
+            for who in (*ROLES, ANONYMOUS):
+                for scope in _scopes(entry.target, who) if who != ANONYMOUS else [NO_OBJECT]:
+                    reason = check.bug(who, scope)
+                    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+                    yield pytest.param(
+                        key, check, who, scope, id=f"{key}:{method}:{who}:{scope}", marks=marks
+                    )
+
+
+def _url(key: str, kwargs: Mapping[str, str]) -> str:
+    if "/" not in key and "<" not in key:
+        return reverse(key, kwargs=dict(kwargs) or None)
+    # A pattern without a name: fill each <converter:name> with its argument.
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: kwargs[m.group(1)], key)
+
+
+def _client(world: World, who: str) -> Client:
+    client = Client()
+    if who != ANONYMOUS:
+        client.force_login(world.users[who])  # django-axes makes client.login() fail
+    return client
+
+
+def _send(client: Client, check: Check, url: str) -> TestResponse:
+    call = getattr(client, check.method.lower())
+    headers = dict(check.headers)
+    if check.method == "GET":
+        response = call(url, headers=headers)
+    elif check.json:
+        body = json.dumps(check.body or {})
+        response = call(url, data=body, content_type="application/json", headers=headers)
+    else:
+        response = call(url, data=dict(check.body or {}), headers=headers)
+    return response  # type: ignore[no-any-return]
+
+
+def _without(kwargs: Mapping[str, str], response: TestResponse) -> str:
+    """The body with the URL's own ids blanked out: a page may echo the id it was asked for."""
+    text = response.content.decode()
+    for name, value in kwargs.items():
+        text = text.replace(value, f"<{name}>")
+    return text
+
+
+@pytest.fixture(scope="module")
+def world(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[World]:
+    """The cast and their records, once for the module, rolled back when it is done.
+
+    Tasks run in-process after commit (which never comes inside the tests' transactions), and
+    single sign-on is off, so its routes answer alike for everyone.
+    """
+    overrides = override_settings(
+        TRUSTDESK_TASKS=replace(settings.TRUSTDESK_TASKS, redis_url=""), TRUSTDESK_OIDC=None
+    )
+    overrides.enable()
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+        try:
+            built = build_world(Path(tmp_path_factory.mktemp("matrix-lists")))
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            overrides.disable()
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+    overrides.disable()
+
+
+@pytest.mark.parametrize(("key", "check", "who", "scope"), list(_rows()))
+def test_each_route_answers_each_role_inside_and_outside_its_scope(
+    world: World, key: str, check: Check, who: str, scope: str
+) -> None:
+    target = MATRIX[key].target
+    if target is None:
+        kwargs: dict[str, str] = {}
+    elif scope == OUTSIDE:
+        assert target.outside is not None
+        kwargs = target.outside(world, who)
+    else:
+        kwargs = target.inside(world, RESEARCHER if who == ANONYMOUS else who)
+    client = _client(world, who)
+
+    response = _send(client, check, _url(key, kwargs))
+
+    status = response.status_code
+    if who == ANONYMOUS:
+        if check.anonymous is None:
+            assert status == 302
+            assert response["Location"].startswith(f"{reverse(settings.LOGIN_URL)}?next=")
+        else:
+            assert status == check.anonymous
+        return
+    if scope == OUTSIDE and check.outside == HIDDEN:
+        assert target is not None
+        assert target.missing is not None
+        missing_kwargs = target.missing()
+        missing = _send(client, check, _url(key, missing_kwargs))
+        assert (status, _without(kwargs, response)) == (404, _without(missing_kwargs, missing))
+        return
+    expected = check.expected(who)
+    if scope == OUTSIDE and isinstance(check.outside, int):
+        expected = check.outside
+    if isinstance(expected, int):
+        assert status == expected
+    else:
+        assert status in expected
+
+
+# --- every route has its rows --------------------------------------------------------------
+
+
+def _route_keys(resolver: URLResolver, namespace: str = "", prefix: str = "") -> Iterator[str]:
+    """`namespace:name` of every pattern, included ones too; the full route of unnamed ones."""
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _route_keys(pattern, inner, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else prefix + str(pattern.pattern)
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    routes = set(_route_keys(get_resolver()))
+
+    not_in_matrix = sorted(routes - MATRIX.keys())
+    no_longer_routes = sorted(MATRIX.keys() - routes)
+
+    assert (not_in_matrix, no_longer_routes) == ([], []), (
+        f"Add a MATRIX row for each of these routes: {not_in_matrix}; "
+        f"remove each of these MATRIX keys, which no longer route: {no_longer_routes}"
+    )
