@@ -9,7 +9,6 @@ times the memory and would take seconds to unpickle; arrays pickle as raw buffer
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import pickle
 import re
@@ -342,8 +341,17 @@ class MatchIndex:
         side, alignment = done
         if kind in (ft.LISTED_ACRONYM, ft.DERIVED_ACRONYM):
             text = side.tokens[0].upper()
-        if side.text != text:
-            side = dataclasses.replace(side, text=text)
+        if side.text != text:  # another copy of the same words: one more NameSide, not replace()
+            side = NameSide(
+                text,
+                side.person,
+                side.tokens,
+                side.flags,
+                side.weights,
+                side.surfaces,
+                side.legal,
+                side.joined,
+            )
         return ft.CandidateSide(side, kind, alignment, meta[2], meta[4], meta[5], meta[6])
 
     def _hit(self, entry: int, score: float, parts: Any) -> Hit:
