@@ -156,15 +156,6 @@ def post(allowed: frozenset[str], **kwargs: Any) -> Check:
 # Three actions read their form before asking whether the user may act, so a refused role
 # without a valid form is sent back with "choose …" instead of a 403. A valid form is refused
 # (403) by the service, so nothing changes; the rows with one show it.
-FORM_FIRST = (
-    "bug: the view validates the form before the permission check, so a refused role posting "
-    "no form gets 302 with a form error instead of 403"
-)
-
-
-def _form_first(refused: frozenset[str]) -> dict[str, str]:
-    # Outside the scope the object is looked up first: the same 404 as a missing one.
-    return {f"{role}/{INSIDE}": FORM_FIRST for role in refused}
 
 
 REASON = "Checked by the permission matrix."
@@ -193,12 +184,12 @@ MATRIX: dict[str, Route] = {
     "accounts:user_list": route(get(USER_VIEWERS)),
     "accounts:user_role": route(
         post(ADMINS, body={"role": CHAMPION, "reason": REASON}),
-        post(ADMINS, label="no form", bugs=_form_first(EVERYONE - ADMINS)),
+        post(ADMINS, label="no form"),
         target=USER,
     ),
     "accounts:user_deactivate": route(
         post(ADMINS, body={"reason": REASON}),
-        post(ADMINS, label="no form", bugs=_form_first(EVERYONE - ADMINS)),
+        post(ADMINS, label="no form"),
         target=USER,
     ),
     # --- watch lists ---
@@ -251,7 +242,7 @@ MATRIX: dict[str, Route] = {
     "partners:person-screening": route(get(EVERYONE), target=PERSON),
     "partners:hit-adjudicate": route(
         post(OFFICERS, body={"verdict": "false_positive", "reason": REASON}),
-        post(OFFICERS, label="no form", bugs=_form_first(EVERYONE - OFFICERS)),
+        post(OFFICERS, label="no form"),
         target=PERSON_HIT,
     ),
     # --- the JSON API (session-authenticated here; tests/web/api covers bearer tokens) ---

@@ -136,6 +136,8 @@ def _target(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> User:
 @login_required
 def user_role(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     target = _target(request, public_id)
+    # Authorise before reading the form: a refused role gets 403, not a form error.
+    permissions.require(request.user, "user.manage")
     form = RoleChangeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a role and give a reason for the change.")
@@ -158,6 +160,8 @@ def user_role(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRe
 @login_required
 def user_deactivate(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     target = _target(request, public_id)
+    # Authorise before reading the form: a refused role gets 403, not a form error.
+    permissions.require(request.user, "user.manage")
     form = DeactivateForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a reason for deactivating the account.")

@@ -202,6 +202,8 @@ def hit_adjudicate(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
         hit = selectors.hit_get_for_user(user=request.user, public_id=public_id)
     except ScreeningHit.DoesNotExist:
         raise Http404("no such hit") from None
+    # Authorise before reading the form: a refused role gets 403, not a form error.
+    require(request.user, "partner.adjudicate")
     form = forms.AdjudicationForm(request.POST)
     target = f"{_url('detail', hit.run.subject)}#hit-{hit.public_id}"
     if not form.is_valid():
