@@ -219,14 +219,6 @@ def test_the_skip_link_is_the_first_stop_and_moves_the_focus_to_the_main_content
     assert failures == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "app bug: .site-nav ul in web/core/static/trustdesk/site.css does not wrap "
-        "(no flex-wrap), so the signed-in nav is 519-644 px wide on every page; with "
-        "'flex-wrap: wrap' every page fits 375 px"
-    ),
-)
 def test_no_page_scrolls_sideways_on_a_375_pixel_wide_phone(
     phone: Visitor, screens: list[Screen]
 ) -> None:
