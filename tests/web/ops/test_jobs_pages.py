@@ -41,7 +41,7 @@ def test_a_running_run_shows_a_progress_bar_and_polls_every_second(
     assert "3 of 10 (30%) — un-sc: 1,000 entries read" in page
     assert f'hx-get="/jobs/{run.public_id}/progress/" hx-trigger="every 1s"' in page
     assert f'<a href="/jobs/{run.public_id}/">Refresh</a>' in page
-    assert '<script src="/static/jobs/htmx-2.0.11.min.js" defer></script>' in page
+    assert '<script src="/static/trustdesk/vendor/htmx-2.0.11.min.js" defer></script>' in page
     assert fragment.startswith('<div id="run-progress" hx-get=')
     assert "<html" not in fragment
 
