@@ -514,6 +514,71 @@ def migrate() -> None:
     call_command("migrate", interactive=False)
 
 
+@main.group()
+def policy() -> None:
+    """Policy packs: the versioned questions, processes and rules that triage applies."""
+
+
+@policy.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def policy_list(as_json: bool) -> None:
+    """Show the installed packs: id, version, jurisdiction and publication date."""
+    from dataclasses import asdict
+
+    from trustdesk.policy.registry import list_installed
+
+    packs = list_installed()
+    if as_json:
+        _emit_json([asdict(p) for p in packs])
+        return
+    for p in packs:
+        click.echo(f"{p.id:<28} {p.version:<10} {p.jurisdiction:<4} {p.publication_date}")
+
+
+@policy.command("check")
+@click.argument("pack")
+def policy_check(pack: str) -> None:
+    """Validate PACK (an installed id or a path) and report every problem found."""
+    from trustdesk.policy.registry import check
+
+    problems = check(pack)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {pack}")
+    click.echo(f"{pack}: OK")
+
+
+@main.command()
+@click.option("--pack", "pack_ref", required=True, help="Installed pack id or path to a pack file.")
+@click.argument("answers_path", metavar="ANSWERS.yaml", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def triage(pack_ref: str, answers_path: Path, as_json: bool) -> None:
+    """Triage ANSWERS.yaml under a policy pack: processes, due-diligence tier and reasons.
+
+    The file maps question ids to answers, or holds `answers:` with optional `screening:` (a
+    list of hits: source, entry_id, name, status) and `facts:`.
+    """
+    from trustdesk.policy.loader import PackInvalid
+    from trustdesk.policy.registry import load
+    from trustdesk.policy.report import read_answers_file, render_text
+    from trustdesk.policy.triage import AnswersInvalid
+    from trustdesk.policy.triage import triage as run_triage
+
+    try:
+        pack = load(pack_ref)
+        answers, screening, facts = read_answers_file(answers_path)
+        outcome = run_triage(pack, answers, screening=screening, facts=facts)
+    except (PackInvalid, AnswersInvalid) as exc:
+        for problem in exc.errors:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(exc.errors)} problem(s); no triage outcome") from exc
+    if as_json:
+        _emit_json(outcome.to_dict())
+    else:
+        click.echo(render_text(outcome))
+
+
 def _actor() -> str:
     """Who ran the command, for the record: the operating-system user on this host."""
     import getpass

@@ -1,0 +1,347 @@
+"""Typed models of a policy pack, so that a pack is checked once, on load, rather than at use.
+
+Every model is strict and forbids unknown keys: a misspelt key in a pack is an error that names
+where it is, never a silently ignored rule. The models hold the *shape*; cross-references (which
+question a rule reads, which tier it sets) are checked by :mod:`trustdesk.policy.validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Scalar = str | int | float | bool
+
+QuestionKind = Literal[
+    "yes_no",
+    "single_choice",
+    "multiple_choice",
+    "country",
+    "organisation",
+    "technology_area",
+    "amount",
+    "date",
+]
+
+#: What a question (or fact) is evidence of. The anti-profiling check needs to know which
+#: conditions are about a place or a person's origin and which are about what is being done.
+Factor = Literal["activity", "technology", "affiliation", "funding", "country", "nationality"]
+
+#: Factors that may justify the highest tier; a country or nationality on its own may not.
+SUBSTANTIVE_FACTORS: frozenset[str] = frozenset({"activity", "technology", "affiliation"})
+
+_ID_PATTERN = r"^[a-z0-9][a-z0-9_.:-]*$"
+_ISO2_PATTERN = r"^[A-Z]{2}$"
+
+
+class _Strict(BaseModel):
+    """Base for pack models: unknown keys are errors and values are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ThresholdRef(_Strict):
+    """A number from the pack's ``thresholds``, so an institution can change it by extension."""
+
+    threshold: str
+
+
+Bound = int | float | ThresholdRef
+
+
+class Condition(_Strict):
+    """One node of the condition language: data, never code, so a pack cannot run anything.
+
+    Exactly one form per node:
+
+    - ``{all: [...]}``, ``{any: [...]}``, ``{not: {...}}`` combine conditions;
+    - ``{answer: q, equals|in|contains|gte|lte|answered: ...}`` tests an answer;
+    - ``{country_of: q, in_list: L}`` or ``{country_of: q, indicator: I, equals|gte|lte: ...}``
+      tests a country answer against the pack's reference data;
+    - ``{technology_of: q, under: [node, ...]}`` is true when a chosen area is, or sits under,
+      one of the taxonomy nodes;
+    - ``{screening: has_hit, source_in: [...]}`` is true when screening produced a hit that an
+      officer has not dismissed, on one of those list sources (any source when omitted);
+    - ``{fact: f}`` (optionally with ``equals``) reads a fact supplied by the caller.
+    """
+
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+
+    answer: str | None = None
+    country_of: str | None = None
+    technology_of: str | None = None
+    screening: Literal["has_hit"] | None = None
+    fact: str | None = None
+
+    equals: Scalar | None = None
+    in_: list[Scalar] | None = Field(default=None, alias="in")
+    contains: Scalar | None = None
+    gte: Bound | None = None
+    lte: Bound | None = None
+    answered: bool | None = None
+    in_list: str | None = None
+    indicator: str | None = None
+    under: list[str] | None = None
+    source_in: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        heads = [
+            name
+            for name in (
+                "all",
+                "any",
+                "not_",
+                "answer",
+                "country_of",
+                "technology_of",
+                "screening",
+                "fact",
+            )
+            if getattr(self, name) is not None
+        ]
+        if len(heads) != 1:
+            shown = ", ".join(h.rstrip("_") for h in heads) or "none"
+            raise ValueError(
+                "a condition needs exactly one of all, any, not, answer, country_of, "
+                f"technology_of, screening, fact (found: {shown})"
+            )
+        head = heads[0]
+        tests = {
+            k
+            for k in (
+                "equals",
+                "in_",
+                "contains",
+                "gte",
+                "lte",
+                "answered",
+                "in_list",
+                "indicator",
+                "under",
+                "source_in",
+            )
+            if getattr(self, k) is not None
+        }
+        allowed: dict[str, set[str]] = {
+            "all": set(),
+            "any": set(),
+            "not_": set(),
+            "answer": {"equals", "in_", "contains", "gte", "lte", "answered"},
+            "country_of": {"in_list", "indicator", "equals", "gte", "lte"},
+            "technology_of": {"under"},
+            "screening": {"source_in"},
+            "fact": {"equals"},
+        }
+        extra = tests - allowed[head]
+        if extra:
+            names = ", ".join(sorted(e.rstrip("_") for e in extra))
+            raise ValueError(f"{head.rstrip('_')} cannot be combined with {names}")
+        if head == "answer" and not tests:
+            raise ValueError("answer needs a test: equals, in, contains, gte, lte or answered")
+        if head == "country_of" and (self.in_list is None) == (self.indicator is None):
+            raise ValueError("country_of needs exactly one of in_list or indicator")
+        if head == "country_of" and self.indicator is not None and not tests - {"indicator"}:
+            raise ValueError("country_of with indicator needs equals, gte or lte")
+        if head == "technology_of" and not self.under:
+            raise ValueError("technology_of needs a non-empty under list")
+        if head in ("all", "any") and not getattr(self, head):
+            raise ValueError(f"{head} needs at least one condition")
+        return self
+
+
+class Source(_Strict):
+    """Where a pack's facts come from, so a reviewer can check them against the publisher."""
+
+    title: str
+    url: str
+    publisher: str | None = None
+    published: dt.date | None = None
+
+
+class Option(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+
+
+class Question(_Strict):
+    """A triage question; ``ask_when`` keeps the questionnaire short by asking only what matters."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    kind: QuestionKind
+    text: str
+    help: str
+    options: list[Option] = []
+    taxonomy: str | None = None
+    factor: Factor | None = None
+    ask_when: Condition | None = None
+
+    def effective_factor(self) -> Factor:
+        """The declared factor, or the one implied by the kind (a country question is a country)."""
+        if self.factor is not None:
+            return self.factor
+        implied: dict[str, Factor] = {
+            "country": "country",
+            "organisation": "affiliation",
+            "technology_area": "technology",
+            "amount": "funding",
+        }
+        return implied.get(self.kind, "activity")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Question:
+        choice = self.kind in ("single_choice", "multiple_choice")
+        if choice and not self.options:
+            raise ValueError(f"a {self.kind} question needs options")
+        if not choice and self.options:
+            raise ValueError(f"a {self.kind} question takes no options")
+        if (self.kind == "technology_area") != (self.taxonomy is not None):
+            raise ValueError("taxonomy is required for, and only for, technology_area questions")
+        return self
+
+
+class Contact(_Strict):
+    name: str
+    role: str | None = None
+    email: str | None = None
+    url: str | None = None
+
+
+class Process(_Strict):
+    """A process a researcher may have to go through, with what a researcher needs to start it."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    title: str
+    what: str
+    why: str
+    contact: str
+    guidance_url: str
+    lead_time: str
+
+
+class Tier(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+    description: str
+
+
+class Verdict(_Strict):
+    """An outcome stronger than a process, such as "cannot be funded"; a rule cites the policy."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+    description: str
+
+
+class RiskArea(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+
+
+class Mitigation(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    area: str
+    text: str
+
+
+class Effect(_Strict):
+    """What a rule does when its condition holds. Effects only add; order never matters."""
+
+    processes: list[str] = []
+    tier: str | None = None
+    verdict: str | None = None
+    mitigations: list[str] = []
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Effect:
+        if not (self.processes or self.tier or self.verdict or self.mitigations):
+            raise ValueError("a rule must add a process, a tier, a verdict or a mitigation")
+        return self
+
+
+class Rule(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    when: Condition
+    then: Effect
+    reason: str
+
+
+class TaxonomyNode(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+    children: list[TaxonomyNode] = []
+
+
+class Taxonomy(_Strict):
+    """A published classification (STRA, NSI sectors, export-control categories, ATAS subjects)."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    title: str
+    source: Source
+    nodes: list[TaxonomyNode]
+
+
+class CountryList(_Strict):
+    """A named set of countries (a sanctions regime's targets, say) for ``country_of … in_list``."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    title: str
+    source: Source
+    countries: list[str]
+
+
+class CountryProfile(_Strict):
+    """Published indicators for one country (travel-advice level, academic-freedom index)."""
+
+    country: str = Field(pattern=_ISO2_PATTERN)
+    indicators: dict[str, Scalar]
+
+
+class ListSource(_Strict):
+    """A watch list the screening engine loads; rules name it in ``screening … source_in``."""
+
+    id: str
+    title: str
+    source: Source
+
+
+class FactDecl(_Strict):
+    """A value the caller supplies beside the answers (from the case record, say)."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    description: str
+    factor: Factor
+
+
+class Pack(_Strict):
+    """A policy pack: one jurisdiction's (or one institution's) rules, as versioned data."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    urn: str = Field(pattern=r"^urn:")
+    version: str
+    publication_date: dt.date
+    publisher: str
+    jurisdiction: str = Field(pattern=_ISO2_PATTERN)
+    title: str
+    extends: str | None = None
+    sources: list[Source] = []
+    thresholds: dict[str, int | float] = {}
+    contacts: dict[str, Contact] = {}
+    questions: list[Question] = []
+    facts: list[FactDecl] = []
+    processes: list[Process] = []
+    tiers: list[Tier] = []
+    verdicts: list[Verdict] = []
+    risk_areas: list[RiskArea] = []
+    mitigations: list[Mitigation] = []
+    rules: list[Rule] = []
+    taxonomies: list[Taxonomy] = []
+    country_lists: list[CountryList] = []
+    country_profiles: list[CountryProfile] = []
+    list_sources: list[ListSource] = []
+    #: The packs this one was built from, base first, as ``id@version`` (set by the registry).
+    lineage: list[str] = []

@@ -1,0 +1,180 @@
+"""Installed packs and ``extends:`` resolution.
+
+Packs shipped with trustdesk live in ``trustdesk/policy/packs/<id>.yaml`` and are found through
+``importlib.resources``, so they work from a wheel or a zip as well as from a checkout. An
+institution's pack names a base with ``extends:`` and adds to it (its own contacts, thresholds,
+questions, rules) without copying it, so that a new base version reaches it unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from trustdesk.policy.loader import PackError, PackInvalid, parse_pack, parse_yaml, read_yaml
+from trustdesk.policy.models import Pack
+from trustdesk.policy.validate import validate_pack
+
+PACKS_PACKAGE = "trustdesk.policy"
+PACKS_DIR = "packs"
+
+#: Sections an extension may only add to: an id already in the base is an error.
+_ADDITIVE = (
+    "questions", "facts", "processes", "verdicts", "mitigations", "rules", "taxonomies",
+    "country_lists", "list_sources",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PackSummary:
+    """What ``trustdesk policy list`` shows for one installed pack."""
+
+    id: str
+    version: str
+    jurisdiction: str
+    publication_date: str
+
+
+def installed_ids() -> list[str]:
+    """Ids of the packs shipped in the package, sorted."""
+    root = resources.files(PACKS_PACKAGE) / PACKS_DIR
+    return sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
+
+
+def _read_installed(pack_id: str) -> Pack:
+    res = resources.files(PACKS_PACKAGE) / PACKS_DIR / f"{pack_id}.yaml"
+    name = f"{PACKS_DIR}/{pack_id}.yaml"
+    if not res.is_file():
+        known = ", ".join(installed_ids())
+        raise PackInvalid(
+            [PackError(pack_id, "", f"no installed pack with this id (installed: {known})")]
+        )
+    pack = parse_pack(parse_yaml(res.read_bytes(), file=name), file=name)
+    if pack.id != pack_id:
+        raise PackInvalid(
+            [
+                PackError(
+                    name, "id", f"is {pack.id!r}; an installed pack's id must match its file name"
+                )
+            ]
+        )
+    return pack
+
+
+def _is_path(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
+
+
+def _read(ref: str, relative_to: Path | None) -> tuple[Pack, str, Path | None]:
+    if _is_path(ref):
+        path = Path(ref)
+        if relative_to is not None and not path.is_absolute():
+            path = relative_to / path
+        return parse_pack(read_yaml(path), file=str(path)), str(path), path.parent
+    return _read_installed(ref), f"{PACKS_DIR}/{ref}.yaml", None
+
+
+def _merge(base: Pack, child: Pack, file: str) -> Pack:
+    """The child's metadata over the base's content plus the child's additions and overrides."""
+    errors: list[PackError] = []
+    merged: dict[str, object] = {}
+    for section in _ADDITIVE:
+        base_items = list(getattr(base, section))
+        base_ids = {item.id for item in base_items}
+        for i, item in enumerate(getattr(child, section)):
+            if item.id in base_ids:
+                errors.append(
+                    PackError(
+                        file,
+                        f"{section}[{i}]({item.id})",
+                        f"already defined in base pack {base.id!r}; "
+                        "an extension adds, it does not replace",
+                    )
+                )
+        merged[section] = base_items + list(getattr(child, section))
+    for i, t in enumerate(child.tiers or []):
+        if t.id not in {b.id for b in base.tiers}:
+            errors.append(
+                PackError(
+                    file,
+                    f"tiers[{i}]({t.id})",
+                    "an extension may relabel the base's tiers, not add tiers",
+                )
+            )
+    if child.tiers and [t.id for t in child.tiers] != [t.id for t in base.tiers]:
+        errors.append(
+            PackError(file, "tiers", "must list the base's tiers in the same order, or be left out")
+        )
+    if errors:
+        raise PackInvalid(errors)
+    profiles = {p.country: p for p in base.country_profiles} | {
+        p.country: p for p in child.country_profiles
+    }
+    return child.model_copy(
+        update={
+            **merged,
+            "sources": base.sources + child.sources,
+            "thresholds": base.thresholds | child.thresholds,
+            "contacts": base.contacts | child.contacts,
+            "tiers": child.tiers or base.tiers,
+            "risk_areas": base.risk_areas
+            + [a for a in child.risk_areas if a.id not in {b.id for b in base.risk_areas}],
+            "country_profiles": [profiles[c] for c in sorted(profiles)],
+            "lineage": [*base.lineage, f"{base.id}@{base.version}"],
+        }
+    )
+
+
+def load(ref: str, *, _relative_to: Path | None = None, _seen: tuple[str, ...] = ()) -> Pack:
+    """Loads a pack by installed id or path, resolves ``extends`` and checks it completely.
+
+    Raises :class:`PackInvalid` listing every problem. A pack that extends itself, directly or
+    through others, is reported as a cycle instead of recursing forever.
+    """
+    pack, file, here = _read(ref, _relative_to)
+    key = f"{pack.id}"
+    if key in _seen:
+        chain = " -> ".join((*_seen, key))
+        raise PackInvalid([PackError(file, "extends", f"cycle in extends: {chain}")])
+    if pack.extends is not None:
+        try:
+            base = load(pack.extends, _relative_to=here, _seen=(*_seen, key))
+        except PackInvalid as exc:
+            if any(e.problem.startswith("cycle in extends") for e in exc.errors):
+                raise
+            raise PackInvalid(
+                [
+                    PackError(file, "extends", f"base pack {pack.extends!r} is not usable"),
+                    *exc.errors,
+                ]
+            ) from exc
+        pack = _merge(base, pack, file)
+    errors = validate_pack(pack, file=file)
+    if errors:
+        raise PackInvalid(errors)
+    return pack
+
+
+def check(ref: str) -> list[PackError]:
+    """Every problem with a pack (empty when it loads); for ``trustdesk policy check``."""
+    try:
+        load(ref)
+    except PackInvalid as exc:
+        return exc.errors
+    return []
+
+
+def list_installed() -> list[PackSummary]:
+    """One summary per installed pack, from its own metadata (an invalid pack is still listed)."""
+    out = []
+    for pack_id in installed_ids():
+        try:
+            pack = _read_installed(pack_id)
+        except PackInvalid:
+            out.append(PackSummary(pack_id, "?", "?", "?"))
+            continue
+        out.append(
+            PackSummary(pack.id, pack.version, pack.jurisdiction, pack.publication_date.isoformat())
+        )
+    return out

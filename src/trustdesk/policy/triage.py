@@ -1,0 +1,250 @@
+"""Triage: answers (plus screening results and caller facts) in, processes, tier and reasons out.
+
+The function is pure and deterministic: the same pack, answers and screening always give the
+same outcome in the same order (pack declaration order), and the outcome names the pack id and
+version, so that a case can record exactly which policy it was triaged under and replay it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+from trustdesk.policy.conditions import (
+    AnswerValue,
+    Context,
+    Match,
+    ScreeningHit,
+    ancestry,
+    evaluate,
+)
+from trustdesk.policy.loader import PackError
+from trustdesk.policy.models import Contact, Pack, Question, Scalar
+
+
+class AnswersInvalid(Exception):
+    """Answers that do not fit the pack's questions; ``errors`` holds every problem."""
+
+    def __init__(self, errors: Sequence[PackError]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One readable reason: the pack's sentence, the rule it comes from, and what triggered it."""
+
+    rule: str
+    text: str
+    because: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ContactResult:
+    """Who to contact, copied out of the pack so the outcome is plain data."""
+
+    name: str
+    role: str | None
+    email: str | None
+    url: str | None
+
+    @classmethod
+    def of(cls, c: Contact) -> ContactResult:
+        return cls(c.name, c.role, c.email, c.url)
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    id: str
+    title: str
+    what: str
+    why: str
+    contact: ContactResult
+    guidance_url: str
+    lead_time: str
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class LabelledResult:
+    """A tier, a verdict or a mitigation, with the reasons that put it in the outcome."""
+
+    id: str
+    label: str
+    description: str
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    pack_id: str
+    pack_version: str
+    pack_lineage: tuple[str, ...]
+    tier: LabelledResult
+    processes: tuple[ProcessResult, ...]
+    verdicts: tuple[LabelledResult, ...]
+    mitigations: tuple[LabelledResult, ...]
+    asked: tuple[str, ...]
+    ignored_answers: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data for JSON output and for storing on a case."""
+        return asdict(self)
+
+
+_ISO2 = re.compile(r"^[A-Z]{2}$")
+
+
+def _coerce(q: Question, value: object, pack: Pack) -> AnswerValue | str:
+    """Returns the typed answer, or a problem sentence (a ``str`` prefixed with ``!``)."""
+    options = [o.id for o in q.options]
+    match q.kind:
+        case "yes_no":
+            return value if isinstance(value, bool) else "!expects yes or no (true/false)"
+        case "single_choice":
+            return (
+                value
+                if isinstance(value, str) and value in options
+                else f"!expects one of {options}"
+            )
+        case "multiple_choice":
+            if isinstance(value, list) and all(isinstance(v, str) and v in options for v in value):
+                return sorted(set(value), key=options.index)
+            return f"!expects a list drawn from {options}"
+        case "country":
+            if isinstance(value, str) and _ISO2.match(value.upper()):
+                return value.upper()
+            return "!expects an ISO 3166-1 alpha-2 code such as CA or GB"
+        case "organisation":
+            return (
+                value.strip()
+                if isinstance(value, str) and value.strip()
+                else "!expects an organisation name"
+            )
+        case "technology_area":
+            nodes = ancestry(pack, q.taxonomy or "")
+            if isinstance(value, list) and all(isinstance(v, str) and v in nodes for v in value):
+                return sorted(set(value))
+            return f"!expects a list of ids from taxonomy {q.taxonomy!r}"
+        case "amount":
+            ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+            return (
+                value
+                if ok and isinstance(value, int | float)
+                else "!expects a number, zero or more"
+            )
+        case "date":
+            return value if isinstance(value, dt.date) else "!expects a date (YYYY-MM-DD)"
+
+
+def read_answers(
+    pack: Pack, raw: Mapping[str, object], *, file: str = "answers"
+) -> tuple[dict[str, AnswerValue], tuple[str, ...], tuple[str, ...]]:
+    """Checks answers against the questions and works out which questions are asked.
+
+    Returns (answers that count, ids of questions asked, ids of answers ignored because their
+    question was not asked). A question is asked when its ``ask_when`` holds on the answers to
+    the questions before it; an answer to a question not asked must not change the outcome.
+    """
+    questions = {q.id: q for q in pack.questions}
+    errors = [
+        PackError(file, key, "no such question in this pack") for key in raw if key not in questions
+    ]
+    typed: dict[str, AnswerValue] = {}
+    for key, value in raw.items():
+        q = questions.get(key)
+        if q is None or value is None:
+            continue
+        got = _coerce(q, value, pack)
+        if isinstance(got, str) and got.startswith("!"):
+            errors.append(PackError(file, key, f"{q.kind} question {got[1:]}"))
+        else:
+            typed[key] = got
+    if errors:
+        raise AnswersInvalid(errors)
+    counted: dict[str, AnswerValue] = {}
+    asked: list[str] = []
+    for q in pack.questions:
+        if q.ask_when is None or evaluate(q.ask_when, Context(pack, counted)).holds:
+            asked.append(q.id)
+            if q.id in typed:
+                counted[q.id] = typed[q.id]
+    ignored = tuple(k for k in typed if k not in counted)
+    return counted, tuple(asked), ignored
+
+
+def triage(
+    pack: Pack,
+    answers: Mapping[str, object],
+    *,
+    screening: Sequence[ScreeningHit] | None = None,
+    facts: Mapping[str, Scalar] | None = None,
+) -> Outcome:
+    """Applies every rule of ``pack`` and gathers processes, the tier, verdicts and mitigations.
+
+    Rules only ever add: a rule cannot remove a process another rule found, so the outcome does
+    not depend on rule order, and the tier is the highest any firing rule sets (pack order of
+    ``tiers`` is lowest first). Raises :class:`AnswersInvalid` for answers that do not fit.
+    """
+    counted, asked, ignored = read_answers(pack, answers)
+    ctx = Context(pack, counted, tuple(screening or ()), dict(facts or {}))
+    fired: list[tuple[Reason, Match]] = []
+    for rule in pack.rules:
+        m = evaluate(rule.when, ctx)
+        if m.holds:
+            fired.append((Reason(rule.id, rule.reason, tuple(dict.fromkeys(m.because))), m))
+    by_rule = {r.rule: r for r, _ in fired}
+    rules = {r.id: r for r in pack.rules}
+
+    def reasons_for(pred: str, attr: str) -> tuple[Reason, ...]:
+        out = []
+        for reason in by_rule.values():
+            value = getattr(rules[reason.rule].then, attr)
+            if value == pred or (isinstance(value, list) and pred in value):
+                out.append(reason)
+        return tuple(out)
+
+    tier_rank = {t.id: i for i, t in enumerate(pack.tiers)}
+    raised = [rules[r].then.tier for r in by_rule if rules[r].then.tier is not None]
+    tier = pack.tiers[max((tier_rank[t] for t in raised if t is not None), default=0)]
+    tier_reasons = reasons_for(tier.id, "tier") or (
+        Reason("", "No rule raised the due-diligence tier above the lowest level.", ()),
+    )
+    processes = tuple(
+        ProcessResult(
+            p.id,
+            p.title,
+            p.what,
+            p.why,
+            ContactResult.of(pack.contacts[p.contact]),
+            p.guidance_url,
+            p.lead_time,
+            rs,
+        )
+        for p in pack.processes
+        if (rs := reasons_for(p.id, "processes"))
+    )
+    verdicts = tuple(
+        LabelledResult(v.id, v.label, v.description, rs)
+        for v in pack.verdicts
+        if (rs := reasons_for(v.id, "verdict"))
+    )
+    areas = {a.id: a.label for a in pack.risk_areas}
+    mitigations = tuple(
+        LabelledResult(m.id, areas.get(m.area, m.area), m.text, rs)
+        for m in pack.mitigations
+        if (rs := reasons_for(m.id, "mitigations"))
+    )
+    return Outcome(
+        pack_id=pack.id,
+        pack_version=pack.version,
+        pack_lineage=tuple(pack.lineage),
+        tier=LabelledResult(tier.id, tier.label, tier.description, tier_reasons),
+        processes=processes,
+        verdicts=verdicts,
+        mitigations=mitigations,
+        asked=asked,
+        ignored_answers=ignored,
+    )

@@ -1,0 +1,252 @@
+"""Cross-reference checks on a pack whose shape is already valid, and the anti-profiling check.
+
+The models check each item on its own; this module checks that items agree with each other (a
+rule names a question that exists, a tier that exists, a list source the pack declares), because
+a rule that silently never fires is worse than a pack that fails to load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from trustdesk.policy.conditions import ancestry
+from trustdesk.policy.loader import PackError
+from trustdesk.policy.models import (
+    SUBSTANTIVE_FACTORS,
+    Condition,
+    Pack,
+    Question,
+    TaxonomyNode,
+    ThresholdRef,
+)
+
+_ISO2 = re.compile(r"^[A-Z]{2}$")
+
+
+def _children(c: Condition, path: str) -> Iterator[tuple[Condition, str]]:
+    for key, subs in (("all", c.all), ("any", c.any)):
+        for i, sub in enumerate(subs or []):
+            yield sub, f"{path}.{key}[{i}]"
+    if c.not_ is not None:
+        yield c.not_, f"{path}.not"
+
+
+def walk(c: Condition, path: str) -> Iterator[tuple[Condition, str]]:
+    """Every node of a condition tree with its path, parents first."""
+    yield c, path
+    for sub, sub_path in _children(c, path):
+        yield from walk(sub, sub_path)
+
+
+def is_substantive(c: Condition, pack: Pack) -> bool:
+    """True when *every* way of satisfying ``c`` involves an activity, technology or affiliation.
+
+    ``all`` needs one substantive part; ``any`` needs every branch substantive; a ``not`` never
+    counts, since "not X" can hold for reasons that are not X. This is deliberately conservative:
+    a pack author can always restate a rule so that the substantive factor is explicit.
+    """
+    if c.all is not None:
+        return any(is_substantive(s, pack) for s in c.all)
+    if c.any is not None:
+        return all(is_substantive(s, pack) for s in c.any)
+    if c.not_ is not None or c.country_of is not None:
+        return False
+    if c.technology_of is not None or c.screening is not None:
+        return True
+    if c.answer is not None:
+        q = next((q for q in pack.questions if q.id == c.answer), None)
+        return q is not None and q.effective_factor() in SUBSTANTIVE_FACTORS
+    if c.fact is not None:
+        f = next((f for f in pack.facts if f.id == c.fact), None)
+        return f is not None and f.factor in SUBSTANTIVE_FACTORS
+    return False  # pragma: no cover
+
+
+def _duplicates(file: str, section: str, ids: Iterable[str]) -> list[PackError]:
+    seen: set[str] = set()
+    out = []
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            out.append(PackError(file, f"{section}[{i}]({ident})", f"duplicate id {ident!r}"))
+        seen.add(ident)
+    return out
+
+
+def _check_condition(pack: Pack, file: str, root: Condition, base: str) -> list[PackError]:
+    questions = {q.id: q for q in pack.questions}
+    errors: list[PackError] = []
+
+    def err(path: str, problem: str) -> None:
+        errors.append(PackError(file, path, problem))
+
+    def bound(path: str, b: object) -> None:
+        if isinstance(b, ThresholdRef) and b.threshold not in pack.thresholds:
+            err(path, f"unknown threshold {b.threshold!r}")
+
+    for c, path in walk(root, base):
+        bound(f"{path}.gte", c.gte)
+        bound(f"{path}.lte", c.lte)
+        ref = c.answer or c.country_of or c.technology_of
+        if ref is not None:
+            q = questions.get(ref)
+            key = "answer" if c.answer else "country_of" if c.country_of else "technology_of"
+            if q is None:
+                err(f"{path}.{key}", f"unknown question {ref!r}")
+                continue
+            if c.country_of is not None and q.kind != "country":
+                err(f"{path}.country_of", f"question {ref!r} is {q.kind}, not country")
+            if c.technology_of is not None:
+                _check_under(pack, q, c.under or [], f"{path}.under", err)
+            if c.answer is not None:
+                _check_answer_test(q, c, path, err)
+        if c.in_list is not None and c.in_list not in {x.id for x in pack.country_lists}:
+            err(f"{path}.in_list", f"unknown country list {c.in_list!r}")
+        if c.indicator is not None:
+            known = {k for p in pack.country_profiles for k in p.indicators}
+            if c.indicator not in known:
+                err(f"{path}.indicator", f"no country profile has indicator {c.indicator!r}")
+        for i, src in enumerate(c.source_in or []):
+            if src not in {s.id for s in pack.list_sources}:
+                err(f"{path}.source_in[{i}]", f"unknown list source {src!r}")
+        if c.fact is not None and c.fact not in {f.id for f in pack.facts}:
+            err(f"{path}.fact", f"undeclared fact {c.fact!r}")
+    return errors
+
+
+def _check_under(
+    pack: Pack, q: Question, under: Sequence[str], path: str, err: Callable[[str, str], None]
+) -> None:
+    if q.kind != "technology_area" or q.taxonomy is None:
+        err(path, f"question {q.id!r} is {q.kind}, not technology_area")
+        return
+    nodes = ancestry(pack, q.taxonomy)
+    for i, node in enumerate(under):
+        if node not in nodes:
+            err(f"{path}[{i}]", f"{node!r} is not in taxonomy {q.taxonomy!r}")
+
+
+def _check_answer_test(
+    q: Question, c: Condition, path: str, err: Callable[[str, str], None]
+) -> None:
+    options = {o.id for o in q.options}
+    if q.kind == "yes_no" and c.equals is not None and not isinstance(c.equals, bool):
+        err(f"{path}.equals", f"{q.id!r} is yes/no; compare with true or false")
+    if q.kind in ("single_choice", "multiple_choice"):
+        for key, values in (
+            ("equals", [c.equals]),
+            ("in", c.in_ or []),
+            ("contains", [c.contains]),
+        ):
+            for v in values:
+                if v is not None and v not in options:
+                    err(f"{path}.{key}", f"{v!r} is not an option of {q.id!r}")
+    if (c.gte is not None or c.lte is not None) and q.kind != "amount":
+        err(path, f"gte/lte compare amounts; {q.id!r} is {q.kind}")
+
+
+def _question_cycles(pack: Pack, file: str) -> list[PackError]:
+    """Finds questions whose ``ask_when`` depends, directly or not, on their own answer."""
+    deps: dict[str, set[str]] = {}
+    for q in pack.questions:
+        refs: set[str] = set()
+        if q.ask_when is not None:
+            for c, _ in walk(q.ask_when, ""):
+                refs |= {r for r in (c.answer, c.country_of, c.technology_of) if r is not None}
+        deps[q.id] = refs
+    errors = []
+    for i, q in enumerate(pack.questions):
+        stack, seen = list(deps[q.id]), set()
+        while stack:
+            cur = stack.pop()
+            if cur == q.id:
+                errors.append(
+                    PackError(
+                        file, f"questions[{i}]({q.id}).ask_when", "depends on itself (a cycle)"
+                    )
+                )
+                break
+            if cur not in seen:
+                seen.add(cur)
+                stack.extend(deps.get(cur, ()))
+    return errors
+
+
+def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
+    """Every cross-reference problem in ``pack``, in a stable order (empty when it is usable)."""
+    errors: list[PackError] = []
+    for section in (
+        "questions", "processes", "tiers", "verdicts", "risk_areas", "mitigations", "rules",
+        "taxonomies", "country_lists", "list_sources", "facts",
+    ):  # fmt: skip
+        errors += _duplicates(file, section, (item.id for item in getattr(pack, section)))
+    for t, tax in enumerate(pack.taxonomies):
+        if len(ancestry(pack, tax.id)) != _count_nodes(tax.nodes):
+            errors.append(
+                PackError(file, f"taxonomies[{t}]({tax.id}).nodes", "node ids must be unique")
+            )
+    if not pack.tiers:
+        errors.append(PackError(file, "tiers", "a pack needs at least one due-diligence tier"))
+    for i, q in enumerate(pack.questions):
+        where = f"questions[{i}]({q.id})"
+        if q.taxonomy is not None and q.taxonomy not in {t.id for t in pack.taxonomies}:
+            errors.append(PackError(file, f"{where}.taxonomy", f"unknown taxonomy {q.taxonomy!r}"))
+        if q.ask_when is not None:
+            errors += _check_condition(pack, file, q.ask_when, f"{where}.ask_when")
+    errors += _question_cycles(pack, file)
+    for i, p in enumerate(pack.processes):
+        if p.contact not in pack.contacts:
+            errors.append(
+                PackError(file, f"processes[{i}]({p.id}).contact", f"unknown contact {p.contact!r}")
+            )
+    for i, m in enumerate(pack.mitigations):
+        if m.area not in {a.id for a in pack.risk_areas}:
+            errors.append(
+                PackError(file, f"mitigations[{i}]({m.id}).area", f"unknown risk area {m.area!r}")
+            )
+    for i, lst in enumerate(pack.country_lists):
+        for j, code in enumerate(lst.countries):
+            if not _ISO2.match(code):
+                errors.append(
+                    PackError(
+                        file,
+                        f"country_lists[{i}]({lst.id}).countries[{j}]",
+                        f"{code!r} is not ISO 3166-1 alpha-2",
+                    )
+                )
+    highest = pack.tiers[-1].id if pack.tiers else None
+    for i, r in enumerate(pack.rules):
+        where = f"rules[{i}]({r.id})"
+        errors += _check_condition(pack, file, r.when, f"{where}.when")
+        then = r.then
+        for j, pid in enumerate(then.processes):
+            if pid not in {p.id for p in pack.processes}:
+                errors.append(
+                    PackError(file, f"{where}.then.processes[{j}]", f"unknown process {pid!r}")
+                )
+        for j, mid in enumerate(then.mitigations):
+            if mid not in {m.id for m in pack.mitigations}:
+                errors.append(
+                    PackError(file, f"{where}.then.mitigations[{j}]", f"unknown mitigation {mid!r}")
+                )
+        if then.tier is not None and then.tier not in {t.id for t in pack.tiers}:
+            errors.append(PackError(file, f"{where}.then.tier", f"unknown tier {then.tier!r}"))
+        if then.verdict is not None and then.verdict not in {v.id for v in pack.verdicts}:
+            errors.append(
+                PackError(file, f"{where}.then.verdict", f"unknown verdict {then.verdict!r}")
+            )
+        if then.tier is not None and then.tier == highest and not is_substantive(r.when, pack):
+            errors.append(
+                PackError(
+                    file,
+                    f"{where}.when",
+                    f"raises the tier to the highest level ({highest!r}) on a country or "
+                    "nationality alone; add an activity, technology or affiliation factor "
+                    "(anti-profiling)",
+                )
+            )
+    return errors
+
+
+def _count_nodes(nodes: Sequence[TaxonomyNode]) -> int:
+    return sum(1 + _count_nodes(n.children) for n in nodes)
