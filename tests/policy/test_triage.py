@@ -262,3 +262,81 @@ def test_cli_policy_check_reports_problems(tmp_path: Path) -> None:
     assert f"{path}: id: String should match pattern" in result.output
     assert f"{path}: jurisdiction: String should match pattern" in result.output
     assert f"{path}: version: Field required" in result.output
+
+
+UK_SHAPED = """\
+id: uk-shaped
+urn: urn:trustdesk:policy:uk-shaped
+version: "0"
+publication_date: 2026-01-01
+publisher: Test
+jurisdiction: GB
+title: A UK-shaped pack, to show the format carries taxonomies and country indicators
+contacts: {office: {name: Office}}
+questions:
+  - {id: destination, kind: country, text: Destination, help: Where the work happens}
+  - {id: areas, kind: technology_area, taxonomy: nsi, text: Areas, help: NSI sectors}
+processes:
+  - id: nsi-notification
+    title: NSI Act notification
+    what: Notify
+    why: Sector
+    contact: office
+    guidance_url: "https://example.org"
+    lead_time: 30 working days
+tiers:
+  - {id: low, label: Low, description: L}
+  - {id: high, label: High, description: H}
+country_profiles:
+  - {country: XA, indicators: {fcdo_level: 4}}
+  - {country: XB, indicators: {fcdo_level: 1}}
+taxonomies:
+  - id: nsi
+    title: NSI Act sectors
+    source: {title: S, url: "https://example.org"}
+    nodes:
+      - id: energy
+        label: Energy
+        children: [{id: energy-nuclear, label: Civil nuclear}]
+      - {id: transport, label: Transport}
+rules:
+  - id: nsi-sector
+    when: {technology_of: areas, under: [energy]}
+    then: {processes: [nsi-notification]}
+    reason: Energy is a notifiable sector.
+  - id: travel-and-sector
+    when:
+      all:
+        - {country_of: destination, indicator: fcdo_level, gte: 3}
+        - {technology_of: areas, under: [energy]}
+    then: {tier: high}
+    reason: Sensitive sector work where the FCDO advises against travel.
+"""
+
+
+@pytest.mark.parametrize(
+    ("answers", "tier", "processes"),
+    [
+        ({"destination": "XA", "areas": ["energy-nuclear"]}, "high", ["nsi-notification"]),
+        ({"destination": "XB", "areas": ["energy-nuclear"]}, "low", ["nsi-notification"]),
+        ({"destination": "XA", "areas": ["transport"]}, "low", []),
+    ],
+)
+def test_taxonomy_and_country_indicators(
+    tmp_path: Path, answers: dict[str, object], tier: str, processes: list[str]
+) -> None:
+    path = tmp_path / "uk.yaml"
+    path.write_text(UK_SHAPED, encoding="utf-8")
+
+    outcome = triage(load(str(path)), answers)
+
+    assert outcome.tier.id == tier
+    assert [p.id for p in outcome.processes] == processes
+
+
+def test_stra_taxonomy_has_every_published_area() -> None:
+    [stra] = load("ca-base").taxonomies
+
+    assert len(stra.nodes) == 11
+    assert sum(len(n.children) for n in stra.nodes) == 75
+    assert stra.nodes[0].label == "Advanced Digital Infrastructure Technology"
