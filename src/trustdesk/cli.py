@@ -37,16 +37,16 @@ def _setup_django(*, prepare: bool = True) -> None:
         shipped_lists_ensure()
 
 
-class _Counter:
-    """A one-line entry counter on a terminal, silent when piped (progress for streamed parses)."""
+class _StatusLine:
+    """One rewritten line of progress on stderr when it is a terminal; silent when piped."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled and sys.stderr.isatty()
         self.shown = False
 
-    def __call__(self, source: str, done: int) -> None:
+    def show(self, text: str) -> None:
         if self.enabled:
-            click.echo(f"\r{source}: {done:,} entries read…", nl=False, err=True)
+            click.echo(f"\r\033[K{text}", nl=False, err=True)
             self.shown = True
 
     def done(self) -> None:
@@ -55,26 +55,21 @@ class _Counter:
             self.shown = False
 
 
-class _DownloadBar:
-    """Bytes downloaded per file on a terminal; silent when piped."""
+class _Counter(_StatusLine):
+    """Entries read so far: streamed parses have no total to show a bar against."""
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.shown = False
+    def __call__(self, source: str, done: int) -> None:
+        self.show(f"{source}: {done:,} entries read…")
+
+
+class _DownloadBar(_StatusLine):
+    """Bytes downloaded per file, with the percentage when the server states a size."""
 
     def __call__(self, role: str, done: int, total: int | None) -> None:
-        if not self.enabled:
-            return
         size = f"{done / 1048576:,.1f} MiB"
         if total:
             size += f" of {total / 1048576:,.1f} MiB ({100 * done // total}%)"
-        click.echo(f"\r\033[Kdownloading {role}: {size}", nl=False, err=True)
-        self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            click.echo("\r\033[K", nl=False, err=True)
-            self.shown = False
+        self.show(f"downloading {role}: {size}")
 
 
 def _emit_json(data: object) -> None:
@@ -98,9 +93,9 @@ def lists(ctx: click.Context, as_json: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     _setup_django()
-    from trustdesk.web.lists import report
+    from trustdesk.web.lists import report, selectors
 
-    statuses = report.source_statuses()
+    statuses = selectors.source_status_list()
     if as_json:
         _emit_json([report.status_json(s) for s in statuses])
     else:

@@ -6,15 +6,11 @@ import dataclasses
 from typing import Any
 
 from trustdesk.web.lists.models import Snapshot
-from trustdesk.web.lists.selectors import SnapshotDiff, SourceStatus, source_status_list
+from trustdesk.web.lists.selectors import SnapshotDiff, SourceStatus
 from trustdesk.web.lists.services import ImportOutcome, UpdateResult
 from trustdesk.web.lists.sources import SOURCES
 
 TYPES = ("organization", "person", "vessel", "aircraft")
-
-
-def source_statuses() -> list[SourceStatus]:
-    return source_status_list()
 
 
 def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
