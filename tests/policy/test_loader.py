@@ -130,7 +130,7 @@ def test_anti_profiling_rejects_country_alone_to_highest_tier(tmp_path: Path) ->
         "country_lists:\n"
         "  - id: concern\n"
         "    title: Concern\n"
-        "    source: {title: S, url: 'https://x'}\n"
+        "    source: {title: S, url: 'https://x', checked: 2026-01-01}\n"
         "    countries: [XX]\n"
         "rules:\n"
         "  - id: by-country\n"
@@ -165,7 +165,8 @@ def test_anti_profiling_needs_a_substantive_factor_on_every_path(
 ) -> None:
     text = MINIMAL + (
         "country_lists:\n"
-        "  - {id: concern, title: C, source: {title: S, url: 'https://x'}, countries: [XX]}\n"
+        "  - {id: concern, title: C, countries: [XX],\n"
+        "     source: {title: S, url: 'https://x', checked: 2026-01-01}}\n"
         "rules:\n"
         f"  - {{id: r, when: {when}, then: {{tier: high}}, reason: R}}\n"
     )
@@ -175,7 +176,8 @@ def test_anti_profiling_needs_a_substantive_factor_on_every_path(
 def test_country_alone_may_raise_a_lower_tier(tmp_path: Path) -> None:
     text = MINIMAL + (
         "country_lists:\n"
-        "  - {id: concern, title: C, source: {title: S, url: 'https://x'}, countries: [XX]}\n"
+        "  - {id: concern, title: C, countries: [XX],\n"
+        "     source: {title: S, url: 'https://x', checked: 2026-01-01}}\n"
         "rules:\n"
         f"  - {{id: r, when: {COUNTRY}, then: {{tier: low}}, reason: R}}\n"
     )

@@ -287,13 +287,19 @@ processes:
 tiers:
   - {id: low, label: Low, description: L}
   - {id: high, label: High, description: H}
+indicators:
+  - id: fcdo_level
+    title: FCDO travel advice level
+    description: 0 none to 4 against all travel
+    scale: 0-4
+    source: {title: S, url: "https://example.org", checked: 2026-01-01}
 country_profiles:
   - {country: XA, indicators: {fcdo_level: 4}}
   - {country: XB, indicators: {fcdo_level: 1}}
 taxonomies:
   - id: nsi
     title: NSI Act sectors
-    source: {title: S, url: "https://example.org"}
+    source: {title: S, url: "https://example.org", checked: 2026-01-01}
     nodes:
       - id: energy
         label: Energy

@@ -74,23 +74,65 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def _compare(c: Condition, value: object, ctx: Context, subject: str) -> Match:
-    """Applies the comparison keys of ``c`` to ``value``; every key present must hold."""
+def find_node(pack: Pack, taxonomy: str, node_id: str) -> TaxonomyNode | None:
+    """The node ``node_id`` of ``taxonomy``, wherever it sits in the tree."""
+
+    def visit(nodes: Sequence[TaxonomyNode]) -> TaxonomyNode | None:
+        for n in nodes:
+            if n.id == node_id:
+                return n
+            if (found := visit(n.children)) is not None:
+                return found
+        return None
+
+    tax = next((t for t in pack.taxonomies if t.id == taxonomy), None)
+    return visit(tax.nodes) if tax is not None else None
+
+
+def node_display(pack: Pack, taxonomy: str, node_id: str) -> str:
+    """How a node is named to a reader: "NSI sector 13 Quantum Technologies", or its label."""
+    tax = next((t for t in pack.taxonomies if t.id == taxonomy), None)
+    node = find_node(pack, taxonomy, node_id)
+    if tax is None or node is None:
+        return node_id
+    if node.code is None:
+        return node.label
+    prefix = f"{tax.node_prefix} " if tax.node_prefix else ""
+    return f"{prefix}{node.code} {node.label}"
+
+
+def country_name(pack: Pack, code: str) -> str:
+    """The country's name from the pack's profiles, or its code when the pack has none."""
+    profile = next((p for p in pack.country_profiles if p.country == code), None)
+    return profile.name if profile is not None and profile.name else code
+
+
+def subject(pack: Pack, question_id: str) -> str:
+    """How a reason refers to a question: its short label, or "the answer to <id>"."""
+    q = next((q for q in pack.questions if q.id == question_id), None)
+    return q.label if q is not None and q.label else f"the answer to {question_id}"
+
+
+def _compare(c: Condition, value: object, ctx: Context, what: str, *, show: bool = True) -> Match:
+    """Applies the comparison keys of ``c`` to ``value``; every key present must hold.
+
+    ``show=False`` when ``what`` already names the value (a country by its name).
+    """
     if value is None:
         return Match(False)
     said: list[str] = []
     if c.equals is not None:
         if not (type(value) is type(c.equals) and value == c.equals):
             return Match(False)
-        said.append(f"{subject} is {_show(value)}")
+        said.append(f"{what} is {_show(value)}" if show else what)
     if c.in_ is not None:
         if value not in c.in_:
             return Match(False)
-        said.append(f"{subject} is {_show(value)}")
+        said.append(f"{what} is {_show(value)}" if show else what)
     if c.contains is not None:
         if not (isinstance(value, list) and c.contains in value):
             return Match(False)
-        said.append(f"{subject} includes {_show(c.contains)}")
+        said.append(f"{what} includes {_show(c.contains)}")
     bounds: tuple[tuple[str, Bound | None, Callable[[float, float], bool]], ...] = (
         ("at least", c.gte, operator.ge),
         ("at most", c.lte, operator.le),
@@ -103,7 +145,7 @@ def _compare(c: Condition, value: object, ctx: Context, subject: str) -> Match:
         limit = ctx.threshold(bound)
         if not ok(float(value), limit):
             return Match(False)
-        said.append(f"{subject} is {_show(value)}, {key} {limit:g}")
+        said.append(f"{what} is {_show(value)}, {key} {limit:g}")
     return Match(True, tuple(dict.fromkeys(said)))
 
 
@@ -123,12 +165,15 @@ def evaluate(c: Condition, ctx: Context) -> Match:
         return Match(False) if inner.holds else Match(True)
     if c.answer is not None:
         value = ctx.answers.get(c.answer)
+        said = subject(ctx.pack, c.answer)
         if c.answered is not None:
             given = value is not None and value != []
-            return Match(
-                given == c.answered, (f"{c.answer} {'was' if given else 'was not'} answered",)
-            )
-        return _compare(c, value, ctx, f"the answer to {c.answer}")
+            return Match(given == c.answered, (f"{said} {'was' if given else 'was not'} answered",))
+        q = next((q for q in ctx.pack.questions if q.id == c.answer), None)
+        if q is not None and q.kind == "country" and isinstance(value, str):
+            said = f"{said} {country_name(ctx.pack, value)}"
+            return _compare(c, value, ctx, said, show=False)
+        return _compare(c, value, ctx, said)
     if c.country_of is not None:
         return _country(c, c.country_of, ctx)
     if c.technology_of is not None:
@@ -139,10 +184,10 @@ def evaluate(c: Condition, ctx: Context) -> Match:
             for h in ctx.screening
             if h.status != "false_positive" and (c.source_in is None or h.source in c.source_in)
         ]
-        said = tuple(
+        found = tuple(
             f"screening found {h.name} on {h.source} ({h.entry_id}, {h.status})" for h in hits
         )
-        return Match(bool(hits), said)
+        return Match(bool(hits), found)
     if c.fact is not None:
         fact = ctx.facts.get(c.fact)
         if c.equals is None:
@@ -155,40 +200,60 @@ def _country(c: Condition, question_id: str, ctx: Context) -> Match:
     code = ctx.answers.get(question_id)
     if not isinstance(code, str):
         return Match(False)
+    said = f"{subject(ctx.pack, question_id)} {country_name(ctx.pack, code)}"
     if c.in_list is not None:
         for lst in ctx.pack.country_lists:
             if lst.id == c.in_list and code in lst.countries:
-                return Match(True, (f"{question_id} is {code}, which is on the list {lst.title}",))
+                phrase = lst.member_phrase or f"is on the list {lst.title}"
+                return Match(True, (f"{said} {phrase}",))
         return Match(False)
     profile = next((p for p in ctx.pack.country_profiles if p.country == code), None)
     value = profile.indicators.get(c.indicator or "") if profile is not None else None
-    return _compare(c, value, ctx, f"{c.indicator} for {code}")
+    decl = next((i for i in ctx.pack.indicators if i.id == c.indicator), None)
+    title = decl.title if decl is not None else c.indicator
+    return _compare(c, value, ctx, f"{title} for {country_name(ctx.pack, code)}")
+
+
+def mapped_into(pack: Pack, taxonomy: str, node_id: str) -> list[str]:
+    """``taxonomy/node`` refs that a node, or any node above it, declares in ``also_in``."""
+    out: list[str] = []
+    for anc in ancestry(pack, taxonomy).get(node_id, ()):
+        node = find_node(pack, taxonomy, anc)
+        if node is not None:
+            out.extend(node.also_in)
+    return list(dict.fromkeys(out))
 
 
 def _technology(question_id: str, under: Sequence[str], ctx: Context) -> Match:
-    question = next(q for q in ctx.pack.questions if q.id == question_id)
+    """True when a chosen area is at or under a target node, directly or through ``also_in``.
+
+    A target ``node`` is in the question's own taxonomy; ``taxonomy/node`` is in another one,
+    reached through the chosen area's ``also_in`` mappings.
+    """
+    pack = ctx.pack
+    question = next(q for q in pack.questions if q.id == question_id)
     chosen = ctx.answers.get(question_id)
-    if not isinstance(chosen, list) or question.taxonomy is None:
+    tax = question.taxonomy
+    if not isinstance(chosen, list) or tax is None:
         return Match(False)
-    paths = ancestry(ctx.pack, question.taxonomy)
-    labels = _labels(ctx.pack, question.taxonomy)
-    said = tuple(
-        f"{question_id} includes {labels.get(area, area)}"
-        for area in chosen
-        if set(paths.get(area, ())) & set(under)
-    )
-    return Match(bool(said), said)
-
-
-def _labels(pack: Pack, taxonomy: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-
-    def visit(nodes: Sequence[TaxonomyNode]) -> None:
-        for n in nodes:
-            out[n.id] = n.label
-            visit(n.children)
-
-    for tax in pack.taxonomies:
-        if tax.id == taxonomy:
-            visit(tax.nodes)
-    return out
+    own = ancestry(pack, tax)
+    said: list[str] = []
+    name = subject(pack, question_id)
+    for area in chosen:
+        area_label = node_display(pack, tax, area)
+        for target in under:
+            if "/" not in target:
+                if target == area:
+                    said.append(f"{name} includes {area_label}")
+                elif target in own.get(area, ()):
+                    said.append(f"{name} '{area_label}' is in {node_display(pack, tax, target)}")
+                continue
+            other, node = target.split("/", 1)
+            paths = ancestry(pack, other)
+            for ref in mapped_into(pack, tax, area):
+                ref_tax, ref_node = ref.split("/", 1)
+                if ref_tax == other and node in paths.get(ref_node, ()):
+                    said.append(
+                        f"{name} '{area_label}' is in {node_display(pack, other, ref_node)}"
+                    )
+    return Match(bool(said), tuple(dict.fromkeys(said)))

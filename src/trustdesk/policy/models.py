@@ -161,6 +161,11 @@ class Source(_Strict):
     url: str
     publisher: str | None = None
     published: dt.date | None = None
+    #: When a person last checked the facts against this source; required for every source a
+    #: pack cites (see :mod:`trustdesk.policy.validate`), so stale facts can be found and shown.
+    checked: dt.date | None = None
+    #: What was checked and against what, when that is not simply the page at ``url``.
+    note: str | None = None
 
 
 class Option(_Strict):
@@ -175,6 +180,8 @@ class Question(_Strict):
     kind: QuestionKind
     text: str
     help: str
+    #: A short noun phrase ("Partner country") used in reasons instead of the question id.
+    label: str | None = None
     options: list[Option] = []
     taxonomy: str | None = None
     factor: Factor | None = None
@@ -221,6 +228,11 @@ class Process(_Strict):
     contact: str
     guidance_url: str
     lead_time: str
+    #: The law or policy the process rests on, stated so a researcher can see what it relies on.
+    legal_basis: str | None = None
+    #: A caution shown with the process (a legal basis being re-checked, say).
+    notice: str | None = None
+    sources: list[Source] = []
 
 
 class Tier(_Strict):
@@ -273,6 +285,14 @@ class Rule(_Strict):
 class TaxonomyNode(_Strict):
     id: str = Field(pattern=_ID_PATTERN)
     label: str
+    #: The publisher's own number or code ("13", "ML10", "3A"), shown beside the label.
+    code: str | None = None
+    #: What the node covers, in the pack's words, for help text and reasons.
+    note: str | None = None
+    #: Nodes of *other* taxonomies this one falls in, as ``taxonomy/node`` (a research area in
+    #: an NSI sector and an export-control category, say), so a researcher picks plain research
+    #: areas and rules still read the legal classifications.
+    also_in: list[str] = []
     children: list[TaxonomyNode] = []
 
 
@@ -281,6 +301,8 @@ class Taxonomy(_Strict):
 
     id: str = Field(pattern=_ID_PATTERN)
     title: str
+    #: Put before a node's code in reasons ("NSI sector" gives "NSI sector 13 Quantum ...").
+    node_prefix: str | None = None
     source: Source
     nodes: list[TaxonomyNode]
 
@@ -290,14 +312,32 @@ class CountryList(_Strict):
 
     id: str = Field(pattern=_ID_PATTERN)
     title: str
+    #: How a reason says a country is on the list ("has a UK sanctions regime"); without it,
+    #: reasons say "is on the list <title>".
+    member_phrase: str | None = None
     source: Source
     countries: list[str]
+
+
+class Indicator(_Strict):
+    """A published country indicator, declared once with its scale and source.
+
+    Country profiles carry only values; the declaration says what they mean and where they came
+    from, so every value a rule reads has a source and a check date.
+    """
+
+    id: str = Field(pattern=_ID_PATTERN)
+    title: str
+    description: str
+    scale: str
+    source: Source
 
 
 class CountryProfile(_Strict):
     """Published indicators for one country (travel-advice level, academic-freedom index)."""
 
     country: str = Field(pattern=_ISO2_PATTERN)
+    name: str | None = None
     indicators: dict[str, Scalar]
 
 
@@ -341,6 +381,7 @@ class Pack(_Strict):
     rules: list[Rule] = []
     taxonomies: list[Taxonomy] = []
     country_lists: list[CountryList] = []
+    indicators: list[Indicator] = []
     country_profiles: list[CountryProfile] = []
     list_sources: list[ListSource] = []
     #: The packs this one was built from, base first, as ``id@version`` (set by the registry).

@@ -8,12 +8,14 @@ questions, rules) without copying it, so that a new base version reaches it unch
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from trustdesk.policy.loader import PackError, PackInvalid, parse_pack, parse_yaml, read_yaml
 from trustdesk.policy.models import Pack
+from trustdesk.policy.reference import IndicatorOverlay, apply_overlays
 from trustdesk.policy.validate import validate_pack
 
 PACKS_PACKAGE = "trustdesk.policy"
@@ -22,7 +24,7 @@ PACKS_DIR = "packs"
 #: Sections an extension may only add to: an id already in the base is an error.
 _ADDITIVE = (
     "questions", "facts", "processes", "verdicts", "mitigations", "rules", "taxonomies",
-    "country_lists", "list_sources",
+    "country_lists", "list_sources", "indicators",
 )  # fmt: skip
 
 
@@ -108,9 +110,16 @@ def _merge(base: Pack, child: Pack, file: str) -> Pack:
         )
     if errors:
         raise PackInvalid(errors)
-    profiles = {p.country: p for p in base.country_profiles} | {
-        p.country: p for p in child.country_profiles
-    }
+    profiles = {p.country: p for p in base.country_profiles}
+    for p in child.country_profiles:
+        had = profiles.get(p.country)
+        profiles[p.country] = (
+            p
+            if had is None
+            else p.model_copy(
+                update={"name": p.name or had.name, "indicators": had.indicators | p.indicators}
+            )
+        )
     return child.model_copy(
         update={
             **merged,
@@ -126,11 +135,19 @@ def _merge(base: Pack, child: Pack, file: str) -> Pack:
     )
 
 
-def load(ref: str, *, _relative_to: Path | None = None, _seen: tuple[str, ...] = ()) -> Pack:
+def load(
+    ref: str,
+    *,
+    overlays: Sequence[IndicatorOverlay] = (),
+    _relative_to: Path | None = None,
+    _seen: tuple[str, ...] = (),
+) -> Pack:
     """Loads a pack by installed id or path, resolves ``extends`` and checks it completely.
 
-    Raises :class:`PackInvalid` listing every problem. A pack that extends itself, directly or
-    through others, is reported as a cycle instead of recursing forever.
+    ``overlays`` replace shipped indicator values with fresher ones (see
+    :mod:`trustdesk.policy.reference`) before the pack is checked. Raises :class:`PackInvalid`
+    listing every problem. A pack that extends itself, directly or through others, is reported
+    as a cycle instead of recursing forever.
     """
     pack, file, here = _read(ref, _relative_to)
     key = f"{pack.id}"
@@ -150,6 +167,7 @@ def load(ref: str, *, _relative_to: Path | None = None, _seen: tuple[str, ...] =
                 ]
             ) from exc
         pack = _merge(base, pack, file)
+    pack = apply_overlays(pack, overlays)
     errors = validate_pack(pack, file=file)
     if errors:
         raise PackInvalid(errors)

@@ -101,6 +101,8 @@ def render_text(o: Outcome) -> str:
             f"    contact: {contact}",
             f"    guidance: {p.guidance_url}",
             f"    typical lead time: {p.lead_time}",
+            *([f"    legal basis: {p.legal_basis}"] if p.legal_basis else []),
+            *([f"    NOTE: {p.notice}"] if p.notice else []),
             *_reasons(p.reasons, "    "),
         ]
     if o.mitigations:

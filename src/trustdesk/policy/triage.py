@@ -21,7 +21,7 @@ from trustdesk.policy.conditions import (
     evaluate,
 )
 from trustdesk.policy.loader import PackError
-from trustdesk.policy.models import Contact, Pack, Question, Scalar
+from trustdesk.policy.models import Contact, Pack, Question, Scalar, Source
 
 
 class AnswersInvalid(Exception):
@@ -56,6 +56,19 @@ class ContactResult:
 
 
 @dataclass(frozen=True)
+class SourceResult:
+    """A cited source with the date its facts were checked, so a reader can judge freshness."""
+
+    title: str
+    url: str
+    checked: str | None
+
+    @classmethod
+    def of(cls, s: Source) -> SourceResult:
+        return cls(s.title, s.url, s.checked.isoformat() if s.checked else None)
+
+
+@dataclass(frozen=True)
 class ProcessResult:
     id: str
     title: str
@@ -65,6 +78,9 @@ class ProcessResult:
     guidance_url: str
     lead_time: str
     reasons: tuple[Reason, ...]
+    legal_basis: str | None = None
+    notice: str | None = None
+    sources: tuple[SourceResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,6 +238,9 @@ def triage(
             p.guidance_url,
             p.lead_time,
             rs,
+            p.legal_basis,
+            p.notice,
+            tuple(SourceResult.of(x) for x in p.sources),
         )
         for p in pack.processes
         if (rs := reasons_for(p.id, "processes"))

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from trustdesk.policy.conditions import ancestry
+from trustdesk.policy.conditions import ancestry, mapped_into
 from trustdesk.policy.loader import PackError
 from trustdesk.policy.models import (
     SUBSTANTIVE_FACTORS,
     Condition,
     Pack,
     Question,
+    Source,
     TaxonomyNode,
     ThresholdRef,
 )
@@ -102,10 +103,8 @@ def _check_condition(pack: Pack, file: str, root: Condition, base: str) -> list[
                 _check_answer_test(q, c, path, err)
         if c.in_list is not None and c.in_list not in {x.id for x in pack.country_lists}:
             err(f"{path}.in_list", f"unknown country list {c.in_list!r}")
-        if c.indicator is not None:
-            known = {k for p in pack.country_profiles for k in p.indicators}
-            if c.indicator not in known:
-                err(f"{path}.indicator", f"no country profile has indicator {c.indicator!r}")
+        if c.indicator is not None and c.indicator not in {i.id for i in pack.indicators}:
+            err(f"{path}.indicator", f"undeclared indicator {c.indicator!r}")
         for i, src in enumerate(c.source_in or []):
             if src not in {s.id for s in pack.list_sources}:
                 err(f"{path}.source_in[{i}]", f"unknown list source {src!r}")
@@ -122,8 +121,48 @@ def _check_under(
         return
     nodes = ancestry(pack, q.taxonomy)
     for i, node in enumerate(under):
-        if node not in nodes:
-            err(f"{path}[{i}]", f"{node!r} is not in taxonomy {q.taxonomy!r}")
+        if "/" not in node:
+            if node not in nodes:
+                err(f"{path}[{i}]", f"{node!r} is not in taxonomy {q.taxonomy!r}")
+            continue
+        other, target = node.split("/", 1)
+        paths = ancestry(pack, other)
+        if target not in paths:
+            err(f"{path}[{i}]", f"{target!r} is not in taxonomy {other!r}")
+            continue
+        reached = any(
+            ref.split("/", 1)[0] == other and target in paths.get(ref.split("/", 1)[1], ())
+            for area in nodes
+            for ref in mapped_into(pack, q.taxonomy, area)
+        )
+        if not reached:
+            err(
+                f"{path}[{i}]",
+                f"no area of taxonomy {q.taxonomy!r} maps into {node!r} (also_in), "
+                "so this can never hold",
+            )
+
+
+def _check_also_in(pack: Pack, file: str) -> list[PackError]:
+    errors: list[PackError] = []
+
+    def visit(nodes: Sequence[TaxonomyNode], where: str) -> None:
+        for n in nodes:
+            for j, ref in enumerate(n.also_in):
+                other, _, target = ref.partition("/")
+                if not target or target not in ancestry(pack, other):
+                    errors.append(
+                        PackError(
+                            file,
+                            f"{where}({n.id}).also_in[{j}]",
+                            f"{ref!r} is not a taxonomy/node of this pack",
+                        )
+                    )
+            visit(n.children, f"{where}({n.id}).children")
+
+    for t, tax in enumerate(pack.taxonomies):
+        visit(tax.nodes, f"taxonomies[{t}]({tax.id}).nodes")
+    return errors
 
 
 def _check_answer_test(
@@ -177,7 +216,7 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
     errors: list[PackError] = []
     for section in (
         "questions", "processes", "tiers", "verdicts", "risk_areas", "mitigations", "rules",
-        "taxonomies", "country_lists", "list_sources", "facts",
+        "taxonomies", "country_lists", "list_sources", "facts", "indicators",
     ):  # fmt: skip
         errors += _duplicates(file, section, (item.id for item in getattr(pack, section)))
     for t, tax in enumerate(pack.taxonomies):
@@ -185,6 +224,7 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
             errors.append(
                 PackError(file, f"taxonomies[{t}]({tax.id}).nodes", "node ids must be unique")
             )
+    errors += _check_also_in(pack, file)
     if not pack.tiers:
         errors.append(PackError(file, "tiers", "a pack needs at least one due-diligence tier"))
     for i, q in enumerate(pack.questions):
@@ -214,6 +254,18 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
                         f"{code!r} is not ISO 3166-1 alpha-2",
                     )
                 )
+    declared = {i.id for i in pack.indicators}
+    for i, prof in enumerate(pack.country_profiles):
+        for key in prof.indicators:
+            if key not in declared:
+                errors.append(
+                    PackError(
+                        file,
+                        f"country_profiles[{i}]({prof.country}).indicators.{key}",
+                        f"undeclared indicator {key!r}; declare it with its source",
+                    )
+                )
+    errors += _unchecked_sources(pack, file)
     highest = pack.tiers[-1].id if pack.tiers else None
     for i, r in enumerate(pack.rules):
         where = f"rules[{i}]({r.id})"
@@ -246,6 +298,26 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
                 )
             )
     return errors
+
+
+def _cited_sources(pack: Pack) -> Iterator[tuple[str, Source]]:
+    for i, src in enumerate(pack.sources):
+        yield f"sources[{i}]", src
+    for section in ("taxonomies", "country_lists", "indicators", "list_sources"):
+        for i, item in enumerate(getattr(pack, section)):
+            yield f"{section}[{i}]({item.id}).source", item.source
+    for i, proc in enumerate(pack.processes):
+        for j, src in enumerate(proc.sources):
+            yield f"processes[{i}]({proc.id}).sources[{j}]", src
+
+
+def _unchecked_sources(pack: Pack, file: str) -> list[PackError]:
+    """Every cited source must say when its facts were checked, so stale facts can be found."""
+    return [
+        PackError(file, f"{where}.checked", "a source needs the date its facts were checked")
+        for where, src in _cited_sources(pack)
+        if src.checked is None
+    ]
 
 
 def _count_nodes(nodes: Sequence[TaxonomyNode]) -> int:
