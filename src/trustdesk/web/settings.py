@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "trustdesk.web.lists",
     "trustdesk.web.cases",
     "trustdesk.web.partners",
+    "trustdesk.web.reference",
+    "trustdesk.web.triage",
     "ninja",  # django-ninja: only so its Swagger UI files are served from here, never a CDN
     "trustdesk.web.api",
     *auth_conf.APPS,
@@ -151,6 +153,9 @@ TRUSTDESK_DOWNLOAD_TIMEOUT = env_int("TRUSTDESK_DOWNLOAD_TIMEOUT", 60)
 # TRUSTDESK_LIST_URL_<SOURCE>__<ROLE> replaces one file of a multi-file set. Dashes become "_".
 TRUSTDESK_LIST_URL_OVERRIDES = list_url_overrides()
 TRUSTDESK_TASKS = tasks_conf.TASKS
+# The policy pack the questionnaire and case triage use: an installed pack id (gb-base, ca-base)
+# or the path of an institution's own pack that extends one.
+TRUSTDESK_POLICY_PACK = env_str("TRUSTDESK_POLICY_PACK", "gb-base")
 # Days a person's screening record is kept (data minimisation); organisations' are kept.
 TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = env_int(
     "TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS", 730

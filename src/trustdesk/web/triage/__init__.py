@@ -1,0 +1,1 @@
+"""The researcher-facing triage questionnaire, its saved answers and outcomes."""
