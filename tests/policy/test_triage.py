@@ -144,7 +144,8 @@ def test_cannot_be_funded_says_why() -> None:
     assert reason.rule == "stra-nro-cannot-be-funded"
     assert reason.because == (
         "the answer to stra_research is yes",
-        "screening found Example Defence Institute on ca-nro (ca-nro:example, unresolved)",
+        "screening found Example Defence Institute on Named Research Organizations, "
+        "entry ca-nro:example, not yet reviewed by an officer",
     )
 
 

@@ -25,6 +25,15 @@ class ScreeningHit:
     entry_id: str
     name: str
     status: Literal["unresolved", "confirmed", "false_positive"] = "unresolved"
+    #: The list within the source, where the source merges several (the Entity List in us-csl).
+    programme: str | None = None
+
+
+_STATUS_WORDS = {
+    "unresolved": "not yet reviewed by an officer",
+    "confirmed": "confirmed by an officer",
+    "false_positive": "dismissed by an officer",
+}
 
 
 @dataclass(frozen=True)
@@ -184,8 +193,12 @@ def evaluate(c: Condition, ctx: Context) -> Match:
             for h in ctx.screening
             if h.status != "false_positive" and (c.source_in is None or h.source in c.source_in)
         ]
+        titles = {ls.id: ls.title for ls in ctx.pack.list_sources}
         found = tuple(
-            f"screening found {h.name} on {h.source} ({h.entry_id}, {h.status})" for h in hits
+            f"screening found {h.name} on {titles.get(h.source, h.source)}"
+            f"{f' ({h.programme})' if h.programme else ''}"
+            f", entry {h.entry_id}, {_STATUS_WORDS[h.status]}"
+            for h in hits
         )
         return Match(bool(hits), found)
     if c.fact is not None:

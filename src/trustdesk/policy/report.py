@@ -59,7 +59,11 @@ def read_answers_file(
                 PackError(name, f"{where}.status", f"expects one of {', '.join(_STATUSES)}")
             )
             continue
-        hits.append(ScreeningHit(raw["source"], raw["entry_id"], raw["name"], status))
+        programme = raw.get("programme")
+        if programme is not None and not isinstance(programme, str):
+            errors.append(PackError(name, f"{where}.programme", "expects text"))
+            continue
+        hits.append(ScreeningHit(raw["source"], raw["entry_id"], raw["name"], status, programme))
     facts: dict[str, Scalar] = {}
     raw_facts = data.get("facts") or {}
     if isinstance(raw_facts, Mapping):
