@@ -1,0 +1,544 @@
+"""FCDO travel advice, read from the GOV.UK Content API, as a level 0–4 per ISO country code.
+
+The Foreign, Commonwealth & Development Office publishes its advice as GOV.UK content items: the
+index ``/api/content/foreign-travel-advice`` links every country's item, and each item states
+``details.alert_status``, the codes of the advice against travel in force. A level is the most
+serious code's, so a rule can say "at least 3" without knowing the codes:
+
+- 4: against all travel to the whole country
+- 3: against all but essential travel to the whole country
+- 2: against all travel to parts of the country
+- 1: against all but essential travel to parts of the country
+- 0: none of these
+
+This is the engine's one network client, so it carries its own hardening (no Django here): each
+wait is bounded, bodies are size-capped and must be JSON (a captive portal's HTML page is named as
+such), redirects are followed by hand and never from https down to http, and busy or failing
+servers are retried with backoff. A refresh either yields a complete, plausible set of values or
+raises :class:`TravelAdviceError`; a few countries that fail are listed, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import math
+import re
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from http import HTTPStatus
+
+import httpx
+
+from trustdesk import __version__
+from trustdesk.screening.countries import to_iso2
+
+#: The indicator id a pack declares to receive these values.
+INDICATOR = "fcdo_advice_level"
+DEFAULT_BASE_URL = "https://www.gov.uk/api/content"
+INDEX_PATH = "/foreign-travel-advice"
+USER_AGENT = f"trustdesk/{__version__} (FCDO travel advice refresh)"
+
+#: Each alert code's level; the codes are the Content API's own.
+LEVELS: Mapping[str, int] = {
+    "avoid_all_travel_to_whole_country": 4,
+    "avoid_all_but_essential_travel_to_whole_country": 3,
+    "avoid_all_travel_to_parts": 2,
+    "avoid_all_but_essential_travel_to_parts": 1,
+}
+LEVEL_TEXT: Mapping[int, str] = {
+    4: "advises against all travel to the whole country",
+    3: "advises against all but essential travel to the whole country",
+    2: "advises against all travel to parts of the country",
+    1: "advises against all but essential travel to parts of the country",
+    0: "gives no advice against travel",
+}
+
+# FCDO entries whose names no general country table resolves: territories named together, and
+# the FCDO's own spellings. Keyed by slug, which the FCDO keeps stable when it renames a page.
+_SLUG_CODES: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "antarctica-british-antarctic-territory": (("AQ", "Antarctica"),),
+    "bonaire-st-eustatius-saba": (("BQ", "Bonaire, Sint Eustatius and Saba"),),
+    "cook-islands-tokelau-and-niue": (("CK", "Cook Islands"), ("TK", "Tokelau"), ("NU", "Niue")),
+    "falkland-islands": (("FK", "Falkland Islands"),),
+    "pitcairn-island": (("PN", "Pitcairn Islands"),),
+    "st-helena-ascension-and-tristan-da-cunha": (
+        ("SH", "St Helena, Ascension and Tristan da Cunha"),
+    ),
+    "st-maarten": (("SX", "St Maarten"),),
+    "st-martin-and-st-barthelemy": (("MF", "St Martin"), ("BL", "St Barthélemy")),
+    "st-pierre-and-miquelon": (("PM", "St Pierre and Miquelon"),),
+    "south-georgia-and-south-sandwich-islands": (
+        ("GS", "South Georgia and the South Sandwich Islands"),
+    ),
+    "occupied-palestinian-territories": (("PS", "Occupied Palestinian Territories"),),
+    "palestine": (("PS", "Palestine"),),
+    "kosovo": (("XK", "Kosovo"),),
+    "congo": (("CG", "Congo"),),
+    "democratic-republic-of-the-congo": (("CD", "Democratic Republic of the Congo"),),
+    "cote-d-ivoire": (("CI", "Côte d'Ivoire"),),
+    "turkey": (("TR", "Turkey"),),
+    "north-korea": (("KP", "North Korea"),),
+    "south-korea": (("KR", "South Korea"),),
+    "usa": (("US", "USA"),),
+    "the-gambia": (("GM", "The Gambia"),),
+    "myanmar": (("MM", "Myanmar (Burma)"),),
+}
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_SNIFF = 512
+
+
+class TravelAdviceError(Exception):
+    """A refresh that yielded nothing usable; the message says what happened and where.
+
+    ``failures`` lists the countries that could not be read when that is why it failed.
+    """
+
+    def __init__(self, reason: str, failures: tuple[Failure, ...] = ()) -> None:
+        self.reason = reason
+        self.failures = failures
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """How a refresh reaches the API; the defaults are polite to GOV.UK and patient with it."""
+
+    base_url: str = DEFAULT_BASE_URL
+    #: Seconds for each wait (connecting, each read), not for the whole refresh.
+    timeout: float = 30.0
+    #: Largest JSON body accepted; country items with every part of their advice are ~300 KB.
+    max_bytes: int = 8 << 20
+    max_redirects: int = 5
+    #: Country items requested at once over one client's connections (at most 4).
+    concurrency: int = 4
+    #: Further tries after a 429, a 5xx, a timeout or a dropped connection.
+    retries: int = 3
+    #: First wait before a retry, doubled each time; a server's Retry-After is honoured up to
+    #: ``backoff_max``.
+    backoff: float = 1.0
+    backoff_max: float = 30.0
+    #: The share of countries that may fail before the whole refresh is refused.
+    max_failed_fraction: float = 0.05
+    #: Entries the previous refresh saw; an index listing under 90 % of that is refused as cut
+    #: short rather than taken as dozens of countries losing their advice at once.
+    expected_entries: int | None = None
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.concurrency <= 4:
+            raise ValueError(f"concurrency must be 1 to 4, not {self.concurrency}")
+        if not 0 <= self.max_failed_fraction < 1:
+            raise ValueError("max_failed_fraction must be at least 0 and below 1")
+
+
+@dataclass(frozen=True)
+class CountryAdvice:
+    """One FCDO entry: its page, the ISO codes it covers, its alert codes and their level."""
+
+    slug: str
+    name: str
+    codes: tuple[str, ...]
+    names: tuple[str, ...]  # a name per code: a territory named together with others gets its own
+    alert_status: tuple[str, ...]
+    level: int
+    updated_at: dt.datetime | None
+    url: str
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An entry that could not be read this time, with the codes it would have covered."""
+
+    slug: str
+    name: str
+    codes: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class TravelAdvice:
+    """A complete refresh: the entries read, those that failed (few) and names left unmapped."""
+
+    source_url: str
+    fetched_at: dt.datetime
+    entries: tuple[CountryAdvice, ...]
+    failures: tuple[Failure, ...]
+    #: Entries read whose name maps to no ISO code: reported, so the table can be extended.
+    unmapped: tuple[CountryAdvice, ...]
+
+    def values(self) -> dict[str, int]:
+        """Level by ISO code; two entries covering one code give the higher level."""
+        out: dict[str, int] = {}
+        for entry in self.entries:
+            for code in entry.codes:
+                out[code] = max(out.get(code, 0), entry.level)
+        return out
+
+
+Progress = Callable[[int, int], None]  # (country items done, country items in all)
+
+
+def level_of(alert_status: tuple[str, ...] | list[str]) -> int:
+    """The level of a set of alert codes: the most serious one's, 0 for none.
+
+    An unknown code raises ValueError: reading a new kind of advice as "no advice" would be
+    the one wrong answer.
+    """
+    unknown = sorted(set(alert_status) - LEVELS.keys())
+    if unknown:
+        raise ValueError(
+            f"unknown alert status {', '.join(unknown)}: trustdesk does not know its level"
+        )
+    return max((LEVELS[c] for c in alert_status), default=0)
+
+
+def country_codes(slug: str, name: str) -> tuple[tuple[str, str], ...]:
+    """ISO codes (with a name for each) an FCDO entry covers; empty when none is known."""
+    known = _SLUG_CODES.get(slug)
+    if known is not None:
+        return known
+    for candidate in (name, name.removesuffix(" travel advice"), slug.replace("-", " ")):
+        code = to_iso2(candidate)
+        if code is not None:
+            return ((code, name),)
+    return ()
+
+
+def fetch_travel_advice(config: FetchConfig, *, progress: Progress | None = None) -> TravelAdvice:
+    """Read the index and every country item; raise TravelAdviceError if too little was read."""
+    index_url = config.base_url.rstrip("/") + INDEX_PATH
+    fetched_at = dt.datetime.now(dt.UTC)
+    with _new_client(config) as client:
+        listed, failures = _read_index(client, config, index_url)
+        in_all = len(listed) + len(failures)
+        allowed = math.floor(in_all * config.max_failed_fraction)
+        if len(failures) > allowed:
+            raise _too_many(failures, in_all, allowed)
+        entries = _read_countries(client, config, listed, failures, (in_all, allowed), progress)
+    mapped = tuple(e for e in entries if e.codes)
+    unmapped = tuple(e for e in entries if not e.codes)
+    return TravelAdvice(
+        source_url=index_url,
+        fetched_at=fetched_at,
+        entries=tuple(sorted(mapped, key=lambda e: e.slug)),
+        failures=tuple(sorted(failures, key=lambda f: f.slug)),
+        unmapped=tuple(sorted(unmapped, key=lambda e: e.slug)),
+    )
+
+
+@dataclass(frozen=True)
+class _Listed:
+    slug: str
+    name: str
+    base_path: str
+
+
+def _read_index(
+    client: httpx.Client, config: FetchConfig, url: str
+) -> tuple[list[_Listed], list[Failure]]:
+    data = _get_json(client, config, url)
+    children = _dig(data, "links", "children")
+    if not isinstance(children, list):
+        raise TravelAdviceError(
+            f"{_host(url)} sent an index without links.children: not the travel-advice index"
+        )
+    listed: list[_Listed] = []
+    failures: list[Failure] = []
+    seen: set[str] = set()
+    for child in children:
+        base_path = _dig(child, "base_path")
+        name = _text(_dig(child, "details", "country", "name")) or _text(_dig(child, "title"))
+        slug = str(base_path or "").removeprefix(INDEX_PATH + "/")
+        if not isinstance(base_path, str) or not base_path.startswith(INDEX_PATH + "/"):
+            failures.append(Failure(str(base_path), name or "?", (), "not a travel-advice page"))
+            continue
+        if not _SLUG.match(slug):
+            failures.append(Failure(slug, name or "?", (), "its address is not a plain slug"))
+            continue
+        if slug in seen:
+            continue
+        seen.add(slug)
+        listed.append(_Listed(slug, name or slug, base_path))
+    if not listed:
+        raise TravelAdviceError(f"the index at {url} lists no countries")
+    expected = config.expected_entries
+    if expected and len(listed) < 0.9 * expected:
+        raise TravelAdviceError(
+            f"the index lists {len(listed)} countries where the previous refresh read {expected}:"
+            " it looks cut short, so nothing was changed"
+        )
+    return listed, failures
+
+
+def _read_countries(
+    client: httpx.Client,
+    config: FetchConfig,
+    listed: list[_Listed],
+    failures: list[Failure],
+    limit: tuple[int, int],
+    progress: Progress | None,
+) -> list[CountryAdvice]:
+    """Every country item, a few at a time; stops as soon as too many have failed."""
+    in_all, allowed = limit
+    base = config.base_url.rstrip("/")
+    web = base.removesuffix("/api/content")
+    entries: list[CountryAdvice] = []
+    total = len(listed)
+    if progress is not None:
+        progress(0, total)
+    pool = ThreadPoolExecutor(max_workers=config.concurrency, thread_name_prefix="fcdo")
+    try:
+        pending: dict[Future[CountryAdvice], _Listed] = {
+            pool.submit(_read_country, client, config, base + item.base_path, item, web): item
+            for item in listed
+        }
+        done_count = 0
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                item = pending.pop(future)
+                done_count += 1
+                try:
+                    entries.append(future.result())
+                except TravelAdviceError as exc:
+                    codes = tuple(c for c, _ in country_codes(item.slug, item.name))
+                    failures.append(Failure(item.slug, item.name, codes, exc.reason))
+                if progress is not None:
+                    progress(done_count, total)
+            if len(failures) > allowed:
+                raise _too_many(failures, in_all, allowed)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return entries
+
+
+def _too_many(failures: list[Failure], total: int, allowed: int) -> TravelAdviceError:
+    shown = "; ".join(f"{f.name}: {f.reason}" for f in sorted(failures, key=lambda f: f.slug)[:5])
+    more = f" (and {len(failures) - 5} more)" if len(failures) > 5 else ""
+    return TravelAdviceError(
+        f"{len(failures)} of {total} countries could not be read (at most {allowed} may fail): "
+        f"{shown}{more}",
+        tuple(sorted(failures, key=lambda f: f.slug)),
+    )
+
+
+def _read_country(
+    client: httpx.Client, config: FetchConfig, url: str, item: _Listed, web: str
+) -> CountryAdvice:
+    data = _get_json(client, config, url)
+    alerts = _dig(data, "details", "alert_status")
+    if not isinstance(alerts, list) or not all(isinstance(a, str) for a in alerts):
+        raise TravelAdviceError("the item has no details.alert_status list")
+    try:
+        level = level_of(alerts)
+    except ValueError as exc:
+        raise TravelAdviceError(str(exc)) from None
+    name = _text(_dig(data, "details", "country", "name")) or item.name
+    mapped = country_codes(item.slug, name)
+    return CountryAdvice(
+        slug=item.slug,
+        name=name,
+        codes=tuple(c for c, _ in mapped),
+        names=tuple(n for _, n in mapped),
+        alert_status=tuple(sorted(set(alerts), key=lambda a: -LEVELS[a])),
+        level=level,
+        updated_at=_when(_dig(data, "public_updated_at")) or _when(_dig(data, "updated_at")),
+        url=web + item.base_path,
+    )
+
+
+def _dig(data: object, *keys: str) -> object:
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _text(value: object) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _when(value: object) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+
+
+# --- HTTP: one client, bounded waits and sizes, JSON only, retries with backoff ---------------
+
+
+def _new_client(config: FetchConfig) -> httpx.Client:
+    limits = httpx.Limits(
+        max_connections=config.concurrency, max_keepalive_connections=config.concurrency
+    )
+    return httpx.Client(
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        follow_redirects=False,
+        timeout=httpx.Timeout(config.timeout),
+        limits=limits,
+    )
+
+
+def _get_json(client: httpx.Client, config: FetchConfig, url: str) -> object:
+    """The decoded JSON at ``url``, retrying what a busy server or network may fix."""
+    attempt = 0
+    while True:
+        try:
+            return _get_json_once(client, config, url)
+        except _Retryable as exc:
+            if attempt >= config.retries:
+                raise TravelAdviceError(f"{exc.reason} (after {attempt + 1} tries)") from None
+            delay = min(config.backoff_max, config.backoff * 2**attempt)
+            if exc.retry_after is not None:
+                delay = min(config.backoff_max, max(delay, exc.retry_after))
+            config.sleep(delay)
+            attempt += 1
+
+
+class _Retryable(Exception):
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        self.reason = reason
+        self.retry_after = retry_after
+        super().__init__(reason)
+
+
+def _get_json_once(client: httpx.Client, config: FetchConfig, url: str) -> object:
+    _require_http(url)
+    seen = {url}
+    request = client.build_request("GET", url)
+    response = _send(client, request, config)
+    try:
+        while response.next_request is not None:
+            nxt = response.next_request
+            response.close()
+            _check_redirect(url, request, nxt, seen, config.max_redirects)
+            seen.add(str(nxt.url))
+            request = nxt
+            response = _send(client, request, config)
+        if response.status_code in _RETRY_STATUSES:
+            raise _Retryable(
+                f"{_host(request.url)} answered {_status(response)}",
+                _retry_after(response.headers.get("Retry-After")),
+            )
+        if not response.is_success:
+            raise TravelAdviceError(f"{_host(request.url)} answered {_status(response)} for {url}")
+        raw = _read_body(response, config, url)
+    finally:
+        response.close()
+    try:
+        return json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise TravelAdviceError(f"{_host(url)} sent malformed JSON for {url}: {exc}") from None
+
+
+def _send(client: httpx.Client, request: httpx.Request, config: FetchConfig) -> httpx.Response:
+    host = _host(request.url)
+    try:
+        return client.send(request, stream=True, follow_redirects=False)
+    except httpx.TimeoutException:
+        raise _Retryable(f"no response from {host} within {config.timeout:g} s") from None
+    except httpx.ConnectError as exc:
+        detail = str(exc)
+        if "certificate" in detail.lower():
+            raise TravelAdviceError(
+                f"could not verify the certificate of {host}: {detail} — a proxy or captive "
+                "portal may be intercepting the connection"
+            ) from None
+        raise _Retryable(f"could not connect to {host}: {detail} — are you offline?") from None
+    except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+        raise _Retryable(f"{host} broke off the connection: {exc}") from None
+    except httpx.HTTPError as exc:
+        raise TravelAdviceError(f"the request to {host} failed: {exc}") from None
+
+
+def _read_body(response: httpx.Response, config: FetchConfig, url: str) -> bytes:
+    host = _host(response.url)
+    declared = response.headers.get("Content-Length")
+    if declared is not None and declared.isdigit() and int(declared) > config.max_bytes:
+        raise TravelAdviceError(
+            f"{host} sent {int(declared):,} bytes for {url}, more than the limit of "
+            f"{config.max_bytes:,}"
+        )
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        for chunk in response.iter_bytes():
+            received += len(chunk)
+            if received > config.max_bytes:
+                raise TravelAdviceError(
+                    f"{host} sent more than the limit of {config.max_bytes:,} bytes for {url}"
+                )
+            chunks.append(chunk)
+            if received - len(chunk) < _SNIFF:
+                _refuse_html(b"".join(chunks)[:_SNIFF], host, url)
+    except httpx.TimeoutException:
+        raise _Retryable(f"{host} stopped sending within {config.timeout:g} s") from None
+    except (httpx.RemoteProtocolError, httpx.ReadError):
+        raise _Retryable(f"{host} broke off after {received:,} bytes") from None
+    if received == 0:
+        raise TravelAdviceError(f"{host} sent an empty answer for {url}")
+    return b"".join(chunks)
+
+
+def _refuse_html(head: bytes, host: str, url: str) -> None:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        raise TravelAdviceError(
+            f"{host} sent a web page (HTML) where JSON was expected for {url} — a captive "
+            "portal, a login page or an error page; open the address in a browser to see it"
+        )
+
+
+def _require_http(url: str) -> None:
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise TravelAdviceError(f"not a valid web address: {url}: {exc}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise TravelAdviceError(f"not an http or https address: {url}")
+
+
+def _check_redirect(
+    url: str, current: httpx.Request, nxt: httpx.Request, seen: set[str], max_redirects: int
+) -> None:
+    host = _host(current.url)
+    _require_http(str(nxt.url))
+    if str(nxt.url) in seen:
+        raise TravelAdviceError(f"redirect loop: {host} sends {url} back to {nxt.url}")
+    if len(seen) > max_redirects:
+        raise TravelAdviceError(f"more than {max_redirects} redirects, starting at {url}")
+    if current.url.scheme == "https" and nxt.url.scheme == "http":
+        raise TravelAdviceError(
+            f"{host} redirects from https to unencrypted http ({_host(nxt.url)}); refused"
+        )
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    with contextlib.suppress(ValueError):
+        return max(0.0, float(value))
+    return None  # an HTTP date: the doubling backoff is used instead
+
+
+def _host(url: httpx.URL | str) -> str:
+    parsed = httpx.URL(url) if isinstance(url, str) else url
+    return f"{parsed.host}:{parsed.port}" if parsed.port else parsed.host
+
+
+def _status(response: httpx.Response) -> str:
+    phrase = response.reason_phrase
+    if not phrase:
+        with contextlib.suppress(ValueError):
+            phrase = HTTPStatus(response.status_code).phrase
+    return f"{response.status_code} {phrase}".strip()
