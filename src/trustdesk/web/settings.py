@@ -156,6 +156,10 @@ TRUSTDESK_TASKS = tasks_conf.TASKS
 # The policy pack the questionnaire and case triage use: an installed pack id (gb-base, ca-base)
 # or the path of an institution's own pack that extends one.
 TRUSTDESK_POLICY_PACK = env_str("TRUSTDESK_POLICY_PACK", "gb-base")
+# The GOV.UK Content API that FCDO travel advice is refreshed from (a local server in tests).
+TRUSTDESK_TRAVEL_ADVICE_URL = env_str(
+    "TRUSTDESK_TRAVEL_ADVICE_URL", "https://www.gov.uk/api/content"
+)
 # Days a person's screening record is kept (data minimisation); organisations' are kept.
 TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = env_int(
     "TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS", 730
