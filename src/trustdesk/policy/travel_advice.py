@@ -116,7 +116,8 @@ class FetchConfig:
     max_redirects: int = 5
     #: Country items requested at once over one client's connections (at most 4).
     concurrency: int = 4
-    #: Further tries after a 429, a 5xx, a timeout or a dropped connection.
+    #: Further tries after a 429, a 5xx, a timeout or a dropped connection (not after a refused
+    #: or unresolvable connection: that is being offline).
     retries: int = 3
     #: First wait before a retry, doubled each time; a server's Retry-After is honoured up to
     #: ``backoff_max``.
@@ -209,6 +210,12 @@ def country_codes(slug: str, name: str) -> tuple[tuple[str, str], ...]:
     return ()
 
 
+def public_page(api_url: str) -> str:
+    """The GOV.UK page a Content API address serves as JSON: what a person can open and read."""
+    head, sep, tail = api_url.partition("/api/content")
+    return head + tail if sep else api_url
+
+
 def fetch_travel_advice(config: FetchConfig, *, progress: Progress | None = None) -> TravelAdvice:
     """Read the index and every country item; raise TravelAdviceError if too little was read."""
     index_url = config.base_url.rstrip("/") + INDEX_PATH
@@ -286,7 +293,7 @@ def _read_countries(
     """Every country item, a few at a time; stops as soon as too many have failed."""
     in_all, allowed = limit
     base = config.base_url.rstrip("/")
-    web = base.removesuffix("/api/content")
+    web = public_page(base)
     entries: list[CountryAdvice] = []
     total = len(listed)
     if progress is not None:
@@ -454,11 +461,26 @@ def _send(client: httpx.Client, request: httpx.Request, config: FetchConfig) -> 
                 f"could not verify the certificate of {host}: {detail} — a proxy or captive "
                 "portal may be intercepting the connection"
             ) from None
-        raise _Retryable(f"could not connect to {host}: {detail} — are you offline?") from None
+        # Not retried: offline stays offline for the seconds a backoff lasts, and the next
+        # scheduled refresh tries again anyway.
+        raise TravelAdviceError(
+            f"could not connect to {host}: {_connect_detail(detail)} — are you offline?"
+        ) from None
     except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
         raise _Retryable(f"{host} broke off the connection: {exc}") from None
     except httpx.HTTPError as exc:
         raise TravelAdviceError(f"the request to {host} failed: {exc}") from None
+
+
+def _connect_detail(detail: str) -> str:
+    lowered = detail.lower()
+    if "refused" in lowered:
+        return "connection refused"
+    if "name or service not known" in lowered or "nodename nor servname" in lowered:
+        return "no such host name"
+    if "temporary failure in name resolution" in lowered:
+        return "host names cannot be looked up"
+    return detail
 
 
 def _read_body(response: httpx.Response, config: FetchConfig, url: str) -> bytes:

@@ -1,0 +1,108 @@
+"""Reference data fetched from publishers (FCDO travel advice): immutable snapshots, one current.
+
+A snapshot holds one value per country, with the publisher's own detail beside it (the FCDO's
+alert codes, its page and the date it last changed the advice), so that a level shown to a
+researcher can be traced to what the FCDO said and when. Only ``confirmed_at`` and ``is_current``
+change after a snapshot is written: a refresh that finds the same content confirms it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class ReferenceSnapshot(models.Model):
+    class Kind(models.TextChoices):
+        FCDO_TRAVEL_ADVICE = "fcdo-travel-advice", "FCDO travel advice"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    source_url = models.URLField(max_length=500)
+    content_hash = models.CharField(max_length=64)
+    fetched_at = models.DateTimeField()
+    # The last refresh that found exactly this content: what "checked" means for its values.
+    confirmed_at = models.DateTimeField()
+    is_current = models.BooleanField(default=False)
+    # The snapshot that was current when this one became current: the base of "what changed".
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    countries = models.PositiveIntegerField()
+    entries = models.PositiveIntegerField()  # publisher entries read (one may cover several codes)
+    # Entries not read this time (their previous value carried over) and names left unmapped.
+    failures = models.JSONField(default=list)
+    unmapped = models.JSONField(default=list)
+    fetched_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["kind", "-fetched_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(is_current=True),
+                name="reference_one_current_snapshot_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} snapshot {self.short_id}"
+
+    @property
+    def short_id(self) -> str:
+        return str(self.public_id)[:8]
+
+
+class ReferenceValue(models.Model):
+    """One country's value in a snapshot and what the publisher said to produce it."""
+
+    snapshot = models.ForeignKey(
+        ReferenceSnapshot, on_delete=models.CASCADE, related_name="country_values"
+    )
+    country = models.CharField(max_length=2)  # ISO 3166-1 alpha-2 (XK for Kosovo)
+    name = models.CharField(max_length=200)
+    value = models.JSONField()  # the indicator's value: an int 0-4 for travel advice
+    source_ref = models.CharField(max_length=200)  # the publisher's id: the FCDO page slug
+    source_url = models.URLField(max_length=500, blank=True)
+    codes = models.JSONField(default=list)  # the publisher's own codes (FCDO alert_status)
+    source_updated_at = models.DateTimeField(null=True, blank=True)
+    # When the value was not read in this refresh but kept from an earlier one, since when.
+    carried_from = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["snapshot", "country"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "country"], name="reference_value_unique_country"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.value}"
+
+
+class RefreshRun(models.Model):
+    """Every refresh attempt, so that a failure is shown beside the snapshot still in use."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        STORED = "stored"
+        UNCHANGED = "unchanged"
+        FAILED = "failed"
+
+    kind = models.CharField(max_length=40, choices=ReferenceSnapshot.Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    error = models.TextField(blank=True)
+    snapshot = models.ForeignKey(
+        ReferenceSnapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor = models.CharField(max_length=150)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} refresh {self.status}"
