@@ -1,0 +1,318 @@
+"""Reads for triage: the active policy pack, sessions in the reader's scope, and what went in.
+
+How an engagement prefills a new triage (pack-agnostic, by question kind, in pack order; a
+prefilled answer only counts once its question is asked, and the person can change it):
+
+===========================  =====================================================================
+engagement field             question it fills
+===========================  =====================================================================
+kind                         the first ``single_choice`` question with an option whose id is the
+                             engagement kind (``research_collaboration``, ``staff_travel`` …)
+countries                    the first ``country`` question: the first country; a second
+                             ``country`` question gets the second country, and so on
+partner organisations        the first ``organisation`` question: the partner institution (else
+                             the first organisation named, in the order they were added)
+funding amount               the first ``amount`` question, when the funding currency is the
+                             currency of the pack's jurisdiction (GBP for GB, CAD for CA …)
+start date                   the first ``date`` question
+===========================  =====================================================================
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from trustdesk.policy import registry
+from trustdesk.policy.loader import PackInvalid
+from trustdesk.policy.models import Pack
+from trustdesk.web.accounts.permissions import AnyUser
+from trustdesk.web.cases import selectors as case_selectors
+from trustdesk.web.cases.models import Engagement, EngagementPartner
+from trustdesk.web.lists.models import ListEntry, ListSource
+from trustdesk.web.partners import selectors as partner_selectors
+from trustdesk.web.partners.models import ScreeningHit as PartnerHit
+from trustdesk.web.partners.models import ScreeningRun
+from trustdesk.web.triage import permissions
+from trustdesk.web.triage.models import TriageSession
+
+HitRecord = dict[str, Any]  # JSON: source, entry_id, name, status, programme, origin, subject …
+
+# The currency an amount question of a pack is asked in, by the pack's jurisdiction.
+JURISDICTION_CURRENCY: Mapping[str, str] = {
+    "GB": "GBP", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "US": "USD", "IE": "EUR", "NL": "EUR",
+    "DE": "EUR", "FR": "EUR", "BE": "EUR", "DK": "DKK", "SE": "SEK", "NO": "NOK", "CH": "CHF",
+}  # fmt: skip
+
+# An officer's adjudication of a partner's hit, as the engine's screening status.
+VERDICT_STATUS: Mapping[str, str] = {
+    PartnerHit.Verdict.FALSE_POSITIVE: "false_positive",
+    PartnerHit.Verdict.CONFIRMED: "confirmed",
+}
+
+_lock = threading.Lock()
+_packs: dict[str, tuple[Pack, str]] = {}  # by pack reference: the pack and its digest
+
+
+class PackUnavailable(Exception):
+    """The configured policy pack cannot be loaded; the message says which and why."""
+
+
+def pack() -> Pack:
+    """The policy pack the web application triages under (settings.TRUSTDESK_POLICY_PACK).
+
+    Uses the reference app's `active_pack()` (which lays the current travel advice over the pack)
+    where it is installed, and otherwise loads the configured pack as shipped.
+    """
+    try:
+        from trustdesk.web.reference.selectors import active_pack
+    except ImportError:
+        ref = settings.TRUSTDESK_POLICY_PACK
+        with _lock:
+            if ref not in _packs:
+                try:
+                    loaded = registry.load(ref)
+                except PackInvalid as exc:
+                    problems = "; ".join(str(e) for e in exc.errors[:5])
+                    raise PackUnavailable(
+                        f"The policy pack {ref!r} (TRUSTDESK_POLICY_PACK) cannot be loaded: "
+                        f"{problems}"
+                    ) from exc
+                _packs[ref] = (loaded, _digest(loaded))
+            return _packs[ref][0]
+    active: Pack = active_pack()
+    return active
+
+
+def _digest(loaded: Pack) -> str:
+    return hashlib.sha256(loaded.model_dump_json(by_alias=True).encode()).hexdigest()
+
+
+def pack_digest(loaded: Pack) -> str:
+    """A digest of the pack as loaded, reference overlays included (cached per pack object)."""
+    with _lock:
+        for cached, digest in _packs.values():
+            if cached is loaded:
+                return digest
+        digest = _digest(loaded)
+        _packs[f"object:{id(loaded)}"] = (loaded, digest)
+        if len(_packs) > 16:  # packs replaced by fresher reference data: keep the newest only
+            del _packs[next(iter(_packs))]
+        return digest
+
+
+def triage_list_for_user(*, user: AnyUser) -> QuerySet[TriageSession]:
+    """The sessions the user sees, newest change first."""
+    return TriageSession.objects.filter(permissions.triage_scope(user)).select_related(
+        "owner", "engagement"
+    )
+
+
+def triage_get_for_user(*, user: AnyUser, public_id: uuid.UUID) -> TriageSession:
+    """One session in the user's scope; TriageSession.DoesNotExist alike for missing and unseen."""
+    return triage_list_for_user(user=user).get(public_id=public_id)
+
+
+def attachable_engagements(*, user: AnyUser) -> list[Engagement]:
+    """Engagements the user may attach a stand-alone triage to: their own or their team's."""
+    if user.pk is None:
+        return []
+    engagements = case_selectors.engagement_list_for_user(user=user).filter(
+        status__in=[Engagement.Status.DRAFT]
+    )
+    return [e for e in engagements if permissions.can_attach_to(user, e)]
+
+
+def current_snapshots() -> dict[str, str]:
+    """The current snapshot of every list source, as a screening result records them."""
+    return {
+        s.key: str(s.current.public_id)
+        for s in ListSource.objects.select_related("current")
+        if s.current is not None
+    }
+
+
+def programmes(snapshots: Mapping[str, str], keys: list[tuple[str, str]]) -> dict[str, str]:
+    """The programmes (sub-lists, regimes) of listed entries, by "source:entry_id".
+
+    A merged source such as the US Consolidated Screening List says which list an entry is on
+    only in its programmes; a researcher's reason reads better naming the Entity List.
+    """
+    found: dict[str, str] = {}
+    by_source: dict[str, list[str]] = {}
+    for source, entry_id in keys:
+        by_source.setdefault(source, []).append(entry_id)
+    for source, ids in by_source.items():
+        snapshot = snapshots.get(source)
+        if snapshot is None:
+            continue
+        rows = ListEntry.objects.filter(
+            snapshot__public_id=snapshot, entity_id__in=ids
+        ).values_list("entity_id", "data")
+        for entity_id, data in rows:
+            programs = data.get("programs") if isinstance(data, dict) else None
+            if isinstance(programs, list) and programs:
+                found[f"{source}:{entity_id}"] = "; ".join(str(p) for p in programs[:2])
+    return found
+
+
+def engagement_hits(*, engagement: Engagement) -> list[HitRecord]:
+    """The hits of the latest completed screening of each of the engagement's partners.
+
+    Each carries the officer's adjudication as the engine's status, so that dismissing a hit
+    changes the outcome the next time the triage is run.
+    """
+    records: list[HitRecord] = []
+    seen: set[tuple[str, str, str]] = set()
+    for link in case_selectors.engagement_partner_list(engagement=engagement):
+        subject = link.partner
+        run = (
+            partner_selectors.screening_runs(subject)
+            .filter(status=ScreeningRun.Status.COMPLETED)
+            .first()
+        )
+        if run is None:
+            continue
+        hits = list(run.hits.all())
+        names = programmes(run.snapshots, [(h.source, h.entity_id) for h in hits])
+        for hit in sorted(hits, key=lambda h: (h.source, h.entity_id)):
+            key = (subject.name, hit.source, hit.entity_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            records.append(
+                {
+                    "source": hit.source,
+                    "entry_id": hit.entity_id,
+                    "name": hit.entry_name,
+                    "matched_name": hit.matched_name,
+                    "score": hit.score,
+                    "status": VERDICT_STATUS.get(hit.verdict, "unresolved"),
+                    "programme": names.get(hit.key),
+                    "origin": "partner",
+                    "subject": subject.name,
+                    "role": EngagementPartner.Role(link.role).label,
+                }
+            )
+    return records
+
+
+def _hit_keys(hits: list[HitRecord]) -> set[tuple[str, str, str, str]]:
+    return {
+        (str(h["subject"]), str(h["source"]), str(h["entry_id"]), str(h["status"])) for h in hits
+    }
+
+
+def staleness(*, session: TriageSession, current: Pack) -> list[str]:
+    """Why a completed outcome may no longer be what the current policy and screening give.
+
+    Empty for a draft or an outcome that is still current.
+    """
+    if not session.is_completed:
+        return []
+    reasons = []
+    if (session.pack_id, session.pack_version) != (current.id, current.version):
+        reasons.append(
+            f"The policy pack changed: triaged under {session.pack_id} {session.pack_version}, "
+            f"now {current.id} {current.version}."
+        )
+    elif session.pack_digest != pack_digest(current):
+        reasons.append(
+            "The policy pack's reference data (such as travel advice) changed since this triage."
+        )
+    if session.engagement_id is not None and session.engagement is not None:
+        used = [h for h in session.hits if h.get("origin") == "partner"]
+        if _hit_keys(used) != _hit_keys(engagement_hits(engagement=session.engagement)):
+            reasons.append(
+                "The screening of the engagement's partners changed (new hits or adjudications)."
+            )
+    now = current_snapshots()
+    for question, screened in sorted(session.answer_screening.items()):
+        if screened.get("snapshots") != now and question in session.answers:
+            reasons.append(
+                f"The watch lists were updated since {screened.get('name')} was screened."
+            )
+    return reasons
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementTriage:
+    """What an engagement's page shows about triage."""
+
+    latest: TriageSession | None  # the latest completed session
+    stale: list[str]
+    drafts: list[TriageSession]  # the reader's own drafts for this engagement
+    can_start: bool
+    can_rerun: bool
+
+
+def engagement_triage(*, user: AnyUser, engagement: Engagement) -> EngagementTriage:
+    """The latest completed triage of an engagement the user sees, with its freshness."""
+    sessions = triage_list_for_user(user=user).filter(engagement=engagement)
+    latest = (
+        sessions.filter(status=TriageSession.Status.COMPLETED).order_by("-completed_at").first()
+    )
+    drafts = list(sessions.filter(status=TriageSession.Status.DRAFT, owner_id=user.pk))
+    try:
+        current: Pack | None = pack()
+    except PackUnavailable:
+        current = None
+    stale = staleness(session=latest, current=current) if latest and current else []
+    return EngagementTriage(
+        latest=latest,
+        stale=stale,
+        drafts=drafts,
+        can_start=current is not None
+        and permissions.can_start_triage(user)
+        and permissions.can_attach_to(user, engagement),
+        can_rerun=latest is not None and permissions.can_rerun_triage(user, latest),
+    )
+
+
+def prefill(*, current: Pack, engagement: Engagement) -> dict[str, object]:
+    """Answers taken from the engagement's record (the mapping is in this module's docstring)."""
+    answers: dict[str, object] = {}
+    questions = list(current.questions)
+    choice = next(
+        (
+            q
+            for q in questions
+            if q.kind == "single_choice" and engagement.kind in {o.id for o in q.options}
+        ),
+        None,
+    )
+    if choice is not None:
+        answers[choice.id] = engagement.kind
+    country_questions = [q for q in questions if q.kind == "country"]
+    for q, code in zip(country_questions, engagement.countries, strict=False):
+        answers[q.id] = code
+    organisation = next((q for q in questions if q.kind == "organisation"), None)
+    links = [
+        link
+        for link in case_selectors.engagement_partner_list(engagement=engagement)
+        if link.organisation is not None
+    ]
+    links.sort(key=lambda link: link.role != EngagementPartner.Role.PARTNER_INSTITUTION)
+    if organisation is not None and links:
+        answers[organisation.id] = links[0].partner.name
+    amount = next((q for q in questions if q.kind == "amount"), None)
+    currency = JURISDICTION_CURRENCY.get(current.jurisdiction)
+    if (
+        amount is not None
+        and engagement.funding_amount is not None
+        and engagement.funding_currency == currency
+    ):
+        value: Decimal = engagement.funding_amount
+        answers[amount.id] = int(value) if value == value.to_integral_value() else float(value)
+    date = next((q for q in questions if q.kind == "date"), None)
+    if date is not None and engagement.start_date is not None:
+        answers[date.id] = engagement.start_date.isoformat()
+    return answers
