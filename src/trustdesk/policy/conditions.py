@@ -122,6 +122,11 @@ def subject(pack: Pack, question_id: str) -> str:
     return q.label if q is not None and q.label else f"the answer to {question_id}"
 
 
+def _number(limit: float) -> str:
+    """A bound as a reader writes it: 1000000 rather than ``1e+06``, 0.25 rather than 0.250000."""
+    return str(int(limit)) if limit.is_integer() else f"{limit:g}"
+
+
 def _compare(c: Condition, value: object, ctx: Context, what: str, *, show: bool = True) -> Match:
     """Applies the comparison keys of ``c`` to ``value``; every key present must hold.
 
@@ -154,7 +159,7 @@ def _compare(c: Condition, value: object, ctx: Context, what: str, *, show: bool
         limit = ctx.threshold(bound)
         if not ok(float(value), limit):
             return Match(False)
-        said.append(f"{what} is {_show(value)}, {key} {limit:g}")
+        said.append(f"{what} is {_show(value)}, {key} {_number(limit)}")
     return Match(True, tuple(dict.fromkeys(said)))
 
 
