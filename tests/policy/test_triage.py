@@ -223,6 +223,7 @@ def _outcome_json(runner: CliRunner, *args: str) -> dict[str, object]:
     return data
 
 
+@pytest.mark.django_db  # the command reads stored travel advice where a database exists
 def test_cli_triage_json_and_text(tmp_path: Path) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_text(
