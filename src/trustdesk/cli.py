@@ -8,9 +8,12 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from trustdesk.policy.reference import IndicatorOverlay
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -544,15 +547,93 @@ def policy_check(pack: str) -> None:
     click.echo(f"{pack}: OK")
 
 
+@policy.group("travel-advice", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def policy_travel_advice(ctx: click.Context, as_json: bool) -> None:
+    """FCDO travel advice levels in use: when fetched, countries per level, levels 4 and 3."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _setup_django()
+    from trustdesk.web.reference import report, selectors
+
+    status = selectors.travel_advice_status()
+    if as_json:
+        _emit_json(report.status_json(status))
+    else:
+        click.echo(report.status_text(status))
+
+
+@policy_travel_advice.command("update")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def policy_travel_advice_update(as_json: bool) -> None:
+    """Fetch the FCDO's travel advice from GOV.UK and make it current (schedule it daily).
+
+    Exits with status 1 when it fails (offline, say): nothing is stored and the values in use
+    stay in use.
+    """
+    _setup_django()
+    from trustdesk.web.reference import report, services
+
+    line = _StatusLine(not as_json)
+    try:
+        outcome = services.travel_advice_refresh(
+            actor=_actor(),
+            progress=lambda done, total: line.show(f"FCDO travel advice: {done} of {total} pages"),
+        )
+    except services.RefreshFailed as exc:
+        line.done()
+        if as_json:
+            _emit_json({"ok": False, "error": exc.reason, "kept": exc.kept})
+            sys.exit(1)
+        raise click.ClickException(f"travel advice not updated: {exc}") from exc
+    line.done()
+    if as_json:
+        _emit_json({"ok": True, **report.refresh_json(outcome)})
+    else:
+        click.echo(report.refresh_text(outcome))
+
+
+def _stored_overlays() -> list[IndicatorOverlay]:
+    """Current travel advice from the database when one exists; none (shipped values) otherwise.
+
+    Never creates a database: triage must work on a machine with no trustdesk install at all.
+    """
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        _setup_django(prepare=False)
+    except ImproperlyConfigured as exc:
+        click.echo(f"note: no stored travel advice ({exc}); shipped values apply", err=True)
+        return []
+    from django.db import DatabaseError, connection
+
+    if connection.vendor == "sqlite" and not Path(str(connection.settings_dict["NAME"])).exists():
+        return []
+    from trustdesk.web.reference.selectors import current_overlays
+
+    try:
+        return current_overlays()
+    except DatabaseError as exc:
+        click.echo(f"note: stored travel advice not read ({exc}); shipped values apply", err=True)
+        return []
+
+
 @main.command()
 @click.option("--pack", "pack_ref", required=True, help="Installed pack id or path to a pack file.")
 @click.argument("answers_path", metavar="ANSWERS.yaml", type=click.Path(path_type=Path))
+@click.option(
+    "--shipped",
+    is_flag=True,
+    help="Use the pack's shipped reference values, not the stored travel advice.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def triage(pack_ref: str, answers_path: Path, as_json: bool) -> None:
+def triage(pack_ref: str, answers_path: Path, shipped: bool, as_json: bool) -> None:
     """Triage ANSWERS.yaml under a policy pack: processes, due-diligence tier and reasons.
 
     The file maps question ids to answers, or holds `answers:` with optional `screening:` (a
-    list of hits: source, entry_id, name, status) and `facts:`.
+    list of hits: source, entry_id, name, status) and `facts:`. Where a trustdesk database
+    exists, the latest stored FCDO travel advice replaces the pack's shipped levels.
     """
     from trustdesk.policy.loader import PackInvalid
     from trustdesk.policy.registry import load
@@ -560,8 +641,9 @@ def triage(pack_ref: str, answers_path: Path, as_json: bool) -> None:
     from trustdesk.policy.triage import AnswersInvalid
     from trustdesk.policy.triage import triage as run_triage
 
+    overlays = [] if shipped else _stored_overlays()
     try:
-        pack = load(pack_ref)
+        pack = load(pack_ref, overlays=overlays)
         answers, screening, facts = read_answers_file(answers_path)
         outcome = run_triage(pack, answers, screening=screening, facts=facts)
     except (PackInvalid, AnswersInvalid) as exc:
