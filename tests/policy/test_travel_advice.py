@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from collections.abc import Iterator
 
 import pytest
 
+from tests.support import shared_path
 from tests.web.lists.httpserver import (
     LocalHTTPServer,
     body,
@@ -24,7 +26,9 @@ from tests.web.reference.fcdo_api import (
     WHOLE_ESSENTIAL,
     FakeFCDO,
 )
+from trustdesk.policy.registry import installed_ids, load
 from trustdesk.policy.travel_advice import (
+    INDICATOR,
     FetchConfig,
     TravelAdviceError,
     country_codes,
@@ -248,3 +252,54 @@ def test_an_index_much_shorter_than_last_time_is_refused(fcdo: FakeFCDO) -> None
 def test_concurrency_is_capped_at_four() -> None:
     with pytest.raises(ValueError, match="concurrency must be 1 to 4, not 8"):
         FetchConfig(concurrency=8)
+
+
+SNAPSHOT = "policy-data/fcdo_travel_advice_status_2026-08-22.csv"
+
+
+def _snapshot_rows() -> list[dict[str, str]]:
+    with shared_path(SNAPSHOT).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_levels_agree_with_the_published_snapshot_for_every_country() -> None:
+    rows = _snapshot_rows()
+
+    disagree = [
+        (row["fcdo_slug"], row["max_level_0to4"])
+        for row in rows
+        if level_of([c for c in row["alert_status"].split(";") if c])
+        != int(row["max_level_0to4"] or 0)
+    ]
+
+    assert len(rows) == 226
+    assert disagree == []
+
+
+def test_every_snapshot_country_maps_to_an_iso_code() -> None:
+    unmapped = [
+        r["fcdo_slug"] for r in _snapshot_rows() if not country_codes(r["fcdo_slug"], r["country"])
+    ]
+
+    assert unmapped == []
+
+
+def test_gb_base_seed_agrees_with_the_snapshot_for_every_country() -> None:
+    if "gb-base" not in installed_ids():
+        pytest.skip("the gb-base pack is not installed yet")
+    expected: dict[str, int] = {}
+    for row in _snapshot_rows():
+        for code, _ in country_codes(row["fcdo_slug"], row["country"]):
+            expected[code] = max(expected.get(code, 0), int(row["max_level_0to4"] or 0))
+
+    pack = load("gb-base")
+
+    shipped = {
+        p.country: p.indicators[INDICATOR]
+        for p in pack.country_profiles
+        if INDICATOR in p.indicators
+    }
+    declared = next(i for i in pack.indicators if i.id == INDICATOR)
+    assert declared.source.checked == dt.date(2026, 8, 22)
+    assert {c: v for c, v in shipped.items() if expected.get(c) != v} == {}
+    assert sorted(expected.keys() - shipped.keys()) == []
