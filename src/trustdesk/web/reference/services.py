@@ -112,7 +112,10 @@ def travel_advice_refresh(
     rows, carried = _rows(advice, baseline, origin)
     content_hash = _hash(rows, advice)
     unchanged = current is not None and current.content_hash == content_hash
-    changes = () if unchanged else tuple(selectors.level_changes(baseline, _levels(rows)))
+    # Changes are against the values in use; with none (no refresh, no shipped values) every
+    # country would read as "new", which tells nobody anything.
+    compare = not unchanged and bool(baseline)
+    changes = tuple(selectors.level_changes(baseline, _levels(rows))) if compare else ()
     try:
         if current is not None and unchanged:
             outcome = _confirm(run, current, advice, carried, actor=actor)
