@@ -40,6 +40,8 @@ from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.lists.services import list_snapshot_import
 from trustdesk.web.partners import services as partner_services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.triage import services as triage_services
+from trustdesk.web.triage.models import TriageSession
 
 Role = User.Role
 Kwargs = dict[str, str]
@@ -72,6 +74,8 @@ class Records:
     organisation: Organisation
     person: Person
     hit: ScreeningHit  # on the person, so it lies in the person's scope
+    triage: TriageSession  # a stand-alone draft
+    triage_done: TriageSession  # completed, for the engagement above
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +151,22 @@ def _records(owner: User, title: str) -> Records:
         partner=org,
         role=EngagementPartner.Role.PARTNER_INSTITUTION,
     )
-    return Records(engagement, link, org, person, hit)
+    draft = triage_services.triage_start(actor=owner)
+    done = triage_services.triage_start(actor=owner, engagement=engagement)
+    done = triage_services.triage_answers_save(
+        actor=owner,
+        session=done,
+        answers={"engagement_kind": ["staff-travel"], "travel_country": "DE"},
+        questions=["engagement_kind", "travel_country"],
+    )
+    done = triage_services.triage_answers_save(
+        actor=owner,
+        session=done,
+        answers={"research_areas": ["history"], "travel_carrying": ["nothing"]},
+        questions=["research_areas", "travel_carrying"],
+    )
+    done = triage_services.triage_complete(actor=owner, session=done)
+    return Records(engagement, link, org, person, hit, draft, done)
 
 
 def build_world(folder: Path) -> World:
@@ -248,6 +267,9 @@ ENGAGEMENT_LINK = _owned(
 ORGANISATION = _owned("organisation", public_id=lambda r: r.organisation)
 PERSON = _owned("person", public_id=lambda r: r.person)
 PERSON_HIT = _owned("screening hit on a person", public_id=lambda r: r.hit)
+# Triage sessions are scoped like engagements: the owner's, their department's, or all.
+TRIAGE = _owned("triage draft", public_id=lambda r: r.triage)
+TRIAGE_DONE = _owned("completed triage", public_id=lambda r: r.triage_done)
 
 # Admins, officers and auditors watch every task run; everyone else only the runs they queued.
 _SEES_OWN_RUNS = frozenset({Role.RESEARCHER.value, Role.CHAMPION.value, Role.APPROVER.value})

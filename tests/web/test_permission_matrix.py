@@ -78,6 +78,8 @@ from tests.web.matrix_support import (
     ROLES,
     SOURCE,
     TASK_RUN,
+    TRIAGE,
+    TRIAGE_DONE,
     USER,
     Target,
     World,
@@ -245,6 +247,23 @@ MATRIX: dict[str, Route] = {
         post(OFFICERS, label="no form"),
         target=PERSON_HIT,
     ),
+    # --- triage: drafts answered by their owner; results read in scope; officers re-run ---
+    "triage:session-list": route(get(EVERYONE)),
+    "triage:session-create": route(get(PROPOSERS), post(PROPOSERS)),
+    # Rita's engagement: its owner starts a triage; an officer is not on it (403, not 404).
+    "triage:session-start": route(
+        post(OWNER), target=ENGAGEMENT.renamed(public_id="engagement_id")
+    ),
+    "triage:session-questionnaire": route(
+        get(EVERYONE),
+        post(OWNER, body={"shown": ["engagement_kind"], "q-engagement_kind": ["visitor"]}),
+        target=TRIAGE,
+    ),
+    "triage:session-result": route(get(EVERYONE), target=TRIAGE_DONE),
+    "triage:session-reopen": route(post(OWNER), target=TRIAGE_DONE),
+    # Without a chosen engagement the owner is sent back with a message (302).
+    "triage:session-attach": route(post(OWNER), target=TRIAGE),
+    "triage:session-rerun": route(post(OFFICERS), target=TRIAGE_DONE),
     # --- the JSON API (session-authenticated here; tests/web/api covers bearer tokens) ---
     "api:openapi-json": route(get(EVERYONE, anonymous=200)),  # the schema is public
     "api:openapi-view": route(get(EVERYONE, anonymous=200)),  # the docs page too
@@ -380,7 +399,9 @@ def world(
     single sign-on is off, so its routes answer alike for everyone.
     """
     overrides = override_settings(
-        TRUSTDESK_TASKS=replace(settings.TRUSTDESK_TASKS, redis_url=""), TRUSTDESK_OIDC=None
+        TRUSTDESK_TASKS=replace(settings.TRUSTDESK_TASKS, redis_url=""),
+        TRUSTDESK_OIDC=None,
+        TRUSTDESK_POLICY_PACK="gb-base",  # the triage sessions answer the UK pack's questions
     )
     overrides.enable()
     atomic = transaction.atomic()

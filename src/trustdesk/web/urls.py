@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audit/", include("trustdesk.web.core.urls")),
     path("engagements/", include("trustdesk.web.cases.urls")),
     path("partners/", include("trustdesk.web.partners.urls")),
+    path("triage/", include("trustdesk.web.triage.urls")),
     path("api/", include("trustdesk.web.api.urls")),
 ]
 

@@ -58,6 +58,7 @@ def test_starting_from_an_engagement_prefills_what_its_record_says(cast: Cast) -
     assert session.answers == {
         "activity": "research_collaboration",
         "partner_country": "FR",
+        "tech_areas": ["quantum-sensing"],  # "quantum sensing"; "metrology" is no area
         "partner_name": "Université Exemple",
         "funding": 250000,
         "start_date": "2026-05-01",
@@ -330,3 +331,30 @@ def test_the_engagement_page_summary_shows_the_latest_completed_triage(
     assert for_tom.latest == second != first
     assert (for_tom.can_start, for_tom.can_rerun) == (True, False)
     assert (for_olga.can_start, for_olga.can_rerun) == (False, True)
+
+
+def test_the_uk_pack_is_prefilled_from_an_engagement_but_never_with_a_nationality(
+    cast: Cast, settings: Any
+) -> None:
+    settings.TRUSTDESK_POLICY_PACK = "gb-base"
+    engagement = case_services.engagement_create(
+        actor=cast.rita,
+        fields=fields(
+            kind=Engagement.Kind.VISITING_RESEARCHER,
+            countries=["CN", "DE"],
+            research_areas=["Quantum sensing", "history"],
+            funding_amount=Decimal("80000.00"),
+            funding_currency="gbp",
+        ),
+    )
+
+    session = services.triage_start(actor=cast.rita, engagement=engagement)
+
+    assert session.answers == {
+        "engagement_kind": ["visitor"],
+        "partner_country": "CN",
+        "travel_country": "CN",
+        "research_areas": ["quantum-sensing", "history"],
+        "funding_amount": 80000,
+    }
+    assert session.pack_id == "gb-base"

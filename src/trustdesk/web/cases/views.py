@@ -22,6 +22,7 @@ from trustdesk.web.accounts.permissions import require
 from trustdesk.web.cases import forms, permissions, selectors, services, workflow
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.cases.workflow import Action
+from trustdesk.web.triage import selectors as triage_selectors
 
 PAGE_SIZE = 25
 
@@ -77,6 +78,7 @@ def _detail(
         "withdraw_form": forms.WithdrawForm(),
         "partners": selectors.engagement_partner_list(engagement=engagement),
         "partner_form": forms_.get("partner_form") or forms.PartnerAddForm(user=request.user),
+        "triage": triage_selectors.engagement_triage(user=request.user, engagement=engagement),
     }
     return render(request, "cases/engagement_detail.html", context)
 

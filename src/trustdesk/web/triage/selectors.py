@@ -3,19 +3,24 @@
 How an engagement prefills a new triage (pack-agnostic, by question kind, in pack order; a
 prefilled answer only counts once its question is asked, and the person can change it):
 
-===========================  =====================================================================
-engagement field             question it fills
-===========================  =====================================================================
-kind                         the first ``single_choice`` question with an option whose id is the
-                             engagement kind (``research_collaboration``, ``staff_travel`` …)
-countries                    the first ``country`` question: the first country; a second
-                             ``country`` question gets the second country, and so on
-partner organisations        the first ``organisation`` question: the partner institution (else
-                             the first organisation named, in the order they were added)
-funding amount               the first ``amount`` question, when the funding currency is the
-                             currency of the pack's jurisdiction (GBP for GB, CAD for CA …)
-start date                   the first ``date`` question
-===========================  =====================================================================
+===================  ==========================================================================
+engagement field     question it fills
+===================  ==========================================================================
+kind                 the first single or multiple choice question with an option for the kind:
+                     its own value (``staff_travel``), hyphenated (``staff-travel``) or one of
+                     `KIND_OPTIONS` (``visiting_researcher`` is ``visitor``)
+countries            every ``country`` question about a place (factor ``country``: the
+                     partner's country, a travel destination) gets the first country; a
+                     question about a person's nationality is never prefilled
+research areas       the first ``technology_area`` question: each area whose text is a node's
+                     label, or the start of it ("quantum sensing" is "Quantum sensing and
+                     metrology")
+partners             the first ``organisation`` question: the partner institution (else the
+                     first organisation named, in the order they were added)
+funding amount       the first ``amount`` question, when the funding currency is the currency of
+                     the pack's jurisdiction (GBP for GB, CAD for CA …)
+start date           the first ``date`` question
+===================  ==========================================================================
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
-from trustdesk.policy import registry
+from trustdesk.policy.conditions import ancestry, find_node
 from trustdesk.policy.loader import PackInvalid
 from trustdesk.policy.models import Pack
 from trustdesk.web.accounts.permissions import AnyUser
@@ -41,6 +46,7 @@ from trustdesk.web.lists.models import ListEntry, ListSource
 from trustdesk.web.partners import selectors as partner_selectors
 from trustdesk.web.partners.models import ScreeningHit as PartnerHit
 from trustdesk.web.partners.models import ScreeningRun
+from trustdesk.web.reference.selectors import active_pack
 from trustdesk.web.triage import permissions
 from trustdesk.web.triage.models import TriageSession
 
@@ -52,6 +58,15 @@ JURISDICTION_CURRENCY: Mapping[str, str] = {
     "DE": "EUR", "FR": "EUR", "BE": "EUR", "DK": "DKK", "SE": "SEK", "NO": "NOK", "CH": "CHF",
 }  # fmt: skip
 
+# Option ids packs use for an engagement kind, beyond the kind's own value hyphenated.
+KIND_OPTIONS: Mapping[str, tuple[str, ...]] = {
+    Engagement.Kind.VISITING_RESEARCHER: ("visitor",),
+    Engagement.Kind.DONATION_OR_FUNDING: ("funding-gift", "funding", "donation"),
+    Engagement.Kind.TNE_PARTNERSHIP: ("partnership-mou", "tne-partnership"),
+    Engagement.Kind.LICENSING: ("licensing-spinout",),
+    Engagement.Kind.STUDENTSHIP: ("studentship", "visitor"),
+}
+
 # An officer's adjudication of a partner's hit, as the engine's screening status.
 VERDICT_STATUS: Mapping[str, str] = {
     PartnerHit.Verdict.FALSE_POSITIVE: "false_positive",
@@ -59,7 +74,7 @@ VERDICT_STATUS: Mapping[str, str] = {
 }
 
 _lock = threading.Lock()
-_packs: dict[str, tuple[Pack, str]] = {}  # by pack reference: the pack and its digest
+_digests: dict[int, tuple[Pack, str]] = {}  # by id() of a loaded pack, kept alive here
 
 
 class PackUnavailable(Exception):
@@ -69,27 +84,17 @@ class PackUnavailable(Exception):
 def pack() -> Pack:
     """The policy pack the web application triages under (settings.TRUSTDESK_POLICY_PACK).
 
-    Uses the reference app's `active_pack()` (which lays the current travel advice over the pack)
-    where it is installed, and otherwise loads the configured pack as shipped.
+    The reference app's `active_pack()` lays the current travel advice over it and caches it
+    per reference snapshot; a pack that cannot be loaded is `PackUnavailable`, with its problems.
     """
     try:
-        from trustdesk.web.reference.selectors import active_pack
-    except ImportError:
-        ref = settings.TRUSTDESK_POLICY_PACK
-        with _lock:
-            if ref not in _packs:
-                try:
-                    loaded = registry.load(ref)
-                except PackInvalid as exc:
-                    problems = "; ".join(str(e) for e in exc.errors[:5])
-                    raise PackUnavailable(
-                        f"The policy pack {ref!r} (TRUSTDESK_POLICY_PACK) cannot be loaded: "
-                        f"{problems}"
-                    ) from exc
-                _packs[ref] = (loaded, _digest(loaded))
-            return _packs[ref][0]
-    active: Pack = active_pack()
-    return active
+        return active_pack()
+    except PackInvalid as exc:
+        problems = "; ".join(str(e) for e in exc.errors[:5])
+        raise PackUnavailable(
+            f"The policy pack {settings.TRUSTDESK_POLICY_PACK!r} (TRUSTDESK_POLICY_PACK) "
+            f"cannot be loaded: {problems}"
+        ) from exc
 
 
 def _digest(loaded: Pack) -> str:
@@ -99,13 +104,13 @@ def _digest(loaded: Pack) -> str:
 def pack_digest(loaded: Pack) -> str:
     """A digest of the pack as loaded, reference overlays included (cached per pack object)."""
     with _lock:
-        for cached, digest in _packs.values():
-            if cached is loaded:
-                return digest
+        cached = _digests.get(id(loaded))
+        if cached is not None and cached[0] is loaded:
+            return cached[1]
         digest = _digest(loaded)
-        _packs[f"object:{id(loaded)}"] = (loaded, digest)
-        if len(_packs) > 16:  # packs replaced by fresher reference data: keep the newest only
-            del _packs[next(iter(_packs))]
+        _digests[id(loaded)] = (loaded, digest)
+        if len(_digests) > 16:  # packs replaced by fresher reference data: keep the newest
+            del _digests[next(iter(_digests))]
         return digest
 
 
@@ -277,23 +282,47 @@ def engagement_triage(*, user: AnyUser, engagement: Engagement) -> EngagementTri
     )
 
 
+def _kind_answer(current: Pack, kind: str) -> tuple[str, object] | None:
+    wanted = (kind, kind.replace("_", "-"), *KIND_OPTIONS.get(kind, ()))
+    for q in current.questions:
+        if q.kind not in ("single_choice", "multiple_choice"):
+            continue
+        option = next((w for w in wanted if w in {o.id for o in q.options}), None)
+        if option is not None:
+            return q.id, option if q.kind == "single_choice" else [option]
+    return None
+
+
+def _area_nodes(current: Pack, taxonomy: str, texts: list[str]) -> list[str]:
+    labels = [
+        (node_id, node.label.lower())
+        for node_id in ancestry(current, taxonomy)
+        if (node := find_node(current, taxonomy, node_id)) is not None
+    ]
+    chosen: list[str] = []
+    for text in (t.strip().lower() for t in texts if t.strip()):
+        match = next((n for n, label in labels if label == text), None) or next(
+            (n for n, label in labels if label.startswith(f"{text} ")), None
+        )
+        if match is not None and match not in chosen:
+            chosen.append(match)
+    return chosen
+
+
 def prefill(*, current: Pack, engagement: Engagement) -> dict[str, object]:
     """Answers taken from the engagement's record (the mapping is in this module's docstring)."""
     answers: dict[str, object] = {}
     questions = list(current.questions)
-    choice = next(
-        (
-            q
-            for q in questions
-            if q.kind == "single_choice" and engagement.kind in {o.id for o in q.options}
-        ),
-        None,
-    )
-    if choice is not None:
-        answers[choice.id] = engagement.kind
-    country_questions = [q for q in questions if q.kind == "country"]
-    for q, code in zip(country_questions, engagement.countries, strict=False):
-        answers[q.id] = code
+    if (kind := _kind_answer(current, engagement.kind)) is not None:
+        answers[kind[0]] = kind[1]
+    for q in questions:
+        if q.kind == "country" and q.effective_factor() == "country" and engagement.countries:
+            answers[q.id] = engagement.countries[0]
+    area = next((q for q in questions if q.kind == "technology_area"), None)
+    if area is not None and area.taxonomy is not None:
+        nodes = _area_nodes(current, area.taxonomy, list(engagement.research_areas))
+        if nodes:
+            answers[area.id] = nodes
     organisation = next((q for q in questions if q.kind == "organisation"), None)
     links = [
         link

@@ -1,0 +1,341 @@
+"""Triage pages: the list, starting, the questionnaire (htmx or plain POST), the result, actions.
+
+Every session is fetched through the reader's scope, so one they cannot see is the same 404 as
+one that does not exist; the services then check the action (a 403 says why). The questionnaire
+works without JavaScript: "Continue" posts the answers and the page comes back with the questions
+that now apply; with htmx, each change does the same for the form alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from trustdesk.policy.models import Pack
+from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.permissions import require
+from trustdesk.web.cases import selectors as case_selectors
+from trustdesk.web.cases.models import Engagement
+from trustdesk.web.triage import answers as answer_glue
+from trustdesk.web.triage import forms, permissions, selectors, services
+from trustdesk.web.triage.models import TriageSession
+
+PAGE_SIZE = 25
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    user: User
+
+
+def _get(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> TriageSession:
+    try:
+        return selectors.triage_get_for_user(user=request.user, public_id=public_id)
+    except TriageSession.DoesNotExist:
+        raise Http404("no such triage") from None
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" and "HX-Boosted" not in request.headers
+
+
+def _unavailable(request: HttpRequest, exc: selectors.PackUnavailable) -> HttpResponse:
+    return render(request, "triage/unavailable.html", {"problem": str(exc)}, status=503)
+
+
+def _hit_views(
+    current: Pack, hits: Sequence[Mapping[str, Any]], *, details: bool
+) -> list[forms.HitView]:
+    """Hits as a page shows them; without `details`, only that there is a possible match."""
+    titles = {ls.id: ls.title for ls in current.list_sources}
+    views = []
+    for h in hits:
+        programme = f" ({h['programme']})" if h.get("programme") else ""
+        views.append(
+            forms.HitView(
+                subject=str(h.get("subject", "")),
+                list_title=f"{titles.get(h['source'], h['source'])}{programme}" if details else "",
+                entry=f"{h['name']} ({h['source']}:{h['entry_id']})" if details else "",
+                score=float(h.get("score", 0.0)),
+                status=str(h.get("status", "unresolved")),
+            )
+        )
+    return views
+
+
+@login_required
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, "engagement.view")
+    sessions = selectors.triage_list_for_user(user=request.user)
+    others = Paginator(sessions.exclude(owner=request.user), PAGE_SIZE)
+    context = {
+        "mine": sessions.filter(owner=request.user),
+        "others": others.get_page(request.GET.get("page")),
+        "can_start": permissions.can_start_triage(request.user),
+    }
+    return render(request, "triage/session_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, "engagement.propose")
+    engagements = selectors.attachable_engagements(user=request.user)
+    if request.method == "POST":
+        chosen = request.POST.get("engagement", "")
+        engagement = next((e for e in engagements if str(e.public_id) == chosen), None)
+        if chosen and engagement is None:
+            messages.error(request, "Choose one of your engagements, or none.")
+        else:
+            return _start(request, engagement)
+    return render(request, "triage/session_create.html", {"engagements": engagements})
+
+
+def _start(request: AuthenticatedHttpRequest, engagement: Engagement | None) -> HttpResponse:
+    try:
+        session = services.triage_start(actor=request.user, engagement=engagement)
+    except selectors.PackUnavailable as exc:
+        return _unavailable(request, exc)
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def session_start(request: AuthenticatedHttpRequest, engagement_id: uuid.UUID) -> HttpResponse:
+    try:
+        engagement = case_selectors.engagement_get_for_user(
+            user=request.user, public_id=engagement_id
+        )
+    except Engagement.DoesNotExist:
+        raise Http404("no such engagement") from None
+    return _start(request, engagement)
+
+
+def _questionnaire(
+    request: AuthenticatedHttpRequest,
+    session: TriageSession,
+    current: Pack,
+    *,
+    errors: Mapping[str, str] | None = None,
+    saved: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    evaluation = answer_glue.evaluate(current, session.answers)
+    details = permissions.can_see_hit_details(request.user)
+    hits = {
+        qid: _hit_views(current, screened["hits"], details=details)
+        for qid, screened in session.answer_screening.items()
+    }
+    all_errors = {**evaluation.errors, **(errors or {})}
+    fields = forms.build_fields(
+        current,
+        asked=evaluation.asked,
+        answers=session.answers,
+        errors=all_errors,
+        hits=hits,
+        screened=set(session.answer_screening),
+    )
+    context = {
+        "session": session,
+        "pack": current,
+        "fields": fields,
+        "error_count": sum(1 for f in fields if f.error),
+        "can_answer": permissions.can_answer_triage(request.user, session),
+        "saved_at": timezone.localtime() if saved else None,
+    }
+    template = "triage/partials/questionnaire.html" if _is_htmx(request) else "triage/session.html"
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def session_questionnaire(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    session = _get(request, public_id)
+    if session.is_completed and request.method == "GET":
+        return redirect(session)
+    try:
+        current = selectors.pack()
+    except selectors.PackUnavailable as exc:
+        return _unavailable(request, exc)
+    if request.method == "GET":
+        return _questionnaire(request, session, current)
+    # Before reading the form, so a person who may not answer gets a 403, never form errors.
+    permissions.require_owner(request.user, session, "answer")
+    posted = forms.read_post(current, request.POST)
+    try:
+        session = services.triage_answers_save(
+            actor=request.user, session=session, answers=posted.answers, questions=posted.questions
+        )
+    except services.TriageError as exc:
+        messages.error(request, str(exc))
+        return redirect(session)
+    action = request.POST.get("action", "continue")
+    if action == "save" and not posted.errors:
+        messages.success(request, "Answers saved. You can finish this triage later from here.")
+        return redirect("triage:session-list")
+    if action == "complete" and not posted.errors:
+        return _complete(request, session, current)
+    if not posted.errors and not _is_htmx(request):
+        # Post/redirect/get: reloading the page shows the answers, it does not post them again.
+        messages.success(request, "Answers saved.")
+        return redirect(f"{session.get_absolute_url()}#questionnaire")
+    return _questionnaire(request, session, current, errors=posted.errors, saved=True)
+
+
+def _complete(
+    request: AuthenticatedHttpRequest, session: TriageSession, current: Pack
+) -> HttpResponse:
+    try:
+        session = services.triage_complete(actor=request.user, session=session)
+    except services.AnswersIncomplete as exc:
+        messages.error(request, str(exc))
+        return _questionnaire(request, session, current, errors=exc.errors, status=400)
+    return redirect(session)
+
+
+# How the engine begins a reason that names a watch-list entry (trustdesk.policy.conditions).
+SCREENING_REASON = "screening found "
+REDACTED_REASON = "screening found a possible match, which the research security office will review"
+
+
+def _redacted(outcome: dict[str, Any]) -> dict[str, Any]:
+    """The outcome with reasons that name a listed entry replaced by "a possible match".
+
+    For roles that may not see the watch lists: the researcher learns that a check is needed,
+    not which entry on which list their partner resembles.
+    """
+
+    def reasons(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for r in items:
+            because = [
+                REDACTED_REASON if b.startswith(SCREENING_REASON) else b for b in r["because"]
+            ]
+            out.append({**r, "because": list(dict.fromkeys(because))})
+        return out
+
+    def each(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**item, "reasons": reasons(item["reasons"])} for item in items]
+
+    return {
+        **outcome,
+        "tier": {**outcome["tier"], "reasons": reasons(outcome["tier"]["reasons"])},
+        "processes": each(outcome["processes"]),
+        "verdicts": each(outcome["verdicts"]),
+        "mitigations": each(outcome["mitigations"]),
+    }
+
+
+def _grouped(mitigations: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Any]]]:
+    groups: dict[str, list[Any]] = {}
+    for item in mitigations:
+        groups.setdefault(str(item["label"]), []).append(item)
+    return list(groups.items())
+
+
+@login_required
+def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    session = _get(request, public_id)
+    if not session.is_completed:
+        return redirect(session)
+    try:
+        current = selectors.pack()
+    except selectors.PackUnavailable as exc:
+        return _unavailable(request, exc)
+    details = permissions.can_see_hit_details(request.user)
+    outcome: dict[str, Any] = session.outcome or {}
+    if not details:
+        outcome = _redacted(outcome)
+    questions = {q.id: q for q in current.questions}
+    answered = [
+        (questions[qid].text, forms.answer_text(current, questions[qid], session.answers.get(qid)))
+        for qid in outcome.get("asked", [])
+        if qid in questions
+    ]
+    is_owner = permissions.is_owner(request.user, session)
+    context = {
+        "session": session,
+        "outcome": outcome,
+        "mitigation_groups": _grouped(outcome.get("mitigations", [])),
+        "answered": answered,
+        "hits": _hit_views(current, session.hits, details=details),
+        "stale": selectors.staleness(session=session, current=current),
+        "can_reopen": permissions.can_answer_triage(request.user, session),
+        "can_rerun": permissions.can_rerun_triage(request.user, session),
+        "engagements": selectors.attachable_engagements(user=request.user)
+        if is_owner and session.engagement_id is None
+        else [],
+    }
+    return render(request, "triage/result.html", context)
+
+
+def _act(
+    request: AuthenticatedHttpRequest, session: TriageSession, run: Any, done: str
+) -> HttpResponse:
+    try:
+        session = run()
+    except services.TriageError as exc:
+        messages.error(request, str(exc))
+        return redirect(session)
+    except selectors.PackUnavailable as exc:
+        return _unavailable(request, exc)
+    messages.success(request, done)
+    return redirect(session)
+
+
+@require_POST
+@login_required
+def session_reopen(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    session = _get(request, public_id)
+    return _act(
+        request,
+        session,
+        lambda: services.triage_reopen(actor=request.user, session=session),
+        "Reopened: change your answers and see the result again.",
+    )
+
+
+@require_POST
+@login_required
+def session_attach(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    session = _get(request, public_id)
+    permissions.require_owner(request.user, session, "attach")
+    chosen = request.POST.get("engagement", "")
+    engagement = next(
+        (
+            e
+            for e in selectors.attachable_engagements(user=request.user)
+            if str(e.public_id) == chosen
+        ),
+        None,
+    )
+    if engagement is None:
+        messages.error(request, "Choose one of your draft engagements to attach this triage to.")
+        return redirect(session)
+    return _act(
+        request,
+        session,
+        lambda: services.triage_attach(actor=request.user, session=session, engagement=engagement),
+        f"Attached to {engagement.title}.",
+    )
+
+
+@require_POST
+@login_required
+def session_rerun(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    session = _get(request, public_id)
+    permissions.require_rerun(request.user)
+    return _act(
+        request,
+        session,
+        lambda: services.triage_rerun(actor=request.user, session=session),
+        "Re-run with the current watch lists, adjudications and policy pack.",
+    )
