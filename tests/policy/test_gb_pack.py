@@ -334,7 +334,8 @@ def test_two_million_pound_gift_from_a_foreign_state_linked_foundation(pack: Pac
     assert outcome.tier.id == "escalated"
     assert {"funding-acceptance-review", "committee-escalation"} <= set(processes(outcome))
     assert because(outcome, "committee-escalation") == {
-        "Funder is foreign-state",
+        "Funder is 'A foreign government, or a state-owned or state-linked body "
+        "(including state-linked foundations)'",
         "Funding amount (GBP) is 2000000, at least 1000000",
     }
     # The same gift from a UK charity is reviewed but not escalated.

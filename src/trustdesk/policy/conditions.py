@@ -75,11 +75,14 @@ def ancestry(pack: Pack, taxonomy: str) -> dict[str, tuple[str, ...]]:
     return {}
 
 
-def _show(value: object) -> str:
+def _show(value: object, labels: Mapping[str, str] | None = None) -> str:
+    """A value as a reader says it: yes/no, and a choice by its label ("Visitor", not "visitor")."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(_show(v) for v in value)
+        return ", ".join(_show(v, labels) for v in value)
+    if labels is not None and isinstance(value, str) and value in labels:
+        return f"'{labels[value]}'"
     return str(value)
 
 
@@ -127,10 +130,19 @@ def _number(limit: float) -> str:
     return str(int(limit)) if limit.is_integer() else f"{limit:g}"
 
 
-def _compare(c: Condition, value: object, ctx: Context, what: str, *, show: bool = True) -> Match:
+def _compare(
+    c: Condition,
+    value: object,
+    ctx: Context,
+    what: str,
+    *,
+    show: bool = True,
+    labels: Mapping[str, str] | None = None,
+) -> Match:
     """Applies the comparison keys of ``c`` to ``value``; every key present must hold.
 
-    ``show=False`` when ``what`` already names the value (a country by its name).
+    ``show=False`` when ``what`` already names the value (a country by its name); ``labels``
+    names a choice question's options.
     """
     if value is None:
         return Match(False)
@@ -138,15 +150,15 @@ def _compare(c: Condition, value: object, ctx: Context, what: str, *, show: bool
     if c.equals is not None:
         if not (type(value) is type(c.equals) and value == c.equals):
             return Match(False)
-        said.append(f"{what} is {_show(value)}" if show else what)
+        said.append(f"{what} is {_show(value, labels)}" if show else what)
     if c.in_ is not None:
         if value not in c.in_:
             return Match(False)
-        said.append(f"{what} is {_show(value)}" if show else what)
+        said.append(f"{what} is {_show(value, labels)}" if show else what)
     if c.contains is not None:
         if not (isinstance(value, list) and c.contains in value):
             return Match(False)
-        said.append(f"{what} includes {_show(c.contains)}")
+        said.append(f"{what} includes {_show(c.contains, labels)}")
     bounds: tuple[tuple[str, Bound | None, Callable[[float, float], bool]], ...] = (
         ("at least", c.gte, operator.ge),
         ("at most", c.lte, operator.le),
@@ -159,7 +171,7 @@ def _compare(c: Condition, value: object, ctx: Context, what: str, *, show: bool
         limit = ctx.threshold(bound)
         if not ok(float(value), limit):
             return Match(False)
-        said.append(f"{what} is {_show(value)}, {key} {_number(limit)}")
+        said.append(f"{what} is {_show(value, labels)}, {key} {_number(limit)}")
     return Match(True, tuple(dict.fromkeys(said)))
 
 
@@ -187,7 +199,8 @@ def evaluate(c: Condition, ctx: Context) -> Match:
         if q is not None and q.kind == "country" and isinstance(value, str):
             said = f"{said} {country_name(ctx.pack, value)}"
             return _compare(c, value, ctx, said, show=False)
-        return _compare(c, value, ctx, said)
+        labels = {o.id: o.label for o in q.options} if q is not None else None
+        return _compare(c, value, ctx, said, labels=labels)
     if c.country_of is not None:
         return _country(c, c.country_of, ctx)
     if c.technology_of is not None:
