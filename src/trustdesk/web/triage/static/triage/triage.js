@@ -52,6 +52,22 @@
   document.addEventListener("click", function (event) {
     if (event.target.matches && event.target.matches("[data-print]")) { window.print(); }
   });
+  // Text typed while an earlier answer was being saved is not in the page the server sends
+  // back: carry it over, so the swap never loses what the person is typing.
+  var typing = {};
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    typing = {};
+    event.detail.target.querySelectorAll("input[type=text], input[type=date]").forEach(function (input) {
+      if (input.id && input.value !== input.defaultValue) { typing[input.id] = input.value; }
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    Object.keys(typing).forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input) { input.value = typing[id]; }
+    });
+    typing = {};
+  });
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:afterSettle", function () { enhance(document); });
 }());
