@@ -35,6 +35,8 @@ from trustdesk.web.lists.services import shipped_lists_ensure
 from trustdesk.web.partners import selectors as partner_selectors
 from trustdesk.web.partners import services as partner_services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit
+from trustdesk.web.triage import selectors as triage_selectors
+from trustdesk.web.triage import services as triage_services
 
 DEMO_LOADED = "trustdesk.demo.loaded"
 audit.register_action(DEMO_LOADED, label="Demo data loaded")
@@ -368,6 +370,25 @@ class _Loader:
                 return case_services.engagement_close(
                     actor=actor, engagement=engagement, reason=step.reason
                 )
+            case data.Triage():
+                self._triage(actor, engagement, step)
+                return engagement
+
+    def _triage(self, owner: User, engagement: Engagement, step: data.Triage) -> None:
+        """Start from the engagement (prefilled), answer the rest and see what applies."""
+        current = triage_selectors.pack()
+        lineage = {current.id, *(ref.partition("@")[0] for ref in current.lineage)}
+        if data.TRIAGE_PACK not in lineage:
+            return  # the answers are the UK pack's; another pack asks other questions
+        session = triage_services.triage_start(actor=owner, engagement=engagement)
+        answers = dict(step.answers)
+        session = triage_services.triage_answers_save(
+            actor=owner, session=session, answers=answers, questions=list(answers)
+        )
+        try:
+            triage_services.triage_complete(actor=owner, session=session)
+        except triage_services.AnswersIncomplete as exc:
+            raise DemoDataError(f"{engagement.title!r}: triage answers {exc.errors}") from exc
 
     def _decision(self, step: data.Decide) -> case_services.DecisionInput:
         review = step.review_in_days

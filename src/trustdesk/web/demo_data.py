@@ -142,7 +142,23 @@ class Close:
     reason: str
 
 
-Step = Submit | Withdraw | StartReview | Adjudicate | Escalate | Decide | Activate | Close
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """The owner checks what applies before submitting, and the result is worked out.
+
+    The engagement's record prefills what it can (see `trustdesk.web.triage.selectors`) and
+    `answers` gives the rest. They answer the UK base pack's questions (`TRIAGE_PACK`); with
+    another pack configured, the demo leaves triage out rather than answer questions not asked.
+    """
+
+    by: str
+    answers: tuple[tuple[str, object], ...]
+
+
+# The pack the demo's triage answers are written for (or a pack that extends it).
+TRIAGE_PACK: Final = "gb-base"
+
+Step = Submit | Withdraw | StartReview | Adjudicate | Escalate | Decide | Activate | Close | Triage
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +383,10 @@ ENGAGEMENTS: Final = (
         ),
         starts_in_days=45,
         lasts_days=5,
-        steps=(Submit("dlevi"),),
+        steps=(
+            Triage("dlevi", (("research_areas", ["history"]), ("travel_carrying", ["devices"]))),
+            Submit("dlevi"),
+        ),
         expected_status="submitted",
     ),
     EngagementData(
@@ -388,6 +407,20 @@ ENGAGEMENTS: Final = (
         starts_in_days=90,
         lasts_days=730,
         steps=(
+            Triage(
+                "jwhitfield",
+                (
+                    ("partner_kind", "university"),
+                    ("research_areas", ["aerospace-engineering"]),
+                    ("transfer_abroad", True),
+                    ("military_end_use", "unsure"),
+                    ("partner_military_links", True),
+                    ("personal_data", "none"),
+                    ("human_participants", False),
+                    ("publication_restrictions", False),
+                    ("ip_transfer", False),
+                ),
+            ),
             Submit("jwhitfield"),
             StartReview("oadeyemi"),
             _confirm(
@@ -466,6 +499,18 @@ ENGAGEMENTS: Final = (
         starts_in_days=21,
         lasts_days=182,
         steps=(
+            Triage(
+                "frahimi",
+                (
+                    ("partner_kind", "university"),
+                    ("research_areas", ["chemistry"]),
+                    ("transfer_abroad", False),
+                    ("military_end_use", "none"),
+                    ("partner_military_links", False),
+                    ("visitor_nationality", "ES"),
+                    ("visitor_level", "researcher"),
+                ),
+            ),
             Submit("frahimi"),
             StartReview("hkowalczyk"),
             Decide(
