@@ -145,8 +145,8 @@ def test_an_answer_that_cannot_be_read_is_shown_next_to_its_question(cast: Cast)
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<p class="field-error" id="q-funding-error">Enter an amount in pounds' in html
-    assert 'href="#q-funding">Funding: Enter an amount in pounds' in html
+    assert '<p class="field-error" id="q-funding-error">Enter the amount as a number' in html
+    assert 'href="#q-funding">Funding: Enter the amount as a number' in html
 
 
 def test_an_answer_the_engine_rejects_is_shown_next_to_its_question(

@@ -23,11 +23,12 @@ from trustdesk.policy.conditions import find_node
 from trustdesk.policy.models import Pack, Question, TaxonomyNode
 
 YES, NO = "yes", "no"
-BAD_AMOUNT = "Enter an amount in pounds as a number, such as 250000 or 2,500,000.50."
+BAD_AMOUNT = "Enter the amount as a number, such as 250000 or 2,500,000.50."
 BAD_DATE = "Enter a date such as 2027-03-01."
 BAD_CHOICE = "Choose one of the options shown."
 BAD_COUNTRY = "Choose a country from the list."
-_AMOUNT_CLEAN = re.compile(r"[£,\s]|(?i:gbp)")
+# Thousands separators, spaces, and a currency sign or code typed with the number.
+_AMOUNT_CLEAN = re.compile(r"[£$€,\s]|(?i:gbp|cad|usd|eur|aud)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +265,6 @@ def answer_text(pack: Pack, question: Question, value: object) -> str:
             return ", ".join(names)
         case "amount":
             number = float(value) if isinstance(value, int | float) else 0.0
-            return f"£{number:,.2f}".removesuffix(".00")
+            return f"{number:,.2f}".removesuffix(".00")
         case _:
             return str(value)

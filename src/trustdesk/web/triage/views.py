@@ -149,6 +149,8 @@ def _questionnaire(
         "fields": fields,
         "error_count": sum(1 for f in fields if f.error),
         "can_answer": permissions.can_answer_triage(request.user, session),
+        # Shown beside amount fields; the question's own text names the currency too.
+        "currency": selectors.JURISDICTION_CURRENCY.get(current.jurisdiction, ""),
         "saved_at": timezone.localtime() if saved else None,
     }
     template = "triage/partials/questionnaire.html" if _is_htmx(request) else "triage/session.html"
