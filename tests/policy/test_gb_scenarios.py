@@ -612,3 +612,26 @@ def test_outcomes_are_deterministic(pack: Pack) -> None:
         first = triage(pack, case.answers, screening=case.screening).to_dict()
         again = triage(pack, dict(reversed(list(case.answers.items()))), screening=case.screening)
         assert again.to_dict() == first
+
+
+def test_order_of_answers_and_hits_never_changes_the_outcome(pack: Pack) -> None:
+    # given answers to every question (some not asked, so ignored) and several hits
+    answers = {
+        **collaboration(partner_kind="university", partner_country="CN"),
+        "research_areas": ["quantum-sensing", "history"],
+        "travel_country": "IR",
+        "funding_amount": 5_000,
+        "visitor_level": "researcher",
+    }
+    hits = (
+        entity_list_hit("B University"),
+        ScreeningHit("aspi-unitracker", "a-1", "A University"),
+        ScreeningHit("us-dod-1286", "d-1", "A University", "confirmed"),
+    )
+
+    first = triage(pack, answers, screening=hits).to_dict()
+    again = triage(pack, dict(reversed(list(answers.items()))), screening=hits[::-1]).to_dict()
+
+    # then the outcome, ignored answers included, is the same
+    assert again == first
+    assert first["ignored_answers"] == ("visitor_level", "travel_country", "funding_amount")

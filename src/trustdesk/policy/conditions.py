@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import threading
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from trustdesk.policy.models import Bound, Condition, Pack, Scalar, TaxonomyNode, ThresholdRef
+from trustdesk.policy.models import (
+    Bound,
+    Condition,
+    CountryProfile,
+    Pack,
+    Question,
+    Scalar,
+    Taxonomy,
+    TaxonomyNode,
+    ThresholdRef,
+)
 
 AnswerValue = str | int | float | bool | dt.date | list[str]
 
@@ -67,12 +79,58 @@ def _walk(
         yield from _walk(node.children, (*path, node.id))
 
 
-def ancestry(pack: Pack, taxonomy: str) -> dict[str, tuple[str, ...]]:
-    """Maps each node id of a taxonomy to its path from the root (itself included)."""
-    for tax in pack.taxonomies:
-        if tax.id == taxonomy:
-            return dict(_walk(tax.nodes, ()))
-    return {}
+@dataclass(frozen=True)
+class _Index:
+    """Lookups over one pack, built once: a pack is immutable, and triage reads these per rule."""
+
+    paths: dict[str, dict[str, tuple[str, ...]]]
+    nodes: dict[str, dict[str, TaxonomyNode]]
+    taxonomies: dict[str, Taxonomy]
+    profiles: dict[str, CountryProfile]
+    questions: dict[str, Question]
+    mapped: dict[tuple[str, str], tuple[str, ...]]
+
+
+_INDEXES: dict[int, tuple[weakref.ref[Pack], _Index]] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def _nodes(nodes: Sequence[TaxonomyNode]) -> Iterator[TaxonomyNode]:
+    for n in nodes:
+        yield n
+        yield from _nodes(n.children)
+
+
+def _index(pack: Pack) -> _Index:
+    """The pack's lookups, cached per pack object (packs are frozen, so they cannot go stale)."""
+    held = _INDEXES.get(id(pack))
+    if held is not None and held[0]() is pack:
+        return held[1]
+    paths = {t.id: dict(_walk(t.nodes, ())) for t in pack.taxonomies}
+    nodes = {t.id: {n.id: n for n in _nodes(t.nodes)} for t in pack.taxonomies}
+    mapped: dict[tuple[str, str], tuple[str, ...]] = {}
+    for tax_id, tax_paths in paths.items():
+        for node_id, path in tax_paths.items():
+            refs = [ref for anc in path for ref in nodes[tax_id][anc].also_in]
+            mapped[(tax_id, node_id)] = tuple(dict.fromkeys(refs))
+    index = _Index(
+        paths=paths,
+        nodes=nodes,
+        taxonomies={t.id: t for t in pack.taxonomies},
+        profiles={p.country: p for p in pack.country_profiles},
+        questions={q.id: q for q in pack.questions},
+        mapped=mapped,
+    )
+    with _INDEXES_LOCK:
+        for key in [k for k, (ref, _) in _INDEXES.items() if ref() is None]:
+            del _INDEXES[key]
+        _INDEXES[id(pack)] = (weakref.ref(pack), index)
+    return index
+
+
+def ancestry(pack: Pack, taxonomy: str) -> Mapping[str, tuple[str, ...]]:
+    """Maps each node id of a taxonomy to its path from the root (itself included); read-only."""
+    return _index(pack).paths.get(taxonomy, {})
 
 
 def _show(value: object, labels: Mapping[str, str] | None = None) -> str:
@@ -88,22 +146,12 @@ def _show(value: object, labels: Mapping[str, str] | None = None) -> str:
 
 def find_node(pack: Pack, taxonomy: str, node_id: str) -> TaxonomyNode | None:
     """The node ``node_id`` of ``taxonomy``, wherever it sits in the tree."""
-
-    def visit(nodes: Sequence[TaxonomyNode]) -> TaxonomyNode | None:
-        for n in nodes:
-            if n.id == node_id:
-                return n
-            if (found := visit(n.children)) is not None:
-                return found
-        return None
-
-    tax = next((t for t in pack.taxonomies if t.id == taxonomy), None)
-    return visit(tax.nodes) if tax is not None else None
+    return _index(pack).nodes.get(taxonomy, {}).get(node_id)
 
 
 def node_display(pack: Pack, taxonomy: str, node_id: str) -> str:
     """How a node is named to a reader: "NSI sector 13 Quantum Technologies", or its label."""
-    tax = next((t for t in pack.taxonomies if t.id == taxonomy), None)
+    tax = _index(pack).taxonomies.get(taxonomy)
     node = find_node(pack, taxonomy, node_id)
     if tax is None or node is None:
         return node_id
@@ -115,13 +163,13 @@ def node_display(pack: Pack, taxonomy: str, node_id: str) -> str:
 
 def country_name(pack: Pack, code: str) -> str:
     """The country's name from the pack's profiles, or its code when the pack has none."""
-    profile = next((p for p in pack.country_profiles if p.country == code), None)
+    profile = _index(pack).profiles.get(code)
     return profile.name if profile is not None and profile.name else code
 
 
 def subject(pack: Pack, question_id: str) -> str:
     """How a reason refers to a question: its short label, or "the answer to <id>"."""
-    q = next((q for q in pack.questions if q.id == question_id), None)
+    q = _index(pack).questions.get(question_id)
     return q.label if q is not None and q.label else f"the answer to {question_id}"
 
 
@@ -195,7 +243,7 @@ def evaluate(c: Condition, ctx: Context) -> Match:
         if c.answered is not None:
             given = value is not None and value != []
             return Match(given == c.answered, (f"{said} {'was' if given else 'was not'} answered",))
-        q = next((q for q in ctx.pack.questions if q.id == c.answer), None)
+        q = _index(ctx.pack).questions.get(c.answer)
         if q is not None and q.kind == "country" and isinstance(value, str):
             said = f"{said} {country_name(ctx.pack, value)}"
             return _compare(c, value, ctx, said, show=False)
@@ -238,7 +286,7 @@ def _country(c: Condition, question_id: str, ctx: Context) -> Match:
                 phrase = lst.member_phrase or f"is on the list {lst.title}"
                 return Match(True, (f"{said} {phrase}",))
         return Match(False)
-    profile = next((p for p in ctx.pack.country_profiles if p.country == code), None)
+    profile = _index(ctx.pack).profiles.get(code)
     value = profile.indicators.get(c.indicator or "") if profile is not None else None
     decl = next((i for i in ctx.pack.indicators if i.id == c.indicator), None)
     title = decl.title if decl is not None else c.indicator
@@ -247,12 +295,7 @@ def _country(c: Condition, question_id: str, ctx: Context) -> Match:
 
 def mapped_into(pack: Pack, taxonomy: str, node_id: str) -> list[str]:
     """``taxonomy/node`` refs that a node, or any node above it, declares in ``also_in``."""
-    out: list[str] = []
-    for anc in ancestry(pack, taxonomy).get(node_id, ()):
-        node = find_node(pack, taxonomy, anc)
-        if node is not None:
-            out.extend(node.also_in)
-    return list(dict.fromkeys(out))
+    return list(_index(pack).mapped.get((taxonomy, node_id), ()))
 
 
 def _technology(question_id: str, under: Sequence[str], ctx: Context) -> Match:
@@ -262,7 +305,7 @@ def _technology(question_id: str, under: Sequence[str], ctx: Context) -> Match:
     reached through the chosen area's ``also_in`` mappings.
     """
     pack = ctx.pack
-    question = next(q for q in pack.questions if q.id == question_id)
+    question = _index(pack).questions[question_id]
     chosen = ctx.answers.get(question_id)
     tax = question.taxonomy
     if not isinstance(chosen, list) or tax is None:

@@ -187,7 +187,7 @@ def read_answers(
             asked.append(q.id)
             if q.id in typed:
                 counted[q.id] = typed[q.id]
-    ignored = tuple(k for k in typed if k not in counted)
+    ignored = tuple(q.id for q in pack.questions if q.id in typed and q.id not in counted)
     return counted, tuple(asked), ignored
 
 
@@ -205,7 +205,9 @@ def triage(
     ``tiers`` is lowest first). Raises :class:`AnswersInvalid` for answers that do not fit.
     """
     counted, asked, ignored = read_answers(pack, answers)
-    ctx = Context(pack, counted, tuple(screening or ()), dict(facts or {}))
+    # Hits in a fixed order, so the same hits given in another order give the same outcome.
+    hits = tuple(sorted(screening or (), key=lambda h: (h.source, h.entry_id, h.name, h.status)))
+    ctx = Context(pack, counted, hits, dict(facts or {}))
     fired: list[tuple[Reason, Match]] = []
     for rule in pack.rules:
         m = evaluate(rule.when, ctx)
