@@ -189,6 +189,33 @@ def test_extension_cannot_redefine_a_base_item(tmp_path: Path) -> None:
     assert "already defined in base pack 'ca-base'" in problem.problem
 
 
+def test_extension_problems_are_all_reported_at_their_own_positions(tmp_path: Path) -> None:
+    # given an extension with a redefined base rule, a bad ask_when and a profiling rule
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "id: bad\nurn: urn:x\nversion: '1'\npublication_date: 2026-01-01\npublisher: P\n"
+        "jurisdiction: CA\ntitle: T\nextends: ca-base\n"
+        "questions:\n"
+        "  - {id: lab, kind: yes_no, text: T, help: H, ask_when: {answer: nope, equals: true}}\n"
+        "rules:\n"
+        "  - {id: large-award, when: {answer: lab, equals: true}, then: {tier: standard},"
+        " reason: R}\n"
+        "  - {id: by-country, when: {country_of: partner_country, in_list: ca-sanctions},"
+        " then: {tier: enhanced}, reason: R}\n",
+        encoding="utf-8",
+    )
+
+    problems = check(str(path))
+
+    # then every problem is reported, at the position in the extension's own file
+    assert [p.path for p in problems] == [
+        "rules[0](large-award)",
+        "questions[0](lab).ask_when.answer",
+        "rules[1](by-country).when",
+    ]
+    assert "anti-profiling" in problems[2].problem
+
+
 def test_extends_cycle_is_reported(tmp_path: Path) -> None:
     head = (
         "urn: urn:x\nversion: '1'\npublication_date: 2026-01-01\npublisher: P\n"

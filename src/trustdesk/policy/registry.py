@@ -8,6 +8,7 @@ questions, rules) without copying it, so that a new base version reaches it unch
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -77,8 +78,12 @@ def _read(ref: str, relative_to: Path | None) -> tuple[Pack, str, Path | None]:
     return _read_installed(ref), f"{PACKS_DIR}/{ref}.yaml", None
 
 
-def _merge(base: Pack, child: Pack, file: str) -> Pack:
-    """The child's metadata over the base's content plus the child's additions and overrides."""
+def _merge(base: Pack, child: Pack, file: str) -> tuple[Pack, list[PackError]]:
+    """The child's metadata over the base's content plus the child's additions and overrides.
+
+    Problems are returned, not raised, with the offending additions left out, so that the merged
+    pack can still be checked and an author sees every problem in one run.
+    """
     errors: list[PackError] = []
     merged: dict[str, object] = {}
     for section in _ADDITIVE:
@@ -94,7 +99,9 @@ def _merge(base: Pack, child: Pack, file: str) -> Pack:
                         "an extension adds, it does not replace",
                     )
                 )
-        merged[section] = base_items + list(getattr(child, section))
+        merged[section] = base_items + [
+            item for item in getattr(child, section) if item.id not in base_ids
+        ]
     for i, t in enumerate(child.tiers or []):
         if t.id not in {b.id for b in base.tiers}:
             errors.append(
@@ -108,8 +115,7 @@ def _merge(base: Pack, child: Pack, file: str) -> Pack:
         errors.append(
             PackError(file, "tiers", "must list the base's tiers in the same order, or be left out")
         )
-    if errors:
-        raise PackInvalid(errors)
+    tiers_ok = not child.tiers or [t.id for t in child.tiers] == [t.id for t in base.tiers]
     profiles = {p.country: p for p in base.country_profiles}
     for p in child.country_profiles:
         had = profiles.get(p.country)
@@ -120,19 +126,39 @@ def _merge(base: Pack, child: Pack, file: str) -> Pack:
                 update={"name": p.name or had.name, "indicators": had.indicators | p.indicators}
             )
         )
-    return child.model_copy(
+    merged_pack = child.model_copy(
         update={
             **merged,
             "sources": base.sources + child.sources,
             "thresholds": base.thresholds | child.thresholds,
             "contacts": base.contacts | child.contacts,
-            "tiers": child.tiers or base.tiers,
+            "tiers": child.tiers if child.tiers and tiers_ok else base.tiers,
             "risk_areas": base.risk_areas
             + [a for a in child.risk_areas if a.id not in {b.id for b in base.risk_areas}],
             "country_profiles": [profiles[c] for c in sorted(profiles)],
             "lineage": [*base.lineage, f"{base.id}@{base.version}"],
         }
     )
+    return merged_pack, errors
+
+
+_PATH_HEAD = re.compile(r"^(?P<section>[a-z_]+)\[(?P<index>\d+)\]\((?P<id>[^)]*)\)")
+
+
+def _own_index(error: PackError, child: Pack) -> PackError:
+    """Restates a merged pack's ``rules[35](x)`` as the extension's own ``rules[0](x)``.
+
+    Validation runs on the merged pack, whose lists hold the base's items first; an author
+    editing the extension needs the position in their own file.
+    """
+    m = _PATH_HEAD.match(error.path)
+    if m is None or m["section"] not in _ADDITIVE:
+        return error
+    ids = [item.id for item in getattr(child, m["section"])]
+    if m["id"] not in ids:
+        return error
+    path = f"{m['section']}[{ids.index(m['id'])}]({m['id']}){error.path[m.end() :]}"
+    return PackError(error.file, path, error.problem)
 
 
 def load(
@@ -166,9 +192,15 @@ def load(
                     *exc.errors,
                 ]
             ) from exc
-        pack = _merge(base, pack, file)
+        child: Pack | None = pack
+        pack, merge_errors = _merge(base, pack, file)
+    else:
+        child, merge_errors = None, []
     pack = apply_overlays(pack, overlays)
-    errors = validate_pack(pack, file=file)
+    problems = validate_pack(pack, file=file)
+    if child is not None:
+        problems = [_own_index(e, child) for e in problems]
+    errors = merge_errors + problems
     if errors:
         raise PackInvalid(errors)
     return pack
