@@ -161,6 +161,17 @@ def post(allowed: frozenset[str], **kwargs: Any) -> Check:
 
 
 REASON = "Checked by the permission matrix."
+# What the UK pack asks about a research collaboration beyond what the engagement prefills.
+TRIAGE_ANSWERS = {
+    "partner_kind": "university",
+    "transfer_abroad": False,
+    "military_end_use": "none",
+    "partner_military_links": False,
+    "personal_data": "none",
+    "human_participants": False,
+    "publication_restrictions": False,
+    "ip_transfer": False,
+}
 
 
 def api_get(allowed: frozenset[str], **kwargs: Any) -> Check:
@@ -326,6 +337,17 @@ MATRIX: dict[str, Route] = {
     "api:engagement_activate": route(api_send("POST", OFFICERS), target=ENGAGEMENT),
     "api:engagement_close": route(
         api_send("POST", OFFICERS, body={"reason": REASON}), target=ENGAGEMENT
+    ),
+    # --- triage through the API: the pack and stateless triage for everyone signed in ---
+    "api:policy_pack": route(api_get(EVERYONE)),
+    "api:triage_evaluate": route(
+        api_send("POST", EVERYONE, ok=200, body={"answers": {"engagement_kind": ["visitor"]}})
+    ),
+    "api:triage_session_list": route(api_get(EVERYONE)),
+    "api:triage_session_detail": route(api_get(EVERYONE), target=TRIAGE_DONE),
+    # Rita's draft: its owner triages it (201); a champion or officer is not on it (403).
+    "api:engagement_triage": route(
+        api_send("POST", OWNER, ok=201, body={"answers": TRIAGE_ANSWERS}), target=ENGAGEMENT
     ),
 }
 

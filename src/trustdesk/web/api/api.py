@@ -19,7 +19,7 @@ from ninja.openapi.docs import Swagger
 
 from trustdesk.web.api import errors
 from trustdesk.web.api.auth import ApiTokenAuth, SessionCsrfAuth
-from trustdesk.web.api.routers import engagements, organisations, people, screening
+from trustdesk.web.api.routers import engagements, organisations, people, screening, triage
 
 
 class LocalSwagger(Swagger):
@@ -37,9 +37,10 @@ api = NinjaAPI(
     title="trustdesk API",
     version="1",
     description=(
-        "Organisations, people, screening and engagements, through the same services as the "
-        "web pages. Authenticate with 'Authorization: Bearer <token>' (create one with "
-        "`trustdesk api-token create USERNAME --name NAME`). Errors are JSON with a `code`."
+        "Organisations, people, screening, engagements, the policy pack and triage, through the "
+        "same services as the web pages. Authenticate with 'Authorization: Bearer <token>' "
+        "(create one with `trustdesk api-token create USERNAME --name NAME`). Errors are JSON "
+        "with a `code`."
     ),
     auth=[ApiTokenAuth(), SessionCsrfAuth()],
     urls_namespace="api",
@@ -52,3 +53,4 @@ api.add_router("/organisations", organisations.router)
 api.add_router("/people", people.router)
 api.add_router("/engagements", engagements.router)
 api.add_router("", screening.router)
+api.add_router("", triage.router)

@@ -15,13 +15,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from trustdesk.policy.triage import AnswersInvalid
 from trustdesk.web.api.services import ApiTokenError
 from trustdesk.web.cases import services as cases
 from trustdesk.web.lists.screenfile import InputError
 from trustdesk.web.partners import services as partners
+from trustdesk.web.triage import selectors as triage_selectors
+from trustdesk.web.triage import services as triage
 
 NOT_FOUND = {"code": "not_found", "message": "Not found."}
 UNAUTHENTICATED = "Send an API token as 'Authorization: Bearer <token>'."
+ANSWERS_INVALID = "Some answers do not fit the policy pack's questions."
 
 
 class TokenRejected(Exception):
@@ -69,6 +73,10 @@ _CONFLICTS: list[tuple[type[Exception], int, str]] = [
     (partners.InvalidVerdict, 422, "invalid"),
     (partners.InvalidPartner, 422, "invalid"),
     (ApiTokenError, 409, "refused"),
+    (triage.NotADraft, 409, "not_a_draft"),
+    (triage.NotCompleted, 409, "not_completed"),
+    (triage.AlreadyAttached, 409, "already_attached"),
+    (triage.AnswersNoLongerFit, 409, "answers_no_longer_fit"),
 ]
 
 
@@ -136,6 +144,29 @@ def install(api: NinjaAPI) -> None:
         ]
         return _json(api, request, 422, _invalid(str(exc), errors))
 
+    @on(AnswersInvalid)
+    def answers_invalid(request: HttpRequest, exc: AnswersInvalid) -> HttpResponse:
+        # The engine's own problems, each naming the answers "file" and the question (path).
+        errors = [_item(["body", e.file, e.path], e.problem, "invalid_answer") for e in exc.errors]
+        body = {**_invalid(ANSWERS_INVALID, errors), "code": "invalid_answers"}
+        return _json(api, request, 422, body)
+
+    @on(triage.AnswersIncomplete)
+    def answers_incomplete(request: HttpRequest, exc: triage.AnswersIncomplete) -> HttpResponse:
+        errors = [
+            _item(["body", "answers", qid], message, "invalid_answer")
+            for qid, message in exc.errors.items()
+        ]
+        body = {**_invalid(str(exc), errors), "code": "invalid_answers"}
+        return _json(api, request, 422, body)
+
+    @on(triage_selectors.PackUnavailable)
+    def pack_unavailable(
+        request: HttpRequest, exc: triage_selectors.PackUnavailable
+    ) -> HttpResponse:
+        # A configuration fault on the server, not the caller's: 503, with the pack's problems.
+        return _json(api, request, 503, {"code": "pack_unavailable", "message": str(exc)})
+
     @on(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _json(api, request, exc.status_code, {"code": "error", "message": str(exc)})
@@ -149,5 +180,5 @@ def install(api: NinjaAPI) -> None:
                 return _json(api, request, status, body)
         raise exc  # an error of a kind not mapped here is a bug: a 500, logged
 
-    for base in (cases.EngagementError, partners.PartnerError, ApiTokenError):
+    for base in (cases.EngagementError, partners.PartnerError, ApiTokenError, triage.TriageError):
         api.add_exception_handler(base, service_error)

@@ -9,19 +9,21 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from ninja import Field, Schema
 
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.partners.models import Organisation, ScreeningHit
+from trustdesk.web.triage.models import TriageSession
 
 # The models' own choices, so the document lists exactly the values the services accept.
 OrganisationKind = Organisation.Kind
 EngagementKind = Engagement.Kind
 EngagementStatus = Engagement.Status
 DecisionOutcome = Outcome
+TriageStatus = TriageSession.Status
 Verdict = ScreeningHit.Verdict  # "open" is refused: it is where a hit starts, not a verdict
 
 Item = TypeVar("Item")
@@ -291,3 +293,176 @@ class EngagementDecideIn(Schema):
 
 class EngagementCloseIn(Schema):
     reason: str = Field(min_length=1, max_length=4000)
+
+
+# --- policy pack and triage ----------------------------------------------------------------
+
+
+class OptionOut(Schema):
+    id: str
+    label: str
+
+
+class QuestionOut(Schema):
+    id: str
+    kind: str = Field(
+        description="yes_no, single_choice, multiple_choice, country (ISO 3166-1 alpha-2), "
+        "organisation (a name), technology_area (node ids of `taxonomy`), amount (a number in "
+        "the pack's currency) or date (YYYY-MM-DD)."
+    )
+    label: str | None = Field(description="A short noun phrase the reasons use.")
+    text: str
+    help: str
+    options: list[OptionOut]
+    taxonomy: str | None
+    ask_when: dict[str, Any] | None = Field(
+        description="When the question is asked, in the pack's condition language over the "
+        "answers to earlier questions (see docs/policy-packs.md); null: always."
+    )
+
+
+class TaxonomyNodeOut(Schema):
+    id: str
+    label: str
+    code: str | None
+    note: str | None
+    children: list[TaxonomyNodeOut]
+
+
+class TaxonomyOut(Schema):
+    id: str
+    title: str
+    node_prefix: str | None
+    nodes: list[TaxonomyNodeOut]
+
+
+class PolicyPackOut(Schema):
+    id: str
+    version: str
+    title: str
+    publisher: str
+    jurisdiction: str = Field(description="ISO 3166-1 alpha-2")
+    publication_date: date
+    lineage: list[str] = Field(description="The base packs, base first, as id@version.")
+    currency: str | None = Field(description="What amount questions are answered in.")
+    questions: list[QuestionOut] = Field(description="In the order they are asked.")
+    taxonomies: list[TaxonomyOut]
+
+
+class ScreeningHitIn(Schema):
+    """A screening result in the policy engine's shape, from the caller's own screening."""
+
+    source: str = Field(min_length=1, max_length=100, examples=["us-csl"])
+    entry_id: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=500)
+    status: Literal["unresolved", "confirmed", "false_positive"] = "unresolved"
+    programme: str | None = Field(
+        None, max_length=300, description="The list within a merged source (the Entity List)."
+    )
+
+
+class TriageRunIn(Schema):
+    answers: dict[str, Any] = Field(
+        description="Question id → answer: true/false, an option id, a list of option or "
+        "taxonomy node ids, an ISO country code, a name, a number or a YYYY-MM-DD date."
+    )
+    screening: list[ScreeningHitIn] = Field(default_factory=list, max_length=1000)
+
+
+class TriageAnswersIn(Schema):
+    answers: dict[str, Any] = Field(
+        description="Answers as for POST /api/triage; the engagement's record fills in what it "
+        "can (its kind, country, research areas, partner, funding, start date) unless given."
+    )
+
+
+class ReasonOut(Schema):
+    rule: str
+    text: str
+    because: list[str] = Field(description="The facts that made the rule hold.")
+
+
+class LabelledOut(Schema):
+    id: str
+    label: str
+    description: str
+    reasons: list[ReasonOut]
+
+
+class ContactOut(Schema):
+    name: str
+    role: str | None
+    email: str | None
+    url: str | None
+
+
+class SourceOut(Schema):
+    title: str
+    url: str
+    checked: str | None = Field(description="When its facts were last checked (YYYY-MM-DD).")
+
+
+class ProcessOut(Schema):
+    id: str
+    title: str
+    what: str
+    why: str
+    contact: ContactOut
+    guidance_url: str
+    lead_time: str
+    reasons: list[ReasonOut]
+    legal_basis: str | None
+    notice: str | None
+    sources: list[SourceOut]
+
+
+class TriageOutcomeOut(Schema):
+    pack_id: str
+    pack_version: str
+    pack_lineage: list[str]
+    tier: LabelledOut
+    processes: list[ProcessOut]
+    verdicts: list[LabelledOut]
+    mitigations: list[LabelledOut] = Field(description="`label` is the risk area.")
+    asked: list[str] = Field(description="The questions asked, given the answers.")
+    ignored_answers: list[str] = Field(description="Answers to questions that were not asked.")
+
+
+class TriageHitOut(Schema):
+    subject: str = Field(description="The name that was screened.")
+    origin: str = Field(description="answer (a name given in the answers) or partner.")
+    score: float
+    status: str
+    source: str | None = Field(description="Null unless your role may read the watch lists.")
+    entry_id: str | None
+    name: str | None
+    programme: str | None
+
+
+class TriageSessionOut(Schema):
+    id: uuid.UUID
+    status: str
+    owner: str = Field(description="The owner's username.")
+    engagement: uuid.UUID | None
+    pack_id: str
+    pack_version: str
+    pack_lineage: list[str]
+    answers: dict[str, Any]
+    outcome: TriageOutcomeOut | None = Field(description="Null while a draft.")
+    hits: list[TriageHitOut] = Field(description="The screening hits the outcome used.")
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    completed_by: str | None
+
+
+class TriageSessionDetailOut(TriageSessionOut):
+    stale: list[str] = Field(
+        description="Why the outcome may no longer be what the current policy and screening "
+        "give (empty when current)."
+    )
+
+
+class TriageFilterIn(Schema):
+    status: TriageStatus | None = None
+    engagement: uuid.UUID | None = None

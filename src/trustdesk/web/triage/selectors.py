@@ -1,4 +1,4 @@
-"""Reads for triage: the active policy pack, sessions in the reader's scope, and what went in.
+"""Reads for triage: the active pack, sessions in scope, what went in, stateless outcomes.
 
 How an engagement prefills a new triage (pack-agnostic, by question kind, in pack order; a
 prefilled answer only counts once its question is asked, and the person can change it):
@@ -36,9 +36,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
-from trustdesk.policy.conditions import ancestry, find_node
+from trustdesk.policy.conditions import ScreeningHit, ancestry, find_node
 from trustdesk.policy.loader import PackInvalid
 from trustdesk.policy.models import Pack
+from trustdesk.policy.triage import Outcome, triage
 from trustdesk.web.accounts.permissions import AnyUser
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement, EngagementPartner
@@ -47,6 +48,7 @@ from trustdesk.web.partners import selectors as partner_selectors
 from trustdesk.web.partners.models import ScreeningHit as PartnerHit
 from trustdesk.web.partners.models import ScreeningRun
 from trustdesk.web.reference.selectors import active_pack
+from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import permissions
 from trustdesk.web.triage.models import TriageSession
 
@@ -345,3 +347,53 @@ def prefill(*, current: Pack, engagement: Engagement) -> dict[str, object]:
     if date is not None and engagement.start_date is not None:
         answers[date.id] = engagement.start_date.isoformat()
     return answers
+
+
+def triage_evaluate(
+    *, answers: Mapping[str, object], screening: list[ScreeningHit] | None = None
+) -> Outcome:
+    """The outcome of answers under the active pack, with no session: nothing is stored.
+
+    Unlike a stored draft's, an answer to a question the pack does not have is the caller's
+    mistake, so it reaches the engine, which reports it with every other problem
+    (`AnswersInvalid`). Dates may be given as YYYY-MM-DD strings, as the questionnaire stores them.
+    """
+    current = pack()
+    known = {q.id for q in current.questions}
+    unknown = {key: value for key, value in answers.items() if key not in known}
+    typed = answer_glue.typed_answers(current, answers)
+    return triage(current, {**unknown, **typed}, screening=screening)
+
+
+# How the engine begins a reason that names a watch-list entry (trustdesk.policy.conditions).
+SCREENING_REASON = "screening found "
+REDACTED_REASON = "screening found a possible match, which the research security office will review"
+
+
+def outcome_redacted(outcome: dict[str, Any]) -> dict[str, Any]:
+    """A stored outcome with reasons that name a listed entry replaced by "a possible match".
+
+    For roles that may not see the watch lists (`permissions.can_see_hit_details`): the
+    researcher learns that a check is needed, not which entry on which list their partner
+    resembles. The result page and the API both show this to those roles.
+    """
+
+    def reasons(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for r in items:
+            because = [
+                REDACTED_REASON if b.startswith(SCREENING_REASON) else b for b in r["because"]
+            ]
+            out.append({**r, "because": list(dict.fromkeys(because))})
+        return out
+
+    def each(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**item, "reasons": reasons(item["reasons"])} for item in items]
+
+    return {
+        **outcome,
+        "tier": {**outcome["tier"], "reasons": reasons(outcome["tier"]["reasons"])},
+        "processes": each(outcome["processes"]),
+        "verdicts": each(outcome["verdicts"]),
+        "mitigations": each(outcome["mitigations"]),
+    }

@@ -1,4 +1,6 @@
-"""Every write to a triage session: start, save answers, complete, reopen, attach, re-run.
+"""Every write to a triage session: start, save answers, complete, reopen, attach, re-run, run.
+
+`triage_run` is the API's start, answer and complete in one call.
 
 Completing, re-running, reopening and attaching are decisions on the record, so each writes its
 audit event in the same transaction (on the engagement when there is one, so the case's timeline
@@ -296,6 +298,32 @@ def triage_complete(*, actor: User, session: TriageSession) -> TriageSession:
     hits = [f"{h['source']}:{h['entry_id']}:{h['status']}" for h in session.hits]
     _audit(actor, "trustdesk.triage.completed", session, hits=hits, **_summary(outcome))
     return session
+
+
+NO_SUCH_QUESTION = "There is no such question in this policy pack."
+
+
+@transaction.atomic
+def triage_run(
+    *, actor: User, engagement: Engagement, answers: Mapping[str, object]
+) -> TriageSession:
+    """Start, answer and complete an engagement's triage in one call (the API's), all or nothing.
+
+    Each step checks and audits as it does on the pages; answers not given keep what the
+    engagement's record prefilled. A refusal (missing or unfitting answers, an answer to a
+    question the pack does not have) rolls the whole call back, so no draft is left behind.
+    """
+    session = triage_start(actor=actor, engagement=engagement)
+    session = triage_answers_save(
+        actor=actor, session=session, answers=answers, questions=list(answers)
+    )
+    current = selectors.pack()
+    known = {q.id for q in current.questions}
+    errors = {qid: NO_SUCH_QUESTION for qid in answers if qid not in known}
+    errors.update(_missing(current, session.answers))
+    if errors:
+        raise AnswersIncomplete(errors)
+    return triage_complete(actor=actor, session=session)
 
 
 @transaction.atomic

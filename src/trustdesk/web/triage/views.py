@@ -203,39 +203,6 @@ def _complete(
     return redirect(session)
 
 
-# How the engine begins a reason that names a watch-list entry (trustdesk.policy.conditions).
-SCREENING_REASON = "screening found "
-REDACTED_REASON = "screening found a possible match, which the research security office will review"
-
-
-def _redacted(outcome: dict[str, Any]) -> dict[str, Any]:
-    """The outcome with reasons that name a listed entry replaced by "a possible match".
-
-    For roles that may not see the watch lists: the researcher learns that a check is needed,
-    not which entry on which list their partner resembles.
-    """
-
-    def reasons(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        out = []
-        for r in items:
-            because = [
-                REDACTED_REASON if b.startswith(SCREENING_REASON) else b for b in r["because"]
-            ]
-            out.append({**r, "because": list(dict.fromkeys(because))})
-        return out
-
-    def each(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{**item, "reasons": reasons(item["reasons"])} for item in items]
-
-    return {
-        **outcome,
-        "tier": {**outcome["tier"], "reasons": reasons(outcome["tier"]["reasons"])},
-        "processes": each(outcome["processes"]),
-        "verdicts": each(outcome["verdicts"]),
-        "mitigations": each(outcome["mitigations"]),
-    }
-
-
 def _grouped(mitigations: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Any]]]:
     groups: dict[str, list[Any]] = {}
     for item in mitigations:
@@ -255,7 +222,7 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     details = permissions.can_see_hit_details(request.user)
     outcome: dict[str, Any] = session.outcome or {}
     if not details:
-        outcome = _redacted(outcome)
+        outcome = selectors.outcome_redacted(outcome)
     questions = {q.id: q for q in current.questions}
     answered = [
         (questions[qid].text, forms.answer_text(current, questions[qid], session.answers.get(qid)))
