@@ -11,16 +11,16 @@ serious code's, so a rule can say "at least 3" without knowing the codes:
 - 1: against all but essential travel to parts of the country
 - 0: none of these
 
-This is the engine's one network client, so it carries its own hardening (no Django here): each
-wait is bounded, bodies are size-capped and must be JSON (a captive portal's HTML page is named as
-such), redirects are followed by hand and never from https down to http, and busy or failing
-servers are retried with backoff. A refresh either yields a complete, plausible set of values or
-raises :class:`TravelAdviceError`; a few countries that fail are listed, never silently dropped.
+This is the engine's one network client. Its hardening is trustdesk.net's, shared with the list
+downloads (no Django there either): each wait is bounded, bodies are size-capped and must not be a
+web page (a captive portal's HTML page is named as such), redirects are followed by hand and never
+from https down to http. Here bodies must also be JSON, and busy or failing servers are retried
+with backoff. A refresh either yields a complete, plausible set of values or raises
+:class:`TravelAdviceError`; a few countries that fail are listed, never silently dropped.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import math
@@ -29,11 +29,10 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from http import HTTPStatus
 
 import httpx
 
-from trustdesk import __version__
+from trustdesk import __version__, net
 from trustdesk.screening.countries import to_iso2
 
 #: The indicator id a pack declares to receive these values.
@@ -89,7 +88,6 @@ _SLUG_CODES: Mapping[str, tuple[tuple[str, str], ...]] = {
 }
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_SNIFF = 512
 
 
 class TravelAdviceError(Exception):
@@ -220,7 +218,12 @@ def fetch_travel_advice(config: FetchConfig, *, progress: Progress | None = None
     """Read the index and every country item; raise TravelAdviceError if too little was read."""
     index_url = config.base_url.rstrip("/") + INDEX_PATH
     fetched_at = dt.datetime.now(dt.UTC)
-    with _new_client(config) as client:
+    with net.new_client(
+        USER_AGENT,
+        accept="application/json",
+        timeout=config.timeout,
+        connections=config.concurrency,
+    ) as client:
         listed, failures = _read_index(client, config, index_url)
         in_all = len(listed) + len(failures)
         allowed = math.floor(in_all * config.max_failed_fraction)
@@ -252,7 +255,7 @@ def _read_index(
     children = _dig(data, "links", "children")
     if not isinstance(children, list):
         raise TravelAdviceError(
-            f"{_host(url)} sent an index without links.children: not the travel-advice index"
+            f"{net.host(url)} sent an index without links.children: not the travel-advice index"
         )
     listed: list[_Listed] = []
     failures: list[Failure] = []
@@ -384,25 +387,20 @@ def _when(value: object) -> dt.datetime | None:
 # --- HTTP: one client, bounded waits and sizes, JSON only, retries with backoff ---------------
 
 
-def _new_client(config: FetchConfig) -> httpx.Client:
-    limits = httpx.Limits(
-        max_connections=config.concurrency, max_keepalive_connections=config.concurrency
-    )
-    return httpx.Client(
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        follow_redirects=False,
-        timeout=httpx.Timeout(config.timeout),
-        limits=limits,
-    )
-
-
 def _get_json(client: httpx.Client, config: FetchConfig, url: str) -> object:
-    """The decoded JSON at ``url``, retrying what a busy server or network may fix."""
+    """The decoded JSON at ``url``, retrying what a busy server or network may fix.
+
+    A transient :class:`net.FetchError` is retried; any other is final. Being unable to connect
+    is not transient: offline stays offline for the seconds a backoff lasts, and the next
+    scheduled refresh tries again anyway.
+    """
     attempt = 0
     while True:
         try:
             return _get_json_once(client, config, url)
-        except _Retryable as exc:
+        except net.FetchError as exc:
+            if not exc.transient:
+                raise TravelAdviceError(exc.reason) from None
             if attempt >= config.retries:
                 raise TravelAdviceError(f"{exc.reason} (after {attempt + 1} tries)") from None
             delay = min(config.backoff_max, config.backoff * 2**attempt)
@@ -412,79 +410,47 @@ def _get_json(client: httpx.Client, config: FetchConfig, url: str) -> object:
             attempt += 1
 
 
-class _Retryable(Exception):
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        self.reason = reason
-        self.retry_after = retry_after
-        super().__init__(reason)
-
-
 def _get_json_once(client: httpx.Client, config: FetchConfig, url: str) -> object:
-    _require_http(url)
-    seen = {url}
-    request = client.build_request("GET", url)
-    response = _send(client, request, config)
+    response = _open(client, config, url)
     try:
-        while response.next_request is not None:
-            nxt = response.next_request
-            response.close()
-            _check_redirect(url, request, nxt, seen, config.max_redirects)
-            seen.add(str(nxt.url))
-            request = nxt
-            response = _send(client, request, config)
+        host = net.host(response.url)
         if response.status_code in _RETRY_STATUSES:
-            raise _Retryable(
-                f"{_host(request.url)} answered {_status(response)}",
-                _retry_after(response.headers.get("Retry-After")),
+            raise net.FetchError(
+                f"{host} answered {net.status(response)}",
+                transient=True,
+                retry_after=net.retry_after(response.headers.get("Retry-After")),
             )
         if not response.is_success:
-            raise TravelAdviceError(f"{_host(request.url)} answered {_status(response)} for {url}")
+            raise TravelAdviceError(f"{host} answered {net.status(response)} for {url}")
         raw = _read_body(response, config, url)
     finally:
         response.close()
     try:
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TravelAdviceError(f"{_host(url)} sent malformed JSON for {url}: {exc}") from None
+        raise TravelAdviceError(f"{net.host(url)} sent malformed JSON for {url}: {exc}") from None
 
 
-def _send(client: httpx.Client, request: httpx.Request, config: FetchConfig) -> httpx.Response:
-    host = _host(request.url)
+def _open(client: httpx.Client, config: FetchConfig, url: str) -> httpx.Response:
+    """The final response to ``url``, any status, body unread; refusals name the country's URL."""
     try:
-        return client.send(request, stream=True, follow_redirects=False)
-    except httpx.TimeoutException:
-        raise _Retryable(f"no response from {host} within {config.timeout:g} s") from None
-    except httpx.ConnectError as exc:
-        detail = str(exc)
-        if "certificate" in detail.lower():
-            raise TravelAdviceError(
-                f"could not verify the certificate of {host}: {detail} — a proxy or captive "
-                "portal may be intercepting the connection"
-            ) from None
-        # Not retried: offline stays offline for the seconds a backoff lasts, and the next
-        # scheduled refresh tries again anyway.
+        return net.open_stream(
+            client, url, timeout=config.timeout, max_redirects=config.max_redirects
+        )
+    except net.AddressError as exc:
+        if exc.invalid:
+            raise TravelAdviceError(f"not a valid web address: {exc.url}: {exc.detail}") from None
+        raise TravelAdviceError(f"not an http or https address: {exc.url}") from None
+    except net.RedirectLoop as exc:
         raise TravelAdviceError(
-            f"could not connect to {host}: {_connect_detail(detail)} — are you offline?"
+            f"redirect loop: {exc.host} sends {url} back to {exc.target}"
         ) from None
-    except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-        raise _Retryable(f"{host} broke off the connection: {exc}") from None
-    except httpx.HTTPError as exc:
-        raise TravelAdviceError(f"the request to {host} failed: {exc}") from None
-
-
-def _connect_detail(detail: str) -> str:
-    lowered = detail.lower()
-    if "refused" in lowered:
-        return "connection refused"
-    if "name or service not known" in lowered or "nodename nor servname" in lowered:
-        return "no such host name"
-    if "temporary failure in name resolution" in lowered:
-        return "host names cannot be looked up"
-    return detail
+    except net.TooManyRedirects as exc:
+        raise TravelAdviceError(f"more than {exc.limit} redirects, starting at {url}") from None
 
 
 def _read_body(response: httpx.Response, config: FetchConfig, url: str) -> bytes:
-    host = _host(response.url)
+    host = net.host(response.url)
     declared = response.headers.get("Content-Length")
     if declared is not None and declared.isdigit() and int(declared) > config.max_bytes:
         raise TravelAdviceError(
@@ -494,73 +460,23 @@ def _read_body(response: httpx.Response, config: FetchConfig, url: str) -> bytes
     chunks: list[bytes] = []
     received = 0
     try:
-        for chunk in response.iter_bytes():
+        for chunk in net.capped_chunks(response, config.max_bytes):
             received += len(chunk)
-            if received > config.max_bytes:
-                raise TravelAdviceError(
-                    f"{host} sent more than the limit of {config.max_bytes:,} bytes for {url}"
-                )
             chunks.append(chunk)
-            if received - len(chunk) < _SNIFF:
-                _refuse_html(b"".join(chunks)[:_SNIFF], host, url)
-    except httpx.TimeoutException:
-        raise _Retryable(f"{host} stopped sending within {config.timeout:g} s") from None
-    except (httpx.RemoteProtocolError, httpx.ReadError):
-        raise _Retryable(f"{host} broke off after {received:,} bytes") from None
-    if received == 0:
-        raise TravelAdviceError(f"{host} sent an empty answer for {url}")
-    return b"".join(chunks)
-
-
-def _refuse_html(head: bytes, host: str, url: str) -> None:
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+    except net.BodyTooLarge:
+        raise TravelAdviceError(
+            f"{host} sent more than the limit of {config.max_bytes:,} bytes for {url}"
+        ) from None
+    except net.HTMLInsteadOfData:
         raise TravelAdviceError(
             f"{host} sent a web page (HTML) where JSON was expected for {url} — a captive "
             "portal, a login page or an error page; open the address in a browser to see it"
-        )
-
-
-def _require_http(url: str) -> None:
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
-        raise TravelAdviceError(f"not a valid web address: {url}: {exc}") from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise TravelAdviceError(f"not an http or https address: {url}")
-
-
-def _check_redirect(
-    url: str, current: httpx.Request, nxt: httpx.Request, seen: set[str], max_redirects: int
-) -> None:
-    host = _host(current.url)
-    _require_http(str(nxt.url))
-    if str(nxt.url) in seen:
-        raise TravelAdviceError(f"redirect loop: {host} sends {url} back to {nxt.url}")
-    if len(seen) > max_redirects:
-        raise TravelAdviceError(f"more than {max_redirects} redirects, starting at {url}")
-    if current.url.scheme == "https" and nxt.url.scheme == "http":
-        raise TravelAdviceError(
-            f"{host} redirects from https to unencrypted http ({_host(nxt.url)}); refused"
-        )
-
-
-def _retry_after(value: str | None) -> float | None:
-    if value is None:
-        return None
-    with contextlib.suppress(ValueError):
-        return max(0.0, float(value))
-    return None  # an HTTP date: the doubling backoff is used instead
-
-
-def _host(url: httpx.URL | str) -> str:
-    parsed = httpx.URL(url) if isinstance(url, str) else url
-    return f"{parsed.host}:{parsed.port}" if parsed.port else parsed.host
-
-
-def _status(response: httpx.Response) -> str:
-    phrase = response.reason_phrase
-    if not phrase:
-        with contextlib.suppress(ValueError):
-            phrase = HTTPStatus(response.status_code).phrase
-    return f"{response.status_code} {phrase}".strip()
+        ) from None
+    except httpx.TimeoutException:
+        reason = f"{host} stopped sending within {config.timeout:g} s"
+        raise net.FetchError(reason, transient=True) from None
+    except (httpx.RemoteProtocolError, httpx.ReadError):
+        raise net.FetchError(f"{host} broke off after {received:,} bytes", transient=True) from None
+    if received == 0:
+        raise TravelAdviceError(f"{host} sent an empty answer for {url}")
+    return b"".join(chunks)

@@ -5,32 +5,30 @@ outside world here (a local server, or an httpx transport) and nowhere deeper. N
 
 A file is streamed into a temporary file beside its destination and renamed into place only when
 complete and plausible, so a failed download never leaves a partial file and never replaces a good
-one. Redirects are followed by hand, to tell a loop from a long chain and to refuse a step down
-from https to plain http.
+one. The request itself (redirects followed by hand, https never stepping down to http, capped and
+sniffed bodies, plain-language connection errors) is trustdesk.net's, shared with the travel-advice
+refresh; this module words its refusals for a list download.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from http import HTTPStatus
 from pathlib import Path
 from typing import IO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from trustdesk import __version__
+from trustdesk import __version__, net
 from trustdesk.web.lists.sources import Download
 
 Progress = Callable[[int, int | None], None]
 RoleProgress = Callable[[str, int, int | None], None]
 
 USER_AGENT = f"trustdesk/{__version__} (list update)"
-SNIFF_BYTES = 512  # enough to see past a BOM, an XML declaration and white space
 _SECRET_WORDS = ("token", "key", "secret", "pass", "sig", "auth", "credential")
 
 
@@ -80,8 +78,7 @@ def fetch(
     `timeout` bounds each wait (connecting, each read), not the whole transfer; `max_bytes` bounds
     the decoded body. `progress` receives (bytes received, Content-Length or None).
     """
-    _require_http(url, url)
-    active = client if client is not None else _new_client()
+    active = client if client is not None else net.new_client(USER_AGENT)
     try:
         response = _open(active, url, timeout, max_redirects)
         try:
@@ -128,7 +125,7 @@ def fetch_all(
     except OSError as exc:
         reason = f"could not create a download directory in {dest_dir}: {exc.strerror}"
         raise DownloadError(downloads[0].url, reason) from None
-    active = client if client is not None else _new_client()
+    active = client if client is not None else net.new_client(USER_AGENT)
     try:
         paths: dict[str, Path] = {}
         for download in downloads:
@@ -156,102 +153,23 @@ def _for_role(progress: RoleProgress | None, role: str) -> Progress | None:
     return lambda done, total: progress(role, done, total)
 
 
-def _new_client() -> httpx.Client:
-    return httpx.Client(headers={"User-Agent": USER_AGENT}, follow_redirects=False)
-
-
-def _host(url: httpx.URL | str) -> str:
-    parsed = httpx.URL(url) if isinstance(url, str) else url
-    host = f"[{parsed.host}]" if ":" in parsed.host else parsed.host
-    return f"{host}:{parsed.port}" if parsed.port else host
-
-
-def _require_http(original: str, url: httpx.URL | str) -> None:
-    try:
-        parsed = httpx.URL(url) if isinstance(url, str) else url
-    except httpx.InvalidURL as exc:
-        raise DownloadError(original, f"not a valid web address: {exc}") from None
-    if not parsed.scheme:
-        raise DownloadError(original, "not a web address: it should start with https://")
-    if parsed.scheme not in ("http", "https"):
-        reason = f"only http and https addresses can be downloaded, not {parsed.scheme}"
-        raise DownloadError(original, reason)
-    if not parsed.host:
-        raise DownloadError(original, "not a web address: it names no host")
-
-
 def _open(client: httpx.Client, url: str, timeout: float, max_redirects: int) -> httpx.Response:
     """The final response of a successful request, its body not yet read; the caller closes it."""
-    request = client.build_request("GET", url, timeout=httpx.Timeout(timeout))
-    seen = {str(request.url)}
-    response = _send(client, url, request, timeout)
     try:
-        while response.next_request is not None:
-            nxt = response.next_request
-            response.close()
-            _check_redirect(url, request, nxt, seen, max_redirects)
-            seen.add(str(nxt.url))
-            request = nxt
-            response = _send(client, url, request, timeout)
-        if not response.is_success:
-            raise DownloadError(url, f"{_host(request.url)} answered {_status(response)}")
-    except BaseException:
-        response.close()
-        raise
-    return response
-
-
-def _check_redirect(
-    url: str, current: httpx.Request, nxt: httpx.Request, seen: set[str], max_redirects: int
-) -> None:
-    host = _host(current.url)
-    _require_http(url, nxt.url)
-    if str(nxt.url) in seen:
-        back = redact_url(str(nxt.url))
-        raise DownloadError(url, f"redirect loop: {host} sends the download back to {back}")
-    if len(seen) > max_redirects:
-        raise DownloadError(url, f"more than {max_redirects} redirects, starting at {_host(url)}")
-    if current.url.scheme == "https" and nxt.url.scheme == "http":
+        response = net.open_stream(client, url, timeout=timeout, max_redirects=max_redirects)
+    except net.RedirectLoop as exc:
+        back = redact_url(str(exc.target))  # the address may carry a token; the error is logged
         raise DownloadError(
-            url, f"{host} redirects from https to unencrypted http ({_host(nxt.url)}); refused"
-        )
-
-
-def _send(client: httpx.Client, url: str, request: httpx.Request, timeout: float) -> httpx.Response:
-    host = _host(request.url)
-    try:
-        return client.send(request, stream=True, follow_redirects=False)
-    except httpx.TimeoutException:
-        raise DownloadError(url, f"no response from {host} within {timeout:g} s") from None
-    except httpx.ConnectError as exc:
-        raise DownloadError(url, _connect_reason(host, exc)) from None
-    except httpx.HTTPError as exc:
-        raise DownloadError(url, f"the request to {host} failed: {exc}") from None
-
-
-def _connect_reason(host: str, exc: httpx.ConnectError) -> str:
-    detail = str(exc)
-    lowered = detail.lower()
-    if "certificate" in lowered:
-        return (
-            f"could not verify the certificate of {host}: {detail} — a proxy or captive portal "
-            "may be intercepting the connection"
-        )
-    if "refused" in lowered:
-        detail = "connection refused"
-    elif "name or service not known" in lowered or "nodename nor servname" in lowered:
-        detail = "no such host name"
-    elif "temporary failure in name resolution" in lowered:
-        detail = "host names cannot be looked up"
-    return f"could not connect to {host}: {detail} — are you offline?"
-
-
-def _status(response: httpx.Response) -> str:
-    phrase = response.reason_phrase
-    if not phrase:
-        with contextlib.suppress(ValueError):
-            phrase = HTTPStatus(response.status_code).phrase
-    return f"{response.status_code} {phrase}".strip()
+            url, f"redirect loop: {exc.host} sends the download back to {back}"
+        ) from None
+    except net.ConnectionBroken as exc:
+        raise DownloadError(url, f"the request to {exc.host} failed: {exc.detail}") from None
+    except net.FetchError as exc:
+        raise DownloadError(url, exc.reason) from None
+    if not response.is_success:
+        response.close()
+        raise DownloadError(url, f"{net.host(response.url)} answered {net.status(response)}")
+    return response
 
 
 def _declared_length(url: str, response: httpx.Response, max_bytes: int) -> int | None:
@@ -262,7 +180,7 @@ def _declared_length(url: str, response: httpx.Response, max_bytes: int) -> int 
         total = int(raw)
     except ValueError:
         raise DownloadError(
-            url, f"{_host(response.url)} sent a bad Content-Length {raw!r}"
+            url, f"{net.host(response.url)} sent a bad Content-Length {raw!r}"
         ) from None
     if total > max_bytes:
         raise DownloadError(
@@ -320,27 +238,28 @@ def _stream(
     total: int | None,
     progress: Progress | None,
 ) -> None:
-    host = _host(response.url)
+    host = net.host(response.url)
     received = 0  # decoded bytes, what the limit and the progress count
-    head = b""
     # Content-Length counts the bytes on the wire; with gzip it says nothing about the file's size
     encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
     file_total = None if encoded else total
     if progress is not None:
         progress(0, file_total)
     try:
-        for chunk in response.iter_bytes():
+        for chunk in net.capped_chunks(response, max_bytes):
             received += len(chunk)
-            if received > max_bytes:
-                raise DownloadError(
-                    url, f"the file is larger than the download limit of {_size(max_bytes)}"
-                )
-            if len(head) < SNIFF_BYTES:
-                head += chunk[:SNIFF_BYTES]
-                _refuse_html(url, host, head)
             out.write(chunk)
             if progress is not None:
                 progress(received, file_total)
+    except net.BodyTooLarge:
+        reason = f"the file is larger than the download limit of {_size(max_bytes)}"
+        raise DownloadError(url, reason) from None
+    except net.HTMLInsteadOfData:
+        raise DownloadError(
+            url,
+            f"{host} sent a web page (HTML) where a data file was expected — a captive portal, a "
+            "login page or an error page; open the address in a browser to see it",
+        ) from None
     except httpx.TimeoutException:
         got = _size(response.num_bytes_downloaded)
         reason = f"no response from {host} within {timeout:g} s, after {got}"
@@ -358,20 +277,6 @@ def _stream(
         raise DownloadError(url, reason)
     if received == 0:
         raise DownloadError(url, f"{host} sent an empty file")
-
-
-def _refuse_html(url: str, host: str, head: bytes) -> None:
-    """Fail when the body is a web page: a captive portal, a login page or a moved file's notice."""
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith(b"<?xml"):
-        end = text.find(b"?>")
-        text = text[end + 2 :].lstrip() if end >= 0 else b""
-    if text.startswith((b"<!doctype html", b"<html")):
-        raise DownloadError(
-            url,
-            f"{host} sent a web page (HTML) where a data file was expected — a captive portal, a "
-            "login page or an error page; open the address in a browser to see it",
-        )
 
 
 def _size(n: int) -> str:
