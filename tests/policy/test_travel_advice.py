@@ -149,8 +149,22 @@ def test_an_unknown_country_name_is_reported_not_dropped(fcdo: FakeFCDO) -> None
         (body(b'{"links": {"children": [', content_type="application/json"), "malformed JSON"),
         (body(b'{"results": []}', content_type="application/json"), "without links.children"),
         (body(b'{"links": {"children": []}}'), "lists no countries"),
+        (
+            body(b"not gzip at all", headers={"Content-Encoding": "gzip"}),
+            "sent a body that cannot be decompressed",
+        ),
     ],
-    ids=["404", "500", "timeout", "html", "oversized", "malformed", "wrong-shape", "empty"],
+    ids=[
+        "404",
+        "500",
+        "timeout",
+        "html",
+        "oversized",
+        "malformed",
+        "wrong-shape",
+        "empty",
+        "corrupt-gzip",
+    ],
 )
 def test_a_bad_index_fails_the_refresh_clearly(
     fcdo: FakeFCDO, server: LocalHTTPServer, route: object, expected: str

@@ -477,6 +477,10 @@ def _read_body(response: httpx.Response, config: FetchConfig, url: str) -> bytes
         raise net.FetchError(reason, transient=True) from None
     except (httpx.RemoteProtocolError, httpx.ReadError):
         raise net.FetchError(f"{host} broke off after {received:,} bytes", transient=True) from None
+    except httpx.DecodingError as exc:
+        raise TravelAdviceError(
+            f"{host} sent a body that cannot be decompressed for {url} ({exc})"
+        ) from None
     if received == 0:
         raise TravelAdviceError(f"{host} sent an empty answer for {url}")
     return b"".join(chunks)
