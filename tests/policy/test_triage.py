@@ -243,6 +243,27 @@ def test_every_bad_answer_is_reported() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("answers", "problem"),
+    [
+        (
+            {"private_partner": True, "partner_organisation": "A" * 301},
+            "organisation question expects an organisation name of at most 300 characters",
+        ),
+        ({"award_amount": float("inf")}, "amount question expects a number, zero or more"),
+        ({"award_amount": float("nan")}, "amount question expects a number, zero or more"),
+        ({"award_amount": -1}, "amount question expects a number, zero or more"),
+    ],
+    ids=["long-name", "infinite", "nan", "negative"],
+)
+def test_hostile_answers_are_refused(answers: dict[str, object], problem: str) -> None:
+    with pytest.raises(AnswersInvalid) as exc:
+        triage(load("ca-base"), answers)
+
+    [error] = exc.value.errors
+    assert error.problem == problem
+
+
 def _outcome_json(runner: CliRunner, *args: str) -> dict[str, object]:
     result = runner.invoke(main, list(args))
     assert result.exit_code == 0, result.output

@@ -8,6 +8,7 @@ version, so that a case can record exactly which policy it was triaged under and
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -112,6 +113,10 @@ class Outcome:
 
 _ISO2 = re.compile(r"^[A-Z]{2}$")
 
+#: Longest organisation name accepted: longer than any registered legal name, short enough that
+#: screening it (on every save of the questionnaire) stays cheap whatever is pasted in.
+MAX_NAME_LENGTH = 300
+
 
 def _coerce(q: Question, value: object, pack: Pack) -> AnswerValue | str:
     """Returns the typed answer, or a problem sentence (a ``str`` prefixed with ``!``)."""
@@ -134,18 +139,23 @@ def _coerce(q: Question, value: object, pack: Pack) -> AnswerValue | str:
                 return value.upper()
             return "!expects an ISO 3166-1 alpha-2 code such as CA or GB"
         case "organisation":
-            return (
-                value.strip()
-                if isinstance(value, str) and value.strip()
-                else "!expects an organisation name"
-            )
+            if not (isinstance(value, str) and value.strip()):
+                return "!expects an organisation name"
+            if len(value.strip()) > MAX_NAME_LENGTH:
+                return f"!expects an organisation name of at most {MAX_NAME_LENGTH} characters"
+            return value.strip()
         case "technology_area":
             nodes = ancestry(pack, q.taxonomy or "")
             if isinstance(value, list) and all(isinstance(v, str) and v in nodes for v in value):
                 return sorted(set(value))
             return f"!expects a list of ids from taxonomy {q.taxonomy!r}"
         case "amount":
-            ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+            ok = (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+                and value >= 0
+            )
             return (
                 value
                 if ok and isinstance(value, int | float)

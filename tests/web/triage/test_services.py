@@ -197,6 +197,20 @@ def test_an_organisation_answer_is_screened_and_its_hit_goes_into_the_outcome(
     assert any("Triage test list" in b and "TT-001" in b for b in because)
 
 
+def test_an_overlong_name_is_not_screened_and_is_reported_on_its_question(
+    cast: Cast, answer: Answer, watch_list: str
+) -> None:
+    # given a pasted "name" far longer than any legal name
+    session = services.triage_start(actor=cast.rita)
+
+    session = answer(session, cast.rita, partner_name=LISTED + " x" * 5000)
+
+    # then it costs no screening, and the engine's reason is shown next to the question
+    assert session.answer_screening == {}
+    errors = evaluate(selectors.pack(), session.answers).errors
+    assert errors["partner_name"].endswith("at most 300 characters")
+
+
 def test_a_name_on_no_list_gives_no_hit(cast: Cast, completed: Completed, watch_list: str) -> None:
     session = completed(cast.rita)
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from trustdesk.policy.models import Pack
-from trustdesk.policy.triage import AnswersInvalid, Outcome, triage
+from trustdesk.policy.triage import MAX_NAME_LENGTH, AnswersInvalid, Outcome, triage
 from trustdesk.screening.entries import EntityType
 from trustdesk.screening.matching import Query
 from trustdesk.web.accounts.models import User
@@ -140,8 +140,8 @@ def _screen_answers(session: TriageSession, current: Pack, *, again: bool = Fals
     screened: dict[str, Any] = {}
     for qid in sorted(organisation_questions):
         name = session.answers.get(qid)
-        if not isinstance(name, str) or not name.strip():
-            continue
+        if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME_LENGTH:
+            continue  # nothing to screen, or a name the engine refuses (reported on its question)
         name = name.strip()
         previous = session.answer_screening.get(qid)
         if not again and isinstance(previous, dict) and previous.get("name") == name:
