@@ -58,6 +58,7 @@ def screens(transactional_db: None) -> list[Screen]:
     physics = Department.objects.create(name="Physics")
     officer = _user("olu", User.Role.OFFICER, physics)
     auditor = _user("aldo", User.Role.AUDITOR, physics)
+    admin = _user("ada", User.Role.ADMIN, physics)  # sees the travel-advice refresh form
     org = partners.organisation_create(
         actor=officer,
         data=partners.OrganisationInput(
@@ -87,6 +88,8 @@ def screens(transactional_db: None) -> list[Screen]:
         Screen("engagement form", "/engagements/new/", officer),
         Screen("lists index", "/lists/", officer),
         Screen("audit list", "/audit/", auditor),
+        Screen("policy and sources", "/policy/", officer),
+        Screen("travel advice", "/policy/travel-advice/", admin),
     ]
 
 

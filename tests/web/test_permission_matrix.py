@@ -211,6 +211,11 @@ MATRIX: dict[str, Route] = {
     "lists:update": route(post(ADMINS)),
     "lists:source": route(get(LIST_READERS), target=SOURCE),
     "lists:diff": route(get(LIST_READERS), target=SOURCE),
+    # --- the policy pack's sources (everyone) and FCDO travel advice (list readers) ---
+    "reference:pack-detail": route(get(EVERYONE)),
+    "reference:travel-advice-detail": route(get(LIST_READERS)),
+    # Queues a refresh (the task runs after commit, which the matrix never reaches).
+    "reference:travel-advice-update": route(post(ADMINS)),
     # --- task runs: everyone watches their own; officers, auditors and admins all ---
     "jobs:run_list": route(get(EVERYONE)),
     "jobs:run_detail": route(get(EVERYONE), target=TASK_RUN),

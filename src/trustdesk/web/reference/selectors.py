@@ -217,3 +217,8 @@ def travel_advice_status() -> TravelAdviceStatus:
         changes_since=since,
         last_failure=failure,
     )
+
+
+def refresh_run_list(*, kind: str = FCDO, limit: int = 20) -> list[RefreshRun]:
+    """The latest refresh attempts, newest first, failures with their reasons among them."""
+    return list(RefreshRun.objects.filter(kind=kind).select_related("snapshot")[:limit])
