@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from trustdesk.web.accounts import oidc, permissions, roles, selectors, services
 from trustdesk.web.accounts.forms import DeactivateForm, RoleChangeForm, SignInForm
 from trustdesk.web.accounts.models import User
+from trustdesk.web.core.requests import AuthenticatedHttpRequest
 
 _NEXT_KEY = "trustdesk_sso_next"
 
@@ -28,10 +29,6 @@ SSO_ACCOUNT_REFUSED = (
     "Your university account was recognised, but its trustdesk account is deactivated. "
     "Ask an administrator to restore it."
 )
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    user: User
 
 
 class SignInView(LoginView):

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,13 +22,10 @@ from trustdesk.web.accounts.permissions import require
 from trustdesk.web.cases import forms, permissions, selectors, services, workflow
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.cases.workflow import Action
+from trustdesk.web.core.requests import AuthenticatedHttpRequest, is_htmx
 from trustdesk.web.triage import selectors as triage_selectors
 
 PAGE_SIZE = 25
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    user: User
 
 
 def _get(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Engagement:
@@ -36,11 +33,6 @@ def _get(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Engagement:
         return selectors.engagement_get_for_user(user=request.user, public_id=public_id)
     except Engagement.DoesNotExist:
         raise Http404("no such engagement") from None
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    # Only a request htmx made (not a boosted page load) gets a fragment; all others a full page.
-    return request.headers.get("HX-Request") == "true" and "HX-Boosted" not in request.headers
 
 
 @login_required
@@ -57,7 +49,7 @@ def engagement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "can_propose": permissions.can_propose_engagement(request.user),
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "cases/partials/engagement_results.html", context)
     return render(request, "cases/engagement_list.html", context)
 

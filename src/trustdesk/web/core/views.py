@@ -12,22 +12,18 @@ from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trustdesk.web.accounts import permissions
-from trustdesk.web.accounts.models import User
 from trustdesk.web.core.audit import describe, verify_chain
 from trustdesk.web.core.forms import AuditFilterForm, VerifyForm
+from trustdesk.web.core.requests import AuthenticatedHttpRequest
 from trustdesk.web.core.selectors import audit_event_list_for_user, audit_export_rows
 
 PAGE_SIZE = 50
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    user: User
 
 
 @require_GET

@@ -12,21 +12,17 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from trustdesk.web.accounts.models import User
+from trustdesk.web.core.requests import AuthenticatedHttpRequest
 from trustdesk.web.core.tasks import task_settings
 from trustdesk.web.jobs.actors import actor_labels
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.jobs.selectors import task_run_list_for_user, task_run_progress
 
 PAGE_SIZE = 50
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    user: User
 
 
 @require_GET

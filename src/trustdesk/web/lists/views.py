@@ -14,13 +14,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from trustdesk.web.accounts import permissions
-from trustdesk.web.accounts.models import User
+from trustdesk.web.core.requests import AuthenticatedHttpRequest
 from trustdesk.web.jobs.actors import actor_for, actor_labels
 from trustdesk.web.lists import uploads, web_selectors
 from trustdesk.web.lists.forms import DiffForm, ListSizeLimitHandler, UpdateForm, UploadForm
@@ -36,10 +36,6 @@ from trustdesk.web.lists.services import list_source_update_enqueue
 
 DIFF_PAGE_SIZE = 100
 DIFF_SECTIONS = ("added", "removed", "changed")
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    user: User
 
 
 @require_GET

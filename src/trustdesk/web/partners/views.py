@@ -14,22 +14,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import has_permission, require
+from trustdesk.web.core.requests import AuthenticatedHttpRequest
 from trustdesk.web.partners import forms, permissions, selectors, services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit
 
 PAGE_SIZE = 25
 Subject = Organisation | Person
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    user: User
 
 
 def _kind(subject: Subject) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -21,14 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 from trustdesk.policy.loader import PackInvalid
 from trustdesk.policy.travel_advice import LEVEL_TEXT
 from trustdesk.web.accounts import permissions
-from trustdesk.web.accounts.models import User
+from trustdesk.web.core.requests import AuthenticatedHttpRequest
 from trustdesk.web.jobs.actors import actor_for, actor_labels
 from trustdesk.web.reference import pack_selectors, selectors, services
 from trustdesk.web.reference.models import RefreshRun
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    user: User
 
 
 @require_GET

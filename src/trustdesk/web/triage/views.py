@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trustdesk.policy.models import Pack
-from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement
+from trustdesk.web.core.requests import AuthenticatedHttpRequest, is_htmx
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import forms, permissions, selectors, services
 from trustdesk.web.triage.models import TriageSession
@@ -32,19 +32,11 @@ from trustdesk.web.triage.models import TriageSession
 PAGE_SIZE = 25
 
 
-class AuthenticatedHttpRequest(HttpRequest):
-    user: User
-
-
 def _get(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> TriageSession:
     try:
         return selectors.triage_get_for_user(user=request.user, public_id=public_id)
     except TriageSession.DoesNotExist:
         raise Http404("no such triage") from None
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and "HX-Boosted" not in request.headers
 
 
 def _unavailable(request: HttpRequest, exc: selectors.PackUnavailable) -> HttpResponse:
@@ -153,7 +145,7 @@ def _questionnaire(
         "currency": selectors.JURISDICTION_CURRENCY.get(current.jurisdiction, ""),
         "saved_at": timezone.localtime() if saved else None,
     }
-    template = "triage/partials/questionnaire.html" if _is_htmx(request) else "triage/session.html"
+    template = "triage/partials/questionnaire.html" if is_htmx(request) else "triage/session.html"
     return render(request, template, context, status=status)
 
 
@@ -185,7 +177,7 @@ def session_questionnaire(request: AuthenticatedHttpRequest, public_id: uuid.UUI
         return redirect("triage:session-list")
     if action == "complete" and not posted.errors:
         return _complete(request, session, current)
-    if not posted.errors and not _is_htmx(request):
+    if not posted.errors and not is_htmx(request):
         # Post/redirect/get: reloading the page shows the answers, it does not post them again.
         messages.success(request, "Answers saved.")
         return redirect(f"{session.get_absolute_url()}#questionnaire")
