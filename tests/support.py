@@ -1,4 +1,4 @@
-"""Shared test helpers: where the real published list files live, and skipping without them."""
+"""Shared test helpers: where the real published list files live, and shared gb-base answers."""
 
 from __future__ import annotations
 
@@ -17,3 +17,17 @@ def shared_path(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"real list file not present: {path}")
     return path
+
+
+#: What a research collaboration answers "no"/"none" to under gb-base, beyond what an engagement
+#: record prefills (kind, partner country, research areas and the partner's name). Shared so that
+#: a change to gb-base's questions is mended in one place.
+GB_QUIET_COLLABORATION: dict[str, object] = {
+    "transfer_abroad": False,
+    "military_end_use": "none",
+    "partner_military_links": False,
+    "personal_data": "none",
+    "human_participants": False,
+    "publication_restrictions": False,
+    "ip_transfer": False,
+}

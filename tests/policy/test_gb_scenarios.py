@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.support import GB_QUIET_COLLABORATION
 from trustdesk.policy.conditions import ScreeningHit
 from trustdesk.policy.models import Pack
 from trustdesk.policy.registry import load
@@ -26,15 +27,7 @@ def pack() -> Pack:
 
 
 #: What every collaboration-like case answers "no"/"none" to unless the row says otherwise.
-QUIET = {
-    "transfer_abroad": False,
-    "military_end_use": "none",
-    "partner_military_links": False,
-    "personal_data": "none",
-    "human_participants": False,
-    "publication_restrictions": False,
-    "ip_transfer": False,
-}
+QUIET = GB_QUIET_COLLABORATION
 
 
 def collaboration(**answers: object) -> dict[str, object]:

@@ -64,6 +64,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django import DjangoDbBlocker
 
+from tests.support import GB_QUIET_COLLABORATION
 from tests.web.matrix_support import (
     ANONYMOUS,
     AUDIT_EVENT,
@@ -162,16 +163,7 @@ def post(allowed: frozenset[str], **kwargs: Any) -> Check:
 
 REASON = "Checked by the permission matrix."
 # What the UK pack asks about a research collaboration beyond what the engagement prefills.
-TRIAGE_ANSWERS = {
-    "partner_kind": "university",
-    "transfer_abroad": False,
-    "military_end_use": "none",
-    "partner_military_links": False,
-    "personal_data": "none",
-    "human_participants": False,
-    "publication_restrictions": False,
-    "ip_transfer": False,
-}
+TRIAGE_ANSWERS = {"partner_kind": "university", **GB_QUIET_COLLABORATION}
 
 
 def api_get(allowed: frozenset[str], **kwargs: Any) -> Check:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.support import GB_QUIET_COLLABORATION
 from tests.web.api.conftest import ApiClient
 from tests.web.cases.conftest import Advance, Cast
 from trustdesk.policy.registry import load
@@ -29,16 +30,7 @@ LIST_SOURCE = "custom:triage-api"
 
 # A research collaboration's answers beyond what the engagement's record prefills (kind,
 # partner country, research areas and the partner's name).
-COLLABORATION = {
-    "partner_kind": "university",
-    "transfer_abroad": False,
-    "military_end_use": "none",
-    "partner_military_links": False,
-    "personal_data": "none",
-    "human_participants": False,
-    "publication_restrictions": False,
-    "ip_transfer": False,
-}
+COLLABORATION = {"partner_kind": "university", **GB_QUIET_COLLABORATION}
 # A visiting researcher in quantum sensing from a country outside the ATAS exemptions.
 VISITOR = {
     "engagement_kind": ["visitor"],
