@@ -23,6 +23,7 @@ from trustdesk.policy.triage import MAX_NAME_LENGTH, AnswersInvalid, Outcome, tr
 from trustdesk.screening.entries import EntityType
 from trustdesk.screening.matching import Query
 from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.permissions import not_allowed
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core import audit
 from trustdesk.web.core.models import AuditEvent
@@ -155,7 +156,7 @@ def _screen_answers(session: TriageSession, current: Pack, *, again: bool = Fals
 def triage_start(*, actor: User, engagement: Engagement | None = None) -> TriageSession:
     """A new draft under the current pack; from an engagement, prefilled from its record."""
     if not permissions.can_start_triage(actor):
-        raise PermissionDenied(permissions.NOT_ALLOWED.format(perm="engagement.propose"))
+        raise PermissionDenied(not_allowed("engagement.propose"))
     if engagement is not None and not permissions.can_attach_to(actor, engagement):
         raise PermissionDenied(ENGAGEMENT_NOT_YOURS)
     current = selectors.pack()
