@@ -179,6 +179,13 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=False,
     ),
     Permission(
+        "task.view",
+        "watch background task runs",
+        "See background task runs (list updates, imports, screenings): what each ran on, who "
+        "started it, how far it got and how it ended.",
+        writes=False,
+    ),
+    Permission(
         "user.view",
         "see user accounts",
         "See every user account, its role and department.",
@@ -217,6 +224,7 @@ _CASEWORK = frozenset(
         "engagement.close",
         "lists.view",
         "report.view",
+        "task.view",
     }
 )
 
@@ -275,6 +283,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "guidance.manage",
                     "report.view",
                     "audit.view",
+                    "task.view",
                     "user.view",
                     "user.manage",
                     "settings.manage",
