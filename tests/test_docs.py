@@ -35,6 +35,7 @@ def test_readme_gives_the_two_commands_and_ci_runs_the_test_one() -> None:
 EXAMPLE_ANSWERS = "docs/examples/triage-answers.yaml"
 
 
+@pytest.mark.django_db  # the command reads stored travel advice where a database exists
 def test_the_example_answers_file_triages_under_gb_base_and_the_docs_link_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
