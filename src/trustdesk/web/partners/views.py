@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import has_permission, require
-from trustdesk.web.core.requests import AuthenticatedHttpRequest
+from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.partners import forms, permissions, selectors, services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit
 
