@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests import factories
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.cases import services
 from trustdesk.web.cases.models import Engagement
@@ -47,34 +48,22 @@ class Cast:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
-    physics = Department.objects.create(name="Physics", faculty="Science")
-    chemistry = Department.objects.create(name="Chemistry", faculty="Science")
-
-    def user(username: str, role: User.Role, department: Department | None = None) -> User:
-        u = User(
-            username=username,
-            first_name=username.capitalize(),
-            last_name="Tester",
-            email=f"{username}@uni.example",
-            role=role,
-            department=department,
-        )
-        u.set_unusable_password()
-        u.save()
-        return u
+    physics = factories.make_department("Physics", faculty="Science")
+    chemistry = factories.make_department("Chemistry", faculty="Science")
+    user = factories.make_user
 
     return Cast(
         physics=physics,
         chemistry=chemistry,
-        rita=user("rita", User.Role.RESEARCHER, physics),
-        tom=user("tom", User.Role.RESEARCHER, chemistry),
-        cara=user("cara", User.Role.CHAMPION, physics),
-        chad=user("chad", User.Role.CHAMPION, chemistry),
+        rita=user("rita", User.Role.RESEARCHER, department=physics),
+        tom=user("tom", User.Role.RESEARCHER, department=chemistry),
+        cara=user("cara", User.Role.CHAMPION, department=physics),
+        chad=user("chad", User.Role.CHAMPION, department=chemistry),
         olga=user("olga", User.Role.OFFICER),
         alan=user("alan", User.Role.APPROVER),
         aude=user("aude", User.Role.AUDITOR),
         ada=user("ada", User.Role.ADMIN),
-        otto=user("otto", User.Role.RESEARCHER, chemistry),
+        otto=user("otto", User.Role.RESEARCHER, department=chemistry),
     )
 
 
