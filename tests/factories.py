@@ -12,9 +12,13 @@ would only wrap.
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from trustdesk.web.accounts.models import Department, User
+from trustdesk.web.cases import services as case_services
+from trustdesk.web.cases.models import Engagement
 from trustdesk.web.partners import services as partner_services
 from trustdesk.web.partners.models import Organisation, Person
 
@@ -64,3 +68,26 @@ def make_person(actor: User, name: str, **fields: Any) -> Person:
     """A person created by `actor` through the service (which queues their screening)."""
     data = partner_services.PersonInput(name=name, **fields)
     return partner_services.person_create(actor=actor, data=data)
+
+
+def engagement_fields(**overrides: object) -> case_services.EngagementFields:
+    """A research collaboration filled in throughout (dates, funding, countries), or overridden."""
+    values: dict[str, object] = {
+        "title": "Quantum sensing with Example University",
+        "kind": Engagement.Kind.RESEARCH_COLLABORATION,
+        "summary": "Joint work on cold-atom gravimeters.",
+        "countries": ["DE", "Japan"],
+        "research_areas": ["quantum sensing", "metrology"],
+        "funding_amount": Decimal("125000.00"),
+        "funding_currency": "gbp",
+        "funding_source": "Horizon Europe",
+        "start_date": date(2026, 5, 1),
+        "end_date": date(2028, 4, 30),
+    }
+    values.update(overrides)
+    return case_services.EngagementFields(**values)  # type: ignore[arg-type]
+
+
+def make_engagement(actor: User, **overrides: object) -> Engagement:
+    """A draft engagement proposed by `actor` through the service, from `engagement_fields`."""
+    return case_services.engagement_create(actor=actor, fields=engagement_fields(**overrides))

@@ -115,20 +115,13 @@ def _records(owner: User, title: str) -> Records:
     partner_services.screening_run(run_id=str(run.public_id), actor="test:matrix")
     hit = ScreeningHit.objects.filter(run__person=person).order_by("pk").first()
     assert hit is not None, f"{LISTED_PERSON!r} was expected to match the matrix list"
-    engagement = case_services.engagement_create(
-        actor=owner,
-        fields=case_services.EngagementFields(
-            title=f"{title} collaboration",
-            kind=Engagement.Kind.RESEARCH_COLLABORATION,
-            summary="Joint work on cold-atom gravimeters.",
-            countries=["DE"],
-            research_areas=["quantum sensing"],
-            funding_amount=Decimal("1000.00"),
-            funding_currency="gbp",
-            funding_source="Horizon Europe",
-            start_date=date(2026, 5, 1),
-            end_date=date(2027, 4, 30),
-        ),
+    engagement = factories.make_engagement(
+        owner,
+        title=f"{title} collaboration",
+        countries=["DE"],
+        research_areas=["quantum sensing"],
+        funding_amount=Decimal("1000.00"),
+        end_date=date(2027, 4, 30),
     )
     link = case_services.engagement_partner_add(
         actor=owner,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 import pytest
 
@@ -67,22 +66,8 @@ def cast(db: None) -> Cast:
     )
 
 
-def fields(**overrides: object) -> services.EngagementFields:
-    values: dict[str, object] = {
-        "title": "Quantum sensing with Example University",
-        "kind": Engagement.Kind.RESEARCH_COLLABORATION,
-        "summary": "Joint work on cold-atom gravimeters.",
-        "countries": ["DE", "Japan"],
-        "research_areas": ["quantum sensing", "metrology"],
-        "funding_amount": Decimal("125000.00"),
-        "funding_currency": "gbp",
-        "funding_source": "Horizon Europe",
-        "start_date": date(2026, 5, 1),
-        "end_date": date(2028, 4, 30),
-    }
-    values.update(overrides)
-    return services.EngagementFields(**values)  # type: ignore[arg-type]
-
+# The short name the engagement tests (and the triage and API ones) call it by.
+fields = factories.engagement_fields
 
 Advance = Callable[..., Engagement]
 
