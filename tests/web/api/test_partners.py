@@ -7,11 +7,10 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from tests.web.api.conftest import ApiClient
 from tests.web.cases.conftest import Cast
-from trustdesk.web.partners import services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
-from trustdesk.web.partners.services import OrganisationInput, PersonInput
 
 pytestmark = pytest.mark.django_db
 NOT_FOUND = {"code": "not_found", "message": "Not found."}
@@ -19,15 +18,13 @@ Api = dict[str, ApiClient]
 
 
 def _org(cast: Cast, name: str, **fields: Any) -> Organisation:
-    return services.organisation_create(
-        actor=cast.rita, data=OrganisationInput(name=name, kind="university", **fields)
-    )
+    return factories.make_organisation(cast.rita, name, **fields)
 
 
 @pytest.fixture
 def person(cast: Cast) -> Person:
     """Rita's (Physics) record: Cara (Physics champion) sees it, Chad and Otto do not."""
-    return services.person_create(actor=cast.rita, data=PersonInput(name="Ann Lee"))
+    return factories.make_person(cast.rita, "Ann Lee")
 
 
 def _hit(person: Person) -> ScreeningHit:

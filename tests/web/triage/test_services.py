@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from tests import factories
 from tests.web.cases.conftest import Cast, fields
 from tests.web.triage.conftest import LISTED, PACK, Answer, Completed
 from trustdesk.web.cases import services as case_services
@@ -45,10 +46,7 @@ def test_starting_from_an_engagement_prefills_what_its_record_says(cast: Cast) -
             countries=["FR"], funding_amount=Decimal("250000.00"), funding_currency="gbp"
         ),
     )
-    org = partner_services.organisation_create(
-        actor=cast.rita,
-        data=partner_services.OrganisationInput(name="Université Exemple", kind="university"),
-    )
+    org = factories.make_organisation(cast.rita, "Université Exemple")
     case_services.engagement_partner_add(
         actor=cast.rita, engagement=engagement, partner=org, role="partner_institution"
     )
@@ -220,9 +218,7 @@ def test_a_name_on_no_list_gives_no_hit(cast: Cast, completed: Completed, watch_
 
 def _engagement_with_listed_partner(cast: Cast) -> tuple[Engagement, ScreeningHit]:
     engagement = case_services.engagement_create(actor=cast.rita, fields=fields())
-    org = partner_services.organisation_create(
-        actor=cast.rita, data=partner_services.OrganisationInput(name=LISTED, kind="university")
-    )
+    org = factories.make_organisation(cast.rita, LISTED)
     run = ScreeningRun.objects.get(organisation=org)
     partner_services.screening_run(run_id=str(run.public_id), actor="test:triage")
     case_services.engagement_partner_add(

@@ -16,8 +16,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from trustdesk.web.core.requests import AuthenticatedHttpRequest
-from trustdesk.web.core.tasks import task_settings
+from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
+from trustdesk.web.conf.tasks import task_settings
 from trustdesk.web.jobs.actors import actor_labels
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.jobs.selectors import task_run_list_for_user, task_run_progress

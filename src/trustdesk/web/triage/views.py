@@ -22,9 +22,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trustdesk.policy.models import Pack
 from trustdesk.web.accounts.permissions import require
+from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement
-from trustdesk.web.core.requests import AuthenticatedHttpRequest, is_htmx
+from trustdesk.web.core.requests import is_htmx
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import forms, permissions, selectors, services
 from trustdesk.web.triage.models import TriageSession

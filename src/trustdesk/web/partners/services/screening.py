@@ -15,7 +15,7 @@ from trustdesk.screening.entries import EntityType
 from trustdesk.screening.matching import Hit, Query
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
-from trustdesk.web.core import audit
+from trustdesk.web.core import audit, tasks
 from trustdesk.web.core.tasks import Transient
 from trustdesk.web.lists import screening
 from trustdesk.web.partners import conf
@@ -43,15 +43,13 @@ def _actor_label(actor: User) -> str:
 
 
 def screening_enqueue(subject: Subject, *, trigger: str, actor: User) -> ScreeningRun:
-    from trustdesk.web.partners.tasks import screen  # that module imports this one
-
     run = ScreeningRun(public_id=uuid.uuid4(), trigger=trigger, names=subject.names)
     if isinstance(subject, Organisation):
         run.organisation = subject
     else:
         run.person = subject
     run.requested_by = _actor_label(actor)
-    run.task_run = screen.enqueue(run.requested_by, run_id=str(run.public_id))
+    run.task_run = tasks.enqueue("partners.screen", run.requested_by, run_id=str(run.public_id))
     run.save()
     return run
 
