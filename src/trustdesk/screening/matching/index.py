@@ -41,9 +41,9 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 3  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 4  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
-# named in several words are flagged as places)
+# named in several words are flagged as places; 4: format characters are removed, not spaces)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
