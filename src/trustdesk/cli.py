@@ -14,6 +14,7 @@ import click
 
 if TYPE_CHECKING:
     from trustdesk.policy.reference import IndicatorOverlay
+    from trustdesk.web.lists.coverage import Coverage
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -225,10 +226,19 @@ _TYPE_CHOICE = click.Choice(["organization", "person", "any"], case_sensitive=Fa
 def screen(
     name: str, kind: str, country: str | None, threshold: float | None, limit: int, as_json: bool
 ) -> None:
-    """Screen one name against every current list; each hit says why it matched."""
+    """Screen one name against every current list; each hit says why it matched.
+
+    The answer names the lists consulted and any expected list that is missing or out of date:
+    "no match" against lists that were never loaded is not a clear result.
+    """
     cut = _threshold(threshold)
+    from trustdesk.screening.matching import NameNotScreenable, Query, check_name
+
+    try:
+        check_name(Query(name))
+    except NameNotScreenable as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from exc
     _setup_django()
-    from trustdesk.screening.matching import Query
     from trustdesk.web.lists import screenfile, screening
 
     try:
@@ -237,9 +247,11 @@ def screen(
             type=screenfile.parse_type(kind, "--type"),
             country=screenfile.parse_country(country or "", "--country"),
         )
+        result = screening.screen(query, threshold=cut, limit=limit, progress=_index_progress())
     except screenfile.InputError as exc:
         raise click.BadParameter(str(exc)) from exc
-    result = screening.screen(query, threshold=cut, limit=limit, progress=_index_progress())
+    except NameNotScreenable as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from exc
     if as_json:
         _emit_json(
             {
@@ -247,6 +259,7 @@ def screen(
                 "threshold": cut,
                 "matcher_version": result.matcher_version,
                 "snapshots": result.snapshots,
+                "coverage": result.coverage.to_dict(),
                 "matches": [h.to_dict() for h in result.hits],
             }
         )
@@ -256,6 +269,13 @@ def screen(
     for rank, hit in enumerate(result.hits, start=1):
         click.echo(f"{rank}. {hit.score:.3f}  {hit.source}:{hit.entity_id}  {hit.name}")
         click.echo(f"   {hit.explanation}")
+    click.echo(_coverage_text(result.coverage))
+
+
+def _coverage_text(coverage: Coverage) -> str:
+    """The coverage block under a result: a warning line first whenever it is incomplete."""
+    head = "Coverage: complete." if coverage.complete else "WARNING: coverage is incomplete."
+    return f"{head} {coverage.summary()}"
 
 
 def _index_progress() -> Callable[[int], None] | None:
@@ -293,33 +313,50 @@ def screen_file(
     threshold: float | None,
     limit: int,
 ) -> None:
-    """Screen every name in a CSV file; writes CSV or JSON lines, best hits first."""
+    """Screen every name in a CSV file; writes CSV or JSON lines, best hits first.
+
+    A row whose name has nothing to compare is written with an error, not as a clean no-match.
+    The lists consulted, and any expected list missing or out of date, are reported on stderr.
+    """
     cut = _threshold(threshold)
     fmt = fmt or ("csv" if output is not None and output.suffix.lower() == ".csv" else "jsonl")
     _setup_django()
+    from trustdesk.screening.matching import Hit, NameNotScreenable
     from trustdesk.web.lists import screenfile, screening
+    from trustdesk.web.lists.coverage import current_coverage
 
     columns = screenfile.Columns(name_column, id_column, type_column, country_column)
     loaded = screening.current_index(progress=_index_progress())
+    coverage = current_coverage()
     total = screenfile.count_rows(input_path) if input_path.is_file() else 0
+    refusals = 0
 
     def write(out: IO[str]) -> None:
+        nonlocal refusals
         writer = csv.writer(out) if fmt == "csv" else None
         if writer:
             writer.writerow(screenfile.CSV_FIELDS)
         with _maybe_bar(total) as bar:
             for row in screenfile.read_rows(input_path, columns):
-                hits = loaded.index.search(row.query, threshold=cut, limit=limit)
+                hits: list[Hit] = []
+                refused = None
+                try:
+                    hits = loaded.index.search(row.query, threshold=cut, limit=limit)
+                except NameNotScreenable as exc:
+                    refused, refusals = exc, refusals + 1
                 if writer:
-                    writer.writerows(screenfile.csv_rows(row, hits))
+                    writer.writerows(screenfile.csv_rows(row, hits, refused))
                 else:
-                    out.write(screenfile.jsonl_record(row, hits) + "\n")
+                    out.write(screenfile.jsonl_record(row, hits, refused) + "\n")
                 bar.update(1)
 
     try:
         screenfile.write_atomically(output, write, sys.stdout)
     except screenfile.InputError as exc:
         raise click.ClickException(f"{exc} (nothing was written)") from exc
+    if refusals:
+        click.echo(f"{refusals} row(s) not screened: {NameNotScreenable.MESSAGE}", err=True)
+    click.echo(_coverage_text(coverage), err=True)
 
 
 class _NoBar:

@@ -13,10 +13,13 @@ from trustdesk.web.env import (
     embedded_secret_key,
     env_bool,
     env_int,
+    env_list,
     env_str,
     home,
+    list_max_ages,
     list_url_overrides,
 )
+from trustdesk.web.lists.sources import UnknownSource, source_info
 
 HOME = home()
 DEBUG = env_bool("TRUSTDESK_DEBUG", False)
@@ -81,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "trustdesk.web.lists.context_processors.coverage_banner",
             ]
         },
     }
@@ -153,6 +157,17 @@ TRUSTDESK_DOWNLOAD_TIMEOUT = env_int("TRUSTDESK_DOWNLOAD_TIMEOUT", 60)
 # TRUSTDESK_LIST_URL_<SOURCE>__<ROLE> replaces one file of a multi-file set. Dashes become "_".
 TRUSTDESK_LIST_URL_OVERRIDES = list_url_overrides()
 TRUSTDESK_TASKS = tasks_conf.TASKS
+# Coverage: the list sources every screening should consult (comma-separated keys; unset: the
+# official sanctions lists and the shipped research-security lists), and per source the days
+# it may go without a successful import or update before results call it out of date
+# (TRUSTDESK_LIST_MAX_AGE_<SOURCE>, dashes as "_"; unset: 7 for sanctions, 400 for research).
+TRUSTDESK_LISTS_EXPECTED = env_list("TRUSTDESK_LISTS_EXPECTED")
+TRUSTDESK_LIST_MAX_AGE_DAYS = list_max_ages()
+for _key in [*(TRUSTDESK_LISTS_EXPECTED or []), *TRUSTDESK_LIST_MAX_AGE_DAYS]:
+    try:
+        source_info(_key)
+    except UnknownSource as _exc:
+        raise ImproperlyConfigured(f"list coverage settings: {_exc.reason}") from None
 # The policy pack the questionnaire and case triage use: an installed pack id (gb-base, ca-base)
 # or the path of an institution's own pack that extends one.
 TRUSTDESK_POLICY_PACK = env_str("TRUSTDESK_POLICY_PACK", "gb-base")
