@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
@@ -76,6 +78,22 @@ class _DownloadBar(_StatusLine):
         self.show(f"downloading {role}: {size}")
 
 
+@contextmanager
+def _reported_here(logger_name: str) -> Iterator[None]:
+    """Hold back the logger's warnings while a command reports the same failures itself.
+
+    The services log each failure for servers and workers; on a terminal the command's own
+    report already says it, and the log line would print it a second time.
+    """
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _emit_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
@@ -93,17 +111,22 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def lists(ctx: click.Context, as_json: bool) -> None:
-    """Watch lists: show each source's current snapshot (and import, update, diff them)."""
+    """Watch lists: each source's current snapshot, flagged when missing or out of date.
+
+    (Its subcommands import, update and compare them.)
+    """
     if ctx.invoked_subcommand is not None:
         return
     _setup_django()
     from trustdesk.web.lists import report, selectors
+    from trustdesk.web.lists.coverage import current_coverage
 
-    statuses = selectors.source_status_list()
+    coverage = current_coverage()
+    statuses = report.with_expected(selectors.source_status_list(), coverage)
     if as_json:
-        _emit_json([report.status_json(s) for s in statuses])
+        _emit_json([report.status_json(s, coverage) for s in statuses])
     else:
-        click.echo(report.status_text(statuses))
+        click.echo(report.status_text(statuses, coverage))
 
 
 @lists.command("import")
@@ -117,9 +140,10 @@ def lists_import(paths: tuple[Path, ...], source: str | None, as_json: bool) -> 
 
     counter = _Counter(not as_json)
     try:
-        outcomes = services.list_snapshot_import(
-            paths=list(paths), source=source, actor=_actor(), progress=counter
-        )
+        with _reported_here("trustdesk.web.lists"):
+            outcomes = services.list_snapshot_import(
+                paths=list(paths), source=source, actor=_actor(), progress=counter
+            )
     except services.ImportFailed as exc:
         counter.done()
         raise click.ClickException(f"import failed, nothing stored: {exc}") from exc
@@ -142,16 +166,18 @@ def lists_update(sources: tuple[str, ...], as_json: bool) -> None:
     """
     _setup_django()
     from trustdesk.web.lists import report, services
+    from trustdesk.web.lists.coverage import current_coverage
 
     counter = _Counter(not as_json)
     bar = _DownloadBar(not as_json)
     try:
-        results = services.list_source_update(
-            sources=list(sources) or services.update_sources_default(),
-            actor=_actor(),
-            download_progress=bar,
-            progress=counter,
-        )
+        with _reported_here("trustdesk.web.lists"):
+            results = services.list_source_update(
+                sources=list(sources) or services.update_sources_default(),
+                actor=_actor(),
+                download_progress=bar,
+                progress=counter,
+            )
     except (services.UnknownSource, services.InvalidOverride) as exc:
         raise click.UsageError(str(exc)) from exc
     finally:
@@ -160,7 +186,7 @@ def lists_update(sources: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         _emit_json([report.update_json(r) for r in results])
     else:
-        click.echo(report.update_text(results))
+        click.echo(report.update_text(results, current_coverage()))
     if any(r.error for r in results):
         sys.exit(1)
 
