@@ -9,12 +9,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
+    from trustdesk.policy.conditions import ScreeningHit
+    from trustdesk.policy.models import Pack
     from trustdesk.policy.reference import IndicatorOverlay
     from trustdesk.web.lists.coverage import Coverage
 
@@ -690,13 +693,24 @@ def _stored_overlays() -> list[IndicatorOverlay]:
     is_flag=True,
     help="Use the pack's shipped reference values, not the stored travel advice.",
 )
+@click.option(
+    "--screen/--no-screen",
+    "with_screening",
+    default=True,
+    show_default=True,
+    help="Screen the organisation answers against the loaded lists, as the questionnaire does.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def triage(pack_ref: str, answers_path: Path, shipped: bool, as_json: bool) -> None:
+def triage(
+    pack_ref: str, answers_path: Path, shipped: bool, with_screening: bool, as_json: bool
+) -> None:
     """Triage ANSWERS.yaml under a policy pack: processes, due-diligence tier and reasons.
 
     The file maps question ids to answers, or holds `answers:` with optional `screening:` (a
-    list of hits: source, entry_id, name, status) and `facts:`. Where a trustdesk database
-    exists, the latest stored FCDO travel advice replaces the pack's shipped levels.
+    list of hits: source, entry_id, name, status) and `facts:`. Organisation answers are
+    screened against the loaded lists as the web questionnaire screens them, and the output
+    names the lists consulted; `--no-screen` skips that and needs no database. Where a trustdesk
+    database exists, the latest stored FCDO travel advice replaces the pack's shipped levels.
     """
     from trustdesk.policy.loader import PackInvalid
     from trustdesk.policy.registry import load
@@ -704,19 +718,83 @@ def triage(pack_ref: str, answers_path: Path, shipped: bool, as_json: bool) -> N
     from trustdesk.policy.triage import AnswersInvalid
     from trustdesk.policy.triage import triage as run_triage
 
+    if with_screening:
+        _setup_django()  # the lists live in the database; the shipped ones load on first use
     overlays = [] if shipped else _stored_overlays()
     try:
         pack = load(pack_ref, overlays=overlays)
         answers, screening, facts = read_answers_file(answers_path)
-        outcome = run_triage(pack, answers, screening=screening, facts=facts)
+        run_triage(pack, answers, facts=facts)  # refuses bad answers before anything is screened
+        answer_screening = _answers_screen(pack, answers) if with_screening else None
+        hits = [*screening, *(answer_screening.hits if answer_screening else [])]
+        outcome = run_triage(pack, answers, screening=hits, facts=facts)
     except (PackInvalid, AnswersInvalid) as exc:
         for problem in exc.errors:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{len(exc.errors)} problem(s); no triage outcome") from exc
     if as_json:
-        _emit_json(outcome.to_dict())
-    else:
-        click.echo(render_text(outcome))
+        screened = answer_screening.to_dict() if answer_screening else {"screened": False}
+        _emit_json({**outcome.to_dict(), "answer_screening": screened})
+        return
+    click.echo(render_text(outcome))
+    click.echo("")
+    click.echo(answer_screening.text() if answer_screening else _NOT_SCREENED)
+
+
+_NOT_SCREENED = "Organisation answers were not screened against the watch lists (--no-screen)."
+
+
+@dataclass(frozen=True, slots=True)
+class _AnswerScreening:
+    """The organisation answers screened for `trustdesk triage`, and the coverage they had."""
+
+    records: dict[str, Any]  # question id -> the record the questionnaire stores
+    hits: list[ScreeningHit]
+    coverage: Coverage
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "screened": True,
+            "answers": [
+                {
+                    "question": qid,
+                    "name": record["name"],
+                    "hits": record["hits"],
+                    "snapshots": record["snapshots"],
+                    "matcher_version": record["matcher_version"],
+                }
+                for qid, record in self.records.items()
+            ],
+            "coverage": self.coverage.to_dict(),
+        }
+
+    def text(self) -> str:
+        if not self.records:
+            lines = ["No organisation answer to screen against the watch lists."]
+        else:
+            lines = ["Organisation answers screened against the loaded watch lists:"]
+        for qid, record in self.records.items():
+            count = len(record["hits"])
+            lines.append(
+                f"  {qid}: {record['name']!r}: {count} possible match{'es' if count != 1 else ''}"
+            )
+            lines += [
+                f"    {h['score']:.3f}  {h['source']}:{h['entry_id']}  {h['name']}"
+                for h in record["hits"]
+            ]
+        lines.append(_coverage_text(self.coverage))
+        return "\n".join(lines)
+
+
+def _answers_screen(pack: Pack, answers: dict[str, object]) -> _AnswerScreening:
+    """Screen the organisation answers with the questionnaire's own function."""
+    from trustdesk.web.lists.coverage import current_coverage
+    from trustdesk.web.triage import answers as answer_glue
+    from trustdesk.web.triage.services import organisation_answers_screen
+
+    records = organisation_answers_screen(pack, answers)
+    hits = [answer_glue.hit_input(h) for record in records.values() for h in record["hits"]]
+    return _AnswerScreening(records, hits, current_coverage())
 
 
 def _actor() -> str:
