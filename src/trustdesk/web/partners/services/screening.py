@@ -125,6 +125,7 @@ def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
                 "names": run.names,
                 "hits": sorted(best),
                 "snapshots": run.snapshots,
+                "coverage_complete": run.coverage["complete"],
                 "matcher_version": run.matcher_version,
             },
         )
