@@ -306,3 +306,33 @@ def test_search_finds_by_ror_and_orcid(make_user: MakeUser) -> None:
         "Josiah Carberry" in client.get("/partners/people/?q=0000-0002-1825-0097").content.decode()
     )
     assert "Josiah Carberry" in client.get("/partners/people/?q=carberry").content.decode()
+
+
+@pytest.mark.usefixtures("shipped_lists")
+def test_the_screening_shows_its_coverage_sanctions_not_checked(world: World) -> None:
+    url = _url("/partners/organisations/{org}/", world)
+
+    page = _client(world.users["researcher"]).get(url).content.decode()
+
+    assert "Coverage is incomplete.</strong> Sanctions were not checked" in page
+    assert "Not checked against (never loaded): uk-sanctions, un-sc, ofac-sdn" in page
+    assert "Lists consulted: aspi-unitracker (snapshot " in page
+
+
+@pytest.mark.usefixtures("shipped_lists")
+def test_a_screening_stored_before_coverage_says_it_was_not_recorded(world: World) -> None:
+    ScreeningRun.objects.filter(organisation=world.org).update(coverage=None)
+
+    page = _client(world.users["officer"]).get(_url("/partners/organisations/{org}/", world))
+
+    assert "This screening ran before trustdesk recorded coverage" in page.content.decode()
+
+
+def test_a_name_with_nothing_to_screen_is_refused_by_the_form(make_user: MakeUser) -> None:
+    client = _client(make_user("rita"))
+
+    response = client.post("/partners/organisations/new/", {"name": "of the", "kind": "university"})
+
+    assert response.status_code == 200
+    assert "it could not be screened" in response.content.decode()
+    assert not Organisation.objects.exists()

@@ -368,3 +368,26 @@ def test_the_uk_pack_is_prefilled_from_an_engagement_but_never_with_a_nationalit
         "funding_amount": 80000,
     }
     assert session.pack_id == "gb-base"
+
+
+def test_an_answer_screening_records_its_coverage(
+    cast: Cast, completed: Completed, watch_list: str
+) -> None:
+    session = completed(cast.rita, partner_name=LISTED)
+
+    coverage = session.answer_screening["partner_name"]["coverage"]
+    assert [c["source"] for c in coverage["consulted"]] == [watch_list]
+    assert coverage["sanctions_checked"] is False
+    assert "un-sc" in {m["source"] for m in coverage["missing"]}
+
+
+def test_a_wordless_name_is_not_screened_and_is_reported_on_its_question(
+    cast: Cast, answer: Answer, watch_list: str
+) -> None:
+    session = services.triage_start(actor=cast.rita)
+
+    session = answer(session, cast.rita, partner_name="---")
+
+    assert session.answer_screening == {}
+    errors = evaluate(selectors.pack(), session.answers).errors
+    assert errors["partner_name"].endswith("with a word in it, not only punctuation")

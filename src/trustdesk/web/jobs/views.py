@@ -72,7 +72,11 @@ def result_lines(result: Any) -> list[str]:
         if not isinstance(item, dict):
             continue
         source = item.get("source") or "?"
-        if item.get("error"):
+        if item.get("error") and item.get("never_loaded"):
+            lines.append(
+                f"{source}: failed, never loaded, so not screened against: {item['error']}"
+            )
+        elif item.get("error"):
             lines.append(f"{source}: failed, the current snapshot still serves: {item['error']}")
         elif item.get("note"):
             lines.append(f"{source}: {item['note']}")

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import has_permission, require
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
+from trustdesk.web.lists.coverage import Coverage
 from trustdesk.web.partners import forms, permissions, selectors, services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit
 
@@ -124,6 +125,7 @@ def _screening_context(request: AuthenticatedHttpRequest, subject: Subject) -> d
         "subject": subject,
         "kind": subject._meta.model_name,
         "run": latest,
+        "coverage": Coverage.from_dict(latest.coverage) if latest and latest.coverage else None,
         "runs": runs,
         "pending": latest is not None and latest.status == latest.Status.PENDING,
         "poll_url": _url("screening", subject),
