@@ -254,7 +254,7 @@ def screen(
     if not result.hits:
         click.echo(f"No match at or above {cut:.2f} for {name!r} in {len(result.snapshots)} lists.")
     for rank, hit in enumerate(result.hits, start=1):
-        click.echo(f"{rank}. {hit.score:.3f}  {hit.source}:{hit.entity_id}  {hit.name}")
+        click.echo(f"{rank}. {hit.score:.3f}  {hit.source}:{hit.entry_id}  {hit.name}")
         click.echo(f"   {hit.explanation}")
 
 

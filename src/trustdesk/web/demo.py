@@ -22,6 +22,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
+from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web import demo_data as data
 from trustdesk.web.accounts import services as account_services
 from trustdesk.web.accounts.models import Department, User
@@ -34,7 +35,7 @@ from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.lists.services import shipped_lists_ensure
 from trustdesk.web.partners import selectors as partner_selectors
 from trustdesk.web.partners import services as partner_services
-from trustdesk.web.partners.models import Organisation, Person, ScreeningHit
+from trustdesk.web.partners.models import Organisation, Person
 from trustdesk.web.triage import selectors as triage_selectors
 from trustdesk.web.triage import services as triage_services
 
@@ -410,8 +411,6 @@ class _Loader:
             partner_services.hit_adjudicate(
                 actor=officer,
                 hit=hit,
-                verdict=ScreeningHit.Verdict.CONFIRMED
-                if same
-                else ScreeningHit.Verdict.FALSE_POSITIVE,
+                verdict=HitStatus.CONFIRMED if same else HitStatus.FALSE_POSITIVE,
                 reason=step.same_reason if same else step.other_reason,
             )

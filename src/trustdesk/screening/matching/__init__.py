@@ -6,6 +6,15 @@ index is a file the caller chooses where to keep.
 
 from trustdesk.screening.matching.features import DEFAULT_THRESHOLD, WEIGHTS, ScoringConfig
 from trustdesk.screening.matching.index import MatchIndex
-from trustdesk.screening.matching.model import Hit, Query
+from trustdesk.screening.matching.model import Hit, HitStatus, Query, ScreeningHit
 
-__all__ = ["DEFAULT_THRESHOLD", "WEIGHTS", "Hit", "MatchIndex", "Query", "ScoringConfig"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "WEIGHTS",
+    "Hit",
+    "HitStatus",
+    "MatchIndex",
+    "Query",
+    "ScoringConfig",
+    "ScreeningHit",
+]

@@ -27,7 +27,7 @@ TYPE_WORDS = {
     "vessel": EntityType.VESSEL,
     "aircraft": EntityType.AIRCRAFT,
 }
-CSV_FIELDS = ("id", "query", "source", "entity_id", "name", "matched_name", "score", "explanation")
+CSV_FIELDS = ("id", "query", "source", "entry_id", "name", "matched_name", "score", "explanation")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -135,7 +135,7 @@ def jsonl_record(row: Row, hits: list[Hit]) -> str:
             "matches": [
                 {
                     "source": h.source,
-                    "entity_id": h.entity_id,
+                    "entry_id": h.entry_id,
                     "name": h.name,
                     "matched_name": h.matched_name,
                     "score": h.score,
@@ -159,7 +159,7 @@ def csv_rows(row: Row, hits: list[Hit]) -> list[list[str]]:
                 row.id,
                 row.query.name,
                 h.source,
-                h.entity_id,
+                h.entry_id,
                 h.name,
                 h.matched_name,
                 f"{h.score:.3f}",

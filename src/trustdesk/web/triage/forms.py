@@ -21,6 +21,7 @@ from django.http import QueryDict
 
 from trustdesk.policy.conditions import find_node
 from trustdesk.policy.models import Pack, Question, TaxonomyNode
+from trustdesk.screening.matching.model import HitStatus
 
 YES, NO = "yes", "no"
 BAD_AMOUNT = "Enter the amount as a number, such as 250000 or 2,500,000.50."
@@ -58,7 +59,7 @@ class HitView:
     list_title: str
     entry: str
     score: float
-    status: str
+    status: HitStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from trustdesk.policy.models import Pack
 from trustdesk.policy.triage import MAX_NAME_LENGTH, AnswersInvalid, Outcome, triage
 from trustdesk.screening.entries import EntityType
-from trustdesk.screening.matching import Query
+from trustdesk.screening.matching import Query, ScreeningHit
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core import audit
@@ -107,48 +107,42 @@ def _audit(actor: User | str, action: str, session: TriageSession, **data: Any) 
     )
 
 
-def _screen_name(name: str) -> dict[str, Any]:
+ANSWER = "answer"  # the origin of a hit found by screening an organisation answer
+
+
+def _screen_name(name: str) -> answer_glue.AnswerScreening:
     """The name against every current list, as stored on the session and shown on its pages."""
     result = screening.screen(
         Query(name, type=EntityType.ORGANIZATION), limit=HITS_PER_ANSWER
     )  # the one call into the loaded lists
-    names = selectors.programmes(result.snapshots, [(h.source, h.entity_id) for h in result.hits])
-    return {
-        "name": name,
-        "snapshots": result.snapshots,
-        "matcher_version": result.matcher_version,
-        "hits": [
-            {
-                "source": h.source,
-                "entry_id": h.entity_id,
-                "name": h.name,
-                "matched_name": h.matched_name,
-                "score": h.score,
-                "status": "unresolved",
-                "programme": names.get(h.key),
-                "origin": "answer",
-                "subject": name,
-            }
+    names = selectors.programmes(result.snapshots, [(h.source, h.entry_id) for h in result.hits])
+    return answer_glue.AnswerScreening(
+        name=name,
+        snapshots=result.snapshots,
+        matcher_version=result.matcher_version,
+        hits=tuple(
+            ScreeningHit.of(h, subject=name, origin=ANSWER, programme=names.get(h.key))
             for h in result.hits
-        ],
-    }
+        ),
+    )
 
 
 def _screen_answers(session: TriageSession, current: Pack, *, again: bool = False) -> None:
     """Screens each organisation answer whose name is new (or all of them, `again`)."""
     organisation_questions = {q.id for q in current.questions if q.kind == "organisation"}
-    screened: dict[str, Any] = {}
+    stored = answer_glue.answer_screening(session)
+    screened: dict[str, answer_glue.AnswerScreening] = {}
     for qid in sorted(organisation_questions):
         name = session.answers.get(qid)
         if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME_LENGTH:
             continue  # nothing to screen, or a name the engine refuses (reported on its question)
         name = name.strip()
-        previous = session.answer_screening.get(qid)
-        if not again and isinstance(previous, dict) and previous.get("name") == name:
+        previous = stored.get(qid)
+        if not again and previous is not None and previous.name == name:
             screened[qid] = previous
         else:
             screened[qid] = _screen_name(name)
-    session.answer_screening = screened
+    session.answer_screening = {qid: s.to_dict() for qid, s in screened.items()}
 
 
 @transaction.atomic
@@ -237,15 +231,12 @@ def _missing(current: Pack, answers: Mapping[str, object]) -> dict[str, str]:
 
 def _outcome(session: TriageSession, current: Pack) -> Outcome:
     """Runs the engine over the session's answers, its screenings and its engagement's hits."""
-    hits = [h for screened in session.answer_screening.values() for h in screened["hits"]]
+    screened = answer_glue.answer_screening(session).values()
+    hits = [h for answer in screened for h in answer.hits]
     if session.engagement is not None:
         hits += selectors.engagement_hits(engagement=session.engagement)
-    session.hits = hits
-    return triage(
-        current,
-        answer_glue.typed_answers(current, session.answers),
-        screening=[answer_glue.hit_input(h) for h in hits],
-    )
+    session.hits = [h.to_dict() for h in hits]
+    return triage(current, answer_glue.typed_answers(current, session.answers), screening=hits)
 
 
 def _store(session: TriageSession, outcome: Outcome, actor: User) -> None:
@@ -295,7 +286,7 @@ def triage_complete(*, actor: User, session: TriageSession) -> TriageSession:
     _screen_answers(session, current)
     outcome = _outcome(session, current)
     _store(session, outcome, actor)
-    hits = [f"{h['source']}:{h['entry_id']}:{h['status']}" for h in session.hits]
+    hits = [f"{h.key}:{h.status}" for h in answer_glue.used_hits(session)]
     _audit(actor, "trustdesk.triage.completed", session, hits=hits, **_summary(outcome))
     return session
 
@@ -333,15 +324,14 @@ def triage_reopen(*, actor: User, session: TriageSession) -> TriageSession:
     permissions.require_owner(actor, session, "reopen")
     if not session.is_completed:
         raise NotCompleted
-    previous = session.outcome or {}
-    tier = previous.get("tier", {})
+    previous = answer_glue.stored_outcome(session)
     session.status, session.outcome, session.completed_at = Status.DRAFT, None, None
     session.save(update_fields=["status", "outcome", "completed_at", "updated_at"])
     _audit(
         actor,
         "trustdesk.triage.reopened",
         session,
-        old_tier=tier.get("id") if isinstance(tier, dict) else None,
+        old_tier=previous.tier.id if previous is not None else None,
     )
     return session
 
@@ -372,8 +362,8 @@ def triage_rerun(*, actor: User, session: TriageSession) -> TriageSession:
     if not session.is_completed:
         raise NotCompleted
     current = selectors.pack()
-    old = session.outcome or {}
-    old_tier = old.get("tier", {}).get("id") if isinstance(old.get("tier"), dict) else None
+    old = answer_glue.stored_outcome(session)
+    old_tier = old.tier.id if old is not None else None
     _stamp(session, current)
     _screen_answers(session, current, again=True)
     try:

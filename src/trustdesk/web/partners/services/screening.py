@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from trustdesk.screening.entries import EntityType
-from trustdesk.screening.matching import Hit, Query
+from trustdesk.screening.matching import Hit, HitStatus, Query
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.core import audit
@@ -132,7 +132,7 @@ def _hit_row(run: ScreeningRun, hit: Hit) -> ScreeningHit:
     return ScreeningHit(
         run=run,
         source=hit.source,
-        entity_id=hit.entity_id,
+        entry_id=hit.entry_id,
         entry_name=hit.name,
         matched_name=hit.matched_name,
         query_name=hit.query_name,
@@ -154,7 +154,7 @@ def hit_adjudicate(*, actor: User, hit: ScreeningHit, verdict: str, reason: str)
     """Record an officer's verdict on a hit, with the reason, on the hit and the audit trail."""
     subject = hit.run.subject
     require(actor, "partner.adjudicate", subject if isinstance(subject, Person) else None)
-    if verdict not in ScreeningHit.Verdict.values or verdict == ScreeningHit.Verdict.OPEN:
+    if HitStatus.read(verdict) in (None, HitStatus.UNRESOLVED):
         raise InvalidVerdict
     reason = reason_text(reason)
     row = ScreeningHit.objects.select_for_update().get(pk=hit.pk)
