@@ -118,4 +118,4 @@ def used_hits(session: TriageSession) -> list[ScreeningHit]:
 
 def stored_outcome(session: TriageSession) -> Outcome | None:
     """The session's outcome, typed; None while a draft."""
-    return Outcome.from_dict(session.outcome) if session.outcome is not None else None
+    return session.typed_outcome
