@@ -48,6 +48,17 @@ def typed_answers(pack: Pack, raw: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
+def problems(pack: Pack, raw: Mapping[str, object]) -> dict[str, str]:
+    """Every problem the engine finds in `raw`, by question id, answers to unknown ids included."""
+    known = {q.id for q in pack.questions}
+    unknown = {key: value for key, value in raw.items() if key not in known}
+    try:
+        read_answers(pack, {**unknown, **typed_answers(pack, raw)})
+    except AnswersInvalid as exc:
+        return {error.path: error.problem for error in exc.errors}
+    return {}
+
+
 def evaluate(pack: Pack, raw: Mapping[str, object]) -> Evaluation:
     """Asks the engine which questions are asked, leaving out (and reporting) answers it rejects."""
     known = {q.id for q in pack.questions}

@@ -291,9 +291,6 @@ def triage_complete(*, actor: User, session: TriageSession) -> TriageSession:
     return session
 
 
-NO_SUCH_QUESTION = "There is no such question in this policy pack."
-
-
 @transaction.atomic
 def triage_run(
     *, actor: User, engagement: Engagement, answers: Mapping[str, object]
@@ -309,8 +306,8 @@ def triage_run(
         actor=actor, session=session, answers=answers, questions=list(answers)
     )
     current = selectors.pack()
-    known = {q.id for q in current.questions}
-    errors = {qid: NO_SUCH_QUESTION for qid in answers if qid not in known}
+    # The engine's verdict on what was sent (an unknown question included), then what is missing.
+    errors = answer_glue.problems(current, answers)
     errors.update(_missing(current, session.answers))
     if errors:
         raise AnswersIncomplete(errors)

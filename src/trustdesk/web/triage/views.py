@@ -174,16 +174,22 @@ def session_questionnaire(request: AuthenticatedHttpRequest, public_id: uuid.UUI
         messages.error(request, str(exc))
         return redirect(session)
     action = request.POST.get("action", "continue")
-    if action == "save" and not posted.errors:
+    # The engine's view of what was just posted: its words go next to each question.
+    problems = {
+        qid: problem
+        for qid, problem in answer_glue.evaluate(current, session.answers).errors.items()
+        if qid in posted.questions
+    }
+    if action == "save" and not problems:
         messages.success(request, "Answers saved. You can finish this triage later from here.")
         return redirect("triage:session-list")
-    if action == "complete" and not posted.errors:
+    if action == "complete" and not problems:
         return _complete(request, session, current)
-    if not posted.errors and not is_htmx(request):
+    if not problems and not is_htmx(request):
         # Post/redirect/get: reloading the page shows the answers, it does not post them again.
         messages.success(request, "Answers saved.")
         return redirect(f"{session.get_absolute_url()}#questionnaire")
-    return _questionnaire(request, session, current, errors=posted.errors, saved=True)
+    return _questionnaire(request, session, current, saved=True)
 
 
 def _complete(
