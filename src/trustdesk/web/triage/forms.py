@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -68,6 +68,7 @@ class QuestionField:
     tree: tuple[TreeNode, ...] = ()
     hits: tuple[HitView, ...] = ()
     screened: bool = False  # an organisation answer that has been screened
+    unchecked: bool = False  # an organisation answer not screened: the lists' index is not ready
 
     @property
     def kind(self) -> str:
@@ -138,6 +139,7 @@ def build_fields(
     errors: Mapping[str, str],
     hits: Mapping[str, Sequence[HitView]],
     screened: set[str],
+    unchecked: Set[str] = frozenset(),
 ) -> list[QuestionField]:
     """One field per asked question, in pack order, with its stored answer and error."""
     questions = {q.id: q for q in pack.questions}
@@ -166,6 +168,7 @@ def build_fields(
                 tree=tree,
                 hits=tuple(hits.get(qid, ())),
                 screened=qid in screened,
+                unchecked=qid in unchecked,
             )
         )
     return fields

@@ -135,7 +135,8 @@ def _questionnaire(
         answers=session.answers,
         errors=all_errors,
         hits=hits,
-        screened=set(screened),
+        screened={qid for qid, answer in screened.items() if answer.screened},
+        unchecked={qid for qid, answer in screened.items() if not answer.screened},
     )
     context = {
         "session": session,
@@ -236,6 +237,9 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
         "mitigation_groups": _grouped(outcome.mitigations),
         "answered": answered,
         "hits": _hit_views(current, answer_glue.used_hits(session), details=details),
+        "unchecked": [
+            a.name for a in answer_glue.answer_screening(session).values() if not a.screened
+        ],
         "stale": selectors.staleness(session=session, current=current),
         "can_reopen": permissions.can_answer_triage(request.user, session),
         "can_rerun": permissions.can_rerun_triage(request.user, session),

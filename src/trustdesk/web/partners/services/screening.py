@@ -127,6 +127,20 @@ def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
     return run
 
 
+def organisation_name_screen(name: str, *, limit: int) -> screening.ScreeningResult | None:
+    """One organisation name against the loaded lists, compared as a partner's screening does.
+
+    For a request (the triage questionnaire): it runs outside any transaction that holds row
+    locks, and never builds the index; None when no index of the current lists is built yet,
+    so that the caller says the name was not checked rather than "no match".
+    """
+    query = Query(name, type=EntityType.ORGANIZATION)
+    try:
+        return screening.screen(query, limit=limit, build=False)
+    except screening.IndexNotReady:
+        return None
+
+
 def _hit_row(run: ScreeningRun, hit: Hit) -> ScreeningHit:
     data = hit.to_dict()
     return ScreeningHit(
