@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from tests.web.api.conftest import api_client
 from tests.web.cases.conftest import Cast, fields
 from tests.web.triage.conftest import LISTED, TYPICAL, Answer
 from trustdesk.web.cases import services as case_services
@@ -84,6 +85,8 @@ def test_a_result_worked_out_before_the_index_was_ready_says_the_name_was_not_ch
     html = client.get(session.get_absolute_url()).content.decode()
 
     assert f"Not checked against the watch lists:</strong> {LISTED}." in html
+    api = api_client(cast.rita).get(f"/api/triage/sessions/{session.public_id}").json()
+    assert (api["unchecked"], api["hits"]) == ([LISTED], [])
 
 
 def test_an_answer_and_a_partner_of_the_same_name_get_the_same_hits(

@@ -484,6 +484,10 @@ class TriageSessionOut(Schema):
     answers: dict[str, Any]
     outcome: TriageOutcomeOut | None = Field(description="Null while a draft.")
     hits: list[TriageHitOut] = Field(description="The screening hits the outcome used.")
+    unchecked: list[str] = Field(
+        description="Organisation names in the answers not checked against the watch lists: "
+        "their search index was not ready. Empty when every name was checked."
+    )
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None

@@ -122,6 +122,11 @@ def answer_screening(session: TriageSession) -> dict[str, AnswerScreening]:
     }
 
 
+def unchecked_names(session: TriageSession) -> list[str]:
+    """Organisation answers not checked against the lists: their index was not ready."""
+    return [a.name for a in answer_screening(session).values() if not a.screened]
+
+
 def used_hits(session: TriageSession) -> list[ScreeningHit]:
     """Every hit that went into the session's completed outcome."""
     return [ScreeningHit.from_dict(h) for h in session.hits if isinstance(h, Mapping)]

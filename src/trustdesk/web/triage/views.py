@@ -237,9 +237,7 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
         "mitigation_groups": _grouped(outcome.mitigations),
         "answered": answered,
         "hits": _hit_views(current, answer_glue.used_hits(session), details=details),
-        "unchecked": [
-            a.name for a in answer_glue.answer_screening(session).values() if not a.screened
-        ],
+        "unchecked": answer_glue.unchecked_names(session),
         "stale": selectors.staleness(session=session, current=current),
         "can_reopen": permissions.can_answer_triage(request.user, session),
         "can_rerun": permissions.can_rerun_triage(request.user, session),

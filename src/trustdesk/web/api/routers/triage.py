@@ -134,6 +134,7 @@ def session_out(session: TriageSession, user: User) -> dict[str, Any]:
         "answers": dict(session.answers),
         "outcome": outcome_out(outcome) if outcome is not None else None,
         "hits": [_hit_out(h, details=details) for h in answer_glue.used_hits(session)],
+        "unchecked": answer_glue.unchecked_names(session),
         "created_at": session.created_at,
         "updated_at": session.updated_at,
         "completed_at": session.completed_at,
