@@ -64,7 +64,7 @@ _STATUS_WORDS = {
     HitStatus.UNRESOLVED: "not yet reviewed by an officer",
     HitStatus.CONFIRMED: "confirmed by an officer",
     HitStatus.FALSE_POSITIVE: "dismissed by an officer",
-    HitStatus.NEEDS_INFORMATION: "waiting for more information for an officer",
+    HitStatus.NEEDS_INFORMATION: "held by an officer until more information comes",
 }
 
 
