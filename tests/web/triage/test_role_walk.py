@@ -134,4 +134,5 @@ def test_only_the_kinds_may_see_it_and_an_officer_does(cast: Cast, case: TriageS
     seen = _walk(cast.olga, case)
 
     assert f"{ENTRY_NAME} (custom:triage-test:{ENTRY_ID})" in seen[case.get_absolute_url()]
+    assert "<td>Not yet reviewed</td>" in seen[case.get_absolute_url()]
     assert ENTRY_ID in seen[f"/api/triage/sessions/{case.public_id}"]

@@ -57,6 +57,27 @@ class HitView:
     score: float
     status: HitStatus
 
+    @property
+    def status_text(self) -> str:
+        """Where the review stands, for readers of the lists."""
+        return _REVIEW_WORDS.get(self.status, "Not yet reviewed")
+
+    @property
+    def outcome_text(self) -> str:
+        """The end of "possible match on a watch list…", for everyone else."""
+        return _OFFICE_WORDS.get(self.status, "; the research security office will review it")
+
+
+_REVIEW_WORDS = {
+    HitStatus.CONFIRMED: "Confirmed by an officer",
+    HitStatus.FALSE_POSITIVE: "Dismissed by an officer",
+    HitStatus.NEEDS_INFORMATION: "Waiting for more information",
+}
+_OFFICE_WORDS = {
+    HitStatus.CONFIRMED: ", confirmed by the research security office",
+    HitStatus.FALSE_POSITIVE: ", dismissed by the research security office",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class QuestionField:
