@@ -19,6 +19,8 @@ from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.core.audit import verify_chain
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.triage import answers as answer_glue
+from trustdesk.web.triage.models import TriageSession
 
 pytestmark = pytest.mark.django_db
 ACTOR = "cli:tester@host"
@@ -139,6 +141,13 @@ def test_listed_partners_have_screening_hits_with_explanations(
     assert left.verdict == HitStatus.UNRESOLVED  # work waiting for an officer
     assert not ScreeningHit.objects.filter(run__organisation__name="ETH Zürich").exists()
     assert not ScreeningHit.objects.filter(run__person__isnull=False).exists()
+
+
+def test_every_triage_checked_its_organisation_answers(summary: demo.DemoSummary) -> None:
+    sessions = list(TriageSession.objects.all())
+
+    assert sessions
+    assert [s.public_id for s in sessions if answer_glue.unchecked_names(s)] == []
 
 
 def test_a_second_load_creates_nothing_and_says_so(summary: demo.DemoSummary) -> None:

@@ -32,6 +32,7 @@ from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.core import audit
 from trustdesk.web.core.context import audit_context
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.lists import screening
 from trustdesk.web.lists.services import shipped_lists_ensure
 from trustdesk.web.partners import selectors as partner_selectors
 from trustdesk.web.partners import services as partner_services
@@ -180,6 +181,8 @@ def demo_load(*, actor: str, force: bool = False) -> DemoSummary:
         return summary
     with audit_context(actor=actor):
         shipped_lists_ensure(actor=actor)  # the hits need the lists; a no-op when loaded
+        # Built here, as a worker would after an import: the questionnaire never builds it.
+        screening.current_index()
         with transaction.atomic():
             _Loader(actor=actor, now=timezone.now()).load()
             audit.record(
