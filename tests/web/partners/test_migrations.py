@@ -13,8 +13,8 @@ from trustdesk.web.accounts.models import User
 from trustdesk.web.partners.models import ScreeningHit
 from trustdesk.web.partners.services import OrganisationInput, organisation_create
 
-BEFORE = [("partners", "0001_initial")]
-AFTER = [("partners", "0002_hit_entry_id_and_status")]
+BEFORE = [("partners", "0002_screeningrun_coverage")]
+AFTER = [("partners", "0003_hit_entry_id_and_status")]
 
 
 def _verdicts() -> list[str]:

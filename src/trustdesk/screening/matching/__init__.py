@@ -5,8 +5,14 @@ index is a file the caller chooses where to keep.
 """
 
 from trustdesk.screening.matching.features import DEFAULT_THRESHOLD, WEIGHTS, ScoringConfig
-from trustdesk.screening.matching.index import MatchIndex
-from trustdesk.screening.matching.model import Hit, HitStatus, Query, ScreeningHit
+from trustdesk.screening.matching.index import MatchIndex, check_name
+from trustdesk.screening.matching.model import (
+    Hit,
+    HitStatus,
+    NameNotScreenable,
+    Query,
+    ScreeningHit,
+)
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -14,7 +20,9 @@ __all__ = [
     "Hit",
     "HitStatus",
     "MatchIndex",
+    "NameNotScreenable",
     "Query",
     "ScoringConfig",
     "ScreeningHit",
+    "check_name",
 ]

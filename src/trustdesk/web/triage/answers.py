@@ -19,6 +19,7 @@ from typing import Any
 from trustdesk.policy.models import Pack
 from trustdesk.policy.triage import AnswersInvalid, Outcome, read_answers
 from trustdesk.screening.matching.model import ScreeningHit
+from trustdesk.web.lists.coverage import Coverage
 from trustdesk.web.triage.models import TriageSession
 
 
@@ -92,11 +93,13 @@ class AnswerScreening:
     matcher_version: str = ""
     hits: tuple[ScreeningHit, ...] = ()
     screened: bool = True
+    coverage: Coverage | None = None  # the lists consulted, and those missing or out of date
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "snapshots": dict(self.snapshots),
+            "coverage": self.coverage.to_dict() if self.coverage is not None else None,
             "matcher_version": self.matcher_version,
             "hits": [h.to_dict() for h in self.hits],
             "screened": self.screened,
@@ -110,6 +113,7 @@ class AnswerScreening:
             matcher_version=str(data.get("matcher_version", "")),
             hits=tuple(ScreeningHit.from_dict(h) for h in data.get("hits") or ()),
             screened=bool(data.get("screened", True)),
+            coverage=Coverage.from_dict(data["coverage"]) if data.get("coverage") else None,
         )
 
 

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from trustdesk.policy.models import Pack
 from trustdesk.policy.triage import MAX_NAME_LENGTH, AnswersInvalid, Outcome, triage
-from trustdesk.screening.matching import ScreeningHit
+from trustdesk.screening.entries import EntityType
+from trustdesk.screening.matching import NameNotScreenable, Query, ScreeningHit, check_name
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core import audit
@@ -110,19 +111,20 @@ ANSWER = "answer"  # the origin of a hit found by screening an organisation answ
 Screened = Mapping[str, answer_glue.AnswerScreening]  # by question id
 
 
-def _screen_name(name: str) -> answer_glue.AnswerScreening:
+def _screen_name(name: str, *, build: bool = False) -> answer_glue.AnswerScreening:
     """The name against the loaded lists, through partner screening's own service.
 
-    The index is never built here (a request must not spend minutes on it): when it is not
-    built yet, the name is recorded as not checked, and the pages say so.
+    The index is never built in a request (it must not spend minutes on it): when it is not
+    built yet, the name is recorded as not checked, and the pages say so. The CLI may build it.
     """
-    result = partner_services.organisation_name_screen(name, limit=HITS_PER_ANSWER)
+    result = partner_services.organisation_name_screen(name, limit=HITS_PER_ANSWER, build=build)
     if result is None:
         return answer_glue.AnswerScreening(name=name, screened=False)
     names = selectors.programmes(result.snapshots, [(h.source, h.entry_id) for h in result.hits])
     return answer_glue.AnswerScreening(
         name=name,
         snapshots=result.snapshots,
+        coverage=result.coverage,
         matcher_version=result.matcher_version,
         hits=tuple(
             ScreeningHit.of(h, subject=name, origin=ANSWER, programme=names.get(h.key))
@@ -131,20 +133,48 @@ def _screen_name(name: str) -> answer_glue.AnswerScreening:
     )
 
 
+def _screenable_answer(value: object) -> str | None:
+    """The organisation answer to screen, or None when there is nothing the engine would screen.
+
+    A name it refuses is reported on its question by the triage engine, not screened here.
+    """
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_NAME_LENGTH:
+        return None
+    try:
+        check_name(Query(value.strip(), type=EntityType.ORGANIZATION))
+    except NameNotScreenable:
+        return None
+    return value.strip()
+
+
 def _organisation_names(current: Pack, answers: Mapping[str, object]) -> dict[str, str]:
     """The organisation answers worth screening, by question id."""
-    names: dict[str, str] = {}
-    for q in current.questions:
-        name = answers.get(q.id)
-        if q.kind != "organisation" or not isinstance(name, str) or not name.strip():
-            continue
-        if len(name.strip()) <= MAX_NAME_LENGTH:  # longer: the engine refuses it, by its question
-            names[q.id] = name.strip()
-    return names
+    return {
+        q.id: name
+        for q in current.questions
+        if q.kind == "organisation" and (name := _screenable_answer(answers.get(q.id)))
+    }
+
+
+def organisation_answers_screen(
+    current: Pack, answers: Mapping[str, object]
+) -> dict[str, answer_glue.AnswerScreening]:
+    """Each organisation answer screened as the questionnaire does, by question id.
+
+    The CLI's `trustdesk triage` uses this, so a file of answers is screened exactly as the
+    same answers typed into the web questionnaire; a command (not a request) may build the
+    index of lists just imported.
+    """
+    return _screen(current, answers, {}, build=True)
 
 
 def _screen(
-    current: Pack, answers: Mapping[str, object], stored: Screened, *, again: bool = False
+    current: Pack,
+    answers: Mapping[str, object],
+    stored: Screened,
+    *,
+    again: bool = False,
+    build: bool = False,
 ) -> dict[str, answer_glue.AnswerScreening]:
     """Screens each organisation answer that is new or was not checked (every one, `again`).
 
@@ -157,7 +187,7 @@ def _screen(
         if not again and previous is not None and previous.name == name and previous.screened:
             screened[qid] = previous
         else:
-            screened[qid] = _screen_name(name)
+            screened[qid] = _screen_name(name, build=build)
     return screened
 
 

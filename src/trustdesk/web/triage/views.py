@@ -24,9 +24,11 @@ from trustdesk.policy.models import Pack
 from trustdesk.policy.triage import LabelledResult
 from trustdesk.screening.matching.model import ScreeningHit
 from trustdesk.web.accounts.permissions import require
+from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement
-from trustdesk.web.core.requests import AuthenticatedHttpRequest, is_htmx
+from trustdesk.web.core.requests import is_htmx
+from trustdesk.web.lists.coverage import Coverage
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import forms, permissions, selectors, services
 from trustdesk.web.triage.models import TriageSession
@@ -211,6 +213,12 @@ def _grouped(mitigations: Sequence[LabelledResult]) -> list[tuple[str, list[Labe
     return list(groups.items())
 
 
+def _answer_coverage(session: TriageSession) -> Coverage | None:
+    """The lists the answers were screened against (the newest screening's), if any was."""
+    stored = [a.coverage for a in answer_glue.answer_screening(session).values() if a.coverage]
+    return stored[-1] if stored else None
+
+
 @login_required
 def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     session = _get(request, public_id)
@@ -238,6 +246,7 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
         "answered": answered,
         "hits": _hit_views(current, answer_glue.used_hits(session), details=details),
         "unchecked": answer_glue.unchecked_names(session),
+        "coverage": _answer_coverage(session),
         "stale": selectors.staleness(session=session, current=current),
         "can_reopen": permissions.can_answer_triage(request.user, session),
         "can_rerun": permissions.can_rerun_triage(request.user, session),

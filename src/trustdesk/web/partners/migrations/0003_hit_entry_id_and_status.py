@@ -19,7 +19,7 @@ def _unresolved_to_open(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0001_initial"),
+        ("partners", "0002_screeningrun_coverage"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
