@@ -59,9 +59,9 @@ def snapshot_get(source: str, ref: str) -> Snapshot:
             raise SnapshotNotFound(f"{source} has no current snapshot")
         return src.current
     if ref == "previous":
-        if src.current is None or src.current.previous_id is None:
+        if src.current is None or src.previous_id is None:
             raise SnapshotNotFound(f"{source} has no previous snapshot")
-        return Snapshot.objects.get(pk=src.current.previous_id)
+        return Snapshot.objects.get(pk=src.previous_id)
     matches = [
         s
         for s in snapshot_list(source)

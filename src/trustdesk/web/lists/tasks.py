@@ -37,9 +37,8 @@ def update(ctx: TaskContext, *, sources: list[str]) -> list[dict[str, Any]]:
         )
         results.append(report.update_json(result))
     failed = sum(1 for r in results if not r["ok"])
+    # A new current snapshot has already queued the index rebuild (services.lists_current_changed).
     ctx.progress(done=len(keys), total=len(keys), message=f"{len(keys)} done, {failed} failed")
-    if any(outcome["current"] for r in results for outcome in r["imported"]):
-        rebuild_index.enqueue(ctx.actor)  # a new current snapshot: warm the index in a worker
     return results
 
 
