@@ -34,18 +34,22 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Concatenate, Generic, ParamSpec
 
 from celery import Celery, shared_task
 from celery import Task as CeleryTask
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
 from kombu.exceptions import OperationalError as BrokerError
 
 from trustdesk.web.conf import tasks as tasks_conf
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.jobs import services as jobs
 from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.jobs.selectors import task_run_pending
 
 log = logging.getLogger(__name__)
 
@@ -169,19 +173,53 @@ class TaskDef(Generic[P]):
 
     def send(self, run_id: str) -> None:
         """Hand the run to the queue; on the embedded default this runs it here and now."""
-        celery_task = get_app().tasks[self.name]
-        if task_settings().embedded:
-            # Run here without touching any transport (eager mode would still build one).
-            celery_task.apply(args=(run_id,))
-            return
-        try:
-            celery_task.apply_async(args=(run_id,))
-        except BrokerError as exc:
-            # The row was committed, so say on it why nothing will pick it up.
-            TaskRun.objects.filter(public_id=run_id, status=TaskRun.Status.QUEUED).update(
-                status=TaskRun.Status.FAILED, error=f"could not reach the task queue: {exc}"
-            )
-            raise
+        send_run(self.name, run_id)
+
+
+def send_run(name: str, run_id: str) -> None:
+    """Hand run `run_id` of task `name` to the queue (embedded: run it here and now)."""
+    celery_task = get_app().tasks[name]
+    if task_settings().embedded:
+        # Run here without touching any transport (eager mode would still build one).
+        celery_task.apply(args=(run_id,))
+        return
+    try:
+        celery_task.apply_async(args=(run_id,))
+    except BrokerError as exc:
+        # The row was committed, so say on it why nothing will pick it up.
+        TaskRun.objects.filter(public_id=run_id, status=TaskRun.Status.QUEUED).update(
+            status=TaskRun.Status.FAILED, error=f"could not reach the task queue: {exc}"
+        )
+        raise
+
+
+def task_runs_resume(*, now: datetime | None = None) -> list[TaskRun]:
+    """Send again the runs that waited too long for a worker; a server or worker start runs this.
+
+    On the embedded default the row is the only record of queued work: a process that stopped
+    between committing a run and running it (an upload accepted just before a restart) left
+    it queued for ever. With Redis the message normally survives, so only a run queued for
+    longer than the visibility timeout is sent again, in case its message never reached Redis
+    (the web process stopped right after its commit). Sending twice is harmless: the second
+    delivery finds the run finished, or waits while the first holds its lease.
+    """
+    conf = task_settings()
+    wait = conf.lease if conf.embedded else conf.visibility_timeout
+    pending = list(
+        task_run_pending(queued_before=(now or timezone.now()) - timedelta(seconds=wait))
+    )
+    if pending:
+        autodiscover_modules("tasks")  # register every app's tasks before sending by name
+    resumed = []
+    for run in pending:
+        if run.task not in get_app().tasks:
+            log.warning("queued run %s names no known task %r", run.public_id, run.task)
+            continue
+        log.info("sending again %s %s, queued since %s", run.task, run.public_id, run.created_at)
+        send_run(run.task, str(run.public_id))
+        run.refresh_from_db()
+        resumed.append(run)
+    return resumed
 
 
 def task(
@@ -223,7 +261,11 @@ def _execute(definition: TaskDef[Any], celery_task: CeleryTask[Any, Any], run_id
     run = claim.run
     ctx = TaskContext(run_id=run_id, attempt=run.attempts, actor=run.actor)
     try:
-        with _heartbeat(ctx, every=conf.lease / 4, enabled=not eager):
+        # Eager runs beat too: a reaper in another process (`trustdesk jobs reap`) must not take
+        # a live in-process run for one whose process stopped. Inside a transaction (a test,
+        # or a caller's atomic block) no other connection can see the run, so there is no need.
+        beating = not connections["default"].in_atomic_block
+        with _heartbeat(ctx, every=conf.lease / 4, enabled=beating):
             result = definition.fn(ctx, **run.arguments)
             ctx.flush()
     except definition.retry_on as exc:
@@ -246,10 +288,7 @@ def _execute(definition: TaskDef[Any], celery_task: CeleryTask[Any, Any], run_id
 
 @contextmanager
 def _heartbeat(ctx: TaskContext, *, every: float, enabled: bool) -> Iterator[None]:
-    """Renew the run's lease from a thread while the task body runs, whatever the body does.
-
-    Not needed when eager: a redelivery cannot happen there, as there is no message.
-    """
+    """Renew the run's lease from a thread while the task body runs, whatever the body does."""
     if not enabled:
         yield
         return

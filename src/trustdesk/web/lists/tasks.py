@@ -44,14 +44,25 @@ def update(ctx: TaskContext, *, sources: list[str]) -> list[dict[str, Any]]:
 
 @task("lists.import_file")
 def import_file(ctx: TaskContext, *, path: str, source: str = "") -> list[dict[str, Any]]:
-    """Import a file the worker can read (shared storage in production) as a snapshot."""
+    """Import a file the worker can read (shared storage in production) as a snapshot.
+
+    An uploaded file is removed once the import has ended, imported or failed (an import that
+    failed fails the same way again); any other error, such as the database going away before
+    the import began, raises past the removal, so a retry still finds the file.
+    """
+    from trustdesk.web.lists.uploads import upload_file_discard  # that module imports this one
 
     def entries_read(key: str, count: int) -> None:
         ctx.progress(done=count, message=f"{key}: {count:,} entries read")
 
-    outcomes = services.list_snapshot_import(
-        paths=[Path(path)], source=source or None, actor=ctx.actor, progress=entries_read
-    )
+    try:
+        outcomes = services.list_snapshot_import(
+            paths=[Path(path)], source=source or None, actor=ctx.actor, progress=entries_read
+        )
+    except services.ImportFailed:
+        upload_file_discard(path)
+        raise
+    upload_file_discard(path)
     return [report.outcome_json(o) for o in outcomes]
 
 
