@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from trustdesk.web.core import runs
 from trustdesk.web.core.context import audit_context
-from trustdesk.web.core.tasks import task_runs_resume, task_settings
+from trustdesk.web.core.tasks import redelivery_grace, task_runs_resume, task_settings
 from trustdesk.web.jobs import services as jobs
 from trustdesk.web.lists import uploads
 
@@ -51,12 +51,9 @@ def work_recover(*, now: datetime | None = None) -> Recovery:
     conf = task_settings()
     with audit_context(actor="trustdesk"):  # one group in the trail for one sweep
         reaped = [f"{r.label}: {r.reason}" for r in runs.runs_reap(now=now)]
-    # With Redis, a run whose worker died is redelivered and taken over once the message's
-    # visibility timeout passes; only a run still stale after that was lost for good.
-    grace = 0 if conf.embedded else conf.visibility_timeout + conf.restore_interval
-    reaped += [
-        f"{r.task} {r.public_id}: {r.error}"
-        for r in jobs.task_run_reap(lease=conf.lease, grace=grace, now=now)
-    ]
+        reaped += [
+            f"{r.task} {r.public_id}: {r.error}"
+            for r in jobs.task_run_reap(lease=conf.lease, grace=redelivery_grace(conf), now=now)
+        ]
     resumed = [f"{r.task} {r.public_id}: {r.status}" for r in task_runs_resume(now=now)]
     return Recovery(tuple(reaped), tuple(resumed), uploads.upload_files_prune())

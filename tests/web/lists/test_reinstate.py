@@ -174,3 +174,15 @@ def test_update_back_to_an_earlier_content_makes_it_current(server: LocalHTTPSer
     run = ImportRun.objects.order_by("-id").first()
     assert (run.kind, run.status) == ("update", ImportRun.Status.REINSTATED)
     assert "CDe.001" in _screened_ids("Harbin Example Institute of Technology")
+
+
+def test_a_failure_before_the_reinstatement_is_not_shown_as_current(tmp_path: Path) -> None:
+    _import(_csv(tmp_path / "1", R1))
+    _import(_csv(tmp_path / "2", R2))
+    with pytest.raises(services.ImportFailed):
+        _import(_csv(tmp_path / "3"))  # no entries
+
+    _import(_csv(tmp_path / "4", R1))
+
+    status = {s.key: s for s in selectors.source_status_list()}["custom:watch"]
+    assert status.last_failure is None

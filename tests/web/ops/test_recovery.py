@@ -33,6 +33,7 @@ from trustdesk.web.core import runs
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.lists import services
+from trustdesk.web.lists import tasks as list_tasks
 from trustdesk.web.lists.models import ImportRun, ListSource
 from trustdesk.web.recovery import work_recover
 from trustdesk.web.reference.models import RefreshRun
@@ -229,3 +230,32 @@ def test_an_upload_identical_to_an_earlier_snapshot_makes_it_current(
         "(3 entries; nothing new stored)"
     )
     assert AuditEvent.objects.filter(action="trustdesk.list.reinstated").count() == 1
+
+
+def test_a_task_run_left_running_fails_when_the_same_task_is_queued_again() -> None:
+    with time_machine.travel("2026-12-06 10:00:00Z", tick=False):
+        killed = TaskRun.objects.create(
+            task="lists.rebuild_index",
+            actor="test",
+            status=TaskRun.Status.RUNNING,
+            attempts=1,
+            heartbeat_at=timezone.now(),
+        )
+        other = TaskRun.objects.create(
+            task="lists.update",
+            actor="test",
+            status=TaskRun.Status.RUNNING,
+            attempts=1,
+            heartbeat_at=timezone.now(),
+        )
+
+    with time_machine.travel("2026-12-06 10:01:01Z", tick=False):
+        list_tasks.rebuild_index.enqueue("test")
+
+    killed.refresh_from_db()
+    other.refresh_from_db()
+    assert (killed.status, killed.error) == (
+        "failed",
+        "the process running it stopped; lease expired at 2026-12-06 10:01:00 UTC",
+    )
+    assert other.status == "running"  # another task's runs wait for their own next start

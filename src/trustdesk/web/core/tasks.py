@@ -166,9 +166,15 @@ class TaskDef(Generic[P]):
     retry_on: tuple[type[Exception], ...]
 
     def enqueue(self, actor: str, /, *args: P.args, **kwargs: P.kwargs) -> TaskRun:
-        """Queue a run with these arguments (bound to the task's own parameter names)."""
+        """Queue a run with these arguments (bound to the task's own parameter names).
+
+        Runs of the same task whose process stopped are failed first, with the reason, so a
+        killed update is reported as soon as anyone starts the next one.
+        """
         bound = inspect.signature(self.fn).bind(None, *args, **kwargs)
         arguments = dict(list(bound.arguments.items())[1:])  # all but the TaskContext
+        conf = task_settings()
+        jobs.task_run_reap(lease=conf.lease, grace=redelivery_grace(conf), task=self.name)
         return jobs.task_run_enqueue(task=self, arguments=arguments, actor=actor)
 
     def send(self, run_id: str) -> None:
@@ -191,6 +197,16 @@ def send_run(name: str, run_id: str) -> None:
             status=TaskRun.Status.FAILED, error=f"could not reach the task queue: {exc}"
         )
         raise
+
+
+def redelivery_grace(conf: TaskSettings) -> int:
+    """Seconds past a dead worker's lease before its run counts as lost, not merely abandoned.
+
+    With Redis the message is redelivered once its visibility timeout passes (swept every
+    restore interval) and the next worker takes the run over; on the embedded default nothing
+    redelivers, so the lease alone decides.
+    """
+    return 0 if conf.embedded else conf.visibility_timeout + conf.restore_interval
 
 
 def task_runs_resume(*, now: datetime | None = None) -> list[TaskRun]:

@@ -162,8 +162,10 @@ def task_run_retry_or_fail(
     return run
 
 
-def task_run_reap(*, lease: int, grace: int, now: datetime | None = None) -> list[TaskRun]:
-    """Fail running runs whose heartbeat stopped more than `lease + grace` seconds ago.
+def task_run_reap(
+    *, lease: int, grace: int, task: str | None = None, now: datetime | None = None
+) -> list[TaskRun]:
+    """Fail running runs (of `task`, or all) whose heartbeat stopped over `lease + grace` s ago.
 
     `grace` is how long a queue that redelivers (Redis) may take to hand the run to another
     worker, which would take it over (`task_run_claim`); on the embedded default nothing
@@ -172,6 +174,8 @@ def task_run_reap(*, lease: int, grace: int, now: datetime | None = None) -> lis
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=lease + grace)
     stale = TaskRun.objects.filter(status=RUNNING, heartbeat_at__lt=cutoff)
+    if task is not None:
+        stale = stale.filter(task=task)
     return [
         run for pk in list(stale.values_list("pk", flat=True)) if (run := _reap(pk, lease, cutoff))
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -32,7 +33,7 @@ def source_status_list() -> list[SourceStatus]:
         src = sources.get(key)
         current = src.current if src else None
         failure = ImportRun.objects.filter(source_key=key, status=ImportRun.Status.FAILED).first()
-        if failure and current and failure.started_at < current.imported_at:
+        if failure and current and failure.started_at < _current_since(key, current):
             failure = None
         out.append(
             SourceStatus(
@@ -43,6 +44,18 @@ def source_status_list() -> list[SourceStatus]:
             )
         )
     return out
+
+
+def _current_since(key: str, current: Snapshot) -> datetime:
+    """When `current` last became current: its import, or a later run that reinstated it."""
+    reinstated = (
+        ImportRun.objects.filter(
+            source_key=key, snapshot=current, status=ImportRun.Status.REINSTATED
+        )
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    return max(current.imported_at, reinstated) if reinstated else current.imported_at
 
 
 def snapshot_list(source: str) -> QuerySet[Snapshot]:
