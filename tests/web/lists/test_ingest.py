@@ -91,3 +91,14 @@ def test_an_import_that_changes_nothing_rebuilds_nothing(
 
     assert callbacks == []
     assert TaskRun.objects.filter(task="lists.rebuild_index").count() == 1
+
+
+def test_several_lists_arriving_together_rebuild_the_index_once(
+    django_capture_on_commit_callbacks: OnCommit,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes = services.shipped_lists_ensure()  # a new home's first start
+
+    assert len(outcomes) == 3
+    [run] = TaskRun.objects.filter(task="lists.rebuild_index")
+    assert sorted(run.result["snapshots"]) == sorted(o.source for o in outcomes)

@@ -6,7 +6,9 @@ import hashlib
 import logging
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,10 +119,11 @@ def list_snapshot_import(
             error=str(exc),
         )
         raise ImportFailed(source or exc.source, str(exc)) from exc
-    return [
-        _import_set(fileset, actor=actor, kind=kind, progress=progress, limits=limits)
-        for fileset in sets
-    ]
+    with lists_changes_batched(actor=actor):
+        return [
+            _import_set(fileset, actor=actor, kind=kind, progress=progress, limits=limits)
+            for fileset in sets
+        ]
 
 
 @transaction.atomic
@@ -207,13 +210,43 @@ def _import_set(
         log.warning("import of %s failed: %s", fileset.source, _reason(exc))
         raise ImportFailed(fileset.source, _reason(exc)) from exc
     if outcome.switched:
-        # After commit: a hook must never act on a snapshot that a rollback takes back.
-        transaction.on_commit(lambda: lists_current_changed(sources=[outcome.source], actor=actor))
+        _changed(outcome.source, actor=actor)
     return outcome
 
 
 def _reason(exc: Exception) -> str:
     return str(exc) if isinstance(exc, SourceFormatError) else f"{type(exc).__name__}: {exc}"
+
+
+# The sources whose current snapshot changed inside the innermost `lists_changes_batched()`.
+_batch: ContextVar[list[str] | None] = ContextVar("trustdesk_lists_changed", default=None)
+
+
+@contextmanager
+def lists_changes_batched(*, actor: str) -> Iterator[None]:
+    """Imports inside report their changes once, at the end, to `lists_current_changed()`.
+
+    An update of six sources rebuilds the index once, not six times: each rebuild reads every
+    current list. Batches nest; the outermost reports.
+    """
+    batch: list[str] = []
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        if batch:
+            _changed(*batch, actor=actor)
+
+
+def _changed(*sources: str, actor: str) -> None:
+    outer = _batch.get()
+    if outer is not None:
+        outer.extend(sources)
+        return
+    changed = list(dict.fromkeys(sources))
+    # After commit: a hook must never act on a snapshot that a rollback takes back.
+    transaction.on_commit(lambda: lists_current_changed(sources=changed, actor=actor))
 
 
 def lists_current_changed(*, sources: Sequence[str], actor: str) -> TaskRun:
@@ -447,17 +480,19 @@ def shipped_lists_ensure(*, actor: str = "trustdesk") -> list[ImportOutcome]:
     """
     limits = default_limits()
     outcomes: list[ImportOutcome] = []
-    for item in SHIPPED:
-        with item.as_path() as path:
-            # The format is known: skipping detection (which imports every parser) keeps this
-            # check, on the start-up path of every command, to a hash and one query.
-            fileset = FileSet(TrustdeskJson, item.source, {TrustdeskJson.roles[0]: path})
-            _, content_hash = _describe_files(fileset, limits)
-            if Snapshot.objects.filter(source__key=item.source, content_hash=content_hash).exists():
-                continue
-            outcomes.append(
-                _import_set(fileset, actor=actor, kind="shipped", progress=None, limits=limits)
-            )
+    with lists_changes_batched(actor=actor):  # a new home's first start: one index rebuild
+        for item in SHIPPED:
+            with item.as_path() as path:
+                # The format is known: skipping detection (which imports every parser) keeps
+                # this check, on the start-up path of every command, to a hash and one query.
+                fileset = FileSet(TrustdeskJson, item.source, {TrustdeskJson.roles[0]: path})
+                _, content_hash = _describe_files(fileset, limits)
+                stored = Snapshot.objects.filter(source__key=item.source, content_hash=content_hash)
+                if stored.exists():
+                    continue
+                outcomes.append(
+                    _import_set(fileset, actor=actor, kind="shipped", progress=None, limits=limits)
+                )
     return outcomes
 
 
@@ -501,20 +536,25 @@ def list_source_update(
         info = source_info(key)  # raises UnknownSource
         plans.append((key, urls_with_overrides(info, overrides) if info.downloads else ()))
     results = []
-    for key, downloads in plans:
-        if not downloads:
-            note = (
-                "ships with trustdesk and is updated with it"
-                if key in SOURCES
-                else ("a custom list: import its file with `trustdesk lists import`")
+    with lists_changes_batched(actor=actor):  # one index rebuild for the whole update
+        for key, downloads in plans:
+            if not downloads:
+                note = (
+                    "ships with trustdesk and is updated with it"
+                    if key in SOURCES
+                    else ("a custom list: import its file with `trustdesk lists import`")
+                )
+                results.append(UpdateResult(key, note=note))
+                continue
+            results.append(
+                _update_one(
+                    key,
+                    downloads,
+                    actor=actor,
+                    download_progress=download_progress,
+                    progress=progress,
+                )
             )
-            results.append(UpdateResult(key, note=note))
-            continue
-        results.append(
-            _update_one(
-                key, downloads, actor=actor, download_progress=download_progress, progress=progress
-            )
-        )
     return results
 
 

@@ -26,18 +26,19 @@ def update(ctx: TaskContext, *, sources: list[str]) -> list[dict[str, Any]]:
     for key in keys:
         source_info(key)  # raises UnknownSource
     results = []
-    for number, key in enumerate(keys):
-        ctx.progress(done=number, total=len(keys), message=f"{key}: downloading")
+    with services.lists_changes_batched(actor=ctx.actor):  # one index rebuild at the end
+        for number, key in enumerate(keys):
+            ctx.progress(done=number, total=len(keys), message=f"{key}: downloading")
 
-        def entries_read(source: str, count: int, number: int = number) -> None:
-            ctx.progress(done=number, total=len(keys), message=f"{source}: {count:,} entries read")
+            def entries_read(source: str, count: int, number: int = number) -> None:
+                message = f"{source}: {count:,} entries read"
+                ctx.progress(done=number, total=len(keys), message=message)
 
-        (result,) = services.list_source_update(
-            sources=[key], actor=ctx.actor, progress=entries_read
-        )
-        results.append(report.update_json(result))
+            (result,) = services.list_source_update(
+                sources=[key], actor=ctx.actor, progress=entries_read
+            )
+            results.append(report.update_json(result))
     failed = sum(1 for r in results if not r["ok"])
-    # A new current snapshot has already queued the index rebuild (services.lists_current_changed).
     ctx.progress(done=len(keys), total=len(keys), message=f"{len(keys)} done, {failed} failed")
     return results
 
