@@ -25,7 +25,7 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from tests.web.ops.conftest import HEADER, ROWS, ClientAs, write_list
+from tests.web.ops.conftest import HEADER, ROWS, ClientAs, import_list, page_text, write_list
 from trustdesk.cli import main
 from trustdesk.web.accounts.models import User
 from trustdesk.web.conf import tasks as tasks_conf
@@ -259,3 +259,25 @@ def test_a_task_run_left_running_fails_when_the_same_task_is_queued_again() -> N
         "the process running it stopped; lease expired at 2026-12-06 10:01:00 UTC",
     )
     assert other.status == "running"  # another task's runs wait for their own next start
+
+
+def test_an_abandoned_import_shows_as_failed_on_listing(
+    tmp_path: Path, client_as: ClientAs
+) -> None:
+    with time_machine.travel("2026-12-06 10:00:00Z", tick=False):
+        import_list(tmp_path, ROWS)
+    with time_machine.travel("2026-12-06 10:10:00Z", tick=False):
+        killed = runs.run_start(ImportRun, source_key="custom:declined", actor="test")
+    admin = client_as(User.Role.ADMIN)
+    reason = "the process running it stopped; lease expired at 2026-12-06 10:11:00 UTC"
+
+    with time_machine.travel("2026-12-06 10:10:30Z", tick=False):
+        assert reason not in page_text(admin.get("/lists/").content)
+    with time_machine.travel("2026-12-06 10:12:00Z", tick=False):
+        page = page_text(admin.get("/lists/").content)
+        killed.refresh_from_db()
+        assert killed.status == "running"  # the page only reads
+        listed = {r["source"]: r for r in json.loads(_cli("lists", "--json")[1])}
+
+    assert f"2026-12-06 10:10: {reason}" in page
+    assert listed["custom:declined"]["last_failure"]["error"] == reason
