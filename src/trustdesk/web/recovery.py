@@ -16,11 +16,12 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from trustdesk.web.conf.tasks import task_settings
 from trustdesk.web.core import runs
 from trustdesk.web.core.context import audit_context
-from trustdesk.web.core.tasks import redelivery_grace, task_runs_resume, task_settings
+from trustdesk.web.core.tasks import redelivery_grace, task_runs_resume
 from trustdesk.web.jobs import services as jobs
-from trustdesk.web.lists import uploads
+from trustdesk.web.lists import upload_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,4 +57,4 @@ def work_recover(*, now: datetime | None = None) -> Recovery:
             for r in jobs.task_run_reap(lease=conf.lease, grace=redelivery_grace(conf), now=now)
         ]
     resumed = [f"{r.task} {r.public_id}: {r.status}" for r in task_runs_resume(now=now)]
-    return Recovery(tuple(reaped), tuple(resumed), uploads.upload_files_prune())
+    return Recovery(tuple(reaped), tuple(resumed), upload_store.upload_files_prune())

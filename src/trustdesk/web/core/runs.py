@@ -37,6 +37,7 @@ from django.apps import apps
 from django.db import DatabaseError, connection, connections, models, transaction
 from django.utils import timezone
 
+from trustdesk.web.conf.tasks import task_settings
 from trustdesk.web.core import audit
 
 log = logging.getLogger(__name__)
@@ -88,8 +89,6 @@ T = TypeVar("T")
 
 def run_lease() -> timedelta:
     """How long a run may go without renewal: the task queue's lease, one notion for all work."""
-    from trustdesk.web.core.tasks import task_settings  # that module sets Celery up
-
     return timedelta(seconds=task_settings().lease)
 
 

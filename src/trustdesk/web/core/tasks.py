@@ -45,8 +45,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from kombu.exceptions import OperationalError as BrokerError
 
-from trustdesk.web.conf import tasks as tasks_conf
-from trustdesk.web.conf.tasks import TaskSettings
+from trustdesk.web.conf.tasks import TaskSettings, task_settings
 from trustdesk.web.jobs import services as jobs
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.jobs.selectors import task_run_pending
@@ -62,12 +61,6 @@ PROGRESS_EVERY = 0.5  # seconds between progress writes; the last value is alway
 
 class Transient(Exception):
     """Raise from a task for a failure that another attempt may not meet (a busy service)."""
-
-
-def task_settings() -> TaskSettings:
-    """The queue settings in force: Django's TRUSTDESK_TASKS, else those of the environment."""
-    value = getattr(settings, "TRUSTDESK_TASKS", None)
-    return value if isinstance(value, TaskSettings) else tasks_conf.TASKS
 
 
 def celery_config(conf: TaskSettings) -> dict[str, Any]:
@@ -179,24 +172,19 @@ class TaskDef(Generic[P]):
 
     def send(self, run_id: str) -> None:
         """Hand the run to the queue; on the embedded default this runs it here and now."""
-        send_run(self.name, run_id)
-
-
-def send_run(name: str, run_id: str) -> None:
-    """Hand run `run_id` of task `name` to the queue (embedded: run it here and now)."""
-    celery_task = get_app().tasks[name]
-    if task_settings().embedded:
-        # Run here without touching any transport (eager mode would still build one).
-        celery_task.apply(args=(run_id,))
-        return
-    try:
-        celery_task.apply_async(args=(run_id,))
-    except BrokerError as exc:
-        # The row was committed, so say on it why nothing will pick it up.
-        TaskRun.objects.filter(public_id=run_id, status=TaskRun.Status.QUEUED).update(
-            status=TaskRun.Status.FAILED, error=f"could not reach the task queue: {exc}"
-        )
-        raise
+        celery_task = get_app().tasks[self.name]
+        if task_settings().embedded:
+            # Run here without touching any transport (eager mode would still build one).
+            celery_task.apply(args=(run_id,))
+            return
+        try:
+            celery_task.apply_async(args=(run_id,))
+        except BrokerError as exc:
+            # The row was committed, so say on it why nothing will pick it up.
+            TaskRun.objects.filter(public_id=run_id, status=TaskRun.Status.QUEUED).update(
+                status=TaskRun.Status.FAILED, error=f"could not reach the task queue: {exc}"
+            )
+            raise
 
 
 def redelivery_grace(conf: TaskSettings) -> int:
@@ -225,17 +213,40 @@ def task_runs_resume(*, now: datetime | None = None) -> list[TaskRun]:
         task_run_pending(queued_before=(now or timezone.now()) - timedelta(seconds=wait))
     )
     if pending:
-        autodiscover_modules("tasks")  # register every app's tasks before sending by name
+        autodiscover_modules("tasks")  # each installed app's tasks.py registers its tasks
     resumed = []
     for run in pending:
-        if run.task not in get_app().tasks:
+        if run.task not in _registry:
             log.warning("queued run %s names no known task %r", run.public_id, run.task)
             continue
         log.info("sending again %s %s, queued since %s", run.task, run.public_id, run.created_at)
-        send_run(run.task, str(run.public_id))
+        _registry[run.task].send(str(run.public_id))
         run.refresh_from_db()
         resumed.append(run)
     return resumed
+
+
+# Every task by name, filled in by `@task` as each app's tasks.py is imported. A service that queues
+# a task of its own app asks for it here by name (`enqueue`) instead of importing its tasks.py,
+# because that module imports the services: the layers put tasks above services, and the lazy
+# import that used to hide this cycle is gone. Celery's `send_task` by name was the other way, but
+# it would skip the TaskRun row (arguments, actor, lease) that makes a run visible and recoverable.
+_registry: dict[str, TaskDef[Any]] = {}
+
+
+class UnknownTask(LookupError):
+    """No installed app registers a task by this name: a typo in the caller."""
+
+
+def enqueue(name: str, actor: str, /, **arguments: Any) -> TaskRun:
+    """Queue a run of the task registered as `name`, its arguments checked against the task's."""
+    if name not in _registry:
+        autodiscover_modules("tasks")  # each installed app's tasks.py registers its tasks
+    try:
+        definition = _registry[name]
+    except KeyError:
+        raise UnknownTask(name) from None
+    return definition.enqueue(actor, **arguments)
 
 
 def task(
@@ -253,6 +264,7 @@ def task(
         # max_retries=None: how often a run may start is decided by its TaskRun row, which
         # also counts redeliveries after a worker died, which Celery's counter cannot see.
         shared_task(name=name, bind=True, max_retries=None)(execute)
+        _registry[name] = definition
         return definition
 
     return register

@@ -76,6 +76,17 @@ def _current_since(key: str, current: Snapshot) -> datetime:
     return max(current.imported_at, reinstated) if reinstated else current.imported_at
 
 
+def sources_serving(keys: list[str]) -> set[str]:
+    """Which of `keys` have a current snapshot (one query).
+
+    A failed update of the others left nothing serving, which a report must not call "the
+    current snapshot still serves".
+    """
+    return set(
+        ListSource.objects.filter(key__in=keys, current__isnull=False).values_list("key", flat=True)
+    )
+
+
 def snapshot_list(source: str) -> QuerySet[Snapshot]:
     return Snapshot.objects.filter(source__key=source).select_related("source")
 

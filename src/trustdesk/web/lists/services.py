@@ -22,7 +22,7 @@ from trustdesk.screening.lists import SHIPPED
 from trustdesk.screening.parsers import FileSet, ParseLimits, ParseReport, detect
 from trustdesk.screening.parsers.trustdesk_json import TrustdeskJson
 from trustdesk.screening.safety import check_size
-from trustdesk.web.core import audit, runs
+from trustdesk.web.core import audit, runs, tasks
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.lists.download import DownloadError, RoleProgress, fetch_all
 from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
@@ -257,10 +257,8 @@ def lists_current_changed(*, sources: Sequence[str], actor: str) -> TaskRun:
     ongoing-monitoring issue starts the re-screen of partners against `sources` here, beside
     the index rebuild.
     """
-    from trustdesk.web.lists.tasks import rebuild_index  # that module imports this one
-
     log.info("current snapshot changed: %s", ", ".join(sources))
-    return rebuild_index.enqueue(actor)
+    return tasks.enqueue("lists.rebuild_index", actor)
 
 
 def _store_or_reinstate(
@@ -604,9 +602,7 @@ def list_source_update_enqueue(*, sources: Sequence[str], actor: str) -> TaskRun
     """Queue an update for a worker; unknown keys are refused now, not later in the worker."""
     for key in sources:
         source_info(key)  # raises UnknownSource
-    from trustdesk.web.lists.tasks import update  # that module imports this one
-
-    return update.enqueue(actor, sources=list(sources))
+    return tasks.enqueue("lists.update", actor, sources=list(sources))
 
 
 __all__ = [

@@ -13,6 +13,7 @@ from typing import Any
 from trustdesk.web.core.tasks import TaskContext, task
 from trustdesk.web.lists import report, screening, services
 from trustdesk.web.lists.sources import source_info
+from trustdesk.web.lists.upload_store import upload_file_discard
 
 
 @task("lists.update")
@@ -51,7 +52,6 @@ def import_file(ctx: TaskContext, *, path: str, source: str = "") -> list[dict[s
     failed fails the same way again); any other error, such as the database going away before
     the import began, raises past the removal, so a retry still finds the file.
     """
-    from trustdesk.web.lists.uploads import upload_file_discard  # that module imports this one
 
     def entries_read(key: str, count: int) -> None:
         ctx.progress(done=count, message=f"{key}: {count:,} entries read")

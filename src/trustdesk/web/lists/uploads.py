@@ -15,12 +15,9 @@ import os
 import re
 import shutil
 import uuid
-from datetime import timedelta
 from pathlib import Path, PurePath
 
-from django.conf import settings
 from django.core.files import File
-from django.utils import timezone
 
 from trustdesk.web.accounts import permissions
 from trustdesk.web.accounts.models import User
@@ -28,10 +25,8 @@ from trustdesk.web.jobs.actors import actor_for
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.lists.sources import source_info
 from trustdesk.web.lists.tasks import import_file
+from trustdesk.web.lists.upload_store import upload_files_prune, uploads_dir
 
-UPLOADS = "uploads"
-# Older runs were pruned by an earlier sweep; looking further back would only cost queries.
-PRUNE_WINDOW = timedelta(days=30)
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
@@ -42,10 +37,6 @@ class UploadTooLarge(Exception):
 
     def __init__(self) -> None:
         super().__init__(self.MESSAGE)
-
-
-def uploads_dir() -> Path:
-    return Path(settings.HOME) / UPLOADS
 
 
 def safe_file_name(name: str) -> str:
@@ -104,26 +95,3 @@ def _write(upload: File[bytes], path: Path, max_bytes: int) -> None:
         os.fsync(directory)  # the new directory entry too
     finally:
         os.close(directory)
-
-
-def upload_file_discard(path: str) -> bool:
-    """Remove an upload's private folder once its import ended; False for a path not an upload.
-
-    Only a folder directly under the uploads directory is removed: `lists.import_file` also
-    imports files a worker was pointed at elsewhere, which are not trustdesk's to delete.
-    """
-    folder = Path(path).parent
-    if folder.parent != uploads_dir() or not folder.is_dir():
-        return False
-    shutil.rmtree(folder, ignore_errors=True)
-    return True
-
-
-def upload_files_prune() -> int:
-    """Remove the files of import runs that ended (imported, or failed beyond retry)."""
-    ended = TaskRun.objects.filter(
-        task="lists.import_file",
-        status__in=[TaskRun.Status.SUCCEEDED, TaskRun.Status.FAILED],
-        finished_at__gte=timezone.now() - PRUNE_WINDOW,
-    ).values_list("arguments", flat=True)
-    return sum(upload_file_discard(str(a.get("path", ""))) for a in ended.iterator())

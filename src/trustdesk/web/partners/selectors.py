@@ -70,13 +70,13 @@ def person_search(records: QuerySet[Person], query: str) -> QuerySet[Person]:
 
 def screening_runs(subject: Organisation | Person) -> QuerySet[ScreeningRun]:
     """The subject's screenings, newest first, each with its hits (best first) and hit count."""
-    field = "organisation" if isinstance(subject, Organisation) else "person"
-    return (
-        ScreeningRun.objects.filter(**{field: subject})
-        .annotate(hit_count=Count("hits"))
-        .prefetch_related(
-            Prefetch("hits", queryset=ScreeningHit.objects.select_related("adjudicated_by"))
-        )
+    runs = (
+        ScreeningRun.objects.filter(organisation=subject)
+        if isinstance(subject, Organisation)
+        else ScreeningRun.objects.filter(person=subject)
+    )
+    return runs.annotate(hit_count=Count("hits")).prefetch_related(
+        Prefetch("hits", queryset=ScreeningHit.objects.select_related("adjudicated_by"))
     )
 
 

@@ -24,7 +24,7 @@ from trustdesk.policy.travel_advice import (
     TravelAdviceError,
     fetch_travel_advice,
 )
-from trustdesk.web.core import audit, runs
+from trustdesk.web.core import audit, runs, tasks
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.reference import selectors
 from trustdesk.web.reference.models import ReferenceSnapshot, ReferenceValue, RefreshRun
@@ -152,9 +152,7 @@ def _reason(exc: Exception) -> str:
 
 def travel_advice_refresh_enqueue(*, actor: str) -> TaskRun:
     """Queue a refresh for a worker (run here and now on the embedded default)."""
-    from trustdesk.web.reference.tasks import travel_advice_update  # that module imports this one
-
-    return travel_advice_update.enqueue(actor)
+    return tasks.enqueue("reference.travel_advice_update", actor)
 
 
 @dataclass(frozen=True)
