@@ -6,9 +6,7 @@ import hashlib
 import logging
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from trustdesk.screening.parsers.trustdesk_json import TrustdeskJson
 from trustdesk.screening.safety import check_size
 from trustdesk.web.core import audit, runs, tasks
 from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.lists import changes
 from trustdesk.web.lists.download import DownloadError, RoleProgress, fetch_all
 from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
 from trustdesk.web.lists.sources import (
@@ -100,7 +99,7 @@ def list_snapshot_import(
 
     The one way a list arrives: `trustdesk lists import`, the upload page (its task), `lists
     update` and the shipped lists all come through here, so each gets the same checks, the same
-    run record and audit, and, when a current snapshot changes, `lists_current_changed()`.
+    run record and audit, and, when a current snapshot changes, `changes.lists_current_changed()`.
     The latest publication becomes current whether its content is new or was seen before; a
     file that states an earlier publication date than the current snapshot's does not.
 
@@ -119,7 +118,7 @@ def list_snapshot_import(
             error=str(exc),
         )
         raise ImportFailed(source or exc.source, str(exc)) from exc
-    with lists_changes_batched(actor=actor):
+    with changes.lists_changes_batched(actor=actor):
         return [
             _import_set(fileset, actor=actor, kind=kind, progress=progress, limits=limits)
             for fileset in sets
@@ -210,55 +209,12 @@ def _import_set(
         log.warning("import of %s failed: %s", fileset.source, _reason(exc))
         raise ImportFailed(fileset.source, _reason(exc)) from exc
     if outcome.switched:
-        _changed(outcome.source, actor=actor)
+        changes.current_changed(outcome.source, actor=actor)
     return outcome
 
 
 def _reason(exc: Exception) -> str:
     return str(exc) if isinstance(exc, SourceFormatError) else f"{type(exc).__name__}: {exc}"
-
-
-# The sources whose current snapshot changed inside the innermost `lists_changes_batched()`.
-_batch: ContextVar[list[str] | None] = ContextVar("trustdesk_lists_changed", default=None)
-
-
-@contextmanager
-def lists_changes_batched(*, actor: str) -> Iterator[None]:
-    """Imports inside report their changes once, at the end, to `lists_current_changed()`.
-
-    An update of six sources rebuilds the index once, not six times: each rebuild reads every
-    current list. Batches nest; the outermost reports.
-    """
-    batch: list[str] = []
-    token = _batch.set(batch)
-    try:
-        yield
-    finally:
-        _batch.reset(token)
-        if batch:
-            _changed(*batch, actor=actor)
-
-
-def _changed(*sources: str, actor: str) -> None:
-    outer = _batch.get()
-    if outer is not None:
-        outer.extend(sources)
-        return
-    changed = list(dict.fromkeys(sources))
-    # After commit: a hook must never act on a snapshot that a rollback takes back.
-    transaction.on_commit(lambda: lists_current_changed(sources=changed, actor=actor))
-
-
-def lists_current_changed(*, sources: Sequence[str], actor: str) -> TaskRun:
-    """What follows a change of what screening uses: the match index is rebuilt, off the request.
-
-    Every way a list arrives (`trustdesk lists import`, the upload page, `lists update`, the
-    lists shipped with trustdesk) ends here, once its new current snapshot has committed. The
-    ongoing-monitoring issue starts the re-screen of partners against `sources` here, beside
-    the index rebuild.
-    """
-    log.info("current snapshot changed: %s", ", ".join(sources))
-    return tasks.enqueue("lists.rebuild_index", actor)
 
 
 def _store_or_reinstate(
@@ -478,7 +434,7 @@ def shipped_lists_ensure(*, actor: str = "trustdesk") -> list[ImportOutcome]:
     """
     limits = default_limits()
     outcomes: list[ImportOutcome] = []
-    with lists_changes_batched(actor=actor):  # a new home's first start: one index rebuild
+    with changes.lists_changes_batched(actor=actor):  # a new home's first start: one index rebuild
         for item in SHIPPED:
             with item.as_path() as path:
                 # The format is known: skipping detection (which imports every parser) keeps
@@ -534,7 +490,7 @@ def list_source_update(
         info = source_info(key)  # raises UnknownSource
         plans.append((key, urls_with_overrides(info, overrides) if info.downloads else ()))
     results = []
-    with lists_changes_batched(actor=actor):  # one index rebuild for the whole update
+    with changes.lists_changes_batched(actor=actor):  # one index rebuild for the whole update
         for key, downloads in plans:
             if not downloads:
                 note = (

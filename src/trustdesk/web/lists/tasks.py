@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from trustdesk.web.core.tasks import TaskContext, task
-from trustdesk.web.lists import report, screening, services
+from trustdesk.web.lists import changes, report, screening, services
 from trustdesk.web.lists.sources import source_info
 from trustdesk.web.lists.upload_store import upload_file_discard
 
@@ -27,7 +27,7 @@ def update(ctx: TaskContext, *, sources: list[str]) -> list[dict[str, Any]]:
     for key in keys:
         source_info(key)  # raises UnknownSource
     results = []
-    with services.lists_changes_batched(actor=ctx.actor):  # one index rebuild at the end
+    with changes.lists_changes_batched(actor=ctx.actor):  # one index rebuild at the end
         for number, key in enumerate(keys):
             ctx.progress(done=number, total=len(keys), message=f"{key}: downloading")
 
