@@ -470,6 +470,29 @@ def worker(celery_args: tuple[str, ...]) -> None:
 
 
 @main.group()
+def jobs() -> None:
+    """Background work: task runs, list imports and reference refreshes."""
+
+
+@jobs.command("reap")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def jobs_reap(as_json: bool) -> None:
+    """Fail work whose process stopped, send again queued work that never ran (run every minute).
+
+    A run whose lease expired is marked failed with the reason; a queued task that waited too
+    long (an upload accepted before a restart) is sent again; files of ended uploads are removed.
+    """
+    _setup_django()
+    from trustdesk.web.recovery import work_recover
+
+    recovery = work_recover()
+    if as_json:
+        _emit_json(recovery.as_dict())
+        return
+    click.echo("\n".join(recovery.lines()) or "Nothing abandoned or waiting.")
+
+
+@main.group()
 def engagements() -> None:
     """Engagements (cases): scheduled upkeep."""
 
@@ -521,7 +544,13 @@ def serve(host: str, port: int, threads: int, with_demo: bool) -> None:
 
     from trustdesk.web import demo as demo_service
     from trustdesk.web.accounts.selectors import admin_exists
+    from trustdesk.web.recovery import work_recover
     from trustdesk.web.wsgi import application
+
+    # Before listening: what a previous server left running or queued (an upload accepted just
+    # before it stopped) is failed with the reason or imported now.
+    for line in work_recover().lines():
+        click.echo(f"recovered: {line}", err=True)
 
     # "First start" is an embedded install with no administrator: one that ran createadmin first
     # never gets demo data.
