@@ -146,7 +146,7 @@ def run_screen_file(home: Path, queries: list[DevQuery], threshold: float | None
         for line in fh:
             record = json.loads(line)
             answers[record["id"]] = [
-                (f"{m['source']}:{m['entity_id']}", float(m["score"]), m["matched_name"])
+                (f"{m['source']}:{m['entry_id']}", float(m["score"]), m["matched_name"])
                 for m in record["matches"]
             ]
     return System("trustdesk", answers, seconds, "screen-file wall time, incl. index build")

@@ -54,6 +54,10 @@ def run_worker(argv: Sequence[str]) -> None:
             "so there is nothing for a worker to do"
         )
     ensure_ready()
+    from trustdesk.web.recovery import work_recover
+
+    # Runs left running by a worker that died past any redelivery are failed with the reason.
+    work_recover()
     get_app().worker_main(worker_argv(argv))
 
 

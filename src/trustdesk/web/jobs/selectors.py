@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from trustdesk.web.accounts.models import User
@@ -58,4 +58,18 @@ def task_run_progress(run: TaskRun, *, lease: int, now: datetime | None = None) 
         stalled=stalled,
         error=run.error,
         result=run.result,
+    )
+
+
+def task_run_pending(*, queued_before: datetime) -> QuerySet[TaskRun]:
+    """Runs waiting for a worker since before `queued_before`: perhaps never sent, or lost.
+
+    A retried run counts from its last failure (its heartbeat), a fresh one from its creation.
+    """
+    return (
+        TaskRun.objects.filter(status=TaskRun.Status.QUEUED)
+        .filter(
+            Q(heartbeat_at__lt=queued_before) | Q(heartbeat_at=None, created_at__lt=queued_before)
+        )
+        .order_by("created_at", "id")
     )

@@ -7,13 +7,16 @@ into targets ("Organisation: Beihang University", "Sources: un-sc, ofac-sdn") fo
 function decides, with the app's own scope rules, whether the viewer may open the target: if so
 the target links to it, otherwise it reads as a neutral label ("an organisation") that names
 nothing the viewer may not see. This app sits below those that define tasks, so they register
-with it rather than it importing them.
+with it rather than it importing them; each app's tasks.py is imported (Django's
+`autodiscover_modules`, as the queue does) before the first run is described.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from django.utils.module_loading import autodiscover_modules
 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.jobs.models import TaskRun
@@ -51,8 +54,14 @@ def describes(task: str, *, title: str) -> Callable[[Describe], Describe]:
     return register
 
 
+def _discover(task: str) -> None:
+    if task not in _KINDS:
+        autodiscover_modules("tasks")  # each installed app's tasks.py registers its describers
+
+
 def task_title(task: str) -> str:
     """The task's title; an unregistered task (a removed one, in old rows) reads as its name."""
+    _discover(task)
     kind = _KINDS.get(task)
     return kind.title if kind else task
 
@@ -64,6 +73,7 @@ def run_targets(runs: Iterable[TaskRun], *, viewer: User) -> dict[int, RunTarget
         by_task.setdefault(run.task, []).append(run)
     targets: dict[int, RunTarget] = {}
     for task, batch in by_task.items():
+        _discover(task)
         kind = _KINDS.get(task)
         described = kind.describe(batch, viewer) if kind else {}
         targets.update({run.pk: described.get(run.pk, UNKNOWN) for run in batch})

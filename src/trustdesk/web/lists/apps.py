@@ -22,6 +22,3 @@ class ListsConfig(AppConfig):
                 source_info(key)
             except UnknownSource as exc:
                 raise ImproperlyConfigured(f"list coverage settings: {exc.reason}") from None
-        # The tasks module says what each of its task runs ran on (jobs.targets), for the
-        # task-run pages, which must know before any task has been queued in this process.
-        from trustdesk.web.lists import tasks  # noqa: F401

@@ -6,12 +6,20 @@ import uuid
 
 from django.db import models
 
+from trustdesk.web.core.runs import LeasedRun
+
 
 class ListSource(models.Model):
     """A publisher's list; `current` is the snapshot screening uses, switched in one transaction."""
 
     key = models.CharField(max_length=100, unique=True)
     current = models.ForeignKey(
+        "Snapshot", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The snapshot that was current before `current`: the default base of a diff. Kept on the
+    # source, not only on the snapshot, because an earlier snapshot can become current again
+    # (a list going back to an earlier content) and a snapshot is never edited.
+    previous = models.ForeignKey(
         "Snapshot", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -38,7 +46,7 @@ class Snapshot(models.Model):
     files = models.JSONField(default=list)  # [{role, name, sha256, bytes}]
     warnings = models.JSONField(default=list)
     skipped = models.PositiveIntegerField(default=0)
-    # The snapshot that was current when this one became current: the default base of a diff.
+    # The snapshot that was current when this one first became current.
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -82,29 +90,32 @@ class ListEntry(models.Model):
         return f"{self.entity_id} {self.name}"
 
 
-class ImportRun(models.Model):
+class ImportRun(LeasedRun):
     """Every import or update attempt, kept so that failures are shown, not lost in a log."""
 
     class Status(models.TextChoices):
         RUNNING = "running"
         IMPORTED = "imported"
         UNCHANGED = "unchanged"
+        # The content equals an earlier snapshot, which became current again (no new rows).
+        REINSTATED = "reinstated"
         FAILED = "failed"
 
     source_key = models.CharField(max_length=100, blank=True)  # blank when the format was unknown
     kind = models.CharField(max_length=20, default="import")  # import | update | shipped
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     files = models.JSONField(default=list)
-    error = models.TextField(blank=True)
     snapshot = models.ForeignKey(
         Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor = models.CharField(max_length=150)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.source_key or '?'} {self.status}"
+
+    def attach(self, snapshot: models.Model) -> None:
+        if not isinstance(snapshot, Snapshot):
+            raise TypeError(f"an import run stores a list snapshot, not {type(snapshot).__name__}")
+        self.snapshot = snapshot

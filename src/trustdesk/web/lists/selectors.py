@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from trustdesk.web.core.runs import lease_expired_reason
 from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
 
 
@@ -31,8 +34,8 @@ def source_status_list() -> list[SourceStatus]:
     for key in sorted(keys):
         src = sources.get(key)
         current = src.current if src else None
-        failure = ImportRun.objects.filter(source_key=key, status=ImportRun.Status.FAILED).first()
-        if failure and current and failure.started_at < current.imported_at:
+        failure = _last_failure(key)
+        if failure and current and failure.started_at < _current_since(key, current):
             failure = None
         out.append(
             SourceStatus(
@@ -43,6 +46,34 @@ def source_status_list() -> list[SourceStatus]:
             )
         )
     return out
+
+
+def _last_failure(key: str) -> ImportRun | None:
+    """The latest failed run, or a run left running whose lease expired.
+
+    An abandoned run is shown as the failure it is as soon as anyone looks; the next import of
+    the kind, a server start or `trustdesk jobs reap` records it so.
+    """
+    now = timezone.now()
+    abandoned = Q(status=ImportRun.Status.RUNNING, lease_expires_at__lt=now)
+    runs = ImportRun.objects.filter(Q(status=ImportRun.Status.FAILED) | abandoned, source_key=key)
+    failure = runs.first()
+    if failure is not None and failure.status == ImportRun.Status.RUNNING:
+        failure.status = ImportRun.Status.FAILED  # this copy only; never saved by a selector
+        failure.error = lease_expired_reason(failure.lease_expires_at or now)
+    return failure
+
+
+def _current_since(key: str, current: Snapshot) -> datetime:
+    """When `current` last became current: its import, or a later run that reinstated it."""
+    reinstated = (
+        ImportRun.objects.filter(
+            source_key=key, snapshot=current, status=ImportRun.Status.REINSTATED
+        )
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    return max(current.imported_at, reinstated) if reinstated else current.imported_at
 
 
 def sources_serving(keys: list[str]) -> set[str]:
@@ -70,9 +101,9 @@ def snapshot_get(source: str, ref: str) -> Snapshot:
             raise SnapshotNotFound(f"{source} has no current snapshot")
         return src.current
     if ref == "previous":
-        if src.current is None or src.current.previous_id is None:
+        if src.current is None or src.previous_id is None:
             raise SnapshotNotFound(f"{source} has no previous snapshot")
-        return Snapshot.objects.get(pk=src.current.previous_id)
+        return Snapshot.objects.get(pk=src.previous_id)
     matches = [
         s
         for s in snapshot_list(source)

@@ -18,8 +18,9 @@ from trustdesk.web.accounts.permissions import has_permission
 from trustdesk.web.core.tasks import TaskContext, task
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.jobs.targets import RunTarget, describes
-from trustdesk.web.lists import report, screening, services
+from trustdesk.web.lists import changes, report, screening, services
 from trustdesk.web.lists.sources import source_info
+from trustdesk.web.lists.upload_store import upload_file_discard
 
 
 @task("lists.update")
@@ -33,33 +34,43 @@ def update(ctx: TaskContext, *, sources: list[str]) -> list[dict[str, Any]]:
     for key in keys:
         source_info(key)  # raises UnknownSource
     results = []
-    for number, key in enumerate(keys):
-        ctx.progress(done=number, total=len(keys), message=f"{key}: downloading")
+    with changes.lists_changes_batched(actor=ctx.actor):  # one index rebuild at the end
+        for number, key in enumerate(keys):
+            ctx.progress(done=number, total=len(keys), message=f"{key}: downloading")
 
-        def entries_read(source: str, count: int, number: int = number) -> None:
-            ctx.progress(done=number, total=len(keys), message=f"{source}: {count:,} entries read")
+            def entries_read(source: str, count: int, number: int = number) -> None:
+                message = f"{source}: {count:,} entries read"
+                ctx.progress(done=number, total=len(keys), message=message)
 
-        (result,) = services.list_source_update(
-            sources=[key], actor=ctx.actor, progress=entries_read
-        )
-        results.append(report.update_json(result))
+            (result,) = services.list_source_update(
+                sources=[key], actor=ctx.actor, progress=entries_read
+            )
+            results.append(report.update_json(result))
     failed = sum(1 for r in results if not r["ok"])
     ctx.progress(done=len(keys), total=len(keys), message=f"{len(keys)} done, {failed} failed")
-    if any(outcome["current"] for r in results for outcome in r["imported"]):
-        rebuild_index.enqueue(ctx.actor)  # a new current snapshot: warm the index in a worker
     return results
 
 
 @task("lists.import_file")
 def import_file(ctx: TaskContext, *, path: str, source: str = "") -> list[dict[str, Any]]:
-    """Import a file the worker can read (shared storage in production) as a snapshot."""
+    """Import a file the worker can read (shared storage in production) as a snapshot.
+
+    An uploaded file is removed once the import has ended, imported or failed (an import that
+    failed fails the same way again); any other error, such as the database going away before
+    the import began, raises past the removal, so a retry still finds the file.
+    """
 
     def entries_read(key: str, count: int) -> None:
         ctx.progress(done=count, message=f"{key}: {count:,} entries read")
 
-    outcomes = services.list_snapshot_import(
-        paths=[Path(path)], source=source or None, actor=ctx.actor, progress=entries_read
-    )
+    try:
+        outcomes = services.list_snapshot_import(
+            paths=[Path(path)], source=source or None, actor=ctx.actor, progress=entries_read
+        )
+    except services.ImportFailed:
+        upload_file_discard(path)
+        raise
+    upload_file_discard(path)
     return [report.outcome_json(o) for o in outcomes]
 
 
