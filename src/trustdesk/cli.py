@@ -625,8 +625,11 @@ def policy_list(as_json: bool) -> None:
     if as_json:
         _emit_json([asdict(p) for p in packs])
         return
-    for p in packs:
-        click.echo(f"{p.id:<28} {p.version:<10} {p.jurisdiction:<4} {p.publication_date}")
+    rows = [("PACK", "VERSION", "JURISDICTION", "PUBLISHED")]
+    rows += [(p.id, p.version, p.jurisdiction, p.publication_date) for p in packs]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 @policy.command("check")

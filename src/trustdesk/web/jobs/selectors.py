@@ -10,18 +10,18 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.permissions import has_permission
 from trustdesk.web.jobs.models import TaskRun
-
-# Roles that watch the whole system's background work; everyone else sees only what they queued.
-_SEES_ALL = {User.Role.ADMIN, User.Role.OFFICER, User.Role.AUDITOR}
 
 
 def task_run_list_for_user(*, user: User) -> QuerySet[TaskRun]:
-    """Runs the user may see: all for admins, officers and auditors; otherwise their own."""
-    runs = TaskRun.objects.all()
-    if user.role in _SEES_ALL:
-        return runs
-    return runs.filter(actor=f"user:{user.public_id}")
+    """Runs the user may see: every run with `task.view` (the desk's background work), else none.
+
+    Researchers do not watch runs: what their work queues (a screening) shows on its own page.
+    """
+    if has_permission(user, "task.view"):
+        return TaskRun.objects.all()
+    return TaskRun.objects.none()
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,17 @@ therefore repeats at most a download.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from django.urls import reverse
+
+from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.permissions import has_permission
 from trustdesk.web.core.tasks import TaskContext, task
+from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.jobs.targets import RunTarget, describes
 from trustdesk.web.lists import changes, report, screening, services
 from trustdesk.web.lists.sources import source_info
 from trustdesk.web.lists.upload_store import upload_file_discard
@@ -76,3 +83,42 @@ def rebuild_index(ctx: TaskContext) -> dict[str, Any]:
 
     loaded = screening.current_index(progress=entries_indexed)
     return {"index": loaded.key, "snapshots": loaded.snapshots}
+
+
+def _lists_link(viewer: User, source: str = "") -> str:
+    """The watch-list page of `source` (or all of them), for a viewer who may read the lists."""
+    if not has_permission(viewer, "lists.view"):
+        return ""
+    return reverse("lists:source", args=[source]) if source else reverse("lists:index")
+
+
+@describes("lists.update", title="Update watch lists from their publishers")
+def _updated(runs: Sequence[TaskRun], viewer: User) -> Mapping[int, RunTarget]:
+    """The sources asked for; an empty list meant the default set."""
+    targets = {}
+    for run in runs:
+        sources = [str(key) for key in run.arguments.get("sources") or []]
+        if not sources:
+            targets[run.pk] = RunTarget("The default sources", _lists_link(viewer))
+        elif len(sources) == 1:
+            targets[run.pk] = RunTarget(f"Source {sources[0]}", _lists_link(viewer, sources[0]))
+        else:
+            targets[run.pk] = RunTarget(f"Sources {', '.join(sources)}", _lists_link(viewer))
+    return targets
+
+
+@describes("lists.import_file", title="Import an uploaded list file")
+def _imported(runs: Sequence[TaskRun], viewer: User) -> Mapping[int, RunTarget]:
+    """The uploaded file, by the safe name it was stored under, and the source it was for."""
+    targets = {}
+    for run in runs:
+        name = Path(str(run.arguments.get("path", ""))).name or "a file"
+        source = str(run.arguments.get("source") or "")
+        label = f"File {name}" + (f" as {source}" if source else "")
+        targets[run.pk] = RunTarget(label, _lists_link(viewer, source))
+    return targets
+
+
+@describes("lists.rebuild_index", title="Build the match index")
+def _indexed(runs: Sequence[TaskRun], viewer: User) -> Mapping[int, RunTarget]:
+    return {run.pk: RunTarget("The current snapshots", _lists_link(viewer)) for run in runs}

@@ -23,6 +23,7 @@ from trustdesk.policy.triage import MAX_NAME_LENGTH, AnswersInvalid, Outcome, tr
 from trustdesk.screening.entries import EntityType
 from trustdesk.screening.matching import NameNotScreenable, Query, ScreeningHit, check_name
 from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.permissions import not_allowed
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core import audit
 from trustdesk.web.core.models import AuditEvent
@@ -208,7 +209,7 @@ def _keep_screening(session: TriageSession, current: Pack, screened: Screened) -
 
 def _require_start(actor: User, engagement: Engagement | None) -> None:
     if not permissions.can_start_triage(actor):
-        raise PermissionDenied(permissions.NOT_ALLOWED.format(perm="engagement.propose"))
+        raise PermissionDenied(not_allowed("engagement.propose"))
     if engagement is not None and not permissions.can_attach_to(actor, engagement):
         raise PermissionDenied(ENGAGEMENT_NOT_YOURS)
 
