@@ -59,7 +59,7 @@ def _import(path: Path, source: str = "custom:watch") -> services.ImportOutcome:
 
 
 def _screened_ids(name: str) -> set[str]:
-    return {hit.entity_id for hit in screening.screen(Query(name=name)).hits}
+    return {hit.entry_id for hit in screening.screen(Query(name=name)).hits}
 
 
 def test_a_file_identical_to_an_earlier_snapshot_makes_it_current_again(tmp_path: Path) -> None:
