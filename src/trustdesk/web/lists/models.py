@@ -73,7 +73,7 @@ class ListEntry(models.Model):
     """One listed organisation, person, vessel or aircraft, as `Entry.to_dict()` stored it."""
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="entries")
-    entity_id = models.CharField(max_length=200)  # source-native id, without the source prefix
+    entry_id = models.CharField(max_length=200)  # source-native id, without the source prefix
     entity_type = models.CharField(max_length=20)
     name = models.TextField()
     fingerprint = models.CharField(max_length=64)
@@ -82,12 +82,12 @@ class ListEntry(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["snapshot", "entity_id"], name="entry_unique_id_per_snapshot"
+                fields=["snapshot", "entry_id"], name="entry_unique_id_per_snapshot"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.entity_id} {self.name}"
+        return f"{self.entry_id} {self.name}"
 
 
 class ImportRun(LeasedRun):

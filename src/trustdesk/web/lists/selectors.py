@@ -117,7 +117,7 @@ def snapshot_get(source: str, ref: str) -> Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class EntryChange:
-    entity_id: str
+    entry_id: str
     name: str
     fields: dict[str, tuple[Any, Any]]  # field -> (old, new)
 
@@ -126,19 +126,15 @@ class EntryChange:
 class SnapshotDiff:
     old: Snapshot
     new: Snapshot
-    added: list[tuple[str, str]] = field(default_factory=list)  # (entity_id, name)
+    added: list[tuple[str, str]] = field(default_factory=list)  # (entry_id, name)
     removed: list[tuple[str, str]] = field(default_factory=list)
     changed: list[EntryChange] = field(default_factory=list)
 
 
 def snapshot_diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
     """Entries added, removed and changed (field by field) from `old` to `new`, by entry id."""
-    old_rows = {
-        e: (n, f) for e, n, f in old.entries.values_list("entity_id", "name", "fingerprint")
-    }
-    new_rows = {
-        e: (n, f) for e, n, f in new.entries.values_list("entity_id", "name", "fingerprint")
-    }
+    old_rows = {e: (n, f) for e, n, f in old.entries.values_list("entry_id", "name", "fingerprint")}
+    new_rows = {e: (n, f) for e, n, f in new.entries.values_list("entry_id", "name", "fingerprint")}
     diff = SnapshotDiff(old, new)
     diff.added = sorted((k, new_rows[k][0]) for k in new_rows.keys() - old_rows.keys())
     diff.removed = sorted((k, old_rows[k][0]) for k in old_rows.keys() - new_rows.keys())
@@ -148,14 +144,14 @@ def snapshot_diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
     for chunk in _chunks(changed, IN_CHUNK):
         before = _data(old, chunk)
         after = _data(new, chunk)
-        for entity_id in chunk:
-            old_data, new_data = before[entity_id], after[entity_id]
+        for entry_id in chunk:
+            old_data, new_data = before[entry_id], after[entry_id]
             fields = {
                 name: (old_data.get(name), new_data.get(name))
                 for name in sorted(old_data.keys() | new_data.keys())
                 if old_data.get(name) != new_data.get(name)
             }
-            diff.changed.append(EntryChange(entity_id, new_data["name"], fields))
+            diff.changed.append(EntryChange(entry_id, new_data["name"], fields))
     return diff
 
 
@@ -167,5 +163,5 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 
 
 def _data(snapshot: Snapshot, ids: list[str]) -> dict[str, dict[str, Any]]:
-    rows = ListEntry.objects.filter(snapshot=snapshot, entity_id__in=ids)
-    return dict(rows.values_list("entity_id", "data"))
+    rows = ListEntry.objects.filter(snapshot=snapshot, entry_id__in=ids)
+    return dict(rows.values_list("entry_id", "data"))

@@ -408,7 +408,7 @@ def _store_entries(
         batch.append(
             ListEntry(
                 snapshot=snapshot,
-                entity_id=entry.source_id,
+                entry_id=entry.source_id,
                 entity_type=entry.type.value,
                 name=entry.name,
                 fingerprint=fingerprint_of(data),

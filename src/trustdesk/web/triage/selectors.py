@@ -155,13 +155,13 @@ def programmes(snapshots: Mapping[str, str], keys: list[tuple[str, str]]) -> dic
         snapshot = snapshots.get(source)
         if snapshot is None:
             continue
-        rows = ListEntry.objects.filter(
-            snapshot__public_id=snapshot, entity_id__in=ids
-        ).values_list("entity_id", "data")
-        for entity_id, data in rows:
+        rows = ListEntry.objects.filter(snapshot__public_id=snapshot, entry_id__in=ids).values_list(
+            "entry_id", "data"
+        )
+        for entry_id, data in rows:
             programs = data.get("programs") if isinstance(data, dict) else None
             if isinstance(programs, list) and programs:
-                found[f"{source}:{entity_id}"] = "; ".join(str(p) for p in programs[:2])
+                found[f"{source}:{entry_id}"] = "; ".join(str(p) for p in programs[:2])
     return found
 
 
