@@ -511,6 +511,18 @@ class TriageHitOut(Schema):
     programme: str | None
 
 
+class AnswerScreeningOut(Schema):
+    """An organisation answer as it was screened: whether it was checked, and against what."""
+
+    question: str = Field(description="The question the name answers.")
+    name: str
+    screened: bool = Field(description="False when the lists' search index was not ready.")
+    coverage: CoverageOut | None = Field(
+        description="The lists consulted and the expected ones missing or out of date; "
+        "null when the name was not screened."
+    )
+
+
 class TriageSessionOut(Schema):
     id: uuid.UUID
     status: str
@@ -525,6 +537,10 @@ class TriageSessionOut(Schema):
     unchecked: list[str] = Field(
         description="Organisation names in the answers not checked against the watch lists: "
         "their search index was not ready. Empty when every name was checked."
+    )
+    screening: list[AnswerScreeningOut] = Field(
+        description="Each organisation answer's screening with its coverage, so that "
+        "'no match' is never read where a list was not checked."
     )
     created_at: datetime
     updated_at: datetime
