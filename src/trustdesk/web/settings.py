@@ -16,9 +16,13 @@ from trustdesk.web.env import (
     env_str,
     home,
     list_url_overrides,
+    make_home_private,
 )
 
 HOME = home()
+# Every process (the CLI, `serve`, workers, any WSGI server) reads these settings first, so this
+# is where the owner-only umask is set and an existing home is made private.
+make_home_private(HOME)
 DEBUG = env_bool("TRUSTDESK_DEBUG", False)
 EMBEDDED = not env_str("TRUSTDESK_DATABASE_URL")
 
