@@ -69,7 +69,14 @@ class OrganisationOut(Schema):
     ror_id: str
     website: str
     parent: uuid.UUID | None
-    merged_into: uuid.UUID | None
+    merged: bool = Field(description="True for a duplicate folded into another record.")
+    merged_into: uuid.UUID | None = Field(
+        description=(
+            "The live record this duplicate was merged into (through later merges too); null "
+            "for a live record, and for a duplicate whose kept record lies outside what the "
+            "caller may see."
+        )
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -109,7 +116,14 @@ class PersonOut(Schema):
     nationality: str
     nationality_reason: str
     affiliations: list[uuid.UUID]
-    merged_into: uuid.UUID | None
+    merged: bool = Field(description="True for a duplicate folded into another record.")
+    merged_into: uuid.UUID | None = Field(
+        description=(
+            "The live record this duplicate was merged into (through later merges too); null "
+            "for a live record, and for a duplicate whose kept record lies outside what the "
+            "caller may see."
+        )
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -15,7 +15,7 @@ from trustdesk.web.accounts.models import User
 from trustdesk.web.partners.identifiers import IdentifierError, normalise_orcid, normalise_ror
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
 from trustdesk.web.partners.names import search_keys
-from trustdesk.web.partners.permissions import organisation_scope, person_scope
+from trustdesk.web.partners.permissions import can_view, organisation_scope, person_scope
 
 
 def organisation_list_for_user(
@@ -34,6 +34,23 @@ def person_list_for_user(*, user: User, include_merged: bool = False) -> QuerySe
     if not include_merged:
         records = records.filter(merged_into__isnull=True)
     return records
+
+
+def merged_record_kept_for_user(
+    *, user: User, record: Organisation | Person
+) -> Organisation | Person | None:
+    """The live record a tombstone was merged into (following later merges), if the user sees it.
+
+    None when it lies outside the user's scope: callers then name neither it nor its id.
+    """
+    kept = record.merged_into  # typed as the abstract Partner: always the record's own kind
+    seen = {record.pk}
+    while kept is not None and kept.merged_into is not None and kept.pk not in seen:
+        seen.add(kept.pk)
+        kept = kept.merged_into
+    if not isinstance(kept, Organisation | Person) or not can_view(user, kept):
+        return None
+    return kept
 
 
 def _name_filter(query: str) -> Q:

@@ -115,9 +115,10 @@ def _detail(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) 
     if record is None:
         raise Http404(f"no such {kind}")
     if record.merged_into_id is not None:
-        kept = record.merged_into
-        while kept.merged_into_id is not None:  # merged again later: follow to the live record
-            kept = kept.merged_into
+        kept = selectors.merged_record_kept_for_user(user=request.user, record=record)
+        if kept is None:  # outside the reader's scope: neither its name nor its address
+            messages.info(request, f"{record} was merged into a record you cannot see.")
+            return redirect(f"partners:{kind}-list")
         messages.info(request, f"{record} was merged into {kept}.")
         return redirect(_url("detail", kept))
     context = {
