@@ -73,6 +73,7 @@ MIDDLEWARE = [
     *auth_conf.MIDDLEWARE_AFTER_AUTH,
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "trustdesk.web.core.middleware.RefuseNulMiddleware",
 ]
 
 TEMPLATES = [

@@ -28,6 +28,9 @@ Verdict = ScreeningHit.Verdict  # "open" is refused: it is where a hit starts, n
 
 Item = TypeVar("Item")
 MAX_LIMIT = 100
+# Far past any real table, and far inside every database's integer range: a larger offset is
+# refused with a 422 instead of overflowing the SQL LIMIT/OFFSET into a server error.
+MAX_OFFSET = 10_000_000
 
 
 # --- errors and paging ---------------------------------------------------------------------
@@ -47,7 +50,7 @@ class ErrorOut(Schema):
 
 class PageIn(Schema):
     limit: int = Field(25, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT} per page.")
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"At most {MAX_OFFSET}.")
 
 
 class PageOut(Schema, Generic[Item]):
