@@ -179,6 +179,11 @@ def install(api: NinjaAPI) -> None:
 
     @on(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:
+            # Ninja's only 400 is a body it cannot parse: the same documented 422 as any other
+            # invalid input (as FastAPI answers a JSON decode error), so clients handle one code.
+            message = "The request body is not valid JSON."
+            return _json(api, request, 422, _invalid(message, [_item(["body"], message, "json")]))
         return _json(api, request, exc.status_code, {"code": "error", "message": str(exc)})
 
     def server_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
