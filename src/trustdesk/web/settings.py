@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import csp.constants as csp
@@ -185,6 +186,12 @@ TRUSTDESK_POLICY_PACK = env_str("TRUSTDESK_POLICY_PACK", "gb-base")
 TRUSTDESK_TRAVEL_ADVICE_URL = env_str(
     "TRUSTDESK_TRAVEL_ADVICE_URL", "https://www.gov.uk/api/content"
 )
+# The audit chain's anchors, appended outside the database (core/anchors.py): point it at storage
+# the database's administrators cannot rewrite. `serve` and workers anchor every ..._EVERY seconds.
+TRUSTDESK_AUDIT_ANCHOR_PATH = Path(
+    env_str("TRUSTDESK_AUDIT_ANCHOR_PATH") or HOME / "anchors" / "audit-chain.jsonl"
+)
+TRUSTDESK_AUDIT_ANCHOR_EVERY = env_int("TRUSTDESK_AUDIT_ANCHOR_EVERY", 3600)
 # Days a person's screening record is kept (data minimisation); organisations' are kept.
 TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = env_int(
     "TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS", 730

@@ -44,6 +44,7 @@ def run_worker(argv: Sequence[str]) -> None:
     import django
 
     django.setup()
+    from trustdesk.web.core.anchors import start_anchor_schedule
     from trustdesk.web.core.setup import ensure_ready
     from trustdesk.web.core.tasks import get_app, task_settings
 
@@ -53,6 +54,9 @@ def run_worker(argv: Sequence[str]) -> None:
             "so there is nothing for a worker to do"
         )
     ensure_ready()
+    # Workers run wherever production runs: each anchors the audit chain on the schedule too
+    # (core/anchors.py), in its main process; a head already anchored is skipped.
+    start_anchor_schedule()
     get_app().worker_main(worker_argv(argv))
 
 
