@@ -86,6 +86,27 @@ def test_a_server_error_is_a_500_in_the_layout_and_keeps_its_traceback(
     assert record.exc_info is not None
 
 
+def test_a_form_without_its_csrf_token_is_a_403_in_the_layout() -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.create_user(username="rita", role=User.Role.RESEARCHER))
+
+    response = client.post("/accounts/logout/")
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert LAYOUT in page
+    assert "<h1>Form expired</h1>" in page
+
+
+def test_a_request_for_another_host_is_a_400_in_the_layout() -> None:
+    response = Client(HTTP_HOST="evil.example").get("/accounts/login/")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert LAYOUT in page
+    assert "<h1>Request not understood</h1>" in page
+
+
 def test_the_favicon_is_linked_and_answers_at_the_usual_address() -> None:
     response = Client().get("/favicon.ico")
 
