@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 if TYPE_CHECKING:
+    from trustdesk.policy.conditions import ScreeningHit
+    from trustdesk.policy.models import Pack
     from trustdesk.policy.reference import IndicatorOverlay
+    from trustdesk.web.lists.coverage import Coverage
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -75,6 +81,22 @@ class _DownloadBar(_StatusLine):
         self.show(f"downloading {role}: {size}")
 
 
+@contextmanager
+def _reported_here(logger_name: str) -> Iterator[None]:
+    """Hold back the logger's warnings while a command reports the same failures itself.
+
+    The services log each failure for servers and workers; on a terminal the command's own
+    report already says it, and the log line would print it a second time.
+    """
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _emit_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
@@ -92,17 +114,22 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def lists(ctx: click.Context, as_json: bool) -> None:
-    """Watch lists: show each source's current snapshot (and import, update, diff them)."""
+    """Watch lists: each source's current snapshot, flagged when missing or out of date.
+
+    (Its subcommands import, update and compare them.)
+    """
     if ctx.invoked_subcommand is not None:
         return
     _setup_django()
     from trustdesk.web.lists import report, selectors
+    from trustdesk.web.lists.coverage import current_coverage
 
-    statuses = selectors.source_status_list()
+    coverage = current_coverage()
+    statuses = report.with_expected(selectors.source_status_list(), coverage)
     if as_json:
-        _emit_json([report.status_json(s) for s in statuses])
+        _emit_json([report.status_json(s, coverage) for s in statuses])
     else:
-        click.echo(report.status_text(statuses))
+        click.echo(report.status_text(statuses, coverage))
 
 
 @lists.command("import")
@@ -116,9 +143,10 @@ def lists_import(paths: tuple[Path, ...], source: str | None, as_json: bool) -> 
 
     counter = _Counter(not as_json)
     try:
-        outcomes = services.list_snapshot_import(
-            paths=list(paths), source=source, actor=_actor(), progress=counter
-        )
+        with _reported_here("trustdesk.web.lists"):
+            outcomes = services.list_snapshot_import(
+                paths=list(paths), source=source, actor=_actor(), progress=counter
+            )
     except services.ImportFailed as exc:
         counter.done()
         raise click.ClickException(f"import failed, nothing stored: {exc}") from exc
@@ -141,16 +169,18 @@ def lists_update(sources: tuple[str, ...], as_json: bool) -> None:
     """
     _setup_django()
     from trustdesk.web.lists import report, services
+    from trustdesk.web.lists.coverage import current_coverage
 
     counter = _Counter(not as_json)
     bar = _DownloadBar(not as_json)
     try:
-        results = services.list_source_update(
-            sources=list(sources) or services.update_sources_default(),
-            actor=_actor(),
-            download_progress=bar,
-            progress=counter,
-        )
+        with _reported_here("trustdesk.web.lists"):
+            results = services.list_source_update(
+                sources=list(sources) or services.update_sources_default(),
+                actor=_actor(),
+                download_progress=bar,
+                progress=counter,
+            )
     except (services.UnknownSource, services.InvalidOverride) as exc:
         raise click.UsageError(str(exc)) from exc
     finally:
@@ -159,7 +189,7 @@ def lists_update(sources: tuple[str, ...], as_json: bool) -> None:
     if as_json:
         _emit_json([report.update_json(r) for r in results])
     else:
-        click.echo(report.update_text(results))
+        click.echo(report.update_text(results, current_coverage()))
     if any(r.error for r in results):
         sys.exit(1)
 
@@ -225,10 +255,19 @@ _TYPE_CHOICE = click.Choice(["organization", "person", "any"], case_sensitive=Fa
 def screen(
     name: str, kind: str, country: str | None, threshold: float | None, limit: int, as_json: bool
 ) -> None:
-    """Screen one name against every current list; each hit says why it matched."""
+    """Screen one name against every current list; each hit says why it matched.
+
+    The answer names the lists consulted and any expected list that is missing or out of date:
+    "no match" against lists that were never loaded is not a clear result.
+    """
     cut = _threshold(threshold)
+    from trustdesk.screening.matching import NameNotScreenable, Query, check_name
+
+    try:
+        check_name(Query(name))
+    except NameNotScreenable as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from exc
     _setup_django()
-    from trustdesk.screening.matching import Query
     from trustdesk.web.lists import screenfile, screening
 
     try:
@@ -237,9 +276,11 @@ def screen(
             type=screenfile.parse_type(kind, "--type"),
             country=screenfile.parse_country(country or "", "--country"),
         )
+        result = screening.screen(query, threshold=cut, limit=limit, progress=_index_progress())
     except screenfile.InputError as exc:
         raise click.BadParameter(str(exc)) from exc
-    result = screening.screen(query, threshold=cut, limit=limit, progress=_index_progress())
+    except NameNotScreenable as exc:
+        raise click.BadParameter(str(exc), param_hint="NAME") from exc
     if as_json:
         _emit_json(
             {
@@ -247,6 +288,7 @@ def screen(
                 "threshold": cut,
                 "matcher_version": result.matcher_version,
                 "snapshots": result.snapshots,
+                "coverage": result.coverage.to_dict(),
                 "matches": [h.to_dict() for h in result.hits],
             }
         )
@@ -256,6 +298,13 @@ def screen(
     for rank, hit in enumerate(result.hits, start=1):
         click.echo(f"{rank}. {hit.score:.3f}  {hit.source}:{hit.entity_id}  {hit.name}")
         click.echo(f"   {hit.explanation}")
+    click.echo(_coverage_text(result.coverage))
+
+
+def _coverage_text(coverage: Coverage) -> str:
+    """The coverage block under a result: a warning line first whenever it is incomplete."""
+    head = "Coverage: complete." if coverage.complete else "WARNING: coverage is incomplete."
+    return f"{head} {coverage.summary()}"
 
 
 def _index_progress() -> Callable[[int], None] | None:
@@ -293,33 +342,50 @@ def screen_file(
     threshold: float | None,
     limit: int,
 ) -> None:
-    """Screen every name in a CSV file; writes CSV or JSON lines, best hits first."""
+    """Screen every name in a CSV file; writes CSV or JSON lines, best hits first.
+
+    A row whose name has nothing to compare is written with an error, not as a clean no-match.
+    The lists consulted, and any expected list missing or out of date, are reported on stderr.
+    """
     cut = _threshold(threshold)
     fmt = fmt or ("csv" if output is not None and output.suffix.lower() == ".csv" else "jsonl")
     _setup_django()
+    from trustdesk.screening.matching import Hit, NameNotScreenable
     from trustdesk.web.lists import screenfile, screening
+    from trustdesk.web.lists.coverage import current_coverage
 
     columns = screenfile.Columns(name_column, id_column, type_column, country_column)
     loaded = screening.current_index(progress=_index_progress())
+    coverage = current_coverage()
     total = screenfile.count_rows(input_path) if input_path.is_file() else 0
+    refusals = 0
 
     def write(out: IO[str]) -> None:
+        nonlocal refusals
         writer = csv.writer(out) if fmt == "csv" else None
         if writer:
             writer.writerow(screenfile.CSV_FIELDS)
         with _maybe_bar(total) as bar:
             for row in screenfile.read_rows(input_path, columns):
-                hits = loaded.index.search(row.query, threshold=cut, limit=limit)
+                hits: list[Hit] = []
+                refused = None
+                try:
+                    hits = loaded.index.search(row.query, threshold=cut, limit=limit)
+                except NameNotScreenable as exc:
+                    refused, refusals = exc, refusals + 1
                 if writer:
-                    writer.writerows(screenfile.csv_rows(row, hits))
+                    writer.writerows(screenfile.csv_rows(row, hits, refused))
                 else:
-                    out.write(screenfile.jsonl_record(row, hits) + "\n")
+                    out.write(screenfile.jsonl_record(row, hits, refused) + "\n")
                 bar.update(1)
 
     try:
         screenfile.write_atomically(output, write, sys.stdout)
     except screenfile.InputError as exc:
         raise click.ClickException(f"{exc} (nothing was written)") from exc
+    if refusals:
+        click.echo(f"{refusals} row(s) not screened: {NameNotScreenable.MESSAGE}", err=True)
+    click.echo(_coverage_text(coverage), err=True)
 
 
 class _NoBar:
@@ -666,13 +732,24 @@ def _stored_overlays() -> list[IndicatorOverlay]:
     is_flag=True,
     help="Use the pack's shipped reference values, not the stored travel advice.",
 )
+@click.option(
+    "--screen/--no-screen",
+    "with_screening",
+    default=True,
+    show_default=True,
+    help="Screen the organisation answers against the loaded lists, as the questionnaire does.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def triage(pack_ref: str, answers_path: Path, shipped: bool, as_json: bool) -> None:
+def triage(
+    pack_ref: str, answers_path: Path, shipped: bool, with_screening: bool, as_json: bool
+) -> None:
     """Triage ANSWERS.yaml under a policy pack: processes, due-diligence tier and reasons.
 
     The file maps question ids to answers, or holds `answers:` with optional `screening:` (a
-    list of hits: source, entry_id, name, status) and `facts:`. Where a trustdesk database
-    exists, the latest stored FCDO travel advice replaces the pack's shipped levels.
+    list of hits: source, entry_id, name, status) and `facts:`. Organisation answers are
+    screened against the loaded lists as the web questionnaire screens them, and the output
+    names the lists consulted; `--no-screen` skips that and needs no database. Where a trustdesk
+    database exists, the latest stored FCDO travel advice replaces the pack's shipped levels.
     """
     from trustdesk.policy.loader import PackInvalid
     from trustdesk.policy.registry import load
@@ -680,19 +757,83 @@ def triage(pack_ref: str, answers_path: Path, shipped: bool, as_json: bool) -> N
     from trustdesk.policy.triage import AnswersInvalid
     from trustdesk.policy.triage import triage as run_triage
 
+    if with_screening:
+        _setup_django()  # the lists live in the database; the shipped ones load on first use
     overlays = [] if shipped else _stored_overlays()
     try:
         pack = load(pack_ref, overlays=overlays)
         answers, screening, facts = read_answers_file(answers_path)
-        outcome = run_triage(pack, answers, screening=screening, facts=facts)
+        run_triage(pack, answers, facts=facts)  # refuses bad answers before anything is screened
+        answer_screening = _answers_screen(pack, answers) if with_screening else None
+        hits = [*screening, *(answer_screening.hits if answer_screening else [])]
+        outcome = run_triage(pack, answers, screening=hits, facts=facts)
     except (PackInvalid, AnswersInvalid) as exc:
         for problem in exc.errors:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{len(exc.errors)} problem(s); no triage outcome") from exc
     if as_json:
-        _emit_json(outcome.to_dict())
-    else:
-        click.echo(render_text(outcome))
+        screened = answer_screening.to_dict() if answer_screening else {"screened": False}
+        _emit_json({**outcome.to_dict(), "answer_screening": screened})
+        return
+    click.echo(render_text(outcome))
+    click.echo("")
+    click.echo(answer_screening.text() if answer_screening else _NOT_SCREENED)
+
+
+_NOT_SCREENED = "Organisation answers were not screened against the watch lists (--no-screen)."
+
+
+@dataclass(frozen=True, slots=True)
+class _AnswerScreening:
+    """The organisation answers screened for `trustdesk triage`, and the coverage they had."""
+
+    records: dict[str, Any]  # question id -> the record the questionnaire stores
+    hits: list[ScreeningHit]
+    coverage: Coverage
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "screened": True,
+            "answers": [
+                {
+                    "question": qid,
+                    "name": record["name"],
+                    "hits": record["hits"],
+                    "snapshots": record["snapshots"],
+                    "matcher_version": record["matcher_version"],
+                }
+                for qid, record in self.records.items()
+            ],
+            "coverage": self.coverage.to_dict(),
+        }
+
+    def text(self) -> str:
+        if not self.records:
+            lines = ["No organisation answer to screen against the watch lists."]
+        else:
+            lines = ["Organisation answers screened against the loaded watch lists:"]
+        for qid, record in self.records.items():
+            count = len(record["hits"])
+            lines.append(
+                f"  {qid}: {record['name']!r}: {count} possible match{'es' if count != 1 else ''}"
+            )
+            lines += [
+                f"    {h['score']:.3f}  {h['source']}:{h['entry_id']}  {h['name']}"
+                for h in record["hits"]
+            ]
+        lines.append(_coverage_text(self.coverage))
+        return "\n".join(lines)
+
+
+def _answers_screen(pack: Pack, answers: dict[str, object]) -> _AnswerScreening:
+    """Screen the organisation answers with the questionnaire's own function."""
+    from trustdesk.web.lists.coverage import current_coverage
+    from trustdesk.web.triage import answers as answer_glue
+    from trustdesk.web.triage.services import organisation_answers_screen
+
+    records = organisation_answers_screen(pack, answers)
+    hits = [answer_glue.hit_input(h) for record in records.values() for h in record["hits"]]
+    return _AnswerScreening(records, hits, current_coverage())
 
 
 def _actor() -> str:

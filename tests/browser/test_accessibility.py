@@ -16,11 +16,11 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
+from tests import factories
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.cases import services as cases
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.lists.services import shipped_lists_ensure
-from trustdesk.web.partners import services as partners
 
 PASSWORD = "correct horse battery staple"
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -43,28 +43,20 @@ def _embedded_queue(settings: Any) -> None:
 
 
 def _user(username: str, role: User.Role, department: Department) -> User:
-    user = User.objects.create(
-        username=username, first_name=username.capitalize(), role=role, department=department
+    return factories.make_user(
+        username, role, department=department, password=PASSWORD, last_name=""
     )
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    return user
 
 
 @pytest.fixture
 def screens(transactional_db: None) -> list[Screen]:
     """Every main page, with enough on it to show its forms, tables and screening hits."""
     shipped_lists_ensure()
-    physics = Department.objects.create(name="Physics")
+    physics = factories.make_department("Physics")
     officer = _user("olu", User.Role.OFFICER, physics)
     auditor = _user("aldo", User.Role.AUDITOR, physics)
     admin = _user("ada", User.Role.ADMIN, physics)  # sees the travel-advice refresh form
-    org = partners.organisation_create(
-        actor=officer,
-        data=partners.OrganisationInput(
-            name="Beihang University", kind="university", aliases=["BUAA"], country="CN"
-        ),
-    )
+    org = factories.make_organisation(officer, "Beihang University", aliases=["BUAA"], country="CN")
     engagement = cases.engagement_create(
         actor=officer,
         fields=cases.EngagementFields(

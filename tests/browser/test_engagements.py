@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from trustdesk.web.accounts.models import Department, User
+from tests import factories
+from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import services
 from trustdesk.web.cases.models import Engagement
 
@@ -15,10 +16,10 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def officer(transactional_db: None) -> User:
-    physics = Department.objects.create(name="Physics")
-    user = User.objects.create(username="olu", first_name="Olu", role="officer", department=physics)
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
+    physics = factories.make_department("Physics")
+    user = factories.make_user(
+        "olu", User.Role.OFFICER, department=physics, password=PASSWORD, last_name=""
+    )
     for title, kind in [("Gravimeter study", "research_collaboration"), ("Summer school", "event")]:
         services.engagement_create(
             actor=user, fields=services.EngagementFields(title=title, kind=kind)
@@ -47,12 +48,9 @@ def test_choosing_a_kind_updates_the_results_without_reloading_the_page(
 
 @pytest.fixture
 def researcher(officer: User) -> User:
-    user = User.objects.create(
-        username="rita", first_name="Rita", role="researcher", department=officer.department
+    return factories.make_user(
+        "rita", department=officer.department, password=PASSWORD, last_name=""
     )
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    return user
 
 
 def tab_to(page: Page, target: Locator, *, most: int = 40) -> None:

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from tests import factories
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.lists.services import shipped_lists_ensure
@@ -38,12 +39,9 @@ def shipped_lists(transactional_db: None) -> None:
 
 def _user(username: str, role: User.Role) -> User:
     department, _ = Department.objects.get_or_create(name="Aeronautics")
-    user = User.objects.create(
-        username=username, first_name=username.capitalize(), role=role, department=department
+    return factories.make_user(
+        username, role, department=department, password=PASSWORD, last_name=""
     )
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    return user
 
 
 @pytest.fixture

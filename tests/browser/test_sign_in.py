@@ -2,17 +2,15 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from tests import factories
 from trustdesk.web.accounts.models import User
 
 
 @pytest.fixture
 def officer(transactional_db: None) -> User:
-    user = User.objects.create(
-        username="olu", first_name="Olu", last_name="Adeyemi", role="officer"
+    return factories.make_user(
+        "olu", User.Role.OFFICER, password="correct horse battery staple", last_name="Adeyemi"
     )
-    user.set_password("correct horse battery staple")
-    user.save(update_fields=["password"])
-    return user
 
 
 def test_sign_in_with_the_keyboard_reaches_the_account_page(

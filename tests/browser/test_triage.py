@@ -16,8 +16,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from tests import factories
 from tests.browser.test_accessibility import axe_violations
-from trustdesk.web.accounts.models import Department, User
+from trustdesk.web.accounts.models import User
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.triage.models import TriageSession
 
@@ -34,13 +35,8 @@ def _uk_pack(settings: Any) -> None:
 
 @pytest.fixture
 def researcher(transactional_db: None) -> User:
-    history = Department.objects.create(name="History")
-    user = User.objects.create(
-        username="rita", first_name="Rita", last_name="Reyes", role="researcher", department=history
-    )
-    user.set_password(PASSWORD)
-    user.save(update_fields=["password"])
-    return user
+    history = factories.make_department("History")
+    return factories.make_user("rita", department=history, password=PASSWORD, last_name="Reyes")
 
 
 def sign_in(page: Page, live_server: LiveServer, user: User) -> None:

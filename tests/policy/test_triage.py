@@ -250,11 +250,16 @@ def test_every_bad_answer_is_reported() -> None:
             {"private_partner": True, "partner_organisation": "A" * 301},
             "organisation question expects an organisation name of at most 300 characters",
         ),
+        (
+            {"private_partner": True, "partner_organisation": "---"},
+            "organisation question expects an organisation name with a word in it, "
+            "not only punctuation",
+        ),
         ({"award_amount": float("inf")}, "amount question expects a number, zero or more"),
         ({"award_amount": float("nan")}, "amount question expects a number, zero or more"),
         ({"award_amount": -1}, "amount question expects a number, zero or more"),
     ],
-    ids=["long-name", "infinite", "nan", "negative"],
+    ids=["long-name", "wordless-name", "infinite", "nan", "negative"],
 )
 def test_hostile_answers_are_refused(answers: dict[str, object], problem: str) -> None:
     with pytest.raises(AnswersInvalid) as exc:

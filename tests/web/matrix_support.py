@@ -31,6 +31,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
 
+from tests import factories
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement, EngagementPartner
@@ -93,18 +94,7 @@ class World:
 
 
 def _user(username: str, role: Role, department: Department | None) -> User:
-    # Users are starting state, set up directly as every conftest does (no audit needed).
-    user = User(
-        username=username,
-        first_name=username.capitalize(),
-        last_name="Matrix",
-        email=f"{username}@uni.example",
-        role=role,
-        department=department,
-    )
-    user.set_unusable_password()
-    user.save()
-    return user
+    return factories.make_user(username, role, department=department, last_name="Matrix")
 
 
 def _import_lists(folder: Path) -> None:
@@ -117,33 +107,21 @@ def _import_lists(folder: Path) -> None:
 
 
 def _records(owner: User, title: str) -> Records:
-    org = partner_services.organisation_create(
-        actor=owner,
-        data=partner_services.OrganisationInput(name=f"{title} University", kind="university"),
-    )
-    person = partner_services.person_create(
-        actor=owner, data=partner_services.PersonInput(name=LISTED_PERSON, affiliations=[org])
-    )
+    org = factories.make_organisation(owner, f"{title} University")
+    person = factories.make_person(owner, LISTED_PERSON, affiliations=[org])
     # The task the creation queued runs after commit, which this transaction never reaches:
     # run the person's screening here as the worker would.
     run = ScreeningRun.objects.get(person=person)
     partner_services.screening_run(run_id=str(run.public_id), actor="test:matrix")
     hit = ScreeningHit.objects.filter(run__person=person).order_by("pk").first()
     assert hit is not None, f"{LISTED_PERSON!r} was expected to match the matrix list"
-    engagement = case_services.engagement_create(
-        actor=owner,
-        fields=case_services.EngagementFields(
-            title=f"{title} collaboration",
-            kind=Engagement.Kind.RESEARCH_COLLABORATION,
-            summary="Joint work on cold-atom gravimeters.",
-            countries=["DE"],
-            research_areas=["quantum sensing"],
-            funding_amount=Decimal("1000.00"),
-            funding_currency="gbp",
-            funding_source="Horizon Europe",
-            start_date=date(2026, 5, 1),
-            end_date=date(2027, 4, 30),
-        ),
+    engagement = factories.make_engagement(
+        owner,
+        title=f"{title} collaboration",
+        countries=["DE"],
+        research_areas=["quantum sensing"],
+        funding_amount=Decimal("1000.00"),
+        end_date=date(2027, 4, 30),
     )
     link = case_services.engagement_partner_add(
         actor=owner,
@@ -170,8 +148,8 @@ def _records(owner: User, title: str) -> Records:
 
 
 def build_world(folder: Path) -> World:
-    physics = Department.objects.create(name="Physics (matrix)", faculty="Science")
-    chemistry = Department.objects.create(name="Chemistry (matrix)", faculty="Science")
+    physics = factories.make_department("Physics (matrix)", faculty="Science")
+    chemistry = factories.make_department("Chemistry (matrix)", faculty="Science")
     users = {
         Role.RESEARCHER.value: _user("rita", Role.RESEARCHER, physics),
         Role.CHAMPION.value: _user("cara", Role.CHAMPION, physics),

@@ -23,6 +23,7 @@ from trustdesk.policy.conditions import (
 )
 from trustdesk.policy.loader import PackError
 from trustdesk.policy.models import Contact, Pack, Question, Scalar, Source
+from trustdesk.screening.matching import NameNotScreenable, Query, check_name
 
 
 class AnswersInvalid(Exception):
@@ -143,6 +144,10 @@ def _coerce(q: Question, value: object, pack: Pack) -> AnswerValue | str:
                 return "!expects an organisation name"
             if len(value.strip()) > MAX_NAME_LENGTH:
                 return f"!expects an organisation name of at most {MAX_NAME_LENGTH} characters"
+            try:  # the screening engine's own check: it would refuse to screen this name
+                check_name(Query(value.strip()))
+            except NameNotScreenable:
+                return "!expects an organisation name with a word in it, not only punctuation"
             return value.strip()
         case "technology_area":
             nodes = ancestry(pack, q.taxonomy or "")

@@ -43,6 +43,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number") from None
 
 
+def env_list(name: str) -> list[str] | None:
+    """A comma-separated list; None when unset, so that the caller's default applies."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
 def home() -> Path:
     """TRUSTDESK_HOME: the data directory of the embedded default (database, list files)."""
     return Path(env_str("TRUSTDESK_HOME", "var")).expanduser().resolve()
@@ -115,4 +123,23 @@ def list_url_overrides() -> dict[str, str]:
         source, _, role = name[len(_LIST_URL_PREFIX) :].lower().partition("__")
         key = source.replace("_", "-") + (f":{role}" if role else "")
         out[key] = value
+    return out
+
+
+_LIST_MAX_AGE_PREFIX = "TRUSTDESK_LIST_MAX_AGE_"
+
+
+def list_max_ages() -> dict[str, int]:
+    """`TRUSTDESK_LIST_MAX_AGE_OFAC_SDN=3` → {"ofac-sdn": 3}: days a list may go unconfirmed."""
+    out: dict[str, int] = {}
+    for name in os.environ:
+        if not name.startswith(_LIST_MAX_AGE_PREFIX) or not os.environ[name]:
+            continue
+        days = env_int(name, 0)
+        if days < 1:
+            raise ImproperlyConfigured(f"{name}={os.environ[name]!r}: expected a number of days")
+        key = name[len(_LIST_MAX_AGE_PREFIX) :].lower().replace("_", "-")
+        if key.startswith("custom-"):  # TRUSTDESK_LIST_MAX_AGE_CUSTOM_MY_LIST: custom:my-list
+            key = "custom:" + key.removeprefix("custom-")
+        out[key] = days
     return out

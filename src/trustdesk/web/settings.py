@@ -15,8 +15,10 @@ from trustdesk.web.env import (
     embedded_secret_key,
     env_bool,
     env_int,
+    env_list,
     env_str,
     home,
+    list_max_ages,
     list_url_overrides,
     make_home_private,
 )
@@ -89,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "trustdesk.web.lists.context_processors.coverage_banner",
             ]
         },
     }
@@ -179,6 +182,13 @@ TRUSTDESK_DOWNLOAD_TIMEOUT = env_int("TRUSTDESK_DOWNLOAD_TIMEOUT", 60)
 # TRUSTDESK_LIST_URL_<SOURCE>__<ROLE> replaces one file of a multi-file set. Dashes become "_".
 TRUSTDESK_LIST_URL_OVERRIDES = list_url_overrides()
 TRUSTDESK_TASKS = tasks_conf.TASKS
+# Coverage: the list sources every screening should consult (comma-separated keys; unset: the
+# official sanctions lists and the shipped research-security lists), and per source the days
+# it may go without a successful import or update before results call it out of date
+# (TRUSTDESK_LIST_MAX_AGE_<SOURCE>, dashes as "_"; unset: 7 for sanctions, 400 for research).
+TRUSTDESK_LISTS_EXPECTED = env_list("TRUSTDESK_LISTS_EXPECTED")
+TRUSTDESK_LIST_MAX_AGE_DAYS = list_max_ages()
+# The keys are checked against the source registry when the lists app loads (lists.apps).
 # The policy pack the questionnaire and case triage use: an installed pack id (gb-base, ca-base)
 # or the path of an institution's own pack that extends one.
 TRUSTDESK_POLICY_PACK = env_str("TRUSTDESK_POLICY_PACK", "gb-base")

@@ -44,9 +44,10 @@ def run_worker(argv: Sequence[str]) -> None:
     import django
 
     django.setup()
+    from trustdesk.web.conf.tasks import task_settings
     from trustdesk.web.core.anchors import start_anchor_schedule
     from trustdesk.web.core.setup import ensure_ready
-    from trustdesk.web.core.tasks import get_app, task_settings
+    from trustdesk.web.core.tasks import get_app
 
     if task_settings().embedded:
         raise ImproperlyConfigured(

@@ -40,6 +40,12 @@ CASES: tuple[tuple[str, EntityType | None, str | None, str], ...] = (
     ("AKROL LLC", ORG, "ofac-sdn:100", "legal form abbreviated"),
     ("Velmor Pvt", ORG, "ofac-sdn:106", "'Pvt' alone is a legal form"),
     ("Army Engineering University of the PLA", ORG, "aspi-unitracker:aeu", "generic name in full"),
+    (
+        "Na\u00adtional Uni\u200bversity of De\u2060fense Tech\ufeffnology",
+        ORG,
+        "aspi-unitracker:nudt",
+        "invisible format characters inside words, as pasted from Word or a PDF",
+    ),
     ("Dmitriy Patrushev", PERSON, "ofac-sdn:200", "transliteration variant, no patronymic"),
     ("Патрушев Дмитрий", PERSON, "ofac-sdn:200", "Cyrillic, family name first"),
     ("PATRUSHEV, D.", PERSON, "ofac-sdn:200", "initial"),

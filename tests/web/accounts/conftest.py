@@ -5,7 +5,8 @@ from collections.abc import Callable
 import pytest
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from trustdesk.web.accounts.models import Department, User
+from tests import factories
+from trustdesk.web.accounts.models import User
 from trustdesk.web.conf import auth as auth_conf
 
 # The sign-in settings of conf/auth.py that settings.py composes. Applied here as well so these
@@ -35,29 +36,4 @@ MakeUser = Callable[..., User]
 @pytest.fixture
 def make_user(db: None) -> MakeUser:
     """Users as fixtures: rows set up directly, as a test's starting state (no audit needed)."""
-
-    def make(
-        username: str,
-        role: User.Role = User.Role.RESEARCHER,
-        *,
-        department: Department | None = None,
-        password: str | None = None,
-        active: bool = True,
-    ) -> User:
-        user = User(
-            username=username,
-            email=f"{username}@uni.example",
-            first_name=username.capitalize(),
-            last_name="Tester",
-            role=role,
-            department=department,
-            is_active=active,
-        )
-        if password is None:
-            user.set_unusable_password()
-        else:
-            user.set_password(password)
-        user.save()
-        return user
-
-    return make
+    return factories.make_user

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
+from tests import factories
 from tests.web.accounts.conftest import MakeUser
 from trustdesk.web.accounts import permissions
 from trustdesk.web.accounts.models import Department, User
@@ -77,12 +78,12 @@ class Record:
 
 @pytest.fixture
 def chemistry(db: None) -> Department:
-    return Department.objects.create(name="Chemistry")
+    return factories.make_department("Chemistry")
 
 
 @pytest.fixture
 def physics(db: None) -> Department:
-    return Department.objects.create(name="Physics")
+    return factories.make_department("Physics")
 
 
 def test_has_permission_follows_the_table(make_user: MakeUser) -> None:

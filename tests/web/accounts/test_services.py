@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from tests import factories
 from tests.web.accounts.conftest import MakeUser
 from trustdesk.web.accounts import services
-from trustdesk.web.accounts.models import Department, User
+from trustdesk.web.accounts.models import User
 from trustdesk.web.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +81,7 @@ def test_deactivation_is_audited_with_its_reason(make_user: MakeUser) -> None:
 def test_department_change_is_audited(make_user: MakeUser) -> None:
     ada = make_user("ada", User.Role.ADMIN)
     rita = make_user("rita")
-    chem = Department.objects.create(name="Chemistry")
+    chem = factories.make_department("Chemistry")
 
     services.user_department_change(actor=ada, user=rita, department=chem)
 

@@ -87,10 +87,11 @@ def test_a_method_a_path_lacks_is_a_json_405(cast: Cast, api: Api) -> None:
     response = api["olga"].client.delete("/api/organisations", headers=api["olga"].headers)
 
     assert response.status_code == 405
-    assert response["Allow"] == "GET, POST"
+    allowed = response["Allow"]
+    assert set(allowed.split(", ")) == {"GET", "POST"}
     assert response.json() == {
         "code": "method_not_allowed",
-        "message": "This path does not take that method. (GET, POST)",
+        "message": f"This path does not take that method. ({allowed})",
     }
 
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from tests.web.api.conftest import ApiClient
 from tests.web.cases.conftest import Cast
 from trustdesk.web.partners import services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
-from trustdesk.web.partners.services import OrganisationInput, PersonInput
 
 pytestmark = pytest.mark.django_db
 NOT_FOUND = {"code": "not_found", "message": "Not found."}
@@ -19,15 +19,13 @@ Api = dict[str, ApiClient]
 
 
 def _org(cast: Cast, name: str, **fields: Any) -> Organisation:
-    return services.organisation_create(
-        actor=cast.rita, data=OrganisationInput(name=name, kind="university", **fields)
-    )
+    return factories.make_organisation(cast.rita, name, **fields)
 
 
 @pytest.fixture
 def person(cast: Cast) -> Person:
     """Rita's (Physics) record: Cara (Physics champion) sees it, Chad and Otto do not."""
-    return services.person_create(actor=cast.rita, data=PersonInput(name="Ann Lee"))
+    return factories.make_person(cast.rita, "Ann Lee")
 
 
 def _hit(person: Person) -> ScreeningHit:
@@ -177,7 +175,7 @@ def test_a_merge_into_a_record_out_of_scope_names_neither_it_nor_its_id(
     cast: Cast, api: Api, person: Person
 ) -> None:
     # Tom's (Chemistry) record is kept: Rita and Cara (Physics) may see the duplicate only.
-    kept = services.person_create(actor=cast.tom, data=PersonInput(name="Ann Lee-Smith"))
+    kept = factories.make_person(cast.tom, "Ann Lee-Smith")
     services.person_merge(actor=cast.olga, duplicate=person, into=kept, reason="same person")
 
     for who in ("rita", "cara"):
@@ -277,3 +275,29 @@ def test_hits_on_people_out_of_scope_are_the_same_404(cast: Cast, api: Api, pers
     missing = api["otto"].post(f"/api/hits/{uuid.uuid4()}/adjudication", body)
     assert hidden.status_code == missing.status_code == 404
     assert hidden.content == missing.content
+
+
+def test_a_completed_run_keeps_the_coverage_it_had(cast: Cast, api: Api) -> None:
+    from trustdesk.web.lists.services import shipped_lists_ensure
+
+    shipped_lists_ensure()
+    org = _org(cast, "Beihang University")
+    run = ScreeningRun.objects.get(organisation=org)
+
+    services.screening_run(run_id=str(run.public_id), actor="test")
+
+    body = api["olga"].get(f"/api/organisations/{org.public_id}/screenings").json()
+    coverage = body["items"][0]["coverage"]
+    assert {c["source"] for c in coverage["consulted"]} == {
+        "aspi-unitracker",
+        "ca-nro",
+        "us-dod-1286",
+    }
+    assert coverage["sanctions_checked"] is False
+    assert "un-sc" in {m["source"] for m in coverage["missing"]}
+    stored = ScreeningRun.objects.get(pk=run.pk).coverage
+    assert stored is not None
+    assert stored["missing"] == coverage["missing"]
+    assert [c["snapshot_id"] for c in stored["consulted"]] == [
+        c["snapshot_id"] for c in coverage["consulted"]
+    ]

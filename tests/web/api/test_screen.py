@@ -66,3 +66,34 @@ def test_unknown_country_is_422(cast: Cast, api: Api) -> None:
     response = api["olga"].post("/api/screen", {"name": "X", "country": "Atlantis"})
     assert response.status_code == 422
     assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize("name", ["", "---", "   ", "\u00ad\u200b", "of the"])
+def test_a_name_with_nothing_to_screen_is_422_name_not_screenable(
+    cast: Cast, api: Api, name: str
+) -> None:
+    response = api["olga"].post("/api/screen", {"name": name})
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "name_not_screenable"
+    assert body["errors"][0]["loc"] == ["body", "name"]
+    assert body["message"].startswith("the name has nothing to screen")
+    assert not AuditEvent.objects.filter(action="trustdesk.name.screened").exists()
+
+
+def test_no_match_without_sanctions_lists_says_they_were_not_checked(
+    cast: Cast, api: Api, shipped_lists: None
+) -> None:
+    response = api["olga"].post("/api/screen", {"name": "Acme Widgets Oxford", "type": "any"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["hits"] == []
+    coverage = body["coverage"]
+    assert coverage["complete"] is False
+    assert coverage["sanctions_checked"] is False
+    assert {c["source"] for c in coverage["consulted"]} == set(body["snapshots"])
+    assert {c["snapshot_id"] for c in coverage["consulted"]} == set(body["snapshots"].values())
+    assert {"un-sc", "uk-sanctions", "ofac-sdn"} <= {m["source"] for m in coverage["missing"]}
+    assert coverage["summary"].startswith("Sanctions were not checked")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests import factories
 from tests.support import GB_QUIET_COLLABORATION
 from tests.web.api.conftest import ApiClient
 from tests.web.cases.conftest import Advance, Cast
@@ -18,7 +19,7 @@ from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.lists.services import list_snapshot_import
 from trustdesk.web.partners import services as partner_services
-from trustdesk.web.partners.models import Organisation, ScreeningHit, ScreeningRun
+from trustdesk.web.partners.models import ScreeningHit, ScreeningRun
 from trustdesk.web.triage import selectors, services
 from trustdesk.web.triage.models import TriageSession
 
@@ -65,10 +66,7 @@ def listed(tmp_path: Path) -> None:
 def _draft(advance: Advance, cast: Cast, partner: str = "Example University") -> Engagement:
     """Rita's draft (Tom on the team) with a partner institution whose screening has run."""
     engagement = advance()
-    org = partner_services.organisation_create(
-        actor=cast.rita,
-        data=partner_services.OrganisationInput(name=partner, kind=Organisation.Kind.UNIVERSITY),
-    )
+    org = factories.make_organisation(cast.rita, partner)
     # The screening queued on creation runs after commit, which a test never reaches.
     partner_services.screening_run(
         run_id=str(ScreeningRun.objects.get(organisation=org).public_id), actor="test:triage-api"

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 import pytest
 
+from tests import factories
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.cases import services
 from trustdesk.web.cases.models import Engagement
@@ -47,53 +47,27 @@ class Cast:
 
 @pytest.fixture
 def cast(db: None) -> Cast:
-    physics = Department.objects.create(name="Physics", faculty="Science")
-    chemistry = Department.objects.create(name="Chemistry", faculty="Science")
-
-    def user(username: str, role: User.Role, department: Department | None = None) -> User:
-        u = User(
-            username=username,
-            first_name=username.capitalize(),
-            last_name="Tester",
-            email=f"{username}@uni.example",
-            role=role,
-            department=department,
-        )
-        u.set_unusable_password()
-        u.save()
-        return u
+    physics = factories.make_department("Physics", faculty="Science")
+    chemistry = factories.make_department("Chemistry", faculty="Science")
+    user = factories.make_user
 
     return Cast(
         physics=physics,
         chemistry=chemistry,
-        rita=user("rita", User.Role.RESEARCHER, physics),
-        tom=user("tom", User.Role.RESEARCHER, chemistry),
-        cara=user("cara", User.Role.CHAMPION, physics),
-        chad=user("chad", User.Role.CHAMPION, chemistry),
+        rita=user("rita", User.Role.RESEARCHER, department=physics),
+        tom=user("tom", User.Role.RESEARCHER, department=chemistry),
+        cara=user("cara", User.Role.CHAMPION, department=physics),
+        chad=user("chad", User.Role.CHAMPION, department=chemistry),
         olga=user("olga", User.Role.OFFICER),
         alan=user("alan", User.Role.APPROVER),
         aude=user("aude", User.Role.AUDITOR),
         ada=user("ada", User.Role.ADMIN),
-        otto=user("otto", User.Role.RESEARCHER, chemistry),
+        otto=user("otto", User.Role.RESEARCHER, department=chemistry),
     )
 
 
-def fields(**overrides: object) -> services.EngagementFields:
-    values: dict[str, object] = {
-        "title": "Quantum sensing with Example University",
-        "kind": Engagement.Kind.RESEARCH_COLLABORATION,
-        "summary": "Joint work on cold-atom gravimeters.",
-        "countries": ["DE", "Japan"],
-        "research_areas": ["quantum sensing", "metrology"],
-        "funding_amount": Decimal("125000.00"),
-        "funding_currency": "gbp",
-        "funding_source": "Horizon Europe",
-        "start_date": date(2026, 5, 1),
-        "end_date": date(2028, 4, 30),
-    }
-    values.update(overrides)
-    return services.EngagementFields(**values)  # type: ignore[arg-type]
-
+# The short name the engagement tests (and the triage and API ones) call it by.
+fields = factories.engagement_fields
 
 Advance = Callable[..., Engagement]
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
+from tests import factories
 from tests.web.cases.conftest import Advance, Cast
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import services
@@ -22,14 +23,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def institute(cast: Cast) -> Organisation:
-    """A register row as the partners app would hold it (its own services are tested there)."""
-    return Organisation.objects.create(
-        name="Example Institute of Technology", kind="university", country="DE", owner=cast.olga
-    )
+    """A register row made as the partners app makes it (its own services are tested there)."""
+    return factories.make_organisation(cast.olga, "Example Institute of Technology", country="DE")
 
 
 def _person(owner: User, name: str) -> Person:
-    return Person.objects.create(name=name, owner=owner, department=owner.department)
+    return factories.make_person(owner, name)
 
 
 def _as(cast: Cast, who: str) -> Client:

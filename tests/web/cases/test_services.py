@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from tests import factories
 from tests.web.cases.conftest import EVERYONE, NOW, REVIEW_DATE, Advance, Cast, fields
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import services
@@ -299,7 +300,7 @@ def test_a_closed_engagement_cannot_be_edited(cast: Cast, advance: Advance) -> N
 
 
 def test_submitting_needs_a_department(cast: Cast) -> None:
-    rootless = User.objects.create_user(username="nora", role=User.Role.RESEARCHER)
+    rootless = factories.make_user("nora")
     engagement = services.engagement_create(actor=rootless, fields=fields())
 
     with pytest.raises(services.NotReady, match=r"^Choose the engagement's department"):

@@ -6,6 +6,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from tests import factories
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.core import audit
 from trustdesk.web.core.context import audit_context
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def auditor() -> User:
-    return User.objects.create_user(username="audit", role=User.Role.AUDITOR)
+    return factories.make_user("audit", User.Role.AUDITOR)
 
 
 def _sequences(user: User, **filters: object) -> list[int]:
@@ -45,8 +46,8 @@ def test_only_auditors_and_admins_read_the_trail(
     auditor: User, officer: User, department: Department
 ) -> None:
     _trail(officer, department)
-    admin = User.objects.create_user(username="root", role=User.Role.ADMIN)
-    retired = User.objects.create_user(username="old", role=User.Role.AUDITOR, is_active=False)
+    admin = factories.make_user("root", User.Role.ADMIN)
+    retired = factories.make_user("old", User.Role.AUDITOR, active=False)
 
     assert _sequences(auditor) == [3, 2, 1]
     assert _sequences(admin) == [3, 2, 1]

@@ -1,8 +1,11 @@
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from click.testing import CliRunner
+from django.utils import timezone
 
 from tests.support import shared_path
 from trustdesk.cli import main
@@ -79,3 +82,33 @@ def test_failed_import_exits_nonzero_and_is_shown_by_lists(tmp_path: Path) -> No
     _code, out = _run("lists")
     assert "Failed since the current snapshot" in out
     assert "un-sc: import failed" in out
+
+
+def test_lists_flags_expected_sources_that_are_missing() -> None:
+    code, out = _run("lists")
+
+    assert code == 0
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert lines["un-sc"].endswith("never             MISSING")
+    assert not lines["ca-nro"].endswith("MISSING")
+    assert "Screening coverage is incomplete. Sanctions were not checked" in out
+
+
+def test_lists_json_flags_missing_and_stale_sources(settings: object) -> None:
+    _run("lists", "import", str(shared_path("data/un-sc/UN_consolidated.xml")))
+    settings.TRUSTDESK_LIST_MAX_AGE_DAYS = {"un-sc": 1}  # type: ignore[attr-defined]
+
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        code, out = _run("lists", "--json")
+
+    rows = {row["source"]: row for row in json.loads(out)}
+    assert code == 0
+    assert (rows["un-sc"]["stale"], rows["un-sc"]["age_days"], rows["un-sc"]["max_age_days"]) == (
+        True,
+        3,
+        1,
+    )
+    assert rows["ofac-sdn"]["missing"] is True
+    assert rows["ofac-sdn"]["current"] is None
+    assert rows["ofac-sdn"]["expected"] is True
+    assert (rows["ca-nro"]["missing"], rows["ca-nro"]["stale"]) == (False, False)

@@ -127,3 +127,67 @@ def test_screen_file_without_the_name_column_says_how_to_fix_it(tmp_path: Path) 
 
     assert code == 1
     assert "no 'name' column (columns are: id, organisation); name it with --name-column" in output
+
+
+@pytest.mark.parametrize("name", ["", "---", "...", "  ", "\u00ad"])
+def test_a_name_with_nothing_to_screen_exits_2_with_a_clear_message(name: str) -> None:
+    code, out = _run("screen", "--", name)  # "--": a name starting with "-" is not an option
+
+    assert code == 2
+    assert "Invalid value for NAME: the name has nothing to screen" in out
+
+
+def test_no_match_without_sanctions_lists_says_sanctions_were_not_checked() -> None:
+    code, out = _run("screen", "Acme Widgets Oxford")
+
+    assert code == 0
+    assert out.startswith("No match at or above 0.")
+    assert "WARNING: coverage is incomplete. Sanctions were not checked" in out
+    assert "Not checked against uk-sanctions, un-sc, ofac-sdn" in out
+
+
+def test_screen_json_has_a_coverage_object() -> None:
+    code, out = _run("screen", "Acme Widgets Oxford", "--json")
+
+    assert code == 0
+    coverage = json.loads(out)["coverage"]
+    assert coverage["complete"] is False
+    assert coverage["sanctions_checked"] is False
+    assert [c["source"] for c in coverage["consulted"]] == [
+        "aspi-unitracker",
+        "ca-nro",
+        "us-dod-1286",
+    ]
+    assert all(c["snapshot_id"] and c["imported_at"] for c in coverage["consulted"])
+    assert {"source": "un-sc", "kind": "sanctions"} in coverage["missing"]
+    assert coverage["stale"] == []
+
+
+def test_screen_with_the_un_list_loaded_names_it_among_the_lists_consulted() -> None:
+    _run("lists", "import", str(shared_path(UN)))
+
+    code, out = _run("screen", "Acme Widgets Oxford")
+
+    assert code == 0
+    assert "Sanctions were not checked" not in out
+    assert "un-sc (published 2026-02-27)" in out
+
+
+def test_screen_file_reports_a_wordless_name_as_an_error_not_a_clean_row(tmp_path: Path) -> None:
+    names = tmp_path / "in.csv"
+    names.write_text("id,name\n1,---\n2,Beihang University\n", encoding="utf-8")
+    jsonl, table = tmp_path / "out.jsonl", tmp_path / "out.csv"
+
+    code, output = _run("screen-file", str(names), "-o", str(jsonl))
+    _run("screen-file", str(names), "-o", str(table))
+
+    assert code == 0
+    first, second = (json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines())
+    assert first["error"]["code"] == "name_not_screenable"
+    assert first["matches"] == []
+    assert "error" not in second
+    rows = list(csv.reader(table.open(encoding="utf-8")))
+    assert rows[0][-1] == "error"
+    assert rows[1][-1].startswith("name_not_screenable: the name has nothing to screen")
+    assert "1 row(s) not screened" in output
+    assert "WARNING: coverage is incomplete. Sanctions were not checked" in output

@@ -1,3 +1,4 @@
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,6 +139,38 @@ def test_cli_update_exits_1_and_lists_shows_the_failure(
     result = CliRunner().invoke(main, ["lists", "update", "un-sc"])
 
     assert result.exit_code == 1
-    assert "un-sc: FAILED, current snapshot still serves" in result.output
+    assert "un-sc: FAILED, never loaded, so it is not screened against: " in result.output
+    assert "current snapshot still serves" not in result.output
     shown = CliRunner().invoke(main, ["lists"]).output
     assert "un-sc: update failed" in shown
+
+
+def test_offline_update_of_a_loaded_list_says_the_current_snapshot_serves_once(
+    server: LocalHTTPServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    services.list_snapshot_import(paths=[shared_path(UN)], actor="test")
+    broken = server.route("/x.xml", body(b"<?xml version='1.0'?><CONSOLIDATED_LIST><INDIV"))
+    monkeypatch.setitem(settings.TRUSTDESK_LIST_URL_OVERRIDES, "un-sc", broken)
+    # Nothing listens on the discard port: the download fails as it would offline.
+    monkeypatch.setitem(settings.TRUSTDESK_LIST_URL_OVERRIDES, "eu-fsf", "http://127.0.0.1:9/e.xml")
+
+    result = CliRunner().invoke(main, ["lists", "update", "un-sc", "eu-fsf"])
+
+    assert result.exit_code == 1
+    assert result.output.count("malformed XML") == 1
+    assert result.output.count("could not connect") == 1
+    assert "un-sc: FAILED, current snapshot still serves: " in result.output
+    assert "eu-fsf: FAILED, never loaded, so it is not screened against: " in result.output
+    assert "Screening coverage is incomplete." in result.output
+    assert [r for r in caplog.records if r.name.startswith("trustdesk.web.lists")] == []
+
+
+def test_update_json_says_whether_a_failed_source_was_ever_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(settings.TRUSTDESK_LIST_URL_OVERRIDES, "un-sc", "http://127.0.0.1:9/u.xml")
+
+    result = CliRunner().invoke(main, ["lists", "update", "un-sc", "--json"])
+
+    (row,) = json.loads(result.output)
+    assert (row["ok"], row["never_loaded"]) == (False, True)

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from tests import factories
 from trustdesk.web.accounts.models import User
 from trustdesk.web.conf import tasks as tasks_conf
 from trustdesk.web.lists import services
@@ -40,11 +41,8 @@ def make_user(db: None) -> MakeUser:
     """One user per role, named after it ("admin", "auditor" …): rows set up as starting state."""
 
     def make(role: User.Role) -> User:
-        user, _ = User.objects.get_or_create(
-            username=role.value,
-            defaults={"first_name": role.value.capitalize(), "last_name": "Tester", "role": role},
-        )
-        return user
+        existing = User.objects.filter(username=role.value).first()
+        return existing or factories.make_user(role.value, role)
 
     return make
 

@@ -214,7 +214,7 @@ def test_an_update_is_queued_and_its_run_page_shows_the_outcome(
     assert response["Location"] == f"/jobs/{run.public_id}/"
     assert (run.arguments, run.status) == ({"sources": ["un-sc"]}, "succeeded")
     page = page_text(admin.get(response["Location"]).content)
-    assert "<li>un-sc: failed, the current snapshot still serves: download failed:" in page
+    assert "<li>un-sc: failed, never loaded, so not screened against: download failed:" in page
     assert "1 of 1 (100%) — 1 done, 1 failed" in page
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests import factories
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.lists.services import shipped_lists_ensure
@@ -29,12 +30,12 @@ def shipped_lists(db: None) -> None:
 
 @pytest.fixture
 def chemistry(db: None) -> Department:
-    return Department.objects.create(name="Chemistry")
+    return factories.make_department("Chemistry")
 
 
 @pytest.fixture
 def physics(db: None) -> Department:
-    return Department.objects.create(name="Physics")
+    return factories.make_department("Physics")
 
 
 @pytest.fixture
@@ -47,16 +48,7 @@ def make_user(db: None, chemistry: Department) -> MakeUser:
         *,
         department: Department | None = None,
     ) -> User:
-        user = User(
-            username=username,
-            first_name=username.capitalize(),
-            last_name="Tester",
-            role=role,
-            department=department or chemistry,
-        )
-        user.set_unusable_password()
-        user.save()
-        return user
+        return factories.make_user(username, role, department=department or chemistry)
 
     return make
 

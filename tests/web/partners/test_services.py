@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from tests.factories import make_organisation
 from tests.web.partners.conftest import MakeUser, OnCommit
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.core.audit import verify_chain
@@ -30,13 +31,6 @@ pytestmark = pytest.mark.django_db
 UNIVERSITY = Organisation.Kind.UNIVERSITY
 
 
-def _org(actor: User, name: str, **fields: Any) -> Organisation:
-    return services.organisation_create(
-        actor=actor,
-        data=OrganisationInput(name=name, kind=fields.pop("kind", UNIVERSITY), **fields),
-    )
-
-
 def _actions() -> list[str]:
     events = AuditEvent.objects.exclude(action__startswith="trustdesk.list.")
     return list(events.order_by("sequence").values_list("action", flat=True))
@@ -47,7 +41,7 @@ def test_a_new_organisation_is_screened_with_snapshots_matcher_version_and_expla
     researcher: User, django_capture_on_commit_callbacks: OnCommit
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        org = _org(researcher, "Beihang University", country="CN", ror_id="00wk2mp56")
+        org = make_organisation(researcher, "Beihang University", country="CN", ror_id="00wk2mp56")
 
     run = ScreeningRun.objects.get(organisation=org)
     assert (run.status, run.trigger, run.names) == ("completed", "created", ["Beihang University"])
@@ -77,7 +71,9 @@ def test_every_alias_is_screened_and_a_hit_names_the_alias_that_matched(
     researcher: User, django_capture_on_commit_callbacks: OnCommit
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        org = _org(researcher, "Acme Aerospace Partner", aliases=["Beihang University", " "])
+        org = make_organisation(
+            researcher, "Acme Aerospace Partner", aliases=["Beihang University", " "]
+        )
 
     assert org.aliases == ["Beihang University"]
     run = ScreeningRun.objects.get(organisation=org)
@@ -90,7 +86,7 @@ def test_renaming_screens_again_and_other_edits_do_not(
     researcher: User, django_capture_on_commit_callbacks: OnCommit
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        org = _org(researcher, "Northern Widgets")
+        org = make_organisation(researcher, "Northern Widgets")
     assert ScreeningRun.objects.get(organisation=org).hits.count() == 0
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -124,19 +120,19 @@ def test_renaming_screens_again_and_other_edits_do_not(
 
 
 def test_identifiers_are_checked_and_unique(researcher: User) -> None:
-    _org(researcher, "University of Oxford", ror_id="https://ror.org/052gg0110")
+    make_organisation(researcher, "University of Oxford", ror_id="https://ror.org/052gg0110")
 
     with pytest.raises(services.InvalidPartner, match="check digits"):
-        _org(researcher, "Typo University", ror_id="052gg0111")
+        make_organisation(researcher, "Typo University", ror_id="052gg0111")
     with pytest.raises(services.DuplicateIdentifier, match="University of Oxford already has"):
-        _org(researcher, "Oxford University", ror_id="052gg0110")
+        make_organisation(researcher, "Oxford University", ror_id="052gg0110")
     with pytest.raises(services.InvalidPartner, match="country code"):
-        _org(researcher, "Nowhere College", country="XX")
+        make_organisation(researcher, "Nowhere College", country="XX")
 
 
 def test_a_researcher_edits_only_the_organisations_they_added(make_user: MakeUser) -> None:
     rita, ravi = make_user("rita"), make_user("ravi")
-    org = _org(rita, "Northern Widgets", kind=Organisation.Kind.COMPANY)
+    org = make_organisation(rita, "Northern Widgets", kind=Organisation.Kind.COMPANY)
 
     with pytest.raises(PermissionDenied):
         services.organisation_update(
@@ -149,8 +145,8 @@ def test_a_researcher_edits_only_the_organisations_they_added(make_user: MakeUse
 
 
 def test_a_parent_cannot_be_the_organisation_or_its_descendant(researcher: User) -> None:
-    top = _org(researcher, "Top University")
-    school = _org(researcher, "School of Engineering", parent=top)
+    top = make_organisation(researcher, "Top University")
+    school = make_organisation(researcher, "School of Engineering", parent=top)
 
     with pytest.raises(services.InvalidPartner, match="its own parent"):
         services.organisation_update(
@@ -165,9 +161,11 @@ def test_merge_moves_aliases_people_screenings_and_children_and_leaves_a_tombsto
     researcher: User, officer: User, django_capture_on_commit_callbacks: OnCommit
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        keep = _org(researcher, "Beihang University", ror_id="00wk2mp56")
-        dup = _org(researcher, "BUAA", aliases=["Beijing Univ. of Aero. & Astro."], country="CN")
-        lab = _org(researcher, "Beihang Robotics Lab", parent=dup)
+        keep = make_organisation(researcher, "Beihang University", ror_id="00wk2mp56")
+        dup = make_organisation(
+            researcher, "BUAA", aliases=["Beijing Univ. of Aero. & Astro."], country="CN"
+        )
+        lab = make_organisation(researcher, "Beihang Robotics Lab", parent=dup)
         both = services.person_create(
             actor=researcher, data=PersonInput(name="Li Ming", affiliations=[keep, dup])
         )
@@ -206,9 +204,9 @@ def test_merge_moves_aliases_people_screenings_and_children_and_leaves_a_tombsto
 def test_merge_needs_an_officer_and_a_reason_and_refuses_different_identifiers(
     researcher: User, officer: User
 ) -> None:
-    a = _org(researcher, "Oxford", ror_id="052gg0110")
-    b = _org(researcher, "Cambridge", ror_id="013meh722")
-    c = _org(researcher, "Oxon")
+    a = make_organisation(researcher, "Oxford", ror_id="052gg0110")
+    b = make_organisation(researcher, "Cambridge", ror_id="013meh722")
+    c = make_organisation(researcher, "Oxon")
 
     with pytest.raises(PermissionDenied):
         services.organisation_merge(actor=researcher, duplicate=c, into=a, reason="dup")
@@ -233,7 +231,7 @@ def test_adjudication_needs_an_officer_and_a_reason_and_is_audited(
     researcher: User, officer: User, django_capture_on_commit_callbacks: OnCommit
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        org = _org(researcher, "Beihang University")
+        org = make_organisation(researcher, "Beihang University")
     hit = ScreeningHit.objects.filter(run__organisation=org).first()
     assert hit is not None
 
@@ -327,7 +325,7 @@ def test_people_merge_within_scope(make_user: MakeUser, officer: User) -> None:
 def test_screening_again_needs_the_screen_permission(
     researcher: User, officer: User, django_capture_on_commit_callbacks: OnCommit
 ) -> None:
-    org = _org(researcher, "Northern Widgets")
+    org = make_organisation(researcher, "Northern Widgets")
 
     with pytest.raises(PermissionDenied):
         services.screening_request(actor=researcher, subject=org)
@@ -343,7 +341,7 @@ def test_a_completed_run_is_not_screened_twice(
     researcher: User, django_capture_on_commit_callbacks: OnCommit
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        org = _org(researcher, "Northern Widgets")
+        org = make_organisation(researcher, "Northern Widgets")
     run = ScreeningRun.objects.get(organisation=org)
 
     again = services.screening_run(run_id=str(run.public_id), actor="task:test")
@@ -358,7 +356,7 @@ def test_screenings_of_people_expire_and_those_of_organisations_stay(
     settings.TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = 30
     with django_capture_on_commit_callbacks(execute=True):
         person = services.person_create(actor=researcher, data=PersonInput(name="Ann Lee"))
-        org = _org(researcher, "Northern Widgets")
+        org = make_organisation(researcher, "Northern Widgets")
     ScreeningRun.objects.update(completed_at=timezone.now() - timedelta(days=31))
 
     assert services.screening_purge_expired() == 1

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from tests.factories import make_organisation
 from tests.web.partners.conftest import MakeUser, OnCommit
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.partners import services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
-from trustdesk.web.partners.services import OrganisationInput, PersonInput
+from trustdesk.web.partners.services import PersonInput
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +34,6 @@ def _client(user: User) -> Client:
     return client
 
 
-def _org(actor: User, name: str, **fields: object) -> Organisation:
-    return services.organisation_create(
-        actor=actor,
-        data=OrganisationInput(name=name, kind="university", **fields),  # type: ignore[arg-type]
-    )
-
-
 @pytest.fixture
 def world(
     make_user: MakeUser, physics: Department, django_capture_on_commit_callbacks: OnCommit
@@ -49,7 +43,7 @@ def world(
     users["outsider"] = make_user("outsider", Role.RESEARCHER, department=physics)
     users["physics_champion"] = make_user("pchamp", Role.CHAMPION, department=physics)
     with django_capture_on_commit_callbacks(execute=True):
-        org = _org(users["researcher"], "Beihang University")
+        org = make_organisation(users["researcher"], "Beihang University")
         person = services.person_create(
             actor=users["researcher"], data=PersonInput(name="Ann Lee", affiliations=[org])
         )
@@ -223,7 +217,7 @@ def test_everything_shown_is_escaped(
 ) -> None:
     rita = make_user("rita")
     with django_capture_on_commit_callbacks(execute=True):
-        org = _org(rita, "<script>alert(1)</script> Ltd")
+        org = make_organisation(rita, "<script>alert(1)</script> Ltd")
     page = _client(rita).get(f"/partners/organisations/{org.public_id}/").content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Ltd" in page
@@ -231,7 +225,9 @@ def test_everything_shown_is_escaped(
 
 def test_a_pending_screening_polls_and_offers_a_reload_link(make_user: MakeUser) -> None:
     rita = make_user("rita")
-    org = _org(rita, "Northern Widgets")  # not committed: the screening has not run yet
+    org = make_organisation(
+        rita, "Northern Widgets"
+    )  # not committed: the screening has not run yet
     client = _client(rita)
 
     page = client.get(f"/partners/organisations/{org.public_id}/").content.decode()
@@ -247,7 +243,7 @@ def test_edit_redirects_to_the_detail_and_rescreens(
     make_user: MakeUser, django_capture_on_commit_callbacks: OnCommit
 ) -> None:
     rita = make_user("rita")
-    org = _org(rita, "Northern Widgets")
+    org = make_organisation(rita, "Northern Widgets")
     client = _client(rita)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -268,8 +264,8 @@ def test_merge_through_the_page_and_the_old_address_redirects(
     make_user: MakeUser, django_capture_on_commit_callbacks: OnCommit
 ) -> None:
     rita, olga = make_user("rita"), make_user("olga", Role.OFFICER)
-    keep = _org(rita, "University of Oxford", ror_id="052gg0110")
-    dup = _org(rita, "Oxford Univ.")
+    keep = make_organisation(rita, "University of Oxford", ror_id="052gg0110")
+    dup = make_organisation(rita, "Oxford Univ.")
     client = _client(olga)
     merge_url = f"/partners/organisations/{dup.public_id}/merge/"
 
@@ -317,7 +313,7 @@ def test_the_old_address_of_a_person_merged_out_of_scope_names_no_kept_record(
 
 def test_search_finds_by_ror_and_orcid(make_user: MakeUser) -> None:
     rita = make_user("rita")
-    _org(rita, "University of Oxford", ror_id="052gg0110")
+    make_organisation(rita, "University of Oxford", ror_id="052gg0110")
     services.person_create(
         actor=rita, data=PersonInput(name="Josiah Carberry", orcid="0000-0002-1825-0097")
     )
@@ -331,3 +327,33 @@ def test_search_finds_by_ror_and_orcid(make_user: MakeUser) -> None:
         "Josiah Carberry" in client.get("/partners/people/?q=0000-0002-1825-0097").content.decode()
     )
     assert "Josiah Carberry" in client.get("/partners/people/?q=carberry").content.decode()
+
+
+@pytest.mark.usefixtures("shipped_lists")
+def test_the_screening_shows_its_coverage_sanctions_not_checked(world: World) -> None:
+    url = _url("/partners/organisations/{org}/", world)
+
+    page = _client(world.users["researcher"]).get(url).content.decode()
+
+    assert "Coverage is incomplete.</strong> Sanctions were not checked" in page
+    assert "Not checked against (never loaded): uk-sanctions, un-sc, ofac-sdn" in page
+    assert "Lists consulted: aspi-unitracker (snapshot " in page
+
+
+@pytest.mark.usefixtures("shipped_lists")
+def test_a_screening_stored_before_coverage_says_it_was_not_recorded(world: World) -> None:
+    ScreeningRun.objects.filter(organisation=world.org).update(coverage=None)
+
+    page = _client(world.users["officer"]).get(_url("/partners/organisations/{org}/", world))
+
+    assert "This screening ran before trustdesk recorded coverage" in page.content.decode()
+
+
+def test_a_name_with_nothing_to_screen_is_refused_by_the_form(make_user: MakeUser) -> None:
+    client = _client(make_user("rita"))
+
+    response = client.post("/partners/organisations/new/", {"name": "of the", "kind": "university"})
+
+    assert response.status_code == 200
+    assert "it could not be screened" in response.content.decode()
+    assert not Organisation.objects.exists()

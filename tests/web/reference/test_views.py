@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings as SettingsWrapper
 
+from tests import factories
 from tests.web.lists.httpserver import LocalHTTPServer, status
 from tests.web.reference.fcdo_api import WHOLE_ALL, FakeFCDO
 from trustdesk.web.accounts.models import User
@@ -89,7 +90,7 @@ def _embedded_queue(settings: SettingsWrapper) -> None:
 
 
 def _client(role: User.Role) -> Client:
-    user = User.objects.create(username=f"{role.value}-views", role=role)
+    user = factories.make_user(f"{role.value}-views", role)
     client = Client()
     client.force_login(user)
     return client
@@ -234,7 +235,7 @@ def test_an_officer_may_not_start_a_refresh(pack_path: Path, fcdo: FakeFCDO) -> 
 
 
 def test_the_refresh_form_needs_a_csrf_token(pack_path: Path, fcdo: FakeFCDO) -> None:
-    user = User.objects.create(username="ada", role=User.Role.ADMIN)
+    user = factories.make_user("ada", User.Role.ADMIN)
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
 

@@ -73,6 +73,7 @@ def test_a_shipped_list_needs_no_download_and_queues_no_index_build(
             "source": "ca-nro",
             "ok": True,
             "error": None,
+            "never_loaded": True,  # this test database has no shipped snapshot loaded
             "note": "ships with trustdesk and is updated with it",
             "imported": [],
         }

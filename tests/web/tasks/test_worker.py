@@ -31,6 +31,7 @@ def test_a_queued_list_update_completes_in_a_worker(workers: Workers) -> None:
             "source": "ca-nro",
             "ok": True,
             "error": None,
+            "never_loaded": True,  # this test database has no shipped snapshot loaded
             "note": "ships with trustdesk and is updated with it",
             "imported": [],
         }

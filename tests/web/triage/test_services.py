@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from tests import factories
 from tests.web.cases.conftest import Cast, fields
 from tests.web.triage.conftest import LISTED, PACK, Answer, Completed
 from trustdesk.web.cases import services as case_services
@@ -45,10 +46,7 @@ def test_starting_from_an_engagement_prefills_what_its_record_says(cast: Cast) -
             countries=["FR"], funding_amount=Decimal("250000.00"), funding_currency="gbp"
         ),
     )
-    org = partner_services.organisation_create(
-        actor=cast.rita,
-        data=partner_services.OrganisationInput(name="Université Exemple", kind="university"),
-    )
+    org = factories.make_organisation(cast.rita, "Université Exemple")
     case_services.engagement_partner_add(
         actor=cast.rita, engagement=engagement, partner=org, role="partner_institution"
     )
@@ -220,9 +218,7 @@ def test_a_name_on_no_list_gives_no_hit(cast: Cast, completed: Completed, watch_
 
 def _engagement_with_listed_partner(cast: Cast) -> tuple[Engagement, ScreeningHit]:
     engagement = case_services.engagement_create(actor=cast.rita, fields=fields())
-    org = partner_services.organisation_create(
-        actor=cast.rita, data=partner_services.OrganisationInput(name=LISTED, kind="university")
-    )
+    org = factories.make_organisation(cast.rita, LISTED)
     run = ScreeningRun.objects.get(organisation=org)
     partner_services.screening_run(run_id=str(run.public_id), actor="test:triage")
     case_services.engagement_partner_add(
@@ -372,3 +368,26 @@ def test_the_uk_pack_is_prefilled_from_an_engagement_but_never_with_a_nationalit
         "funding_amount": 80000,
     }
     assert session.pack_id == "gb-base"
+
+
+def test_an_answer_screening_records_its_coverage(
+    cast: Cast, completed: Completed, watch_list: str
+) -> None:
+    session = completed(cast.rita, partner_name=LISTED)
+
+    coverage = session.answer_screening["partner_name"]["coverage"]
+    assert [c["source"] for c in coverage["consulted"]] == [watch_list]
+    assert coverage["sanctions_checked"] is False
+    assert "un-sc" in {m["source"] for m in coverage["missing"]}
+
+
+def test_a_wordless_name_is_not_screened_and_is_reported_on_its_question(
+    cast: Cast, answer: Answer, watch_list: str
+) -> None:
+    session = services.triage_start(actor=cast.rita)
+
+    session = answer(session, cast.rita, partner_name="---")
+
+    assert session.answer_screening == {}
+    errors = evaluate(selectors.pack(), session.answers).errors
+    assert errors["partner_name"].endswith("with a word in it, not only punctuation")

@@ -377,3 +377,14 @@ def test_a_pack_that_cannot_be_loaded_says_so(cast: Cast, settings: object) -> N
     assert "The policy pack &#x27;no-such-pack&#x27; (TRUSTDESK_POLICY_PACK) cannot be loaded" in (
         response.content.decode()
     )
+
+
+def test_the_result_names_the_lists_the_answers_were_screened_against(
+    cast: Cast, completed: Completed, watch_list: str
+) -> None:
+    session = completed(cast.rita, partner_name=LISTED)
+
+    html = client_for(cast.rita).get(result(session)).content.decode()
+
+    assert "Sanctions were not checked: no sanctions list is loaded." in html
+    assert f"Lists consulted: {watch_list} (snapshot " in html

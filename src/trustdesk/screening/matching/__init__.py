@@ -5,7 +5,16 @@ index is a file the caller chooses where to keep.
 """
 
 from trustdesk.screening.matching.features import DEFAULT_THRESHOLD, WEIGHTS, ScoringConfig
-from trustdesk.screening.matching.index import MatchIndex
-from trustdesk.screening.matching.model import Hit, Query
+from trustdesk.screening.matching.index import MatchIndex, check_name
+from trustdesk.screening.matching.model import Hit, NameNotScreenable, Query
 
-__all__ = ["DEFAULT_THRESHOLD", "WEIGHTS", "Hit", "MatchIndex", "Query", "ScoringConfig"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "WEIGHTS",
+    "Hit",
+    "MatchIndex",
+    "NameNotScreenable",
+    "Query",
+    "ScoringConfig",
+    "check_name",
+]

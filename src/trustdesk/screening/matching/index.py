@@ -33,7 +33,7 @@ from trustdesk.screening.matching.compare import (
     align,
 )
 from trustdesk.screening.matching.explain import explain
-from trustdesk.screening.matching.model import Hit, Query
+from trustdesk.screening.matching.model import Hit, NameNotScreenable, Query
 from trustdesk.screening.matching.normalize import (
     GENERIC,
     INITIAL,
@@ -41,9 +41,9 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 3  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 4  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
-# named in several words are flagged as places)
+# named in several words are flagged as places; 4: format characters are removed, not spaces)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
@@ -229,15 +229,14 @@ class MatchIndex:
         limit: int = 10,
         config: ft.ScoringConfig | None = None,
     ) -> list[Hit]:
-        """Entries whose names match the query at or above `threshold`, best first, explained."""
-        if not isinstance(query.name, str):
-            raise TypeError(f"a query name must be text, not {type(query.name).__name__}")
+        """Entries whose names match the query at or above `threshold`, best first, explained.
+
+        Raises NameNotScreenable when the name has nothing to compare (see `check_name`).
+        """
         config = config or ft.ScoringConfig()
         best: dict[int, tuple[float, Any]] = {}
-        for person in _modes(query.type):
-            form = name_form(query.name, person=person)
-            if not form.tokens:
-                continue
+        for form in _query_forms(query):
+            person = form.person
             q_side = self._query_side(form, query, config)
             cache = _QueryCache(self.word_cache.for_config(config).similarities)
             features = ft.plan(q_side, config)
@@ -422,6 +421,26 @@ def _type_fits(wanted: EntityType | None, listed: str, person: bool) -> bool:
     if wanted is not None:
         return True
     return (listed == EntityType.PERSON.value) == person
+
+
+def check_name(query: Query) -> None:
+    """Refuse (NameNotScreenable) a query whose name has no word to compare in any reading.
+
+    Callers that would otherwise load the index first (a web request, the CLI) call this before;
+    `MatchIndex.search` applies the same check, so no path answers "no match" for such a name.
+    """
+    _query_forms(query)
+
+
+def _query_forms(query: Query) -> list[NameForm]:
+    """The query's readings (as an organisation's and/or a person's name) that have words."""
+    if not isinstance(query.name, str):
+        raise TypeError(f"a query name must be text, not {type(query.name).__name__}")
+    forms = [name_form(query.name, person=person) for person in _modes(query.type)]
+    kept = [form for form in forms if form.tokens]
+    if not kept:
+        raise NameNotScreenable(query.name)
+    return kept
 
 
 def _modes(kind: EntityType | None) -> tuple[bool, ...]:

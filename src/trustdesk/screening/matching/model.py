@@ -25,6 +25,24 @@ class Query:
     identifiers: tuple[str, ...] = ()
 
 
+class NameNotScreenable(ValueError):
+    """A name with nothing to compare once normalised: empty, punctuation, symbols, joining words.
+
+    Screening it would answer "no match" for a name that was never compared, so it is refused;
+    every interface maps this one refusal (CLI exit 2, API 422 with `CODE`, a form error).
+    """
+
+    CODE = "name_not_screenable"
+    MESSAGE = (
+        "the name has nothing to screen: it is empty or only punctuation, symbols or words "
+        "such as 'of' and 'the'"
+    )
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(self.MESSAGE)
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """One listed entry that matched, with the evidence a reviewer needs to adjudicate it.

@@ -16,7 +16,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA
 
 from trustdesk.screening.matching import vocab
-from trustdesk.screening.matching.translit import Piece, to_latin
+from trustdesk.screening.matching.translit import Piece, strip_format, to_latin
 
 # Per-token flags, one small int per token so that the index can store them in a byte array.
 QUALIFIER = 1  # in brackets or after a final comma: "(Wuhan)", ", Beijing"
@@ -384,7 +384,7 @@ def name_form(text: str, *, person: bool) -> NameForm:
         toks, legal = _strip_legal(toks)
         _mark_place_phrases(toks)
         _mark_qualifiers(toks)
-    listed, derived = _acronyms(text, toks, person)
+    listed, derived = _acronyms(strip_format(text), toks, person)
     core = [t for t in toks if t.text not in vocab.STOPWORDS and t.text not in vocab.PARTICLES]
     joined = "".join(t.text for t in core)
     toks = _expand(toks, person)

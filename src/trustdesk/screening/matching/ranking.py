@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from trustdesk.screening.matching.translit import strip_format
+
 # Sources that republish other publishers' entries; their copy ranks after the publisher's own.
 AGGREGATORS: frozenset[str] = frozenset({"us-csl", "opensanctions"})
 
@@ -19,8 +21,8 @@ _WORD = re.compile(r"\w+")
 
 @lru_cache(maxsize=4096)
 def literal_words(text: str) -> frozenset[str]:
-    """The words of a name exactly as written, ignoring only case and punctuation."""
-    return frozenset(_WORD.findall(text.casefold()))
+    """The words of a name exactly as written, ignoring only case, punctuation and invisibles."""
+    return frozenset(_WORD.findall(strip_format(text).casefold()))
 
 
 def literal_agreement(query: str, listed: str) -> float:

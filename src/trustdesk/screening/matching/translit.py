@@ -21,9 +21,16 @@ from anyascii import anyascii
 
 MAX_NAME_CHARS = 300  # no published name is longer; the rest of a longer input is not compared
 
-# Unicode categories that are never part of a name: controls, format characters (RTL and
-# zero-width marks), private use, surrogates, unassigned, and symbols (emoji, arrows, ©).
-_DROP_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "So", "Sk", "Sm"})
+# Unicode categories that are never part of a name and stand between words when they occur:
+# controls, private use, surrogates, unassigned, and symbols (emoji, arrows, ©).
+_DROP_CATEGORIES = frozenset({"Cc", "Co", "Cs", "Cn", "So", "Sk", "Sm"})
+# Format characters (Cf) are removed outright: a soft hyphen, zero-width space or joiner, word
+# joiner, LRM/RLM or BOM sits inside a word ("Har\u00adbin" as pasted from Word or a PDF), so a
+# space in its place would split the word and the name would match nothing.
+_FORMAT = "Cf"
+# How much of a text is read before format characters are removed: a name padded with more
+# invisible characters than this is not a name anyone typed.
+_READ_CHARS = MAX_NAME_CHARS * 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +60,20 @@ def _pinyin() -> Callable[[str], list[str]]:
     return convert
 
 
+def strip_format(text: str) -> str:
+    """The text without Unicode format (Cf) characters, which are invisible and inside words."""
+    if text.isascii():  # ASCII has no format characters
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != _FORMAT)
+
+
 def clean_unicode(text: str) -> str:
-    """NFKC-normalised text with invisible, control and symbol characters replaced by spaces."""
-    text = text[: MAX_NAME_CHARS * 2]
-    if text.isascii():  # most names: no normalisation or category lookups needed
+    """NFKC-normalised text, format characters removed, controls and symbols made spaces."""
+    if text[: MAX_NAME_CHARS * 2].isascii():  # most names: no normalisation or category lookups
         text = text[:MAX_NAME_CHARS]
         return text if text.isprintable() else text.translate(_ASCII_CONTROLS)
-    text = unicodedata.normalize("NFKC", text)[:MAX_NAME_CHARS]
+    # Removed before normalising: a joiner between a letter and its accent blocks composition.
+    text = unicodedata.normalize("NFKC", strip_format(text[:_READ_CHARS]))[:MAX_NAME_CHARS]
     return "".join(" " if unicodedata.category(ch) in _DROP_CATEGORIES else ch for ch in text)
 
 

@@ -1,18 +1,22 @@
-"""XML pieces the UN, UK, EU and OFAC XML parsers share: recognising a root, sorting names."""
+"""XML pieces the UN, UK, EU and OFAC XML parsers share: the streaming loop, the root, names."""
 
 from __future__ import annotations
 
 import codecs
 import re
+from abc import abstractmethod
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from trustdesk.screening.entries import unique
+from lxml import etree
+
+from trustdesk.screening.entries import Entry, unique
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers.base import HEAD_BYTES, ListFormat, ParseLimits, ParseReport
-from trustdesk.screening.safety import check_size
+from trustdesk.screening.safety import check_size, iter_xml, localname
 from trustdesk.screening.text import clean, no_latin, non_latin_runs
 
 
@@ -130,7 +134,81 @@ def check_xml_file(
         )
 
 
-class RootedXmlFormat(ListFormat):
+@dataclass(frozen=True, slots=True)
+class XmlFile:
+    """The file being streamed, as the hooks of `XmlListFormat` receive it."""
+
+    path: Path
+    source: str
+    report: ParseReport
+
+
+class XmlListFormat(ListFormat):
+    """The one streaming loop of the XML lists; each list plugs in what differs.
+
+    The loop checks the file before streaming (`check_root`), streams the header and entry
+    elements through `safety.iter_xml` (no DOCTYPE, no entities, no network, each element freed
+    once read), hands the first streamed element to `on_first`, each header to `read_header` and
+    each entry to `entry`, refuses a file with no entry (`no_entries`, never an empty list) and
+    warns once about every country name no entry could map. Each SourceFormatError names the file
+    and line it rests on, since every hook receives the element with its `sourceline`.
+    """
+
+    entry_tags: ClassVar[tuple[str, ...]]  # local names of the listed entries
+    header_tags: ClassVar[tuple[str, ...]] = ()  # local names read for the list's own facts
+    no_entries: ClassVar[str]  # why a file without entries is refused
+
+    def parse(
+        self,
+        files: Mapping[str, Path],
+        *,
+        source: str,
+        report: ParseReport,
+        limits: ParseLimits,
+    ) -> Iterator[Entry]:
+        path = files[self.roles[0]]
+        self.check_root(path, source, limits)
+        at = XmlFile(path, source, report)
+        unknown_countries: Counter[str] = Counter()
+        count = 0
+        first = True
+        tags = (*self.header_tags, *self.entry_tags)
+        for element in iter_xml(path, source, limits, tags, label=self.label):
+            if first:
+                self.on_first(element, at)
+                first = False
+            if self.header_tags and localname(element.tag) in self.header_tags:
+                self.read_header(element, at)
+                continue
+            count += 1
+            yield self.entry(element, path, source, report, unknown_countries)
+        if count == 0:
+            raise SourceFormatError(source, str(path), self.no_entries)
+        warn_unknown_countries(report, path, unknown_countries)
+
+    def check_root(self, path: Path, source: str, limits: ParseLimits) -> None:
+        """Refuse the file before streaming it; a list without a sniffable root checks none."""
+
+    def on_first(self, element: etree._Element, at: XmlFile) -> None:
+        """Read what the root element says (its publication date), once, from the first element."""
+
+    def read_header(self, element: etree._Element, at: XmlFile) -> None:
+        """Read a header element (publication date, declared count) into the report."""
+
+    @staticmethod
+    @abstractmethod
+    def entry(
+        element: etree._Element,
+        path: Path,
+        source: str,
+        report: ParseReport,
+        unknown_countries: Counter[str],
+        /,
+    ) -> Entry:
+        """One listed entry from its element; country names it cannot map go in the counter."""
+
+
+class RootedXmlFormat(XmlListFormat):
     """A one-file XML list recognised by its root element (and namespace, where it has one)."""
 
     root: ClassVar[str]

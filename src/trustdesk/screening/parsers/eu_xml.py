@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -38,9 +38,9 @@ from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.dates import parse_date, year_range
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers._xml import NameSorter, RootedXmlFormat, warn_unknown_countries
-from trustdesk.screening.parsers.base import ParseLimits, ParseReport
-from trustdesk.screening.safety import children, iter_xml
+from trustdesk.screening.parsers._xml import NameSorter, RootedXmlFormat, XmlFile
+from trustdesk.screening.parsers.base import ParseReport
+from trustdesk.screening.safety import children
 from trustdesk.screening.text import clean, is_latin
 
 EU_NAMESPACE = "http://eu.europa.ec/fpi/fsd/export"
@@ -49,40 +49,6 @@ EU_LIST_URL = "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanction
 _TYPES = {"person": EntityType.PERSON, "enterprise": EntityType.ORGANIZATION}
 _QUALITY = re.compile(r"\s*(good|low)\s+quality\s+al+i+as\b[\s;,.]*", re.IGNORECASE)
 _UNKNOWN_COUNTRY = "00"
-
-
-class EuFsfXml(RootedXmlFormat):
-    name: ClassVar[str] = "eu-fsf-xml"
-    source: ClassVar[str] = "eu-fsf"
-    version: ClassVar[str] = "1"
-    label: ClassVar[str] = "EU Financial Sanctions Files (XML 1.1)"
-    official_url: ClassVar[str | None] = f"{EU_LIST_URL}?token=dG9rZW4tMjAxNw"
-    root: ClassVar[str] = "export"
-    namespace: ClassVar[str | None] = EU_NAMESPACE
-
-    def parse(
-        self,
-        files: Mapping[str, Path],
-        *,
-        source: str,
-        report: ParseReport,
-        limits: ParseLimits,
-    ) -> Iterator[Entry]:
-        path = files["main"]
-        self.check_root(path, source, limits)
-        unknown_countries: Counter[str] = Counter()
-        count = 0
-        for element in iter_xml(path, source, limits, ("sanctionEntity",), label=self.label):
-            if count == 0:
-                stamp = element.getroottree().getroot().get("generationDate", "")
-                report.published = parse_date(stamp)
-                if report.published is None:
-                    report.warn(f"{path}: no readable generationDate on export ('{stamp}')")
-            count += 1
-            yield _entry(element, path, source, report, unknown_countries)
-        if count == 0:
-            raise SourceFormatError(source, str(path), "the list has no sanctionEntity")
-        warn_unknown_countries(report, path, unknown_countries)
 
 
 @dataclass(slots=True)
@@ -344,6 +310,27 @@ def _lines(node: etree._Element) -> Iterator[str]:
     """The lines of a node's `remark` children, each cleaned, empty ones dropped."""
     for remark in children(node, "remark"):
         yield from (line for raw in (remark.text or "").splitlines() if (line := clean(raw)))
+
+
+class EuFsfXml(RootedXmlFormat):
+    name: ClassVar[str] = "eu-fsf-xml"
+    source: ClassVar[str] = "eu-fsf"
+    version: ClassVar[str] = "1"
+    label: ClassVar[str] = "EU Financial Sanctions Files (XML 1.1)"
+    official_url: ClassVar[str | None] = f"{EU_LIST_URL}?token=dG9rZW4tMjAxNw"
+    root: ClassVar[str] = "export"
+    namespace: ClassVar[str | None] = EU_NAMESPACE
+
+    entry_tags: ClassVar[tuple[str, ...]] = ("sanctionEntity",)
+    no_entries: ClassVar[str] = "the list has no sanctionEntity"
+
+    def on_first(self, element: etree._Element, at: XmlFile) -> None:
+        stamp = element.getroottree().getroot().get("generationDate", "")
+        at.report.published = parse_date(stamp)
+        if at.report.published is None:
+            at.report.warn(f"{at.path}: no readable generationDate on export ('{stamp}')")
+
+    entry = staticmethod(_entry)
 
 
 FORMATS = (EuFsfXml,)

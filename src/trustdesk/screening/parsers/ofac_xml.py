@@ -9,7 +9,7 @@ legacy CSV parser maps them, so the same listing reads the same from either form
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections import Counter
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,7 +19,8 @@ from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport
+from trustdesk.screening.parsers._xml import XmlFile, XmlListFormat
+from trustdesk.screening.parsers.base import ParseReport
 from trustdesk.screening.parsers.ofac_csv import DETAILS_URL
 from trustdesk.screening.parsers.ofac_remarks import (
     is_identifier_kind,
@@ -27,7 +28,7 @@ from trustdesk.screening.parsers.ofac_remarks import (
     ofac_identifier,
     ofac_place_country,
 )
-from trustdesk.screening.safety import child_text, children, iter_xml, localname
+from trustdesk.screening.safety import child_text, children, localname
 
 _ROOT = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
@@ -45,7 +46,7 @@ _TYPES = {
 _LINKED_TO = re.compile(r"Linked To: ([^;)]+)")
 
 
-class OfacXml(ListFormat):
+class OfacXml(XmlListFormat):
     name: ClassVar[str] = "ofac-xml"
     source: ClassVar[str] = "ofac-cons"
     sources: ClassVar[tuple[str, ...]] = ("ofac-sdn",)
@@ -65,26 +66,29 @@ class OfacXml(ListFormat):
         words = re.split(r"[^a-z0-9]+", path.stem.casefold())
         return "ofac-sdn" if "sdn" in words else cls.source
 
-    def parse(
-        self,
-        files: Mapping[str, Path],
-        *,
+    entry_tags: ClassVar[tuple[str, ...]] = ("sdnEntry",)
+    header_tags: ClassVar[tuple[str, ...]] = _HEADERS
+    no_entries: ClassVar[str] = "no sdnEntry: not an OFAC sdnList file"
+
+    # No check before streaming: the root regex above only recognises the file; the root is
+    # checked on the first streamed element, where lxml has read it.
+    def on_first(self, element: etree._Element, at: XmlFile) -> None:
+        _check_root(element, at.path, at.source)
+
+    def read_header(self, element: etree._Element, at: XmlFile) -> None:
+        _read_header(element, at.path, at.source, at.report)
+
+    @staticmethod
+    def entry(
+        element: etree._Element,
+        path: Path,
         source: str,
         report: ParseReport,
-        limits: ParseLimits,
-    ) -> Iterator[Entry]:
-        path = files[self.roles[0]]
-        count = 0
-        for element in iter_xml(path, source, limits, ("sdnEntry", *_HEADERS), label=self.label):
-            if count == 0:
-                _check_root(element, path, source)
-            if localname(element.tag) in _HEADERS:
-                _read_header(element, path, source, report)
-                continue
-            count += 1
-            yield _entry(element, path, source, report)
-        if count == 0:
-            raise SourceFormatError(source, str(path), "no sdnEntry: not an OFAC sdnList file")
+        unknown_countries: Counter[str],
+        /,
+    ) -> Entry:
+        """A country name `to_iso2` cannot map is dropped unwarned, as this parser always did."""
+        return _entry(element, path, source, report)
 
 
 FORMATS = (OfacXml,)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -32,9 +31,9 @@ from trustdesk.screening.countries import country_codes, to_iso2
 from trustdesk.screening.dates import parse_date
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers._xml import NameSorter, RootedXmlFormat, warn_unknown_countries
-from trustdesk.screening.parsers.base import ParseLimits, ParseReport
-from trustdesk.screening.safety import child_text, children, iter_xml, localname
+from trustdesk.screening.parsers._xml import NameSorter, RootedXmlFormat, XmlFile
+from trustdesk.screening.parsers.base import ParseReport
+from trustdesk.screening.safety import child_text, children
 from trustdesk.screening.text import clean
 
 UK_URL = "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml"
@@ -71,41 +70,6 @@ _DETAIL_FACTS = (
     ("length", "LengthOfShipDetails", "LengthOfShip"),
     ("year_built", "YearsBuilt", "YearBuilt"),
 )
-
-
-class UkSanctionsXml(RootedXmlFormat):
-    name: ClassVar[str] = "uk-sanctions-xml"
-    source: ClassVar[str] = "uk-sanctions"
-    version: ClassVar[str] = "1"
-    label: ClassVar[str] = "UK Sanctions List (FCDO XML)"
-    official_url: ClassVar[str | None] = UK_URL
-    root: ClassVar[str] = "Designations"
-
-    def parse(
-        self,
-        files: Mapping[str, Path],
-        *,
-        source: str,
-        report: ParseReport,
-        limits: ParseLimits,
-    ) -> Iterator[Entry]:
-        path = files["main"]
-        self.check_root(path, source, limits)
-        unknown_countries: Counter[str] = Counter()
-        count = 0
-        for element in iter_xml(
-            path, source, limits, ("DateGenerated", "Designation"), label=self.label
-        ):
-            if localname(element.tag) == "DateGenerated":
-                report.published = parse_date(element.text)
-                if report.published is None:
-                    report.warn(f"{path}: DateGenerated '{element.text}' cannot be read")
-                continue
-            count += 1
-            yield _entry(element, path, source, report, unknown_countries)
-        if count == 0:
-            raise SourceFormatError(source, str(path), "the list has no Designation")
-        warn_unknown_countries(report, path, unknown_countries)
 
 
 def _entry(
@@ -311,6 +275,26 @@ def _texts(
         for node in children(group, tag)
         if (text := (node.text or "").strip() if raw else clean(node.text))
     ]
+
+
+class UkSanctionsXml(RootedXmlFormat):
+    name: ClassVar[str] = "uk-sanctions-xml"
+    source: ClassVar[str] = "uk-sanctions"
+    version: ClassVar[str] = "1"
+    label: ClassVar[str] = "UK Sanctions List (FCDO XML)"
+    official_url: ClassVar[str | None] = UK_URL
+    root: ClassVar[str] = "Designations"
+
+    entry_tags: ClassVar[tuple[str, ...]] = ("Designation",)
+    header_tags: ClassVar[tuple[str, ...]] = ("DateGenerated",)
+    no_entries: ClassVar[str] = "the list has no Designation"
+
+    def read_header(self, element: etree._Element, at: XmlFile) -> None:
+        at.report.published = parse_date(element.text)
+        if at.report.published is None:
+            at.report.warn(f"{at.path}: DateGenerated '{element.text}' cannot be read")
+
+    entry = staticmethod(_entry)
 
 
 FORMATS = (UkSanctionsXml,)

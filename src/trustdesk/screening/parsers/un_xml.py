@@ -26,7 +26,6 @@ sorting) and `screening.text` (script detection).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -36,9 +35,9 @@ from trustdesk.screening.countries import country_codes, to_iso2
 from trustdesk.screening.dates import parse_date, year_range
 from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, unique
 from trustdesk.screening.errors import SourceFormatError
-from trustdesk.screening.parsers._xml import NameSorter, RootedXmlFormat, warn_unknown_countries
-from trustdesk.screening.parsers.base import ParseLimits, ParseReport
-from trustdesk.screening.safety import child_text, children, iter_xml
+from trustdesk.screening.parsers._xml import NameSorter, RootedXmlFormat, XmlFile
+from trustdesk.screening.parsers.base import ParseReport
+from trustdesk.screening.safety import child_text, children
 from trustdesk.screening.text import clean, non_latin_runs
 
 UN_URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
@@ -48,36 +47,6 @@ _STRONG_QUALITIES = frozenset({"good", "a.k.a.", "f.k.a."})
 _WEAK_QUALITIES = frozenset({"low"})
 _NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
 _ADDRESS_PARTS = ("STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE", "COUNTRY")
-
-
-class UnScXml(RootedXmlFormat):
-    name: ClassVar[str] = "un-sc-xml"
-    source: ClassVar[str] = "un-sc"
-    version: ClassVar[str] = "1"
-    label: ClassVar[str] = "UN Security Council Consolidated List (XML)"
-    official_url: ClassVar[str | None] = UN_URL
-    root: ClassVar[str] = "CONSOLIDATED_LIST"
-
-    def parse(
-        self,
-        files: Mapping[str, Path],
-        *,
-        source: str,
-        report: ParseReport,
-        limits: ParseLimits,
-    ) -> Iterator[Entry]:
-        path = files["main"]
-        self.check_root(path, source, limits)
-        unknown_countries: Counter[str] = Counter()
-        count = 0
-        for element in iter_xml(path, source, limits, _TYPES, label=self.label):
-            if count == 0:
-                report.published = _generated_on(element, path, report)
-            count += 1
-            yield _entry(element, path, source, report, unknown_countries)
-        if count == 0:
-            raise SourceFormatError(source, str(path), "the list has no INDIVIDUAL or ENTITY")
-        warn_unknown_countries(report, path, unknown_countries)
 
 
 def _generated_on(element: etree._Element, path: Path, report: ParseReport) -> str | None:
@@ -262,6 +231,23 @@ def _prefixed(prefix: str, text: str) -> str:
 
 def _joined(*parts: str) -> str:
     return ", ".join(c for part in parts if (c := clean(part)))
+
+
+class UnScXml(RootedXmlFormat):
+    name: ClassVar[str] = "un-sc-xml"
+    source: ClassVar[str] = "un-sc"
+    version: ClassVar[str] = "1"
+    label: ClassVar[str] = "UN Security Council Consolidated List (XML)"
+    official_url: ClassVar[str | None] = UN_URL
+    root: ClassVar[str] = "CONSOLIDATED_LIST"
+
+    entry_tags: ClassVar[tuple[str, ...]] = tuple(_TYPES)
+    no_entries: ClassVar[str] = "the list has no INDIVIDUAL or ENTITY"
+
+    def on_first(self, element: etree._Element, at: XmlFile) -> None:
+        at.report.published = _generated_on(element, at.path, at.report)
+
+    entry = staticmethod(_entry)
 
 
 FORMATS = (UnScXml,)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from trustdesk.web.accounts import oidc, permissions, roles, selectors, services
 from trustdesk.web.accounts.forms import DeactivateForm, RoleChangeForm, SignInForm
 from trustdesk.web.accounts.models import User
-from trustdesk.web.core.requests import AuthenticatedHttpRequest
+from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 
 _NEXT_KEY = "trustdesk_sso_next"
 

@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from trustdesk.policy.triage import AnswersInvalid
+from trustdesk.screening.matching import NameNotScreenable
 from trustdesk.web.api.services import ApiTokenError
 from trustdesk.web.cases import services as cases
 from trustdesk.web.lists.screenfile import InputError
@@ -144,6 +145,12 @@ def install(api: NinjaAPI) -> None:
     @on(InputError)
     def screen_input(request: HttpRequest, exc: InputError) -> HttpResponse:
         return _json(api, request, 422, _invalid(str(exc), [_item(["body"], str(exc))]))
+
+    @on(NameNotScreenable)
+    def name_not_screenable(request: HttpRequest, exc: NameNotScreenable) -> HttpResponse:
+        errors = [_item(["body", "name"], str(exc), exc.CODE)]
+        body = {**_invalid(str(exc), errors), "code": exc.CODE}
+        return _json(api, request, 422, body)
 
     @on(cases.EngagementInvalid)
     def engagement_invalid(request: HttpRequest, exc: cases.EngagementInvalid) -> HttpResponse:

@@ -178,12 +178,47 @@ class ScreeningHitOut(Schema):
     adjudicated_at: datetime | None
 
 
+class ConsultedOut(Schema):
+    source: str
+    snapshot_id: str
+    published: str | None = Field(description="Publication date the list file states, if any.")
+    imported_at: datetime
+    kind: str
+
+
+class MissingOut(Schema):
+    source: str
+    kind: str
+
+
+class StaleOut(Schema):
+    source: str
+    snapshot_id: str
+    age_days: int = Field(description="Days since the list was last imported or confirmed.")
+    max_age_days: int
+    kind: str
+
+
+class CoverageOut(Schema):
+    """The lists a screening consulted, and the expected ones it could not vouch for."""
+
+    complete: bool = Field(description="No expected list was missing or out of date.")
+    sanctions_checked: bool = Field(description="At least one sanctions list was consulted.")
+    summary: str = Field(description="The coverage in words.")
+    consulted: list[ConsultedOut]
+    missing: list[MissingOut] = Field(description="Expected lists never loaded: not checked.")
+    stale: list[StaleOut] = Field(description="Expected lists older than their maximum age.")
+
+
 class ScreeningRunOut(Schema):
     id: uuid.UUID
     status: str
     trigger: str
     names: list[str]
     snapshots: dict[str, str] = Field(description="List source → snapshot id used.")
+    coverage: CoverageOut | None = Field(
+        description="What the run consulted and missed; null for runs not yet completed."
+    )
     matcher_version: str
     threshold: float | None
     error: str
@@ -198,7 +233,9 @@ class HitAdjudicateIn(Schema):
 
 
 class NameScreenIn(Schema):
-    name: str = Field(min_length=1, max_length=300)
+    # No min_length: the engine refuses every name it cannot compare, empty or not, with one
+    # code (name_not_screenable), so the check lives in one place.
+    name: str = Field(max_length=300)
     type: Literal["organization", "person", "any"] = "any"
     country: str = Field("", max_length=60, description="ISO 3166-1 code or country name")
     threshold: float | None = Field(None, gt=0, le=1, description="Default: the matcher's.")
@@ -223,6 +260,7 @@ class NameScreenOut(Schema):
     threshold: float
     matcher_version: str
     snapshots: dict[str, str]
+    coverage: CoverageOut
     hits: list[MatchOut]
 
 

@@ -152,6 +152,7 @@ def name_screen(*, actor: User, query: Query, threshold: float, limit: int) -> S
                 "threshold": threshold,
                 "hits": [hit.key for hit in result.hits],
                 "snapshots": result.snapshots,
+                "coverage_complete": result.coverage.complete,
                 "matcher_version": result.matcher_version,
             },
         )

@@ -505,9 +505,13 @@ def _sees_partner(actor: User, partner: Organisation | Person) -> bool:
 
 def _partner_data(link: EngagementPartner) -> dict[str, object]:
     partner = link.partner
-    kind = "organisation" if link.organisation_id is not None else "person"
     return {
-        "partner": {"type": kind, "id": str(partner.public_id), "name": partner.name},
+        # The model's own name ("organisation", "person"), so the trail names the type it holds.
+        "partner": {
+            "type": partner._meta.model_name,
+            "id": str(partner.public_id),
+            "name": partner.name,
+        },
         "role": link.role,
         "note": link.note,
     }

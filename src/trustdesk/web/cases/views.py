@@ -19,10 +19,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
+from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.cases import forms, permissions, selectors, services, workflow
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.cases.workflow import Action
-from trustdesk.web.core.requests import AuthenticatedHttpRequest, is_htmx
+from trustdesk.web.core.requests import is_htmx
 from trustdesk.web.triage import selectors as triage_selectors
 
 PAGE_SIZE = 25

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from trustdesk.web.env import env_int, env_str
@@ -75,4 +76,14 @@ def from_env() -> TaskSettings:
     ).check()
 
 
-TASKS = from_env()
+TASKS: TaskSettings = from_env()
+
+
+def task_settings() -> TaskSettings:
+    """The queue settings in force: Django's TRUSTDESK_TASKS, else those of the environment.
+
+    Here rather than in `core.tasks` so the jobs pages can read the lease without importing the
+    task runner, which itself records runs through the jobs app (the app order forbids both).
+    """
+    value = getattr(settings, "TRUSTDESK_TASKS", None)
+    return value if isinstance(value, TaskSettings) else TASKS

@@ -30,8 +30,9 @@ from trustdesk.web.core.context import current_request_id
 from trustdesk.web.core.models import AuditEvent
 
 if TYPE_CHECKING:
-    # Typing only: any AUTH_USER_MODEL works at run time; this is the one the project uses.
-    from trustdesk.web.accounts.models import User
+    # Any AUTH_USER_MODEL, as Django's own reusable apps take it: core sits below accounts in the
+    # app order (accounts' services record here), so it names no model of accounts, even for types.
+    from django.contrib.auth.base_user import AbstractBaseUser as User
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +167,7 @@ def record(
         sequence=sequence,
         prev_hash=prev_hash,
         created_at=timezone.now(),  # after the lock, so times never run backwards in the chain
-        actor=actor_user,
+        actor_id=actor_user.pk if actor_user is not None else None,
         actor_label=actor_label,
         action=action,
         target_type=target_type,

@@ -1,19 +1,12 @@
-"""Request helpers every app's views share, so the typing and the htmx rule live in one place."""
+"""Request helpers every app's views share, so the htmx rule lives in one place.
+
+The signed-in request type is `trustdesk.web.accounts.requests.AuthenticatedHttpRequest`: it
+names the accounts app's `User`, which core, below accounts in the app order, may not.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.http import HttpRequest
-
-if TYPE_CHECKING:
-    from trustdesk.web.accounts.models import User
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    """A request behind ``login_required``: ``user`` is a real account, never anonymous."""
-
-    user: User
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -40,10 +40,10 @@ from celery import Celery, shared_task
 from celery import Task as CeleryTask
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.utils.module_loading import autodiscover_modules
 from kombu.exceptions import OperationalError as BrokerError
 
-from trustdesk.web.conf import tasks as tasks_conf
-from trustdesk.web.conf.tasks import TaskSettings
+from trustdesk.web.conf.tasks import TaskSettings, task_settings
 from trustdesk.web.jobs import services as jobs
 from trustdesk.web.jobs.models import TaskRun
 
@@ -58,12 +58,6 @@ PROGRESS_EVERY = 0.5  # seconds between progress writes; the last value is alway
 
 class Transient(Exception):
     """Raise from a task for a failure that another attempt may not meet (a busy service)."""
-
-
-def task_settings() -> TaskSettings:
-    """The queue settings in force: Django's TRUSTDESK_TASKS, else those of the environment."""
-    value = getattr(settings, "TRUSTDESK_TASKS", None)
-    return value if isinstance(value, TaskSettings) else tasks_conf.TASKS
 
 
 def celery_config(conf: TaskSettings) -> dict[str, Any]:
@@ -184,6 +178,29 @@ class TaskDef(Generic[P]):
             raise
 
 
+# Every task by name, filled in by `@task` as each app's tasks.py is imported. A service that queues
+# a task of its own app asks for it here by name (`enqueue`) instead of importing its tasks.py,
+# because that module imports the services: the layers put tasks above services, and the lazy
+# import that used to hide this cycle is gone. Celery's `send_task` by name was the other way, but
+# it would skip the TaskRun row (arguments, actor, lease) that makes a run visible and recoverable.
+_registry: dict[str, TaskDef[Any]] = {}
+
+
+class UnknownTask(LookupError):
+    """No installed app registers a task by this name: a typo in the caller."""
+
+
+def enqueue(name: str, actor: str, /, **arguments: Any) -> TaskRun:
+    """Queue a run of the task registered as `name`, its arguments checked against the task's."""
+    if name not in _registry:
+        autodiscover_modules("tasks")  # each installed app's tasks.py registers its tasks
+    try:
+        definition = _registry[name]
+    except KeyError:
+        raise UnknownTask(name) from None
+    return definition.enqueue(actor, **arguments)
+
+
 def task(
     name: str, *, retry_on: tuple[type[Exception], ...] = ()
 ) -> Callable[[Callable[Concatenate[TaskContext, P], Any]], TaskDef[P]]:
@@ -199,6 +216,7 @@ def task(
         # max_retries=None: how often a run may start is decided by its TaskRun row, which
         # also counts redeliveries after a worker died, which Celery's counter cannot see.
         shared_task(name=name, bind=True, max_retries=None)(execute)
+        _registry[name] = definition
         return definition
 
     return register

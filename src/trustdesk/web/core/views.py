@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trustdesk.web.accounts import permissions
+from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.core.anchors import audit_verify
 from trustdesk.web.core.audit import describe
 from trustdesk.web.core.forms import AuditFilterForm, VerifyForm
-from trustdesk.web.core.requests import AuthenticatedHttpRequest
 from trustdesk.web.core.selectors import audit_event_list_for_user, audit_export_rows
 
 PAGE_SIZE = 50

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from trustdesk.web.lists.coverage import Coverage, expected_sources
 from trustdesk.web.lists.models import Snapshot
-from trustdesk.web.lists.selectors import SnapshotDiff, SourceStatus
+from trustdesk.web.lists.selectors import SnapshotDiff, SourceStatus, sources_serving
 from trustdesk.web.lists.services import ImportOutcome, UpdateResult
 from trustdesk.web.lists.sources import SOURCES
 
@@ -29,11 +30,44 @@ def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def status_json(status: SourceStatus) -> dict[str, Any]:
+def with_expected(statuses: list[SourceStatus], coverage: Coverage) -> list[SourceStatus]:
+    """The statuses, plus a row for each expected source that was never even attempted."""
+    known = {s.key for s in statuses}
+    extra = [
+        SourceStatus(m.source, None, 0, None) for m in coverage.missing if m.source not in known
+    ]
+    return sorted([*statuses, *extra], key=lambda s: s.key)
+
+
+def coverage_flag(key: str, coverage: Coverage) -> dict[str, Any]:
+    """Whether screening expects the source, and whether it is missing or out of date."""
+    missing = any(m.source == key for m in coverage.missing)
+    stale = next((s for s in coverage.stale if s.source == key), None)
+    return {
+        "expected": key in expected_sources(),
+        "missing": missing,
+        "stale": stale is not None,
+        "age_days": stale.age_days if stale else None,
+        "max_age_days": stale.max_age_days if stale else None,
+    }
+
+
+def _flag_text(key: str, coverage: Coverage) -> str:
+    flag = coverage_flag(key, coverage)
+    if flag["missing"]:
+        return "MISSING"
+    if flag["stale"]:
+        return f"STALE {flag['age_days']}d > {flag['max_age_days']}d"
+    return ""
+
+
+def status_json(status: SourceStatus, coverage: Coverage | None = None) -> dict[str, Any]:
     current = snapshot_json(status.current) if status.current else None
     failure = status.last_failure
+    flags = coverage_flag(status.key, coverage) if coverage is not None else {}
     return {
         "source": status.key,
+        **flags,
         "current": current,
         "snapshot": current["snapshot"] if current else None,
         "hash": current["hash"] if current else None,
@@ -48,13 +82,14 @@ def status_json(status: SourceStatus) -> dict[str, Any]:
     }
 
 
-def status_text(statuses: list[SourceStatus]) -> str:
+def status_text(statuses: list[SourceStatus], coverage: Coverage | None = None) -> str:
     if not statuses:
         return "No lists loaded yet. Import a file with `trustdesk lists import PATH`."
-    rows = [("SOURCE", "SNAPSHOT", "PUBLISHED", "ENTRIES", "ORGS", "PEOPLE", "IMPORTED")]
+    rows = [("SOURCE", "SNAPSHOT", "PUBLISHED", "ENTRIES", "ORGS", "PEOPLE", "IMPORTED", "FLAG")]
     failures = []
     for s in statuses:
         c = s.current
+        flag = _flag_text(s.key, coverage) if coverage is not None else ""
         if c:
             rows.append(
                 (
@@ -65,10 +100,11 @@ def status_text(statuses: list[SourceStatus]) -> str:
                     f"{c.counts.get('organization', 0):,}",
                     f"{c.counts.get('person', 0):,}",
                     c.imported_at.strftime("%Y-%m-%d %H:%M"),
+                    flag,
                 )
             )
         else:
-            rows.append((s.key, "—", "—", "0", "", "", "never"))
+            rows.append((s.key, "—", "—", "0", "", "", "never", flag))
         if s.last_failure:
             when = s.last_failure.started_at.strftime("%Y-%m-%d %H:%M")
             failures.append(
@@ -85,6 +121,9 @@ def status_text(statuses: list[SourceStatus]) -> str:
             "Failed since the current snapshot (the current snapshot still serves):",
             *failures,
         ]
+    if coverage is not None and not coverage.complete:
+        lines += ["", f"Screening coverage is incomplete. {coverage.summary()}"]
+        lines.append("Update with `trustdesk lists update` (or import the files).")
     return "\n".join(lines)
 
 
@@ -165,27 +204,44 @@ def _when(snapshot: Snapshot) -> str:
     return f"imported {snapshot.imported_at:%Y-%m-%d %H:%M}"
 
 
-def update_json(result: UpdateResult) -> dict[str, Any]:
+def update_json(result: UpdateResult, serving: bool | None = None) -> dict[str, Any]:
+    """One source's update; `never_loaded` says a failure left it with no snapshot at all."""
+    if serving is None:
+        serving = bool(sources_serving([result.source]))
     return {
         "source": result.source,
         "ok": not result.error,
         "error": result.error or None,
+        "never_loaded": not serving,
         "note": result.note or None,
         "imported": [outcome_json(o) for o in result.outcomes],
     }
 
 
-def update_text(results: list[UpdateResult]) -> str:
+def failure_text(source: str, error: str, *, serving: bool) -> str:
+    """A failed update in one sentence: whether an earlier snapshot still serves, or none does."""
+    if serving:
+        return f"{source}: FAILED, current snapshot still serves: {error}"
+    return f"{source}: FAILED, never loaded, so it is not screened against: {error}"
+
+
+def update_text(results: list[UpdateResult], coverage: Coverage | None = None) -> str:
+    """Each source once, failures included; then the coverage screening has now, if short."""
+    serving = sources_serving([r.source for r in results])
     lines = []
     for result in results:
         if result.error:
-            lines.append(f"{result.source}: FAILED, current snapshot still serves: {result.error}")
+            lines.append(
+                failure_text(result.source, result.error, serving=result.source in serving)
+            )
         elif result.note:
             lines.append(f"{result.source}: {result.note}")
         lines += [outcome_text(o) for o in result.outcomes]
     failed = sum(1 for r in results if r.error)
     if failed:
         lines.append(f"\n{failed} of {len(results)} sources could not be updated.")
+    if coverage is not None and not coverage.complete:
+        lines.append(f"Screening coverage is incomplete. {coverage.summary()}")
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ from typing import IO
 
 from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.entries import EntityType
-from trustdesk.screening.matching import Hit, Query
+from trustdesk.screening.matching import Hit, NameNotScreenable, Query
 from trustdesk.web.core.spreadsheet import neutralise_cell
 
 TYPE_WORDS = {
@@ -28,7 +28,17 @@ TYPE_WORDS = {
     "vessel": EntityType.VESSEL,
     "aircraft": EntityType.AIRCRAFT,
 }
-CSV_FIELDS = ("id", "query", "source", "entity_id", "name", "matched_name", "score", "explanation")
+CSV_FIELDS = (
+    "id",
+    "query",
+    "source",
+    "entity_id",
+    "name",
+    "matched_name",
+    "score",
+    "explanation",
+    "error",  # why the row was not screened (a name with nothing to compare); blank when it was
+)
 
 
 class InputError(Exception):
@@ -127,31 +137,39 @@ def safe_cell(value: object) -> str:
     return neutralise_cell(text)
 
 
-def jsonl_record(row: Row, hits: list[Hit]) -> str:
-    return json.dumps(
-        {
-            "id": row.id,
-            "query": row.query.name,
-            "matches": [
-                {
-                    "source": h.source,
-                    "entity_id": h.entity_id,
-                    "name": h.name,
-                    "matched_name": h.matched_name,
-                    "score": h.score,
-                    "explanation": h.explanation,
-                }
-                for h in hits
-            ],
-        },
-        ensure_ascii=False,
-    )
+def jsonl_record(row: Row, hits: list[Hit], refused: NameNotScreenable | None = None) -> str:
+    """One line per input row; a refused row has an `error` (code, message) and no matches."""
+    record: dict[str, object] = {
+        "id": row.id,
+        "query": row.query.name,
+        "matches": [
+            {
+                "source": h.source,
+                "entity_id": h.entity_id,
+                "name": h.name,
+                "matched_name": h.matched_name,
+                "score": h.score,
+                "explanation": h.explanation,
+            }
+            for h in hits
+        ],
+    }
+    if refused is not None:
+        record["error"] = {"code": refused.CODE, "message": str(refused)}
+    return json.dumps(record, ensure_ascii=False)
 
 
-def csv_rows(row: Row, hits: list[Hit]) -> list[list[str]]:
-    """One row per hit; a name with no hit still gets one row, so every input is accounted for."""
+def csv_rows(
+    row: Row, hits: list[Hit], refused: NameNotScreenable | None = None
+) -> list[list[str]]:
+    """One row per hit; a name with no hit still gets one row, so every input is accounted for.
+
+    A row whose name was refused says why in the `error` column: it was not screened, which is
+    not the same as screened and clear.
+    """
     if not hits:
-        return [[safe_cell(row.id), safe_cell(row.query.name), "", "", "", "", "", ""]]
+        error = f"{refused.CODE}: {refused}" if refused is not None else ""
+        return [[safe_cell(row.id), safe_cell(row.query.name), "", "", "", "", "", "", error]]
     return [
         [
             safe_cell(v)
@@ -164,6 +182,7 @@ def csv_rows(row: Row, hits: list[Hit]) -> list[list[str]]:
                 h.matched_name,
                 f"{h.score:.3f}",
                 h.explanation,
+                "",
             )
         ]
         for h in hits

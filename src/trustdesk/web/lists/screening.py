@@ -18,8 +18,9 @@ from django.conf import settings
 
 from trustdesk import __version__
 from trustdesk.screening.entries import Entry
-from trustdesk.screening.matching import DEFAULT_THRESHOLD, Hit, MatchIndex, Query
+from trustdesk.screening.matching import DEFAULT_THRESHOLD, Hit, MatchIndex, Query, check_name
 from trustdesk.screening.matching.index import FORMAT_VERSION
+from trustdesk.web.lists.coverage import Coverage, current_coverage
 from trustdesk.web.lists.models import ListEntry, ListSource, Snapshot
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class ScreeningResult:
     snapshots: dict[str, str]
     matcher_version: str
     threshold: float
+    coverage: Coverage  # the lists consulted, and the expected ones missing or out of date
 
 
 def _current_snapshots() -> list[Snapshot]:
@@ -112,7 +114,13 @@ def screen(
     limit: int = 10,
     progress: Callable[[int], None] | None = None,
 ) -> ScreeningResult:
-    """Hits for one name against every current list, with what is needed to replay it later."""
+    """Hits for one name against every current list, with what is needed to replay it later.
+
+    A name with nothing to compare is refused (NameNotScreenable) before the index is loaded.
+    """
+    check_name(query)
     loaded = current_index(progress=progress)
     hits = loaded.index.search(query, threshold=threshold, limit=limit)
-    return ScreeningResult(query, hits, loaded.snapshots, MATCHER_VERSION, threshold)
+    return ScreeningResult(
+        query, hits, loaded.snapshots, MATCHER_VERSION, threshold, current_coverage()
+    )

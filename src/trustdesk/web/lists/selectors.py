@@ -45,6 +45,17 @@ def source_status_list() -> list[SourceStatus]:
     return out
 
 
+def sources_serving(keys: list[str]) -> set[str]:
+    """Which of `keys` have a current snapshot (one query).
+
+    A failed update of the others left nothing serving, which a report must not call "the
+    current snapshot still serves".
+    """
+    return set(
+        ListSource.objects.filter(key__in=keys, current__isnull=False).values_list("key", flat=True)
+    )
+
+
 def snapshot_list(source: str) -> QuerySet[Snapshot]:
     return Snapshot.objects.filter(source__key=source).select_related("source")
 

@@ -20,7 +20,7 @@ from trustdesk.screening.lists import SHIPPED
 from trustdesk.screening.parsers import FileSet, ParseLimits, ParseReport, detect
 from trustdesk.screening.parsers.trustdesk_json import TrustdeskJson
 from trustdesk.screening.safety import check_size
-from trustdesk.web.core import audit
+from trustdesk.web.core import audit, tasks
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.lists.download import DownloadError, RoleProgress, fetch_all
 from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
@@ -459,9 +459,7 @@ def list_source_update_enqueue(*, sources: Sequence[str], actor: str) -> TaskRun
     """Queue an update for a worker; unknown keys are refused now, not later in the worker."""
     for key in sources:
         source_info(key)  # raises UnknownSource
-    from trustdesk.web.lists.tasks import update  # that module imports this one
-
-    return update.enqueue(actor, sources=list(sources))
+    return tasks.enqueue("lists.update", actor, sources=list(sources))
 
 
 __all__ = [

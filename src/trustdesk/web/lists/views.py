@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from trustdesk.web.accounts import permissions
-from trustdesk.web.core.requests import AuthenticatedHttpRequest
+from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.jobs.actors import actor_for, actor_labels
 from trustdesk.web.lists import uploads, web_selectors
 from trustdesk.web.lists.forms import DiffForm, ListSizeLimitHandler, UpdateForm, UploadForm

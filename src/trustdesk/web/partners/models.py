@@ -148,6 +148,9 @@ class ScreeningRun(models.Model):
     trigger = models.CharField(max_length=20, choices=Trigger.choices)
     names = models.JSONField(default=list)  # the names screened, as they were then
     snapshots = models.JSONField(default=dict)  # list source -> snapshot public id
+    # Coverage.to_dict() when the run completed: the lists consulted with their dates, and the
+    # expected ones missing or out of date then, so a stored result says what it did not check.
+    coverage = models.JSONField(null=True, blank=True)
     matcher_version = models.CharField(max_length=100, blank=True)
     threshold = models.FloatField(null=True, blank=True)
     requested_by = models.CharField(max_length=200)  # actor label, e.g. "user:<uuid>"

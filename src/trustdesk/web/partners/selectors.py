@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from typing import TypeVar
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -16,6 +17,8 @@ from trustdesk.web.partners.identifiers import IdentifierError, normalise_orcid,
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
 from trustdesk.web.partners.names import search_keys
 from trustdesk.web.partners.permissions import can_view, organisation_scope, person_scope
+
+R = TypeVar("R", Organisation, Person)
 
 
 def organisation_list_for_user(
@@ -36,19 +39,19 @@ def person_list_for_user(*, user: User, include_merged: bool = False) -> QuerySe
     return records
 
 
-def merged_record_kept_for_user(
-    *, user: User, record: Organisation | Person
-) -> Organisation | Person | None:
+def merged_record_kept_for_user(*, user: User, record: R) -> R | None:
     """The live record a tombstone was merged into (following later merges), if the user sees it.
 
     None when it lies outside the user's scope: callers then name neither it nor its id.
     """
-    kept = record.merged_into  # typed as the abstract Partner: always the record's own kind
-    seen = {record.pk}
-    while kept is not None and kept.merged_into is not None and kept.pk not in seen:
+    model = type(record)  # not the `merged_into` relation, which the abstract base types Partner
+    kept, seen = record, {record.pk}
+    while kept.merged_into_id is not None:
+        kept = model.objects.get(pk=kept.merged_into_id)
+        if kept.pk in seen:  # a cycle cannot be written by the services; never loop on one
+            return None
         seen.add(kept.pk)
-        kept = kept.merged_into
-    if not isinstance(kept, Organisation | Person) or not can_view(user, kept):
+    if kept.pk == record.pk or not can_view(user, kept):
         return None
     return kept
 
@@ -87,13 +90,13 @@ def person_search(records: QuerySet[Person], query: str) -> QuerySet[Person]:
 
 def screening_runs(subject: Organisation | Person) -> QuerySet[ScreeningRun]:
     """The subject's screenings, newest first, each with its hits (best first) and hit count."""
-    field = "organisation" if isinstance(subject, Organisation) else "person"
-    return (
-        ScreeningRun.objects.filter(**{field: subject})
-        .annotate(hit_count=Count("hits"))
-        .prefetch_related(
-            Prefetch("hits", queryset=ScreeningHit.objects.select_related("adjudicated_by"))
-        )
+    runs = (
+        ScreeningRun.objects.filter(organisation=subject)
+        if isinstance(subject, Organisation)
+        else ScreeningRun.objects.filter(person=subject)
+    )
+    return runs.annotate(hit_count=Count("hits")).prefetch_related(
+        Prefetch("hits", queryset=ScreeningHit.objects.select_related("adjudicated_by"))
     )
 
 

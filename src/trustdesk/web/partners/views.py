@@ -8,7 +8,9 @@ record's address redirects to the record it was merged into.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,83 +23,109 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import has_permission, require
-from trustdesk.web.core.requests import AuthenticatedHttpRequest
+from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
+from trustdesk.web.lists.coverage import Coverage
 from trustdesk.web.partners import forms, permissions, selectors, services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit
 
 PAGE_SIZE = 25
 Subject = Organisation | Person
+S = TypeVar("S", Organisation, Person)
+F = TypeVar("F", forms.OrganisationForm, forms.PersonForm)
+R = TypeVar("R", Organisation, Person)
+R_co = TypeVar("R_co", Organisation, Person, covariant=True)
 
 
-def _kind(subject: Subject) -> str:
-    return "organisation" if isinstance(subject, Organisation) else "person"
+class _ScopedRecords(Protocol[R_co]):
+    def __call__(self, *, user: User, include_merged: bool = False) -> QuerySet[R_co]: ...
+
+
+class _Merge(Protocol[R]):
+    def __call__(self, *, actor: User, duplicate: R, into: R, reason: str) -> R: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectPages(Generic[S, F]):
+    """What the pages of one kind of partner record differ in, declared once per kind.
+
+    The views take one of these instead of a "organisation"/"person" string, so each page is typed
+    with its record's model and form, and a new kind of partner is one more entry, not another
+    branch in every view.
+    """
+
+    model: type[S]
+    list_for_user: _ScopedRecords[S]  # the selector that scopes the records
+    search: Callable[[QuerySet[S], str], QuerySet[S]]
+    form: Callable[[AuthenticatedHttpRequest, S | None], F]
+    save: Callable[[User, S | None, F], S]  # create (no record yet) or update, via the services
+    merge: _Merge[S]  # the merge service
+
+    @property
+    def noun(self) -> str:
+        """The model's name ("organisation", "person"): URL and template names, messages."""
+        return self.model._meta.model_name or ""
+
+    def records(self, request: AuthenticatedHttpRequest) -> QuerySet[S]:
+        """Every record the reader sees, merged ones (tombstones) included."""
+        return self.list_for_user(user=request.user, include_merged=True)
+
+    def get(self, request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> S:
+        """A live record in the reader's scope; 404 for missing, out-of-scope and merged ones."""
+        record = self.records(request).filter(public_id=public_id).first()
+        if record is None or record.merged_into_id is not None:
+            raise Http404(f"no such {self.noun}")
+        return record
 
 
 def _url(name: str, subject: Subject) -> str:
-    return reverse(f"partners:{_kind(subject)}-{name}", args=[subject.public_id])
-
-
-def _records(request: AuthenticatedHttpRequest, kind: str) -> QuerySet[Any]:
-    if kind == "organisation":
-        return selectors.organisation_list_for_user(user=request.user, include_merged=True)
-    return selectors.person_list_for_user(user=request.user, include_merged=True)
-
-
-def _get(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -> Any:
-    """A live record in the reader's scope; 404 for missing, out-of-scope and merged ones."""
-    record = _records(request, kind).filter(public_id=public_id).first()
-    if record is None or record.merged_into_id is not None:
-        raise Http404(f"no such {kind}")
-    return record
+    return reverse(f"partners:{subject._meta.model_name}-{name}", args=[subject.public_id])
 
 
 # --- lists ---------------------------------------------------------------------------------
 
 
-def _list(request: AuthenticatedHttpRequest, kind: str, records: QuerySet[Any]) -> HttpResponse:
+def _list(
+    request: AuthenticatedHttpRequest, pages: SubjectPages[S, F], records: QuerySet[S]
+) -> HttpResponse:
     require(request.user, "partner.view")
     form = forms.SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    found = (
-        selectors.organisation_search(records, query)
-        if kind == "organisation"
-        else selectors.person_search(records, query)
-    )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(pages.search(records, query), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "kind": kind,
+        "kind": pages.noun,
         "form": form,
         "q": query,
         "page": page,
         "can_propose": has_permission(request.user, "partner.propose"),
     }
-    return render(request, f"partners/{kind}_list.html", context)
+    return render(request, f"partners/{pages.noun}_list.html", context)
 
 
 @require_GET
 @login_required
 def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     records = selectors.organisation_list_for_user(user=request.user)
-    return _list(request, "organisation", records)
+    return _list(request, ORGANISATIONS, records)
 
 
 @require_GET
 @login_required
 def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     records = selectors.person_list_for_user(user=request.user).prefetch_related("affiliations")
-    return _list(request, "person", records)
+    return _list(request, PEOPLE, records)
 
 
 # --- detail and screening ------------------------------------------------------------------
 
 
-def _screening_context(request: AuthenticatedHttpRequest, subject: Subject) -> dict[str, Any]:
+def _screening_context(request: AuthenticatedHttpRequest, subject: Subject) -> dict[str, object]:
     runs = list(selectors.screening_runs(subject)[:20])
     latest = runs[0] if runs else None
     return {
         "subject": subject,
-        "kind": _kind(subject),
+        "kind": subject._meta.model_name,
         "run": latest,
+        "coverage": Coverage.from_dict(latest.coverage) if latest and latest.coverage else None,
         "runs": runs,
         "pending": latest is not None and latest.status == latest.Status.PENDING,
         "poll_url": _url("screening", subject),
@@ -109,16 +137,18 @@ def _screening_context(request: AuthenticatedHttpRequest, subject: Subject) -> d
     }
 
 
-def _detail(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+def _detail(
+    request: AuthenticatedHttpRequest, pages: SubjectPages[S, F], public_id: uuid.UUID
+) -> HttpResponse:
     require(request.user, "partner.view")
-    record = _records(request, kind).filter(public_id=public_id).first()
+    record = pages.records(request).filter(public_id=public_id).first()
     if record is None:
-        raise Http404(f"no such {kind}")
+        raise Http404(f"no such {pages.noun}")
     if record.merged_into_id is not None:
         kept = selectors.merged_record_kept_for_user(user=request.user, record=record)
         if kept is None:  # outside the reader's scope: neither its name nor its address
             messages.info(request, f"{record} was merged into a record you cannot see.")
-            return redirect(f"partners:{kind}-list")
+            return redirect(f"partners:{pages.noun}-list")
         messages.info(request, f"{record} was merged into {kept}.")
         return redirect(_url("detail", kept))
     context = {
@@ -136,42 +166,46 @@ def _detail(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) 
         )
     else:
         context["affiliations"] = record.affiliations.filter(merged_into__isnull=True)
-    return render(request, f"partners/{kind}_detail.html", context)
+    return render(request, f"partners/{pages.noun}_detail.html", context)
 
 
 @require_GET
 @login_required
 def organisation_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _detail(request, "organisation", public_id)
+    return _detail(request, ORGANISATIONS, public_id)
 
 
 @require_GET
 @login_required
 def person_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _detail(request, "person", public_id)
+    return _detail(request, PEOPLE, public_id)
 
 
-def _screening(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
+def _screening(
+    request: AuthenticatedHttpRequest, pages: SubjectPages[S, F], public_id: uuid.UUID
+) -> HttpResponse:
     """The screening section alone: what a page polls while a screening is pending."""
     require(request.user, "partner.view")
-    subject = _get(request, kind, public_id)
+    subject = pages.get(request, public_id)
     return render(request, "partners/partials/screening.html", _screening_context(request, subject))
 
 
 @require_GET
 @login_required
 def organisation_screening(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _screening(request, "organisation", public_id)
+    return _screening(request, ORGANISATIONS, public_id)
 
 
 @require_GET
 @login_required
 def person_screening(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _screening(request, "person", public_id)
+    return _screening(request, PEOPLE, public_id)
 
 
-def _screen(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
-    subject = _get(request, kind, public_id)
+def _screen(
+    request: AuthenticatedHttpRequest, pages: SubjectPages[S, F], public_id: uuid.UUID
+) -> HttpResponse:
+    subject = pages.get(request, public_id)
     try:
         services.screening_request(actor=request.user, subject=subject)
     except services.PartnerError as exc:
@@ -184,13 +218,13 @@ def _screen(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) 
 @require_POST
 @login_required
 def organisation_screen(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _screen(request, "organisation", public_id)
+    return _screen(request, ORGANISATIONS, public_id)
 
 
 @require_POST
 @login_required
 def person_screen(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _screen(request, "person", public_id)
+    return _screen(request, PEOPLE, public_id)
 
 
 @require_POST
@@ -242,89 +276,86 @@ def _person_form(request: AuthenticatedHttpRequest, person: Person | None) -> fo
     return forms.PersonForm(data, initial=initial, organisations=organisations)
 
 
-def _save(request: AuthenticatedHttpRequest, kind: str, record: Subject | None) -> HttpResponse:
-    form: forms.OrganisationForm | forms.PersonForm
-    if kind == "organisation":
-        assert record is None or isinstance(record, Organisation)  # noqa: S101
-        form = _organisation_form(request, record)
-    else:
-        assert record is None or isinstance(record, Person)  # noqa: S101
-        form = _person_form(request, record)
+def _save(
+    request: AuthenticatedHttpRequest, pages: SubjectPages[S, F], record: S | None
+) -> HttpResponse:
+    form = pages.form(request, record)
     if form.is_valid():
         try:
-            saved = _call_save(request.user, kind, record, form)
+            saved = pages.save(request.user, record, form)
         except services.PartnerError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"{saved} saved; screening against the lists has started.")
             return redirect(_url("detail", saved))
-    context = {"form": form, "record": record, "kind": kind}
-    return render(request, f"partners/{kind}_form.html", context)
+    context = {"form": form, "record": record, "kind": pages.noun}
+    return render(request, f"partners/{pages.noun}_form.html", context)
 
 
-def _call_save(
-    actor: User, kind: str, record: Subject | None, form: forms.OrganisationForm | forms.PersonForm
-) -> Subject:
-    if isinstance(form, forms.OrganisationForm):
-        data = form.to_input()
-        if isinstance(record, Organisation):
-            return services.organisation_update(actor=actor, organisation=record, data=data)
-        return services.organisation_create(actor=actor, data=data)
-    pdata = form.to_input()
-    if isinstance(record, Person):
-        return services.person_update(actor=actor, person=record, data=pdata)
-    return services.person_create(actor=actor, data=pdata)
+def _organisation_save(
+    actor: User, record: Organisation | None, form: forms.OrganisationForm
+) -> Organisation:
+    if record is None:
+        return services.organisation_create(actor=actor, data=form.to_input())
+    return services.organisation_update(actor=actor, organisation=record, data=form.to_input())
+
+
+def _person_save(actor: User, record: Person | None, form: forms.PersonForm) -> Person:
+    if record is None:
+        return services.person_create(actor=actor, data=form.to_input())
+    return services.person_update(actor=actor, person=record, data=form.to_input())
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, "partner.propose")
-    return _save(request, "organisation", None)
+    return _save(request, ORGANISATIONS, None)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, "partner.propose")
-    return _save(request, "person", None)
+    return _save(request, PEOPLE, None)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def organisation_update(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    org = _get(request, "organisation", public_id)
+    org = ORGANISATIONS.get(request, public_id)
     require(request.user, "partner.propose", org)
-    return _save(request, "organisation", org)
+    return _save(request, ORGANISATIONS, org)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def person_update(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    person = _get(request, "person", public_id)
+    person = PEOPLE.get(request, public_id)
     require(request.user, "partner.propose", person)
-    return _save(request, "person", person)
+    return _save(request, PEOPLE, person)
 
 
 # --- merge ---------------------------------------------------------------------------------
 
 
-def _merge(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -> HttpResponse:
-    duplicate = _get(request, kind, public_id)
+def _merge(
+    request: AuthenticatedHttpRequest, pages: SubjectPages[S, F], public_id: uuid.UUID
+) -> HttpResponse:
+    duplicate = pages.get(request, public_id)
     require(request.user, "partner.merge")
     form = forms.MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        merge = services.organisation_merge if kind == "organisation" else services.person_merge
         try:
-            into = _get(request, kind, form.cleaned_data["into"])
-            kept = merge(
+            into = pages.get(request, form.cleaned_data["into"])
+            kept = pages.merge(
                 actor=request.user,
                 duplicate=duplicate,
                 into=into,
                 reason=form.cleaned_data["reason"],
             )
         except Http404:
-            form.add_error("into", f"Choose the {kind} to keep from the search results.")
+            form.add_error("into", f"Choose the {pages.noun} to keep from the search results.")
         except services.PartnerError as exc:
             form.add_error(None, str(exc))
         else:
@@ -332,11 +363,10 @@ def _merge(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -
             return redirect(_url("detail", kept))
     search = forms.SearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    records = _records(request, kind).filter(merged_into__isnull=True).exclude(pk=duplicate.pk)
-    search_fn = selectors.organisation_search if kind == "organisation" else selectors.person_search
-    candidates: list[Any] = list(search_fn(records, query)[:PAGE_SIZE]) if query else []
+    records = pages.records(request).filter(merged_into__isnull=True).exclude(pk=duplicate.pk)
+    candidates: list[S] = list(pages.search(records, query)[:PAGE_SIZE]) if query else []
     context = {
-        "kind": kind,
+        "kind": pages.noun,
         "record": duplicate,
         "form": form,
         "search": search,
@@ -349,10 +379,28 @@ def _merge(request: AuthenticatedHttpRequest, kind: str, public_id: uuid.UUID) -
 @require_http_methods(["GET", "POST"])
 @login_required
 def organisation_merge(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _merge(request, "organisation", public_id)
+    return _merge(request, ORGANISATIONS, public_id)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def person_merge(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _merge(request, "person", public_id)
+    return _merge(request, PEOPLE, public_id)
+
+
+ORGANISATIONS: SubjectPages[Organisation, forms.OrganisationForm] = SubjectPages(
+    model=Organisation,
+    list_for_user=selectors.organisation_list_for_user,
+    search=selectors.organisation_search,
+    form=_organisation_form,
+    save=_organisation_save,
+    merge=services.organisation_merge,
+)
+PEOPLE: SubjectPages[Person, forms.PersonForm] = SubjectPages(
+    model=Person,
+    list_for_user=selectors.person_list_for_user,
+    search=selectors.person_search,
+    form=_person_form,
+    save=_person_save,
+    merge=services.person_merge,
+)

@@ -25,7 +25,7 @@ from trustdesk.policy.travel_advice import (
     TravelAdviceError,
     fetch_travel_advice,
 )
-from trustdesk.web.core import audit
+from trustdesk.web.core import audit, tasks
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.reference import selectors
 from trustdesk.web.reference.models import ReferenceSnapshot, ReferenceValue, RefreshRun
@@ -137,9 +137,7 @@ def travel_advice_refresh(
 
 def travel_advice_refresh_enqueue(*, actor: str) -> TaskRun:
     """Queue a refresh for a worker (run here and now on the embedded default)."""
-    from trustdesk.web.reference.tasks import travel_advice_update  # that module imports this one
-
-    return travel_advice_update.enqueue(actor)
+    return tasks.enqueue("reference.travel_advice_update", actor)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from trustdesk.policy.loader import PackInvalid
 from trustdesk.policy.travel_advice import LEVEL_TEXT
 from trustdesk.web.accounts import permissions
-from trustdesk.web.core.requests import AuthenticatedHttpRequest
+from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.jobs.actors import actor_for, actor_labels
 from trustdesk.web.reference import pack_selectors, selectors, services
 from trustdesk.web.reference.models import RefreshRun

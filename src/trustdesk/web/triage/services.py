@@ -21,7 +21,7 @@ from django.utils import timezone
 from trustdesk.policy.models import Pack
 from trustdesk.policy.triage import MAX_NAME_LENGTH, AnswersInvalid, Outcome, triage
 from trustdesk.screening.entries import EntityType
-from trustdesk.screening.matching import Query
+from trustdesk.screening.matching import NameNotScreenable, Query, check_name
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core import audit
@@ -116,6 +116,7 @@ def _screen_name(name: str) -> dict[str, Any]:
     return {
         "name": name,
         "snapshots": result.snapshots,
+        "coverage": result.coverage.to_dict(),
         "matcher_version": result.matcher_version,
         "hits": [
             {
@@ -134,15 +135,42 @@ def _screen_name(name: str) -> dict[str, Any]:
     }
 
 
+def _screenable_answer(value: object) -> str | None:
+    """The organisation answer to screen, or None when there is nothing the engine would screen.
+
+    A name it refuses is reported on its question by the triage engine, not screened here.
+    """
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_NAME_LENGTH:
+        return None
+    try:
+        check_name(Query(value.strip(), type=EntityType.ORGANIZATION))
+    except NameNotScreenable:
+        return None
+    return value.strip()
+
+
+def organisation_answers_screen(current: Pack, answers: Mapping[str, object]) -> dict[str, Any]:
+    """Each organisation answer screened as the questionnaire does: question id → stored record.
+
+    The CLI's `trustdesk triage` uses this too, so a file of answers is screened exactly as the
+    same answers typed into the web questionnaire.
+    """
+    screened: dict[str, Any] = {}
+    for qid in sorted(q.id for q in current.questions if q.kind == "organisation"):
+        name = _screenable_answer(answers.get(qid))
+        if name is not None:
+            screened[qid] = _screen_name(name)
+    return screened
+
+
 def _screen_answers(session: TriageSession, current: Pack, *, again: bool = False) -> None:
     """Screens each organisation answer whose name is new (or all of them, `again`)."""
     organisation_questions = {q.id for q in current.questions if q.kind == "organisation"}
     screened: dict[str, Any] = {}
     for qid in sorted(organisation_questions):
-        name = session.answers.get(qid)
-        if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME_LENGTH:
-            continue  # nothing to screen, or a name the engine refuses (reported on its question)
-        name = name.strip()
+        name = _screenable_answer(session.answers.get(qid))
+        if name is None:
+            continue
         previous = session.answer_screening.get(qid)
         if not again and isinstance(previous, dict) and previous.get("name") == name:
             screened[qid] = previous

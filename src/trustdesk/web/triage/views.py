@@ -22,9 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from trustdesk.policy.models import Pack
 from trustdesk.web.accounts.permissions import require
+from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement
-from trustdesk.web.core.requests import AuthenticatedHttpRequest, is_htmx
+from trustdesk.web.core.requests import is_htmx
+from trustdesk.web.lists.coverage import Coverage
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import forms, permissions, selectors, services
 from trustdesk.web.triage.models import TriageSession
@@ -202,6 +204,12 @@ def _grouped(mitigations: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[A
     return list(groups.items())
 
 
+def _answer_coverage(session: TriageSession) -> Coverage | None:
+    """The lists the answers were screened against (the newest screening's), if any was."""
+    stored = [s["coverage"] for s in session.answer_screening.values() if s.get("coverage")]
+    return Coverage.from_dict(stored[-1]) if stored else None
+
+
 @login_required
 def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     session = _get(request, public_id)
@@ -228,6 +236,7 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
         "mitigation_groups": _grouped(outcome.get("mitigations", [])),
         "answered": answered,
         "hits": _hit_views(current, session.hits, details=details),
+        "coverage": _answer_coverage(session),
         "stale": selectors.staleness(session=session, current=current),
         "can_reopen": permissions.can_answer_triage(request.user, session),
         "can_rerun": permissions.can_rerun_triage(request.user, session),

@@ -19,17 +19,22 @@ from trustdesk.web.api.routers.common import READ_ERRORS, WRITE_ERRORS, actor, p
 from trustdesk.web.api.routers.organisations import organisation_get
 from trustdesk.web.api.routers.people import person_get
 from trustdesk.web.api.schemas import (
+    ConsultedOut,
+    CoverageOut,
     FeatureOut,
     HitAdjudicateIn,
     MatchOut,
+    MissingOut,
     NameScreenIn,
     NameScreenOut,
     PageIn,
     PageOut,
     ScreeningHitOut,
     ScreeningRunOut,
+    StaleOut,
 )
 from trustdesk.web.lists import screenfile
+from trustdesk.web.lists.coverage import Coverage
 from trustdesk.web.partners import selectors, services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
 
@@ -58,6 +63,35 @@ def hit_out(hit: ScreeningHit) -> ScreeningHitOut:
     )
 
 
+def coverage_out(coverage: Coverage) -> CoverageOut:
+    return CoverageOut(
+        complete=coverage.complete,
+        sanctions_checked=coverage.sanctions_checked,
+        summary=coverage.summary(),
+        consulted=[
+            ConsultedOut(
+                source=c.source,
+                snapshot_id=c.snapshot_id,
+                published=c.published or None,
+                imported_at=c.imported_at,
+                kind=c.kind,
+            )
+            for c in coverage.consulted
+        ],
+        missing=[MissingOut(source=m.source, kind=m.kind) for m in coverage.missing],
+        stale=[
+            StaleOut(
+                source=s.source,
+                snapshot_id=s.snapshot_id,
+                age_days=s.age_days,
+                max_age_days=s.max_age_days,
+                kind=s.kind,
+            )
+            for s in coverage.stale
+        ],
+    )
+
+
 def run_out(run: ScreeningRun) -> ScreeningRunOut:
     return ScreeningRunOut(
         id=run.public_id,
@@ -65,6 +99,7 @@ def run_out(run: ScreeningRun) -> ScreeningRunOut:
         trigger=run.trigger,
         names=list(run.names),
         snapshots=dict(run.snapshots),
+        coverage=coverage_out(Coverage.from_dict(run.coverage)) if run.coverage else None,
         matcher_version=run.matcher_version,
         threshold=run.threshold,
         error=run.error,
@@ -140,7 +175,11 @@ def hit_adjudicate(
 
 @router.post("/screen", response={200: NameScreenOut, **WRITE_ERRORS})
 def name_screen(request: HttpRequest, payload: NameScreenIn) -> NameScreenOut:
-    """Screen one name against every current list; each hit says why it matched."""
+    """Screen one name against every current list; each hit says why it matched.
+
+    `coverage` names the lists consulted and the expected ones missing or out of date; a name
+    with nothing to compare (empty, punctuation only) is refused with 422 `name_not_screenable`.
+    """
     query = NameQuery(
         name=payload.name,
         type=screenfile.parse_type(payload.type, "type"),
@@ -157,5 +196,6 @@ def name_screen(request: HttpRequest, payload: NameScreenIn) -> NameScreenOut:
         threshold=result.threshold,
         matcher_version=result.matcher_version,
         snapshots=result.snapshots,
+        coverage=coverage_out(result.coverage),
         hits=[MatchOut(**h.to_dict()) for h in result.hits],
     )

@@ -8,6 +8,7 @@ import pycountry
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from trustdesk.screening.matching import NameNotScreenable, Query, check_name
 from trustdesk.web.accounts.models import User
 from trustdesk.web.partners.identifiers import IdentifierError
 from trustdesk.web.partners.models import Organisation, Person
@@ -71,10 +72,21 @@ class InvalidVerdict(PartnerError):
         super().__init__(self.MESSAGE)
 
 
+NAME_NOT_SCREENABLE = (
+    "Give a name with a word in it: this one has only punctuation, symbols or words such as "
+    "'of' and 'the', so it could not be screened."
+)
+
+
 def clean_name(name: str) -> str:
+    """The name with its spacing tidied; refused when empty or when screening could not use it."""
     cleaned = " ".join(name.split())
     if not search_key(cleaned):
         raise InvalidPartner("Give a name.")
+    try:
+        check_name(Query(cleaned))
+    except NameNotScreenable:
+        raise InvalidPartner(NAME_NOT_SCREENABLE) from None
     return cleaned
 
 

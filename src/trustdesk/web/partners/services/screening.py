@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from trustdesk.screening.entries import EntityType
-from trustdesk.screening.matching import Hit, Query
+from trustdesk.screening.matching import Hit, NameNotScreenable, Query, check_name
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
-from trustdesk.web.core import audit
+from trustdesk.web.core import audit, tasks
 from trustdesk.web.core.tasks import Transient
 from trustdesk.web.lists import screening
+from trustdesk.web.lists.coverage import current_coverage
 from trustdesk.web.partners import conf
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
 from trustdesk.web.partners.services.common import (
@@ -43,15 +44,13 @@ def _actor_label(actor: User) -> str:
 
 
 def screening_enqueue(subject: Subject, *, trigger: str, actor: User) -> ScreeningRun:
-    from trustdesk.web.partners.tasks import screen  # that module imports this one
-
     run = ScreeningRun(public_id=uuid.uuid4(), trigger=trigger, names=subject.names)
     if isinstance(subject, Organisation):
         run.organisation = subject
     else:
         run.person = subject
     run.requested_by = _actor_label(actor)
-    run.task_run = screen.enqueue(run.requested_by, run_id=str(run.public_id))
+    run.task_run = tasks.enqueue("partners.screen", run.requested_by, run_id=str(run.public_id))
     run.save()
     return run
 
@@ -84,7 +83,8 @@ def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
         return run
     kind = EntityType.ORGANIZATION if run.organisation_id else EntityType.PERSON
     best: dict[str, Hit] = {}
-    results = [screening.screen(Query(name, type=kind), limit=HITS_PER_NAME) for name in run.names]
+    queries = [Query(name, type=kind) for name in run.names if _screenable(Query(name, type=kind))]
+    results = [screening.screen(query, limit=HITS_PER_NAME) for query in queries]
     if len({tuple(sorted(r.snapshots.items())) for r in results}) > 1:
         # A list changed between two names: start again, so one run uses one set of snapshots.
         raise Transient("the current list snapshots changed during the screening")
@@ -100,6 +100,7 @@ def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
         ScreeningHit.objects.bulk_create(_hit_row(run, hit) for hit in best.values())
         run.status, run.error, run.completed_at = ScreeningRun.Status.COMPLETED, "", timezone.now()
         run.snapshots = first.snapshots if first else {}
+        run.coverage = (first.coverage if first else current_coverage()).to_dict()
         run.matcher_version = first.matcher_version if first else screening.MATCHER_VERSION
         run.threshold = first.threshold if first else None
         run.save(
@@ -108,6 +109,7 @@ def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
                 "error",
                 "completed_at",
                 "snapshots",
+                "coverage",
                 "matcher_version",
                 "threshold",
             ]
@@ -121,10 +123,23 @@ def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
                 "names": run.names,
                 "hits": sorted(best),
                 "snapshots": run.snapshots,
+                "coverage_complete": run.coverage["complete"],
                 "matcher_version": run.matcher_version,
             },
         )
     return run
+
+
+def _screenable(query: Query) -> bool:
+    """Whether the engine will compare the name (records refuse names it would not).
+
+    Only an alias stored before that refusal ("of the") is passed over here.
+    """
+    try:
+        check_name(query)
+    except NameNotScreenable:
+        return False
+    return True
 
 
 def _hit_row(run: ScreeningRun, hit: Hit) -> ScreeningHit:
