@@ -72,7 +72,11 @@ def make_home_private(home_dir: Path) -> None:
     the root is refused: trustdesk would otherwise change the modes of everything in it.
     """
     os.umask(PRIVATE_UMASK)
-    if home_dir in {Path.home().resolve(), Path(home_dir.anchor)}:
+    try:
+        refused = {Path.home().resolve(), Path(home_dir.anchor)}
+    except RuntimeError:  # no home folder known for this user (a service account)
+        refused = {Path(home_dir.anchor)}
+    if home_dir in refused:
         raise ImproperlyConfigured(
             f"TRUSTDESK_HOME={home_dir} is not a folder of its own: point it at a data folder "
             "that only trustdesk uses (it makes everything in it private to its owner)"

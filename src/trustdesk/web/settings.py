@@ -200,7 +200,7 @@ TRUSTDESK_TRAVEL_ADVICE_URL = env_str(
 # the database's administrators cannot rewrite. `serve` and workers anchor every ..._EVERY seconds.
 TRUSTDESK_AUDIT_ANCHOR_PATH = Path(
     env_str("TRUSTDESK_AUDIT_ANCHOR_PATH") or HOME / "anchors" / "audit-chain.jsonl"
-)
+).expanduser()
 TRUSTDESK_AUDIT_ANCHOR_EVERY = env_int("TRUSTDESK_AUDIT_ANCHOR_EVERY", 3600)
 # Days a person's screening record is kept (data minimisation); organisations' are kept.
 TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = env_int(
