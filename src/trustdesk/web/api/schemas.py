@@ -9,21 +9,38 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
+from django.db.models import TextChoices
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.partners.models import Organisation, ScreeningHit
 from trustdesk.web.triage.models import TriageSession
 
+
+def _named_choices(title: str, choices: type[TextChoices]) -> WithJsonSchema:
+    """The choices inline under a title of their own in the OpenAPI document.
+
+    Several models call their choices `Kind` or `Status`; as shared components the document
+    gave organisations the engagement kinds and engagements the triage statuses (Schemathesis
+    found it), so each is spelled out where it is used.
+    """
+    return WithJsonSchema({"title": title, "type": "string", "enum": list(choices.values)})
+
+
 # The models' own choices, so the document lists exactly the values the services accept.
-OrganisationKind = Organisation.Kind
-EngagementKind = Engagement.Kind
-EngagementStatus = Engagement.Status
+OrganisationKind = Annotated[
+    Organisation.Kind, _named_choices("OrganisationKind", Organisation.Kind)
+]
+EngagementKind = Annotated[Engagement.Kind, _named_choices("EngagementKind", Engagement.Kind)]
+EngagementStatus = Annotated[
+    Engagement.Status, _named_choices("EngagementStatus", Engagement.Status)
+]
 DecisionOutcome = Outcome
-TriageStatus = TriageSession.Status
+TriageStatus = Annotated[TriageSession.Status, _named_choices("TriageStatus", TriageSession.Status)]
 Verdict = ScreeningHit.Verdict  # "open" is refused: it is where a hit starts, not a verdict
 
 Item = TypeVar("Item")
