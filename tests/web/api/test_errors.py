@@ -95,8 +95,9 @@ def test_a_method_a_path_lacks_is_a_json_405(cast: Cast, api: Api) -> None:
     }
 
 
-def test_an_unknown_api_path_is_a_json_404_for_any_method(cast: Cast, api: Api) -> None:
-    response = api["olga"].post("/api/no-such-thing", {})
+@pytest.mark.parametrize("path", ["/api/no-such-thing", "/api/organisations/0%0A"])
+def test_an_unknown_api_path_is_a_json_404_for_any_method(cast: Cast, api: Api, path: str) -> None:
+    response = api["olga"].post(path, {})
 
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "message": "Not found."}

@@ -58,5 +58,6 @@ def _ninja_patterns() -> list[URLPattern | URLResolver]:
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *_ninja_patterns(),
-    re_path(r"^.*$", not_found, name="not-found"),
+    # [\s\S], not ".": a path with an encoded line break (%0A) must get the JSON 404 too.
+    re_path(r"^[\s\S]*$", not_found, name="not-found"),
 ]
