@@ -21,6 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _requires import Data, require
+
 ROOT = Path(__file__).resolve().parents[1]
 
 SETS: list[tuple[str, list[str]]] = [
@@ -114,6 +116,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--postgres", help="also time imports on this PostgreSQL (it is wiped)")
     args = parser.parse_args()
+    require("lists_parse_import.py", [Data(args.shared / "data", "--shared")])
 
     print(
         f"{'list file':44} {'entries':>8} {'parse s':>8} {'ent/s':>9} {'MiB':>6} "

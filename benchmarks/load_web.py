@@ -21,6 +21,9 @@ Locust runs from a virtualenv of its own (it pins gevent, Flask and friends that
 trustdesk's): `--locust PATH`, else `locust` next to this interpreter, else one is made once
 under ~/.cache/trustdesk/ with `pip install locust==LOCUST_VERSION`.
 
+It needs gunicorn (the `bench` extra: `.venv/bin/pip install -e '.[bench]'`) and a PostgreSQL
+server; when either is missing it says so and exits with status 2 before setting anything up.
+
 Correct passwords never count towards django-axes lockouts; a refused sign-in is an error here.
 The target (issue): p95 <= 200 ms and no errors. Note the machine's load: the figures are only
 as good as the cores the server, PostgreSQL and Locust share.
@@ -52,6 +55,8 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+
+from _requires import MISSING, Module, Service, require
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -111,6 +116,15 @@ def fresh_database(server_url: str, name: str) -> Iterator[str]:
         log(f"dropped database {name}")
 
 
+def postgres_problem(server_url: str) -> str | None:
+    """Why the server cannot be reached (its first line), or None when it can."""
+    try:
+        with psycopg.connect(f"{server_url.rstrip('/')}/postgres", connect_timeout=5):
+            return None
+    except psycopg.Error as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 # --- trustdesk set-up -----------------------------------------------------------------------
 
 
@@ -152,7 +166,9 @@ def api_tokens(env: Mapping[str, str], usernames: list[str]) -> dict[str, str]:
 def gunicorn(env: Mapping[str, str], port: int, workers: int, logfile: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     cmd = [
-        str(BIN / "gunicorn"),
+        sys.executable,  # `-m`: the gunicorn that `require()` found importable, nothing else
+        "-m",
+        "gunicorn",
         "-w",
         str(workers),
         "-b",
@@ -206,7 +222,14 @@ def locust_command(explicit: str | None) -> str:
         log(f"installing locust=={LOCUST_VERSION} into {venv} (once)")
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         pip = [str(venv / "bin" / "pip"), "install", "--quiet", f"locust=={LOCUST_VERSION}"]
-        subprocess.run(pip, check=True)
+        if subprocess.run(pip, check=False).returncode != 0:
+            print(
+                f"load_web.py needs locust=={LOCUST_VERSION} (pip could not install it, see "
+                f"above): install it with `{venv}/bin/pip install locust=={LOCUST_VERSION}`, "
+                "or name a locust executable with --locust PATH",
+                file=sys.stderr,
+            )
+            raise SystemExit(MISSING)
     return str(venv / "bin" / "locust")
 
 
@@ -383,6 +406,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--locust", help="the locust executable (default: see the docstring)")
     parser.add_argument("--out", type=Path, help="keep Locust's CSV files and log here")
     args = parser.parse_args(argv)
+    require(
+        "load_web.py",
+        [
+            Module("gunicorn", "the multi-process WSGI server the pages are measured behind"),
+            Service(
+                f"a PostgreSQL server at {args.postgres}",
+                lambda: postgres_problem(args.postgres),
+                "start one, or name another with --postgres or TRUSTDESK_LOAD_POSTGRES",
+            ),
+        ],
+    )
 
     locust = locust_command(args.locust)
     home = Path(tempfile.mkdtemp(prefix="trustdesk-load-"))

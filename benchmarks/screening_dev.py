@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from _requires import Data, require
 from trustdesk.screening.entries import EntityType, Entry
 from trustdesk.screening.lists import SHIPPED
 from trustdesk.screening.matching import DEFAULT_THRESHOLD, MatchIndex, Query
@@ -78,6 +79,13 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--misses", action="store_true", help="print every wrong answer")
     args = parser.parse_args()
+    require(
+        "screening_dev.py",
+        [
+            Data(args.shared / "data", "--shared"),
+            Data(args.shared / "eval" / "dev.csv", "--shared"),
+        ],
+    )
 
     t0 = time.perf_counter()
     entries = load_entries(args.shared / "data")

@@ -62,6 +62,7 @@ from _common import (
     score,
     write_queries_csv,
 )
+from _requires import Data, Module, require
 from trustdesk.screening.entries import Entry
 from trustdesk.screening.matching import DEFAULT_THRESHOLD, Hit, MatchIndex
 
@@ -145,7 +146,7 @@ def run_screen_file(home: Path, queries: list[DevQuery], threshold: float | None
         for line in fh:
             record = json.loads(line)
             answers[record["id"]] = [
-                (f"{m['source']}:{m['entity_id']}", float(m["score"]), m["matched_name"])
+                (f"{m['source']}:{m['entry_id']}", float(m["score"]), m["matched_name"])
                 for m in record["matches"]
             ]
     return System("trustdesk", answers, seconds, "screen-file wall time, incl. index build")
@@ -322,6 +323,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--home", type=Path, help="use and keep this TRUSTDESK_HOME (empty dir)")
     parser.add_argument("--misses", action="store_true", help="print every wrong answer")
     args = parser.parse_args(argv)
+    require(
+        "screening_eval.py",
+        [
+            Module("nomenklatura", "OpenSanctions' logic-v2 matcher, the reference compared with"),
+            Data(args.shared / "data", "--shared"),
+            Data(args.shared / "eval" / "dev.csv", "--shared"),
+        ],
+    )
     if args.home is not None:
         args.home.mkdir(parents=True, exist_ok=True)
         run(args, args.home.resolve())

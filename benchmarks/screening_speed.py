@@ -59,6 +59,7 @@ from _common import (
     read_dev,
     saved_index,
 )
+from _requires import Data, require
 from trustdesk.screening.entries import EntityType, Entry, Identifier
 from trustdesk.screening.matching import DEFAULT_THRESHOLD, MatchIndex, Query
 
@@ -734,6 +735,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
 
     if not args.skip_real:
+        require(
+            "screening_speed.py",
+            [
+                Data(args.shared / "data", "--shared (or --skip-real)"),
+                Data(args.shared / "eval" / "dev.csv", "--shared (or --skip-real)"),
+            ],
+        )
         with tempfile.TemporaryDirectory(prefix="trustdesk-speed-home-") as tmp:
             real_lists(args, Path(tmp))
     sizes = [int(s.replace("_", "")) for s in args.synthetic_sizes.split(",") if s.strip()]

@@ -16,10 +16,11 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 if TYPE_CHECKING:
-    from trustdesk.policy.conditions import ScreeningHit
     from trustdesk.policy.models import Pack
     from trustdesk.policy.reference import IndicatorOverlay
+    from trustdesk.screening.matching import ScreeningHit
     from trustdesk.web.lists.coverage import Coverage
+    from trustdesk.web.triage.answers import AnswerScreening
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -296,7 +297,7 @@ def screen(
     if not result.hits:
         click.echo(f"No match at or above {cut:.2f} for {name!r} in {len(result.snapshots)} lists.")
     for rank, hit in enumerate(result.hits, start=1):
-        click.echo(f"{rank}. {hit.score:.3f}  {hit.source}:{hit.entity_id}  {hit.name}")
+        click.echo(f"{rank}. {hit.score:.3f}  {hit.source}:{hit.entry_id}  {hit.name}")
         click.echo(f"   {hit.explanation}")
     click.echo(_coverage_text(result.coverage))
 
@@ -504,6 +505,29 @@ def worker(celery_args: tuple[str, ...]) -> None:
 
 
 @main.group()
+def jobs() -> None:
+    """Background work: task runs, list imports and reference refreshes."""
+
+
+@jobs.command("reap")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def jobs_reap(as_json: bool) -> None:
+    """Fail work whose process stopped, send again queued work that never ran (run every minute).
+
+    A run whose lease expired is marked failed with the reason; a queued task that waited too
+    long (an upload accepted before a restart) is sent again; files of ended uploads are removed.
+    """
+    _setup_django()
+    from trustdesk.web.recovery import work_recover
+
+    recovery = work_recover()
+    if as_json:
+        _emit_json(recovery.as_dict())
+        return
+    click.echo("\n".join(recovery.lines()) or "Nothing abandoned or waiting.")
+
+
+@main.group()
 def engagements() -> None:
     """Engagements (cases): scheduled upkeep."""
 
@@ -556,7 +580,13 @@ def serve(host: str, port: int, threads: int, with_demo: bool) -> None:
     from trustdesk.web import demo as demo_service
     from trustdesk.web.accounts.selectors import admin_exists
     from trustdesk.web.core.anchors import start_anchor_schedule
+    from trustdesk.web.recovery import work_recover
     from trustdesk.web.wsgi import application
+
+    # Before listening: what a previous server left running or queued (an upload accepted just
+    # before it stopped) is failed with the reason or imported now.
+    for line in work_recover().lines():
+        click.echo(f"recovered: {line}", err=True)
 
     # "First start" is an embedded install with no administrator: one that ran createadmin first
     # never gets demo data.
@@ -634,8 +664,11 @@ def policy_list(as_json: bool) -> None:
     if as_json:
         _emit_json([asdict(p) for p in packs])
         return
-    for p in packs:
-        click.echo(f"{p.id:<28} {p.version:<10} {p.jurisdiction:<4} {p.publication_date}")
+    rows = [("PACK", "VERSION", "JURISDICTION", "PUBLISHED")]
+    rows += [(p.id, p.version, p.jurisdiction, p.publication_date) for p in packs]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 @policy.command("check")
@@ -787,9 +820,12 @@ _NOT_SCREENED = "Organisation answers were not screened against the watch lists 
 class _AnswerScreening:
     """The organisation answers screened for `trustdesk triage`, and the coverage they had."""
 
-    records: dict[str, Any]  # question id -> the record the questionnaire stores
-    hits: list[ScreeningHit]
+    records: dict[str, AnswerScreening]  # question id -> as the questionnaire stores it
     coverage: Coverage
+
+    @property
+    def hits(self) -> list[ScreeningHit]:
+        return [h for record in self.records.values() for h in record.hits]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -797,10 +833,10 @@ class _AnswerScreening:
             "answers": [
                 {
                     "question": qid,
-                    "name": record["name"],
-                    "hits": record["hits"],
-                    "snapshots": record["snapshots"],
-                    "matcher_version": record["matcher_version"],
+                    "name": record.name,
+                    "hits": [h.to_dict() for h in record.hits],
+                    "snapshots": dict(record.snapshots),
+                    "matcher_version": record.matcher_version,
                 }
                 for qid, record in self.records.items()
             ],
@@ -813,14 +849,11 @@ class _AnswerScreening:
         else:
             lines = ["Organisation answers screened against the loaded watch lists:"]
         for qid, record in self.records.items():
-            count = len(record["hits"])
+            count = len(record.hits)
             lines.append(
-                f"  {qid}: {record['name']!r}: {count} possible match{'es' if count != 1 else ''}"
+                f"  {qid}: {record.name!r}: {count} possible match{'es' if count != 1 else ''}"
             )
-            lines += [
-                f"    {h['score']:.3f}  {h['source']}:{h['entry_id']}  {h['name']}"
-                for h in record["hits"]
-            ]
+            lines += [f"    {h.score:.3f}  {h.key}  {h.name}" for h in record.hits]
         lines.append(_coverage_text(self.coverage))
         return "\n".join(lines)
 
@@ -828,12 +861,9 @@ class _AnswerScreening:
 def _answers_screen(pack: Pack, answers: dict[str, object]) -> _AnswerScreening:
     """Screen the organisation answers with the questionnaire's own function."""
     from trustdesk.web.lists.coverage import current_coverage
-    from trustdesk.web.triage import answers as answer_glue
     from trustdesk.web.triage.services import organisation_answers_screen
 
-    records = organisation_answers_screen(pack, answers)
-    hits = [answer_glue.hit_input(h) for record in records.values() for h in record["hits"]]
-    return _AnswerScreening(records, hits, current_coverage())
+    return _AnswerScreening(organisation_answers_screen(pack, answers), current_coverage())
 
 
 def _actor() -> str:

@@ -201,3 +201,30 @@ def test_the_questionnaire_passes_axe_before_and_after_answers(
     expect(page.locator(".error-summary")).to_be_visible()
     assert page.get_by_role("heading", level=1).count() == 1
     assert axe_violations(page) == []
+
+
+def test_leaving_the_partner_name_with_tab_keeps_the_page_and_the_focus_in_place(
+    page: Page, live_server: LiveServer, researcher: User
+) -> None:
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, live_server, researcher)
+    page.goto(f"{live_server.url}/triage/new/")
+    page.get_by_role("button", name="Start").click()
+    expect(page).to_have_url(QUESTIONNAIRE)
+    saved(page, lambda: page.get_by_label("Research collaboration").check())
+    legend = page.locator("legend", has_text="Triage questions")
+    page.locator("#q-partner_name").scroll_into_view_if_needed()
+    page.locator("#q-partner_name").focus()
+    page.keyboard.type("Université Paris Cité")
+    before = page.evaluate("window.scrollY")
+
+    saved(page, lambda: page.keyboard.press("Tab"))
+
+    # The swap replaced the whole form; the page stays where it was and the focus on the next
+    # field, which is on screen (scroll anchoring used to follow the old form to the bottom).
+    assert before > 0  # the test scrolls, so "did not move" is not "stayed at the top"
+    assert abs(page.evaluate("window.scrollY") - before) <= 10
+    expect(page.locator("#q-partner_kind-university")).to_be_focused()
+    expect(page.locator("#q-partner_kind-university")).to_be_in_viewport()
+    # The legend that names the questions for screen readers takes no room on screen.
+    assert legend.evaluate("el => [el.offsetWidth, el.offsetHeight]") == [1, 1]

@@ -307,6 +307,19 @@ def test_cli_policy_list_json() -> None:
     assert all(set(r) == {"id", "version", "jurisdiction", "publication_date"} for r in rows)
 
 
+def test_cli_policy_list_names_its_columns() -> None:
+    result = CliRunner().invoke(main, ["policy", "list"])
+
+    header, *rows = result.output.splitlines()
+    assert header.split() == ["PACK", "VERSION", "JURISDICTION", "PUBLISHED"]
+    assert ["ca-base", "2026.1", "CA", "2026-11-22"] in [row.split() for row in rows]
+    # Each value starts under its column's name.
+    ca = next(row for row in rows if row.startswith("ca-base "))
+    assert ca.index("2026.1") == header.index("VERSION")
+    assert ca.index("CA ") == header.index("JURISDICTION")
+    assert ca.index("2026-11-22") == header.index("PUBLISHED")
+
+
 def test_cli_policy_check_reports_problems(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("id: Bad Id\njurisdiction: Canada\n", encoding="utf-8")

@@ -249,17 +249,11 @@ PERSON_HIT = _owned("screening hit on a person", public_id=lambda r: r.hit)
 TRIAGE = _owned("triage draft", public_id=lambda r: r.triage)
 TRIAGE_DONE = _owned("completed triage", public_id=lambda r: r.triage_done)
 
-# Admins, officers and auditors watch every task run; everyone else only the runs they queued.
-_SEES_OWN_RUNS = frozenset({Role.RESEARCHER.value, Role.CHAMPION.value, Role.APPROVER.value})
+# `task.view` holders (officer, auditor, admin) watch every task run, the one the outsider queued
+# too; every other role is refused any run, even one they queued, so no run lies outside a scope.
 TASK_RUN = Target(
     "task run",
-    inside=lambda world, role: {
-        "public_id": str(
-            (world.runs[role] if role in _SEES_OWN_RUNS else world.runs["outsider"]).public_id
-        )
-    },
-    outside=lambda world, role: {"public_id": str(world.runs["outsider"].public_id)},
-    scoped=_SEES_OWN_RUNS,
+    inside=lambda world, role: {"public_id": str(world.runs["outsider"].public_id)},
     missing=lambda: {"public_id": _uuid()},
 )
 

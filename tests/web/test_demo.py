@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
+from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web import demo, demo_data
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.cases.models import Engagement, EngagementPartner
@@ -18,6 +19,8 @@ from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.core.audit import verify_chain
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.triage import answers as answer_glue
+from trustdesk.web.triage.models import TriageSession
 
 pytestmark = pytest.mark.django_db
 ACTOR = "cli:tester@host"
@@ -128,16 +131,23 @@ def test_listed_partners_have_screening_hits_with_explanations(
         assert {"ca-nro", "us-dod-1286", "aspi-unitracker"} <= {h.source for h in hits}, name
         assert all(h.explanation for h in hits), name
     confirmed = ScreeningHit.objects.get(
-        run__organisation__name=demo_data.BEIHANG, source="ca-nro", entity_id="beihang-university"
+        run__organisation__name=demo_data.BEIHANG, source="ca-nro", entry_id="beihang-university"
     )
-    assert confirmed.verdict == ScreeningHit.Verdict.CONFIRMED
+    assert confirmed.verdict == HitStatus.CONFIRMED
     assert confirmed.adjudicated_by is not None
     near_miss = ScreeningHit.objects.filter(run__organisation__name=demo_data.NORTHWESTERN)
-    assert {h.verdict for h in near_miss} == {ScreeningHit.Verdict.FALSE_POSITIVE}
+    assert {h.verdict for h in near_miss} == {HitStatus.FALSE_POSITIVE}
     left = ScreeningHit.objects.get(run__organisation__name="Tsinghua University")
-    assert left.verdict == ScreeningHit.Verdict.OPEN  # work waiting for an officer
+    assert left.verdict == HitStatus.UNRESOLVED  # work waiting for an officer
     assert not ScreeningHit.objects.filter(run__organisation__name="ETH Zürich").exists()
     assert not ScreeningHit.objects.filter(run__person__isnull=False).exists()
+
+
+def test_every_triage_checked_its_organisation_answers(summary: demo.DemoSummary) -> None:
+    sessions = list(TriageSession.objects.all())
+
+    assert sessions
+    assert [s.public_id for s in sessions if answer_glue.unchecked_names(s)] == []
 
 
 def test_a_second_load_creates_nothing_and_says_so(summary: demo.DemoSummary) -> None:

@@ -102,6 +102,7 @@ OFFICERS = frozenset({OFFICER})
 DECIDERS = frozenset({OFFICER, APPROVER})
 LIST_READERS = frozenset({OFFICER, APPROVER, AUDITOR, ADMIN})
 AUDIT_READERS = frozenset({AUDITOR, ADMIN})
+TASK_WATCHERS = frozenset({OFFICER, AUDITOR, ADMIN})  # `task.view`
 USER_VIEWERS = frozenset({AUDITOR, ADMIN})
 AUDITORS = frozenset({AUDITOR})
 ADMINS = frozenset({ADMIN})
@@ -209,10 +210,10 @@ MATRIX: dict[str, Route] = {
     "reference:travel-advice-detail": route(get(LIST_READERS)),
     # Queues a refresh (the task runs after commit, which the matrix never reaches).
     "reference:travel-advice-update": route(post(ADMINS)),
-    # --- task runs: everyone watches their own; officers, auditors and admins all ---
-    "jobs:run_list": route(get(EVERYONE)),
-    "jobs:run_detail": route(get(EVERYONE), target=TASK_RUN),
-    "jobs:run_progress": route(get(EVERYONE), target=TASK_RUN),
+    # --- task runs: officers, auditors and admins watch them all; nobody else any ---
+    "jobs:run_list": route(get(TASK_WATCHERS)),
+    "jobs:run_detail": route(get(TASK_WATCHERS), target=TASK_RUN),
+    "jobs:run_progress": route(get(TASK_WATCHERS), target=TASK_RUN),
     # --- the audit trail ---
     "audit:event_list": route(get(AUDIT_READERS)),
     "audit:export": route(get(AUDIT_READERS)),

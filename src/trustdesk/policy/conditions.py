@@ -1,7 +1,9 @@
 """Evaluating the condition language: a small interpreter over data, with no ``eval``.
 
-Each evaluation returns whether the condition holds and, when it does, the plain-language facts
-that made it hold, so that a triage outcome can show a researcher *why* and not just *what*.
+Each evaluation returns whether the condition holds and, when it does, the facts that made it
+hold (`trustdesk.policy.reasons.Fact`: a kind, what it refers to, and a sentence rendered from
+them), so that a triage outcome can show a researcher *why* and not just *what*. Screening hits
+come in as the screening engine's one typed hit, `ScreeningHit`.
 """
 
 from __future__ import annotations
@@ -11,8 +13,7 @@ import operator
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, replace
 
 from trustdesk.policy.models import (
     Bound,
@@ -25,35 +26,20 @@ from trustdesk.policy.models import (
     TaxonomyNode,
     ThresholdRef,
 )
+from trustdesk.policy.reasons import Fact, FactKind, Refs, Relation
+from trustdesk.screening.matching.model import HitStatus, ScreeningHit
+
+__all__ = ["AnswerValue", "Context", "Match", "ScreeningHit", "evaluate"]
 
 AnswerValue = str | int | float | bool | dt.date | list[str]
 
 
 @dataclass(frozen=True)
-class ScreeningHit:
-    """A screening result as triage needs it: which list, which entry, and the officer's view."""
-
-    source: str
-    entry_id: str
-    name: str
-    status: Literal["unresolved", "confirmed", "false_positive"] = "unresolved"
-    #: The list within the source, where the source merges several (the Entity List in us-csl).
-    programme: str | None = None
-
-
-_STATUS_WORDS = {
-    "unresolved": "not yet reviewed by an officer",
-    "confirmed": "confirmed by an officer",
-    "false_positive": "dismissed by an officer",
-}
-
-
-@dataclass(frozen=True)
 class Match:
-    """Whether a condition holds, and the readable facts that made it hold (empty when not)."""
+    """Whether a condition holds, and the facts that made it hold (empty when not)."""
 
     holds: bool
-    because: tuple[str, ...] = ()
+    because: tuple[Fact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -184,34 +170,43 @@ def _compare(
     ctx: Context,
     what: str,
     *,
-    show: bool = True,
+    kind: FactKind,
+    refs: Refs,
+    named: str | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> Match:
     """Applies the comparison keys of ``c`` to ``value``; every key present must hold.
 
-    ``show=False`` when ``what`` already names the value (a country by its name); ``labels``
-    names a choice question's options.
+    ``named`` when the value is said by its name after ``what`` (a country by its name, "Partner
+    country Russia"); ``labels`` names a choice question's options.
     """
     if value is None:
         return Match(False)
-    said: list[str] = []
+    said: list[Fact] = []
+    about = what if named is None else f"{what} {named}"
+
+    def equal() -> Fact:
+        if named is not None:
+            return Fact(kind, Relation.NAMED, what, named, refs=refs)
+        return Fact(kind, Relation.IS, what, _show(value, labels), refs=refs)
+
     if c.equals is not None:
         if not (type(value) is type(c.equals) and value == c.equals):
             return Match(False)
-        said.append(f"{what} is {_show(value, labels)}" if show else what)
+        said.append(equal())
     if c.in_ is not None:
         if value not in c.in_:
             return Match(False)
-        said.append(f"{what} is {_show(value, labels)}" if show else what)
+        said.append(equal())
     if c.contains is not None:
         if not (isinstance(value, list) and c.contains in value):
             return Match(False)
-        said.append(f"{what} includes {_show(c.contains, labels)}")
-    bounds: tuple[tuple[str, Bound | None, Callable[[float, float], bool]], ...] = (
-        ("at least", c.gte, operator.ge),
-        ("at most", c.lte, operator.le),
+        said.append(Fact(kind, Relation.INCLUDES, about, _show(c.contains, labels), refs=refs))
+    bounds: tuple[tuple[Relation, Bound | None, Callable[[float, float], bool]], ...] = (
+        (Relation.AT_LEAST, c.gte, operator.ge),
+        (Relation.AT_MOST, c.lte, operator.le),
     )
-    for key, bound, ok in bounds:
+    for relation, bound, ok in bounds:
         if bound is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -219,7 +214,8 @@ def _compare(
         limit = ctx.threshold(bound)
         if not ok(float(value), limit):
             return Match(False)
-        said.append(f"{what} is {_show(value, labels)}, {key} {_number(limit)}")
+        shown = _show(value, labels)
+        said.append(Fact(kind, relation, about, shown, _number(limit), refs=refs))
     return Match(True, tuple(dict.fromkeys(said)))
 
 
@@ -240,15 +236,18 @@ def evaluate(c: Condition, ctx: Context) -> Match:
     if c.answer is not None:
         value = ctx.answers.get(c.answer)
         said = subject(ctx.pack, c.answer)
+        refs = Refs(question=c.answer)
         if c.answered is not None:
             given = value is not None and value != []
-            return Match(given == c.answered, (f"{said} {'was' if given else 'was not'} answered",))
+            relation = Relation.ANSWERED if given else Relation.NOT_ANSWERED
+            return Match(given == c.answered, (Fact(FactKind.ANSWER, relation, said, refs=refs),))
         q = _index(ctx.pack).questions.get(c.answer)
         if q is not None and q.kind == "country" and isinstance(value, str):
-            said = f"{said} {country_name(ctx.pack, value)}"
-            return _compare(c, value, ctx, said, show=False)
+            refs = Refs(question=c.answer, country=value)
+            named = country_name(ctx.pack, value)
+            return _compare(c, value, ctx, said, kind=FactKind.ANSWER, refs=refs, named=named)
         labels = {o.id: o.label for o in q.options} if q is not None else None
-        return _compare(c, value, ctx, said, labels=labels)
+        return _compare(c, value, ctx, said, kind=FactKind.ANSWER, refs=refs, labels=labels)
     if c.country_of is not None:
         return _country(c, c.country_of, ctx)
     if c.technology_of is not None:
@@ -257,21 +256,26 @@ def evaluate(c: Condition, ctx: Context) -> Match:
         hits = [
             h
             for h in ctx.screening
-            if h.status != "false_positive" and (c.source_in is None or h.source in c.source_in)
+            if h.status != HitStatus.FALSE_POSITIVE
+            and (c.source_in is None or h.source in c.source_in)
         ]
         titles = {ls.id: ls.title for ls in ctx.pack.list_sources}
         found = tuple(
-            f"screening found {h.name} on {titles.get(h.source, h.source)}"
-            f"{f' ({h.programme})' if h.programme else ''}"
-            f", entry {h.entry_id}, {_STATUS_WORDS[h.status]}"
+            Fact(
+                FactKind.SCREENING_HIT,
+                Relation.FOUND,
+                bound=titles.get(h.source, h.source),
+                refs=Refs(hit=h),
+            )
             for h in hits
         )
         return Match(bool(hits), found)
     if c.fact is not None:
         fact = ctx.facts.get(c.fact)
+        refs = Refs(fact=c.fact)
         if c.equals is None:
-            return Match(fact is True, (f"{c.fact} is true",))
-        return _compare(c, fact, ctx, c.fact)
+            return Match(fact is True, (Fact(FactKind.FACT, Relation.HOLDS, c.fact, refs=refs),))
+        return _compare(c, fact, ctx, c.fact, kind=FactKind.FACT, refs=refs)
     raise AssertionError("unreachable: the model guarantees one form")  # pragma: no cover
 
 
@@ -279,18 +283,22 @@ def _country(c: Condition, question_id: str, ctx: Context) -> Match:
     code = ctx.answers.get(question_id)
     if not isinstance(code, str):
         return Match(False)
-    said = f"{subject(ctx.pack, question_id)} {country_name(ctx.pack, code)}"
+    named = country_name(ctx.pack, code)
     if c.in_list is not None:
         for lst in ctx.pack.country_lists:
             if lst.id == c.in_list and code in lst.countries:
                 phrase = lst.member_phrase or f"is on the list {lst.title}"
-                return Match(True, (f"{said} {phrase}",))
+                refs = Refs(question=question_id, country=code, country_list=lst.id)
+                said = subject(ctx.pack, question_id)
+                fact = Fact(FactKind.COUNTRY_LIST, Relation.ON_LIST, said, named, phrase, refs)
+                return Match(True, (fact,))
         return Match(False)
     profile = _index(ctx.pack).profiles.get(code)
     value = profile.indicators.get(c.indicator or "") if profile is not None else None
     decl = next((i for i in ctx.pack.indicators if i.id == c.indicator), None)
     title = decl.title if decl is not None else c.indicator
-    return _compare(c, value, ctx, f"{title} for {country_name(ctx.pack, code)}")
+    refs = Refs(question=question_id, country=code, indicator=c.indicator)
+    return _compare(c, value, ctx, f"{title} for {named}", kind=FactKind.INDICATOR, refs=refs)
 
 
 def mapped_into(pack: Pack, taxonomy: str, node_id: str) -> list[str]:
@@ -311,23 +319,27 @@ def _technology(question_id: str, under: Sequence[str], ctx: Context) -> Match:
     if not isinstance(chosen, list) or tax is None:
         return Match(False)
     own = ancestry(pack, tax)
-    said: list[str] = []
+    said: list[Fact] = []
     name = subject(pack, question_id)
+    taxonomy = FactKind.TAXONOMY
     for area in chosen:
         area_label = node_display(pack, tax, area)
+        refs = Refs(question=question_id, taxonomy=tax, node=area)
         for target in under:
             if "/" not in target:
                 if target == area:
-                    said.append(f"{name} includes {area_label}")
+                    said.append(Fact(taxonomy, Relation.INCLUDES, name, area_label, refs=refs))
                 elif target in own.get(area, ()):
-                    said.append(f"{name} '{area_label}' is in {node_display(pack, tax, target)}")
+                    within = node_display(pack, tax, target)
+                    in_refs = replace(refs, within=target)
+                    said.append(Fact(taxonomy, Relation.WITHIN, name, area_label, within, in_refs))
                 continue
             other, node = target.split("/", 1)
             paths = ancestry(pack, other)
             for ref in mapped_into(pack, tax, area):
                 ref_tax, ref_node = ref.split("/", 1)
                 if ref_tax == other and node in paths.get(ref_node, ()):
-                    said.append(
-                        f"{name} '{area_label}' is in {node_display(pack, other, ref_node)}"
-                    )
+                    within = node_display(pack, other, ref_node)
+                    in_refs = replace(refs, within=ref)
+                    said.append(Fact(taxonomy, Relation.WITHIN, name, area_label, within, in_refs))
     return Match(bool(said), tuple(dict.fromkeys(said)))

@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from trustdesk.policy.conditions import ScreeningHit
 from trustdesk.policy.loader import PackError, PackInvalid, read_yaml
 from trustdesk.policy.models import Scalar
-from trustdesk.policy.triage import AnswersInvalid, Outcome, Reason
-
-_STATUSES = ("unresolved", "confirmed", "false_positive")
+from trustdesk.policy.reasons import Reason
+from trustdesk.policy.triage import AnswersInvalid, Outcome
+from trustdesk.screening.matching.model import HitStatus, ScreeningHit
 
 
 def read_answers_file(
@@ -53,10 +52,10 @@ def read_answers_file(
         ):
             errors.append(PackError(name, where, "expects source, entry_id and name (text)"))
             continue
-        status = raw.get("status", "unresolved")
-        if status not in _STATUSES:
+        status = HitStatus.read(raw.get("status", HitStatus.UNRESOLVED))
+        if status is None:
             errors.append(
-                PackError(name, f"{where}.status", f"expects one of {', '.join(_STATUSES)}")
+                PackError(name, f"{where}.status", f"expects one of {', '.join(HitStatus)}")
             )
             continue
         programme = raw.get("programme")

@@ -11,19 +11,27 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from functools import cache
+from typing import Any
+
+from pydantic import TypeAdapter
 
 from trustdesk.policy.conditions import (
     AnswerValue,
     Context,
-    Match,
     ScreeningHit,
     ancestry,
     evaluate,
 )
 from trustdesk.policy.loader import PackError
 from trustdesk.policy.models import Contact, Pack, Question, Scalar, Source
+from trustdesk.policy.reasons import Fact, Reason
 from trustdesk.screening.matching import NameNotScreenable, Query, check_name
+
+#: The version of `Outcome.to_dict`'s shape. 1 (unmarked): reasons' facts as sentences only;
+#: 2: structured facts (kind, references, words) beside the sentences.
+OUTCOME_SCHEMA = 2
 
 
 class AnswersInvalid(Exception):
@@ -32,15 +40,6 @@ class AnswersInvalid(Exception):
     def __init__(self, errors: Sequence[PackError]) -> None:
         self.errors = list(errors)
         super().__init__("\n".join(str(e) for e in self.errors))
-
-
-@dataclass(frozen=True)
-class Reason:
-    """One readable reason: the pack's sentence, the rule it comes from, and what triggered it."""
-
-    rule: str
-    text: str
-    because: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -107,9 +106,79 @@ class Outcome:
     asked: tuple[str, ...]
     ignored_answers: tuple[str, ...] = field(default=())
 
-    def to_dict(self) -> dict[str, object]:
-        """Plain data for JSON output and for storing on a case."""
-        return asdict(self)
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data, marked with its schema, for output and for storing on a case.
+
+        Each reason carries its facts (kind, references, words, sentence) and, for readers of
+        schema 1, the sentences alone as ``because``.
+        """
+        data = asdict(self)
+        data["tier"]["reasons"] = [_reason_json(r) for r in self.tier.reasons]
+        for key in ("processes", "verdicts", "mitigations"):
+            items: tuple[ProcessResult | LabelledResult, ...] = getattr(self, key)
+            for item, out in zip(items, data[key], strict=True):
+                out["reasons"] = [_reason_json(r) for r in item.reasons]
+        return {"schema": OUTCOME_SCHEMA, **data}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> Outcome:
+        """An outcome `to_dict` wrote, typed again; `OutcomeUnreadable` for another schema."""
+        if data.get("schema") != OUTCOME_SCHEMA:
+            raise OutcomeUnreadable(data.get("schema"))
+        return _outcome_adapter().validate_python({k: v for k, v in data.items() if k != "schema"})
+
+    def redacted(self) -> Outcome:
+        """The outcome for a role that may not read the watch lists: no hit names an entry."""
+
+        def each(items: tuple[Any, ...]) -> tuple[Any, ...]:
+            return tuple(replace(i, reasons=tuple(r.redacted() for r in i.reasons)) for i in items)
+
+        return replace(
+            self,
+            tier=each((self.tier,))[0],
+            processes=each(self.processes),
+            verdicts=each(self.verdicts),
+            mitigations=each(self.mitigations),
+        )
+
+
+class OutcomeUnreadable(ValueError):
+    """Stored outcome data of a schema this version does not read."""
+
+    def __init__(self, schema: object) -> None:
+        super().__init__(f"outcome schema {schema!r} is not {OUTCOME_SCHEMA}")
+
+
+@cache
+def _outcome_adapter() -> TypeAdapter[Outcome]:
+    # Built once: validating nested dataclasses back from JSON (lists to tuples, enums).
+    return TypeAdapter(Outcome)
+
+
+def _fact_json(f: Fact) -> dict[str, object]:
+    refs: dict[str, object] = {
+        k: v for k, v in asdict(f.refs).items() if v is not None and k != "hit"
+    }
+    if f.refs.hit is not None:
+        refs["hit"] = f.refs.hit.to_dict()
+    return {
+        "kind": f.kind.value,
+        "relation": f.relation.value,
+        "subject": f.subject,
+        "value": f.value,
+        "bound": f.bound,
+        "refs": refs,
+        "text": f.text,
+    }
+
+
+def _reason_json(r: Reason) -> dict[str, object]:
+    return {
+        "rule": r.rule,
+        "text": r.text,
+        "because": list(r.because),
+        "facts": [_fact_json(f) for f in r.facts],
+    }
 
 
 _ISO2 = re.compile(r"^[A-Z]{2}$")
@@ -206,6 +275,11 @@ def read_answers(
     return counted, tuple(asked), ignored
 
 
+def _hit_order(h: ScreeningHit) -> tuple[str | float, ...]:
+    key = (h.source, h.entry_id, h.name, h.status, h.subject, h.origin, h.role)
+    return (*key, h.programme or "", h.matched_name, h.score)
+
+
 def triage(
     pack: Pack,
     answers: Mapping[str, object],
@@ -221,14 +295,14 @@ def triage(
     """
     counted, asked, ignored = read_answers(pack, answers)
     # Hits in a fixed order, so the same hits given in another order give the same outcome.
-    hits = tuple(sorted(screening or (), key=lambda h: (h.source, h.entry_id, h.name, h.status)))
+    hits = tuple(sorted(screening or (), key=_hit_order))
     ctx = Context(pack, counted, hits, dict(facts or {}))
-    fired: list[tuple[Reason, Match]] = []
+    fired: list[Reason] = []
     for rule in pack.rules:
         m = evaluate(rule.when, ctx)
         if m.holds:
-            fired.append((Reason(rule.id, rule.reason, tuple(dict.fromkeys(m.because))), m))
-    by_rule = {r.rule: r for r, _ in fired}
+            fired.append(Reason(rule.id, rule.reason, tuple(dict.fromkeys(m.because))))
+    by_rule = {r.rule: r for r in fired}
     rules = {r.id: r for r in pack.rules}
 
     def reasons_for(pred: str, attr: str) -> tuple[Reason, ...]:

@@ -22,6 +22,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
+from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web import demo_data as data
 from trustdesk.web.accounts import services as account_services
 from trustdesk.web.accounts.models import Department, User
@@ -31,10 +32,11 @@ from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.core import audit
 from trustdesk.web.core.context import audit_context
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.lists import screening
 from trustdesk.web.lists.services import shipped_lists_ensure
 from trustdesk.web.partners import selectors as partner_selectors
 from trustdesk.web.partners import services as partner_services
-from trustdesk.web.partners.models import Organisation, Person, ScreeningHit
+from trustdesk.web.partners.models import Organisation, Person
 from trustdesk.web.triage import selectors as triage_selectors
 from trustdesk.web.triage import services as triage_services
 
@@ -179,6 +181,8 @@ def demo_load(*, actor: str, force: bool = False) -> DemoSummary:
         return summary
     with audit_context(actor=actor):
         shipped_lists_ensure(actor=actor)  # the hits need the lists; a no-op when loaded
+        # Built here, as a worker would after an import: the questionnaire never builds it.
+        screening.current_index()
         with transaction.atomic():
             _Loader(actor=actor, now=timezone.now()).load()
             audit.record(
@@ -410,8 +414,6 @@ class _Loader:
             partner_services.hit_adjudicate(
                 actor=officer,
                 hit=hit,
-                verdict=ScreeningHit.Verdict.CONFIRMED
-                if same
-                else ScreeningHit.Verdict.FALSE_POSITIVE,
+                verdict=HitStatus.CONFIRMED if same else HitStatus.FALSE_POSITIVE,
                 reason=step.same_reason if same else step.other_reason,
             )

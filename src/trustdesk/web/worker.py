@@ -55,6 +55,11 @@ def run_worker(argv: Sequence[str]) -> None:
             "so there is nothing for a worker to do"
         )
     ensure_ready()
+    from trustdesk.web.recovery import work_recover
+
+    # Runs left running by a worker that died past any redelivery are failed with the reason.
+    work_recover()
+
     # Workers run wherever production runs: each anchors the audit chain on the schedule too
     # (core/anchors.py), in its main process; a head already anchored is skipped.
     start_anchor_schedule()

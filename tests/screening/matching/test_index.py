@@ -15,7 +15,7 @@ PERSON = EntityType.PERSON
 def test_hit_names_source_entry_listed_name_and_query_form(index: MatchIndex) -> None:
     hit = index.search(Query("Beijing Univ. of Aero. & Astro.", type=ORG))[0]
 
-    assert (hit.source, hit.entity_id, hit.name, hit.matched_name, hit.query_name, hit.score) == (
+    assert (hit.source, hit.entry_id, hit.name, hit.matched_name, hit.query_name, hit.score) == (
         "aspi-unitracker",
         "beihang",
         "Beijing University of Aeronautics and Astronautics",

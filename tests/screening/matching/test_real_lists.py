@@ -84,14 +84,14 @@ WRITTEN_DIFFERENTLY = (
 
 
 @pytest.mark.parametrize(
-    ("query", "entity_id", "kind"), WRITTEN_DIFFERENTLY, ids=[c[0] for c in WRITTEN_DIFFERENTLY]
+    ("query", "entry_id", "kind"), WRITTEN_DIFFERENTLY, ids=[c[0] for c in WRITTEN_DIFFERENTLY]
 )
 def test_a_university_written_differently_finds_its_listing_first(
-    real_index: MatchIndex, query: str, entity_id: str, kind: str
+    real_index: MatchIndex, query: str, entry_id: str, kind: str
 ) -> None:
     hits = real_index.search(Query(query, type=EntityType.ORGANIZATION))
 
-    assert [h.entity_id for h in hits[:1]] == [entity_id], kind
+    assert [h.entry_id for h in hits[:1]] == [entry_id], kind
 
 
 # A different institution sharing most words with a listed one: (query, listed id it is not).
@@ -115,4 +115,4 @@ def test_a_different_institution_with_similar_words_does_not_match(
 ) -> None:
     hits = real_index.search(Query(query, type=EntityType.ORGANIZATION))
 
-    assert other not in {h.entity_id for h in hits}
+    assert other not in {h.entry_id for h in hits}

@@ -22,6 +22,19 @@ def test_every_permission_says_what_it_allows() -> None:
         assert perm.doc.endswith("."), key
 
 
+def test_every_permission_has_a_label_people_read_instead_of_its_key() -> None:
+    labels = [perm.label for perm in PERMISSIONS.values()]
+
+    assert len(set(labels)) == len(labels)  # two refusals never read alike
+    for key, perm in PERMISSIONS.items():
+        # It completes "Your role does not allow you to …": lower case, no key syntax.
+        assert perm.label[0].islower(), key
+        assert not any(c in perm.label for c in "._"), key
+    assert permissions.not_allowed("engagement.propose") == (
+        "Your role does not allow you to propose engagements."
+    )
+
+
 def test_every_role_is_defined_and_grants_only_declared_permissions() -> None:
     assert set(ROLES) == set(User.Role)
     for role, definition in ROLES.items():
@@ -104,12 +117,15 @@ def test_require_names_what_is_refused(make_user: MakeUser, chemistry: Departmen
 
     permissions.require(researcher, "engagement.supply_evidence", Record(researcher.pk, None))
     with pytest.raises(
-        PermissionDenied, match=r"^Your role does not allow this \(user.manage\)\.$"
+        PermissionDenied, match=r"^Your role does not allow you to manage user accounts\.$"
     ):
         permissions.require(researcher, "user.manage")
     with pytest.raises(
         PermissionDenied,
-        match=r"^This record is outside what you can see \(engagement.supply_evidence\)\.$",
+        match=(
+            r"^This record is outside what you can see "
+            r"\(needed to add answers and evidence to engagements\)\.$"
+        ),
     ):
         permissions.require(researcher, "engagement.supply_evidence", Record(other.pk, None))
 

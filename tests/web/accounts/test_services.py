@@ -37,7 +37,7 @@ def test_only_admins_change_roles(make_user: MakeUser) -> None:
     officer = make_user("olga", User.Role.OFFICER)
 
     with pytest.raises(
-        PermissionDenied, match=r"^Your role does not allow this \(user.manage\)\.$"
+        PermissionDenied, match=r"^Your role does not allow you to manage user accounts\.$"
     ):
         services.user_role_change(actor=officer, user=officer, role=User.Role.ADMIN, reason="me")
 

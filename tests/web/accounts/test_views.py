@@ -87,7 +87,8 @@ def test_a_researcher_cannot_see_the_user_list(make_user: MakeUser) -> None:
     response = _as(make_user, "rita").get("/accounts/users/")
 
     assert response.status_code == 403
-    assert "Your role does not allow this (user.view)." in response.content.decode()
+    assert "Your role does not allow you to see user accounts." in response.content.decode()
+    assert "user.view" not in response.content.decode()  # the label, never the key
 
 
 def test_an_auditor_sees_users_but_no_change_forms(make_user: MakeUser) -> None:

@@ -33,7 +33,7 @@ def _hit(person: Person) -> ScreeningHit:
     return ScreeningHit.objects.create(
         run=run,
         source="custom:test",
-        entity_id="e1",
+        entry_id="e1",
         entry_name="Ann Lee",
         matched_name="Ann Lee",
         query_name="Ann Lee",
@@ -260,7 +260,7 @@ def test_adjudication_needs_an_officer_and_a_reason(cast: Cast, api: Api, person
     blank = api["olga"].post(url, {"verdict": "false_positive", "reason": "   "})
     assert blank.status_code == 422
     assert blank.json()["code"] == "reason_required"
-    opened = api["olga"].post(url, {"verdict": "open", "reason": "x"})
+    opened = api["olga"].post(url, {"verdict": "unresolved", "reason": "x"})
     assert opened.status_code == 422
     done = api["olga"].post(url, {"verdict": "false_positive", "reason": "Different birth date"})
     assert done.status_code == 200

@@ -36,7 +36,7 @@ def test_an_officer_screens_a_name_and_reads_why(cast: Cast, api: Api, shipped_l
     assert best["score"] >= body["threshold"]
     event = AuditEvent.objects.get(action="trustdesk.name.screened")
     assert event.target_label == "Beihang University"
-    assert event.data["hits"] == [f"{h['source']}:{h['entity_id']}" for h in body["hits"]]
+    assert event.data["hits"] == [f"{h['source']}:{h['entry_id']}" for h in body["hits"]]
 
 
 @pytest.mark.parametrize("who", ["rita", "cara", "alan", "aude", "ada"])

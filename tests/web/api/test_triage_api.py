@@ -488,7 +488,7 @@ def test_missing_and_unknown_answers_are_422_and_leave_nothing_behind(
         services.AnswersIncomplete.MESSAGE,
     )
     assert {tuple(e["loc"]): e["message"] for e in body["errors"]} == {
-        ("body", "answers", "no_such_question"): services.NO_SUCH_QUESTION,
+        ("body", "answers", "no_such_question"): "no such question in this pack",
         ("body", "answers", "transfer_abroad"): "yes_no question expects yes or no (true/false)",
         ("body", "answers", "ip_transfer"): services.NEEDS_ANSWER,
     }

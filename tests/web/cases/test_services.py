@@ -93,13 +93,11 @@ def test_a_refusal_says_why(cast: Cast, advance: Advance) -> None:
 
     with pytest.raises(PermissionDenied, match=r"^Only the engagement's owner may submit it\.$"):
         services.engagement_submit(actor=cast.tom, engagement=draft)
-    with pytest.raises(
-        PermissionDenied, match=r"^Your role does not allow this \(engagement\.review\)\.$"
-    ):
+    with pytest.raises(PermissionDenied, match=r"^Your role does not allow you to review cases\.$"):
         services.engagement_review_start(actor=cast.aude, engagement=submitted)
     with pytest.raises(
         PermissionDenied,
-        match=r"^This engagement is outside what you can see \(engagement\.propose\)\.$",
+        match=r"^This engagement is outside what you can see \(needed to propose engagements\)\.$",
     ):
         services.engagement_submit(actor=cast.otto, engagement=draft)
 
@@ -192,7 +190,7 @@ def test_create_normalises_codes_and_audits_the_new_values(cast: Cast) -> None:
 @pytest.mark.parametrize("who", ["alan", "aude", "ada"])
 def test_roles_that_do_not_propose_cannot_create(cast: Cast, who: str) -> None:
     with pytest.raises(
-        PermissionDenied, match=r"^Your role does not allow this \(engagement\.propose\)\.$"
+        PermissionDenied, match=r"^Your role does not allow you to propose engagements\.$"
     ):
         services.engagement_create(actor=cast.by_name(who), fields=fields())
 
@@ -389,7 +387,7 @@ def test_an_escalated_case_is_decided_by_an_approver_only(cast: Cast, advance: A
 
     with pytest.raises(
         PermissionDenied,
-        match=r"^Your role does not allow this \(engagement\.decide_escalated\)\.$",
+        match=r"^Your role does not allow you to decide escalated cases\.$",
     ):
         services.engagement_decide(
             actor=cast.olga, engagement=engagement, decision=approve, now=NOW

@@ -62,7 +62,7 @@ def test_daily_sdn_files_diff_plus_seven_then_minus_eight() -> None:
     assert d2.old == second
     assert d2.new == third
     removed_types = {
-        ListEntry.objects.get(snapshot=second, entity_id=i).entity_type for i, _ in d2.removed
+        ListEntry.objects.get(snapshot=second, entry_id=i).entity_type for i, _ in d2.removed
     }
     assert removed_types == {"aircraft", "organization"}
 

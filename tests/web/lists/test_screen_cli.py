@@ -69,8 +69,8 @@ def test_screen_file_jsonl_has_exactly_the_documented_shape(tmp_path: Path) -> N
     assert all(set(line) == {"id", "query", "matches"} for line in lines)
     assert lines[1]["matches"] == []
     beihang = lines[0]["matches"][0]
-    assert set(beihang) == {"source", "entity_id", "name", "matched_name", "score", "explanation"}
-    assert ":" not in beihang["entity_id"]
+    assert set(beihang) == {"source", "entry_id", "name", "matched_name", "score", "explanation"}
+    assert ":" not in beihang["entry_id"]
     assert {m["source"] for m in lines[2]["matches"]} == {"un-sc"}
     scores = [m["score"] for m in lines[0]["matches"]]
     assert scores == sorted(scores, reverse=True)

@@ -6,9 +6,13 @@ import pytest
 from django.utils import timezone
 
 from tests.web.ops.conftest import ClientAs, MakeUser, page_text
-from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.jobs.actors import actor_for
 from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.jobs.targets import RunTarget, run_targets
+from trustdesk.web.lists.services import list_source_update_enqueue
+from trustdesk.web.partners import services as partners
+from trustdesk.web.partners.models import ScreeningRun
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +33,13 @@ def test_a_running_run_shows_a_progress_bar_and_polls_every_second(
         progress_message="un-sc: 1,000 entries read",
         heartbeat_at=timezone.now(),
     )
-    client = client_as(User.Role.RESEARCHER)
+    client = client_as(User.Role.OFFICER)
 
     page = page_text(client.get(f"/jobs/{run.public_id}/").content)
     fragment = page_text(client.get(f"/jobs/{run.public_id}/progress/").content)
 
-    assert "<h1>Task run: lists.update</h1>" in page
-    assert "Queued by</dt><dd>Researcher Tester (researcher)" in page
+    assert "<h1>Task run: Update watch lists from their publishers</h1>" in page
+    assert "Started by</dt><dd>Researcher Tester (researcher)" in page
     assert '<label for="run-bar">Progress</label>' in page
     assert '<progress id="run-bar" max="10" value="3">30%</progress>' in page
     assert "3 of 10 (30%) — un-sc: 1,000 entries read" in page
@@ -64,19 +68,70 @@ def test_a_failed_run_shows_its_error_and_stops_polling(
     assert "<progress" not in page
 
 
-def test_someone_elses_run_is_not_found_and_not_listed(
+def test_researchers_do_not_watch_task_runs_not_even_their_own(
     client_as: ClientAs, make_user: MakeUser
 ) -> None:
-    theirs = _run(make_user(User.Role.ADMIN))
     mine = _run(make_user(User.Role.RESEARCHER))
+    theirs = _run(make_user(User.Role.ADMIN))
     researcher = client_as(User.Role.RESEARCHER)
 
-    listing = page_text(researcher.get("/jobs/").content)
-
-    assert researcher.get(f"/jobs/{theirs.public_id}/").status_code == 404
-    assert researcher.get(f"/jobs/{theirs.public_id}/progress/").status_code == 404
+    assert researcher.get("/jobs/").status_code == 403
+    assert researcher.get(f"/jobs/{mine.public_id}/").status_code == 403
+    assert researcher.get(f"/jobs/{mine.public_id}/progress/").status_code == 403
+    listing = page_text(client_as(User.Role.AUDITOR).get("/jobs/").content)
     assert f"/jobs/{mine.public_id}/" in listing
-    assert f"/jobs/{theirs.public_id}/" not in listing
-    assert f"/jobs/{theirs.public_id}/" in page_text(
-        client_as(User.Role.AUDITOR).get("/jobs/").content
+    assert f"/jobs/{theirs.public_id}/" in listing
+
+
+def test_each_run_says_what_it_ran_on_and_who_started_it(
+    client_as: ClientAs, make_user: MakeUser
+) -> None:
+    researcher = make_user(User.Role.RESEARCHER)
+    beihang = partners.organisation_create(
+        actor=researcher,
+        data=partners.OrganisationInput(name="Beihang University", kind="university"),
     )
+    buaa = partners.organisation_create(
+        actor=researcher, data=partners.OrganisationInput(name="BUAA Institute", kind="university")
+    )
+    jane = partners.person_create(actor=researcher, data=partners.PersonInput(name="Jane Example"))
+    list_source_update_enqueue(sources=["un-sc", "ofac-sdn"], actor=actor_for(researcher))
+    officer = client_as(User.Role.OFFICER)
+
+    page = page_text(officer.get("/jobs/").content)
+
+    # Three screenings, no longer three identical "partners.screen" rows.
+    assert (
+        f'<a href="/partners/organisations/{beihang.public_id}/">'
+        "Organisation: Beihang University</a>" in page
+    )
+    assert (
+        f'<a href="/partners/organisations/{buaa.public_id}/">Organisation: BUAA Institute</a>'
+        in page
+    )
+    assert f'<a href="/partners/people/{jane.public_id}/">Person: Jane Example</a>' in page
+    assert '<a href="/lists/">Sources un-sc, ofac-sdn</a>' in page
+    assert page.count("Screen an organisation or person</a>") == 3
+    assert page.count('<td data-label="Started by">Researcher Tester (researcher)</td>') == 4
+    screening = ScreeningRun.objects.get(person=jane)
+    assert screening.task_run is not None
+    detail = page_text(officer.get(f"/jobs/{screening.task_run.public_id}/").content)
+    assert (
+        f'Ran on</dt><dd><a href="/partners/people/{jane.public_id}/">Person: Jane Example</a>'
+        in detail
+    )
+
+
+def test_a_viewer_who_cannot_see_the_target_reads_a_neutral_label(make_user: MakeUser) -> None:
+    owner = make_user(User.Role.RESEARCHER)
+    jane = partners.person_create(actor=owner, data=partners.PersonInput(name="Jane Example"))
+    elsewhere = User.objects.create(
+        username="otto", role=User.Role.RESEARCHER, department=Department.objects.create(name="Law")
+    )
+    run = ScreeningRun.objects.get(person=jane).task_run
+    assert run is not None
+
+    targets = run_targets([run], viewer=elsewhere)
+
+    assert targets == {run.pk: RunTarget("A person you cannot see")}
+    assert run_targets([run], viewer=owner)[run.pk].label == "Person: Jane Example"

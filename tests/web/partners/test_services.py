@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tests.factories import make_organisation
 from tests.web.partners.conftest import MakeUser, OnCommit
+from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.core.audit import verify_chain
 from trustdesk.web.core.models import AuditEvent
@@ -59,7 +60,7 @@ def test_a_new_organisation_is_screened_with_snapshots_matcher_version_and_expla
     )
     assert "matched primary name 'Beihang University'" in hit.explanation
     assert hit.features
-    assert hit.verdict == ScreeningHit.Verdict.OPEN
+    assert hit.verdict == HitStatus.UNRESOLVED
     assert run.task_run is not None
     assert TaskRun.objects.get(pk=run.task_run.pk).status == TaskRun.Status.SUCCEEDED
     assert _actions() == ["trustdesk.organisation.created", "trustdesk.screening.completed"]
@@ -240,7 +241,7 @@ def test_adjudication_needs_an_officer_and_a_reason_and_is_audited(
     with pytest.raises(services.ReasonRequired):
         services.hit_adjudicate(actor=officer, hit=hit, verdict="confirmed", reason=" ")
     with pytest.raises(services.InvalidVerdict):
-        services.hit_adjudicate(actor=officer, hit=hit, verdict="open", reason="undo")
+        services.hit_adjudicate(actor=officer, hit=hit, verdict="unresolved", reason="undo")
     services.hit_adjudicate(
         actor=officer, hit=hit, verdict="confirmed", reason="Same institution, same address"
     )
@@ -253,7 +254,7 @@ def test_adjudication_needs_an_officer_and_a_reason_and_is_audited(
     )
     event = AuditEvent.objects.get(action="trustdesk.screening_hit.adjudicated")
     assert event.actor == officer
-    assert event.data["old"] == "open"
+    assert event.data["old"] == "unresolved"
     assert event.data["new"] == "confirmed"
     assert event.data["reason"] == "Same institution, same address"
     assert event.data["entry"] == hit.key

@@ -170,7 +170,7 @@ def test_adjudicating_through_the_page_needs_a_reason(world: World) -> None:
     response = officer.post(url, {"verdict": "false_positive", "reason": ""}, follow=True)
     assert "Choose a verdict and give the reason for it." in response.content.decode()
     hit.refresh_from_db()
-    assert hit.verdict == "open"
+    assert hit.verdict == "unresolved"
 
     response = officer.post(url, {"verdict": "confirmed", "reason": "Listed by ASPI"}, follow=True)
     hit.refresh_from_db()

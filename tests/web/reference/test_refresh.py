@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from tests.web.lists.httpserver import LocalHTTPServer, html_page, status
 from tests.web.reference.fcdo_api import PARTS_ALL, WHOLE_ALL, FakeFCDO
 from trustdesk.policy.travel_advice import FetchConfig
+from trustdesk.web.core import runs
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.reference import selectors, services
 from trustdesk.web.reference.models import ReferenceSnapshot, ReferenceValue, RefreshRun
@@ -161,3 +163,20 @@ def test_an_index_cut_short_against_the_last_refresh_is_refused(
         services.travel_advice_refresh(actor="test")
 
     assert levels()["RU"] == 4
+
+
+def test_a_refresh_left_running_by_a_killed_process_fails_when_the_next_starts(
+    fcdo: FakeFCDO,
+) -> None:
+    with time_machine.travel("2026-12-06 10:00:00Z", tick=False):
+        killed = runs.run_start(RefreshRun, kind=selectors.FCDO, actor="test")
+
+    with time_machine.travel("2026-12-06 10:05:00Z", tick=True):
+        refresh(fcdo)
+
+    killed.refresh_from_db()
+    assert killed.status == RefreshRun.Status.FAILED
+    assert killed.error == (
+        "the process running it stopped; lease expired at 2026-12-06 10:01:00 UTC"
+    )
+    assert RefreshRun.objects.exclude(pk=killed.pk).get().status == RefreshRun.Status.STORED

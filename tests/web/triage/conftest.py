@@ -14,6 +14,7 @@ from tests.web.cases.conftest import Cast, advance, cast, fields  # noqa: F401  
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.conf.tasks import TaskSettings
+from trustdesk.web.lists.screening import current_index
 from trustdesk.web.lists.services import list_snapshot_import
 from trustdesk.web.triage import services
 from trustdesk.web.triage.models import TriageSession
@@ -48,6 +49,7 @@ def watch_list(db: None, tmp_path: Path) -> str:
         encoding="utf-8",
     )
     list_snapshot_import(paths=[path], source=LIST_SOURCE, actor="test:triage")
+    current_index()  # built as the lists' worker task does after an import, not in a request
     return LIST_SOURCE
 
 

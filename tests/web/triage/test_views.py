@@ -143,10 +143,39 @@ def test_an_answer_that_cannot_be_read_is_shown_next_to_its_question(cast: Cast)
         questionnaire(session), {"shown": ["funding"], "q-funding": "a lot"}, headers=HTMX
     )
 
+    # the engine's words, as the API and the CLI give them: the form does not judge answers
     html = response.content.decode()
+    problem = "amount question expects a number, zero or more"
     assert response.status_code == 200
-    assert '<p class="field-error" id="q-funding-error">Enter the amount as a number' in html
-    assert 'href="#q-funding">Funding: Enter the amount as a number' in html
+    assert f'<p class="field-error" id="q-funding-error">{problem}</p>' in html
+    assert f'href="#q-funding">Funding: {problem}' in html
+    assert 'value="a lot"' in html
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "problem"),
+    [
+        ("sensitive_tech", "perhaps", "yes_no question expects yes or no (true/false)"),
+        ("activity", "no-such-option", "single_choice question expects one of"),
+        ("partner_country", "Germany", "country question expects an ISO 3166-1 alpha-2 code"),
+        ("funding", "-5", "amount question expects a number, zero or more"),
+        ("start_date", "next spring", "date question expects a date (YYYY-MM-DD)"),
+        ("partner_name", "x" * 301, "organisation question expects an organisation name of at"),
+    ],
+)
+def test_the_questionnaire_shows_the_engines_verdict_on_each_kind(
+    cast: Cast, field: str, typed: str, problem: str
+) -> None:
+    session = services.triage_start(actor=cast.rita)
+
+    response = client_for(cast.rita).post(
+        questionnaire(session), {"shown": [field], f"q-{field}": typed}, headers=HTMX
+    )
+
+    assert f'<p class="field-error" id="q-{field}-error">{problem}' in response.content.decode()
+    with pytest.raises(services.AnswersIncomplete) as refused:
+        services.triage_complete(actor=cast.rita, session=session)
+    assert refused.value.errors[field].startswith(problem)
 
 
 def test_an_answer_the_engine_rejects_is_shown_next_to_its_question(

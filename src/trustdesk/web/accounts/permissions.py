@@ -76,12 +76,35 @@ def in_scope(user: AnyUser, obj: DepartmentScoped) -> bool:
     )
 
 
+# What a refusal says: the permission's label, never its key, as people read these (403 pages,
+# API errors). `{label}` completes "you to …" / "needed to …".
+NOT_ALLOWED = "Your role does not allow you to {label}."
+OUT_OF_SCOPE = "This {what} is outside what you can see (needed to {label})."
+
+
+def label(perm: str) -> str:
+    """The words people read for `perm` ("propose engagements"), declared with it in roles.py."""
+    if perm not in PERMISSIONS:
+        raise UnknownPermission(perm)
+    return PERMISSIONS[perm].label
+
+
+def not_allowed(perm: str) -> str:
+    """The refusal message for a role without `perm`."""
+    return NOT_ALLOWED.format(label=label(perm))
+
+
+def out_of_scope(perm: str, *, what: str = "record") -> str:
+    """The refusal message for a `what` (record, engagement…) outside the user's scope."""
+    return OUT_OF_SCOPE.format(what=what, label=label(perm))
+
+
 def require(user: AnyUser, perm: str, obj: DepartmentScoped | None = None) -> None:
     """Raise PermissionDenied unless the user holds `perm` (and, given `obj`, sees it)."""
     if not has_permission(user, perm):
-        raise PermissionDenied(f"Your role does not allow this ({perm}).")
+        raise PermissionDenied(not_allowed(perm))
     if obj is not None and not in_scope(user, obj):
-        raise PermissionDenied(f"This record is outside what you can see ({perm}).")
+        raise PermissionDenied(out_of_scope(perm))
 
 
 def department_scope(user: AnyUser, *, owner: str = "owner", department: str = "department") -> Q:

@@ -1,7 +1,9 @@
 """The role → permission map, declared once as data: every check in trustdesk reads it from here.
 
-A permission is a key, `"<thing>.<verb>"`, and a sentence that users read on their account page and
-admins read when they change a role, so the sentence says what holding it lets a person do. Roles
+A permission is a key, `"<thing>.<verb>"`, a short label that messages show in place of the key
+("Your role does not allow you to propose engagements."), and a sentence that users read on their
+account page and admins read when they change a role, so the sentence says what holding it lets a
+person do. Roles
 also carry a scope: which engagements their holders see (their own, their department's, or all).
 Changing who may do what is an edit to this table, reviewed like any other change, and the tests
 check its invariants (every key documented, the auditor changes nothing).
@@ -31,6 +33,8 @@ class Scope(enum.StrEnum):
 @dataclass(frozen=True, slots=True)
 class Permission:
     key: str
+    # What people read instead of the key, completing "Your role does not allow you to …".
+    label: str
     doc: str  # product text: what holding the permission lets a person do
     writes: bool  # False: the permission only reads, so a read-only role may hold it
 
@@ -50,121 +54,152 @@ def _index(*permissions: Permission) -> Mapping[str, Permission]:
 PERMISSIONS: Final[Mapping[str, Permission]] = _index(
     Permission(
         "engagement.view",
+        "see engagements",
         "See engagements in your scope, with their triage, screening results and decision.",
         writes=False,
     ),
     Permission(
         "engagement.propose",
+        "propose engagements",
         "Propose an engagement and answer its triage questions.",
         writes=True,
     ),
     Permission(
         "engagement.supply_evidence",
+        "add answers and evidence to engagements",
         "Add answers, documents and evidence to an engagement in your scope.",
         writes=True,
     ),
     Permission(
         "engagement.review",
+        "review cases",
         "Review a case: run screening, adjudicate hits, rate risks and set mitigations.",
         writes=True,
     ),
     Permission(
         "engagement.recommend",
+        "recommend a decision on cases",
         "Record a recommendation on a case for the decision maker.",
         writes=True,
     ),
     Permission(
         "engagement.decide",
+        "decide cases",
         "Decide a case within the officer's authority set by the policy pack.",
         writes=True,
     ),
     Permission(
         "engagement.decide_escalated",
+        "decide escalated cases",
         "Decide a case escalated above the officer's authority.",
         writes=True,
     ),
     Permission(
         "engagement.activate",
+        "mark engagements as under way",
         "Mark an approved engagement as under way, once its conditions are in place.",
         writes=True,
     ),
     Permission(
         "engagement.close",
+        "close engagements",
         "Close an engagement (finished, abandoned or declined), giving the reason.",
         writes=True,
     ),
     Permission(
         "lists.view",
+        "see the watch lists",
         "See the loaded watch lists, their snapshots and what changed between them.",
         writes=False,
     ),
     Permission(
         "lists.manage",
+        "import and update watch lists",
         "Import and update watch lists and configure list sources.",
         writes=True,
     ),
     Permission(
         "partner.view",
+        "see organisations and people",
         "See organisations and the people in your scope, with their screening hits and verdicts.",
         writes=False,
     ),
     Permission(
         "partner.propose",
+        "add and correct organisations and people",
         "Add organisations and people, and correct the records in your scope.",
         writes=True,
     ),
     Permission(
         "partner.screen",
+        "screen organisations and people",
         "Screen an organisation or person again against the current watch lists.",
         writes=True,
     ),
     Permission(
         "partner.adjudicate",
+        "adjudicate screening hits",
         "Adjudicate screening hits (confirmed, false positive, needs information) with a reason.",
         writes=True,
     ),
     Permission(
         "partner.merge",
+        "merge duplicate organisations and people",
         "Merge duplicate organisation or person records; the merged one points to the one kept.",
         writes=True,
     ),
     Permission(
         "policy.manage",
+        "manage policy packs",
         "Load and activate policy packs (triage questions, rules, country profiles).",
         writes=True,
     ),
     Permission(
         "guidance.manage",
+        "edit guidance and contacts",
         "Edit guidance pages, named contacts and training records.",
         writes=True,
     ),
     Permission(
         "report.view",
+        "see reports",
         "See dashboards and reports for the engagements in your scope.",
         writes=False,
     ),
     Permission(
         "audit.view",
+        "read the audit trail",
         "Read the audit trail: who did what, when, and why.",
         writes=False,
     ),
     Permission(
         "audit.verify",
+        "verify the audit trail",
         "Verify that the audit trail is complete and unaltered.",
         writes=False,
     ),
     Permission(
+        "task.view",
+        "watch background task runs",
+        "See background task runs (list updates, imports, screenings): what each ran on, who "
+        "started it, how far it got and how it ended.",
+        writes=False,
+    ),
+    Permission(
         "user.view",
+        "see user accounts",
         "See every user account, its role and department.",
         writes=False,
     ),
     Permission(
         "user.manage",
+        "manage user accounts",
         "Create users, change their role or department, and deactivate them.",
         writes=True,
     ),
     Permission(
         "settings.manage",
+        "change the settings",
         "Change the installation's settings.",
         writes=True,
     ),
@@ -189,6 +224,7 @@ _CASEWORK = frozenset(
         "engagement.close",
         "lists.view",
         "report.view",
+        "task.view",
     }
 )
 
@@ -247,6 +283,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "guidance.manage",
                     "report.view",
                     "audit.view",
+                    "task.view",
                     "user.view",
                     "user.manage",
                     "settings.manage",

@@ -15,9 +15,11 @@ from django.db.models import TextChoices
 from ninja import Field, Schema
 from pydantic import WithJsonSchema
 
+from trustdesk.policy.reasons import FactKind
+from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.cases.workflow import Outcome
-from trustdesk.web.partners.models import Organisation, ScreeningHit
+from trustdesk.web.partners.models import Organisation
 from trustdesk.web.triage.models import TriageSession
 
 
@@ -41,7 +43,7 @@ EngagementStatus = Annotated[
 ]
 DecisionOutcome = Outcome
 TriageStatus = Annotated[TriageSession.Status, _named_choices("TriageStatus", TriageSession.Status)]
-Verdict = ScreeningHit.Verdict  # "open" is refused: it is where a hit starts, not a verdict
+Verdict = HitStatus  # "unresolved" is refused: it is where a hit starts, not a verdict
 
 Item = TypeVar("Item")
 MAX_LIMIT = 100
@@ -182,7 +184,7 @@ class FeatureOut(Schema):
 class ScreeningHitOut(Schema):
     id: uuid.UUID
     source: str
-    entity_id: str
+    entry_id: str
     entry_name: str
     matched_name: str
     query_name: str
@@ -261,7 +263,7 @@ class NameScreenIn(Schema):
 
 class MatchOut(Schema):
     source: str
-    entity_id: str
+    entry_id: str
     name: str
     matched_name: str
     query_name: str
@@ -427,7 +429,7 @@ class ScreeningHitIn(Schema):
     source: str = Field(min_length=1, max_length=100, examples=["us-csl"])
     entry_id: str = Field(min_length=1, max_length=200)
     name: str = Field(min_length=1, max_length=500)
-    status: Literal["unresolved", "confirmed", "false_positive"] = "unresolved"
+    status: HitStatus = HitStatus.UNRESOLVED
     programme: str | None = Field(
         None, max_length=300, description="The list within a merged source (the Entity List)."
     )
@@ -448,10 +450,42 @@ class TriageAnswersIn(Schema):
     )
 
 
+class HitRefOut(Schema):
+    """The watch-list hit a fact rests on; never shown to a role that may not read the lists."""
+
+    source: str
+    entry_id: str
+    name: str
+    programme: str | None
+    status: HitStatus
+    subject: str = Field(description="The name that was screened.")
+
+
+class FactRefsOut(Schema):
+    question: str | None = Field(description="The question whose answer the fact rests on.")
+    country: str | None = Field(description="ISO 3166-1 alpha-2 code.")
+    country_list: str | None
+    indicator: str | None
+    taxonomy: str | None
+    node: str | None = Field(description="The chosen taxonomy node.")
+    within: str | None = Field(description="The node it is in (taxonomy/node in another one).")
+    fact: str | None = Field(description="A fact the caller supplied.")
+    hit: HitRefOut | None = Field(
+        description="Null unless your role may read the watch lists (the fact is then redacted)."
+    )
+
+
+class FactOut(Schema):
+    kind: FactKind
+    text: str = Field(description="The fact as a sentence, rendered from what it rests on.")
+    refs: FactRefsOut
+
+
 class ReasonOut(Schema):
     rule: str
     text: str
-    because: list[str] = Field(description="The facts that made the rule hold.")
+    because: list[str] = Field(description="The facts that made the rule hold, as sentences.")
+    facts: list[FactOut] = Field(description="The same facts, each with its kind and references.")
 
 
 class LabelledOut(Schema):
@@ -504,7 +538,7 @@ class TriageHitOut(Schema):
     subject: str = Field(description="The name that was screened.")
     origin: str = Field(description="answer (a name given in the answers) or partner.")
     score: float
-    status: str
+    status: HitStatus
     source: str | None = Field(description="Null unless your role may read the watch lists.")
     entry_id: str | None
     name: str | None
@@ -522,6 +556,10 @@ class TriageSessionOut(Schema):
     answers: dict[str, Any]
     outcome: TriageOutcomeOut | None = Field(description="Null while a draft.")
     hits: list[TriageHitOut] = Field(description="The screening hits the outcome used.")
+    unchecked: list[str] = Field(
+        description="Organisation names in the answers not checked against the watch lists: "
+        "their search index was not ready. Empty when every name was checked."
+    )
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None

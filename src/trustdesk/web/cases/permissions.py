@@ -17,6 +17,8 @@ from trustdesk.web.accounts.permissions import (
     department_scope,
     has_permission,
     in_scope,
+    not_allowed,
+    out_of_scope,
     scope_of,
 )
 from trustdesk.web.accounts.roles import Scope
@@ -25,8 +27,6 @@ from trustdesk.web.cases.models import Engagement
 
 Status = Engagement.Status
 
-OUT_OF_SCOPE = "This engagement is outside what you can see ({perm})."
-NOT_ALLOWED = "Your role does not allow this ({perm})."
 OWNER_ONLY = "Only the engagement's owner may {verb} it."
 NOT_EDITABLE_BY_YOU = "Once submitted, only the research-security team may edit an engagement."
 
@@ -130,9 +130,9 @@ def require_action(user: AnyUser, action: workflow.Action, engagement: Engagemen
     if action is workflow.Action.DECIDE and engagement.escalated:
         perm = "engagement.decide_escalated"
     if not has_permission(user, perm):
-        raise PermissionDenied(NOT_ALLOWED.format(perm=perm))
+        raise PermissionDenied(not_allowed(perm))
     if not sees(user, engagement):
-        raise PermissionDenied(OUT_OF_SCOPE.format(perm=perm))
+        raise PermissionDenied(out_of_scope(perm, what="engagement"))
     raise PermissionDenied(OWNER_ONLY.format(verb=workflow.TRANSITIONS[action].verb))
 
 
@@ -141,7 +141,7 @@ def require_edit(user: AnyUser, engagement: Engagement) -> None:
     if can_edit_engagement(user, engagement):
         return
     if not sees(user, engagement):
-        raise PermissionDenied(OUT_OF_SCOPE.format(perm="engagement.view"))
+        raise PermissionDenied(out_of_scope("engagement.view", what="engagement"))
     if engagement.status == Status.DRAFT:
-        raise PermissionDenied(NOT_ALLOWED.format(perm="engagement.supply_evidence"))
+        raise PermissionDenied(not_allowed("engagement.supply_evidence"))
     raise PermissionDenied(NOT_EDITABLE_BY_YOU)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from trustdesk.web.accounts.models import Department, User
-from trustdesk.web.accounts.permissions import require
+from trustdesk.web.accounts.permissions import out_of_scope, require
 from trustdesk.web.cases import permissions, selectors, values, workflow
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.core import audit
@@ -490,7 +490,7 @@ def engagement_mark_review_due(
     return marked
 
 
-PARTNER_OUT_OF_SCOPE = "This partner record is outside what you can see (partner.view)."
+PARTNER_OUT_OF_SCOPE = out_of_scope("partner.view", what="partner record")
 PARTNER_ALREADY_LINKED = "{partner} is already on this engagement as {role}."
 UNKNOWN_ROLE = "{role!r} is not a partner role."
 

@@ -34,18 +34,21 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Concatenate, Generic, ParamSpec
 
 from celery import Celery, shared_task
 from celery import Task as CeleryTask
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from kombu.exceptions import OperationalError as BrokerError
 
 from trustdesk.web.conf.tasks import TaskSettings, task_settings
 from trustdesk.web.jobs import services as jobs
 from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.jobs.selectors import task_run_pending
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +159,15 @@ class TaskDef(Generic[P]):
     retry_on: tuple[type[Exception], ...]
 
     def enqueue(self, actor: str, /, *args: P.args, **kwargs: P.kwargs) -> TaskRun:
-        """Queue a run with these arguments (bound to the task's own parameter names)."""
+        """Queue a run with these arguments (bound to the task's own parameter names).
+
+        Runs of the same task whose process stopped are failed first, with the reason, so a
+        killed update is reported as soon as anyone starts the next one.
+        """
         bound = inspect.signature(self.fn).bind(None, *args, **kwargs)
         arguments = dict(list(bound.arguments.items())[1:])  # all but the TaskContext
+        conf = task_settings()
+        jobs.task_run_reap(lease=conf.lease, grace=redelivery_grace(conf), task=self.name)
         return jobs.task_run_enqueue(task=self, arguments=arguments, actor=actor)
 
     def send(self, run_id: str) -> None:
@@ -176,6 +185,45 @@ class TaskDef(Generic[P]):
                 status=TaskRun.Status.FAILED, error=f"could not reach the task queue: {exc}"
             )
             raise
+
+
+def redelivery_grace(conf: TaskSettings) -> int:
+    """Seconds past a dead worker's lease before its run counts as lost, not merely abandoned.
+
+    With Redis the message is redelivered once its visibility timeout passes (swept every
+    restore interval) and the next worker takes the run over; on the embedded default nothing
+    redelivers, so the lease alone decides.
+    """
+    return 0 if conf.embedded else conf.visibility_timeout + conf.restore_interval
+
+
+def task_runs_resume(*, now: datetime | None = None) -> list[TaskRun]:
+    """Send again the runs that waited too long for a worker; a server or worker start runs this.
+
+    On the embedded default the row is the only record of queued work: a process that stopped
+    between committing a run and running it (an upload accepted just before a restart) left
+    it queued for ever. With Redis the message normally survives, so only a run queued for
+    longer than the visibility timeout is sent again, in case its message never reached Redis
+    (the web process stopped right after its commit). Sending twice is harmless: the second
+    delivery finds the run finished, or waits while the first holds its lease.
+    """
+    conf = task_settings()
+    wait = conf.lease if conf.embedded else conf.visibility_timeout
+    pending = list(
+        task_run_pending(queued_before=(now or timezone.now()) - timedelta(seconds=wait))
+    )
+    if pending:
+        autodiscover_modules("tasks")  # each installed app's tasks.py registers its tasks
+    resumed = []
+    for run in pending:
+        if run.task not in _registry:
+            log.warning("queued run %s names no known task %r", run.public_id, run.task)
+            continue
+        log.info("sending again %s %s, queued since %s", run.task, run.public_id, run.created_at)
+        _registry[run.task].send(str(run.public_id))
+        run.refresh_from_db()
+        resumed.append(run)
+    return resumed
 
 
 # Every task by name, filled in by `@task` as each app's tasks.py is imported. A service that queues
@@ -241,7 +289,11 @@ def _execute(definition: TaskDef[Any], celery_task: CeleryTask[Any, Any], run_id
     run = claim.run
     ctx = TaskContext(run_id=run_id, attempt=run.attempts, actor=run.actor)
     try:
-        with _heartbeat(ctx, every=conf.lease / 4, enabled=not eager):
+        # Eager runs beat too: a reaper in another process (`trustdesk jobs reap`) must not take
+        # a live in-process run for one whose process stopped. Inside a transaction (a test,
+        # or a caller's atomic block) no other connection can see the run, so there is no need.
+        beating = not connections["default"].in_atomic_block
+        with _heartbeat(ctx, every=conf.lease / 4, enabled=beating):
             result = definition.fn(ctx, **run.arguments)
             ctx.flush()
     except definition.retry_on as exc:
@@ -264,10 +316,7 @@ def _execute(definition: TaskDef[Any], celery_task: CeleryTask[Any, Any], run_id
 
 @contextmanager
 def _heartbeat(ctx: TaskContext, *, every: float, enabled: bool) -> Iterator[None]:
-    """Renew the run's lease from a thread while the task body runs, whatever the body does.
-
-    Not needed when eager: a redelivery cannot happen there, as there is no message.
-    """
+    """Renew the run's lease from a thread while the task body runs, whatever the body does."""
     if not enabled:
         yield
         return

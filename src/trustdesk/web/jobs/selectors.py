@@ -6,22 +6,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.permissions import has_permission
 from trustdesk.web.jobs.models import TaskRun
-
-# Roles that watch the whole system's background work; everyone else sees only what they queued.
-_SEES_ALL = {User.Role.ADMIN, User.Role.OFFICER, User.Role.AUDITOR}
 
 
 def task_run_list_for_user(*, user: User) -> QuerySet[TaskRun]:
-    """Runs the user may see: all for admins, officers and auditors; otherwise their own."""
-    runs = TaskRun.objects.all()
-    if user.role in _SEES_ALL:
-        return runs
-    return runs.filter(actor=f"user:{user.public_id}")
+    """Runs the user may see: every run with `task.view` (the desk's background work), else none.
+
+    Researchers do not watch runs: what their work queues (a screening) shows on its own page.
+    """
+    if has_permission(user, "task.view"):
+        return TaskRun.objects.all()
+    return TaskRun.objects.none()
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,4 +58,18 @@ def task_run_progress(run: TaskRun, *, lease: int, now: datetime | None = None) 
         stalled=stalled,
         error=run.error,
         result=run.result,
+    )
+
+
+def task_run_pending(*, queued_before: datetime) -> QuerySet[TaskRun]:
+    """Runs waiting for a worker since before `queued_before`: perhaps never sent, or lost.
+
+    A retried run counts from its last failure (its heartbeat), a fresh one from its creation.
+    """
+    return (
+        TaskRun.objects.filter(status=TaskRun.Status.QUEUED)
+        .filter(
+            Q(heartbeat_at__lt=queued_before) | Q(heartbeat_at=None, created_at__lt=queued_before)
+        )
+        .order_by("created_at", "id")
     )

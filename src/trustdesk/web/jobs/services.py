@@ -11,13 +11,14 @@ import enum
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from trustdesk.web.core.runs import lease_expired_reason
 from trustdesk.web.jobs.models import TaskRun
 
 RUNNING = TaskRun.Status.RUNNING
@@ -158,4 +159,38 @@ def task_run_retry_or_fail(
     run.status = TaskRun.Status.QUEUED
     run.failures += 1
     run.save(update_fields=["status", "failures", "error", "heartbeat_at"])
+    return run
+
+
+def task_run_reap(
+    *, lease: int, grace: int, task: str | None = None, now: datetime | None = None
+) -> list[TaskRun]:
+    """Fail running runs (of `task`, or all) whose heartbeat stopped over `lease + grace` s ago.
+
+    `grace` is how long a queue that redelivers (Redis) may take to hand the run to another
+    worker, which would take it over (`task_run_claim`); on the embedded default nothing
+    redelivers, so it is 0 and the lease alone decides.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=lease + grace)
+    stale = TaskRun.objects.filter(status=RUNNING, heartbeat_at__lt=cutoff)
+    if task is not None:
+        stale = stale.filter(task=task)
+    return [
+        run for pk in list(stale.values_list("pk", flat=True)) if (run := _reap(pk, lease, cutoff))
+    ]
+
+
+@transaction.atomic
+def _reap(pk: int, lease: int, cutoff: datetime) -> TaskRun | None:
+    # Locked and checked again: a heartbeat or the end of the run may have come since listing.
+    run = TaskRun.objects.select_for_update().filter(pk=pk, status=RUNNING).first()
+    if run is None or run.heartbeat_at is None or run.heartbeat_at >= cutoff:
+        return None
+    now = timezone.now()
+    run.status, run.finished_at = TaskRun.Status.FAILED, now
+    run.error = lease_expired_reason(run.heartbeat_at + timedelta(seconds=lease))
+    if run.worker:
+        run.error += f" (attempt {run.attempts} on {run.worker})"
+    run.save(update_fields=["status", "finished_at", "error"])
     return run

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,23 +17,47 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from trustdesk.web.accounts import permissions
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.conf.tasks import task_settings
 from trustdesk.web.jobs.actors import actor_labels
 from trustdesk.web.jobs.models import TaskRun
-from trustdesk.web.jobs.selectors import task_run_list_for_user, task_run_progress
+from trustdesk.web.jobs.selectors import RunProgress, task_run_list_for_user, task_run_progress
+from trustdesk.web.jobs.targets import RunTarget, run_targets, task_title
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    """One line of the run list: the task as people name it, what it ran on, who started it."""
+
+    run: TaskRun
+    title: str
+    target: RunTarget
+    started_by: str
+    progress: RunProgress
 
 
 @require_GET
 @login_required
 def run_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    permissions.require(request.user, "task.view")
     runs = task_run_list_for_user(user=request.user)
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     lease = task_settings().lease
     labels = actor_labels(run.actor for run in page)
-    rows = [(run, task_run_progress(run, lease=lease), labels[run.actor]) for run in page]
+    targets = run_targets(page, viewer=request.user)
+    rows = [
+        RunRow(
+            run,
+            task_title(run.task),
+            targets[run.pk],
+            labels[run.actor],
+            task_run_progress(run, lease=lease),
+        )
+        for run in page
+    ]
     return render(request, "jobs/run_list.html", {"page": page, "rows": rows})
 
 
@@ -50,13 +75,16 @@ def run_progress(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Htt
 
 
 def _run_context(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    permissions.require(request.user, "task.view")
     try:
         run = task_run_list_for_user(user=request.user).get(public_id=public_id)
     except TaskRun.DoesNotExist:
-        raise Http404("no such task run") from None  # someone else's run reads as missing
+        raise Http404("no such task run") from None
     progress = task_run_progress(run, lease=task_settings().lease)
     return {
         "run": run,
+        "title": task_title(run.task),
+        "target": run_targets([run], viewer=request.user)[run.pk],
         "progress": progress,
         "actor": actor_labels([run.actor])[run.actor],
         "summary": result_lines(progress.result),

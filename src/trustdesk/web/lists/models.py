@@ -6,12 +6,20 @@ import uuid
 
 from django.db import models
 
+from trustdesk.web.core.runs import LeasedRun
+
 
 class ListSource(models.Model):
     """A publisher's list; `current` is the snapshot screening uses, switched in one transaction."""
 
     key = models.CharField(max_length=100, unique=True)
     current = models.ForeignKey(
+        "Snapshot", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The snapshot that was current before `current`: the default base of a diff. Kept on the
+    # source, not only on the snapshot, because an earlier snapshot can become current again
+    # (a list going back to an earlier content) and a snapshot is never edited.
+    previous = models.ForeignKey(
         "Snapshot", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -38,7 +46,7 @@ class Snapshot(models.Model):
     files = models.JSONField(default=list)  # [{role, name, sha256, bytes}]
     warnings = models.JSONField(default=list)
     skipped = models.PositiveIntegerField(default=0)
-    # The snapshot that was current when this one became current: the default base of a diff.
+    # The snapshot that was current when this one first became current.
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -65,7 +73,7 @@ class ListEntry(models.Model):
     """One listed organisation, person, vessel or aircraft, as `Entry.to_dict()` stored it."""
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="entries")
-    entity_id = models.CharField(max_length=200)  # source-native id, without the source prefix
+    entry_id = models.CharField(max_length=200)  # source-native id, without the source prefix
     entity_type = models.CharField(max_length=20)
     name = models.TextField()
     fingerprint = models.CharField(max_length=64)
@@ -74,37 +82,40 @@ class ListEntry(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["snapshot", "entity_id"], name="entry_unique_id_per_snapshot"
+                fields=["snapshot", "entry_id"], name="entry_unique_id_per_snapshot"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.entity_id} {self.name}"
+        return f"{self.entry_id} {self.name}"
 
 
-class ImportRun(models.Model):
+class ImportRun(LeasedRun):
     """Every import or update attempt, kept so that failures are shown, not lost in a log."""
 
     class Status(models.TextChoices):
         RUNNING = "running"
         IMPORTED = "imported"
         UNCHANGED = "unchanged"
+        # The content equals an earlier snapshot, which became current again (no new rows).
+        REINSTATED = "reinstated"
         FAILED = "failed"
 
     source_key = models.CharField(max_length=100, blank=True)  # blank when the format was unknown
     kind = models.CharField(max_length=20, default="import")  # import | update | shipped
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     files = models.JSONField(default=list)
-    error = models.TextField(blank=True)
     snapshot = models.ForeignKey(
         Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor = models.CharField(max_length=150)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.source_key or '?'} {self.status}"
+
+    def attach(self, snapshot: models.Model) -> None:
+        if not isinstance(snapshot, Snapshot):
+            raise TypeError(f"an import run stores a list snapshot, not {type(snapshot).__name__}")
+        self.snapshot = snapshot

@@ -161,7 +161,7 @@ def diff_json(diff: SnapshotDiff) -> dict[str, Any]:
         "removed": [{"id": i, "name": n} for i, n in diff.removed],
         "changed": [
             {
-                "id": c.entity_id,
+                "id": c.entry_id,
                 "name": c.name,
                 "fields": {f: {"old": old, "new": new} for f, (old, new) in c.fields.items()},
             }
@@ -184,7 +184,7 @@ def diff_text(diff: SnapshotDiff, *, limit: int) -> str:
     if diff.changed:
         lines += ["", "Changed:"]
         for change in diff.changed[:limit]:
-            lines.append(f"  {src}:{change.entity_id}  {change.name}")
+            lines.append(f"  {src}:{change.entry_id}  {change.name}")
             for field, (old, new) in change.fields.items():
                 lines.append(f"    {field}: {_short(old)} → {_short(new)}")
         if len(diff.changed) > limit:

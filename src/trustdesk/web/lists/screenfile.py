@@ -32,7 +32,7 @@ CSV_FIELDS = (
     "id",
     "query",
     "source",
-    "entity_id",
+    "entry_id",
     "name",
     "matched_name",
     "score",
@@ -145,7 +145,7 @@ def jsonl_record(row: Row, hits: list[Hit], refused: NameNotScreenable | None = 
         "matches": [
             {
                 "source": h.source,
-                "entity_id": h.entity_id,
+                "entry_id": h.entry_id,
                 "name": h.name,
                 "matched_name": h.matched_name,
                 "score": h.score,
@@ -177,7 +177,7 @@ def csv_rows(
                 row.id,
                 row.query.name,
                 h.source,
-                h.entity_id,
+                h.entry_id,
                 h.name,
                 h.matched_name,
                 f"{h.score:.3f}",

@@ -75,15 +75,31 @@ def index_dir() -> Path:
     return Path(settings.HOME) / "index"
 
 
-def current_index(*, progress: Callable[[int], None] | None = None) -> LoadedIndex:
-    """The index of the current snapshots: from memory, else from disk, else built and saved."""
+class IndexNotReady(Exception):
+    """No index of the current snapshots is loaded or saved yet, and the caller may not build one.
+
+    A request must not spend minutes building it; a worker does after each import.
+    """
+
+
+def current_index(
+    *, progress: Callable[[int], None] | None = None, build: bool = True
+) -> LoadedIndex:
+    """The index of the current snapshots: from memory, else from disk, else built and saved.
+
+    With `build=False` (a request), `IndexNotReady` instead of building it.
+    """
     snapshots = _current_snapshots()
     key = _key(snapshots)
     with _lock:
         if key in _loaded:
             return _loaded[key]
         path = index_dir() / f"{key}.idx"
-        index = _load_or_build(path, snapshots, progress)
+        # An index of no lists costs nothing to build, so a request may have that one.
+        build = build or not snapshots
+        if not build and not path.exists():
+            raise IndexNotReady
+        index = _load_or_build(path, snapshots, progress, build=build)
         loaded = LoadedIndex(key, index, {s.source.key: str(s.public_id) for s in snapshots})
         _loaded.clear()
         _loaded[key] = loaded
@@ -91,13 +107,15 @@ def current_index(*, progress: Callable[[int], None] | None = None) -> LoadedInd
 
 
 def _load_or_build(
-    path: Path, snapshots: list[Snapshot], progress: Callable[[int], None] | None
+    path: Path, snapshots: list[Snapshot], progress: Callable[[int], None] | None, *, build: bool
 ) -> MatchIndex:
     if path.exists():
         try:
             return MatchIndex.load(path)
         except (ValueError, OSError, EOFError) as exc:  # a file from another version, or cut short
             log.warning("rebuilding the match index: %s", exc)
+    if not build:
+        raise IndexNotReady
     index = MatchIndex.build(_entries(snapshots), progress=progress)
     path.parent.mkdir(parents=True, exist_ok=True)
     index.save(path)  # atomic: written aside, then renamed
@@ -113,13 +131,15 @@ def screen(
     threshold: float = DEFAULT_THRESHOLD,
     limit: int = 10,
     progress: Callable[[int], None] | None = None,
+    build: bool = True,
 ) -> ScreeningResult:
     """Hits for one name against every current list, with what is needed to replay it later.
 
-    A name with nothing to compare is refused (NameNotScreenable) before the index is loaded.
+    `build=False` for a request: `IndexNotReady` rather than building the index there. A name
+    with nothing to compare is refused (NameNotScreenable) before the index is loaded.
     """
     check_name(query)
-    loaded = current_index(progress=progress)
+    loaded = current_index(progress=progress, build=build)
     hits = loaded.index.search(query, threshold=threshold, limit=limit)
     return ScreeningResult(
         query, hits, loaded.snapshots, MATCHER_VERSION, threshold, current_coverage()

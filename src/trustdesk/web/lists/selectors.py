@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
+from trustdesk.web.core.runs import lease_expired_reason
 from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
 
 
@@ -31,8 +34,8 @@ def source_status_list() -> list[SourceStatus]:
     for key in sorted(keys):
         src = sources.get(key)
         current = src.current if src else None
-        failure = ImportRun.objects.filter(source_key=key, status=ImportRun.Status.FAILED).first()
-        if failure and current and failure.started_at < current.imported_at:
+        failure = _last_failure(key)
+        if failure and current and failure.started_at < _current_since(key, current):
             failure = None
         out.append(
             SourceStatus(
@@ -43,6 +46,34 @@ def source_status_list() -> list[SourceStatus]:
             )
         )
     return out
+
+
+def _last_failure(key: str) -> ImportRun | None:
+    """The latest failed run, or a run left running whose lease expired.
+
+    An abandoned run is shown as the failure it is as soon as anyone looks; the next import of
+    the kind, a server start or `trustdesk jobs reap` records it so.
+    """
+    now = timezone.now()
+    abandoned = Q(status=ImportRun.Status.RUNNING, lease_expires_at__lt=now)
+    runs = ImportRun.objects.filter(Q(status=ImportRun.Status.FAILED) | abandoned, source_key=key)
+    failure = runs.first()
+    if failure is not None and failure.status == ImportRun.Status.RUNNING:
+        failure.status = ImportRun.Status.FAILED  # this copy only; never saved by a selector
+        failure.error = lease_expired_reason(failure.lease_expires_at or now)
+    return failure
+
+
+def _current_since(key: str, current: Snapshot) -> datetime:
+    """When `current` last became current: its import, or a later run that reinstated it."""
+    reinstated = (
+        ImportRun.objects.filter(
+            source_key=key, snapshot=current, status=ImportRun.Status.REINSTATED
+        )
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    return max(current.imported_at, reinstated) if reinstated else current.imported_at
 
 
 def sources_serving(keys: list[str]) -> set[str]:
@@ -70,9 +101,9 @@ def snapshot_get(source: str, ref: str) -> Snapshot:
             raise SnapshotNotFound(f"{source} has no current snapshot")
         return src.current
     if ref == "previous":
-        if src.current is None or src.current.previous_id is None:
+        if src.current is None or src.previous_id is None:
             raise SnapshotNotFound(f"{source} has no previous snapshot")
-        return Snapshot.objects.get(pk=src.current.previous_id)
+        return Snapshot.objects.get(pk=src.previous_id)
     matches = [
         s
         for s in snapshot_list(source)
@@ -86,7 +117,7 @@ def snapshot_get(source: str, ref: str) -> Snapshot:
 
 @dataclass(frozen=True, slots=True)
 class EntryChange:
-    entity_id: str
+    entry_id: str
     name: str
     fields: dict[str, tuple[Any, Any]]  # field -> (old, new)
 
@@ -95,19 +126,15 @@ class EntryChange:
 class SnapshotDiff:
     old: Snapshot
     new: Snapshot
-    added: list[tuple[str, str]] = field(default_factory=list)  # (entity_id, name)
+    added: list[tuple[str, str]] = field(default_factory=list)  # (entry_id, name)
     removed: list[tuple[str, str]] = field(default_factory=list)
     changed: list[EntryChange] = field(default_factory=list)
 
 
 def snapshot_diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
     """Entries added, removed and changed (field by field) from `old` to `new`, by entry id."""
-    old_rows = {
-        e: (n, f) for e, n, f in old.entries.values_list("entity_id", "name", "fingerprint")
-    }
-    new_rows = {
-        e: (n, f) for e, n, f in new.entries.values_list("entity_id", "name", "fingerprint")
-    }
+    old_rows = {e: (n, f) for e, n, f in old.entries.values_list("entry_id", "name", "fingerprint")}
+    new_rows = {e: (n, f) for e, n, f in new.entries.values_list("entry_id", "name", "fingerprint")}
     diff = SnapshotDiff(old, new)
     diff.added = sorted((k, new_rows[k][0]) for k in new_rows.keys() - old_rows.keys())
     diff.removed = sorted((k, old_rows[k][0]) for k in old_rows.keys() - new_rows.keys())
@@ -117,14 +144,14 @@ def snapshot_diff(old: Snapshot, new: Snapshot) -> SnapshotDiff:
     for chunk in _chunks(changed, IN_CHUNK):
         before = _data(old, chunk)
         after = _data(new, chunk)
-        for entity_id in chunk:
-            old_data, new_data = before[entity_id], after[entity_id]
+        for entry_id in chunk:
+            old_data, new_data = before[entry_id], after[entry_id]
             fields = {
                 name: (old_data.get(name), new_data.get(name))
                 for name in sorted(old_data.keys() | new_data.keys())
                 if old_data.get(name) != new_data.get(name)
             }
-            diff.changed.append(EntryChange(entity_id, new_data["name"], fields))
+            diff.changed.append(EntryChange(entry_id, new_data["name"], fields))
     return diff
 
 
@@ -136,5 +163,5 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 
 
 def _data(snapshot: Snapshot, ids: list[str]) -> dict[str, dict[str, Any]]:
-    rows = ListEntry.objects.filter(snapshot=snapshot, entity_id__in=ids)
-    return dict(rows.values_list("entity_id", "data"))
+    rows = ListEntry.objects.filter(snapshot=snapshot, entry_id__in=ids)
+    return dict(rows.values_list("entry_id", "data"))

@@ -20,8 +20,9 @@ from trustdesk.screening.lists import SHIPPED
 from trustdesk.screening.parsers import FileSet, ParseLimits, ParseReport, detect
 from trustdesk.screening.parsers.trustdesk_json import TrustdeskJson
 from trustdesk.screening.safety import check_size
-from trustdesk.web.core import audit, tasks
+from trustdesk.web.core import audit, runs, tasks
 from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.lists import changes
 from trustdesk.web.lists.download import DownloadError, RoleProgress, fetch_all
 from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
 from trustdesk.web.lists.sources import (
@@ -41,6 +42,14 @@ audit.register_action(
     summary=lambda e: (
         f"{e.data.get('source')}: snapshot {e.target_label} with {e.data.get('total', 0):,} "
         f"entries ({e.data.get('kind')}){'' if e.data.get('current') else ', not made current'}"
+    ),
+)
+audit.register_action(
+    "trustdesk.list.reinstated",
+    label="Earlier list snapshot made current again",
+    summary=lambda e: (
+        f"{e.data.get('source')}: the latest file ({e.data.get('kind')}) is identical to "
+        f"snapshot {e.target_label}, which is current again"
     ),
 )
 audit.register_action(
@@ -70,6 +79,7 @@ class ImportOutcome:
     created: bool  # False when an identical snapshot already existed
     current: bool  # whether the snapshot serves now
     message: str
+    switched: bool = False  # whether this import changed the source's current snapshot
 
 
 def default_limits() -> ParseLimits:
@@ -87,6 +97,12 @@ def list_snapshot_import(
 ) -> list[ImportOutcome]:
     """Import files as one snapshot per source set; each set is all-or-nothing.
 
+    The one way a list arrives: `trustdesk lists import`, the upload page (its task), `lists
+    update` and the shipped lists all come through here, so each gets the same checks, the same
+    run record and audit, and, when a current snapshot changes, `changes.lists_current_changed()`.
+    The latest publication becomes current whether its content is new or was seen before; a
+    file that states an earlier publication date than the current snapshot's does not.
+
     Raises ImportFailed at the first set that cannot be imported; sets before it stay imported,
     since each is a complete list in its own right. Every attempt is recorded as an ImportRun.
     """
@@ -102,10 +118,11 @@ def list_snapshot_import(
             error=str(exc),
         )
         raise ImportFailed(source or exc.source, str(exc)) from exc
-    return [
-        _import_set(fileset, actor=actor, kind=kind, progress=progress, limits=limits)
-        for fileset in sets
-    ]
+    with changes.lists_changes_batched(actor=actor):
+        return [
+            _import_set(fileset, actor=actor, kind=kind, progress=progress, limits=limits)
+            for fileset in sets
+        ]
 
 
 @transaction.atomic
@@ -162,58 +179,45 @@ def _describe_files(fileset: FileSet, limits: ParseLimits) -> tuple[list[dict[st
 def _import_set(
     fileset: FileSet, *, actor: str, kind: str, progress: Progress | None, limits: ParseLimits
 ) -> ImportOutcome:
-    run = ImportRun.objects.create(
+    run = runs.run_start(
+        ImportRun,
         source_key=fileset.source,
         kind=kind,
         actor=actor,
         files=[str(p) for p in fileset.files.values()],
     )
+
+    def audit_failure(reason: str) -> None:
+        _audit_failure(fileset.source, kind=kind, actor=actor, error=reason)
+
     try:
-        files, content_hash = _describe_files(fileset, limits)
-        existing = Snapshot.objects.filter(
-            source__key=fileset.source, content_hash=content_hash
-        ).first()
-        if existing is not None:
-            outcome = _unchanged(fileset.source, existing)
-            run.status = ImportRun.Status.UNCHANGED
-        else:
-            outcome = _build_snapshot(
-                fileset,
-                kind=kind,
-                files=files,
-                content_hash=content_hash,
-                actor=actor,
-                progress=progress,
-                limits=limits,
+        with runs.run_held(run, describe=_reason, on_fail=audit_failure):
+            files, content_hash = _describe_files(fileset, limits)
+            outcome = runs.snapshot_switch(
+                run,
+                lambda: _store_or_reinstate(
+                    fileset,
+                    kind=kind,
+                    files=files,
+                    content_hash=content_hash,
+                    actor=actor,
+                    progress=progress,
+                    limits=limits,
+                ),
             )
-            run.status = ImportRun.Status.IMPORTED
     except (SourceFormatError, DatabaseError, OSError) as exc:
-        reason = str(exc) if isinstance(exc, SourceFormatError) else f"{type(exc).__name__}: {exc}"
-        run.status, run.error, run.finished_at = ImportRun.Status.FAILED, reason, timezone.now()
-        with transaction.atomic():
-            run.save(update_fields=["status", "error", "finished_at"])
-            _audit_failure(fileset.source, kind=kind, actor=actor, error=reason)
-        log.warning("import of %s failed: %s", fileset.source, reason)
-        raise ImportFailed(fileset.source, reason) from exc
-    run.snapshot, run.finished_at = outcome.snapshot, timezone.now()
-    run.save(update_fields=["status", "snapshot", "finished_at"])
+        log.warning("import of %s failed: %s", fileset.source, _reason(exc))
+        raise ImportFailed(fileset.source, _reason(exc)) from exc
+    if outcome.switched:
+        changes.current_changed(outcome.source, actor=actor)
     return outcome
 
 
-def _unchanged(source: str, existing: Snapshot) -> ImportOutcome:
-    is_current = ListSource.objects.filter(key=source, current=existing).exists()
-    where = "the current snapshot" if is_current else "an earlier snapshot (not current)"
-    return ImportOutcome(
-        source,
-        existing,
-        created=False,
-        current=is_current,
-        message=f"identical to {where} {existing.short_id}: nothing new stored",
-    )
+def _reason(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, SourceFormatError) else f"{type(exc).__name__}: {exc}"
 
 
-@transaction.atomic
-def _build_snapshot(
+def _store_or_reinstate(
     fileset: FileSet,
     *,
     kind: str,
@@ -222,15 +226,98 @@ def _build_snapshot(
     actor: str,
     progress: Progress | None,
     limits: ParseLimits,
-) -> ImportOutcome:
-    """Parse, store and validate the whole snapshot, then make it current, in one transaction.
+) -> tuple[runs.Switched, ImportOutcome]:
+    """Inside the run's transaction: a new snapshot, or the existing one with this content."""
+    src, _ = ListSource.objects.get_or_create(key=fileset.source)
+    # Lock the source row: two imports of one source must not both switch `current`.
+    src = (
+        ListSource.objects.select_for_update(of=("self",)).select_related("current").get(pk=src.pk)
+    )
+    existing = Snapshot.objects.filter(source=src, content_hash=content_hash).first()
+    if existing is None:
+        outcome = _build_snapshot(
+            fileset,
+            src,
+            kind=kind,
+            files=files,
+            content_hash=content_hash,
+            actor=actor,
+            progress=progress,
+            limits=limits,
+        )
+        return runs.Switched(outcome.snapshot, ImportRun.Status.IMPORTED), outcome
+    if src.current_id == existing.pk or not _is_newer(existing, src.current):
+        outcome = _unchanged(fileset.source, existing, src.current)
+        return runs.Switched(existing, ImportRun.Status.UNCHANGED), outcome
+    outcome = _reinstate(src, existing, kind=kind, actor=actor)
+    return runs.Switched(existing, ImportRun.Status.REINSTATED), outcome
 
+
+def _unchanged(source: str, existing: Snapshot, current: Snapshot | None) -> ImportOutcome:
+    is_current = current is not None and current.pk == existing.pk
+    if is_current:
+        message = f"identical to the current snapshot {existing.short_id}: nothing new stored"
+    else:
+        message = (
+            f"identical to the earlier snapshot {existing.short_id}, published "
+            f"{existing.published}, older than the current snapshot "
+            f"({current.published if current else '?'}): kept, not made current"
+        )
+    return ImportOutcome(source, existing, created=False, current=is_current, message=message)
+
+
+def _reinstate(src: ListSource, existing: Snapshot, *, kind: str, actor: str) -> ImportOutcome:
+    """The latest publication went back to an earlier content: that snapshot serves again.
+
+    Re-pointing `current` at the stored snapshot, rather than storing a second copy, keeps one
+    snapshot per content (what the content hash identifies, and what screening results cite)
+    and costs no rows; `ListSource.previous` keeps the diff base right.
+    """
+    replaced = src.current
+    src.previous, src.current = replaced, existing
+    src.save(update_fields=["previous", "current", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="trustdesk.list.reinstated",
+        target=audit.AuditTarget("snapshot", str(existing.public_id), existing.short_id),
+        data={
+            "source": src.key,
+            "kind": kind,
+            "content_hash": existing.content_hash,
+            "published": existing.published,
+            "replaced": str(replaced.public_id) if replaced else None,
+        },
+    )
+    return ImportOutcome(
+        src.key,
+        existing,
+        created=False,
+        current=True,
+        message=(
+            f"identical to the earlier snapshot {existing.short_id}: made current again "
+            f"({existing.total:,} entries; nothing new stored)"
+        ),
+        switched=True,
+    )
+
+
+def _build_snapshot(
+    fileset: FileSet,
+    src: ListSource,
+    *,
+    kind: str,
+    files: list[dict[str, object]],
+    content_hash: str,
+    actor: str,
+    progress: Progress | None,
+    limits: ParseLimits,
+) -> ImportOutcome:
+    """Parse, store and validate the whole snapshot, then make it current.
+
+    Runs in the caller's transaction, with the source row locked.
     Readers keep seeing the previous snapshot until commit; on any error the transaction rolls
     back and no row of the new snapshot survives.
     """
-    src, _ = ListSource.objects.get_or_create(key=fileset.source)
-    # Lock the source row: two imports of one source must not both switch `current`.
-    src = ListSource.objects.select_for_update().get(pk=src.pk)
     snapshot = Snapshot.objects.create(
         source=src,
         content_hash=content_hash,
@@ -263,8 +350,8 @@ def _build_snapshot(
         snapshot.previous = src.current
     snapshot.save(update_fields=["total", "counts", "published", "warnings", "skipped", "previous"])
     if becomes_current:
-        src.current = snapshot
-        src.save(update_fields=["current", "updated_at"])
+        src.previous, src.current = src.current, snapshot
+        src.save(update_fields=["previous", "current", "updated_at"])
         message = f"imported {total:,} entries; now current"
     else:
         message = (
@@ -286,7 +373,12 @@ def _build_snapshot(
         },
     )
     return ImportOutcome(
-        fileset.source, snapshot, created=True, current=becomes_current, message=message
+        fileset.source,
+        snapshot,
+        created=True,
+        current=becomes_current,
+        message=message,
+        switched=becomes_current,
     )
 
 
@@ -316,7 +408,7 @@ def _store_entries(
         batch.append(
             ListEntry(
                 snapshot=snapshot,
-                entity_id=entry.source_id,
+                entry_id=entry.source_id,
                 entity_type=entry.type.value,
                 name=entry.name,
                 fingerprint=fingerprint_of(data),
@@ -342,17 +434,19 @@ def shipped_lists_ensure(*, actor: str = "trustdesk") -> list[ImportOutcome]:
     """
     limits = default_limits()
     outcomes: list[ImportOutcome] = []
-    for item in SHIPPED:
-        with item.as_path() as path:
-            # The format is known: skipping detection (which imports every parser) keeps this
-            # check, on the start-up path of every command, to a hash and one query.
-            fileset = FileSet(TrustdeskJson, item.source, {TrustdeskJson.roles[0]: path})
-            _, content_hash = _describe_files(fileset, limits)
-            if Snapshot.objects.filter(source__key=item.source, content_hash=content_hash).exists():
-                continue
-            outcomes.append(
-                _import_set(fileset, actor=actor, kind="shipped", progress=None, limits=limits)
-            )
+    with changes.lists_changes_batched(actor=actor):  # a new home's first start: one index rebuild
+        for item in SHIPPED:
+            with item.as_path() as path:
+                # The format is known: skipping detection (which imports every parser) keeps
+                # this check, on the start-up path of every command, to a hash and one query.
+                fileset = FileSet(TrustdeskJson, item.source, {TrustdeskJson.roles[0]: path})
+                _, content_hash = _describe_files(fileset, limits)
+                stored = Snapshot.objects.filter(source__key=item.source, content_hash=content_hash)
+                if stored.exists():
+                    continue
+                outcomes.append(
+                    _import_set(fileset, actor=actor, kind="shipped", progress=None, limits=limits)
+                )
     return outcomes
 
 
@@ -396,20 +490,25 @@ def list_source_update(
         info = source_info(key)  # raises UnknownSource
         plans.append((key, urls_with_overrides(info, overrides) if info.downloads else ()))
     results = []
-    for key, downloads in plans:
-        if not downloads:
-            note = (
-                "ships with trustdesk and is updated with it"
-                if key in SOURCES
-                else ("a custom list: import its file with `trustdesk lists import`")
+    with changes.lists_changes_batched(actor=actor):  # one index rebuild for the whole update
+        for key, downloads in plans:
+            if not downloads:
+                note = (
+                    "ships with trustdesk and is updated with it"
+                    if key in SOURCES
+                    else ("a custom list: import its file with `trustdesk lists import`")
+                )
+                results.append(UpdateResult(key, note=note))
+                continue
+            results.append(
+                _update_one(
+                    key,
+                    downloads,
+                    actor=actor,
+                    download_progress=download_progress,
+                    progress=progress,
+                )
             )
-            results.append(UpdateResult(key, note=note))
-            continue
-        results.append(
-            _update_one(
-                key, downloads, actor=actor, download_progress=download_progress, progress=progress
-            )
-        )
     return results
 
 

@@ -1,9 +1,12 @@
 """Uploaded list files: kept in a private directory, then imported by `lists.import_file`.
 
 The file is written under TRUSTDESK_HOME (shared storage in production, so a worker on another
-machine reads the same path) in a fresh random directory only its owner can open. The uploader's
-file name is never a path: only a slug of it survives, because format detection reads name hints
-(`sdn`, `cons_prim`, `conlist`) and a custom list is named after its file.
+machine reads the same path) in a fresh random directory only its owner can open, and flushed to
+disk before its import is queued: the queued run and the file together survive a restart, and
+`trustdesk.web.recovery` sends a run that never ran again. The file is removed once its import
+ended, imported or failed beyond retry. The uploader's file name is never a path: only a slug of
+it survives, because format detection reads name hints (`sdn`, `cons_prim`, `conlist`) and a
+custom list is named after its file.
 """
 
 from __future__ import annotations
@@ -12,12 +15,9 @@ import os
 import re
 import shutil
 import uuid
-from datetime import timedelta
 from pathlib import Path, PurePath
 
-from django.conf import settings
 from django.core.files import File
-from django.utils import timezone
 
 from trustdesk.web.accounts import permissions
 from trustdesk.web.accounts.models import User
@@ -25,12 +25,8 @@ from trustdesk.web.jobs.actors import actor_for
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.lists.sources import source_info
 from trustdesk.web.lists.tasks import import_file
+from trustdesk.web.lists.upload_store import upload_files_prune, uploads_dir
 
-UPLOADS = "uploads"
-# A finished run's file is kept this long, so an admin can still look at what failed.
-KEEP_FINISHED = timedelta(days=1)
-# Older runs were pruned by an earlier upload; looking further back would only cost queries.
-PRUNE_WINDOW = timedelta(days=30)
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
@@ -41,10 +37,6 @@ class UploadTooLarge(Exception):
 
     def __init__(self) -> None:
         super().__init__(self.MESSAGE)
-
-
-def uploads_dir() -> Path:
-    return Path(settings.HOME) / UPLOADS
 
 
 def safe_file_name(name: str) -> str:
@@ -70,9 +62,12 @@ def list_file_upload_enqueue(
     permissions.require(actor, "lists.manage")
     if source:
         source_info(source)
-    _prune_finished()
-    folder = uploads_dir() / uuid.uuid4().hex
-    folder.mkdir(parents=True, mode=0o700)
+    upload_files_prune()
+    root = uploads_dir()
+    root.mkdir(parents=True, mode=0o700, exist_ok=True)
+    root.chmod(0o700)  # also when an older version created it with the umask's mode
+    folder = root / uuid.uuid4().hex
+    folder.mkdir(mode=0o700)
     path = folder / safe_file_name(str(upload.name or ""))
     try:
         _write(upload, path, max_bytes)
@@ -92,18 +87,11 @@ def _write(upload: File[bytes], path: Path, max_bytes: int) -> None:
             if written > max_bytes:
                 raise UploadTooLarge
             out.write(chunk)
-
-
-def _prune_finished() -> None:
-    """Remove the files of import runs that ended over KEEP_FINISHED ago; the snapshots stay."""
-    root = uploads_dir()
-    ended = TaskRun.objects.filter(
-        task="lists.import_file",
-        status__in=[TaskRun.Status.SUCCEEDED, TaskRun.Status.FAILED],
-        finished_at__lt=timezone.now() - KEEP_FINISHED,
-        finished_at__gte=timezone.now() - PRUNE_WINDOW,
-    ).values_list("arguments", flat=True)
-    for arguments in ended.iterator():
-        folder = Path(str(arguments.get("path", ""))).parent
-        if folder.parent == root and folder.is_dir():
-            shutil.rmtree(folder, ignore_errors=True)
+        # On disk before the run that names it is committed: a crash then loses neither.
+        out.flush()
+        os.fsync(out.fileno())
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the new directory entry too
+    finally:
+        os.close(directory)

@@ -145,7 +145,7 @@ def _diff_context(
 
 def _change_row(change: EntryChange) -> dict[str, Any]:
     fields = [(name, _text(old), _text(new)) for name, (old, new) in change.fields.items()]
-    return {"entity_id": change.entity_id, "name": change.name, "fields": fields}
+    return {"entry_id": change.entry_id, "name": change.name, "fields": fields}
 
 
 def _text(value: Any) -> str:

@@ -9,8 +9,9 @@ import pycountry
 from django import forms
 from django.db.models import QuerySet
 
+from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web.partners.identifiers import IdentifierError, normalise_orcid, normalise_ror
-from trustdesk.web.partners.models import Organisation, Person, ScreeningHit
+from trustdesk.web.partners.models import Organisation, Person
 from trustdesk.web.partners.services import OrganisationInput, PersonInput
 
 REASON_HELP = "Kept on the audit trail with the decision."
@@ -179,11 +180,7 @@ class MergeForm(forms.Form):
 
 class AdjudicationForm(forms.Form):
     verdict = forms.ChoiceField(
-        choices=[
-            (value, label)
-            for value, label in ScreeningHit.Verdict.choices
-            if value != ScreeningHit.Verdict.OPEN
-        ],
+        choices=[(s.value, s.label) for s in HitStatus if s != HitStatus.UNRESOLVED],
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from trustdesk.screening.matching.model import HitStatus
+from trustdesk.screening.matching.model import ScreeningHit as TypedHit
 from trustdesk.web.accounts.models import Department
 
 
@@ -189,23 +191,22 @@ class ScreeningRun(models.Model):
 class ScreeningHit(models.Model):
     """A listed entry one of the subject's names matched, and an officer's verdict on it."""
 
-    class Verdict(models.TextChoices):
-        OPEN = "open", "Not yet adjudicated"
-        CONFIRMED = "confirmed", "Confirmed match"
-        FALSE_POSITIVE = "false_positive", "False positive"
-        NEEDS_INFORMATION = "needs_information", "Needs information"
-
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     run = models.ForeignKey(ScreeningRun, on_delete=models.CASCADE, related_name="hits")
     source = models.CharField(max_length=100)  # list source key, e.g. "aspi-unitracker"
-    entity_id = models.CharField(max_length=200)  # source-native id of the listed entry
+    entry_id = models.CharField(max_length=200)  # source-native id of the listed entry
     entry_name = models.TextField()  # the entry's primary name
     matched_name = models.TextField()  # the listed name or alias that matched
     query_name = models.TextField()  # which of the subject's names matched it
     score = models.FloatField()
     explanation = models.TextField()
     features = models.JSONField(default=list)  # [{feature, weight, detail}]
-    verdict = models.CharField(max_length=20, choices=Verdict.choices, default=Verdict.OPEN)
+    # Where the officer's review stands: the screening engine's `HitStatus`, declared there once.
+    verdict = models.CharField(
+        max_length=20,
+        choices=[(s.value, s.label) for s in HitStatus],
+        default=HitStatus.UNRESOLVED.value,
+    )
     verdict_reason = models.TextField(blank=True)
     adjudicated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -213,16 +214,37 @@ class ScreeningHit(models.Model):
     adjudicated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-score", "source", "entity_id"]
+        ordering = ["-score", "source", "entry_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["run", "source", "entity_id"], name="partners_hit_unique_entry_per_run"
+                fields=["run", "source", "entry_id"], name="partners_hit_unique_entry_per_run"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.entity_id} ({self.score:.2f})"
+        return f"{self.source}:{self.entry_id} ({self.score:.2f})"
 
     @property
     def key(self) -> str:
-        return f"{self.source}:{self.entity_id}"
+        return f"{self.source}:{self.entry_id}"
+
+    @property
+    def status(self) -> HitStatus:
+        return HitStatus(self.verdict)
+
+    def typed(
+        self, *, subject: str, origin: str, programme: str | None = None, role: str = ""
+    ) -> TypedHit:
+        """This row as the one typed hit the engine, the pages and the API share."""
+        return TypedHit(
+            source=self.source,
+            entry_id=self.entry_id,
+            name=self.entry_name,
+            status=self.status,
+            programme=programme,
+            matched_name=self.matched_name,
+            score=self.score,
+            subject=subject,
+            origin=origin,
+            role=role,
+        )

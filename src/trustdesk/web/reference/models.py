@@ -12,6 +12,8 @@ import uuid
 
 from django.db import models
 
+from trustdesk.web.core.runs import LeasedRun
+
 
 class ReferenceSnapshot(models.Model):
     class Kind(models.TextChoices):
@@ -82,7 +84,7 @@ class ReferenceValue(models.Model):
         return f"{self.country} {self.value}"
 
 
-class RefreshRun(models.Model):
+class RefreshRun(LeasedRun):
     """Every refresh attempt, so that a failure is shown beside the snapshot still in use."""
 
     class Status(models.TextChoices):
@@ -93,16 +95,17 @@ class RefreshRun(models.Model):
 
     kind = models.CharField(max_length=40, choices=ReferenceSnapshot.Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
-    error = models.TextField(blank=True)
     snapshot = models.ForeignKey(
         ReferenceSnapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor = models.CharField(max_length=150)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.kind} refresh {self.status}"
+
+    def attach(self, snapshot: models.Model) -> None:
+        if not isinstance(snapshot, ReferenceSnapshot):
+            raise TypeError(f"a refresh run stores a reference snapshot, not {type(snapshot)}")
+        self.snapshot = snapshot

@@ -15,8 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.db import DatabaseError
 
 from trustdesk.policy.travel_advice import (
     FetchConfig,
@@ -25,7 +24,7 @@ from trustdesk.policy.travel_advice import (
     TravelAdviceError,
     fetch_travel_advice,
 )
-from trustdesk.web.core import audit, tasks
+from trustdesk.web.core import audit, runs, tasks
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.reference import selectors
 from trustdesk.web.reference.models import ReferenceSnapshot, ReferenceValue, RefreshRun
@@ -98,41 +97,57 @@ def travel_advice_refresh(
     Countries that failed (a few at most, or the fetch fails) keep their previous value, marked
     as carried; identical content confirms the current snapshot instead of storing a copy.
     """
-    run = RefreshRun.objects.create(kind=FCDO, actor=actor)
+    run = runs.run_start(RefreshRun, kind=FCDO, actor=actor)
     current = selectors.current_snapshot()
     baseline, since, origin = _baseline(current)
+    failed: list[str] = []
+
+    def audit_failure(reason: str) -> None:
+        _audit_failure(reason, actor=actor, failed=failed)
+
     try:
-        advice = fetch_travel_advice(
-            config or default_config(expected_entries=current.entries if current else None),
-            progress=progress,
-        )
-    except TravelAdviceError as exc:
-        _fail(run, exc.reason, actor=actor, failed=[f.slug for f in exc.failures])
-        raise RefreshFailed(exc.reason, _kept(current, origin)) from exc
-    rows, carried = _rows(advice, baseline, origin)
-    content_hash = _hash(rows, advice)
-    unchanged = current is not None and current.content_hash == content_hash
-    # Changes are against the values in use; with none (no refresh, no shipped values) every
-    # country would read as "new", which tells nobody anything.
-    compare = not unchanged and bool(baseline)
-    changes = tuple(selectors.level_changes(baseline, _levels(rows))) if compare else ()
-    try:
-        if current is not None and unchanged:
-            outcome = _confirm(run, current, advice, carried, actor=actor)
-        else:
-            outcome = _store(run, advice, rows, carried, content_hash, changes, actor=actor)
-    except DatabaseError as exc:
-        reason = f"the refresh could not be stored: {type(exc).__name__}: {exc}"
-        _fail(run, reason, actor=actor, failed=[])
-        raise RefreshFailed(reason, _kept(current, origin)) from exc
+        with runs.run_held(run, describe=_reason, on_fail=audit_failure):
+            try:
+                advice = fetch_travel_advice(
+                    config or default_config(expected_entries=current.entries if current else None),
+                    progress=progress,
+                )
+            except TravelAdviceError as exc:
+                failed.extend(f.slug for f in exc.failures)
+                raise
+            rows, carried = _rows(advice, baseline, origin)
+            content_hash = _hash(rows, advice)
+            unchanged = current is not None and current.content_hash == content_hash
+            # Changes are against the values in use; with none (no refresh, no shipped values)
+            # every country would read as "new", which tells nobody anything.
+            compare = not unchanged and bool(baseline)
+            changes = tuple(selectors.level_changes(baseline, _levels(rows))) if compare else ()
+            if current is not None and unchanged:
+                stored = runs.snapshot_switch(
+                    run, lambda: _confirm(current, advice, carried, actor=actor)
+                )
+            else:
+                stored = runs.snapshot_switch(
+                    run,
+                    lambda: _store(advice, rows, carried, content_hash, changes, actor=actor),
+                )
+    except (TravelAdviceError, DatabaseError) as exc:
+        log.info("travel advice refresh failed: %s", _reason(exc))  # the command or task shows it
+        raise RefreshFailed(_reason(exc), _kept(current, origin)) from exc
     return RefreshOutcome(
-        snapshot=outcome.snapshot,
-        created=outcome.created,
+        snapshot=stored.snapshot,
+        created=stored.created,
         changes=changes,
         changes_since=since,
         carried=carried,
         unmapped=tuple((e.slug, e.name) for e in advice.unmapped),
     )
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, TravelAdviceError):
+        return exc.reason
+    return f"the refresh could not be stored: {type(exc).__name__}: {exc}"
 
 
 def travel_advice_refresh_enqueue(*, actor: str) -> TaskRun:
@@ -248,26 +263,21 @@ def _failures_json(carried: tuple[Carried, ...]) -> list[dict[str, object]]:
     ]
 
 
-@transaction.atomic
 def _confirm(
-    run: RefreshRun,
     current: ReferenceSnapshot,
     advice: TravelAdvice,
     carried: tuple[Carried, ...],
     *,
     actor: str,
-) -> _Stored:
+) -> tuple[runs.Switched, _Stored]:
+    """Inside the run's transaction: the same content again confirms the current snapshot."""
     current.confirmed_at = advice.fetched_at
     current.save(update_fields=["confirmed_at"])
-    run.status, run.snapshot, run.finished_at = RefreshRun.Status.UNCHANGED, current, timezone.now()
-    run.save(update_fields=["status", "snapshot", "finished_at"])
     _audit_refreshed(current, advice, carried, changed=(), created=False, actor=actor)
-    return _Stored(current, created=False)
+    return runs.Switched(current, RefreshRun.Status.UNCHANGED), _Stored(current, created=False)
 
 
-@transaction.atomic
 def _store(
-    run: RefreshRun,
     advice: TravelAdvice,
     rows: list[ReferenceValue],
     carried: tuple[Carried, ...],
@@ -275,8 +285,8 @@ def _store(
     changed: tuple[LevelChange, ...],
     *,
     actor: str,
-) -> _Stored:
-    """Write the snapshot, check it, then switch ``is_current`` to it: all or nothing."""
+) -> tuple[runs.Switched, _Stored]:
+    """Write the snapshot, check it, then switch ``is_current`` to it (in the run's transaction)."""
     # Lock the current row: two refreshes must not both make themselves current.
     previous = (
         ReferenceSnapshot.objects.select_for_update().filter(kind=FCDO, is_current=True).first()
@@ -307,10 +317,8 @@ def _store(
         previous.save(update_fields=["is_current"])
     snapshot.is_current = True
     snapshot.save(update_fields=["is_current"])
-    run.status, run.snapshot, run.finished_at = RefreshRun.Status.STORED, snapshot, timezone.now()
-    run.save(update_fields=["status", "snapshot", "finished_at"])
     _audit_refreshed(snapshot, advice, carried, changed=changed, created=True, actor=actor)
-    return _Stored(snapshot, created=True)
+    return runs.Switched(snapshot, RefreshRun.Status.STORED), _Stored(snapshot, created=True)
 
 
 def _audit_refreshed(
@@ -339,14 +347,11 @@ def _audit_refreshed(
     )
 
 
-def _fail(run: RefreshRun, reason: str, *, actor: str, failed: list[str]) -> None:
-    with transaction.atomic():
-        run.status, run.error, run.finished_at = RefreshRun.Status.FAILED, reason, timezone.now()
-        run.save(update_fields=["status", "error", "finished_at"])
-        audit.record(
-            actor=actor,
-            action="trustdesk.reference.refresh_failed",
-            target=audit.AuditTarget("reference", FCDO, "FCDO travel advice"),
-            data={"kind": FCDO, "error": reason, "failed": failed},
-        )
-    log.info("travel advice refresh failed: %s", reason)  # the command or task shows it
+def _audit_failure(reason: str, *, actor: str, failed: list[str]) -> None:
+    """The failed refresh in the trail; in the transaction that fails its run."""
+    audit.record(
+        actor=actor,
+        action="trustdesk.reference.refresh_failed",
+        target=audit.AuditTarget("reference", FCDO, "FCDO travel advice"),
+        data={"kind": FCDO, "error": reason, "failed": failed},
+    )

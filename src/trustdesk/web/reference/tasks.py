@@ -5,9 +5,16 @@ Idempotent as the service is: a refresh that finds what is already stored confir
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.urls import reverse
+
+from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.permissions import has_permission
 from trustdesk.web.core.tasks import TaskContext, task
+from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.jobs.targets import RunTarget, describes
 from trustdesk.web.reference import report, services
 
 
@@ -22,3 +29,10 @@ def travel_advice_update(ctx: TaskContext) -> dict[str, Any]:
     # its message; it is not retried here, as the next scheduled refresh tries again anyway.
     outcome = services.travel_advice_refresh(actor=ctx.actor, progress=pages_read)
     return report.refresh_json(outcome)
+
+
+@describes("reference.travel_advice_update", title="Refresh FCDO travel advice")
+def _refreshed(runs: Sequence[TaskRun], viewer: User) -> Mapping[int, RunTarget]:
+    # The travel-advice page is for list readers (views.travel_advice_detail).
+    url = reverse("reference:travel-advice-detail") if has_permission(viewer, "lists.view") else ""
+    return {run.pk: RunTarget("FCDO travel advice", url) for run in runs}

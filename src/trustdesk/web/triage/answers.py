@@ -1,23 +1,26 @@
-"""The glue between stored answers (plain JSON) and the policy engine's typed answers.
+"""The glue between what a session stores (plain JSON) and the engines' typed objects.
 
-The questionnaire must work on partial, half-wrong answers: a person who has typed a bad amount
-still needs to see which questions come next. So the engine is asked about the answers that fit,
-and each answer that does not is reported against its own question, in the engine's own words.
+Answers: the questionnaire must work on partial, half-wrong answers: a person who has typed a bad
+amount still needs to see which questions come next. So the engine is asked about the answers that
+fit, and each answer that does not is reported against its own question, in the engine's own words.
+
+Hits, the screening of organisation answers and the outcome are stored as JSON and read back
+here, typed (`ScreeningHit`, `AnswerScreening`, `Outcome`): nothing above this module looks
+inside the stored JSON.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any
 
-from trustdesk.policy.conditions import ScreeningHit
 from trustdesk.policy.models import Pack
-from trustdesk.policy.triage import AnswersInvalid, read_answers
-
-HitStatus = Literal["unresolved", "confirmed", "false_positive"]
-_STATUSES: tuple[HitStatus, ...] = ("unresolved", "confirmed", "false_positive")
+from trustdesk.policy.triage import AnswersInvalid, Outcome, read_answers
+from trustdesk.screening.matching.model import ScreeningHit
+from trustdesk.web.lists.coverage import Coverage
+from trustdesk.web.triage.models import TriageSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,17 @@ def typed_answers(pack: Pack, raw: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
+def problems(pack: Pack, raw: Mapping[str, object]) -> dict[str, str]:
+    """Every problem the engine finds in `raw`, by question id, answers to unknown ids included."""
+    known = {q.id for q in pack.questions}
+    unknown = {key: value for key, value in raw.items() if key not in known}
+    try:
+        read_answers(pack, {**unknown, **typed_answers(pack, raw)})
+    except AnswersInvalid as exc:
+        return {error.path: error.problem for error in exc.errors}
+    return {}
+
+
 def evaluate(pack: Pack, raw: Mapping[str, object]) -> Evaluation:
     """Asks the engine which questions are asked, leaving out (and reporting) answers it rejects."""
     known = {q.id for q in pack.questions}
@@ -66,14 +80,62 @@ def evaluate(pack: Pack, raw: Mapping[str, object]) -> Evaluation:
     )  # pragma: no cover
 
 
-def hit_input(data: Mapping[str, object]) -> ScreeningHit:
-    """A stored hit (see `HitRecord`) as the engine's screening input."""
-    status = str(data.get("status", "unresolved"))
-    programme = data.get("programme")
-    return ScreeningHit(
-        source=str(data["source"]),
-        entry_id=str(data["entry_id"]),
-        name=str(data["name"]),
-        status=next((s for s in _STATUSES if s == status), "unresolved"),
-        programme=str(programme) if programme else None,
-    )
+@dataclass(frozen=True)
+class AnswerScreening:
+    """An organisation answer screened against the loaded lists, as stored on its session.
+
+    `screened` is False when no index was loaded, so the name was not checked: the page says
+    so rather than showing "no match".
+    """
+
+    name: str
+    snapshots: Mapping[str, str] = field(default_factory=dict)
+    matcher_version: str = ""
+    hits: tuple[ScreeningHit, ...] = ()
+    screened: bool = True
+    coverage: Coverage | None = None  # the lists consulted, and those missing or out of date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "snapshots": dict(self.snapshots),
+            "coverage": self.coverage.to_dict() if self.coverage is not None else None,
+            "matcher_version": self.matcher_version,
+            "hits": [h.to_dict() for h in self.hits],
+            "screened": self.screened,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AnswerScreening:
+        return cls(
+            name=str(data.get("name", "")),
+            snapshots={str(k): str(v) for k, v in (data.get("snapshots") or {}).items()},
+            matcher_version=str(data.get("matcher_version", "")),
+            hits=tuple(ScreeningHit.from_dict(h) for h in data.get("hits") or ()),
+            screened=bool(data.get("screened", True)),
+            coverage=Coverage.from_dict(data["coverage"]) if data.get("coverage") else None,
+        )
+
+
+def answer_screening(session: TriageSession) -> dict[str, AnswerScreening]:
+    """The session's screened organisation answers, by question id."""
+    return {
+        qid: AnswerScreening.from_dict(data)
+        for qid, data in session.answer_screening.items()
+        if isinstance(data, Mapping)
+    }
+
+
+def unchecked_names(session: TriageSession) -> list[str]:
+    """Organisation answers not checked against the lists: their index was not ready."""
+    return [a.name for a in answer_screening(session).values() if not a.screened]
+
+
+def used_hits(session: TriageSession) -> list[ScreeningHit]:
+    """Every hit that went into the session's completed outcome."""
+    return [ScreeningHit.from_dict(h) for h in session.hits if isinstance(h, Mapping)]
+
+
+def stored_outcome(session: TriageSession) -> Outcome | None:
+    """The session's outcome, typed; None while a draft."""
+    return session.typed_outcome

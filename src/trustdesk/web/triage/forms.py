@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -21,12 +21,9 @@ from django.http import QueryDict
 
 from trustdesk.policy.conditions import find_node
 from trustdesk.policy.models import Pack, Question, TaxonomyNode
+from trustdesk.screening.matching.model import HitStatus
 
 YES, NO = "yes", "no"
-BAD_AMOUNT = "Enter the amount as a number, such as 250000 or 2,500,000.50."
-BAD_DATE = "Enter a date such as 2027-03-01."
-BAD_CHOICE = "Choose one of the options shown."
-BAD_COUNTRY = "Choose a country from the list."
 # Thousands separators, spaces, and a currency sign or code typed with the number.
 _AMOUNT_CLEAN = re.compile(r"[£$€,\s]|(?i:gbp|cad|usd|eur|aud)")
 
@@ -58,7 +55,28 @@ class HitView:
     list_title: str
     entry: str
     score: float
-    status: str
+    status: HitStatus
+
+    @property
+    def status_text(self) -> str:
+        """Where the review stands, for readers of the lists."""
+        return _REVIEW_WORDS.get(self.status, "Not yet reviewed")
+
+    @property
+    def outcome_text(self) -> str:
+        """The end of "possible match on a watch list…", for everyone else."""
+        return _OFFICE_WORDS.get(self.status, "; the research security office will review it")
+
+
+_REVIEW_WORDS = {
+    HitStatus.CONFIRMED: "Confirmed by an officer",
+    HitStatus.FALSE_POSITIVE: "Dismissed by an officer",
+    HitStatus.NEEDS_INFORMATION: "Waiting for more information",
+}
+_OFFICE_WORDS = {
+    HitStatus.CONFIRMED: ", confirmed by the research security office",
+    HitStatus.FALSE_POSITIVE: ", dismissed by the research security office",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +89,7 @@ class QuestionField:
     tree: tuple[TreeNode, ...] = ()
     hits: tuple[HitView, ...] = ()
     screened: bool = False  # an organisation answer that has been screened
+    unchecked: bool = False  # an organisation answer not screened: the lists' index is not ready
 
     @property
     def kind(self) -> str:
@@ -141,6 +160,7 @@ def build_fields(
     errors: Mapping[str, str],
     hits: Mapping[str, Sequence[HitView]],
     screened: set[str],
+    unchecked: Set[str] = frozenset(),
 ) -> list[QuestionField]:
     """One field per asked question, in pack order, with its stored answer and error."""
     questions = {q.id: q for q in pack.questions}
@@ -169,6 +189,7 @@ def build_fields(
                 tree=tree,
                 hits=tuple(hits.get(qid, ())),
                 screened=qid in screened,
+                unchecked=qid in unchecked,
             )
         )
     return fields
@@ -176,52 +197,49 @@ def build_fields(
 
 @dataclass(slots=True)
 class Posted:
-    """What a POST said: answers by question (None clears one) and what could not be read."""
+    """What a POST said: answers by question (None clears one), as the person typed them."""
 
     questions: list[str]
     answers: dict[str, object] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
 
 
-def _amount(text: str) -> int | float | str:
+def _amount(text: str) -> object:
+    """A typed amount as a number ("2,500,000.50", "£250000"); text that is not one, as it is."""
     cleaned = _AMOUNT_CLEAN.sub("", text)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        return BAD_AMOUNT
-    if not value.is_finite() or value < 0 or value > Decimal("1e15"):
-        return BAD_AMOUNT
-    return int(value) if value == value.to_integral_value() else float(round(value, 2))
+        return text  # the engine says what an amount must be, next to the question
+    if not value.is_finite():
+        return text
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _read(q: Question, data: QueryDict) -> tuple[object, str | None]:
-    """The stored form of one posted answer (None: no answer) and a problem, if any."""
+def _read(q: Question, data: QueryDict) -> object:
+    """The stored form of one posted answer (None: no answer).
+
+    This only turns what the browser sent into JSON (yes/no into true/false, a typed amount
+    into a number, a date into YYYY-MM-DD); whether the answer fits its question is the
+    engine's to say (`trustdesk.policy.triage`), and the page shows its words by the question.
+    """
     name = html_id(q.id)
     if q.kind in ("multiple_choice", "technology_area"):
-        values = [v for v in data.getlist(name) if v]
-        return (values or None), None
+        return [v for v in data.getlist(name) if v] or None
     text = data.get(name, "").strip()
     if not text:
-        return None, None
+        return None
     match q.kind:
         case "yes_no":
-            return (text == YES, None) if text in (YES, NO) else (None, BAD_CHOICE)
-        case "single_choice":
-            ok = text in {o.id for o in q.options}
-            return (text, None) if ok else (None, BAD_CHOICE)
-        case "country":
-            ok = any(code == text for code, _ in _countries())
-            return (text, None) if ok else (None, BAD_COUNTRY)
+            return {YES: True, NO: False}.get(text, text)
         case "amount":
-            amount = _amount(text)
-            return (None, amount) if isinstance(amount, str) else (amount, None)
+            return _amount(text)
         case "date":
             try:
-                return dt.date.fromisoformat(text).isoformat(), None
+                return dt.date.fromisoformat(text).isoformat()
             except ValueError:
-                return None, BAD_DATE
+                return text
         case _:
-            return text[:300], None
+            return text
 
 
 def read_post(pack: Pack, data: QueryDict) -> Posted:
@@ -232,16 +250,7 @@ def read_post(pack: Pack, data: QueryDict) -> Posted:
     """
     questions = {q.id: q for q in pack.questions}
     shown = [qid for qid in dict.fromkeys(data.getlist("shown")) if qid in questions]
-    posted = Posted(questions=shown)
-    for qid in shown:
-        value, problem = _read(questions[qid], data)
-        if problem is not None:
-            posted.errors[qid] = problem
-            continue
-        posted.answers[qid] = value
-    # An answer that could not be read is left as it was stored, not cleared.
-    posted.questions = [qid for qid in shown if qid not in posted.errors]
-    return posted
+    return Posted(questions=shown, answers={qid: _read(questions[qid], data) for qid in shown})
 
 
 def answer_text(pack: Pack, question: Question, value: object) -> str:

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from trustdesk.policy.triage import Outcome
+
 
 class TriageSession(models.Model):
     class Status(models.TextChoices):
@@ -79,3 +81,12 @@ class TriageSession(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+    @property
+    def typed_outcome(self) -> Outcome | None:
+        """The stored outcome read back typed (None while a draft); never redacted.
+
+        For a reader, use `selectors.outcome_for_user`, which redacts what their role may not
+        see; this is for what every reader may see (the tier, the verdicts' labels).
+        """
+        return Outcome.from_dict(self.outcome) if self.outcome is not None else None

@@ -21,6 +21,7 @@ from trustdesk.web.accounts.permissions import (
     AnyUser,
     department_scope,
     has_permission,
+    not_allowed,
     scope_of,
 )
 from trustdesk.web.accounts.roles import Scope
@@ -28,7 +29,6 @@ from trustdesk.web.cases import permissions as case_permissions
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.triage.models import TriageSession
 
-NOT_ALLOWED = "Your role does not allow this ({perm})."
 OWNER_ONLY = "Only the person who started this triage may {verb} it."
 
 
@@ -78,11 +78,11 @@ def can_attach_to(user: AnyUser, engagement: Engagement) -> bool:
 def require_owner(user: AnyUser, session: TriageSession, verb: str) -> None:
     """PermissionDenied, saying why, unless the user may change this session."""
     if not has_permission(user, "engagement.propose"):
-        raise PermissionDenied(NOT_ALLOWED.format(perm="engagement.propose"))
+        raise PermissionDenied(not_allowed("engagement.propose"))
     if not is_owner(user, session):
         raise PermissionDenied(OWNER_ONLY.format(verb=verb))
 
 
 def require_rerun(user: AnyUser) -> None:
     if not has_permission(user, "engagement.review"):
-        raise PermissionDenied(NOT_ALLOWED.format(perm="engagement.review"))
+        raise PermissionDenied(not_allowed("engagement.review"))

@@ -31,28 +31,25 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 
-from trustdesk.policy.conditions import ScreeningHit, ancestry, find_node
+from trustdesk.policy.conditions import ancestry, find_node
 from trustdesk.policy.loader import PackInvalid
 from trustdesk.policy.models import Pack
 from trustdesk.policy.triage import Outcome, triage
+from trustdesk.screening.matching.model import ScreeningHit
 from trustdesk.web.accounts.permissions import AnyUser
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.lists.models import ListEntry, ListSource
 from trustdesk.web.partners import selectors as partner_selectors
-from trustdesk.web.partners.models import ScreeningHit as PartnerHit
 from trustdesk.web.partners.models import ScreeningRun
 from trustdesk.web.reference.selectors import active_pack
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import permissions
 from trustdesk.web.triage.models import TriageSession
-
-HitRecord = dict[str, Any]  # JSON: source, entry_id, name, status, programme, origin, subject …
 
 # The currency an amount question of a pack is asked in, by the pack's jurisdiction.
 JURISDICTION_CURRENCY: Mapping[str, str] = {
@@ -69,11 +66,8 @@ KIND_OPTIONS: Mapping[str, tuple[str, ...]] = {
     Engagement.Kind.STUDENTSHIP: ("studentship", "visitor"),
 }
 
-# An officer's adjudication of a partner's hit, as the engine's screening status.
-VERDICT_STATUS: Mapping[str, str] = {
-    PartnerHit.Verdict.FALSE_POSITIVE: "false_positive",
-    PartnerHit.Verdict.CONFIRMED: "confirmed",
-}
+#: The origin of a hit found by screening one of the engagement's partners (not an answer).
+PARTNER = "partner"
 
 _lock = threading.Lock()
 _digests: dict[int, tuple[Pack, str]] = {}  # by id() of a loaded pack, kept alive here
@@ -161,23 +155,23 @@ def programmes(snapshots: Mapping[str, str], keys: list[tuple[str, str]]) -> dic
         snapshot = snapshots.get(source)
         if snapshot is None:
             continue
-        rows = ListEntry.objects.filter(
-            snapshot__public_id=snapshot, entity_id__in=ids
-        ).values_list("entity_id", "data")
-        for entity_id, data in rows:
+        rows = ListEntry.objects.filter(snapshot__public_id=snapshot, entry_id__in=ids).values_list(
+            "entry_id", "data"
+        )
+        for entry_id, data in rows:
             programs = data.get("programs") if isinstance(data, dict) else None
             if isinstance(programs, list) and programs:
-                found[f"{source}:{entity_id}"] = "; ".join(str(p) for p in programs[:2])
+                found[f"{source}:{entry_id}"] = "; ".join(str(p) for p in programs[:2])
     return found
 
 
-def engagement_hits(*, engagement: Engagement) -> list[HitRecord]:
+def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     """The hits of the latest completed screening of each of the engagement's partners.
 
-    Each carries the officer's adjudication as the engine's status, so that dismissing a hit
-    changes the outcome the next time the triage is run.
+    Each carries the officer's adjudication as its status, so that dismissing a hit changes
+    the outcome the next time the triage is run.
     """
-    records: list[HitRecord] = []
+    records: list[ScreeningHit] = []
     seen: set[tuple[str, str, str]] = set()
     for link in case_selectors.engagement_partner_list(engagement=engagement):
         subject = link.partner
@@ -189,33 +183,25 @@ def engagement_hits(*, engagement: Engagement) -> list[HitRecord]:
         if run is None:
             continue
         hits = list(run.hits.all())
-        names = programmes(run.snapshots, [(h.source, h.entity_id) for h in hits])
-        for hit in sorted(hits, key=lambda h: (h.source, h.entity_id)):
-            key = (subject.name, hit.source, hit.entity_id)
+        names = programmes(run.snapshots, [(h.source, h.entry_id) for h in hits])
+        for hit in sorted(hits, key=lambda h: (h.source, h.entry_id)):
+            key = (subject.name, hit.source, hit.entry_id)
             if key in seen:
                 continue
             seen.add(key)
             records.append(
-                {
-                    "source": hit.source,
-                    "entry_id": hit.entity_id,
-                    "name": hit.entry_name,
-                    "matched_name": hit.matched_name,
-                    "score": hit.score,
-                    "status": VERDICT_STATUS.get(hit.verdict, "unresolved"),
-                    "programme": names.get(hit.key),
-                    "origin": "partner",
-                    "subject": subject.name,
-                    "role": EngagementPartner.Role(link.role).label,
-                }
+                hit.typed(
+                    subject=subject.name,
+                    origin=PARTNER,
+                    programme=names.get(hit.key),
+                    role=EngagementPartner.Role(link.role).label,
+                )
             )
     return records
 
 
-def _hit_keys(hits: list[HitRecord]) -> set[tuple[str, str, str, str]]:
-    return {
-        (str(h["subject"]), str(h["source"]), str(h["entry_id"]), str(h["status"])) for h in hits
-    }
+def _hit_keys(hits: list[ScreeningHit]) -> set[tuple[str, str, str, str]]:
+    return {(h.subject, h.source, h.entry_id, h.status.value) for h in hits}
 
 
 def staleness(*, session: TriageSession, current: Pack) -> list[str]:
@@ -236,17 +222,15 @@ def staleness(*, session: TriageSession, current: Pack) -> list[str]:
             "The policy pack's reference data (such as travel advice) changed since this triage."
         )
     if session.engagement_id is not None and session.engagement is not None:
-        used = [h for h in session.hits if h.get("origin") == "partner"]
+        used = [h for h in answer_glue.used_hits(session) if h.origin == PARTNER]
         if _hit_keys(used) != _hit_keys(engagement_hits(engagement=session.engagement)):
             reasons.append(
                 "The screening of the engagement's partners changed (new hits or adjudications)."
             )
     now = current_snapshots()
-    for question, screened in sorted(session.answer_screening.items()):
-        if screened.get("snapshots") != now and question in session.answers:
-            reasons.append(
-                f"The watch lists were updated since {screened.get('name')} was screened."
-            )
+    for question, screened in sorted(answer_glue.answer_screening(session).items()):
+        if screened.snapshots != now and question in session.answers:
+            reasons.append(f"The watch lists were updated since {screened.name} was screened.")
     return reasons
 
 
@@ -255,6 +239,7 @@ class EngagementTriage:
     """What an engagement's page shows about triage."""
 
     latest: TriageSession | None  # the latest completed session
+    outcome: Outcome | None  # its outcome, as the reader may see it
     stale: list[str]
     drafts: list[TriageSession]  # the reader's own drafts for this engagement
     can_start: bool
@@ -275,6 +260,7 @@ def engagement_triage(*, user: AnyUser, engagement: Engagement) -> EngagementTri
     stale = staleness(session=latest, current=current) if latest and current else []
     return EngagementTriage(
         latest=latest,
+        outcome=outcome_for_user(session=latest, user=user) if latest else None,
         stale=stale,
         drafts=drafts,
         can_start=current is not None
@@ -365,35 +351,14 @@ def triage_evaluate(
     return triage(current, {**unknown, **typed}, screening=screening)
 
 
-# How the engine begins a reason that names a watch-list entry (trustdesk.policy.conditions).
-SCREENING_REASON = "screening found "
-REDACTED_REASON = "screening found a possible match, which the research security office will review"
+def outcome_for_user(*, session: TriageSession, user: AnyUser) -> Outcome | None:
+    """The session's outcome, typed, as the reader may see it (None while a draft).
 
-
-def outcome_redacted(outcome: dict[str, Any]) -> dict[str, Any]:
-    """A stored outcome with reasons that name a listed entry replaced by "a possible match".
-
-    For roles that may not see the watch lists (`permissions.can_see_hit_details`): the
-    researcher learns that a check is needed, not which entry on which list their partner
-    resembles. The result page and the API both show this to those roles.
+    For roles that may not read the watch lists (`permissions.can_see_hit_details`), every
+    reason's screening-hit facts are redacted by kind: the researcher learns that a check is
+    needed, not which entry on which list their partner resembles.
     """
-
-    def reasons(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        out = []
-        for r in items:
-            because = [
-                REDACTED_REASON if b.startswith(SCREENING_REASON) else b for b in r["because"]
-            ]
-            out.append({**r, "because": list(dict.fromkeys(because))})
-        return out
-
-    def each(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{**item, "reasons": reasons(item["reasons"])} for item in items]
-
-    return {
-        **outcome,
-        "tier": {**outcome["tier"], "reasons": reasons(outcome["tier"]["reasons"])},
-        "processes": each(outcome["processes"]),
-        "verdicts": each(outcome["verdicts"]),
-        "mitigations": each(outcome["mitigations"]),
-    }
+    outcome = answer_glue.stored_outcome(session)
+    if outcome is None or permissions.can_see_hit_details(user):
+        return outcome
+    return outcome.redacted()

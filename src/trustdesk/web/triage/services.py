@@ -21,12 +21,13 @@ from django.utils import timezone
 from trustdesk.policy.models import Pack
 from trustdesk.policy.triage import MAX_NAME_LENGTH, AnswersInvalid, Outcome, triage
 from trustdesk.screening.entries import EntityType
-from trustdesk.screening.matching import NameNotScreenable, Query, check_name
+from trustdesk.screening.matching import NameNotScreenable, Query, ScreeningHit, check_name
 from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.permissions import not_allowed
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core import audit
 from trustdesk.web.core.models import AuditEvent
-from trustdesk.web.lists import screening
+from trustdesk.web.partners import services as partner_services
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import permissions, selectors
 from trustdesk.web.triage.models import TriageSession
@@ -107,32 +108,30 @@ def _audit(actor: User | str, action: str, session: TriageSession, **data: Any) 
     )
 
 
-def _screen_name(name: str) -> dict[str, Any]:
-    """The name against every current list, as stored on the session and shown on its pages."""
-    result = screening.screen(
-        Query(name, type=EntityType.ORGANIZATION), limit=HITS_PER_ANSWER
-    )  # the one call into the loaded lists
-    names = selectors.programmes(result.snapshots, [(h.source, h.entity_id) for h in result.hits])
-    return {
-        "name": name,
-        "snapshots": result.snapshots,
-        "coverage": result.coverage.to_dict(),
-        "matcher_version": result.matcher_version,
-        "hits": [
-            {
-                "source": h.source,
-                "entry_id": h.entity_id,
-                "name": h.name,
-                "matched_name": h.matched_name,
-                "score": h.score,
-                "status": "unresolved",
-                "programme": names.get(h.key),
-                "origin": "answer",
-                "subject": name,
-            }
+ANSWER = "answer"  # the origin of a hit found by screening an organisation answer
+Screened = Mapping[str, answer_glue.AnswerScreening]  # by question id
+
+
+def _screen_name(name: str, *, build: bool = False) -> answer_glue.AnswerScreening:
+    """The name against the loaded lists, through partner screening's own service.
+
+    The index is never built in a request (it must not spend minutes on it): when it is not
+    built yet, the name is recorded as not checked, and the pages say so. The CLI may build it.
+    """
+    result = partner_services.organisation_name_screen(name, limit=HITS_PER_ANSWER, build=build)
+    if result is None:
+        return answer_glue.AnswerScreening(name=name, screened=False)
+    names = selectors.programmes(result.snapshots, [(h.source, h.entry_id) for h in result.hits])
+    return answer_glue.AnswerScreening(
+        name=name,
+        snapshots=result.snapshots,
+        coverage=result.coverage,
+        matcher_version=result.matcher_version,
+        hits=tuple(
+            ScreeningHit.of(h, subject=name, origin=ANSWER, programme=names.get(h.key))
             for h in result.hits
-        ],
-    }
+        ),
+    )
 
 
 def _screenable_answer(value: object) -> str | None:
@@ -149,51 +148,92 @@ def _screenable_answer(value: object) -> str | None:
     return value.strip()
 
 
-def organisation_answers_screen(current: Pack, answers: Mapping[str, object]) -> dict[str, Any]:
-    """Each organisation answer screened as the questionnaire does: question id → stored record.
+def _organisation_names(current: Pack, answers: Mapping[str, object]) -> dict[str, str]:
+    """The organisation answers worth screening, by question id."""
+    return {
+        q.id: name
+        for q in current.questions
+        if q.kind == "organisation" and (name := _screenable_answer(answers.get(q.id)))
+    }
 
-    The CLI's `trustdesk triage` uses this too, so a file of answers is screened exactly as the
-    same answers typed into the web questionnaire.
+
+def organisation_answers_screen(
+    current: Pack, answers: Mapping[str, object]
+) -> dict[str, answer_glue.AnswerScreening]:
+    """Each organisation answer screened as the questionnaire does, by question id.
+
+    The CLI's `trustdesk triage` uses this, so a file of answers is screened exactly as the
+    same answers typed into the web questionnaire; a command (not a request) may build the
+    index of lists just imported.
     """
-    screened: dict[str, Any] = {}
-    for qid in sorted(q.id for q in current.questions if q.kind == "organisation"):
-        name = _screenable_answer(answers.get(qid))
-        if name is not None:
-            screened[qid] = _screen_name(name)
+    return _screen(current, answers, {}, build=True)
+
+
+def _screen(
+    current: Pack,
+    answers: Mapping[str, object],
+    stored: Screened,
+    *,
+    again: bool = False,
+    build: bool = False,
+) -> dict[str, answer_glue.AnswerScreening]:
+    """Screens each organisation answer that is new or was not checked (every one, `again`).
+
+    Called before the session's row is locked and outside any transaction: screening reads
+    the lists and the index, and must not hold a lock while it does.
+    """
+    screened: dict[str, answer_glue.AnswerScreening] = {}
+    for qid, name in sorted(_organisation_names(current, answers).items()):
+        previous = stored.get(qid)
+        if not again and previous is not None and previous.name == name and previous.screened:
+            screened[qid] = previous
+        else:
+            screened[qid] = _screen_name(name, build=build)
     return screened
 
 
-def _screen_answers(session: TriageSession, current: Pack, *, again: bool = False) -> None:
-    """Screens each organisation answer whose name is new (or all of them, `again`)."""
-    organisation_questions = {q.id for q in current.questions if q.kind == "organisation"}
-    screened: dict[str, Any] = {}
-    for qid in sorted(organisation_questions):
-        name = _screenable_answer(session.answers.get(qid))
-        if name is None:
-            continue
-        previous = session.answer_screening.get(qid)
-        if not again and isinstance(previous, dict) and previous.get("name") == name:
-            screened[qid] = previous
-        else:
-            screened[qid] = _screen_name(name)
-    session.answer_screening = screened
+def _keep_screening(session: TriageSession, current: Pack, screened: Screened) -> None:
+    """Under the lock: each organisation answer with the screening done before it was taken.
+
+    A name that changed in between (another tab saved) is recorded as not checked; the next
+    save or completion checks it.
+    """
+    kept = {
+        qid: found
+        if (found := screened.get(qid)) is not None and found.name == name
+        else answer_glue.AnswerScreening(name=name, screened=False)
+        for qid, name in sorted(_organisation_names(current, session.answers).items())
+    }
+    session.answer_screening = {qid: answer.to_dict() for qid, answer in kept.items()}
+
+
+def _require_start(actor: User, engagement: Engagement | None) -> None:
+    if not permissions.can_start_triage(actor):
+        raise PermissionDenied(not_allowed("engagement.propose"))
+    if engagement is not None and not permissions.can_attach_to(actor, engagement):
+        raise PermissionDenied(ENGAGEMENT_NOT_YOURS)
+
+
+def triage_start(*, actor: User, engagement: Engagement | None = None) -> TriageSession:
+    """A new draft under the current pack; from an engagement, prefilled from its record."""
+    _require_start(actor, engagement)
+    current = selectors.pack()
+    answers = selectors.prefill(current=current, engagement=engagement) if engagement else {}
+    return _start(actor, engagement, current, answers, _screen(current, answers, {}))
 
 
 @transaction.atomic
-def triage_start(*, actor: User, engagement: Engagement | None = None) -> TriageSession:
-    """A new draft under the current pack; from an engagement, prefilled from its record."""
-    if not permissions.can_start_triage(actor):
-        raise PermissionDenied(permissions.NOT_ALLOWED.format(perm="engagement.propose"))
-    if engagement is not None and not permissions.can_attach_to(actor, engagement):
-        raise PermissionDenied(ENGAGEMENT_NOT_YOURS)
-    current = selectors.pack()
-    session = TriageSession(
-        owner=actor,
-        engagement=engagement,
-        answers=selectors.prefill(current=current, engagement=engagement) if engagement else {},
-    )
+def _start(
+    actor: User,
+    engagement: Engagement | None,
+    current: Pack,
+    answers: dict[str, object],
+    screened: Screened,
+) -> TriageSession:
+    _require_start(actor, engagement)
+    session = TriageSession(owner=actor, engagement=engagement, answers=answers)
     _stamp(session, current)
-    _screen_answers(session, current)
+    _keep_screening(session, current, screened)
     session.save(force_insert=True)
     _audit(actor, "trustdesk.triage.started", session, pack=f"{current.id}@{current.version}")
     return session
@@ -214,30 +254,54 @@ def _locked(session: TriageSession) -> TriageSession:
     )
 
 
-@transaction.atomic
+def _merged(
+    stored: Mapping[str, object], answers: Mapping[str, object], questions: Iterable[str]
+) -> dict[str, object]:
+    merged = dict(stored)
+    for qid in questions:
+        value = answers.get(qid)
+        if value is None:
+            merged.pop(qid, None)
+        else:
+            merged[qid] = value
+    return merged
+
+
 def triage_answers_save(
     *, actor: User, session: TriageSession, answers: Mapping[str, object], questions: Iterable[str]
 ) -> TriageSession:
     """Stores the answers to `questions` (None clears one); answers to others are kept.
 
     An answer to a question that is no longer asked is kept too, so that changing an earlier
-    answer back brings it back; the engine ignores it meanwhile.
+    answer back brings it back; the engine ignores it meanwhile. Organisation answers are
+    screened first, before the session is locked.
     """
-    session = _locked(session)
+    questions = list(questions)
     permissions.require_owner(actor, session, "answer")
     if session.is_completed:
         raise NotADraft
     current = selectors.pack()
-    stored = dict(session.answers)
-    for qid in questions:
-        value = answers.get(qid)
-        if value is None:
-            stored.pop(qid, None)
-        else:
-            stored[qid] = value
-    session.answers = stored
+    expected = _merged(session.answers, answers, questions)
+    screened = _screen(current, expected, answer_glue.answer_screening(session))
+    return _answers_save(actor, session, answers, questions, current, screened)
+
+
+@transaction.atomic
+def _answers_save(
+    actor: User,
+    session: TriageSession,
+    answers: Mapping[str, object],
+    questions: list[str],
+    current: Pack,
+    screened: Screened,
+) -> TriageSession:
+    session = _locked(session)
+    permissions.require_owner(actor, session, "answer")
+    if session.is_completed:
+        raise NotADraft
+    session.answers = _merged(session.answers, answers, questions)
     _stamp(session, current)
-    _screen_answers(session, current)
+    _keep_screening(session, current, screened)
     session.save(
         update_fields=[
             "answers",
@@ -265,15 +329,12 @@ def _missing(current: Pack, answers: Mapping[str, object]) -> dict[str, str]:
 
 def _outcome(session: TriageSession, current: Pack) -> Outcome:
     """Runs the engine over the session's answers, its screenings and its engagement's hits."""
-    hits = [h for screened in session.answer_screening.values() for h in screened["hits"]]
+    screened = answer_glue.answer_screening(session).values()
+    hits = [h for answer in screened for h in answer.hits]
     if session.engagement is not None:
         hits += selectors.engagement_hits(engagement=session.engagement)
-    session.hits = hits
-    return triage(
-        current,
-        answer_glue.typed_answers(current, session.answers),
-        screening=[answer_glue.hit_input(h) for h in hits],
-    )
+    session.hits = [h.to_dict() for h in hits]
+    return triage(current, answer_glue.typed_answers(current, session.answers), screening=hits)
 
 
 def _store(session: TriageSession, outcome: Outcome, actor: User) -> None:
@@ -308,30 +369,34 @@ def _summary(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def triage_complete(*, actor: User, session: TriageSession) -> TriageSession:
     """Works out the outcome once every asked question has a fitting answer; audited."""
+    permissions.require_owner(actor, session, "complete")
+    current = selectors.pack()
+    screened = _screen(current, session.answers, answer_glue.answer_screening(session))
+    return _complete(actor, session, current, screened)
+
+
+@transaction.atomic
+def _complete(
+    actor: User, session: TriageSession, current: Pack, screened: Screened
+) -> TriageSession:
     session = _locked(session)
     permissions.require_owner(actor, session, "complete")
     if session.is_completed:
         raise NotADraft
-    current = selectors.pack()
     errors = _missing(current, session.answers)
     if errors:
         raise AnswersIncomplete(errors)
     _stamp(session, current)
-    _screen_answers(session, current)
+    _keep_screening(session, current, screened)
     outcome = _outcome(session, current)
     _store(session, outcome, actor)
-    hits = [f"{h['source']}:{h['entry_id']}:{h['status']}" for h in session.hits]
+    hits = [f"{h.key}:{h.status}" for h in answer_glue.used_hits(session)]
     _audit(actor, "trustdesk.triage.completed", session, hits=hits, **_summary(outcome))
     return session
 
 
-NO_SUCH_QUESTION = "There is no such question in this policy pack."
-
-
-@transaction.atomic
 def triage_run(
     *, actor: User, engagement: Engagement, answers: Mapping[str, object]
 ) -> TriageSession:
@@ -340,18 +405,23 @@ def triage_run(
     Each step checks and audits as it does on the pages; answers not given keep what the
     engagement's record prefilled. A refusal (missing or unfitting answers, an answer to a
     question the pack does not have) rolls the whole call back, so no draft is left behind.
+    The organisation answers are screened once, first, before any row is written or locked.
     """
-    session = triage_start(actor=actor, engagement=engagement)
-    session = triage_answers_save(
-        actor=actor, session=session, answers=answers, questions=list(answers)
-    )
+    _require_start(actor, engagement)
     current = selectors.pack()
-    known = {q.id for q in current.questions}
-    errors = {qid: NO_SUCH_QUESTION for qid in answers if qid not in known}
-    errors.update(_missing(current, session.answers))
-    if errors:
-        raise AnswersIncomplete(errors)
-    return triage_complete(actor=actor, session=session)
+    prefilled = selectors.prefill(current=current, engagement=engagement)
+    questions = list(answers)
+    screened = _screen(current, _merged(prefilled, answers, questions), {})
+    with transaction.atomic():
+        session = _start(actor, engagement, current, prefilled, screened)
+        session = _answers_save(actor, session, answers, questions, current, screened)
+        # The engine's verdict on what was sent (an unknown question included), then what is
+        # missing.
+        errors = answer_glue.problems(current, answers)
+        errors.update(_missing(current, session.answers))
+        if errors:
+            raise AnswersIncomplete(errors)
+        return _complete(actor, session, current, screened)
 
 
 @transaction.atomic
@@ -361,15 +431,14 @@ def triage_reopen(*, actor: User, session: TriageSession) -> TriageSession:
     permissions.require_owner(actor, session, "reopen")
     if not session.is_completed:
         raise NotCompleted
-    previous = session.outcome or {}
-    tier = previous.get("tier", {})
+    previous = answer_glue.stored_outcome(session)
     session.status, session.outcome, session.completed_at = Status.DRAFT, None, None
     session.save(update_fields=["status", "outcome", "completed_at", "updated_at"])
     _audit(
         actor,
         "trustdesk.triage.reopened",
         session,
-        old_tier=tier.get("id") if isinstance(tier, dict) else None,
+        old_tier=previous.tier.id if previous is not None else None,
     )
     return session
 
@@ -392,18 +461,26 @@ def triage_attach(*, actor: User, session: TriageSession, engagement: Engagement
     return session
 
 
-@transaction.atomic
 def triage_rerun(*, actor: User, session: TriageSession) -> TriageSession:
     """An officer runs a completed triage again with the current pack, lists and adjudications."""
+    permissions.require_rerun(actor)
+    if not session.is_completed:
+        raise NotCompleted
+    current = selectors.pack()
+    screened = _screen(current, session.answers, {}, again=True)
+    return _rerun(actor, session, current, screened)
+
+
+@transaction.atomic
+def _rerun(actor: User, session: TriageSession, current: Pack, screened: Screened) -> TriageSession:
     permissions.require_rerun(actor)
     session = _locked(session)
     if not session.is_completed:
         raise NotCompleted
-    current = selectors.pack()
-    old = session.outcome or {}
-    old_tier = old.get("tier", {}).get("id") if isinstance(old.get("tier"), dict) else None
+    old = answer_glue.stored_outcome(session)
+    old_tier = old.tier.id if old is not None else None
     _stamp(session, current)
-    _screen_answers(session, current, again=True)
+    _keep_screening(session, current, screened)
     try:
         outcome = _outcome(session, current)
     except AnswersInvalid as exc:

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trustdesk.policy.models import Pack
+from trustdesk.policy.triage import LabelledResult
+from trustdesk.screening.matching.model import ScreeningHit
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.cases import selectors as case_selectors
@@ -46,20 +48,20 @@ def _unavailable(request: HttpRequest, exc: selectors.PackUnavailable) -> HttpRe
 
 
 def _hit_views(
-    current: Pack, hits: Sequence[Mapping[str, Any]], *, details: bool
+    current: Pack, hits: Sequence[ScreeningHit], *, details: bool
 ) -> list[forms.HitView]:
     """Hits as a page shows them; without `details`, only that there is a possible match."""
     titles = {ls.id: ls.title for ls in current.list_sources}
     views = []
     for h in hits:
-        programme = f" ({h['programme']})" if h.get("programme") else ""
+        programme = f" ({h.programme})" if h.programme else ""
         views.append(
             forms.HitView(
-                subject=str(h.get("subject", "")),
-                list_title=f"{titles.get(h['source'], h['source'])}{programme}" if details else "",
-                entry=f"{h['name']} ({h['source']}:{h['entry_id']})" if details else "",
-                score=float(h.get("score", 0.0)),
-                status=str(h.get("status", "unresolved")),
+                subject=h.subject,
+                list_title=f"{titles.get(h.source, h.source)}{programme}" if details else "",
+                entry=f"{h.name} ({h.key})" if details else "",
+                score=h.score,
+                status=h.status,
             )
         )
     return views
@@ -124,9 +126,9 @@ def _questionnaire(
 ) -> HttpResponse:
     evaluation = answer_glue.evaluate(current, session.answers)
     details = permissions.can_see_hit_details(request.user)
+    screened = answer_glue.answer_screening(session)
     hits = {
-        qid: _hit_views(current, screened["hits"], details=details)
-        for qid, screened in session.answer_screening.items()
+        qid: _hit_views(current, answer.hits, details=details) for qid, answer in screened.items()
     }
     all_errors = {**evaluation.errors, **(errors or {})}
     fields = forms.build_fields(
@@ -135,7 +137,8 @@ def _questionnaire(
         answers=session.answers,
         errors=all_errors,
         hits=hits,
-        screened=set(session.answer_screening),
+        screened={qid for qid, answer in screened.items() if answer.screened},
+        unchecked={qid for qid, answer in screened.items() if not answer.screened},
     )
     context = {
         "session": session,
@@ -174,16 +177,22 @@ def session_questionnaire(request: AuthenticatedHttpRequest, public_id: uuid.UUI
         messages.error(request, str(exc))
         return redirect(session)
     action = request.POST.get("action", "continue")
-    if action == "save" and not posted.errors:
+    # The engine's view of what was just posted: its words go next to each question.
+    problems = {
+        qid: problem
+        for qid, problem in answer_glue.evaluate(current, session.answers).errors.items()
+        if qid in posted.questions
+    }
+    if action == "save" and not problems:
         messages.success(request, "Answers saved. You can finish this triage later from here.")
         return redirect("triage:session-list")
-    if action == "complete" and not posted.errors:
+    if action == "complete" and not problems:
         return _complete(request, session, current)
-    if not posted.errors and not is_htmx(request):
+    if not problems and not is_htmx(request):
         # Post/redirect/get: reloading the page shows the answers, it does not post them again.
         messages.success(request, "Answers saved.")
         return redirect(f"{session.get_absolute_url()}#questionnaire")
-    return _questionnaire(request, session, current, errors=posted.errors, saved=True)
+    return _questionnaire(request, session, current, saved=True)
 
 
 def _complete(
@@ -197,17 +206,17 @@ def _complete(
     return redirect(session)
 
 
-def _grouped(mitigations: Sequence[Mapping[str, Any]]) -> list[tuple[str, list[Any]]]:
-    groups: dict[str, list[Any]] = {}
+def _grouped(mitigations: Sequence[LabelledResult]) -> list[tuple[str, list[LabelledResult]]]:
+    groups: dict[str, list[LabelledResult]] = {}
     for item in mitigations:
-        groups.setdefault(str(item["label"]), []).append(item)
+        groups.setdefault(item.label, []).append(item)
     return list(groups.items())
 
 
 def _answer_coverage(session: TriageSession) -> Coverage | None:
     """The lists the answers were screened against (the newest screening's), if any was."""
-    stored = [s["coverage"] for s in session.answer_screening.values() if s.get("coverage")]
-    return Coverage.from_dict(stored[-1]) if stored else None
+    stored = [a.coverage for a in answer_glue.answer_screening(session).values() if a.coverage]
+    return stored[-1] if stored else None
 
 
 @login_required
@@ -220,22 +229,23 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     except selectors.PackUnavailable as exc:
         return _unavailable(request, exc)
     details = permissions.can_see_hit_details(request.user)
-    outcome: dict[str, Any] = session.outcome or {}
-    if not details:
-        outcome = selectors.outcome_redacted(outcome)
+    outcome = selectors.outcome_for_user(session=session, user=request.user)
+    if outcome is None:  # a completed session always has one (a database constraint)
+        raise Http404("no outcome")
     questions = {q.id: q for q in current.questions}
     answered = [
         (questions[qid].text, forms.answer_text(current, questions[qid], session.answers.get(qid)))
-        for qid in outcome.get("asked", [])
+        for qid in outcome.asked
         if qid in questions
     ]
     is_owner = permissions.is_owner(request.user, session)
     context = {
         "session": session,
         "outcome": outcome,
-        "mitigation_groups": _grouped(outcome.get("mitigations", [])),
+        "mitigation_groups": _grouped(outcome.mitigations),
         "answered": answered,
-        "hits": _hit_views(current, session.hits, details=details),
+        "hits": _hit_views(current, answer_glue.used_hits(session), details=details),
+        "unchecked": answer_glue.unchecked_names(session),
         "coverage": _answer_coverage(session),
         "stale": selectors.staleness(session=session, current=current),
         "can_reopen": permissions.can_answer_triage(request.user, session),

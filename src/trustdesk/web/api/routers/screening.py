@@ -49,7 +49,7 @@ def hit_out(hit: ScreeningHit) -> ScreeningHitOut:
     return ScreeningHitOut(
         id=hit.public_id,
         source=hit.source,
-        entity_id=hit.entity_id,
+        entry_id=hit.entry_id,
         entry_name=hit.entry_name,
         matched_name=hit.matched_name,
         query_name=hit.query_name,

@@ -9,14 +9,14 @@ one that does not exist, and are written only by the triage app's services.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from trustdesk.policy.conditions import ScreeningHit
 from trustdesk.policy.models import Pack, TaxonomyNode
+from trustdesk.policy.triage import Outcome
+from trustdesk.screening.matching.model import ScreeningHit
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.api.routers.common import READ_ERRORS, WRITE_ERRORS, actor, page
@@ -38,6 +38,7 @@ from trustdesk.web.api.schemas import (
     TriageSessionOut,
 )
 from trustdesk.web.cases import selectors as case_selectors
+from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import permissions, selectors, services
 from trustdesk.web.triage.models import TriageSession
 
@@ -99,27 +100,29 @@ def pack_out(current: Pack) -> PolicyPackOut:
     )
 
 
-def _hit_out(hit: Mapping[str, Any], *, details: bool) -> TriageHitOut:
+def _hit_out(hit: ScreeningHit, *, details: bool) -> TriageHitOut:
     """A hit the outcome used; without `details`, only that there is a possible match."""
-    programme = hit.get("programme")
     return TriageHitOut(
-        subject=str(hit.get("subject", "")),
-        origin=str(hit.get("origin", "")),
-        score=float(hit.get("score", 0.0)),
-        status=str(hit.get("status", "unresolved")),
-        source=str(hit["source"]) if details else None,
-        entry_id=str(hit["entry_id"]) if details else None,
-        name=str(hit["name"]) if details else None,
-        programme=str(programme) if details and programme else None,
+        subject=hit.subject,
+        origin=hit.origin,
+        score=hit.score,
+        status=hit.status,
+        source=hit.source if details else None,
+        entry_id=hit.entry_id if details else None,
+        name=hit.name if details else None,
+        programme=hit.programme if details else None,
     )
+
+
+def outcome_out(outcome: Outcome) -> TriageOutcomeOut:
+    """The typed outcome as the API shows it (redact it first for roles that may not see hits)."""
+    return TriageOutcomeOut.model_validate(outcome, from_attributes=True)
 
 
 def session_out(session: TriageSession, user: User) -> dict[str, Any]:
     """The session as the reader may see it: listed entries only for those who read the lists."""
     details = permissions.can_see_hit_details(user)
-    outcome = session.outcome
-    if outcome is not None and not details:
-        outcome = selectors.outcome_redacted(outcome)
+    outcome = selectors.outcome_for_user(session=session, user=user)
     return {
         "id": session.public_id,
         "status": session.status,
@@ -129,8 +132,9 @@ def session_out(session: TriageSession, user: User) -> dict[str, Any]:
         "pack_version": session.pack_version,
         "pack_lineage": list(session.pack_lineage),
         "answers": dict(session.answers),
-        "outcome": TriageOutcomeOut.model_validate(outcome) if outcome is not None else None,
-        "hits": [_hit_out(h, details=details) for h in session.hits],
+        "outcome": outcome_out(outcome) if outcome is not None else None,
+        "hits": [_hit_out(h, details=details) for h in answer_glue.used_hits(session)],
+        "unchecked": answer_glue.unchecked_names(session),
         "created_at": session.created_at,
         "updated_at": session.updated_at,
         "completed_at": session.completed_at,
@@ -171,7 +175,7 @@ def triage_evaluate(request: HttpRequest, payload: TriageRunIn) -> TriageOutcome
         for h in payload.screening
     ]
     outcome = selectors.triage_evaluate(answers=payload.answers, screening=hits)
-    return TriageOutcomeOut.model_validate(outcome.to_dict())
+    return outcome_out(outcome)
 
 
 @router.get("/triage/sessions", response={200: TriageSessionPageOut, **READ_ERRORS})

@@ -28,6 +28,7 @@ from trustdesk.web.partners.services.records import (
 from trustdesk.web.partners.services.screening import (
     HITS_PER_NAME,
     hit_adjudicate,
+    organisation_name_screen,
     screening_fail,
     screening_purge_expired,
     screening_request,
@@ -49,6 +50,7 @@ __all__ = [
     "hit_adjudicate",
     "organisation_create",
     "organisation_merge",
+    "organisation_name_screen",
     "organisation_update",
     "person_create",
     "person_merge",

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from trustdesk.screening.entries import EntityType
-from trustdesk.screening.matching import Hit, NameNotScreenable, Query, check_name
+from trustdesk.screening.matching import Hit, HitStatus, NameNotScreenable, Query, check_name
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.core import audit, tasks
@@ -142,12 +142,30 @@ def _screenable(query: Query) -> bool:
     return True
 
 
+def organisation_name_screen(
+    name: str, *, limit: int, build: bool = False
+) -> screening.ScreeningResult | None:
+    """One organisation name against the loaded lists, compared as a partner's screening does.
+
+    For a request (the triage questionnaire): it runs outside any transaction that holds row
+    locks, and never builds the index; None when no index of the current lists is built yet,
+    so that the caller says the name was not checked rather than "no match" (a command such as
+    `trustdesk triage` may `build` it). A name the matcher cannot compare is refused
+    (NameNotScreenable), as for a partner.
+    """
+    query = Query(name, type=EntityType.ORGANIZATION)
+    try:
+        return screening.screen(query, limit=limit, build=build)
+    except screening.IndexNotReady:
+        return None
+
+
 def _hit_row(run: ScreeningRun, hit: Hit) -> ScreeningHit:
     data = hit.to_dict()
     return ScreeningHit(
         run=run,
         source=hit.source,
-        entity_id=hit.entity_id,
+        entry_id=hit.entry_id,
         entry_name=hit.name,
         matched_name=hit.matched_name,
         query_name=hit.query_name,
@@ -169,7 +187,7 @@ def hit_adjudicate(*, actor: User, hit: ScreeningHit, verdict: str, reason: str)
     """Record an officer's verdict on a hit, with the reason, on the hit and the audit trail."""
     subject = hit.run.subject
     require(actor, "partner.adjudicate", subject if isinstance(subject, Person) else None)
-    if verdict not in ScreeningHit.Verdict.values or verdict == ScreeningHit.Verdict.OPEN:
+    if HitStatus.read(verdict) in (None, HitStatus.UNRESOLVED):
         raise InvalidVerdict
     reason = reason_text(reason)
     row = ScreeningHit.objects.select_for_update().get(pk=hit.pk)

@@ -1,0 +1,63 @@
+"""What follows a change of what screening uses, whichever way the list arrived.
+
+`list_snapshot_import` (the one ingest service) reports each source whose current snapshot it
+changed; `lists_current_changed()` then runs once the change has committed. It rebuilds the match
+index now; the ongoing-monitoring issue starts the re-screen of partners there too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import transaction
+
+from trustdesk.web.core import tasks
+from trustdesk.web.jobs.models import TaskRun
+
+log = logging.getLogger(__name__)
+
+# The sources whose current snapshot changed inside the innermost `lists_changes_batched()`.
+_batch: ContextVar[list[str] | None] = ContextVar("trustdesk_lists_changed", default=None)
+
+
+@contextmanager
+def lists_changes_batched(*, actor: str) -> Iterator[None]:
+    """Imports inside report their changes once, at the end, to `lists_current_changed()`.
+
+    An update of six sources rebuilds the index once, not six times: each rebuild reads every
+    current list. Batches nest; the outermost reports.
+    """
+    batch: list[str] = []
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        if batch:
+            current_changed(*batch, actor=actor)
+
+
+def current_changed(*sources: str, actor: str) -> None:
+    """Report sources whose current snapshot changed: to the open batch, else after commit."""
+    outer = _batch.get()
+    if outer is not None:
+        outer.extend(sources)
+        return
+    changed = list(dict.fromkeys(sources))
+    # After commit: a hook must never act on a snapshot that a rollback takes back.
+    transaction.on_commit(lambda: lists_current_changed(sources=changed, actor=actor))
+
+
+def lists_current_changed(*, sources: Sequence[str], actor: str) -> TaskRun:
+    """What follows a change of what screening uses: the match index is rebuilt, off the request.
+
+    Every way a list arrives (`trustdesk lists import`, the upload page, `lists update`, the
+    lists shipped with trustdesk) ends here, once its new current snapshot has committed. The
+    ongoing-monitoring issue starts the re-screen of partners against `sources` here, beside
+    the index rebuild.
+    """
+    log.info("current snapshot changed: %s", ", ".join(sources))
+    return tasks.enqueue("lists.rebuild_index", actor)

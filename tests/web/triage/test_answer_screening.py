@@ -1,0 +1,136 @@
+"""Organisation answers are screened through partner screening's own service, with the loaded
+index only (never built in a request: "not checked" until it is), and never while a row is
+locked or inside any transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from tests.web.api.conftest import api_client
+from tests.web.cases.conftest import Cast, fields
+from tests.web.triage.conftest import LISTED, TYPICAL, Answer
+from trustdesk.web.cases import services as case_services
+from trustdesk.web.lists.screening import current_index, index_dir
+from trustdesk.web.lists.services import list_snapshot_import
+from trustdesk.web.partners import services as partner_services
+from trustdesk.web.partners.models import ScreeningRun
+from trustdesk.web.triage import answers as answer_glue
+from trustdesk.web.triage import services
+
+UNCHECKED = "Not yet checked against the watch lists:"
+
+
+@pytest.fixture
+def unindexed(db: None, tmp_path: Path) -> str:
+    """A list imported just now, whose index no worker has built yet."""
+    path = tmp_path / "fresh.csv"
+    path.write_text(
+        f"id,name,aliases,type,countries,notes\nFR-1,{LISTED},,organization,CN,Test entry\n",
+        encoding="utf-8",
+    )
+    list_snapshot_import(paths=[path], source="custom:fresh", actor="test:triage")
+    return "custom:fresh"
+
+
+def _indexes() -> set[str]:
+    return {p.name for p in index_dir().glob("*.idx")} if index_dir().exists() else set()
+
+
+def test_a_name_is_not_checked_while_the_index_is_not_built_and_no_request_builds_it(
+    cast: Cast, unindexed: str
+) -> None:
+    # given a draft, and lists whose index is not built
+    session = services.triage_start(actor=cast.rita)
+    before = _indexes()
+    client = Client()
+    client.force_login(cast.rita)
+    url = reverse("triage:session-questionnaire", kwargs={"public_id": session.public_id})
+
+    # when the researcher names the listed organisation
+    response = client.post(url, {"shown": ["partner_name"], "q-partner_name": LISTED}, follow=True)
+
+    # then the page says it was not checked, and no index was built for it
+    assert UNCHECKED in response.content.decode()
+    assert "No match on the loaded watch lists." not in response.content.decode()
+    assert _indexes() == before
+    session.refresh_from_db()
+    [screened] = answer_glue.answer_screening(session).values()
+    assert (screened.name, screened.screened, screened.hits) == (LISTED, False, ())
+
+    # and once a worker has built it, the next save checks the name
+    current_index()
+    response = client.post(url, {"shown": ["partner_name"], "q-partner_name": LISTED}, follow=True)
+    assert UNCHECKED not in response.content.decode()
+    session.refresh_from_db()
+    [screened] = answer_glue.answer_screening(session).values()
+    assert [(h.source, h.entry_id) for h in screened.hits] == [(unindexed, "FR-1")]
+
+
+def test_a_result_worked_out_before_the_index_was_ready_says_the_name_was_not_checked(
+    cast: Cast, unindexed: str, answer: Answer
+) -> None:
+    session = services.triage_start(actor=cast.rita)
+    session = answer(session, cast.rita, **{**TYPICAL, "partner_name": LISTED})
+    session = services.triage_complete(actor=cast.rita, session=session)
+    client = Client()
+    client.force_login(cast.rita)
+
+    html = client.get(session.get_absolute_url()).content.decode()
+
+    assert f"Not checked against the watch lists:</strong> {LISTED}." in html
+    api = api_client(cast.rita).get(f"/api/triage/sessions/{session.public_id}").json()
+    assert (api["unchecked"], api["hits"]) == ([LISTED], [])
+
+
+def test_an_answer_and_a_partner_of_the_same_name_get_the_same_hits(
+    cast: Cast, watch_list: str, answer: Answer
+) -> None:
+    org = partner_services.organisation_create(
+        actor=cast.rita, data=partner_services.OrganisationInput(name=LISTED, kind="university")
+    )
+    run = ScreeningRun.objects.get(organisation=org)
+    partner_services.screening_run(run_id=str(run.public_id), actor="test:triage")
+
+    session = answer(services.triage_start(actor=cast.rita), cast.rita, partner_name=LISTED)
+
+    [screened] = answer_glue.answer_screening(session).values()
+    as_answer = {(h.source, h.entry_id, h.matched_name, h.score) for h in screened.hits}
+    as_partner = {(h.source, h.entry_id, h.matched_name, h.score) for h in run.hits.all()}
+    assert as_answer == as_partner != set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answers_are_screened_outside_any_transaction(
+    cast: Cast, watch_list: str, answer: Answer
+) -> None:
+    # given a record of every read of the current lists, and whether a transaction was open
+    reads: list[bool] = []
+
+    def observe(execute: Callable[..., Any], sql: str, *args: Any) -> Any:
+        if "lists_listsource" in sql:
+            reads.append(connection.in_atomic_block)
+        return execute(sql, *args)
+
+    engagement = case_services.engagement_create(actor=cast.rita, fields=fields())
+
+    # when a draft is started, answered, completed and re-run, and the API's one-call triage runs
+    with connection.execute_wrapper(observe):
+        session = services.triage_start(actor=cast.rita)
+        session = answer(session, cast.rita, **{**TYPICAL, "partner_name": LISTED})
+        session = services.triage_complete(actor=cast.rita, session=session)
+        services.triage_rerun(actor=cast.olga, session=session)
+        ran = services.triage_run(
+            actor=cast.rita, engagement=engagement, answers={**TYPICAL, "partner_name": LISTED}
+        )
+
+    # then the lists were read (screened) each time, and never inside a transaction
+    assert len(reads) >= 3
+    assert not any(reads)
+    assert [h.entry_id for h in answer_glue.used_hits(ran)] == ["TT-001"]
