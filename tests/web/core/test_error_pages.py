@@ -49,7 +49,7 @@ def test_a_refused_permission_is_one_log_line_and_a_page_in_the_layout(
     [record] = _request_log(caplog)
     assert record.getMessage() == (
         "Forbidden (Permission denied): /accounts/users/ "
-        "(Your role does not allow this (user.view).)"
+        "(Your role does not allow you to see user accounts.)"
     )
     assert (record.exc_info, record.exc_text) == (None, None)
     assert "Traceback" not in caplog.text
