@@ -16,6 +16,7 @@ from trustdesk.web.env import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_str,
     home,
     list_max_ages,
@@ -67,6 +68,9 @@ INSTALLED_APPS = [
 AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
+    # Load balancers' probes and Prometheus first: no host check, HTTPS redirect or session.
+    "trustdesk.web.monitoring.middleware.ProbeMiddleware",
+    "trustdesk.web.monitoring.middleware.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -206,6 +210,11 @@ TRUSTDESK_AUDIT_ANCHOR_EVERY = env_int("TRUSTDESK_AUDIT_ANCHOR_EVERY", 3600)
 TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = env_int(
     "TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS", 730
 )
+
+# /metrics (trustdesk.web.monitoring): answered to these addresses when the request did not come
+# through a proxy (no X-Forwarded-For), and to any request with `Authorization: Bearer <token>`.
+TRUSTDESK_METRICS_ALLOW = env_networks("TRUSTDESK_METRICS_ALLOW", "127.0.0.1,::1")
+TRUSTDESK_METRICS_TOKEN = env_str("TRUSTDESK_METRICS_TOKEN")
 
 LOGGING = {
     "version": 1,

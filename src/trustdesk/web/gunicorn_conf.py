@@ -1,0 +1,33 @@
+"""gunicorn settings for trustdesk: `gunicorn -c python:trustdesk.web.gunicorn_conf …`.
+
+Command-line options still win (`-w 4 -b 0.0.0.0:8000`). What this adds:
+
+- Request metrics summed over every worker: with PROMETHEUS_MULTIPROC_DIR set, the directory is
+  emptied when the server starts (a previous run's counts are not this run's) and a worker's
+  files are marked dead when it exits.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+wsgi_app = "trustdesk.web.wsgi:application"
+# A list import or an export can take a while; past this gunicorn kills the worker.
+timeout = 120
+
+
+def on_starting(server: Any) -> None:
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for stale in Path(folder).glob("*.db"):  # prometheus_client's files only
+            stale.unlink()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]  # unannotated
