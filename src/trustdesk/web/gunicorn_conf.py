@@ -2,6 +2,9 @@
 
 Command-line options still win (`-w 4 -b 0.0.0.0:8000`). What this adds:
 
+- Each request is logged once by trustdesk itself (core.middleware.AccessLogMiddleware: the
+  request id, in TRUSTDESK_LOG_FORMAT), so gunicorn's own access log is not needed; asked for
+  anyway (`--access-logfile -`), its lines carry the request id too.
 - Request metrics summed over every worker: with PROMETHEUS_MULTIPROC_DIR set, the directory is
   emptied when the server starts (a previous run's counts are not this run's) and a worker's
   files are marked dead when it exits.
@@ -16,6 +19,10 @@ from typing import Any
 wsgi_app = "trustdesk.web.wsgi:application"
 # A list import or an export can take a while; past this gunicorn kills the worker.
 timeout = 120
+access_log_format = (
+    '%(h)s "%(r)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s '
+    'forwarded_for="%({x-forwarded-for}i)s" "%(a)s"'
+)
 
 
 def on_starting(server: Any) -> None:

@@ -46,6 +46,7 @@ from django.utils.module_loading import autodiscover_modules
 from kombu.exceptions import OperationalError as BrokerError
 
 from trustdesk.web.conf.tasks import TaskSettings, task_settings
+from trustdesk.web.core.logs import task_log_context
 from trustdesk.web.jobs import services as jobs
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.jobs.selectors import task_run_pending
@@ -258,7 +259,9 @@ def task(
         definition = TaskDef(name, fn, (Transient, *RETRY_ON, *retry_on))
 
         def execute(celery_task: CeleryTask[Any, Any], run_id: str) -> None:
-            _execute(definition, celery_task, run_id)
+            # Every record logged while the run executes names it (core.logs.RequestContext).
+            with task_log_context(task=name, task_id=celery_task.request.id, run=run_id):
+                _execute(definition, celery_task, run_id)
 
         execute.__name__ = execute.__qualname__ = name.replace(".", "_")
         # max_retries=None: how often a run may start is decided by its TaskRun row, which
