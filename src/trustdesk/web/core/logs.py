@@ -126,6 +126,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
+            "process": record.process,  # which server or pool worker, when there are several
         }
         body.update(
             {k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")}

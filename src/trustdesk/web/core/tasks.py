@@ -291,6 +291,9 @@ def _execute(definition: TaskDef[Any], celery_task: CeleryTask[Any, Any], run_id
         return
     run = claim.run
     ctx = TaskContext(run_id=run_id, attempt=run.attempts, actor=run.actor)
+    # The log's record of the run (its ids are on every record: core.logs.RequestContext).
+    log.info("attempt %s started for %s", ctx.attempt, run.actor)
+    started = time.monotonic()
     try:
         # Eager runs beat too: a reaper in another process (`trustdesk jobs reap`) must not take
         # a live in-process run for one whose process stopped. Inside a transaction (a test,
@@ -315,6 +318,7 @@ def _execute(definition: TaskDef[Any], celery_task: CeleryTask[Any, Any], run_id
         )
         raise
     jobs.task_run_succeed(public_id=run_id, attempt=ctx.attempt, result=result)
+    log.info("attempt %s succeeded in %.2f s", ctx.attempt, time.monotonic() - started)
 
 
 @contextmanager
