@@ -2,9 +2,10 @@
 
 Command-line options still win (`-w 4 -b 0.0.0.0:8000`). What this adds:
 
-- Each request is logged once by trustdesk itself (core.middleware.AccessLogMiddleware: the
-  request id, in TRUSTDESK_LOG_FORMAT), so gunicorn's own access log is not needed; asked for
-  anyway (`--access-logfile -`), its lines carry the request id too.
+- gunicorn's own records (start, workers booting and exiting, timeouts) in trustdesk's log
+  format (TRUSTDESK_LOG_FORMAT: one JSON object per line, or text) on standard error, so a log
+  shipper reads one format. Each request is logged once, by trustdesk itself
+  (core.middleware.AccessLogMiddleware, with the request id), so gunicorn's access log is off.
 - Request metrics summed over every worker: with PROMETHEUS_MULTIPROC_DIR set, the directory is
   emptied when the server starts (a previous run's counts are not this run's) and a worker's
   files are marked dead when it exits.
@@ -16,13 +17,18 @@ import os
 from pathlib import Path
 from typing import Any
 
+from trustdesk.web.conf import logs as logs_conf
+
 wsgi_app = "trustdesk.web.wsgi:application"
 # A list import or an export can take a while; past this gunicorn kills the worker.
 timeout = 120
-access_log_format = (
-    '%(h)s "%(r)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s '
-    'forwarded_for="%({x-forwarded-for}i)s" "%(a)s"'
-)
+logconfig_dict: dict[str, Any] = logs_conf.from_env()
+logconfig_dict["loggers"] = {
+    **logconfig_dict["loggers"],
+    "gunicorn.error": {"level": "INFO"},  # to the root's handler, in trustdesk's format
+    # trustdesk's access log has the request id and the same format; gunicorn's would repeat it.
+    "gunicorn.access": {"level": "WARNING"},
+}
 
 
 def on_starting(server: Any) -> None:
