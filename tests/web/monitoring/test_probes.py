@@ -114,3 +114,15 @@ def test_an_unreachable_queue_degrades_readiness_and_names_no_address(
     assert "s3cret" not in text
     assert "127.0.0.1" not in text
     assert str(unused_port) not in text
+
+
+def test_probes_are_answered_over_plain_http_where_pages_redirect_to_https(
+    client: Client, settings: Any
+) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+
+    page = client.get("/accounts/login/", HTTP_HOST="localhost")
+    probe = client.get("/healthz", HTTP_HOST=PROBE_HOST)
+
+    assert (page.status_code, page["Location"]) == (301, "https://localhost/accounts/login/")
+    assert probe.status_code == 200
