@@ -87,9 +87,58 @@ def test_incomplete_sso_settings_stop_start_up(
     assert str(exc.value) == message
 
 
-def test_lockout_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TRUSTDESK_LOCKOUT_BY", "username")
-    assert auth._lockout_parameters() == ["username"]
-    monkeypatch.setenv("TRUSTDESK_LOCKOUT_BY", "cookie")
-    with pytest.raises(ImproperlyConfigured, match="expected username, ip_address or both"):
+@pytest.mark.parametrize(
+    ("value", "locks"),
+    [
+        (None, [["username", "ip_address"]]),
+        ("username", ["username"]),
+        ("username+ip_address, ip_address", [["username", "ip_address"], "ip_address"]),
+    ],
+)
+def test_lockout_by_reads_locks_counted_together_or_apart(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, locks: list[object]
+) -> None:
+    if value is None:
+        monkeypatch.delenv("TRUSTDESK_LOCKOUT_BY", raising=False)
+    else:
+        monkeypatch.setenv("TRUSTDESK_LOCKOUT_BY", value)
+
+    assert auth._lockout_parameters() == locks
+
+
+@pytest.mark.parametrize("value", ["cookie", "username+username", "username+", ","])
+def test_lockout_by_refuses_what_axes_cannot_count(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("TRUSTDESK_LOCKOUT_BY", value)
+
+    with pytest.raises(ImproperlyConfigured, match=r"^TRUSTDESK_LOCKOUT_BY="):
         auth._lockout_parameters()
+
+
+@pytest.mark.parametrize(
+    ("env", "count"),
+    [
+        ({}, 0),
+        ({"TRUSTDESK_PROXY_COUNT": "2"}, 0),  # not read unless behind a proxy
+        ({"TRUSTDESK_BEHIND_PROXY": "true"}, 1),
+        ({"TRUSTDESK_BEHIND_PROXY": "true", "TRUSTDESK_PROXY_COUNT": "2"}, 2),
+    ],
+)
+def test_proxy_count_only_behind_a_proxy(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], count: int
+) -> None:
+    for name in ("TRUSTDESK_BEHIND_PROXY", "TRUSTDESK_PROXY_COUNT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    assert auth._proxy_count() == count
+
+
+def test_proxy_count_below_one_behind_a_proxy_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRUSTDESK_BEHIND_PROXY", "true")
+    monkeypatch.setenv("TRUSTDESK_PROXY_COUNT", "0")
+
+    with pytest.raises(ImproperlyConfigured, match=r"^TRUSTDESK_PROXY_COUNT=0: behind a proxy"):
+        auth._proxy_count()
