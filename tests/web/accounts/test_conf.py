@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ImproperlyConfigured
 from pytest_django.fixtures import Settings
 
-from trustdesk.web.conf import auth
+from trustdesk.web.conf import auth, mail
 
 
 def test_argon2_hashes_passwords_first(settings: Settings) -> None:
@@ -142,3 +142,66 @@ def test_proxy_count_below_one_behind_a_proxy_is_refused(monkeypatch: pytest.Mon
 
     with pytest.raises(ImproperlyConfigured, match=r"^TRUSTDESK_PROXY_COUNT=0: behind a proxy"):
         auth._proxy_count()
+
+
+def _clear_mail_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HOST", "PORT", "USER", "PASSWORD", "SECURITY", "FROM"):
+        monkeypatch.delenv(f"TRUSTDESK_EMAIL_{name}", raising=False)
+    monkeypatch.delenv("TRUSTDESK_BASE_URL", raising=False)
+
+
+def test_without_a_mail_host_nothing_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    _clear_mail_env(monkeypatch)
+
+    cfg = mail.mail_settings(allowed_hosts=["trustdesk.uni.example"])
+
+    assert (cfg.backend, cfg.configured, cfg.sender) == (
+        "django.core.mail.backends.dummy.EmailBackend",
+        False,
+        "trustdesk@trustdesk.uni.example",
+    )
+
+
+def test_smtp_with_implicit_tls_and_a_mounted_password(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _clear_mail_env(monkeypatch)
+    secret = tmp_path / "smtp"
+    secret.write_text("s3cret\n")
+    monkeypatch.setenv("TRUSTDESK_EMAIL_HOST", "smtp.uni.example")
+    monkeypatch.setenv("TRUSTDESK_EMAIL_SECURITY", "tls")
+    monkeypatch.setenv("TRUSTDESK_EMAIL_PASSWORD_FILE", str(secret))
+
+    cfg = mail.mail_settings(allowed_hosts=["localhost"])
+
+    assert (cfg.backend, cfg.port, cfg.use_ssl, cfg.use_tls, cfg.password) == (
+        "django.core.mail.backends.smtp.EmailBackend",
+        465,
+        True,
+        False,
+        "s3cret",
+    )
+
+
+def test_mail_security_must_be_known(monkeypatch: pytest.MonkeyPatch) -> None:
+    _clear_mail_env(monkeypatch)
+    monkeypatch.setenv("TRUSTDESK_EMAIL_SECURITY", "ssl")
+
+    with pytest.raises(ImproperlyConfigured, match="expected starttls, tls or none"):
+        mail.mail_settings(allowed_hosts=[])
+
+
+@pytest.mark.parametrize(
+    ("given", "embedded", "expected"),
+    [
+        ("", True, "http://127.0.0.1:8000"),
+        ("", False, "https://trustdesk.uni.example"),
+        ("https://td.uni.example/", False, "https://td.uni.example"),
+    ],
+)
+def test_base_url(
+    monkeypatch: pytest.MonkeyPatch, given: str, embedded: bool, expected: str
+) -> None:
+    monkeypatch.setenv("TRUSTDESK_BASE_URL", given)
+
+    assert mail.base_url(embedded=embedded, allowed_hosts=[".trustdesk.uni.example"]) == expected
