@@ -200,3 +200,14 @@ def test_the_users_page_offers_adding_and_says_who_is_invited(make_user: MakeUse
     assert 'href="/accounts/users/new/"' in page
     assert "Invited: no password yet" in page
     assert "Send a new invitation" in page
+
+
+def test_a_link_made_before_the_account_was_deactivated_sets_nothing(make_user: MakeUser) -> None:
+    admin = make_user("ada", User.Role.ADMIN)
+    user = make_user("vis")
+    link = services.user_invite(actor=admin, user=user, base_url="http://testserver")
+    services.user_deactivate(actor=admin, user=user, reason="Left the university.")
+
+    page = Client().get(link.url, follow=True).content.decode()
+
+    assert "This link does not work any more" in page

@@ -278,6 +278,13 @@ class PasswordSet(PasswordResetConfirmView):
     template_name = "accounts/password_set.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def get_user(self, uidb64: str) -> User | None:
+        # A link made before the account was deactivated (or bound to SSO) sets nothing.
+        user = super().get_user(uidb64)
+        if user is None or not user.is_active or user.sso_subject:
+            return None
+        return user
+
     def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         services.user_password_set(user=form.user, password=form.cleaned_data["new_password1"])
         del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
