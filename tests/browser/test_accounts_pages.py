@@ -22,6 +22,7 @@ from tests.browser.test_accessibility import (
     Visitor,
     axe_violations,
 )
+from tests.browser.test_csp import Watched, violations, watched  # noqa: F401
 from trustdesk.web.accounts import services
 from trustdesk.web.accounts.models import User
 from trustdesk.web.conf.tasks import TaskSettings
@@ -111,3 +112,18 @@ def test_an_admin_invites_a_user_who_sets_a_password_and_signs_in(
     expect(person).to_have_url(re.compile(r"/accounts/me/$"))
     expect(person.get_by_text("Research-security officer:")).to_be_visible()
     person.context.close()
+
+
+def test_the_account_pages_run_under_the_policy_with_nothing_refused(
+    watched: Watched,  # noqa: F811  # the imported fixture
+    screens: list[Screen],
+) -> None:
+    refused = {}
+    for screen in screens:
+        page = watched.visit(screen.user, screen.path)
+        assert watched.last_policy is not None
+        if found := violations(page):
+            refused[screen.name] = found
+
+    assert refused == {}
+    assert watched.console == []

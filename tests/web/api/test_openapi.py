@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
 from openapi_spec_validator import validate
 
 from trustdesk.web.api.api import api
+from trustdesk.web.cases.models import Engagement
+from trustdesk.web.partners.models import Organisation
+from trustdesk.web.triage.models import TriageSession
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +58,27 @@ def test_unknown_api_paths_are_json_404() -> None:
     response = Client().get("/api/nothing/here")
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "message": "Not found."}
+
+
+def _enum(schema: dict[str, Any]) -> list[str]:
+    """The choices a property or parameter declares, optional ones (anyOf … null) included."""
+    for option in schema.get("anyOf", [schema]):
+        if "enum" in option:
+            return list(option["enum"])
+    raise AssertionError(f"no enum in {schema}")
+
+
+def test_each_kind_and_status_lists_its_own_models_choices() -> None:
+    document = Client().get("/api/openapi.json").json()
+    bodies = document["components"]["schemas"]
+    params = {
+        (path, p["name"]): p["schema"]
+        for path, operations in document["paths"].items()
+        for operation in operations.values()
+        for p in operation.get("parameters", [])
+    }
+
+    assert _enum(bodies["OrganisationCreateIn"]["properties"]["kind"]) == Organisation.Kind.values
+    assert _enum(bodies["EngagementCreateIn"]["properties"]["kind"]) == Engagement.Kind.values
+    assert _enum(params[("/api/engagements", "status")]) == Engagement.Status.values
+    assert _enum(params[("/api/triage/sessions", "status")]) == TriageSession.Status.values

@@ -9,9 +9,11 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
+from django.db.models import TextChoices
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from trustdesk.policy.reasons import FactKind
 from trustdesk.screening.matching.model import HitStatus
@@ -20,16 +22,34 @@ from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.partners.models import Organisation
 from trustdesk.web.triage.models import TriageSession
 
+
+def _named_choices(title: str, choices: type[TextChoices]) -> WithJsonSchema:
+    """The choices inline under a title of their own in the OpenAPI document.
+
+    Several models call their choices `Kind` or `Status`; as shared components the document
+    gave organisations the engagement kinds and engagements the triage statuses (Schemathesis
+    found it), so each is spelled out where it is used.
+    """
+    return WithJsonSchema({"title": title, "type": "string", "enum": list(choices.values)})
+
+
 # The models' own choices, so the document lists exactly the values the services accept.
-OrganisationKind = Organisation.Kind
-EngagementKind = Engagement.Kind
-EngagementStatus = Engagement.Status
+OrganisationKind = Annotated[
+    Organisation.Kind, _named_choices("OrganisationKind", Organisation.Kind)
+]
+EngagementKind = Annotated[Engagement.Kind, _named_choices("EngagementKind", Engagement.Kind)]
+EngagementStatus = Annotated[
+    Engagement.Status, _named_choices("EngagementStatus", Engagement.Status)
+]
 DecisionOutcome = Outcome
-TriageStatus = TriageSession.Status
+TriageStatus = Annotated[TriageSession.Status, _named_choices("TriageStatus", TriageSession.Status)]
 Verdict = HitStatus  # "unresolved" is refused: it is where a hit starts, not a verdict
 
 Item = TypeVar("Item")
 MAX_LIMIT = 100
+# Far past any real table, and far inside every database's integer range: a larger offset is
+# refused with a 422 instead of overflowing the SQL LIMIT/OFFSET into a server error.
+MAX_OFFSET = 10_000_000
 
 
 # --- errors and paging ---------------------------------------------------------------------
@@ -49,7 +69,7 @@ class ErrorOut(Schema):
 
 class PageIn(Schema):
     limit: int = Field(25, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT} per page.")
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"At most {MAX_OFFSET}.")
 
 
 class PageOut(Schema, Generic[Item]):
@@ -71,7 +91,14 @@ class OrganisationOut(Schema):
     ror_id: str
     website: str
     parent: uuid.UUID | None
-    merged_into: uuid.UUID | None
+    merged: bool = Field(description="True for a duplicate folded into another record.")
+    merged_into: uuid.UUID | None = Field(
+        description=(
+            "The live record this duplicate was merged into (through later merges too); null "
+            "for a live record, and for a duplicate whose kept record lies outside what the "
+            "caller may see."
+        )
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -111,7 +138,14 @@ class PersonOut(Schema):
     nationality: str
     nationality_reason: str
     affiliations: list[uuid.UUID]
-    merged_into: uuid.UUID | None
+    merged: bool = Field(description="True for a duplicate folded into another record.")
+    merged_into: uuid.UUID | None = Field(
+        description=(
+            "The live record this duplicate was merged into (through later merges too); null "
+            "for a live record, and for a duplicate whose kept record lies outside what the "
+            "caller may see."
+        )
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -511,6 +545,18 @@ class TriageHitOut(Schema):
     programme: str | None
 
 
+class AnswerScreeningOut(Schema):
+    """An organisation answer as it was screened: whether it was checked, and against what."""
+
+    question: str = Field(description="The question the name answers.")
+    name: str
+    screened: bool = Field(description="False when the lists' search index was not ready.")
+    coverage: CoverageOut | None = Field(
+        description="The lists consulted and the expected ones missing or out of date; "
+        "null when the name was not screened."
+    )
+
+
 class TriageSessionOut(Schema):
     id: uuid.UUID
     status: str
@@ -525,6 +571,10 @@ class TriageSessionOut(Schema):
     unchecked: list[str] = Field(
         description="Organisation names in the answers not checked against the watch lists: "
         "their search index was not ready. Empty when every name was checked."
+    )
+    screening: list[AnswerScreeningOut] = Field(
+        description="Each organisation answer's screening with its coverage, so that "
+        "'no match' is never read where a list was not checked."
     )
     created_at: datetime
     updated_at: datetime
