@@ -430,6 +430,127 @@ def createadmin(username: str, email: str, password_stdin: bool) -> None:
         click.echo(f"Password (shown once; sign in and change it): {generated}")
 
 
+_ROLE_CHOICE = click.Choice(
+    ["researcher", "champion", "officer", "approver", "auditor"], case_sensitive=False
+)
+
+
+@main.group()
+def users() -> None:
+    """User accounts for people without single sign-on."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.argument("email")
+@click.option("--role", type=_ROLE_CHOICE, required=True, help="Administrators: createadmin.")
+@click.option("--department", help="The department's name, as on the users page.")
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+@click.option("--print-link", is_flag=True, help="Print the invitation link, even if e-mailed.")
+def users_create(
+    username: str,
+    email: str,
+    role: str,
+    department: str | None,
+    first_name: str,
+    last_name: str,
+    print_link: bool,
+) -> None:
+    """Create an account and invite its person to set a password (a one-time, expiring link).
+
+    The link is e-mailed when TRUSTDESK_EMAIL_HOST is set; otherwise it is printed here to pass on.
+    """
+    _setup_django()
+    from django.conf import settings
+
+    from trustdesk.web.accounts import selectors, services
+    from trustdesk.web.accounts.models import Department, User
+
+    try:
+        dept = selectors.department_by_name(name=department) if department else None
+        user, link = services.user_provision(
+            actor=_actor(),
+            username=username,
+            email=email,
+            role=User.Role(role.lower()),
+            department=dept,
+            first_name=first_name,
+            last_name=last_name,
+            base_url=settings.TRUSTDESK_BASE_URL,
+        )
+    except Department.DoesNotExist:
+        raise click.BadParameter(
+            f"no department named {department!r}", param_hint="--department"
+        ) from None
+    except services.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"User {user.username} created ({user.get_role_display()}).")
+    _report_link(user.email, link, print_link)
+
+
+@users.command("invite")
+@click.argument("username")
+@click.option("--print-link", is_flag=True, help="Print the invitation link, even if e-mailed.")
+def users_invite(username: str, print_link: bool) -> None:
+    """Send a new invitation to an account that has no password yet (the last one expired)."""
+    _setup_django()
+    from django.conf import settings
+
+    from trustdesk.web.accounts import selectors, services
+    from trustdesk.web.accounts.models import User
+
+    try:
+        user = selectors.user_by_username(username=username)
+        link = services.user_invite(actor=_actor(), user=user, base_url=settings.TRUSTDESK_BASE_URL)
+    except User.DoesNotExist:
+        raise click.ClickException(f"no user named {username!r}") from None
+    except services.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _report_link(user.email, link, print_link)
+
+
+def _report_link(email: str, link: Any, print_link: bool) -> None:
+    when = link.expires_at.strftime("%Y-%m-%d %H:%M %Z")
+    if link.emailed:
+        click.echo(f"Invitation e-mailed to {email}; its link works once, until {when}.")
+    else:
+        click.echo("E-mail is not configured (TRUSTDESK_EMAIL_HOST): pass this link on yourself.")
+    if print_link or not link.emailed:
+        click.echo(f"Link to set the password (works once, until {when}): {link.url}")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def users_list(as_json: bool) -> None:
+    """Every account: username, role, department, how it signs in and whether it is active."""
+    _setup_django()
+    from trustdesk.web.accounts import selectors
+
+    rows = [
+        {
+            "username": u.username,
+            "email": u.email,
+            "role": u.role,
+            "department": str(u.department) if u.department else None,
+            "sign_in": "sso"
+            if u.sso_subject
+            else ("password" if u.has_usable_password() else "invited"),
+            "active": u.is_active,
+        }
+        for u in selectors.user_list_all()
+    ]
+    if as_json:
+        _emit_json(rows)
+        return
+    for row in rows:
+        state = "active" if row["active"] else "deactivated"
+        dept = row["department"] or "-"
+        click.echo(
+            f"{row['username']:<20} {row['role']:<11} {dept:<24} {row['sign_in']:<9} {state}"
+        )
+
+
 @main.group()
 def audit() -> None:
     """The tamper-evident audit trail."""

@@ -10,6 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from trustdesk.web.conf import auth as auth_conf
+from trustdesk.web.conf import mail as mail_conf
 from trustdesk.web.conf import tasks as tasks_conf
 from trustdesk.web.env import (
     embedded_secret_key,
@@ -151,6 +152,22 @@ AXES_RESET_ON_SUCCESS = auth_conf.AXES_RESET_ON_SUCCESS
 AXES_ENABLE_ACCESS_FAILURE_LOG = auth_conf.AXES_ENABLE_ACCESS_FAILURE_LOG
 AXES_LOCKOUT_CALLABLE = auth_conf.AXES_LOCKOUT_CALLABLE
 AXES_ENABLE_ADMIN = auth_conf.AXES_ENABLE_ADMIN
+AXES_CLIENT_IP_CALLABLE = auth_conf.AXES_CLIENT_IP_CALLABLE
+TRUSTDESK_PROXY_COUNT = auth_conf.TRUSTDESK_PROXY_COUNT
+# E-mail for invitations and password reset links (conf/mail.py); none is sent without a host.
+_MAIL = mail_conf.mail_settings(allowed_hosts=ALLOWED_HOSTS)
+EMAIL_BACKEND = _MAIL.backend
+EMAIL_HOST = _MAIL.host
+EMAIL_PORT = _MAIL.port
+EMAIL_HOST_USER = _MAIL.user
+EMAIL_HOST_PASSWORD = _MAIL.password
+EMAIL_USE_TLS = _MAIL.use_tls
+EMAIL_USE_SSL = _MAIL.use_ssl
+EMAIL_TIMEOUT = 30  # a stalled mail server must not hold a web request for ever
+DEFAULT_FROM_EMAIL = _MAIL.sender
+TRUSTDESK_EMAIL_CONFIGURED = _MAIL.configured
+TRUSTDESK_BASE_URL = mail_conf.base_url(embedded=EMBEDDED, allowed_hosts=ALLOWED_HOSTS)
+PASSWORD_RESET_TIMEOUT = mail_conf.password_link_seconds()  # invitation and reset links alike
 TRUSTDESK_OIDC = auth_conf.TRUSTDESK_OIDC
 ROOT_URLCONF = "trustdesk.web.urls"
 USE_TZ = True
