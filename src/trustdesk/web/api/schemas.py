@@ -7,11 +7,16 @@ OpenAPI document lists exactly what the services accept.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, Literal, TypeVar
+from enum import Enum
+from typing import Annotated, Any, Generic, Literal, TypeVar, cast
 
 from ninja import Field, Schema
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from trustdesk.policy.reasons import FactKind
 from trustdesk.screening.matching.model import HitStatus
@@ -20,12 +25,43 @@ from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.partners.models import Organisation
 from trustdesk.web.triage.models import TriageSession
 
+
+@dataclass(frozen=True, slots=True)
+class ComponentName:
+    """Names a model's choices in the OpenAPI document by more than their class's own name.
+
+    Django nests choices in their model (`Organisation.Kind`, `Engagement.Kind`), pydantic names a
+    component after the class alone, and ninja keeps one component per name: two `Kind`s would
+    share one, and clients would be told an engagement's kinds for an organisation. Values are
+    still validated into the model's own choices.
+    """
+
+    name: str
+
+    def __get_pydantic_core_schema__(
+        self, source: type[Enum], handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        schema = dict(handler.resolve_ref_schema(handler(source)))
+        name = self.name
+
+        def titled(core: CoreSchema, inner: GetJsonSchemaHandler) -> JsonSchemaValue:
+            json_schema = inner.resolve_ref_schema(inner(core))
+            json_schema["title"] = name
+            return json_schema
+
+        metadata = dict(schema.get("metadata") or {})
+        metadata["pydantic_js_functions"] = [*metadata.get("pydantic_js_functions", []), titled]
+        # The ref's last dotted part before the ":" is the component's name.
+        schema.update(ref=f"{__name__}.{name}:{id(source)}", metadata=metadata)
+        return cast(CoreSchema, schema)
+
+
 # The models' own choices, so the document lists exactly the values the services accept.
-OrganisationKind = Organisation.Kind
-EngagementKind = Engagement.Kind
-EngagementStatus = Engagement.Status
+OrganisationKind = Annotated[Organisation.Kind, ComponentName("OrganisationKind")]
+EngagementKind = Annotated[Engagement.Kind, ComponentName("EngagementKind")]
+EngagementStatus = Annotated[Engagement.Status, ComponentName("EngagementStatus")]
 DecisionOutcome = Outcome
-TriageStatus = TriageSession.Status
+TriageStatus = Annotated[TriageSession.Status, ComponentName("TriageStatus")]
 Verdict = HitStatus  # "unresolved" is refused: it is where a hit starts, not a verdict
 
 Item = TypeVar("Item")
