@@ -547,6 +547,10 @@ def serve(host: str, port: int, threads: int, with_demo: bool) -> None:
     from trustdesk.web.recovery import work_recover
     from trustdesk.web.wsgi import application
 
+    if not settings.EMBEDDED:
+        # Pages link the hashed names of this release's files: collect them before listening, or
+        # every stylesheet would be missing. Unchanged files are skipped, so a restart is quick.
+        click.echo(_static_collect(), err=True)
     # Before listening: what a previous server left running or queued (an upload accepted just
     # before it stopped) is failed with the reason or imported now.
     for line in work_recover().lines():
@@ -606,6 +610,44 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False)
+
+
+@main.command()
+@click.option("--clear", is_flag=True, help="Remove what an earlier release collected first.")
+def collectstatic(clear: bool) -> None:
+    """Copy static files into TRUSTDESK_STATIC_ROOT, hashed and compressed (production).
+
+    `trustdesk serve` does this itself; run it once per release before other servers (gunicorn)
+    start, or at build time in a container image. The embedded default needs none of it.
+    """
+    _setup_django(prepare=False)
+    from django.conf import settings
+
+    click.echo(_static_collect(clear=clear))
+    if settings.EMBEDDED:
+        click.echo(
+            "note: the embedded default serves static files from the installed apps; "
+            "these are used once TRUSTDESK_DATABASE_URL is set",
+            err=True,
+        )
+
+
+def _static_collect(*, clear: bool = False) -> str:
+    """Collect static files with the production storage; a one-line summary of what was done."""
+    from io import StringIO
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from trustdesk.web.conf import static as static_conf
+
+    out = StringIO()
+    # The embedded default links plain names; what it collects is what production would serve.
+    call_command("collectstatic", interactive=False, clear=clear, verbosity=1, stdout=out)
+    summary = out.getvalue().strip().splitlines()[-1:] or ["nothing to collect"]
+    storage = settings.STORAGES["staticfiles"]["BACKEND"]
+    hashed = "hashed and compressed" if storage == static_conf.COLLECTED_STORAGE else "as they are"
+    return f"{summary[0]} Static files in {settings.STATIC_ROOT}, {hashed}."
 
 
 @main.group()

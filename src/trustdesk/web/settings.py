@@ -8,6 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from trustdesk.web.conf import auth as auth_conf
+from trustdesk.web.conf import static as static_conf
 from trustdesk.web.conf import tasks as tasks_conf
 from trustdesk.web.env import (
     embedded_secret_key,
@@ -90,10 +91,13 @@ TEMPLATES = [
 ]
 
 STATIC_URL = "static/"
-STATIC_ROOT = HOME / "static"
+STATIC_ROOT = static_conf.static_root(HOME)
 # WhiteNoise serves static files from the WSGI process: no separate web server is needed. The
-# embedded default reads them straight from the apps; production serves `collectstatic` output.
+# embedded default reads them straight from the apps; production serves `collectstatic` output,
+# hashed and compressed, each hashed file cached for good (see conf/static.py).
 WHITENOISE_USE_FINDERS = EMBEDDED
+STORAGES = static_conf.storages(collected=not EMBEDDED)
+WHITENOISE_MAX_AGE = 0 if DEBUG else static_conf.MAX_AGE
 WSGI_APPLICATION = "trustdesk.web.wsgi.application"
 
 # Security headers and cookies. HTTPS-only settings follow TRUSTDESK_HTTPS (on by default outside
