@@ -113,9 +113,13 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("TRUSTDESK_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-if env_bool("TRUSTDESK_BEHIND_PROXY", False):
-    # Only behind a proxy that sets this header itself; otherwise clients could claim HTTPS.
+BEHIND_PROXY = env_bool("TRUSTDESK_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    # Only behind a proxy that sets these headers itself; otherwise clients could claim HTTPS or
+    # another host. With both, a browser's `Origin: https://<public host>` matches the request as
+    # Django sees it, and sign-in passes the CSRF origin check (docs/deployment.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("TRUSTDESK_CSRF_TRUSTED_ORIGINS").split(",") if o]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
