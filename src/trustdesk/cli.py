@@ -102,7 +102,23 @@ def _emit_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Trustdesk(click.Group):
+    """The command group; a configuration error is one line naming the variable, no traceback.
+
+    Settings are read when a command first sets up Django, so a misconfigured variable (single
+    sign-on without a client id, a bad number) surfaces there as ImproperlyConfigured.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from django.core.exceptions import ImproperlyConfigured
+
+        try:
+            return super().invoke(ctx)
+        except ImproperlyConfigured as exc:
+            raise click.ClickException(f"configuration: {exc} (see docs/configuration.md)") from exc
+
+
+@click.group(cls=_Trustdesk, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="trustdesk")
 def main() -> None:
     """trustdesk: research-security screening, triage and due diligence for universities.

@@ -226,3 +226,46 @@ def test_claims_map_by_configured_names() -> None:
         "Jane",
         "Q Doe",
     )
+
+
+def test_a_wrong_client_secret_is_one_line_naming_the_variables(
+    sso: OIDCProviderProcess, settings: SettingsWrapper, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.TRUSTDESK_OIDC = OIDCSettings(
+        issuer=sso.issuer,
+        discovery_url=f"{sso.issuer}/.well-known/openid-configuration",
+        client_id=sso.client_id,
+        client_secret="",  # forgotten: the provider refuses the code exchange
+    )
+
+    response = _sign_in(Client())
+
+    assert [str(m) for m in response.context["messages"]] == [oidc.MISCONFIGURED]  # type: ignore[attr-defined]
+    assert not response.wsgi_request.user.is_authenticated  # type: ignore[attr-defined]
+    (record,) = [r for r in caplog.records if r.name == "trustdesk.web.accounts.oidc"]
+    assert record.getMessage().startswith("single sign-on: the provider refused trustdesk's client")
+    assert "TRUSTDESK_OIDC_CLIENT_SECRET" in record.getMessage()
+    assert "\n" not in record.getMessage()
+    assert record.exc_info is None
+
+
+def test_an_unreachable_discovery_url_is_one_line_naming_it(
+    settings: SettingsWrapper, caplog: pytest.LogCaptureFixture
+) -> None:
+    closed = "http://127.0.0.1:9/.well-known/openid-configuration"  # discard port: nothing listens
+    settings.TRUSTDESK_OIDC = OIDCSettings(
+        issuer="http://127.0.0.1:9", discovery_url=closed, client_id="trustdesk"
+    )
+
+    response = Client().get("/accounts/sso/login/", follow=True)
+
+    assert response.redirect_chain == [("/accounts/login/", 302)]  # type: ignore[attr-defined]
+    assert [str(m) for m in response.context["messages"]] == [  # type: ignore[attr-defined]
+        "The sign-in provider cannot be reached just now. Try again later."
+    ]
+    (record,) = [r for r in caplog.records if r.name == "trustdesk.web.accounts.oidc"]
+    assert record.getMessage().startswith(
+        f"single sign-on could not start: discovery document {closed}: "
+    )
+    assert "\n" not in record.getMessage()
+    assert record.exc_info is None
