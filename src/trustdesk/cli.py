@@ -452,23 +452,58 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@click.option("--anchor", help="SEQUENCE:SHA256 of a head kept earlier; it must still be there.")
+@click.option(
+    "--anchor",
+    help="SEQUENCE:SHA256 of a head kept earlier; default: the newest anchor trustdesk stored.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def audit_verify(anchor: str | None, as_json: bool) -> None:
-    """Recompute the whole hash chain; name the first event that was changed, removed or forged."""
+    """Recompute the whole hash chain; name the first event that was changed, removed or forged.
+
+    Checked against the newest stored anchor (`trustdesk audit anchor`), so removed newest
+    events and a rewritten chain show too.
+    """
     _setup_django()
-    from trustdesk.web.core.audit import ChainAnchor, verify_chain
+    from trustdesk.web.core.anchors import AnchorFileError, audit_verify
+    from trustdesk.web.core.audit import ChainAnchor
 
     try:
         parsed = ChainAnchor.parse(anchor) if anchor else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--anchor") from exc
-    result = verify_chain(anchor=parsed)
+    try:
+        result, stored = audit_verify(anchor=parsed)
+    except AnchorFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    against = stored.anchor if stored is not None else parsed
     if as_json:
-        _emit_json(result.as_dict())
+        kept = None if against is None else f"{against.sequence}:{against.hash}"
+        _emit_json({**result.as_dict(), "anchor": kept})
     else:
         click.echo(result.message)
+        if stored is not None:
+            click.echo(f"checked against the anchor stored at {stored.at:%Y-%m-%d %H:%M} UTC")
+        elif parsed is None:
+            click.echo("no anchor stored yet: run `trustdesk audit anchor`", err=True)
     sys.exit(result.exit_code)
+
+
+@audit.command("anchor")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def audit_anchor(as_json: bool) -> None:
+    """Check the chain, then keep its head outside the database (serve and workers do it hourly)."""
+    _setup_django()
+    from trustdesk.web.core.anchors import AnchorFileError, audit_anchor_write
+
+    try:
+        outcome = audit_anchor_write()
+    except AnchorFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _emit_json(outcome.as_dict())
+    else:
+        click.echo(outcome.message)
+    sys.exit(outcome.exit_code)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -560,6 +595,7 @@ def serve(host: str, port: int, threads: int, with_demo: bool) -> None:
 
     from trustdesk.web import demo as demo_service
     from trustdesk.web.accounts.selectors import admin_exists
+    from trustdesk.web.core.anchors import start_anchor_schedule
     from trustdesk.web.recovery import work_recover
     from trustdesk.web.wsgi import application
 
@@ -581,6 +617,9 @@ def serve(host: str, port: int, threads: int, with_demo: bool) -> None:
         click.echo(summary.text())
     elif not admin_exists():
         click.echo("No administrator yet: run `trustdesk createadmin USERNAME EMAIL`.", err=True)
+    # The audit chain is anchored outside the database while the server runs: nobody has to
+    # remember to (TRUSTDESK_AUDIT_ANCHOR_EVERY=0 turns it off).
+    start_anchor_schedule()
     waitress.serve(application, host=host, port=port, threads=threads, ident="trustdesk")
 
 

@@ -181,6 +181,7 @@ def api_send(method: str, allowed: frozenset[str], **kwargs: Any) -> Check:
 MATRIX: dict[str, Route] = {
     # --- accounts ---
     "home": route(get(EVERYONE, ok=302, anonymous=302)),  # to the account page
+    "favicon": route(get(EVERYONE, ok=301, anonymous=301)),  # to the static icon, for anyone
     "accounts:login": route(get(EVERYONE, ok=302, anonymous=200)),  # signed in: sent on
     "accounts:logout": route(post(EVERYONE, ok=302, anonymous=302)),
     # Single sign-on is not configured here: there is nothing to start or finish, for anyone.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -55,12 +56,60 @@ def home() -> Path:
     return Path(env_str("TRUSTDESK_HOME", "var")).expanduser().resolve()
 
 
+# Owner-only: list files, indexes, uploads, the embedded database and its secret key may hold
+# personal data or credentials, and a shared machine's other users must not read them.
+PRIVATE_UMASK = 0o077
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def make_home_private(home_dir: Path) -> None:
+    """Make the process create owner-only files, and TRUSTDESK_HOME owner-only as it stands.
+
+    The umask covers every later file of this process (SQLite's database and journal files,
+    list downloads, indexes), whichever module writes it. The walk fixes a home created by an
+    earlier version or copied in with looser modes. A home that is the user's own home folder or
+    the root is refused: trustdesk would otherwise change the modes of everything in it.
+    """
+    os.umask(PRIVATE_UMASK)
+    try:
+        refused = {Path.home().resolve(), Path(home_dir.anchor)}
+    except RuntimeError:  # no home folder known for this user (a service account)
+        refused = {Path(home_dir.anchor)}
+    if home_dir in refused:
+        raise ImproperlyConfigured(
+            f"TRUSTDESK_HOME={home_dir} is not a folder of its own: point it at a data folder "
+            "that only trustdesk uses (it makes everything in it private to its owner)"
+        )
+    home_dir.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    _set_mode(home_dir, PRIVATE_DIR_MODE)
+    for root, dirs, files in os.walk(home_dir):
+        for name in dirs:
+            _set_mode(Path(root, name), PRIVATE_DIR_MODE)
+        for name in files:
+            _set_mode(Path(root, name), PRIVATE_FILE_MODE)
+
+
+def _set_mode(path: Path, mode: int) -> None:
+    """Set the mode unless already so; a symbolic link (its target may lie outside) is left."""
+    st = path.lstat()
+    if stat.S_ISLNK(st.st_mode) or stat.S_IMODE(st.st_mode) == mode:
+        return
+    try:
+        path.chmod(mode)
+    except PermissionError as exc:
+        raise ImproperlyConfigured(
+            f"{path} in TRUSTDESK_HOME belongs to another user and cannot be made private: "
+            f"{exc.strerror}"
+        ) from exc
+
+
 def embedded_secret_key(home_dir: Path) -> str:
     """The embedded install's own secret key, generated on first start and kept in its home."""
     path = home_dir / "secret_key"
     if not path.exists():
-        home_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        home_dir.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(50))
     return path.read_text(encoding="utf-8").strip()

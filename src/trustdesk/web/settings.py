@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import csp.constants as csp
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
@@ -19,9 +21,13 @@ from trustdesk.web.env import (
     home,
     list_max_ages,
     list_url_overrides,
+    make_home_private,
 )
 
 HOME = home()
+# Every process (the CLI, `serve`, workers, any WSGI server) reads these settings first, so this
+# is where the owner-only umask is set and an existing home is made private.
+make_home_private(HOME)
 DEBUG = env_bool("TRUSTDESK_DEBUG", False)
 EMBEDDED = not env_str("TRUSTDESK_DATABASE_URL")
 
@@ -63,6 +69,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "trustdesk.web.core.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +79,7 @@ MIDDLEWARE = [
     *auth_conf.MIDDLEWARE_AFTER_AUTH,
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "trustdesk.web.core.middleware.RefuseNulMiddleware",
 ]
 
 TEMPLATES = [
@@ -107,6 +115,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Rows are keyed by a digest of the cookie's key, so a copy of the database signs nobody in.
+SESSION_ENGINE = "trustdesk.web.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
@@ -120,6 +130,22 @@ if BEHIND_PROXY:
     # Django sees it, and sign-in passes the CSRF origin check (docs/deployment.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# Content-Security-Policy on every response (django-csp): scripts, styles, images and requests
+# from this site's own files only; no inline script or style, no eval, no plugins, no framing,
+# no <base> or form posts elsewhere. htmx is told not to inject its indicator <style> or eval
+# anything (base.html's htmx-config meta), so it runs under this policy unchanged.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],  # data: for the small icons some stylesheets embed
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("TRUSTDESK_CSRF_TRUSTED_ORIGINS").split(",") if o]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
@@ -178,6 +204,12 @@ TRUSTDESK_POLICY_PACK = env_str("TRUSTDESK_POLICY_PACK", "gb-base")
 TRUSTDESK_TRAVEL_ADVICE_URL = env_str(
     "TRUSTDESK_TRAVEL_ADVICE_URL", "https://www.gov.uk/api/content"
 )
+# The audit chain's anchors, appended outside the database (core/anchors.py): point it at storage
+# the database's administrators cannot rewrite. `serve` and workers anchor every ..._EVERY seconds.
+TRUSTDESK_AUDIT_ANCHOR_PATH = Path(
+    env_str("TRUSTDESK_AUDIT_ANCHOR_PATH") or HOME / "anchors" / "audit-chain.jsonl"
+).expanduser()
+TRUSTDESK_AUDIT_ANCHOR_EVERY = env_int("TRUSTDESK_AUDIT_ANCHOR_EVERY", 3600)
 # Days a person's screening record is kept (data minimisation); organisations' are kept.
 TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = env_int(
     "TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS", 730
@@ -186,6 +218,9 @@ TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = env_int(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refused request is one line with its reason; only server errors keep a traceback.
+    "filters": {"one_line_refusals": {"()": "trustdesk.web.core.logs.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": env_str("TRUSTDESK_LOG_LEVEL", "WARNING")},
 }

@@ -136,7 +136,7 @@ def test_merge_is_for_officers_and_needs_a_reason(cast: Cast, api: Api) -> None:
     assert merged.status_code == 200
     assert merged.json()["aliases"] == ["BUAA"]
     tombstone = api["olga"].get(f"/api/organisations/{dup.public_id}").json()
-    assert tombstone["merged_into"] == str(keep.public_id)
+    assert (tombstone["merged"], tombstone["merged_into"]) == (True, str(keep.public_id))
     again = api["olga"].post(url, {"into": str(keep.public_id), "reason": "again"})
     assert again.status_code == 409
     assert again.json()["code"] == "merged"
@@ -169,6 +169,26 @@ def test_people_out_of_scope_are_the_same_404_as_missing(
     rescreen = api[who].post(f"/api/people/{person.public_id}/screenings")
     assert rescreen.status_code == 404
     assert rescreen.content == missing.content
+
+
+def test_a_merge_into_a_record_out_of_scope_names_neither_it_nor_its_id(
+    cast: Cast, api: Api, person: Person
+) -> None:
+    # Tom's (Chemistry) record is kept: Rita and Cara (Physics) may see the duplicate only.
+    kept = factories.make_person(cast.tom, "Ann Lee-Smith")
+    services.person_merge(actor=cast.olga, duplicate=person, into=kept, reason="same person")
+
+    for who in ("rita", "cara"):
+        tombstone = api[who].get(f"/api/people/{person.public_id}")
+        edit = api[who].patch(f"/api/people/{person.public_id}", {"aliases": ["A. Lee"]})
+        for response in (tombstone, edit):
+            assert str(kept.public_id) not in response.content.decode()
+            assert "Lee-Smith" not in response.content.decode()
+        assert (tombstone.json()["merged"], tombstone.json()["merged_into"]) == (True, None)
+        assert edit.status_code == 409
+        assert edit.json()["message"] == "Ann Lee was merged into a record you cannot see."
+    seen_by_officer = api["olga"].get(f"/api/people/{person.public_id}").json()
+    assert seen_by_officer["merged_into"] == str(kept.public_id)
 
 
 def test_person_create_and_update(cast: Cast, api: Api) -> None:

@@ -14,8 +14,8 @@ from trustdesk.web.core.selectors import (
     AuditFilter,
     audit_event_list_for_user,
     audit_export_rows,
-    neutralise_cell,
 )
+from trustdesk.web.core.spreadsheet import neutralise_cell
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,14 @@ def test_export_rows_summarise_each_event_and_neutralise_formulas(
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
+        (" =1+1", "' =1+1"),
+        ("  +44", "'  +44"),
+        ("\t-2", "'\t-2"),
+        ("\n@SUM(A1)", "'\n@SUM(A1)"),
+        ("\r\n=cmd", "'\r\n=cmd"),
+        (" \t \n -1", "' \t \n -1"),
+        (" plain", " plain"),
+        ("\nplain", "\nplain"),
         ("a=1", "a=1"),
         ("", ""),
     ],

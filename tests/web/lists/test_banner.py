@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests import factories
 from tests.support import shared_path
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.lists import services
@@ -21,17 +22,17 @@ BANNER = "Sanctions screening is incomplete."
 
 
 def _client(role: User.Role) -> Client:
-    department = Department.objects.get_or_create(name="Chemistry")[0]
-    user = User(username=role.value, role=role, department=department)
-    user.set_unusable_password()
-    user.save()
+    department = Department.objects.filter(name="Chemistry").first()
+    user = factories.make_user(
+        role.value, role, department=department or factories.make_department("Chemistry")
+    )
     client = Client()
     client.force_login(user)
     return client
 
 
 @pytest.mark.parametrize("role", [User.Role.OFFICER, User.Role.ADMIN])
-@pytest.mark.parametrize("page", ["/", "/accounts/me/", "/lists/", "/partners/organisations/"])
+@pytest.mark.parametrize("page", ["/", "/accounts/me/", "/policy/", "/partners/organisations/"])
 def test_officers_and_admins_see_the_banner_while_sanctions_lists_are_missing(
     role: User.Role, page: str
 ) -> None:
@@ -81,3 +82,38 @@ def test_the_banner_costs_one_query_per_request() -> None:
     coverage = [q for q in seen_by_officer.captured_queries if "lists_listsource" in q["sql"]]
     assert len(coverage) == 1
     assert len(seen_by_officer) == len(seen_by_researcher) + 1
+
+
+def test_the_watch_lists_page_flags_each_expected_list_missing_or_out_of_date(
+    settings: object,
+) -> None:
+    # given the UN list loaded, then left unconfirmed for eight days, and OFAC's never loaded
+    services.shipped_lists_ensure()
+    services.list_snapshot_import(paths=[shared_path("data/un-sc/UN_consolidated.xml")], actor="t")
+    settings.TRUSTDESK_LISTS_EXPECTED = ["un-sc", "ofac-sdn", "ca-nro"]  # type: ignore[attr-defined]
+    officer = _client(User.Role.OFFICER)
+
+    # when an officer opens the watch lists
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        html = officer.get("/lists/").content.decode()
+
+    # then the page says which expected lists screening cannot vouch for, and flags the row
+    notice = html.split('id="coverage"')[1].split("</div>")[0]
+    assert "Never loaded, so nothing is checked against them: <strong>ofac-sdn</strong>." in notice
+    assert "Out of date: <strong>un-sc</strong> (last confirmed 8 days ago; at most 7)." in notice
+    assert "ca-nro" not in notice
+    assert BANNER not in html  # the page says it in full; the banner would repeat it
+    un_row = html.split('href="/lists/un-sc/"')[1].split("</td>")[0]
+    assert '<strong class="flag">Out of date</strong>' in un_row
+
+
+def test_the_watch_lists_page_has_no_coverage_notice_when_every_expected_list_is_current(
+    settings: object,
+) -> None:
+    services.shipped_lists_ensure()
+    settings.TRUSTDESK_LISTS_EXPECTED = ["ca-nro"]  # type: ignore[attr-defined]
+
+    html = _client(User.Role.OFFICER).get("/lists/").content.decode()
+
+    assert 'id="coverage"' not in html
+    assert 'class="flag"' not in html

@@ -91,6 +91,20 @@ def test_screen_file_csv_neutralises_formulas(tmp_path: Path) -> None:
     assert rows[1][:2] == ["x1", '\'=HYPERLINK("http://x")']
 
 
+def test_screen_file_csv_neutralises_formulas_behind_leading_whitespace(tmp_path: Path) -> None:
+    names = tmp_path / "in.csv"
+    names.write_text('ref,partner\n" @SUM(A1)",Acme\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+
+    code, _ = _run(
+        "screen-file", str(names), "-o", str(out), "--name-column", "partner", "--id-column", "ref"
+    )
+
+    assert code == 0
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[1][:2] == ["' @SUM(A1)", "Acme"]
+
+
 def test_screen_file_errors_name_the_line_and_write_nothing(tmp_path: Path) -> None:
     names = tmp_path / "in.csv"
     names.write_text("id,name,type\n1,Acme,organization\n2,Bob,robot\n", encoding="utf-8")

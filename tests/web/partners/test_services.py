@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.factories import make_organisation
 from tests.web.partners.conftest import MakeUser, OnCommit
 from trustdesk.screening.matching.model import HitStatus
-from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.core.audit import verify_chain
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.jobs.models import TaskRun
@@ -287,6 +287,25 @@ def test_a_person_is_screened_on_names_only_and_nationality_needs_a_reason(
         services.person_create(
             actor=researcher, data=PersonInput(name="A. Lee", orcid="0000000218250097")
         )
+
+
+def test_a_clashing_orcid_held_out_of_scope_is_not_named(
+    make_user: MakeUser, physics: Department
+) -> None:
+    paul = make_user("paul", department=physics)
+    services.person_create(
+        actor=paul, data=PersonInput(name="Ann Lee-Smith", orcid="0000-0002-1825-0097")
+    )
+
+    with pytest.raises(services.DuplicateIdentifier) as refused:
+        services.person_create(
+            actor=make_user("rita"), data=PersonInput(name="A. Lee", orcid="0000000218250097")
+        )
+
+    assert str(refused.value) == (
+        "A record you cannot see already has this ORCID iD (0000-0002-1825-0097): ask the "
+        "research-security team to merge them."
+    )
 
 
 def test_people_merge_within_scope(make_user: MakeUser, officer: User) -> None:

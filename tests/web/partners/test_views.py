@@ -290,6 +290,27 @@ def test_merge_through_the_page_and_the_old_address_redirects(
     assert "Oxford Univ.</a>" not in client.get("/partners/organisations/").content.decode()
 
 
+def test_the_old_address_of_a_person_merged_out_of_scope_names_no_kept_record(
+    make_user: MakeUser, physics: Department
+) -> None:
+    rita, olga = make_user("rita"), make_user("olga", Role.OFFICER)
+    paul = make_user("paul", department=physics)
+    dup = services.person_create(actor=rita, data=PersonInput(name="Ann Lee"))
+    kept = services.person_create(actor=paul, data=PersonInput(name="Ann Lee-Smith"))
+    services.person_merge(actor=olga, duplicate=dup, into=kept, reason="same person")
+    client = _client(rita)
+
+    old = client.get(f"/partners/people/{dup.public_id}/", follow=True)
+
+    assert old.redirect_chain == [("/partners/people/", 302)]
+    page = old.content.decode()
+    assert "Ann Lee was merged into a record you cannot see." in page
+    assert "Lee-Smith" not in page
+    assert str(kept.public_id) not in page
+    for_officer = _client(olga).get(f"/partners/people/{dup.public_id}/")
+    assert for_officer["Location"] == f"/partners/people/{kept.public_id}/"
+
+
 def test_search_finds_by_ror_and_orcid(make_user: MakeUser) -> None:
     rita = make_user("rita")
     make_organisation(rita, "University of Oxford", ror_id="052gg0110")

@@ -134,3 +134,39 @@ def test_answers_are_screened_outside_any_transaction(
     assert len(reads) >= 3
     assert not any(reads)
     assert [h.entry_id for h in answer_glue.used_hits(ran)] == ["TT-001"]
+
+
+def test_the_api_gives_each_answers_screening_with_the_lists_it_consulted(
+    cast: Cast, watch_list: str, answer: Answer
+) -> None:
+    # given a finished triage whose partner answer was screened against the loaded lists
+    session = services.triage_start(actor=cast.rita)
+    session = answer(session, cast.rita, **{**TYPICAL, "partner_name": LISTED})
+    session = services.triage_complete(actor=cast.rita, session=session)
+
+    # when its owner reads it through the API
+    body = api_client(cast.rita).get(f"/api/triage/sessions/{session.public_id}").json()
+
+    # then the answer's screening names the list consulted and says what was not checked
+    [screened] = body["screening"]
+    assert (screened["question"], screened["name"], screened["screened"]) == (
+        "partner_name",
+        LISTED,
+        True,
+    )
+    coverage = screened["coverage"]
+    assert watch_list in {c["source"] for c in coverage["consulted"]}
+    assert coverage["sanctions_checked"] is False
+    assert "un-sc" in {m["source"] for m in coverage["missing"]}
+
+
+def test_the_api_gives_no_coverage_for_a_name_that_was_not_checked(
+    cast: Cast, unindexed: str, answer: Answer
+) -> None:
+    session = answer(services.triage_start(actor=cast.rita), cast.rita, partner_name=LISTED)
+
+    body = api_client(cast.rita).get(f"/api/triage/sessions/{session.public_id}").json()
+
+    assert [(s["name"], s["screened"], s["coverage"]) for s in body["screening"]] == [
+        (LISTED, False, None)
+    ]

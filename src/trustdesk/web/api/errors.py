@@ -7,6 +7,7 @@ client cannot probe for records it may not see.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +26,15 @@ from trustdesk.web.triage import selectors as triage_selectors
 from trustdesk.web.triage import services as triage
 
 NOT_FOUND = {"code": "not_found", "message": "Not found."}
+METHOD_NOT_ALLOWED = {
+    "code": "method_not_allowed",
+    "message": "This path does not take that method.",
+}
+SERVER_ERROR = {
+    "code": "server_error",
+    "message": "Something went wrong on the server; it has been logged. Quote the X-Request-ID.",
+}
+logger = logging.getLogger(__name__)
 UNAUTHENTICATED = "Send an API token as 'Authorization: Bearer <token>'."
 ANSWERS_INVALID = "Some answers do not fit the policy pack's questions."
 
@@ -176,7 +186,18 @@ def install(api: NinjaAPI) -> None:
 
     @on(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:
+            # Ninja's only 400 is a body it cannot parse: the same documented 422 as any other
+            # invalid input (as FastAPI answers a JSON decode error), so clients handle one code.
+            message = "The request body is not valid JSON."
+            return _json(api, request, 422, _invalid(message, [_item(["body"], message, "json")]))
         return _json(api, request, exc.status_code, {"code": "error", "message": str(exc)})
+
+    def server_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        # A bug: logged with its traceback for the operator, JSON for the client, never a page.
+        error = exc if isinstance(exc, Exception) else exc()  # ninja passes the instance
+        logger.error("Internal Server Error: %s", request.path, exc_info=error)
+        return _json(api, request, 500, SERVER_ERROR)
 
     def service_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
         for exc_class, status, code in _CONFLICTS:
@@ -185,7 +206,9 @@ def install(api: NinjaAPI) -> None:
                 if status == 422:
                     body["errors"] = [_item(["body"], str(exc))]
                 return _json(api, request, status, body)
-        raise exc  # an error of a kind not mapped here is a bug: a 500, logged
+        return server_error(request, exc)  # an error of a kind not mapped here is a bug
 
     for base in (cases.EngagementError, partners.PartnerError, ApiTokenError, triage.TriageError):
         api.add_exception_handler(base, service_error)
+    # Last resort: whatever else escapes a handler (ninja picks the most specific class first).
+    api.add_exception_handler(Exception, server_error)

@@ -7,16 +7,13 @@ OpenAPI document lists exactly what the services accept.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
-from typing import Annotated, Any, Generic, Literal, TypeVar, cast
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
+from django.db.models import TextChoices
 from ninja import Field, Schema
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
+from pydantic import WithJsonSchema
 
 from trustdesk.policy.reasons import FactKind
 from trustdesk.screening.matching.model import HitStatus
@@ -26,46 +23,33 @@ from trustdesk.web.partners.models import Organisation
 from trustdesk.web.triage.models import TriageSession
 
 
-@dataclass(frozen=True, slots=True)
-class ComponentName:
-    """Names a model's choices in the OpenAPI document by more than their class's own name.
+def _named_choices(title: str, choices: type[TextChoices]) -> WithJsonSchema:
+    """The choices inline under a title of their own in the OpenAPI document.
 
-    Django nests choices in their model (`Organisation.Kind`, `Engagement.Kind`), pydantic names a
-    component after the class alone, and ninja keeps one component per name: two `Kind`s would
-    share one, and clients would be told an engagement's kinds for an organisation. Values are
-    still validated into the model's own choices.
+    Several models call their choices `Kind` or `Status`; as shared components the document
+    gave organisations the engagement kinds and engagements the triage statuses (Schemathesis
+    found it), so each is spelled out where it is used.
     """
-
-    name: str
-
-    def __get_pydantic_core_schema__(
-        self, source: type[Enum], handler: GetCoreSchemaHandler
-    ) -> CoreSchema:
-        schema = dict(handler.resolve_ref_schema(handler(source)))
-        name = self.name
-
-        def titled(core: CoreSchema, inner: GetJsonSchemaHandler) -> JsonSchemaValue:
-            json_schema = inner.resolve_ref_schema(inner(core))
-            json_schema["title"] = name
-            return json_schema
-
-        metadata = dict(schema.get("metadata") or {})
-        metadata["pydantic_js_functions"] = [*metadata.get("pydantic_js_functions", []), titled]
-        # The ref's last dotted part before the ":" is the component's name.
-        schema.update(ref=f"{__name__}.{name}:{id(source)}", metadata=metadata)
-        return cast(CoreSchema, schema)
+    return WithJsonSchema({"title": title, "type": "string", "enum": list(choices.values)})
 
 
 # The models' own choices, so the document lists exactly the values the services accept.
-OrganisationKind = Annotated[Organisation.Kind, ComponentName("OrganisationKind")]
-EngagementKind = Annotated[Engagement.Kind, ComponentName("EngagementKind")]
-EngagementStatus = Annotated[Engagement.Status, ComponentName("EngagementStatus")]
+OrganisationKind = Annotated[
+    Organisation.Kind, _named_choices("OrganisationKind", Organisation.Kind)
+]
+EngagementKind = Annotated[Engagement.Kind, _named_choices("EngagementKind", Engagement.Kind)]
+EngagementStatus = Annotated[
+    Engagement.Status, _named_choices("EngagementStatus", Engagement.Status)
+]
 DecisionOutcome = Outcome
-TriageStatus = Annotated[TriageSession.Status, ComponentName("TriageStatus")]
+TriageStatus = Annotated[TriageSession.Status, _named_choices("TriageStatus", TriageSession.Status)]
 Verdict = HitStatus  # "unresolved" is refused: it is where a hit starts, not a verdict
 
 Item = TypeVar("Item")
 MAX_LIMIT = 100
+# Far past any real table, and far inside every database's integer range: a larger offset is
+# refused with a 422 instead of overflowing the SQL LIMIT/OFFSET into a server error.
+MAX_OFFSET = 10_000_000
 
 
 # --- errors and paging ---------------------------------------------------------------------
@@ -85,7 +69,7 @@ class ErrorOut(Schema):
 
 class PageIn(Schema):
     limit: int = Field(25, ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT} per page.")
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"At most {MAX_OFFSET}.")
 
 
 class PageOut(Schema, Generic[Item]):
@@ -107,7 +91,14 @@ class OrganisationOut(Schema):
     ror_id: str
     website: str
     parent: uuid.UUID | None
-    merged_into: uuid.UUID | None
+    merged: bool = Field(description="True for a duplicate folded into another record.")
+    merged_into: uuid.UUID | None = Field(
+        description=(
+            "The live record this duplicate was merged into (through later merges too); null "
+            "for a live record, and for a duplicate whose kept record lies outside what the "
+            "caller may see."
+        )
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -147,7 +138,14 @@ class PersonOut(Schema):
     nationality: str
     nationality_reason: str
     affiliations: list[uuid.UUID]
-    merged_into: uuid.UUID | None
+    merged: bool = Field(description="True for a duplicate folded into another record.")
+    merged_into: uuid.UUID | None = Field(
+        description=(
+            "The live record this duplicate was merged into (through later merges too); null "
+            "for a live record, and for a duplicate whose kept record lies outside what the "
+            "caller may see."
+        )
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -547,6 +545,18 @@ class TriageHitOut(Schema):
     programme: str | None
 
 
+class AnswerScreeningOut(Schema):
+    """An organisation answer as it was screened: whether it was checked, and against what."""
+
+    question: str = Field(description="The question the name answers.")
+    name: str
+    screened: bool = Field(description="False when the lists' search index was not ready.")
+    coverage: CoverageOut | None = Field(
+        description="The lists consulted and the expected ones missing or out of date; "
+        "null when the name was not screened."
+    )
+
+
 class TriageSessionOut(Schema):
     id: uuid.UUID
     status: str
@@ -561,6 +571,10 @@ class TriageSessionOut(Schema):
     unchecked: list[str] = Field(
         description="Organisation names in the answers not checked against the watch lists: "
         "their search index was not ready. Empty when every name was checked."
+    )
+    screening: list[AnswerScreeningOut] = Field(
+        description="Each organisation answer's screening with its coverage, so that "
+        "'no match' is never read where a list was not checked."
     )
     created_at: datetime
     updated_at: datetime

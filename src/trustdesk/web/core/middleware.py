@@ -1,15 +1,22 @@
-"""One audit context per web request, its id returned to the client as `X-Request-ID`."""
+"""Request-wide rules: one audit context per request, and no NUL character in any text.
+
+The audit context's id is returned to the client as `X-Request-ID`.
+"""
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.shortcuts import render
 
 from trustdesk.web.core.context import audit_context
 
 REQUEST_ID_HEADER = "X-Request-ID"
+V = TypeVar("V", bound=Callable[..., Any])
 
 
 class AuditContextMiddleware:
@@ -31,3 +38,99 @@ class AuditContextMiddleware:
             response = self.get_response(request)
         response[REQUEST_ID_HEADER] = str(context.request_id)
         return response
+
+
+# --- NUL characters ------------------------------------------------------------------------
+
+NUL = "\x00"
+NUL_REFUSED = (
+    "The request contains a NUL character (\\x00), which no text field accepts: remove it and "
+    "send the request again."
+)
+_FORM = "application/x-www-form-urlencoded"
+
+
+def json_errors(view: V) -> V:
+    """Mark a view whose clients read JSON, so refusals made before it runs are JSON too."""
+    view.json_errors = True  # type: ignore[attr-defined]  # a marker attribute, as csrf_exempt
+    return view
+
+
+def wants_json(view: Callable[..., Any]) -> bool:
+    return bool(getattr(view, "json_errors", False))
+
+
+def nul_locations(request: HttpRequest) -> list[list[str | int]]:
+    """Where the request's text carries a NUL: query string, form fields and JSON bodies.
+
+    Multipart bodies are not read here: an upload view may still have to set its upload
+    handlers before the body is parsed, and its text fields are Django form fields, which
+    refuse NUL themselves.
+    """
+    found: list[list[str | int]] = [
+        ["query", key]
+        for key, values in request.GET.lists()
+        if NUL in key or any(NUL in v for v in values)
+    ]
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return found
+    content_type = request.content_type or ""
+    if content_type == _FORM:
+        found += [
+            ["body", key]
+            for key, values in request.POST.lists()
+            if NUL in key or any(NUL in v for v in values)
+        ]
+    elif content_type == "application/json" or content_type.endswith("+json"):
+        try:
+            body = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            return found  # malformed JSON is the view's to refuse, with its own message
+        found += [["body", *path] for path in _json_nul_paths(body, [])]
+    return found
+
+
+def _json_nul_paths(value: object, path: list[str | int]) -> Iterator[list[str | int]]:
+    if isinstance(value, str):
+        if NUL in value:
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if NUL in key:
+                yield [*path, key]
+            else:
+                yield from _json_nul_paths(item, [*path, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _json_nul_paths(item, [*path, index])
+
+
+class RefuseNulMiddleware:
+    """Refuse any request whose text holds a NUL character, with a 422 that says so.
+
+    PostgreSQL cannot store NUL in text and raises on it, SQLite stores it and later tools choke:
+    one check before any view keeps both databases alike and turns what was a server error into
+    the caller's clear mistake. API views (marked with `json_errors`) get the API's error body.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
+        locations = nul_locations(request)
+        if not locations:
+            return None
+        if wants_json(view):
+            errors = [{"loc": loc, "message": "NUL character", "type": "nul"} for loc in locations]
+            body = {"code": "invalid", "message": NUL_REFUSED, "errors": errors}
+            return JsonResponse(body, status=422)
+        return render(request, "core/refused.html", {"message": NUL_REFUSED}, status=422)

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from trustdesk.web.core.audit import describe
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.core.spreadsheet import neutralise_cell
 
 if TYPE_CHECKING:
     from trustdesk.web.accounts.models import User
@@ -30,9 +31,6 @@ EXPORT_HEADER = (
     "request id",
     "hash",
 )
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection"); the
-# actor, target and summary come from users and list files, so any of them could.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +96,3 @@ def _export_cells(event: AuditEvent) -> Iterable[str]:
         str(event.request_id),
         event.hash,
     )
-
-
-def neutralise_cell(value: str) -> str:
-    """Prefix a quote so a spreadsheet shows the text instead of evaluating it."""
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value

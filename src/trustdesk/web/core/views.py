@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from trustdesk.web.accounts import permissions
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
-from trustdesk.web.core.audit import describe, verify_chain
+from trustdesk.web.core.anchors import audit_verify
+from trustdesk.web.core.audit import describe
 from trustdesk.web.core.forms import AuditFilterForm, VerifyForm
 from trustdesk.web.core.selectors import audit_event_list_for_user, audit_export_rows
 
@@ -97,8 +98,10 @@ def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Recompute the hash chain on a POST only: it reads the whole trail, so no prefetch may."""
     permissions.require(request.user, "audit.verify")
     form = VerifyForm(request.POST if request.method == "POST" else None)
-    result = None
+    result, stored = None, None
     if form.is_bound and form.is_valid():
-        result = verify_chain(anchor=form.cleaned_data["anchor"])
+        # Without a head given, the newest anchor kept outside the database is the check.
+        result, stored = audit_verify(anchor=form.cleaned_data["anchor"])
     status = 400 if form.is_bound and not form.is_valid() else 200
-    return render(request, "core/verify.html", {"form": form, "result": result}, status=status)
+    context = {"form": form, "result": result, "stored": stored}
+    return render(request, "core/verify.html", context, status=status)

@@ -50,7 +50,7 @@ DEFAULT_MAX_AGE_DAYS: dict[str, int] = {
 }
 # Kinds whose absence or age means sanctions were not (fully) checked: the banner's concern.
 SANCTIONS_KINDS = frozenset({"sanctions", "aggregator", "export-control"})
-_CONFIRMED = (ImportRun.Status.IMPORTED, ImportRun.Status.UNCHANGED)
+_CONFIRMED = (ImportRun.Status.IMPORTED, ImportRun.Status.UNCHANGED, ImportRun.Status.REINSTATED)
 
 
 @dataclass(frozen=True, slots=True)

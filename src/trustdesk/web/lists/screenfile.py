@@ -14,6 +14,7 @@ from typing import IO
 from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.entries import EntityType
 from trustdesk.screening.matching import Hit, NameNotScreenable, Query
+from trustdesk.web.core.spreadsheet import neutralise_cell
 
 TYPE_WORDS = {
     "": None,
@@ -38,7 +39,6 @@ CSV_FIELDS = (
     "explanation",
     "error",  # why the row was not screened (a name with nothing to compare); blank when it was
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class InputError(Exception):
@@ -134,7 +134,7 @@ def count_rows(path: Path) -> int:
 def safe_cell(value: object) -> str:
     """A cell a spreadsheet will show as text: formula-looking values get a leading apostrophe."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return neutralise_cell(text)
 
 
 def jsonl_record(row: Row, hits: list[Hit], refused: NameNotScreenable | None = None) -> str:

@@ -34,6 +34,17 @@ def person_scope(user: AnyUser, *, prefix: str = "") -> Q:
     return department_scope(user, owner=f"{prefix}owner", department=f"{prefix}department")
 
 
+def can_view(user: AnyUser, record: Organisation | Person) -> bool:
+    """Whether the user sees this record: the rule the scopes above filter querysets by.
+
+    Messages and API fields that would name another record (the one a duplicate was merged
+    into, the holder of a clashing identifier) ask this first.
+    """
+    if not has_permission(user, "partner.view"):
+        return False
+    return isinstance(record, Organisation) or in_scope(user, record)
+
+
 def can_edit(user: AnyUser, record: Organisation | Person) -> bool:
     """For pages: whether to offer the edit link (the service decides again on submit)."""
     return has_permission(user, "partner.propose") and in_scope(user, record)

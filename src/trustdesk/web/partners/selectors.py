@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from typing import TypeVar
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -15,7 +16,9 @@ from trustdesk.web.accounts.models import User
 from trustdesk.web.partners.identifiers import IdentifierError, normalise_orcid, normalise_ror
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
 from trustdesk.web.partners.names import search_keys
-from trustdesk.web.partners.permissions import organisation_scope, person_scope
+from trustdesk.web.partners.permissions import can_view, organisation_scope, person_scope
+
+R = TypeVar("R", Organisation, Person)
 
 
 def organisation_list_for_user(
@@ -34,6 +37,23 @@ def person_list_for_user(*, user: User, include_merged: bool = False) -> QuerySe
     if not include_merged:
         records = records.filter(merged_into__isnull=True)
     return records
+
+
+def merged_record_kept_for_user(*, user: User, record: R) -> R | None:
+    """The live record a tombstone was merged into (following later merges), if the user sees it.
+
+    None when it lies outside the user's scope: callers then name neither it nor its id.
+    """
+    model = type(record)  # not the `merged_into` relation, which the abstract base types Partner
+    kept, seen = record, {record.pk}
+    while kept.merged_into_id is not None:
+        kept = model.objects.get(pk=kept.merged_into_id)
+        if kept.pk in seen:  # a cycle cannot be written by the services; never loop on one
+            return None
+        seen.add(kept.pk)
+    if kept.pk == record.pk or not can_view(user, kept):
+        return None
+    return kept
 
 
 def _name_filter(query: str) -> Q:

@@ -145,10 +145,10 @@ def _detail(
     if record is None:
         raise Http404(f"no such {pages.noun}")
     if record.merged_into_id is not None:
-        # By the model, not the `merged_into` relation, which the abstract base types as Partner.
-        kept = pages.model.objects.get(pk=record.merged_into_id)
-        while kept.merged_into_id is not None:  # merged again later: follow to the live record
-            kept = pages.model.objects.get(pk=kept.merged_into_id)
+        kept = selectors.merged_record_kept_for_user(user=request.user, record=record)
+        if kept is None:  # outside the reader's scope: neither its name nor its address
+            messages.info(request, f"{record} was merged into a record you cannot see.")
+            return redirect(f"partners:{pages.noun}-list")
         messages.info(request, f"{record} was merged into {kept}.")
         return redirect(_url("detail", kept))
     context = {

@@ -11,6 +11,7 @@ import uuid
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.api.errors import InvalidInput
 from trustdesk.web.api.routers.common import READ_ERRORS, WRITE_ERRORS, actor, page
@@ -32,7 +33,7 @@ class OrganisationPageOut(PageOut[OrganisationOut]):
     pass
 
 
-def organisation_out(org: Organisation) -> OrganisationOut:
+def organisation_out(org: Organisation, user: User) -> OrganisationOut:
     return OrganisationOut(
         id=org.public_id,
         name=org.name,
@@ -42,10 +43,19 @@ def organisation_out(org: Organisation) -> OrganisationOut:
         ror_id=org.ror_id,
         website=org.website,
         parent=org.parent.public_id if org.parent else None,
-        merged_into=org.merged_into.public_id if org.merged_into else None,
+        merged=org.merged_into_id is not None,
+        merged_into=_merged_into(org, user),
         created_at=org.created_at,
         updated_at=org.updated_at,
     )
+
+
+def _merged_into(org: Organisation, user: User) -> uuid.UUID | None:
+    """The kept record's id, only for a caller who may see that record (never a hidden one's)."""
+    if org.merged_into_id is None:
+        return None
+    kept = selectors.merged_record_kept_for_user(user=user, record=org)
+    return kept.public_id if kept is not None else None
 
 
 def organisation_get(request: HttpRequest, public_id: uuid.UUID) -> Organisation:
@@ -76,13 +86,13 @@ def organisation_list(
         count=count,
         limit=paging.limit,
         offset=paging.offset,
-        items=[organisation_out(o) for o in rows],
+        items=[organisation_out(o, actor(request)) for o in rows],
     )
 
 
 @router.get("/{uuid:public_id}", response={200: OrganisationOut, **READ_ERRORS})
 def organisation_detail(request: HttpRequest, public_id: uuid.UUID) -> OrganisationOut:
-    return organisation_out(organisation_get(request, public_id))
+    return organisation_out(organisation_get(request, public_id), actor(request))
 
 
 @router.post("", response={201: OrganisationOut, **WRITE_ERRORS})
@@ -100,7 +110,7 @@ def organisation_create(
         parent=_parent(request, payload.parent, "parent"),
     )
     org = services.organisation_create(actor=actor(request), data=data)
-    return Status(201, organisation_out(org))
+    return Status(201, organisation_out(org, actor(request)))
 
 
 @router.patch("/{uuid:public_id}", response={200: OrganisationOut, **WRITE_ERRORS})
@@ -121,7 +131,7 @@ def organisation_update(
         parent=parent,
     )
     org = services.organisation_update(actor=actor(request), organisation=org, data=data)
-    return organisation_out(org)
+    return organisation_out(org, actor(request))
 
 
 @router.post("/{uuid:public_id}/merge", response={200: OrganisationOut, **WRITE_ERRORS})
@@ -137,4 +147,4 @@ def organisation_merge(
     kept = services.organisation_merge(
         actor=actor(request), duplicate=duplicate, into=into, reason=payload.reason
     )
-    return organisation_out(kept)
+    return organisation_out(kept, actor(request))

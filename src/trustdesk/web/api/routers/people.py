@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.api.errors import InvalidInput
 from trustdesk.web.api.routers.common import READ_ERRORS, WRITE_ERRORS, actor, page
@@ -26,7 +27,7 @@ class PersonPageOut(PageOut[PersonOut]):
     pass
 
 
-def person_out(person: Person) -> PersonOut:
+def person_out(person: Person, user: User) -> PersonOut:
     return PersonOut(
         id=person.public_id,
         name=person.name,
@@ -35,10 +36,19 @@ def person_out(person: Person) -> PersonOut:
         nationality=person.nationality,
         nationality_reason=person.nationality_reason,
         affiliations=[o.public_id for o in person.affiliations.all()],
-        merged_into=person.merged_into.public_id if person.merged_into else None,
+        merged=person.merged_into_id is not None,
+        merged_into=_merged_into(person, user),
         created_at=person.created_at,
         updated_at=person.updated_at,
     )
+
+
+def _merged_into(person: Person, user: User) -> uuid.UUID | None:
+    """The kept record's id, only for a caller who may see that record (never a hidden one's)."""
+    if person.merged_into_id is None:
+        return None
+    kept = selectors.merged_record_kept_for_user(user=user, record=person)
+    return kept.public_id if kept is not None else None
 
 
 def person_get(request: HttpRequest, public_id: uuid.UUID) -> Person:
@@ -63,13 +73,16 @@ def person_list(request: HttpRequest, paging: Query[PageIn], q: str = "") -> Per
     records = selectors.person_list_for_user(user=actor(request)).prefetch_related("affiliations")
     count, rows = page(selectors.person_search(records, q[:200]), paging)
     return PersonPageOut(
-        count=count, limit=paging.limit, offset=paging.offset, items=[person_out(p) for p in rows]
+        count=count,
+        limit=paging.limit,
+        offset=paging.offset,
+        items=[person_out(p, actor(request)) for p in rows],
     )
 
 
 @router.get("/{uuid:public_id}", response={200: PersonOut, **READ_ERRORS})
 def person_detail(request: HttpRequest, public_id: uuid.UUID) -> PersonOut:
-    return person_out(person_get(request, public_id))
+    return person_out(person_get(request, public_id), actor(request))
 
 
 @router.post("", response={201: PersonOut, **WRITE_ERRORS})
@@ -83,7 +96,8 @@ def person_create(request: HttpRequest, payload: PersonCreateIn) -> Status[Perso
         nationality_reason=payload.nationality_reason,
         affiliations=_organisations(request, payload.affiliations),
     )
-    return Status(201, person_out(services.person_create(actor=actor(request), data=data)))
+    person = services.person_create(actor=actor(request), data=data)
+    return Status(201, person_out(person, actor(request)))
 
 
 @router.patch("/{uuid:public_id}", response={200: PersonOut, **WRITE_ERRORS})
@@ -106,4 +120,4 @@ def person_update(request: HttpRequest, public_id: uuid.UUID, payload: PersonUpd
         affiliations=affiliations,
     )
     person = services.person_update(actor=actor(request), person=person, data=data)
-    return person_out(person)
+    return person_out(person, actor(request))

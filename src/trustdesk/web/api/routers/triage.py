@@ -20,7 +20,9 @@ from trustdesk.screening.matching.model import ScreeningHit
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.api.routers.common import READ_ERRORS, WRITE_ERRORS, actor, page
+from trustdesk.web.api.routers.screening import coverage_out
 from trustdesk.web.api.schemas import (
+    AnswerScreeningOut,
     ErrorOut,
     OptionOut,
     PageIn,
@@ -135,6 +137,15 @@ def session_out(session: TriageSession, user: User) -> dict[str, Any]:
         "outcome": outcome_out(outcome) if outcome is not None else None,
         "hits": [_hit_out(h, details=details) for h in answer_glue.used_hits(session)],
         "unchecked": answer_glue.unchecked_names(session),
+        "screening": [
+            AnswerScreeningOut(
+                question=question,
+                name=screened.name,
+                screened=screened.screened,
+                coverage=coverage_out(screened.coverage) if screened.coverage else None,
+            )
+            for question, screened in answer_glue.answer_screening(session).items()
+        ],
         "created_at": session.created_at,
         "updated_at": session.updated_at,
         "completed_at": session.completed_at,

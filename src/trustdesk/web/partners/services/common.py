@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from trustdesk.screening.matching import NameNotScreenable, Query, check_name
+from trustdesk.web.accounts.models import User
 from trustdesk.web.partners.identifiers import IdentifierError
-from trustdesk.web.partners.models import Organisation, Partner, Person
+from trustdesk.web.partners.models import Organisation, Person
 from trustdesk.web.partners.names import search_key
+from trustdesk.web.partners.permissions import can_view
 
 Subject = Organisation | Person
 P = TypeVar("P", Organisation, Person)
@@ -27,16 +29,27 @@ class InvalidPartner(PartnerError):
 
 class DuplicateIdentifier(PartnerError):
     MESSAGE = "{record} already has this {kind} ({value}): edit or merge that record instead."
+    # For an actor who may not see the holder: neither its name nor its id is told.
+    HIDDEN = (
+        "A record you cannot see already has this {kind} ({value}): ask the research-security "
+        "team to merge them."
+    )
 
-    def __init__(self, *, record: Partner, kind: str, value: str) -> None:
-        super().__init__(self.MESSAGE.format(record=record, kind=kind, value=value))
+    def __init__(self, *, record: Subject, kind: str, value: str, actor: User) -> None:
+        template = self.MESSAGE if can_view(actor, record) else self.HIDDEN
+        super().__init__(template.format(record=record, kind=kind, value=value))
 
 
 class MergedRecord(PartnerError):
     MESSAGE = "{record} was merged into {into}; change that record instead."
+    # The record kept may lie outside the actor's scope: then it is not named.
+    HIDDEN = "{record} was merged into a record you cannot see."
 
-    def __init__(self, record: Partner) -> None:
-        super().__init__(self.MESSAGE.format(record=record, into=record.merged_into))
+    def __init__(self, record: Subject, *, actor: User) -> None:
+        into = record.merged_into  # typed as the abstract Partner: always the record's own kind
+        visible = isinstance(into, Organisation | Person) and can_view(actor, into)
+        template = self.MESSAGE if visible else self.HIDDEN
+        super().__init__(template.format(record=record, into=into))
 
 
 class MergeRefused(PartnerError):

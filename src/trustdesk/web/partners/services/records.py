@@ -77,7 +77,7 @@ def organisation_create(*, actor: User, data: OrganisationInput) -> Organisation
     """Add an organisation and queue its screening against every current list."""
     require(actor, "partner.propose")
     org = Organisation(owner=actor, department_id=actor.department_id)
-    _organisation_apply(org, data)
+    _organisation_apply(org, data, actor)
     org.save()
     screening_enqueue(org, trigger=ScreeningRun.Trigger.CREATED, actor=actor)
     audit.record(
@@ -97,9 +97,9 @@ def organisation_update(
     require(actor, "partner.propose", organisation)
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if org.merged_into_id is not None:
-        raise MergedRecord(org)
+        raise MergedRecord(org, actor=actor)
     old, old_names = _organisation_state(org), org.names
-    _organisation_apply(org, data)
+    _organisation_apply(org, data, actor)
     new = _organisation_state(org)
     if new == old:
         return org
@@ -119,7 +119,7 @@ def organisation_update(
 _ORG_FIELDS = ["name", "aliases", "kind", "country", "ror_id", "website", "parent"]
 
 
-def _organisation_apply(org: Organisation, data: OrganisationInput) -> None:
+def _organisation_apply(org: Organisation, data: OrganisationInput, actor: User) -> None:
     org.name = clean_name(data.name)
     org.aliases = distinct_names(data.aliases, besides=[org.name])
     org.kind = data.kind
@@ -133,17 +133,17 @@ def _organisation_apply(org: Organisation, data: OrganisationInput) -> None:
         clash = Organisation.objects.filter(ror_id=org.ror_id, merged_into__isnull=True)
         other = clash.exclude(pk=org.pk).first()
         if other is not None:
-            raise DuplicateIdentifier(record=other, kind="ROR id", value=org.ror_id)
-    _check_parent(org)
+            raise DuplicateIdentifier(record=other, kind="ROR id", value=org.ror_id, actor=actor)
+    _check_parent(org, actor)
 
 
-def _check_parent(org: Organisation) -> None:
+def _check_parent(org: Organisation, actor: User) -> None:
     """A parent must be a live record and never the organisation itself or one of its own."""
     parent = org.parent
     if parent is None:
         return
     if parent.merged_into_id is not None:
-        raise MergedRecord(parent)
+        raise MergedRecord(parent, actor=actor)
     seen: set[int] = set()
     while parent is not None and parent.pk not in seen:
         if parent.pk == org.pk:
@@ -174,7 +174,7 @@ def organisation_merge(
     """
     require(actor, "partner.merge")
     reason = reason_text(reason)
-    dup, keep = _lock_pair(Organisation, duplicate, into)
+    dup, keep = _lock_pair(Organisation, duplicate, into, actor)
     _check_identifiers(dup.ror_id, keep.ror_id, "ROR id")
     for ancestor, child in ((dup, keep), (keep, dup)):
         if _is_ancestor(ancestor, child):
@@ -216,7 +216,7 @@ def person_create(*, actor: User, data: PersonInput) -> Person:
     """Add a person and queue their screening, on their names only."""
     require(actor, "partner.propose")
     person = Person(owner=actor, department_id=actor.department_id)
-    _person_apply(person, data)
+    _person_apply(person, data, actor)
     person.save()
     person.affiliations.set(data.affiliations)
     screening_enqueue(person, trigger=ScreeningRun.Trigger.CREATED, actor=actor)
@@ -235,9 +235,9 @@ def person_update(*, actor: User, person: Person, data: PersonInput) -> Person:
     require(actor, "partner.propose", person)
     record = Person.objects.select_for_update().get(pk=person.pk)
     if record.merged_into_id is not None:
-        raise MergedRecord(record)
+        raise MergedRecord(record, actor=actor)
     old, old_names = _person_state(record), record.names
-    _person_apply(record, data)
+    _person_apply(record, data, actor)
     record.save(update_fields=[*_PERSON_FIELDS, "search_text", "updated_at"])
     record.affiliations.set(data.affiliations)
     new = _person_state(record)
@@ -258,7 +258,7 @@ def person_update(*, actor: User, person: Person, data: PersonInput) -> Person:
 _PERSON_FIELDS = ["name", "aliases", "orcid", "nationality", "nationality_reason"]
 
 
-def _person_apply(person: Person, data: PersonInput) -> None:
+def _person_apply(person: Person, data: PersonInput, actor: User) -> None:
     person.name = clean_name(data.name)
     person.aliases = distinct_names(data.aliases, besides=[person.name])
     person.orcid = identifier(normalise_orcid, data.orcid)
@@ -273,13 +273,15 @@ def _person_apply(person: Person, data: PersonInput) -> None:
     person.search_text = search_text(person.names)
     for org in data.affiliations:
         if org.merged_into_id is not None:
-            raise MergedRecord(org)
+            raise MergedRecord(org, actor=actor)
     validate(person, exclude=["owner", "department", "merged_into"])
     if person.orcid:
         clash = Person.objects.filter(orcid=person.orcid, merged_into__isnull=True)
         other = clash.exclude(pk=person.pk).first()
         if other is not None:
-            raise DuplicateIdentifier(record=other, kind="ORCID iD", value=person.orcid)
+            raise DuplicateIdentifier(
+                record=other, kind="ORCID iD", value=person.orcid, actor=actor
+            )
 
 
 def _person_state(person: Person) -> dict[str, Any]:
@@ -302,7 +304,7 @@ def person_merge(*, actor: User, duplicate: Person, into: Person, reason: str) -
     require(actor, "partner.merge", duplicate)
     require(actor, "partner.merge", into)
     reason = reason_text(reason)
-    dup, keep = _lock_pair(Person, duplicate, into)
+    dup, keep = _lock_pair(Person, duplicate, into, actor)
     _check_identifiers(dup.orcid, keep.orcid, "ORCID iD")
     old_names = keep.names
     keep.aliases = distinct_names([*keep.aliases, dup.name, *dup.aliases], besides=[keep.name])
@@ -325,7 +327,7 @@ def person_merge(*, actor: User, duplicate: Person, into: Person, reason: str) -
 # --- merging (shared) ----------------------------------------------------------------------
 
 
-def _lock_pair(model: type[P], duplicate: P, into: P) -> tuple[P, P]:
+def _lock_pair(model: type[P], duplicate: P, into: P, actor: User) -> tuple[P, P]:
     if duplicate.pk == into.pk:
         raise MergeRefused(MergeRefused.SAME)
     # Locked in primary-key order, so two opposite merges cannot deadlock.
@@ -338,7 +340,7 @@ def _lock_pair(model: type[P], duplicate: P, into: P) -> tuple[P, P]:
     dup, keep = locked[duplicate.pk], locked[into.pk]
     for record in (dup, keep):
         if record.merged_into_id is not None:
-            raise MergedRecord(record)
+            raise MergedRecord(record, actor=actor)
     return dup, keep
 
 

@@ -60,7 +60,7 @@ def screening_request(*, actor: User, subject: Subject) -> ScreeningRun:
     """Screen a record again now, e.g. after the lists changed or for a decision's file."""
     require(actor, "partner.screen", subject)
     if subject.merged_into_id is not None:
-        raise MergedRecord(subject)
+        raise MergedRecord(subject, actor=actor)
     run = screening_enqueue(subject, trigger=ScreeningRun.Trigger.REQUESTED, actor=actor)
     audit.record(
         actor=actor,
