@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,10 +77,37 @@ def test_a_file_without_a_hash_is_cached_for_the_configured_time(
     assert response["Cache-Control"] == f"max-age={static_conf.MAX_AGE}, public"
 
 
-def test_uncollected_files_are_missing_in_production(production_static: Path) -> None:
-    """Why `trustdesk serve` collects and the container collects at build: otherwise 404."""
-    production_static.mkdir()
+def _production_process(home: Path, code: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTDESK_")}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    env = {
+        **clean,
+        "TRUSTDESK_HOME": str(home),
+        "TRUSTDESK_DATABASE_URL": "postgres://x@127.0.0.1:9/x",  # selects production; unused
+        "TRUSTDESK_SECRET_KEY": "s" * 50,
+    }
+    return subprocess.run(  # noqa: S603  # this interpreter, a fixed script
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
 
-    response = Client().get("/static/trustdesk/site.css")
 
-    assert response.status_code == 404
+def test_a_web_process_refuses_to_start_before_collectstatic(tmp_path: Path) -> None:
+    """Without the manifest every page would be a 500; gunicorn's import says why instead."""
+    started = _production_process(tmp_path, "import trustdesk.web.wsgi")
+
+    assert started.returncode == 1
+    assert started.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: static files are not collected in "
+        f"{tmp_path.resolve() / 'static'}: run `trustdesk collectstatic` once per release, "
+        "before the web processes start (docs/deployment.md#static-files)"
+    )
+
+
+def test_after_collectstatic_the_web_process_starts(tmp_path: Path) -> None:
+    collected = _production_process(
+        tmp_path, "from trustdesk.cli import main; main(['collectstatic'])"
+    )
+    started = _production_process(tmp_path, "import trustdesk.web.wsgi")
+
+    assert "hashed and compressed" in collected.stdout, collected.stderr
+    assert started.returncode == 0, started.stderr

@@ -40,3 +40,18 @@ def storages(*, collected: bool) -> dict[str, dict[str, Any]]:
 # Seconds a browser may keep a static file linked by its plain name (one outside a template's
 # {% static %}); hashed names are cached for ten years and marked immutable by WhiteNoise itself.
 MAX_AGE = env_int("TRUSTDESK_STATIC_MAX_AGE", 3600)
+
+
+def uncollected(*, storage: str, root: Path) -> str | None:
+    """Why pages cannot be rendered with these static settings, or None when they can.
+
+    The hashed storage looks every `{% static %}` name up in the manifest `collectstatic`
+    writes; without it every page, error pages included, fails with a 500. A web process says so
+    once, at start, instead.
+    """
+    if storage == COLLECTED_STORAGE and not (root / "staticfiles.json").is_file():
+        return (
+            f"static files are not collected in {root}: run `trustdesk collectstatic` once per "
+            "release, before the web processes start (docs/deployment.md#static-files)"
+        )
+    return None
