@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,15 @@ def test_the_reference_documents_no_variable_that_nothing_reads() -> None:
 @pytest.mark.parametrize("path", ["README.md", "docs/deployment.md", "docs/operations.md"])
 def test_the_docs_link_the_reference(path: str) -> None:
     assert "configuration.md" in (ROOT / path).read_text(encoding="utf-8")
+
+
+def test_the_changelog_keeps_an_unreleased_section_and_dated_releases() -> None:
+    """Keep a Changelog: upgrades read it (docs/operations.md), so its shape is kept."""
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+    assert headings[0] == "[Unreleased]"
+    assert all(re.fullmatch(r"\[\d+\.\d+\.\d+\] - \d{4}-\d{2}-\d{2}", h) for h in headings[1:])
+    assert f"[{version}] - " in text
+    assert "CHANGELOG.md" in (ROOT / "README.md").read_text(encoding="utf-8")
