@@ -597,12 +597,13 @@ def serve(host: str, port: int, threads: int, with_demo: bool) -> None:
     from trustdesk.web.accounts.selectors import admin_exists
     from trustdesk.web.core.anchors import start_anchor_schedule
     from trustdesk.web.recovery import work_recover
-    from trustdesk.web.wsgi import application
 
     if not settings.EMBEDDED:
         # Pages link the hashed names of this release's files: collect them before listening, or
         # every stylesheet would be missing. Unchanged files are skipped, so a restart is quick.
         click.echo(_static_collect(), err=True)
+    from trustdesk.web.wsgi import application  # after collecting: it checks the files are there
+
     # Before listening: what a previous server left running or queued (an upload accepted just
     # before it stopped) is failed with the reason or imported now.
     for line in work_recover().lines():

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
+from django.db import connection
 from django.test import Client, override_settings
 
 from trustdesk.cli import main
@@ -111,3 +115,63 @@ def test_after_collectstatic_the_web_process_starts(tmp_path: Path) -> None:
 
     assert "hashed and compressed" in collected.stdout, collected.stderr
     assert started.returncode == 0, started.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # the server, another process, writes to the database
+def test_serve_collects_before_listening_outside_the_embedded_default(tmp_path: Path) -> None:
+    """`trustdesk serve` on a production configuration serves hashed files with no other step."""
+    db = connection.settings_dict
+    if connection.vendor != "postgresql":
+        pytest.skip("production runs on PostgreSQL; this suite's database is SQLite")
+    port = _free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTDESK_")}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    host, db_port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    env = {
+        **clean,
+        "TRUSTDESK_HOME": str(tmp_path),
+        "TRUSTDESK_DATABASE_URL": f"postgres://{db['USER']}@{host}:{db_port}/{db['NAME']}",
+        "TRUSTDESK_SECRET_KEY": "s" * 50,
+        "TRUSTDESK_HTTPS": "false",
+        "TRUSTDESK_AUDIT_ANCHOR_EVERY": "0",
+    }
+    command = [sys.executable, "-m", "trustdesk.cli"]
+    server = subprocess.Popen(  # noqa: S603  # this interpreter, the project's own command
+        [*command, "serve", "--port", str(port), "--no-demo"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        page = _get_when_up(f"http://127.0.0.1:{port}/accounts/login/", server)
+        link = re.search(r'href="(/static/trustdesk/site\.[0-9a-f]{12}\.css)"', page.text)
+        assert link, page.text[:500]
+        stylesheet = httpx.get(f"http://127.0.0.1:{port}{link[1]}")
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=10)
+
+    assert stylesheet.status_code == 200
+    assert stylesheet.headers["cache-control"] == "max-age=315360000, public, immutable"
+    assert "hashed and compressed" in stderr.decode()
+
+
+def _get_when_up(url: str, server: subprocess.Popen[bytes]) -> httpx.Response:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return httpx.get(url)
+        except httpx.TransportError:
+            if server.poll() is not None:
+                pytest.fail(f"the server stopped: {server.communicate()[1].decode()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
