@@ -20,11 +20,13 @@ ENV PATH=/opt/trustdesk/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     TRUSTDESK_HOME=/var/lib/trustdesk \
     TRUSTDESK_STATIC_ROOT=/opt/trustdesk/static
-# Static files are collected into the image, hashed and compressed, so they always match its code.
-# The database URL only selects the production storage; nothing connects to it here.
+RUN install -d -o trustdesk -g trustdesk /opt/trustdesk/static
+USER trustdesk
+# Static files are collected into the image, hashed and compressed, so they always match its code;
+# as the user that serves them, since trustdesk makes the files it writes owner-only. The database
+# URL only selects the production storage; nothing connects to it here.
 RUN TRUSTDESK_DATABASE_URL=postgres://build@127.0.0.1/unused TRUSTDESK_SECRET_KEY=collectstatic-only \
     trustdesk collectstatic
-USER trustdesk
 WORKDIR /var/lib/trustdesk
 VOLUME ["/var/lib/trustdesk"]
 EXPOSE 8000

@@ -147,6 +147,8 @@ def test_dockerfile_collects_static_files_and_starts_gunicorn_with_access_logs()
     cmd: list[str] = yaml.safe_load(next(line for line in lines if line.startswith("CMD "))[4:])
 
     assert collect.endswith("trustdesk collectstatic")
+    # trustdesk writes owner-only files: collected as root, the server could not read them
+    assert lines.index(collect) > lines.index(next(x for x in lines if x.startswith("USER ")))
     _assert_trustdesk_command(["trustdesk", "collectstatic"])
     assert cmd[0] == "gunicorn"
     assert cmd[cmd.index("--access-logfile") + 1] == "-"
