@@ -521,6 +521,36 @@ def worker(celery_args: tuple[str, ...]) -> None:
 
 
 @main.group()
+def sso() -> None:
+    """Single sign-on (OpenID Connect)."""
+
+
+@sso.command("check")
+def sso_check() -> None:
+    """Read the provider's discovery document and say whether sign-in can work (exit 1 if not)."""
+    _setup_django(prepare=False)
+    from django.conf import settings
+
+    from trustdesk.web.accounts import oidc
+
+    cfg = oidc.config()
+    if cfg is None:
+        click.echo("Single sign-on is off: TRUSTDESK_OIDC_ISSUER is not set.")
+        return
+    problems = oidc.provider_check(cfg)
+    for problem in problems:
+        click.echo(f"single sign-on: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    host = next((h for h in settings.ALLOWED_HOSTS if h not in {"localhost", "127.0.0.1"}), None)
+    click.echo(f"Single sign-on: {cfg.issuer} answers; client {cfg.client_id}.")
+    click.echo(
+        "Callback address to register at the provider: "
+        f"https://{host or '<your host>'}{oidc.CALLBACK_PATH}"
+    )
+
+
+@main.group()
 def jobs() -> None:
     """Background work: task runs, list imports and reference refreshes."""
 

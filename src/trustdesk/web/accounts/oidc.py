@@ -124,6 +124,36 @@ def finish(request: HttpRequest, cfg: OIDCSettings) -> SSOIdentity:
     return identity_from_claims(claims, cfg)
 
 
+CALLBACK_PATH = "/accounts/sso/callback/"
+
+
+def provider_check(cfg: OIDCSettings) -> list[str]:
+    """What would make sign-in fail, found before anyone tries: one line per problem.
+
+    Reads the provider's discovery document (as the first sign-in would) and compares it with
+    the configuration: an issuer that differs (Entra's `common` endpoint, a realm typed wrong)
+    otherwise fails every sign-in with a message about a mismatched answer.
+    """
+    try:
+        metadata: dict[str, Any] = dict(_client(cfg).load_server_metadata())
+    except (AuthlibBaseError, RequestException, RuntimeError, ValueError) as exc:
+        return [f"discovery document {cfg.discovery_url}: {exc}"]
+    problems = []
+    issuer = str(metadata.get("issuer") or "")
+    if issuer != cfg.issuer:
+        problems.append(
+            f"the provider's issuer is {issuer!r} but TRUSTDESK_OIDC_ISSUER is {cfg.issuer!r}: "
+            "set it to the provider's"
+        )
+    methods = metadata.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
+    if not cfg.client_secret and "none" not in methods:
+        problems.append(
+            "TRUSTDESK_OIDC_CLIENT_SECRET is empty but the provider authenticates clients with "
+            f"{', '.join(methods)}: every sign-in would be refused"
+        )
+    return problems
+
+
 def _userinfo(client: Any, token: dict[str, Any], *, subject: str) -> dict[str, Any]:
     """Claims some providers (Shibboleth's OP by default) give only at the userinfo endpoint.
 
