@@ -102,7 +102,23 @@ def _emit_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Trustdesk(click.Group):
+    """The command group; a configuration error is one line naming the variable, no traceback.
+
+    Settings are read when a command first sets up Django, so a misconfigured variable (single
+    sign-on without a client id, a bad number) surfaces there as ImproperlyConfigured.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from django.core.exceptions import ImproperlyConfigured
+
+        try:
+            return super().invoke(ctx)
+        except ImproperlyConfigured as exc:
+            raise click.ClickException(f"configuration: {exc} (see docs/configuration.md)") from exc
+
+
+@click.group(cls=_Trustdesk, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="trustdesk")
 def main() -> None:
     """trustdesk: research-security screening, triage and due diligence for universities.
@@ -626,6 +642,36 @@ def worker(celery_args: tuple[str, ...]) -> None:
 
 
 @main.group()
+def sso() -> None:
+    """Single sign-on (OpenID Connect)."""
+
+
+@sso.command("check")
+def sso_check() -> None:
+    """Read the provider's discovery document and say whether sign-in can work (exit 1 if not)."""
+    _setup_django(prepare=False)
+    from django.conf import settings
+
+    from trustdesk.web.accounts import oidc
+
+    cfg = oidc.config()
+    if cfg is None:
+        click.echo("Single sign-on is off: TRUSTDESK_OIDC_ISSUER is not set.")
+        return
+    problems = oidc.provider_check(cfg)
+    for problem in problems:
+        click.echo(f"single sign-on: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    host = next((h for h in settings.ALLOWED_HOSTS if h not in {"localhost", "127.0.0.1"}), None)
+    click.echo(f"Single sign-on: {cfg.issuer} answers; client {cfg.client_id}.")
+    click.echo(
+        "Callback address to register at the provider: "
+        f"https://{host or '<your host>'}{oidc.CALLBACK_PATH}"
+    )
+
+
+@main.group()
 def jobs() -> None:
     """Background work: task runs, list imports and reference refreshes."""
 
@@ -702,7 +748,12 @@ def serve(host: str, port: int, threads: int, with_demo: bool) -> None:
     from trustdesk.web.accounts.selectors import admin_exists
     from trustdesk.web.core.anchors import start_anchor_schedule
     from trustdesk.web.recovery import work_recover
-    from trustdesk.web.wsgi import application
+
+    if not settings.EMBEDDED:
+        # Pages link the hashed names of this release's files: collect them before listening, or
+        # every stylesheet would be missing. Unchanged files are skipped, so a restart is quick.
+        click.echo(_static_collect(), err=True)
+    from trustdesk.web.wsgi import application  # after collecting: it checks the files are there
 
     # Before listening: what a previous server left running or queued (an upload accepted just
     # before it stopped) is failed with the reason or imported now.
@@ -766,6 +817,44 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False)
+
+
+@main.command()
+@click.option("--clear", is_flag=True, help="Remove what an earlier release collected first.")
+def collectstatic(clear: bool) -> None:
+    """Copy static files into TRUSTDESK_STATIC_ROOT, hashed and compressed (production).
+
+    `trustdesk serve` does this itself; run it once per release before other servers (gunicorn)
+    start, or at build time in a container image. The embedded default needs none of it.
+    """
+    _setup_django(prepare=False)
+    from django.conf import settings
+
+    click.echo(_static_collect(clear=clear))
+    if settings.EMBEDDED:
+        click.echo(
+            "note: the embedded default serves static files from the installed apps; "
+            "these are used once TRUSTDESK_DATABASE_URL is set",
+            err=True,
+        )
+
+
+def _static_collect(*, clear: bool = False) -> str:
+    """Collect static files with the production storage; a one-line summary of what was done."""
+    from io import StringIO
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from trustdesk.web.conf import static as static_conf
+
+    out = StringIO()
+    # The embedded default links plain names; what it collects is what production would serve.
+    call_command("collectstatic", interactive=False, clear=clear, verbosity=1, stdout=out)
+    summary = out.getvalue().strip().splitlines()[-1:] or ["nothing to collect"]
+    storage = settings.STORAGES["staticfiles"]["BACKEND"]
+    hashed = "hashed and compressed" if storage == static_conf.COLLECTED_STORAGE else "as they are"
+    return f"{summary[0]} Static files in {settings.STATIC_ROOT}, {hashed}."
 
 
 @main.group()

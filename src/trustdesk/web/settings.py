@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from trustdesk.web.conf import auth as auth_conf
 from trustdesk.web.conf import mail as mail_conf
+from trustdesk.web.conf import static as static_conf
 from trustdesk.web.conf import tasks as tasks_conf
 from trustdesk.web.env import (
     embedded_secret_key,
@@ -99,10 +100,13 @@ TEMPLATES = [
 ]
 
 STATIC_URL = "static/"
-STATIC_ROOT = HOME / "static"
+STATIC_ROOT = static_conf.static_root(HOME)
 # WhiteNoise serves static files from the WSGI process: no separate web server is needed. The
-# embedded default reads them straight from the apps; production serves `collectstatic` output.
+# embedded default reads them straight from the apps; production serves `collectstatic` output,
+# hashed and compressed, each hashed file cached for good (see conf/static.py).
 WHITENOISE_USE_FINDERS = EMBEDDED
+STORAGES = static_conf.storages(collected=not EMBEDDED)
+WHITENOISE_MAX_AGE = 0 if DEBUG else static_conf.MAX_AGE
 WSGI_APPLICATION = "trustdesk.web.wsgi.application"
 
 # Security headers and cookies. HTTPS-only settings follow TRUSTDESK_HTTPS (on by default outside
@@ -120,9 +124,13 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("TRUSTDESK_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-if env_bool("TRUSTDESK_BEHIND_PROXY", False):
-    # Only behind a proxy that sets this header itself; otherwise clients could claim HTTPS.
+BEHIND_PROXY = env_bool("TRUSTDESK_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    # Only behind a proxy that sets these headers itself; otherwise clients could claim HTTPS or
+    # another host. With both, a browser's `Origin: https://<public host>` matches the request as
+    # Django sees it, and sign-in passes the CSRF origin check (docs/deployment.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 # Content-Security-Policy on every response (django-csp): scripts, styles, images and requests
 # from this site's own files only; no inline script or style, no eval, no plugins, no framing,
 # no <base> or form posts elsewhere. htmx is told not to inject its indicator <style> or eval
