@@ -183,6 +183,12 @@ MATRIX: dict[str, Route] = {
     # --- accounts ---
     "home": route(get(EVERYONE, ok=302, anonymous=302)),  # to the account page
     "favicon": route(get(EVERYONE, ok=301, anonymous=301)),  # to the static icon, for anyone
+    # --- monitoring: a load balancer's probes and Prometheus sign in as nobody ---
+    "monitoring:healthz": route(get(EVERYONE, anonymous=200)),
+    "monitoring:readyz": route(get(EVERYONE, anonymous=200)),  # 200 also when degraded
+    # The test client asks from 127.0.0.1, allowed by default, whoever is signed in; other
+    # addresses and proxied requests need the token (tests/web/monitoring/test_metrics.py).
+    "monitoring:metrics": route(get(EVERYONE, anonymous=200)),
     "accounts:login": route(get(EVERYONE, ok=302, anonymous=200)),  # signed in: sent on
     "accounts:logout": route(post(EVERYONE, ok=302, anonymous=302)),
     # Single sign-on is not configured here: there is nothing to start or finish, for anyone.

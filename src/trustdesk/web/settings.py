@@ -10,6 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from trustdesk.web.conf import auth as auth_conf
+from trustdesk.web.conf import logs as logs_conf
 from trustdesk.web.conf import mail as mail_conf
 from trustdesk.web.conf import static as static_conf
 from trustdesk.web.conf import tasks as tasks_conf
@@ -18,6 +19,7 @@ from trustdesk.web.env import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_str,
     home,
     list_max_ages,
@@ -69,6 +71,10 @@ INSTALLED_APPS = [
 AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
+    # Load balancers' probes and Prometheus first: no host check, HTTPS redirect or session.
+    "trustdesk.web.monitoring.middleware.ProbeMiddleware",
+    "trustdesk.web.monitoring.middleware.RequestMetricsMiddleware",
+    "trustdesk.web.core.middleware.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -232,12 +238,12 @@ TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = env_int(
     "TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS", 730
 )
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    # A refused request is one line with its reason; only server errors keep a traceback.
-    "filters": {"one_line_refusals": {"()": "trustdesk.web.core.logs.OneLineRefusals"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
-    "root": {"handlers": ["console"], "level": env_str("TRUSTDESK_LOG_LEVEL", "WARNING")},
-}
+# /metrics (trustdesk.web.monitoring): answered to these addresses when the request did not come
+# through a proxy (no X-Forwarded-For), and to any request with `Authorization: Bearer <token>`.
+TRUSTDESK_METRICS_ALLOW = env_networks("TRUSTDESK_METRICS_ALLOW", "127.0.0.1,::1")
+TRUSTDESK_METRICS_TOKEN = env_str("TRUSTDESK_METRICS_TOKEN")
+
+# Logs go to standard error: text by default, or one JSON object per line (TRUSTDESK_LOG_FORMAT);
+# each record has its time (UTC), level, logger, request id and, in workers, the task run
+# (core/logs.py). TRUSTDESK_ACCESS_LOG: one record per request (on by default).
+LOGGING = logs_conf.from_env()

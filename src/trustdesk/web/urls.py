@@ -31,6 +31,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("triage/", include("trustdesk.web.triage.urls")),
     path("policy/", include("trustdesk.web.reference.urls")),
     path("api/", include("trustdesk.web.api.urls")),
+    # /healthz, /readyz and /metrics, where load balancers and Prometheus look.
+    path("", include("trustdesk.web.monitoring.urls")),
 ]
 
 handler403 = "trustdesk.web.accounts.views.forbidden"

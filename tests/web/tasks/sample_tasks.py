@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from pathlib import Path
@@ -37,3 +38,9 @@ def block_until(ctx: TaskContext, *, release: str, log: str) -> dict[str, int]:
     while not Path(release).exists():
         time.sleep(0.05)
     return {"attempt": ctx.attempt}
+
+
+@task("tests.say")
+def say(ctx: TaskContext, *, words: str) -> None:
+    """Logs a warning: what a worker's log shows of the run."""
+    logging.getLogger("tests.say").warning("saying %s", words)

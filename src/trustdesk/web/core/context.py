@@ -22,6 +22,10 @@ class AuditContext:
     actor: str | None = None
 
 
+# Where AuditContextMiddleware also leaves the request's id (in request.META, a WSGI environ
+# extension key), for the records Django logs after the context has closed.
+REQUEST_ID_META = "trustdesk.request_id"
+
 _current: ContextVar[AuditContext | None] = ContextVar("trustdesk_audit_context", default=None)
 
 

@@ -1,11 +1,13 @@
-"""Request-wide rules: one audit context per request, and no NUL character in any text.
+"""Request-wide rules: one audit context per request, an access log, no NUL character in text.
 
-The audit context's id is returned to the client as `X-Request-ID`.
+The audit context's id is returned to the client as `X-Request-ID`, and logged with the request.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -13,7 +15,8 @@ from typing import Any, TypeVar
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 
-from trustdesk.web.core.context import audit_context
+from trustdesk.web.conf.logs import ACCESS_LOGGER
+from trustdesk.web.core.context import REQUEST_ID_META, audit_context
 
 REQUEST_ID_HEADER = "X-Request-ID"
 V = TypeVar("V", bound=Callable[..., Any])
@@ -35,8 +38,51 @@ class AuditContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         with audit_context(request_id=uuid.uuid4()) as context:
+            # For the records Django logs after this context closes (core.logs.RequestContext).
+            request.META[REQUEST_ID_META] = context.request_id
             response = self.get_response(request)
         response[REQUEST_ID_HEADER] = str(context.request_id)
+        return response
+
+
+access_log = logging.getLogger(ACCESS_LOGGER)
+
+
+class AccessLogMiddleware:
+    """One INFO record per request on `trustdesk.access`, with its request id and duration.
+
+    In the application rather than the server, so `trustdesk serve` (waitress has no access
+    log), gunicorn and any other WSGI server log the same fields in the same format (text or
+    JSON). Placed before the static files, which answer without a request id ("-").
+    TRUSTDESK_ACCESS_LOG=false turns it off (the logger's level, core.logs.logging_config).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        if access_log.isEnabledFor(logging.INFO):
+            milliseconds = round(1000 * (time.perf_counter() - started), 1)
+            fields = {
+                "request_id": response.get(REQUEST_ID_HEADER, "-"),
+                "method": request.method,
+                "path": request.get_full_path(),
+                "status": response.status_code,
+                "duration_ms": milliseconds,
+                "remote_addr": request.META.get("REMOTE_ADDR", ""),
+                "forwarded_for": request.META.get("HTTP_X_FORWARDED_FOR", ""),
+            }
+            access_log.info(
+                '%s "%s %s" %s %sms',
+                fields["remote_addr"],
+                fields["method"],
+                fields["path"],
+                fields["status"],
+                milliseconds,
+                extra=fields,
+            )
         return response
 
 

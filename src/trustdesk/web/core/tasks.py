@@ -46,6 +46,7 @@ from django.utils.module_loading import autodiscover_modules
 from kombu.exceptions import OperationalError as BrokerError
 
 from trustdesk.web.conf.tasks import TaskSettings, task_settings
+from trustdesk.web.core.logs import task_log_context
 from trustdesk.web.jobs import services as jobs
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.jobs.selectors import task_run_pending
@@ -258,7 +259,9 @@ def task(
         definition = TaskDef(name, fn, (Transient, *RETRY_ON, *retry_on))
 
         def execute(celery_task: CeleryTask[Any, Any], run_id: str) -> None:
-            _execute(definition, celery_task, run_id)
+            # Every record logged while the run executes names it (core.logs.RequestContext).
+            with task_log_context(task=name, task_id=celery_task.request.id, run=run_id):
+                _execute(definition, celery_task, run_id)
 
         execute.__name__ = execute.__qualname__ = name.replace(".", "_")
         # max_retries=None: how often a run may start is decided by its TaskRun row, which
@@ -288,6 +291,9 @@ def _execute(definition: TaskDef[Any], celery_task: CeleryTask[Any, Any], run_id
         return
     run = claim.run
     ctx = TaskContext(run_id=run_id, attempt=run.attempts, actor=run.actor)
+    # The log's record of the run (its ids are on every record: core.logs.RequestContext).
+    log.info("attempt %s started for %s", ctx.attempt, run.actor)
+    started = time.monotonic()
     try:
         # Eager runs beat too: a reaper in another process (`trustdesk jobs reap`) must not take
         # a live in-process run for one whose process stopped. Inside a transaction (a test,
@@ -312,6 +318,7 @@ def _execute(definition: TaskDef[Any], celery_task: CeleryTask[Any, Any], run_id
         )
         raise
     jobs.task_run_succeed(public_id=run_id, attempt=ctx.attempt, result=result)
+    log.info("attempt %s succeeded in %.2f s", ctx.attempt, time.monotonic() - started)
 
 
 @contextmanager

@@ -217,7 +217,53 @@ def current_coverage(*, now: datetime | None = None) -> Coverage:
     not); each expected source without one is missing, and each expected source not confirmed
     within its maximum age is stale.
     """
+    consulted, checked_at = _current_snapshots()
+    return _judge(consulted, checked_at, now or timezone.now())
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """How long ago an expected source was last confirmed, against its maximum age.
+
+    `age_seconds` is None for a source never loaded. Monitoring reads this (list ages as
+    metrics, readiness); screenings read `Coverage`, which rounds the same ages to days.
+    """
+
+    source: str
+    kind: str
+    age_seconds: float | None
+    max_age_seconds: int
+
+    @property
+    def missing(self) -> bool:
+        return self.age_seconds is None
+
+    @property
+    def stale(self) -> bool:
+        return self.age_seconds is not None and self.age_seconds > self.max_age_seconds
+
+
+def expected_freshness(*, now: datetime | None = None) -> tuple[Freshness, ...]:
+    """Each expected source's age since it was last confirmed: the same query as coverage.
+
+    Stale here (older than the maximum age, to the second) is a little stricter than in
+    `Coverage`, which counts whole days as the pages show them.
+    """
     now = now or timezone.now()
+    _consulted, checked_at = _current_snapshots()
+    return tuple(
+        Freshness(
+            source=key,
+            kind=kind_of(key),
+            age_seconds=(now - checked_at[key][1]).total_seconds() if key in checked_at else None,
+            max_age_seconds=max_age_days(key) * 86400,
+        )
+        for key in expected_sources()
+    )
+
+
+def _current_snapshots() -> tuple[tuple[Consulted, ...], dict[str, tuple[str, datetime]]]:
+    """Every current snapshot, and when each source was last confirmed (snapshot id, time)."""
     confirmed = (
         ImportRun.objects.filter(source_key=OuterRef("key"), status__in=_CONFIRMED)
         .values("source_key")
@@ -242,7 +288,7 @@ def current_coverage(*, now: datetime | None = None) -> Coverage:
         )
         last = max(filter(None, (snap.imported_at, src.confirmed_at)))
         checked_at[src.key] = (str(snap.public_id), last)
-    return _judge(tuple(consulted), checked_at, now)
+    return tuple(consulted), checked_at
 
 
 def _judge(
