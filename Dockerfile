@@ -31,5 +31,6 @@ WORKDIR /var/lib/trustdesk
 VOLUME ["/var/lib/trustdesk"]
 EXPOSE 8000
 # The web server; compose.yaml runs `trustdesk worker` and `trustdesk scheduler` from this image.
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "2", "--timeout", "120", \
-     "--access-logfile", "-", "--error-logfile", "-", "trustdesk.web.wsgi:application"]
+# trustdesk's gunicorn config logs each request once, with its request id, in trustdesk's format.
+CMD ["gunicorn", "-c", "python:trustdesk.web.gunicorn_conf", "--bind", "0.0.0.0:8000", \
+     "--workers", "4", "--threads", "2", "trustdesk.web.wsgi:application"]

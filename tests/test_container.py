@@ -141,7 +141,7 @@ def test_dockerfile_copies_existing_paths_and_installs_the_production_extra() ->
     assert any(dep.startswith("gunicorn") for dep in extras["production"])
 
 
-def test_dockerfile_collects_static_files_and_starts_gunicorn_with_access_logs() -> None:
+def test_dockerfile_collects_static_files_and_starts_gunicorn_with_trustdesks_config() -> None:
     lines = _dockerfile()
     collect = next(line for line in lines if "collectstatic" in line)
     cmd: list[str] = yaml.safe_load(next(line for line in lines if line.startswith("CMD "))[4:])
@@ -151,7 +151,10 @@ def test_dockerfile_collects_static_files_and_starts_gunicorn_with_access_logs()
     assert lines.index(collect) > lines.index(next(x for x in lines if x.startswith("USER ")))
     _assert_trustdesk_command(["trustdesk", "collectstatic"])
     assert cmd[0] == "gunicorn"
-    assert cmd[cmd.index("--access-logfile") + 1] == "-"
+    # trustdesk's config logs each request once, with its request id; gunicorn's would repeat it
+    assert cmd[cmd.index("-c") + 1] == "python:trustdesk.web.gunicorn_conf"
+    assert "--access-logfile" not in cmd
+    importlib.import_module("trustdesk.web.gunicorn_conf")
     module, _, attribute = cmd[-1].partition(":")
     assert module == "trustdesk.web.wsgi"
     assert attribute == "application"
