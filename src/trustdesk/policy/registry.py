@@ -167,9 +167,12 @@ def _own_index(error: PackError, child: Pack) -> PackError:
     editing the extension needs the position in their own file.
     """
     m = _PATH_HEAD.match(error.path)
-    if m is None or m["section"] not in _ADDITIVE:
+    if m is None or m["section"] not in (*_ADDITIVE, "routing"):
         return error
-    ids = [item.id for item in getattr(child, m["section"])]
+    if m["section"] == "routing":  # a route is named by its tier
+        ids = [route.tier for route in child.routing]
+    else:
+        ids = [item.id for item in getattr(child, m["section"])]
     if m["id"] not in ids:
         return error
     path = f"{m['section']}[{ids.index(m['id'])}]({m['id']}){error.path[m.end() :]}"
