@@ -16,6 +16,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cache
+from typing import Any
+
+from pydantic import TypeAdapter
 
 from trustdesk.policy.assessment import Assessment
 from trustdesk.policy.triage import Outcome, hit_order
@@ -69,6 +73,35 @@ class CaseState:
             areas=tuple(sorted(set(areas))),
             ratings=assessment.ratings() if assessment is not None else {},
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, marked with its schema, for keeping beside an assessment."""
+        data: dict[str, Any] = {
+            "schema": CASE_STATE_SCHEMA,
+            **{k: getattr(self, k) for k in self.__dataclass_fields__},
+        }
+        data["hits"] = [h.to_dict() for h in self.hits]
+        data["entries"], data["ratings"] = dict(self.entries), dict(self.ratings)
+        for key in ("processes", "verdicts", "partners", "countries", "areas"):
+            data[key] = list(data[key])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> CaseState:
+        """A state `to_dict` wrote, typed again; ValueError for another schema."""
+        if data.get("schema") != CASE_STATE_SCHEMA:
+            raise ValueError(f"case state schema {data.get('schema')!r} is not {CASE_STATE_SCHEMA}")
+        fields = {k: v for k, v in data.items() if k != "schema"}
+        return _state_adapter().validate_python(fields)
+
+
+#: The version of `CaseState.to_dict`'s shape.
+CASE_STATE_SCHEMA = 1
+
+
+@cache
+def _state_adapter() -> TypeAdapter[CaseState]:
+    return TypeAdapter(CaseState)
 
 
 class Trigger(StrEnum):
