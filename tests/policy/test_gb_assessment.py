@@ -505,3 +505,18 @@ def test_an_officer_override_needs_a_justification_and_keeps_both_ratings(pack: 
     )
     # a stale override never stands over a computed rating its author did not see
     assert effective_ratings(assessment, [stale])["people"] == "low"
+
+
+def test_rules_that_rate_an_area_lower_are_kept_beside_the_deciding_ones(pack: Pack) -> None:
+    [case] = [c for c in CASES if c.id == "quantum-sensing-with-an-entity-list-university"]
+
+    partnerships = _run(pack, case).areas[-1]
+
+    assert [r.rule for r in partnerships.reasons] == ["partner-listed-sensitive-technology"]
+    # the listed partner and the committee (high), then enhanced due diligence (medium)
+    assert [r.rule for r in partnerships.lower] == [
+        "partner-listed",
+        "committee-case",
+        "enhanced-due-diligence",
+    ]
+    assert Assessment.from_dict(_run(pack, case).to_dict()).areas[-1] == partnerships

@@ -375,3 +375,44 @@ routing:
     assert problems(tmp_path, text) == [
         ("routing[0](escalated).committee.quorum", "the quorum must be at least 1")
     ]
+
+
+def test_a_risk_rule_reads_a_list_fact_of_the_case(tmp_path: Path) -> None:
+    # given a pack whose risk rule reads the countries of all the case's partners
+    facts = "facts:\n  - {id: partner_countries, factor: affiliation, description: Countries}\n"
+    text = (
+        MINIMAL
+        + RISK.replace("facts:\n", facts)
+        + """\
+risk_rules:
+  - id: many-partners-in-ru
+    area: partnerships
+    rating: high
+    when: {fact: partner_countries, contains: RU}
+    reason: A partner is in Russia.
+"""
+    )
+    pack = load(str(write(tmp_path, text)))
+    outcome = triage(pack, {})
+
+    # then the rule holds for a case with a Russian partner among others, and not otherwise
+    held = assess(pack, outcome, {}, facts={"partner_countries": ["FR", "RU"]})
+    assert held.rating("partnerships") == "high"
+    assert held.areas[0].reasons[0].because == ("partner_countries includes RU",)
+    not_held = assess(pack, outcome, {}, facts={"partner_countries": ["FR"]})
+    assert not_held.rating("partnerships") == "low"
+
+
+def test_a_screening_status_filter_needs_a_status(tmp_path: Path) -> None:
+    text = (
+        MINIMAL
+        + RISK
+        + (
+            "risk_rules:\n  - {id: r, area: partnerships, rating: high, "
+            "when: {screening: has_hit, status_in: []}, reason: R}\n"
+        )
+    )
+
+    assert problems(tmp_path, text) == [
+        ("risk_rules[0](r).when", "Value error, status_in needs at least one status")
+    ]

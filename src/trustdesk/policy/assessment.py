@@ -52,13 +52,18 @@ class AssessmentMismatch(ValueError):
 
 @dataclass(frozen=True)
 class AreaRating:
-    """One risk area's rating on the pack's scale, with the reasons of the rules that set it."""
+    """One risk area's rating on the pack's scale, with the reasons of the rules that set it.
+
+    ``lower`` holds the rules that also held but rate the area lower (highest first, then pack
+    order), so an officer sees everything that was found, not only what decided the rating.
+    """
 
     area: str
     label: str
     rating: str
     rating_label: str
     reasons: tuple[Reason, ...]
+    lower: tuple[Reason, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ class Assessment:
         data = asdict(self)
         for area, out in zip(self.areas, data["areas"], strict=True):
             out["reasons"] = [reason_json(r) for r in area.reasons]
+            out["lower"] = [reason_json(r) for r in area.lower]
         return {"schema": ASSESSMENT_SCHEMA, **data}
 
     @classmethod
@@ -100,7 +106,12 @@ class Assessment:
     def redacted(self) -> Assessment:
         """The assessment for a role that may not read the watch lists: no hit names an entry."""
         areas = tuple(
-            replace(a, reasons=tuple(r.redacted() for r in a.reasons)) for a in self.areas
+            replace(
+                a,
+                reasons=tuple(r.redacted() for r in a.reasons),
+                lower=tuple(r.redacted() for r in a.lower),
+            )
+            for a in self.areas
         )
         return replace(self, areas=areas)
 
@@ -160,8 +171,10 @@ def assess(
         reasons = tuple(reason for r, reason in fired[area.id] if r == top) or (
             Reason("", NOTHING_RAISED, ()),
         )
+        below = sorted((r for r in fired[area.id] if r[0] < top), key=lambda r: -r[0])
+        lower = tuple(reason for _, reason in below)
         level = pack.risk_scale[top]
-        areas.append(AreaRating(area.id, area.label, level.id, level.label, reasons))
+        areas.append(AreaRating(area.id, area.label, level.id, level.label, reasons, lower))
     return Assessment(
         pack_id=pack.id,
         pack_version=pack.version,

@@ -301,8 +301,10 @@ def _tier_at_least(floor: str, ctx: Context) -> Match:
     if ctx.tier is None or rank.get(ctx.tier, -1) < rank.get(floor, len(rank)):
         return Match(False)
     label = next(t.label for t in ctx.pack.tiers if t.id == ctx.tier)
-    fact = Fact(FactKind.TIER, Relation.IS, "The due-diligence tier", f"'{label}'")
-    return Match(True, (replace(fact, refs=Refs(tier=ctx.tier)),))
+    refs = Refs(tier=ctx.tier)
+    return Match(
+        True, (Fact(FactKind.TIER, Relation.IS, "The due-diligence tier", f"'{label}'", refs=refs),)
+    )
 
 
 def _country(c: Condition, question_id: str, ctx: Context) -> Match:
