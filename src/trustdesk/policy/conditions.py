@@ -29,9 +29,12 @@ from trustdesk.policy.models import (
 from trustdesk.policy.reasons import Fact, FactKind, Refs, Relation
 from trustdesk.screening.matching.model import HitStatus, ScreeningHit
 
-__all__ = ["AnswerValue", "Context", "Match", "ScreeningHit", "evaluate"]
+__all__ = ["AnswerValue", "Context", "FactValue", "Match", "ScreeningHit", "evaluate"]
 
 AnswerValue = str | int | float | bool | dt.date | list[str]
+
+#: A caller's fact: a scalar, or a list of codes (a case's partner countries, say).
+FactValue = Scalar | list[str]
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,10 @@ class Context:
     pack: Pack
     answers: Mapping[str, AnswerValue]
     screening: Sequence[ScreeningHit] = ()
-    facts: Mapping[str, Scalar] = field(default_factory=dict)
+    facts: Mapping[str, FactValue] = field(default_factory=dict)
+    #: The triage outcome's tier and processes, for risk rules; None and empty during triage.
+    tier: str | None = None
+    processes: frozenset[str] = frozenset()
 
     def threshold(self, bound: Bound) -> float:
         if isinstance(bound, ThresholdRef):
@@ -258,6 +264,7 @@ def evaluate(c: Condition, ctx: Context) -> Match:
             for h in ctx.screening
             if h.status != HitStatus.FALSE_POSITIVE
             and (c.source_in is None or h.source in c.source_in)
+            and (c.status_in is None or h.status.value in c.status_in)
         ]
         titles = {ls.id: ls.title for ls in ctx.pack.list_sources}
         found = tuple(
@@ -273,10 +280,31 @@ def evaluate(c: Condition, ctx: Context) -> Match:
     if c.fact is not None:
         fact = ctx.facts.get(c.fact)
         refs = Refs(fact=c.fact)
-        if c.equals is None:
+        tests = (c.equals, c.in_, c.contains, c.gte, c.lte)
+        if all(t is None for t in tests):
             return Match(fact is True, (Fact(FactKind.FACT, Relation.HOLDS, c.fact, refs=refs),))
         return _compare(c, fact, ctx, c.fact, kind=FactKind.FACT, refs=refs)
+    if c.tier_at_least is not None:
+        return _tier_at_least(c.tier_at_least, ctx)
+    if c.process is not None:
+        if c.process not in ctx.processes:
+            return Match(False)
+        title = next((p.title for p in ctx.pack.processes if p.id == c.process), c.process)
+        refs = Refs(process=c.process)
+        return Match(True, (Fact(FactKind.PROCESS, Relation.APPLIES, title, refs=refs),))
     raise AssertionError("unreachable: the model guarantees one form")  # pragma: no cover
+
+
+def _tier_at_least(floor: str, ctx: Context) -> Match:
+    """True when the outcome's tier is ``floor`` or above it (pack order of tiers, lowest first)."""
+    rank = {t.id: i for i, t in enumerate(ctx.pack.tiers)}
+    if ctx.tier is None or rank.get(ctx.tier, -1) < rank.get(floor, len(rank)):
+        return Match(False)
+    label = next(t.label for t in ctx.pack.tiers if t.id == ctx.tier)
+    refs = Refs(tier=ctx.tier)
+    return Match(
+        True, (Fact(FactKind.TIER, Relation.IS, "The due-diligence tier", f"'{label}'", refs=refs),)
+    )
 
 
 def _country(c: Condition, question_id: str, ctx: Context) -> Match:

@@ -32,6 +32,9 @@ Factor = Literal["activity", "technology", "affiliation", "funding", "country", 
 #: Factors that may justify the highest tier; a country or nationality on its own may not.
 SUBSTANTIVE_FACTORS: frozenset[str] = frozenset({"activity", "technology", "affiliation"})
 
+#: A hit's review state as a pack writes it (`trustdesk.screening.matching.model.HitStatus`).
+HitStatusName = Literal["unresolved", "confirmed", "false_positive", "needs_information"]
+
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_.:-]*$"
 _ISO2_PATTERN = r"^[A-Z]{2}$"
 
@@ -64,7 +67,13 @@ class Condition(_Strict):
       one of the taxonomy nodes;
     - ``{screening: has_hit, source_in: [...]}`` is true when screening produced a hit that an
       officer has not dismissed, on one of those list sources (any source when omitted);
-    - ``{fact: f}`` (optionally with ``equals``) reads a fact supplied by the caller.
+    - ``{fact: f}`` (optionally with ``equals``, ``in``, ``contains``, ``gte`` or ``lte``) reads a
+      fact supplied by the caller;
+    - ``{tier_at_least: t}`` and ``{process: p}`` read the triage outcome, so only risk rules,
+      which run after triage, may use them.
+
+    ``screening`` takes ``status_in`` to count only hits an officer has put in those states
+    (a risk rule rates a confirmed hit higher than one not yet reviewed).
     """
 
     all: list[Condition] | None = None
@@ -76,6 +85,8 @@ class Condition(_Strict):
     technology_of: str | None = None
     screening: Literal["has_hit"] | None = None
     fact: str | None = None
+    tier_at_least: str | None = None
+    process: str | None = None
 
     equals: Scalar | None = None
     in_: list[Scalar] | None = Field(default=None, alias="in")
@@ -87,6 +98,7 @@ class Condition(_Strict):
     indicator: str | None = None
     under: list[str] | None = None
     source_in: list[str] | None = None
+    status_in: list[HitStatusName] | None = None
 
     @model_validator(mode="after")
     def _one_form(self) -> Condition:
@@ -101,6 +113,8 @@ class Condition(_Strict):
                 "technology_of",
                 "screening",
                 "fact",
+                "tier_at_least",
+                "process",
             )
             if getattr(self, name) is not None
         ]
@@ -108,7 +122,7 @@ class Condition(_Strict):
             shown = ", ".join(h.rstrip("_") for h in heads) or "none"
             raise ValueError(
                 "a condition needs exactly one of all, any, not, answer, country_of, "
-                f"technology_of, screening, fact (found: {shown})"
+                f"technology_of, screening, fact, tier_at_least, process (found: {shown})"
             )
         head = heads[0]
         tests = {
@@ -124,6 +138,7 @@ class Condition(_Strict):
                 "indicator",
                 "under",
                 "source_in",
+                "status_in",
             )
             if getattr(self, k) is not None
         }
@@ -134,8 +149,10 @@ class Condition(_Strict):
             "answer": {"equals", "in_", "contains", "gte", "lte", "answered"},
             "country_of": {"in_list", "indicator", "equals", "gte", "lte"},
             "technology_of": {"under"},
-            "screening": {"source_in"},
-            "fact": {"equals"},
+            "screening": {"source_in", "status_in"},
+            "fact": {"equals", "in_", "contains", "gte", "lte"},
+            "tier_at_least": set(),
+            "process": set(),
         }
         extra = tests - allowed[head]
         if extra:
@@ -149,6 +166,8 @@ class Condition(_Strict):
             raise ValueError("country_of with indicator needs equals, gte or lte")
         if head == "technology_of" and not self.under:
             raise ValueError("technology_of needs a non-empty under list")
+        if head == "screening" and self.status_in is not None and not self.status_in:
+            raise ValueError("status_in needs at least one status")
         if head in ("all", "any") and not getattr(self, head):
             raise ValueError(f"{head} needs at least one condition")
         return self
@@ -349,6 +368,71 @@ class ListSource(_Strict):
     source: Source
 
 
+class RiskLevel(_Strict):
+    """One step of the pack's risk scale; ``risk_scale`` lists them lowest first."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+    description: str | None = None
+
+
+class RiskRule(_Strict):
+    """Raises one risk area to at least ``rating`` when ``when`` holds. Rules only raise.
+
+    A risk rule reads the triage answers, the adjudicated screening hits, the case's facts and
+    the triage outcome (``tier_at_least``, ``process``), and gives its ``reason`` with the facts
+    it rested on, so each rating says why.
+    """
+
+    id: str = Field(pattern=_ID_PATTERN)
+    area: str
+    rating: str
+    when: Condition
+    reason: str
+
+
+#: What a decision on a case may be; fixed, because the case app acts on each (conditions
+#: become tracked mitigations, a referral sends the case back to the officer).
+DecisionOption = Literal["approve", "approve-with-conditions", "decline", "refer-back"]
+
+#: Every option, most permissive first; a tie between committee votes goes to the later one.
+DECISION_OPTIONS: tuple[DecisionOption, ...] = (
+    "approve",
+    "approve-with-conditions",
+    "refer-back",
+    "decline",
+)
+
+
+class Seat(_Strict):
+    """A named place on a committee (its chair, say), held by an approver the case app names."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    label: str
+
+
+class Committee(_Strict):
+    """Who votes on a tier's cases and how many votes decide (the quorum)."""
+
+    title: str
+    seats: list[Seat] = []
+    quorum: int
+
+
+class Route(_Strict):
+    """Who decides the cases of one tier: an account role alone, or a committee of approvers.
+
+    ``role`` is the account role that may decide (``officer`` or ``approver``); with a
+    ``committee``, each seat is held by an account of that role and the case is decided by the
+    committee's votes.
+    """
+
+    tier: str
+    role: Literal["officer", "approver"]
+    committee: Committee | None = None
+    options: list[DecisionOption] = list(DECISION_OPTIONS)
+
+
 class FactDecl(_Strict):
     """A value the caller supplies beside the answers (from the case record, say)."""
 
@@ -377,6 +461,11 @@ class Pack(_Strict):
     tiers: list[Tier] = []
     verdicts: list[Verdict] = []
     risk_areas: list[RiskArea] = []
+    #: The rating scale of the risk assessment, lowest first.
+    risk_scale: list[RiskLevel] = []
+    risk_rules: list[RiskRule] = []
+    #: Who decides each tier's cases; every tier needs a route when any is given.
+    routing: list[Route] = []
     mitigations: list[Mitigation] = []
     rules: list[Rule] = []
     taxonomies: list[Taxonomy] = []

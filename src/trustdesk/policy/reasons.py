@@ -29,6 +29,8 @@ class FactKind(StrEnum):
     TAXONOMY = "taxonomy"  # a chosen technology area, at or under a target node
     SCREENING_HIT = "screening_hit"  # a watch-list hit
     FACT = "fact"  # a fact the caller supplied
+    TIER = "tier"  # the triage outcome's due-diligence tier (read by risk rules)
+    PROCESS = "process"  # a process the triage outcome applies (read by risk rules)
     # A sentence kept from an outcome stored before facts were structured (schema 1), which
     # says nothing about a watch-list entry; the upgrade made screening facts SCREENING_HIT.
     RECORDED = "recorded"
@@ -49,6 +51,7 @@ class Relation(StrEnum):
     WITHIN = "within"  # "{subject} '{value}' is in {bound}"
     FOUND = "found"  # "screening found {hit} on {bound} …", or a possible match, redacted
     STATED = "stated"  # "{subject}": a recorded sentence, as it was
+    APPLIES = "applies"  # "{subject} applies"
 
 
 #: What a role that may not read the watch lists is told instead of a screening hit.
@@ -67,6 +70,8 @@ class Refs:
     node: str | None = None  # the chosen node
     within: str | None = None  # the node it is in, "taxonomy/node" when in another taxonomy
     fact: str | None = None
+    tier: str | None = None
+    process: str | None = None
     hit: ScreeningHit | None = None  # None on a redacted screening-hit fact
 
 
@@ -110,6 +115,8 @@ class Fact:
                 return _found(self.refs.hit, b)
             case Relation.STATED:
                 return s
+            case Relation.APPLIES:
+                return f"{s} applies"
 
     @property
     def names_listed_entry(self) -> bool:

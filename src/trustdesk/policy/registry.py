@@ -25,7 +25,7 @@ PACKS_DIR = "packs"
 #: Sections an extension may only add to: an id already in the base is an error.
 _ADDITIVE = (
     "questions", "facts", "processes", "verdicts", "mitigations", "rules", "taxonomies",
-    "country_lists", "list_sources", "indicators",
+    "country_lists", "list_sources", "indicators", "risk_rules",
 )  # fmt: skip
 
 
@@ -116,6 +116,19 @@ def _merge(base: Pack, child: Pack, file: str) -> tuple[Pack, list[PackError]]:
             PackError(file, "tiers", "must list the base's tiers in the same order, or be left out")
         )
     tiers_ok = not child.tiers or [t.id for t in child.tiers] == [t.id for t in base.tiers]
+    scale = [r.id for r in base.risk_scale]
+    scale_ok = not child.risk_scale or [r.id for r in child.risk_scale] == scale
+    if not scale_ok:
+        errors.append(
+            PackError(
+                file,
+                "risk_scale",
+                "may relabel the base's risk scale (same ids, same order), not change it",
+            )
+        )
+    # A route names its tier, so an extension's route for a tier replaces the base's route
+    # for it (a different approver, a larger quorum); tiers it does not route keep the base's.
+    routes = {r.tier: r for r in base.routing} | {r.tier: r for r in child.routing}
     profiles = {p.country: p for p in base.country_profiles}
     for p in child.country_profiles:
         had = profiles.get(p.country)
@@ -133,6 +146,8 @@ def _merge(base: Pack, child: Pack, file: str) -> tuple[Pack, list[PackError]]:
             "thresholds": base.thresholds | child.thresholds,
             "contacts": base.contacts | child.contacts,
             "tiers": child.tiers if child.tiers and tiers_ok else base.tiers,
+            "risk_scale": child.risk_scale if child.risk_scale and scale_ok else base.risk_scale,
+            "routing": list(routes.values()),
             "risk_areas": base.risk_areas
             + [a for a in child.risk_areas if a.id not in {b.id for b in base.risk_areas}],
             "country_profiles": [profiles[c] for c in sorted(profiles)],
@@ -152,9 +167,12 @@ def _own_index(error: PackError, child: Pack) -> PackError:
     editing the extension needs the position in their own file.
     """
     m = _PATH_HEAD.match(error.path)
-    if m is None or m["section"] not in _ADDITIVE:
+    if m is None or m["section"] not in (*_ADDITIVE, "routing"):
         return error
-    ids = [item.id for item in getattr(child, m["section"])]
+    if m["section"] == "routing":  # a route is named by its tier
+        ids = [route.tier for route in child.routing]
+    else:
+        ids = [item.id for item in getattr(child, m["section"])]
     if m["id"] not in ids:
         return error
     path = f"{m['section']}[{ids.index(m['id'])}]({m['id']}){error.path[m.end() :]}"

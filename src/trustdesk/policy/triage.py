@@ -113,11 +113,11 @@ class Outcome:
         schema 1, the sentences alone as ``because``.
         """
         data = asdict(self)
-        data["tier"]["reasons"] = [_reason_json(r) for r in self.tier.reasons]
+        data["tier"]["reasons"] = [reason_json(r) for r in self.tier.reasons]
         for key in ("processes", "verdicts", "mitigations"):
             items: tuple[ProcessResult | LabelledResult, ...] = getattr(self, key)
             for item, out in zip(items, data[key], strict=True):
-                out["reasons"] = [_reason_json(r) for r in item.reasons]
+                out["reasons"] = [reason_json(r) for r in item.reasons]
         return {"schema": OUTCOME_SCHEMA, **data}
 
     @classmethod
@@ -172,7 +172,8 @@ def _fact_json(f: Fact) -> dict[str, object]:
     }
 
 
-def _reason_json(r: Reason) -> dict[str, object]:
+def reason_json(r: Reason) -> dict[str, object]:
+    """A reason as stored: the rule's sentence, its facts' sentences and the facts themselves."""
     return {
         "rule": r.rule,
         "text": r.text,
@@ -275,7 +276,8 @@ def read_answers(
     return counted, tuple(asked), ignored
 
 
-def _hit_order(h: ScreeningHit) -> tuple[str | float, ...]:
+def hit_order(h: ScreeningHit) -> tuple[str | float, ...]:
+    """A total order on hits, so that the order a caller lists them in never changes a result."""
     key = (h.source, h.entry_id, h.name, h.status, h.subject, h.origin, h.role)
     return (*key, h.programme or "", h.matched_name, h.score)
 
@@ -295,7 +297,7 @@ def triage(
     """
     counted, asked, ignored = read_answers(pack, answers)
     # Hits in a fixed order, so the same hits given in another order give the same outcome.
-    hits = tuple(sorted(screening or (), key=_hit_order))
+    hits = tuple(sorted(screening or (), key=hit_order))
     ctx = Context(pack, counted, hits, dict(facts or {}))
     fired: list[Reason] = []
     for rule in pack.rules:

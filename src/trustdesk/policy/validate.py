@@ -51,10 +51,14 @@ def is_substantive(c: Condition, pack: Pack) -> bool:
         return any(is_substantive(s, pack) for s in c.all)
     if c.any is not None:
         return all(is_substantive(s, pack) for s in c.any)
-    if c.not_ is not None or c.country_of is not None:
-        return False
+    if c.not_ is not None or c.country_of is not None or c.process is not None:
+        return False  # a process may be applied on a country alone (a sanctions check)
     if c.technology_of is not None or c.screening is not None:
         return True
+    if c.tier_at_least is not None:
+        # Only the highest tier is known to rest on more than a country: the validator
+        # refuses a rule that reaches it on a country or nationality alone.
+        return bool(pack.tiers) and c.tier_at_least == pack.tiers[-1].id
     if c.answer is not None:
         q = next((q for q in pack.questions if q.id == c.answer), None)
         return q is not None and q.effective_factor() in SUBSTANTIVE_FACTORS
@@ -74,7 +78,10 @@ def _duplicates(file: str, section: str, ids: Iterable[str]) -> list[PackError]:
     return out
 
 
-def _check_condition(pack: Pack, file: str, root: Condition, base: str) -> list[PackError]:
+def _check_condition(
+    pack: Pack, file: str, root: Condition, base: str, *, reads_outcome: bool = False
+) -> list[PackError]:
+    """Cross-references of one condition; ``reads_outcome`` for risk rules, run after triage."""
     questions = {q.id: q for q in pack.questions}
     errors: list[PackError] = []
 
@@ -110,6 +117,16 @@ def _check_condition(pack: Pack, file: str, root: Condition, base: str) -> list[
                 err(f"{path}.source_in[{i}]", f"unknown list source {src!r}")
         if c.fact is not None and c.fact not in {f.id for f in pack.facts}:
             err(f"{path}.fact", f"undeclared fact {c.fact!r}")
+        for key, ref, known, what in (
+            ("tier_at_least", c.tier_at_least, {t.id for t in pack.tiers}, "tier"),
+            ("process", c.process, {p.id for p in pack.processes}, "process"),
+        ):
+            if ref is None:
+                continue
+            if not reads_outcome:
+                err(f"{path}.{key}", "reads the triage outcome; only risk rules may use it")
+            elif ref not in known:
+                err(f"{path}.{key}", f"unknown {what} {ref!r}")
     return errors
 
 
@@ -266,6 +283,8 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
                     )
                 )
     errors += _unchecked_sources(pack, file)
+    errors += _check_risk(pack, file)
+    errors += _check_routing(pack, file)
     highest = pack.tiers[-1].id if pack.tiers else None
     for i, r in enumerate(pack.rules):
         where = f"rules[{i}]({r.id})"
@@ -297,6 +316,83 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
                     "(anti-profiling)",
                 )
             )
+    return errors
+
+
+def _check_risk(pack: Pack, file: str) -> list[PackError]:
+    """The risk scale and risk rules: known areas and ratings, and no rating on a country alone."""
+    errors = _duplicates(file, "risk_scale", (r.id for r in pack.risk_scale))
+    errors += _duplicates(file, "risk_rules", (r.id for r in pack.risk_rules))
+    if pack.risk_rules and not pack.risk_scale:
+        errors.append(PackError(file, "risk_scale", "risk rules need a risk scale to rate on"))
+    areas = {a.id for a in pack.risk_areas}
+    ratings = {r.id for r in pack.risk_scale}
+    highest = pack.risk_scale[-1].id if pack.risk_scale else None
+    for i, rule in enumerate(pack.risk_rules):
+        where = f"risk_rules[{i}]({rule.id})"
+        if rule.area not in areas:
+            errors.append(PackError(file, f"{where}.area", f"unknown risk area {rule.area!r}"))
+        if rule.rating not in ratings:
+            errors.append(
+                PackError(file, f"{where}.rating", f"{rule.rating!r} is not on the risk scale")
+            )
+        errors += _check_condition(pack, file, rule.when, f"{where}.when", reads_outcome=True)
+        if rule.rating == highest and not is_substantive(rule.when, pack):
+            errors.append(
+                PackError(
+                    file,
+                    f"{where}.when",
+                    f"raises a risk area to the highest rating ({highest!r}) on a country or "
+                    "nationality alone; add an activity, technology or affiliation factor "
+                    "(anti-profiling)",
+                )
+            )
+    return errors
+
+
+def _check_routing(pack: Pack, file: str) -> list[PackError]:
+    """Every tier has exactly one route, and a committee has seats and a quorum it can reach."""
+    errors = _duplicates(file, "routing", (r.tier for r in pack.routing))
+    tiers = {t.id for t in pack.tiers}
+    for i, route in enumerate(pack.routing):
+        where = f"routing[{i}]({route.tier})"
+        if route.tier not in tiers:
+            errors.append(PackError(file, f"{where}.tier", f"unknown tier {route.tier!r}"))
+        if not route.options:
+            errors.append(PackError(file, f"{where}.options", "a route needs decision options"))
+        errors += [
+            PackError(file, f"{where}.options[{j}]", f"{o!r} is listed twice")
+            for j, o in enumerate(route.options)
+            if o in route.options[:j]
+        ]
+        committee = route.committee
+        if committee is None:
+            continue
+        errors += _duplicates(file, f"{where}.committee.seats", (s.id for s in committee.seats))
+        if not committee.seats:
+            errors.append(
+                PackError(file, f"{where}.committee.seats", "a committee needs at least one seat")
+            )
+        if committee.quorum < 1:
+            errors.append(
+                PackError(file, f"{where}.committee.quorum", "the quorum must be at least 1")
+            )
+        elif committee.quorum > len(committee.seats):
+            errors.append(
+                PackError(
+                    file,
+                    f"{where}.committee.quorum",
+                    f"is {committee.quorum} but the committee has {len(committee.seats)} "
+                    "seat(s); it could never decide",
+                )
+            )
+    if pack.routing:
+        routed = {r.tier for r in pack.routing}
+        errors += [
+            PackError(file, "routing", f"tier {t.id!r} has no route: nobody could decide it")
+            for t in pack.tiers
+            if t.id not in routed
+        ]
     return errors
 
 
