@@ -303,7 +303,7 @@ def _execute(definition: TaskDef[Any], celery_task: CeleryTask[Any, Any], run_id
         )
         if again is None:
             return
-        countdown = min(conf.backoff_max, conf.backoff * 2 ** (again.failures - 1))
+        countdown = min(conf.retry_delay_max, conf.backoff * 2 ** (again.failures - 1))
         log.warning("%s %s: %s; retrying in %s s", definition.name, run_id, error, countdown)
         raise celery_task.retry(countdown=countdown, exc=exc) from exc
     except Exception as exc:
