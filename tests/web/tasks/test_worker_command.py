@@ -37,10 +37,22 @@ def test_redis_messages_are_acknowledged_only_after_the_task() -> None:
     assert config["worker_prefetch_multiplier"] == 1
     assert config["broker_transport_options"] == {
         "visibility_timeout": 300,
+        "socket_connect_timeout": 1.0,
+        "socket_timeout": 5.0,
         "global_keyprefix": "x:",
         "unacked_restore_interval": 10,
         "unacked_restore_throttle": 1,
     }
+
+
+def test_sending_gives_up_on_an_unreachable_queue_within_seconds() -> None:
+    config = celery_config(TaskSettings(redis_url="redis://127.0.0.1:6379/3", key_prefix="x:"))
+
+    assert config["broker_connection_timeout"] == 1.0
+    assert config["task_publish_retry_policy"]["max_retries"] == 1
+    # No result backend, whose reconnection loop held a request for 20 s while Redis was down.
+    assert "result_backend" not in config
+    assert config["task_ignore_result"] is True
 
 
 def test_a_backoff_longer_than_the_visibility_timeout_is_refused() -> None:

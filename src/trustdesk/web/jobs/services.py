@@ -30,7 +30,7 @@ class Sendable(Protocol):
     @property
     def name(self) -> str: ...
 
-    def send(self, run_id: str) -> None: ...
+    def send(self, run_id: str) -> bool: ...
 
 
 class TaskArgumentsError(Exception):
@@ -56,6 +56,21 @@ def task_run_enqueue(*, task: Sendable, arguments: Mapping[str, Any], actor: str
     run_id = str(run.public_id)
     transaction.on_commit(lambda: task.send(run_id))
     return run
+
+
+def task_run_unsent(*, public_id: str, error: str) -> bool:
+    """Note on a queued run that the queue could not be reached; it stays queued to be resent.
+
+    The first failure's time is kept, so the run's page says how long it has waited.
+    """
+    queued = TaskRun.objects.filter(public_id=public_id, status=TaskRun.Status.QUEUED)
+    queued.filter(unsent_since=None).update(unsent_since=timezone.now())
+    return bool(queued.update(error=error))
+
+
+def task_run_sent(*, public_id: str) -> None:
+    """The queue took the run: it no longer waits to be sent again."""
+    TaskRun.objects.filter(public_id=public_id).exclude(unsent_since=None).update(unsent_since=None)
 
 
 class ClaimOutcome(enum.Enum):
