@@ -21,7 +21,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # WhiteNoise warns about a missing static root in every request otherwise.
 (HOME / "static").mkdir(parents=True, exist_ok=True)
 
-# No background anchoring in tests (servers and workers they start included): an anchor of one
-# test's chain would make the next test's rolled-back chain look truncated. Tests anchor
-# explicitly, to a path of their own.
-TRUSTDESK_AUDIT_ANCHOR_EVERY = 0
+# No scheduled jobs in the background of tests (servers they start included): an anchor of one
+# test's chain would make the next test's rolled-back chain look truncated, and a list update
+# would reach for the internet. Tests start jobs explicitly.
+TRUSTDESK_SERVE_RUNS_SCHEDULE = False

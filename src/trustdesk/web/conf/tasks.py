@@ -14,7 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from trustdesk.web.env import env_int, env_str
 
-APPS: list[str] = ["trustdesk.web.jobs"]
+# jobs: the record of every task run; schedule: the scheduled jobs and when each last ran.
+APPS: list[str] = ["trustdesk.web.jobs", "trustdesk.web.schedule"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -266,15 +266,35 @@ class UnknownTask(LookupError):
     """No installed app registers a task by this name: a typo in the caller."""
 
 
-def enqueue(name: str, actor: str, /, **arguments: Any) -> TaskRun:
-    """Queue a run of the task registered as `name`, its arguments checked against the task's."""
+def _definition(name: str) -> TaskDef[Any]:
     if name not in _registry:
         autodiscover_modules("tasks")  # each installed app's tasks.py registers its tasks
     try:
-        definition = _registry[name]
+        return _registry[name]
     except KeyError:
         raise UnknownTask(name) from None
-    return definition.enqueue(actor, **arguments)
+
+
+def enqueue(name: str, actor: str, /, **arguments: Any) -> TaskRun:
+    """Queue a run of the task registered as `name`, its arguments checked against the task's."""
+    return _definition(name).enqueue(actor, **arguments)
+
+
+def run_here(name: str, actor: str, /, **arguments: Any) -> TaskRun:
+    """Record a run of task `name` and run it in this process now, whatever the queue.
+
+    For work that must not wait on the queue it looks after: the scheduler's reaping sends
+    again the runs an unreachable queue did not take, so it cannot itself wait in that queue.
+    The run is recorded, leased, retried and failed exactly as a queued one.
+    """
+    definition = _definition(name)
+    bound = inspect.signature(definition.fn).bind(None, **arguments)
+    run = jobs.task_run_record(
+        task=name, arguments=dict(list(bound.arguments.items())[1:]), actor=actor
+    )
+    get_app().tasks[name].apply(args=(str(run.public_id),))
+    run.refresh_from_db()
+    return run
 
 
 def task(

@@ -48,14 +48,19 @@ def task_run_enqueue(*, task: Sendable, arguments: Mapping[str, Any], actor: str
     Sending after commit means a worker never looks for a row it cannot see yet, and a rolled-back
     request queues nothing. On the embedded default the send runs the task there and then.
     """
-    try:
-        plain = json.loads(json.dumps(dict(arguments)))
-    except (TypeError, ValueError) as exc:
-        raise TaskArgumentsError(task.name, str(exc)) from exc
-    run = TaskRun.objects.create(task=task.name, arguments=plain, actor=actor)
+    run = task_run_record(task=task.name, arguments=arguments, actor=actor)
     run_id = str(run.public_id)
     transaction.on_commit(lambda: task.send(run_id))
     return run
+
+
+def task_run_record(*, task: str, arguments: Mapping[str, Any], actor: str) -> TaskRun:
+    """Record a queued run of `task` without sending it: the caller runs or sends it."""
+    try:
+        plain = json.loads(json.dumps(dict(arguments)))
+    except (TypeError, ValueError) as exc:
+        raise TaskArgumentsError(task, str(exc)) from exc
+    return TaskRun.objects.create(task=task, arguments=plain, actor=actor)
 
 
 def task_run_unsent(*, public_id: str, error: str) -> bool:
