@@ -266,3 +266,11 @@ def test_the_daily_purge_deletes_person_screenings_past_retention_and_keeps_the_
     assert AuditEvent.objects.count() == events_before + 1
     assert AuditEvent.objects.filter(action="trustdesk.screening.completed").count() == 3
     assert verify_chain().intact
+
+
+def test_the_readme_lists_every_scheduled_job_and_no_other() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| job | runs | what and why |", 1)[1].split("\n\n", 1)[0]
+
+    rows = [line.split("|")[1].strip().strip("`") for line in table.splitlines()[2:]]
+    assert rows == ALL
