@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import redis
+from django.utils import timezone
 
 from tests.web.api.conftest import api_client
 from tests.web.cases.conftest import Cast, cast  # noqa: F401  # the fixture
+from tests.web.tasks import sample_tasks
 from tests.web.tasks.conftest import QUEUE_SETTINGS
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.core.tasks import QUEUE, task_runs_resume
@@ -79,3 +82,25 @@ def test_a_sweep_while_redis_is_still_down_stops_at_the_first_unsent_run(
 
     assert len(resumed) == 1  # one more try showed the queue still down; the other waits
     assert TaskRun.objects.filter(status="queued", unsent_since__isnull=False).count() == 2
+
+
+def test_runs_queued_long_ago_are_sent_again_only_when_nothing_waits_in_redis(
+    redis_settings: TaskSettings, settings: Any
+) -> None:
+    # Workers behind a backlog: the old run's message is in the queue, behind the others.
+    settings.TRUSTDESK_TASKS = redis_settings
+    client = redis.Redis.from_url(redis_settings.redis_url)
+    key = f"{redis_settings.key_prefix}{QUEUE}"
+    old = sample_tasks.flaky.enqueue("user:test", failures=0)
+    waiting = sample_tasks.flaky.enqueue("user:test", failures=0)
+    assert client.llen(key) == 2
+    late = timezone.now() + timedelta(seconds=redis_settings.visibility_timeout + 1)
+    TaskRun.objects.filter(pk=waiting.pk).update(created_at=late)  # a recent one
+
+    assert task_runs_resume(now=late) == []  # two messages wait: nothing is lost
+    assert client.llen(key) == 2
+
+    client.delete(key)  # the messages were lost (Redis restarted without its data)
+    assert [r.public_id for r in task_runs_resume(now=late)] == [old.public_id]
+    assert client.llen(key) == 1
+    client.delete(key)

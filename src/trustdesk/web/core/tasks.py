@@ -44,6 +44,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 from trustdesk.web.conf.tasks import TaskSettings, task_settings
 from trustdesk.web.jobs import services as jobs
@@ -205,7 +206,7 @@ class TaskDef(Generic[P]):
             return True
         try:
             celery_task.apply_async(args=(run_id,))
-        except (BrokerError, OSError) as exc:
+        except (BrokerError, OSError, RedisError) as exc:
             log.warning("%s %s not sent, %s: %s", self.name, run_id, UNREACHABLE, exc)
             jobs.task_run_unsent(public_id=run_id, error=f"{UNREACHABLE}: {exc}")
             return False
@@ -238,6 +239,10 @@ def task_runs_resume(*, now: datetime | None = None) -> list[TaskRun]:
     pending = list(
         task_run_pending(queued_before=(now or timezone.now()) - timedelta(seconds=wait))
     )
+    if not conf.embedded and any(r.unsent_since is None for r in pending) and _backlog() != 0:
+        # Messages wait in Redis (or its size cannot be read): runs queued long ago are behind
+        # them rather than lost, and the reaping every few minutes would pile up copies of each.
+        pending = [r for r in pending if r.unsent_since is not None]
     if pending:
         autodiscover_modules("tasks")  # each installed app's tasks.py registers its tasks
     resumed = []
@@ -252,6 +257,21 @@ def task_runs_resume(*, now: datetime | None = None) -> list[TaskRun]:
         if not sent:
             break  # the queue is still down: the rest wait for the next sweep, not a timeout each
     return resumed
+
+
+def _backlog() -> int | None:
+    """Messages waiting in the Redis queue; None when Redis cannot be asked."""
+    try:
+        with get_app().connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
+            # The queue is one Redis list (trustdesk sends no priorities), read through the
+            # channel's client, which adds the key prefix. A passive queue_declare would be
+            # the portable call, but kombu's check under a key prefix misses the list.
+            channel: Any = conn.default_channel  # kombu's Redis channel; typed as the base
+            return int(channel.client.llen(QUEUE))
+    except (BrokerError, OSError, RedisError) as exc:
+        log.warning("queue length not read: %s", exc)
+        return None
 
 
 # Every task by name, filled in by `@task` as each app's tasks.py is imported. A service that queues
