@@ -274,3 +274,32 @@ def test_the_readme_lists_every_scheduled_job_and_no_other() -> None:
 
     rows = [line.split("|")[1].strip().strip("`") for line in table.splitlines()[2:]]
     assert rows == ALL
+
+
+def test_the_reaping_removes_its_own_old_successes_and_keeps_everything_else(
+    db: None, anchors: Path, queue_down: TaskSettings
+) -> None:
+    reap = job_get("work.reap")
+    with time_machine.travel(MONDAY - timedelta(days=8), tick=False):
+        old = services.job_start(reap, actor="scheduler").run
+        assert old is not None
+        other = TaskRun.objects.create(task="lists.update", status="succeeded", actor="x")
+        TaskRun.objects.filter(pk=other.pk).update(finished_at=MONDAY - timedelta(days=8))
+        failed = TaskRun.objects.create(task="schedule.reap", status="failed", actor="x")
+        TaskRun.objects.filter(pk=failed.pk).update(finished_at=MONDAY - timedelta(days=8))
+    with time_machine.travel(MONDAY - timedelta(days=6), tick=False):
+        recent = services.job_start(reap, actor="scheduler").run
+
+    with time_machine.travel(MONDAY, tick=False):
+        now = services.job_start(reap, actor="scheduler").run
+
+    assert recent is not None
+    assert now is not None
+    assert now.result is not None
+    assert now.result["pruned"] == 1
+    assert set(TaskRun.objects.values_list("pk", flat=True)) == {
+        other.pk,
+        failed.pk,
+        recent.pk,
+        now.pk,
+    }

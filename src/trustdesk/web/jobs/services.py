@@ -214,3 +214,15 @@ def _reap(pk: int, lease: int, cutoff: datetime) -> TaskRun | None:
         run.error += f" (attempt {run.attempts} on {run.worker})"
     run.save(update_fields=["status", "finished_at", "error"])
     return run
+
+
+def task_run_prune(*, tasks: list[str], finished_before: datetime) -> int:
+    """Delete succeeded runs of `tasks` that finished before the date; failures are kept.
+
+    For the scheduler's own upkeep, which runs hundreds of times a day and whose successes say
+    nothing after a few days, so that the task-run list shows the work people look for.
+    """
+    deleted, _ = TaskRun.objects.filter(
+        task__in=tasks, status=TaskRun.Status.SUCCEEDED, finished_at__lt=finished_before
+    ).delete()
+    return deleted

@@ -6,11 +6,15 @@ Both run in the scheduler's process (`Job.here`), recorded as task runs like eve
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.core.anchors import audit_anchor_write
 from trustdesk.web.core.tasks import TaskContext, task
+from trustdesk.web.jobs import services as jobs
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.jobs.targets import RunTarget, describes
 from trustdesk.web.recovery import work_recover
@@ -29,10 +33,22 @@ def audit_anchor(ctx: TaskContext) -> dict[str, object]:
     return outcome.as_dict()
 
 
+# Succeeded runs of the scheduler's own upkeep are kept this long (failures are kept).
+UPKEEP_KEPT = timedelta(days=7)
+
+
 @task("schedule.reap")
 def reap(ctx: TaskContext) -> dict[str, Any]:
-    """Fail work whose process stopped; send again queued work the queue never took."""
-    return work_recover().as_dict()
+    """Fail work whose process stopped; send again queued work the queue never took.
+
+    Also removes the upkeep's own succeeded runs older than UPKEEP_KEPT: at one every five
+    minutes they would otherwise bury every other run in the task-run list.
+    """
+    pruned = jobs.task_run_prune(
+        tasks=["schedule.reap", "schedule.audit_anchor"],
+        finished_before=timezone.now() - UPKEEP_KEPT,
+    )
+    return {**work_recover().as_dict(), "pruned": pruned}
 
 
 @describes("schedule.audit_anchor", title="Anchor the audit trail outside the database")
