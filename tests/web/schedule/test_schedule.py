@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 from click.testing import CliRunner
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from tests import factories
@@ -303,3 +305,34 @@ def test_the_reaping_removes_its_own_old_successes_and_keeps_everything_else(
         recent.pk,
         now.pk,
     }
+
+
+def test_serve_runs_the_due_jobs_from_its_own_thread(
+    transactional_db: None, anchors: Path, embedded: None
+) -> None:
+    # The jobs that would reach for the internet have run this period (elsewhere).
+    now = timezone.now()
+    for name in ("lists.update", "travel-advice.update"):
+        slot = job_get(name).cadence.slot(now)
+        JobRecord.objects.create(name=name, slot=slot, started_at=now, started_by="test")
+    note(1)
+
+    stop = services.schedule_thread_start(actor="serve", every=60)
+    try:
+        deadline = time.monotonic() + 20
+        # A job's record names its run once the run has returned (here: ended).
+        while JobRecord.objects.filter(started_by="serve", task_run__isnull=False).count() < 4:
+            assert time.monotonic() < deadline, "the thread started no job"
+            time.sleep(0.05)
+    finally:
+        stop.set()
+
+    # On the embedded default the queued jobs ran in the server's process too.
+    runs = TaskRun.objects.filter(actor="serve")
+    assert sorted(runs.values_list("task", "status")) == [
+        ("cases.review_due", "succeeded"),
+        ("partners.purge_screenings", "succeeded"),
+        ("schedule.audit_anchor", "succeeded"),
+        ("schedule.reap", "succeeded"),
+    ]
+    assert anchors.exists()
