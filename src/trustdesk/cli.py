@@ -193,6 +193,15 @@ def lists_update(sources: tuple[str, ...], as_json: bool) -> None:
         click.echo(report.update_text(results, current_coverage()))
     if any(r.error for r in results):
         sys.exit(1)
+    if not sources:  # the scheduled job's work, done: the schedule need not repeat it now
+        _scheduled_job_done("lists.update")
+
+
+def _scheduled_job_done(name: str) -> None:
+    from trustdesk.web.schedule.services import job_done_by_hand
+    from trustdesk.web.schedule.table import job_get
+
+    job_done_by_hand(job_get(name), actor=_actor())
 
 
 @lists.command("sources")
@@ -809,6 +818,7 @@ def policy_travel_advice_update(as_json: bool) -> None:
             sys.exit(1)
         raise click.ClickException(f"travel advice not updated: {exc}") from exc
     line.done()
+    _scheduled_job_done("travel-advice.update")
     if as_json:
         _emit_json({"ok": True, **report.refresh_json(outcome)})
     else:

@@ -336,3 +336,15 @@ def test_serve_runs_the_due_jobs_from_its_own_thread(
         ("schedule.reap", "succeeded"),
     ]
     assert anchors.exists()
+
+
+def test_a_list_update_by_hand_counts_as_the_periods_run(
+    db: None, anchors: Path, queue_down: TaskSettings
+) -> None:
+    job = job_get("lists.update")
+    with time_machine.travel(MONDAY, tick=False):
+        assert services.job_done_by_hand(job, actor="cli:test") is True
+        assert services.job_done_by_hand(job, actor="cli:test") is False
+        assert "lists.update" not in [s.job.name for s in services.jobs_run_due(actor="cli:x")]
+    with time_machine.travel(MONDAY + 12 * HOUR, tick=False):  # the next period
+        assert services.job_due(job)

@@ -80,6 +80,17 @@ def _claim(job: Job, slot: datetime, *, now: datetime, actor: str) -> bool:
     return moved == 1
 
 
+def job_done_by_hand(job: Job, *, actor: str, now: datetime | None = None) -> bool:
+    """Count a run done by hand (`trustdesk lists update`) as this period's: no second one.
+
+    `./scripts/run` updates the lists and travel advice before it starts the server, whose
+    schedule would otherwise download them all again a moment later. False when the period had
+    been claimed already.
+    """
+    now = now or timezone.now()
+    return _claim(job, job.cadence.slot(now), now=now, actor=actor)
+
+
 def job_start(job: Job, *, actor: str, now: datetime | None = None, force: bool = False) -> Started:
     """Start the job for the current period unless it was; `force` starts it regardless.
 
