@@ -600,7 +600,10 @@ def jobs_run(name: str, as_json: bool) -> None:
 @jobs.command("reap")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def jobs_reap(as_json: bool) -> None:
-    """Fail work whose process stopped, send again queued work that never ran (run every minute).
+    """Fail work whose process stopped, send again queued work that never ran (now).
+
+    The scheduled job `work.reap` does this every five minutes; this runs it at once, without
+    recording a task run.
 
     A run whose lease expired is marked failed with the reason; a queued task that waited too
     long (an upload accepted before a restart) is sent again; files of ended uploads are removed.
