@@ -102,7 +102,23 @@ def _emit_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Trustdesk(click.Group):
+    """The command group; a configuration error is one line naming the variable, no traceback.
+
+    Settings are read when a command first sets up Django, so a misconfigured variable (single
+    sign-on without a client id, a bad number) surfaces there as ImproperlyConfigured.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from django.core.exceptions import ImproperlyConfigured
+
+        try:
+            return super().invoke(ctx)
+        except ImproperlyConfigured as exc:
+            raise click.ClickException(f"configuration: {exc} (see docs/configuration.md)") from exc
+
+
+@click.group(cls=_Trustdesk, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="trustdesk")
 def main() -> None:
     """trustdesk: research-security screening, triage and due diligence for universities.
@@ -439,6 +455,127 @@ def createadmin(username: str, email: str, password_stdin: bool) -> None:
         click.echo(f"Password (shown once; sign in and change it): {generated}")
 
 
+_ROLE_CHOICE = click.Choice(
+    ["researcher", "champion", "officer", "approver", "auditor"], case_sensitive=False
+)
+
+
+@main.group()
+def users() -> None:
+    """User accounts for people without single sign-on."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.argument("email")
+@click.option("--role", type=_ROLE_CHOICE, required=True, help="Administrators: createadmin.")
+@click.option("--department", help="The department's name, as on the users page.")
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+@click.option("--print-link", is_flag=True, help="Print the invitation link, even if e-mailed.")
+def users_create(
+    username: str,
+    email: str,
+    role: str,
+    department: str | None,
+    first_name: str,
+    last_name: str,
+    print_link: bool,
+) -> None:
+    """Create an account and invite its person to set a password (a one-time, expiring link).
+
+    The link is e-mailed when TRUSTDESK_EMAIL_HOST is set; otherwise it is printed here to pass on.
+    """
+    _setup_django()
+    from django.conf import settings
+
+    from trustdesk.web.accounts import selectors, services
+    from trustdesk.web.accounts.models import Department, User
+
+    try:
+        dept = selectors.department_by_name(name=department) if department else None
+        user, link = services.user_provision(
+            actor=_actor(),
+            username=username,
+            email=email,
+            role=User.Role(role.lower()),
+            department=dept,
+            first_name=first_name,
+            last_name=last_name,
+            base_url=settings.TRUSTDESK_BASE_URL,
+        )
+    except Department.DoesNotExist:
+        raise click.BadParameter(
+            f"no department named {department!r}", param_hint="--department"
+        ) from None
+    except services.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"User {user.username} created ({user.get_role_display()}).")
+    _report_link(user.email, link, print_link)
+
+
+@users.command("invite")
+@click.argument("username")
+@click.option("--print-link", is_flag=True, help="Print the invitation link, even if e-mailed.")
+def users_invite(username: str, print_link: bool) -> None:
+    """Send a new invitation to an account that has no password yet (the last one expired)."""
+    _setup_django()
+    from django.conf import settings
+
+    from trustdesk.web.accounts import selectors, services
+    from trustdesk.web.accounts.models import User
+
+    try:
+        user = selectors.user_by_username(username=username)
+        link = services.user_invite(actor=_actor(), user=user, base_url=settings.TRUSTDESK_BASE_URL)
+    except User.DoesNotExist:
+        raise click.ClickException(f"no user named {username!r}") from None
+    except services.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _report_link(user.email, link, print_link)
+
+
+def _report_link(email: str, link: Any, print_link: bool) -> None:
+    when = link.expires_at.strftime("%Y-%m-%d %H:%M %Z")
+    if link.emailed:
+        click.echo(f"Invitation e-mailed to {email}; its link works once, until {when}.")
+    else:
+        click.echo("E-mail is not configured (TRUSTDESK_EMAIL_HOST): pass this link on yourself.")
+    if print_link or not link.emailed:
+        click.echo(f"Link to set the password (works once, until {when}): {link.url}")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def users_list(as_json: bool) -> None:
+    """Every account: username, role, department, how it signs in and whether it is active."""
+    _setup_django()
+    from trustdesk.web.accounts import selectors
+
+    rows = [
+        {
+            "username": u.username,
+            "email": u.email,
+            "role": u.role,
+            "department": str(u.department) if u.department else None,
+            "sign_in": "sso"
+            if u.sso_subject
+            else ("password" if u.has_usable_password() else "invited"),
+            "active": u.is_active,
+        }
+        for u in selectors.user_list_all()
+    ]
+    if as_json:
+        _emit_json(rows)
+        return
+    for row in rows:
+        state = "active" if row["active"] else "deactivated"
+        dept = row["department"] or "-"
+        click.echo(
+            f"{row['username']:<20} {row['role']:<11} {dept:<24} {row['sign_in']:<9} {state}"
+        )
+
+
 @main.group()
 def audit() -> None:
     """The tamper-evident audit trail."""
@@ -530,6 +667,36 @@ def scheduler(celery_args: tuple[str, ...]) -> None:
         run_scheduler(list(celery_args))
     except ImproperlyConfigured as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@main.group()
+def sso() -> None:
+    """Single sign-on (OpenID Connect)."""
+
+
+@sso.command("check")
+def sso_check() -> None:
+    """Read the provider's discovery document and say whether sign-in can work (exit 1 if not)."""
+    _setup_django(prepare=False)
+    from django.conf import settings
+
+    from trustdesk.web.accounts import oidc
+
+    cfg = oidc.config()
+    if cfg is None:
+        click.echo("Single sign-on is off: TRUSTDESK_OIDC_ISSUER is not set.")
+        return
+    problems = oidc.provider_check(cfg)
+    for problem in problems:
+        click.echo(f"single sign-on: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+    host = next((h for h in settings.ALLOWED_HOSTS if h not in {"localhost", "127.0.0.1"}), None)
+    click.echo(f"Single sign-on: {cfg.issuer} answers; client {cfg.client_id}.")
+    click.echo(
+        "Callback address to register at the provider: "
+        f"https://{host or '<your host>'}{oidc.CALLBACK_PATH}"
+    )
 
 
 @main.group()
@@ -673,7 +840,12 @@ def serve(host: str, port: int, threads: int, with_demo: bool) -> None:
     from trustdesk.web.conf.tasks import task_settings
     from trustdesk.web.recovery import work_recover
     from trustdesk.web.schedule.services import schedule_thread_start
-    from trustdesk.web.wsgi import application
+
+    if not settings.EMBEDDED:
+        # Pages link the hashed names of this release's files: collect them before listening, or
+        # every stylesheet would be missing. Unchanged files are skipped, so a restart is quick.
+        click.echo(_static_collect(), err=True)
+    from trustdesk.web.wsgi import application  # after collecting: it checks the files are there
 
     # Before listening: what a previous server left running or queued (an upload accepted just
     # before it stopped) is failed with the reason or imported now.
@@ -740,6 +912,44 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False)
+
+
+@main.command()
+@click.option("--clear", is_flag=True, help="Remove what an earlier release collected first.")
+def collectstatic(clear: bool) -> None:
+    """Copy static files into TRUSTDESK_STATIC_ROOT, hashed and compressed (production).
+
+    `trustdesk serve` does this itself; run it once per release before other servers (gunicorn)
+    start, or at build time in a container image. The embedded default needs none of it.
+    """
+    _setup_django(prepare=False)
+    from django.conf import settings
+
+    click.echo(_static_collect(clear=clear))
+    if settings.EMBEDDED:
+        click.echo(
+            "note: the embedded default serves static files from the installed apps; "
+            "these are used once TRUSTDESK_DATABASE_URL is set",
+            err=True,
+        )
+
+
+def _static_collect(*, clear: bool = False) -> str:
+    """Collect static files with the production storage; a one-line summary of what was done."""
+    from io import StringIO
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from trustdesk.web.conf import static as static_conf
+
+    out = StringIO()
+    # The embedded default links plain names; what it collects is what production would serve.
+    call_command("collectstatic", interactive=False, clear=clear, verbosity=1, stdout=out)
+    summary = out.getvalue().strip().splitlines()[-1:] or ["nothing to collect"]
+    storage = settings.STORAGES["staticfiles"]["BACKEND"]
+    hashed = "hashed and compressed" if storage == static_conf.COLLECTED_STORAGE else "as they are"
+    return f"{summary[0]} Static files in {settings.STATIC_ROOT}, {hashed}."
 
 
 @main.group()

@@ -275,3 +275,10 @@ AUDIT_EVENT = Target(
     "audit event", inside=lambda world, role: {"sequence": str(world.event.sequence)}
 )
 SOURCE = Target("list source", inside=lambda world, role: {"source": world.source})
+
+# An e-mailed link to set a password, for a user who does not exist with a token that does not
+# verify: every visitor gets the page that says the link no longer works.
+PASSWORD_LINK = Target(
+    "password link",
+    inside=lambda world, role: {"uidb64": "MTIzNDU2Nzg5", "token": "cz1bad-0123456789abcdef"},
+)

@@ -74,6 +74,7 @@ from tests.web.matrix_support import (
     NO_OBJECT,
     ORGANISATION,
     OUTSIDE,
+    PASSWORD_LINK,
     PERSON,
     PERSON_HIT,
     ROLES,
@@ -188,7 +189,29 @@ MATRIX: dict[str, Route] = {
     "accounts:sso_start": route(get(EVERYONE, ok=404, anonymous=404)),
     "accounts:sso_callback": route(get(EVERYONE, ok=404, anonymous=404)),
     "accounts:account": route(get(EVERYONE)),
+    # Every signed-in user changes their own password; a form without one is sent back (200).
+    "accounts:password_change": route(get(EVERYONE), post(EVERYONE, ok=200)),
+    # Forgotten passwords: for visitors above all; the same answer for any address.
+    "accounts:password_reset": route(
+        get(EVERYONE, anonymous=200),
+        post(EVERYONE, ok=302, anonymous=302, body={"email": "nobody@uni.example"}),
+    ),
+    "accounts:password_reset_sent": route(get(EVERYONE, anonymous=200)),
+    "accounts:password_reset_confirm": route(get(EVERYONE, anonymous=200), target=PASSWORD_LINK),
+    "accounts:password_reset_complete": route(get(EVERYONE, anonymous=200)),
     "accounts:user_list": route(get(USER_VIEWERS)),
+    # Only admins add users; a valid form creates one and shows the invitation (200).
+    "accounts:user_create": route(
+        get(ADMINS),
+        post(
+            ADMINS,
+            ok=200,
+            body={"username": "newby", "email": "newby@uni.example", "role": RESEARCHER},
+        ),
+        post(ADMINS, ok=200, label="no form"),
+    ),
+    # Otto has no password yet: the admin gets his invitation link (200).
+    "accounts:user_invite": route(post(ADMINS, ok=200), target=USER),
     "accounts:user_role": route(
         post(ADMINS, body={"role": CHAMPION, "reason": REASON}),
         post(ADMINS, label="no form"),

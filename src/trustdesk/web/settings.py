@@ -10,6 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from trustdesk.web.conf import auth as auth_conf
+from trustdesk.web.conf import mail as mail_conf
+from trustdesk.web.conf import static as static_conf
 from trustdesk.web.conf import tasks as tasks_conf
 from trustdesk.web.env import (
     embedded_secret_key,
@@ -98,10 +100,13 @@ TEMPLATES = [
 ]
 
 STATIC_URL = "static/"
-STATIC_ROOT = HOME / "static"
+STATIC_ROOT = static_conf.static_root(HOME)
 # WhiteNoise serves static files from the WSGI process: no separate web server is needed. The
-# embedded default reads them straight from the apps; production serves `collectstatic` output.
+# embedded default reads them straight from the apps; production serves `collectstatic` output,
+# hashed and compressed, each hashed file cached for good (see conf/static.py).
 WHITENOISE_USE_FINDERS = EMBEDDED
+STORAGES = static_conf.storages(collected=not EMBEDDED)
+WHITENOISE_MAX_AGE = 0 if DEBUG else static_conf.MAX_AGE
 WSGI_APPLICATION = "trustdesk.web.wsgi.application"
 
 # Security headers and cookies. HTTPS-only settings follow TRUSTDESK_HTTPS (on by default outside
@@ -119,9 +124,13 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("TRUSTDESK_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-if env_bool("TRUSTDESK_BEHIND_PROXY", False):
-    # Only behind a proxy that sets this header itself; otherwise clients could claim HTTPS.
+BEHIND_PROXY = env_bool("TRUSTDESK_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    # Only behind a proxy that sets these headers itself; otherwise clients could claim HTTPS or
+    # another host. With both, a browser's `Origin: https://<public host>` matches the request as
+    # Django sees it, and sign-in passes the CSRF origin check (docs/deployment.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 # Content-Security-Policy on every response (django-csp): scripts, styles, images and requests
 # from this site's own files only; no inline script or style, no eval, no plugins, no framing,
 # no <base> or form posts elsewhere. htmx is told not to inject its indicator <style> or eval
@@ -151,6 +160,22 @@ AXES_RESET_ON_SUCCESS = auth_conf.AXES_RESET_ON_SUCCESS
 AXES_ENABLE_ACCESS_FAILURE_LOG = auth_conf.AXES_ENABLE_ACCESS_FAILURE_LOG
 AXES_LOCKOUT_CALLABLE = auth_conf.AXES_LOCKOUT_CALLABLE
 AXES_ENABLE_ADMIN = auth_conf.AXES_ENABLE_ADMIN
+AXES_CLIENT_IP_CALLABLE = auth_conf.AXES_CLIENT_IP_CALLABLE
+TRUSTDESK_PROXY_COUNT = auth_conf.TRUSTDESK_PROXY_COUNT
+# E-mail for invitations and password reset links (conf/mail.py); none is sent without a host.
+_MAIL = mail_conf.mail_settings(allowed_hosts=ALLOWED_HOSTS)
+EMAIL_BACKEND = _MAIL.backend
+EMAIL_HOST = _MAIL.host
+EMAIL_PORT = _MAIL.port
+EMAIL_HOST_USER = _MAIL.user
+EMAIL_HOST_PASSWORD = _MAIL.password
+EMAIL_USE_TLS = _MAIL.use_tls
+EMAIL_USE_SSL = _MAIL.use_ssl
+EMAIL_TIMEOUT = 30  # a stalled mail server must not hold a web request for ever
+DEFAULT_FROM_EMAIL = _MAIL.sender
+TRUSTDESK_EMAIL_CONFIGURED = _MAIL.configured
+TRUSTDESK_BASE_URL = mail_conf.base_url(embedded=EMBEDDED, allowed_hosts=ALLOWED_HOSTS)
+PASSWORD_RESET_TIMEOUT = mail_conf.password_link_seconds()  # invitation and reset links alike
 TRUSTDESK_OIDC = auth_conf.TRUSTDESK_OIDC
 ROOT_URLCONF = "trustdesk.web.urls"
 USE_TZ = True

@@ -9,6 +9,7 @@ import tempfile
 os.environ["TRUSTDESK_HOME"] = tempfile.mkdtemp(prefix="trustdesk-test-")
 os.environ.setdefault("TRUSTDESK_SECRET_KEY", "test-only-secret")
 
+from trustdesk.web.conf import static as static_conf
 from trustdesk.web.settings import *  # noqa: F403
 from trustdesk.web.settings import DATABASES, HOME
 
@@ -20,6 +21,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 # WhiteNoise warns about a missing static root in every request otherwise.
 (HOME / "static").mkdir(parents=True, exist_ok=True)
+
+# Pages link static files by their plain names in tests, whatever the database: a test of the
+# hashed, collected files (tests/web/test_static.py) collects them and switches storage itself.
+STORAGES = static_conf.storages(collected=False)
 
 # No scheduled jobs in the background of tests (servers they start included): an anchor of one
 # test's chain would make the next test's rolled-back chain look truncated, and a list update

@@ -5,16 +5,18 @@ from __future__ import annotations
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from tests.web.accounts.conftest import MakeUser
 from trustdesk.web.accounts.models import User
+from trustdesk.web.conf import auth as auth_conf
 from trustdesk.web.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
 LOCKED = (
-    "Too many failed sign-in attempts: after 5 failures, sign-in for this account and from this "
+    "Too many failed sign-in attempts: after 5 failures, sign-in to this account from this "
     "address is locked for 15 minutes."
 )
 WRONG = (
@@ -72,7 +74,11 @@ def test_the_lockout_is_recorded_by_axes_and_on_the_audit_trail(make_user: MakeU
     assert event.actor_label == "sign-in:127.0.0.1"
 
 
-def test_one_address_guessing_many_accounts_is_locked(make_user: MakeUser) -> None:
+def test_one_address_guessing_many_accounts_is_locked_when_addresses_are_locked_too(
+    make_user: MakeUser, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRUSTDESK_LOCKOUT_BY", "username+ip_address,ip_address")
+    settings.AXES_LOCKOUT_PARAMETERS = auth_conf._lockout_parameters()
     for name in ("ann", "bob", "cat", "dan", "eve"):
         make_user(name, password=PASSWORD)
     client = Client()
@@ -98,3 +104,91 @@ def test_a_successful_sign_in_resets_the_count(make_user: MakeUser) -> None:
     assert status == 302
     assert again == [200, 200, 200, 200]
     assert User.objects.get().last_login is not None
+
+
+# --- behind a reverse proxy: the client's address, from the proxy's X-Forwarded-For --------
+
+PROXY = "10.0.0.2"  # every request reaches trustdesk from here
+
+
+def _through_proxy(username: str, password: str, client_address: str) -> int:
+    client = Client(REMOTE_ADDR=PROXY)
+    response = client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        headers={"X-Forwarded-For": client_address},
+    )
+    return response.status_code
+
+
+def test_five_failures_by_different_users_through_one_proxy_leave_officer1_signing_in(
+    make_user: MakeUser, settings: Settings
+) -> None:
+    settings.TRUSTDESK_PROXY_COUNT = 1
+    make_user("officer1", role=User.Role.OFFICER, password=PASSWORD)
+    people = [("ann", "198.51.100.1"), ("bob", "198.51.100.2"), ("cat", "198.51.100.3")]
+    people += [("dan", "198.51.100.4"), ("eve", "198.51.100.5")]
+    for name, _ in people:
+        make_user(name, password=PASSWORD)
+
+    failures = [_through_proxy(name, "wrong", address) for name, address in people]
+    officer = _through_proxy("officer1", PASSWORD, "198.51.100.9")
+
+    assert failures == [200] * 5
+    assert officer == 302
+    assert sorted(AccessAttempt.objects.values_list("ip_address", flat=True)) == [
+        address for _, address in people
+    ]
+
+
+def test_five_failures_lock_officer1_from_that_address_only(
+    make_user: MakeUser, settings: Settings
+) -> None:
+    settings.TRUSTDESK_PROXY_COUNT = 1
+    make_user("officer1", role=User.Role.OFFICER, password=PASSWORD)
+
+    failures = [_through_proxy("officer1", "wrong", "203.0.113.66") for _ in range(5)]
+    there = _through_proxy("officer1", PASSWORD, "203.0.113.66")
+    elsewhere = _through_proxy("officer1", PASSWORD, "198.51.100.9")
+
+    assert failures == [200, 200, 200, 200, 429]
+    assert (there, elsewhere) == (429, 302)
+
+
+def test_two_proxies_count_the_address_the_outer_one_saw(
+    make_user: MakeUser, settings: Settings
+) -> None:
+    settings.TRUSTDESK_PROXY_COUNT = 2
+    make_user("officer1", role=User.Role.OFFICER, password=PASSWORD)
+    # The client wrote the first address itself; the outer proxy appended the client's real one.
+    chain = "192.0.2.1, 203.0.113.66, 10.0.0.1"
+
+    for _ in range(5):
+        _through_proxy("officer1", "wrong", chain)
+    forged_first = _through_proxy("officer1", PASSWORD, "192.0.2.99, 203.0.113.66, 10.0.0.1")
+
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.66"
+    assert forged_first == 429
+
+
+def test_a_spoofed_forwarded_for_is_ignored_when_not_behind_a_proxy(
+    make_user: MakeUser, settings: Settings
+) -> None:
+    settings.TRUSTDESK_PROXY_COUNT = 0
+    make_user("officer1", role=User.Role.OFFICER, password=PASSWORD)
+
+    for n in range(5):
+        client = Client(REMOTE_ADDR="203.0.113.66")
+        client.post(
+            "/accounts/login/",
+            {"username": "officer1", "password": "wrong"},
+            headers={"X-Forwarded-For": f"198.51.100.{n}"},
+        )
+    with_new_claim = Client(REMOTE_ADDR="203.0.113.66").post(
+        "/accounts/login/",
+        {"username": "officer1", "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.200"},
+    )
+
+    assert with_new_claim.status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.66"

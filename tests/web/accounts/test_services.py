@@ -141,4 +141,8 @@ def test_user_create_makes_a_researcher_without_a_password(make_user: MakeUser) 
         "Vis@uni.example",
         False,
     )
-    assert AuditEvent.objects.get(action="trustdesk.user.created").data == {"via": "admin"}
+    assert AuditEvent.objects.get(action="trustdesk.user.created").data == {
+        "via": "admin",
+        "role": "researcher",
+        "department": None,
+    }

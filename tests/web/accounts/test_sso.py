@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from django.test import Client
+from django.urls import reverse
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from tests.web.accounts.conftest import MakeUser
 from tests.web.accounts.oidc_provider import OIDCProviderProcess
+from trustdesk.cli import main
 from trustdesk.web.accounts import oidc
 from trustdesk.web.accounts.models import User
 from trustdesk.web.conf.auth import OIDCSettings
@@ -225,4 +229,117 @@ def test_claims_map_by_configured_names() -> None:
         "jd@uni.example",
         "Jane",
         "Q Doe",
+    )
+
+
+def test_a_wrong_client_secret_is_one_line_naming_the_variables(
+    sso: OIDCProviderProcess, settings: SettingsWrapper, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.TRUSTDESK_OIDC = OIDCSettings(
+        issuer=sso.issuer,
+        discovery_url=f"{sso.issuer}/.well-known/openid-configuration",
+        client_id=sso.client_id,
+        client_secret="",  # forgotten: the provider refuses the code exchange
+    )
+
+    response = _sign_in(Client())
+
+    assert [str(m) for m in response.context["messages"]] == [oidc.MISCONFIGURED]  # type: ignore[attr-defined]
+    assert not response.wsgi_request.user.is_authenticated  # type: ignore[attr-defined]
+    (record,) = [r for r in caplog.records if r.name == "trustdesk.web.accounts.oidc"]
+    assert record.getMessage().startswith("single sign-on: the provider refused trustdesk's client")
+    assert "TRUSTDESK_OIDC_CLIENT_SECRET" in record.getMessage()
+    assert "\n" not in record.getMessage()
+    assert record.exc_info is None
+
+
+def test_an_unreachable_discovery_url_is_one_line_naming_it(
+    settings: SettingsWrapper, caplog: pytest.LogCaptureFixture
+) -> None:
+    closed = "http://127.0.0.1:9/.well-known/openid-configuration"  # discard port: nothing listens
+    settings.TRUSTDESK_OIDC = OIDCSettings(
+        issuer="http://127.0.0.1:9", discovery_url=closed, client_id="trustdesk"
+    )
+
+    response = Client().get("/accounts/sso/login/", follow=True)
+
+    assert response.redirect_chain == [("/accounts/login/", 302)]  # type: ignore[attr-defined]
+    assert [str(m) for m in response.context["messages"]] == [  # type: ignore[attr-defined]
+        "The sign-in provider cannot be reached just now. Try again later."
+    ]
+    (record,) = [r for r in caplog.records if r.name == "trustdesk.web.accounts.oidc"]
+    assert record.getMessage().startswith(
+        f"single sign-on could not start: discovery document {closed}: "
+    )
+    assert "\n" not in record.getMessage()
+    assert record.exc_info is None
+
+
+def _sso_check(settings: SettingsWrapper, **changes: str) -> tuple[int, str, str]:
+    settings.TRUSTDESK_OIDC = replace(settings.TRUSTDESK_OIDC, **changes)
+    result = CliRunner().invoke(main, ["sso", "check"])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_sso_check_says_the_provider_answers_and_the_callback_to_register(
+    sso: OIDCProviderProcess, settings: SettingsWrapper
+) -> None:
+    settings.ALLOWED_HOSTS = ["trustdesk.uni.example"]
+
+    code, out, err = _sso_check(settings)
+
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"Single sign-on: {sso.issuer} answers; client {sso.client_id}.",
+        "Callback address to register at the provider: "
+        "https://trustdesk.uni.example/accounts/sso/callback/",
+    ]
+    assert reverse("accounts:sso_callback") == oidc.CALLBACK_PATH
+
+
+def test_sso_check_names_an_issuer_that_differs_from_the_providers(
+    sso: OIDCProviderProcess, settings: SettingsWrapper
+) -> None:
+    code, _, err = _sso_check(settings, issuer=f"{sso.issuer}/common")
+
+    assert code == 1
+    assert err.splitlines() == [
+        f"single sign-on: the provider's issuer is {sso.issuer!r} but TRUSTDESK_OIDC_ISSUER is "
+        f"'{sso.issuer}/common': set it to the provider's"
+    ]
+
+
+def test_sso_check_names_a_missing_client_secret(
+    sso: OIDCProviderProcess, settings: SettingsWrapper
+) -> None:
+    code, _, err = _sso_check(settings, client_secret="")
+
+    assert code == 1
+    assert err.splitlines() == [
+        "single sign-on: TRUSTDESK_OIDC_CLIENT_SECRET is empty but the provider authenticates "
+        "clients with client_secret_basic: every sign-in would be refused"
+    ]
+
+
+def test_sso_check_names_an_unreachable_discovery_url(settings: SettingsWrapper) -> None:
+    closed = "http://127.0.0.1:9/.well-known/openid-configuration"
+    settings.TRUSTDESK_OIDC = OIDCSettings(
+        issuer="http://127.0.0.1:9", discovery_url=closed, client_id="trustdesk"
+    )
+
+    result = CliRunner().invoke(main, ["sso", "check"])
+
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"single sign-on: discovery document {closed}: ")
+
+
+def test_sso_check_when_sso_is_off(settings: SettingsWrapper) -> None:
+    settings.TRUSTDESK_OIDC = None
+
+    result = CliRunner().invoke(main, ["sso", "check"])
+
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "Single sign-on is off: TRUSTDESK_OIDC_ISSUER is not set.\n",
     )

@@ -60,6 +60,36 @@ def test_unknown_api_paths_are_json_404() -> None:
     assert response.json() == {"code": "not_found", "message": "Not found."}
 
 
+def _definitions_by_name() -> dict[str, list[dict[str, object]]]:
+    """Every definition each operation's models produce, by the component name ninja files it
+    under: ninja keeps one per name, so two different ones under a name lose one silently."""
+    from ninja.openapi.schema import REF_TEMPLATE
+    from ninja.schema import NinjaGenerateJsonSchema
+
+    found: dict[str, list[dict[str, object]]] = {}
+    for _prefix, router in api._routers:
+        for view in router.path_operations.values():
+            for operation in view.operations:
+                models = [*operation.models, *operation.response_models.values()]
+                for model in models:
+                    if not hasattr(model, "model_json_schema"):
+                        continue
+                    schema = model.model_json_schema(
+                        ref_template=REF_TEMPLATE, schema_generator=NinjaGenerateJsonSchema
+                    )
+                    for name, definition in schema.get("$defs", {}).items():
+                        found.setdefault(name, [])
+                        if definition not in found[name]:
+                            found[name].append(definition)
+    return found
+
+
+def test_every_component_name_stands_for_one_schema() -> None:
+    shared = {name: defs for name, defs in _definitions_by_name().items() if len(defs) > 1}
+
+    assert shared == {}, f"component names given to different schemas: {sorted(shared)}"
+
+
 def _enum(schema: dict[str, Any]) -> list[str]:
     """The choices a property or parameter declares, optional ones (anyOf … null) included."""
     for option in schema.get("anyOf", [schema]):

@@ -32,7 +32,7 @@ def _client(role: User.Role) -> Client:
 
 
 @pytest.mark.parametrize("role", [User.Role.OFFICER, User.Role.ADMIN])
-@pytest.mark.parametrize("page", ["/", "/accounts/me/", "/lists/", "/partners/organisations/"])
+@pytest.mark.parametrize("page", ["/", "/accounts/me/", "/policy/", "/partners/organisations/"])
 def test_officers_and_admins_see_the_banner_while_sanctions_lists_are_missing(
     role: User.Role, page: str
 ) -> None:
@@ -99,9 +99,10 @@ def test_the_watch_lists_page_flags_each_expected_list_missing_or_out_of_date(
 
     # then the page says which expected lists screening cannot vouch for, and flags the row
     notice = html.split('id="coverage"')[1].split("</div>")[0]
-    assert "<strong>ofac-sdn</strong>: never loaded, so nothing is checked against it." in notice
-    assert "<strong>un-sc</strong>: last confirmed 8 days ago (at most 7)." in notice
+    assert "Never loaded, so nothing is checked against them: <strong>ofac-sdn</strong>." in notice
+    assert "Out of date: <strong>un-sc</strong> (last confirmed 8 days ago; at most 7)." in notice
     assert "ca-nro" not in notice
+    assert BANNER not in html  # the page says it in full; the banner would repeat it
     un_row = html.split('href="/lists/un-sc/"')[1].split("</td>")[0]
     assert '<strong class="flag">Out of date</strong>' in un_row
 

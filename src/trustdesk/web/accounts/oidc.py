@@ -31,6 +31,14 @@ log = logging.getLogger(__name__)
 _TIMEOUT = 15
 
 
+# Token-endpoint errors (RFC 6749 5.2) that mean the client id or secret is wrong, not the user.
+_CLIENT_REFUSED = frozenset({"invalid_client", "unauthorized_client"})
+MISCONFIGURED = (
+    "Single sign-on is not set up correctly on this site. Please tell the administrators; "
+    "you can sign in with a password if you have one."
+)
+
+
 class SSOFailed(Exception):
     """The provider's answer was refused; the message is safe to show to the person signing in."""
 
@@ -67,7 +75,10 @@ def start(request: HttpRequest, cfg: OIDCSettings, *, redirect_uri: str) -> Http
     try:
         response: HttpResponse = _client(cfg).authorize_redirect(request, redirect_uri)
     except (AuthlibBaseError, RequestException, RuntimeError, ValueError) as exc:
-        log.warning("single sign-on could not start: %s", exc)
+        # One line naming the address: an unreachable or mistyped discovery URL is the usual cause.
+        log.warning(
+            "single sign-on could not start: discovery document %s: %s", cfg.discovery_url, exc
+        )
         raise SSOFailed(
             "The sign-in provider cannot be reached just now. Try again later."
         ) from exc
@@ -86,7 +97,20 @@ def finish(request: HttpRequest, cfg: OIDCSettings) -> SSOIdentity:
             # Without a verified ID token there is no proof of who signed in, only an access token.
             raise SSOFailed("The sign-in provider sent no ID token.")
         claims = {**_userinfo(client, token, subject=id_claims["sub"]), **id_claims}
-    except (AuthlibBaseError, JoseError) as exc:
+    except AuthlibBaseError as exc:
+        if exc.error in _CLIENT_REFUSED:
+            log.error(  # one line for the operator: the cause is configuration, not the user
+                "single sign-on: the provider refused trustdesk's client (%s): check "
+                "TRUSTDESK_OIDC_CLIENT_ID and TRUSTDESK_OIDC_CLIENT_SECRET",
+                exc,
+            )
+            raise SSOFailed(MISCONFIGURED) from exc
+        log.warning("single sign-on refused: %s", exc)
+        raise SSOFailed(
+            "Single sign-on could not be completed: the answer from the sign-in provider did "
+            "not match this sign-in attempt. Please start again."
+        ) from exc
+    except JoseError as exc:
         log.warning("single sign-on refused: %s", exc)
         raise SSOFailed(
             "Single sign-on could not be completed: the answer from the sign-in provider did "
@@ -98,6 +122,36 @@ def finish(request: HttpRequest, cfg: OIDCSettings) -> SSOIdentity:
             "The sign-in provider cannot be reached just now. Try again later."
         ) from exc
     return identity_from_claims(claims, cfg)
+
+
+CALLBACK_PATH = "/accounts/sso/callback/"
+
+
+def provider_check(cfg: OIDCSettings) -> list[str]:
+    """What would make sign-in fail, found before anyone tries: one line per problem.
+
+    Reads the provider's discovery document (as the first sign-in would) and compares it with
+    the configuration: an issuer that differs (Entra's `common` endpoint, a realm typed wrong)
+    otherwise fails every sign-in with a message about a mismatched answer.
+    """
+    try:
+        metadata: dict[str, Any] = dict(_client(cfg).load_server_metadata())
+    except (AuthlibBaseError, RequestException, RuntimeError, ValueError) as exc:
+        return [f"discovery document {cfg.discovery_url}: {exc}"]
+    problems = []
+    issuer = str(metadata.get("issuer") or "")
+    if issuer != cfg.issuer:
+        problems.append(
+            f"the provider's issuer is {issuer!r} but TRUSTDESK_OIDC_ISSUER is {cfg.issuer!r}: "
+            "set it to the provider's"
+        )
+    methods = metadata.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
+    if not cfg.client_secret and "none" not in methods:
+        problems.append(
+            "TRUSTDESK_OIDC_CLIENT_SECRET is empty but the provider authenticates clients with "
+            f"{', '.join(methods)}: every sign-in would be refused"
+        )
+    return problems
 
 
 def _userinfo(client: Any, token: dict[str, Any], *, subject: str) -> dict[str, Any]:

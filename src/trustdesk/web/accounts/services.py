@@ -1,4 +1,4 @@
-"""Writes to user accounts: creation, role and department changes, deactivation, SSO sign-in.
+"""Writes to user accounts: creation, invitations, passwords, roles, deactivation, SSO sign-in.
 
 Each service checks its actor's permission, writes, and records an audit event in the same
 transaction. Roles only ever rise through `user_role_change` by an admin (or `create_admin` on the
@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from hashlib import sha256
+from typing import Final
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from trustdesk.web.accounts import permissions, selectors
 from trustdesk.web.accounts.models import Department, User
@@ -26,6 +37,20 @@ audit.register_action("trustdesk.user.role_changed", label="Role changed", reaso
 audit.register_action("trustdesk.user.department_changed", label="Department changed")
 audit.register_action("trustdesk.user.deactivated", label="User deactivated", reason_required=True)
 audit.register_action("trustdesk.user.locked_out", label="Sign-in locked after failures")
+audit.register_action("trustdesk.user.invited", label="Invitation to set a password made")
+audit.register_action("trustdesk.user.password_set", label="Password set from an e-mailed link")
+audit.register_action("trustdesk.user.password_changed", label="Password changed")
+audit.register_action(
+    "trustdesk.user.password_reset_requested", label="Password reset link e-mailed"
+)
+
+# Who creates and invites: an admin in the browser, or (a string, "cli:root@host") the operator of
+# the host on the command line, who can already do anything there (as with createadmin).
+Actor = User | str
+
+# Reset links e-mailed to one account per hour at most: enough for a lost e-mail, too few to
+# fill someone's mailbox from the public form.
+RESET_LINKS_PER_HOUR = 3
 
 
 class AccountError(Exception):
@@ -59,6 +84,27 @@ class OwnAccount(AccountError):
 
     def __init__(self) -> None:
         super().__init__(self.MESSAGE)
+
+
+class AdminNotInvited(AccountError):
+    MESSAGE = (
+        "Administrators are not created here: create the account with another role and give it "
+        "the administrator role, or run `trustdesk createadmin` on the server."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE)
+
+
+class NotInvitable(AccountError):
+    MESSAGE: Final[Mapping[str, str]] = {
+        "sso": "{user} signs in with single sign-on and has no trustdesk password to set.",
+        "inactive": "{user} is deactivated: restore the account before inviting them.",
+        "password": "{user} has already set a password; they can reset it from the sign-in page.",
+    }
+
+    def __init__(self, user: User, why: str) -> None:
+        super().__init__(self.MESSAGE[why].format(user=user))
 
 
 class AccountInactive(AccountError):
@@ -133,33 +179,183 @@ def user_deactivate(*, actor: User, user: User, reason: str) -> User:
     return user
 
 
+def _require_manage(actor: Actor) -> None:
+    if isinstance(actor, User):
+        permissions.require(actor, "user.manage")
+
+
 @transaction.atomic
 def user_create(
     *,
-    actor: User,
+    actor: Actor,
     username: str,
     email: str,
+    role: User.Role = User.Role.RESEARCHER,
     first_name: str = "",
     last_name: str = "",
     department: Department | None = None,
 ) -> User:
-    """A local account for someone without single sign-on, as a researcher, without a password.
+    """A local account for someone without single sign-on, any role but administrator.
 
-    The new user sets their password through a reset link; an admin never learns it.
+    It has no password: the person sets their own through an invitation (`user_invite`), so an
+    admin never learns it. An administrator is made from an existing account (a role change,
+    with its reason on the record) or by `createadmin` on the host.
     """
-    permissions.require(actor, "user.manage")
+    _require_manage(actor)
+    if role == User.Role.ADMIN:
+        raise AdminNotInvited
     user = _new_user(
         username=username,
         email=email,
         first_name=first_name,
         last_name=last_name,
         department=department,
-        role=User.Role.RESEARCHER,
+        role=role,
     )
     user.set_unusable_password()
     _save_new(user)
-    audit.record(actor=actor, action="trustdesk.user.created", target=user, data={"via": "admin"})
+    audit.record(
+        actor=actor,
+        action="trustdesk.user.created",
+        target=user,
+        data={
+            "via": "admin" if isinstance(actor, User) else "command",
+            "role": role,
+            "department": str(department) if department else None,
+        },
+    )
     return user
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordLink:
+    """A one-time link to set a password: it stops working once used or after its lifetime."""
+
+    url: str
+    expires_at: datetime
+    emailed: bool  # False: e-mail is not configured, so whoever asked passes the link on
+
+
+def _password_link(user: User, base_url: str) -> PasswordLink:
+    # Django's token signs the password hash and last sign-in, so setting a password (or signing
+    # in) spends it; its timestamp expires it after PASSWORD_RESET_TIMEOUT.
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    expires = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    return PasswordLink(url=base_url.rstrip("/") + path, expires_at=expires, emailed=False)
+
+
+def _mail_on_commit(*, user: User, template: str, link: PasswordLink) -> None:
+    context = {"user": user, "link": link.url, "expires_at": link.expires_at}
+    subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"accounts/email/{template}.txt", context)
+    # After commit: no mail for an account a rollback took away.
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email], fail_silently=False))
+
+
+@transaction.atomic
+def user_invite(*, actor: Actor, user: User, base_url: str, send: bool = True) -> PasswordLink:
+    """A link for a new local account to set its first password, e-mailed when mail is set up."""
+    _require_manage(actor)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.sso_subject:
+        raise NotInvitable(user, "sso")
+    if not user.is_active:
+        raise NotInvitable(user, "inactive")
+    if user.has_usable_password():
+        raise NotInvitable(user, "password")
+    link = _password_link(user, base_url)
+    if send and settings.TRUSTDESK_EMAIL_CONFIGURED and user.email:
+        link = PasswordLink(url=link.url, expires_at=link.expires_at, emailed=True)
+        _mail_on_commit(user=user, template="invitation", link=link)
+    audit.record(
+        actor=actor,
+        action="trustdesk.user.invited",
+        target=user,
+        data={"emailed": link.emailed, "expires_at": link.expires_at.isoformat()},
+    )
+    return link
+
+
+@transaction.atomic
+def user_provision(
+    *,
+    actor: Actor,
+    username: str,
+    email: str,
+    role: User.Role,
+    base_url: str,
+    department: Department | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    send: bool = True,
+) -> tuple[User, PasswordLink]:
+    """Create a local account and invite its person, both or neither (the page and command)."""
+    user = user_create(
+        actor=actor,
+        username=username,
+        email=email,
+        role=role,
+        department=department,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    return user, user_invite(actor=actor, user=user, base_url=base_url, send=send)
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, base_url: str, client_address: str) -> int:
+    """E-mail a reset link to each active local account with this address; returns how many.
+
+    The caller answers the same whatever this returns, so the form tells nobody which addresses
+    have accounts. Single sign-on accounts get nothing (their password is the provider's), and
+    an account that had RESET_LINKS_PER_HOUR links in the last hour gets no more for now.
+    """
+    if not settings.TRUSTDESK_EMAIL_CONFIGURED:
+        return 0
+    since = timezone.now() - timedelta(hours=1)
+    sent = 0
+    for user in selectors.user_list_for_password_reset(email=email):
+        if selectors.password_reset_count_since(user=user, since=since) >= RESET_LINKS_PER_HOUR:
+            continue
+        link = _password_link(user, base_url)
+        _mail_on_commit(user=user, template="password_reset", link=link)
+        audit.record(
+            actor=f"password-reset:{client_address or 'unknown address'}",
+            action="trustdesk.user.password_reset_requested",
+            target=user,
+            data={"expires_at": link.expires_at.isoformat()},
+        )
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str) -> User:
+    """Set the password from an invitation or reset link (the form checked link and rules)."""
+    first = not user.has_usable_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(
+        actor=user, action="trustdesk.user.password_set", target=user, data={"first": first}
+    )
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, actor: User, password: str) -> User:
+    """A signed-in local user's new password (the form checked the old one and the rules)."""
+    if actor.sso_subject:
+        raise NotInvitable(actor, "sso")
+    actor.set_password(password)
+    actor.save(update_fields=["password"])
+    audit.record(actor=actor, action="trustdesk.user.password_changed", target=actor)
+    return actor
 
 
 @transaction.atomic

@@ -4,8 +4,12 @@ Variables (all optional; SSO is off until an issuer or discovery URL is set):
 
 - `TRUSTDESK_LOCKOUT_FAILURES` failed sign-ins before a lock (default 5);
   `TRUSTDESK_LOCKOUT_MINUTES` how long the lock lasts (default 15);
-  `TRUSTDESK_LOCKOUT_BY` what is locked: `username`, `ip_address` or both (default both,
-  comma-separated; see `AXES_LOCKOUT_PARAMETERS` for the trade-off).
+  `TRUSTDESK_LOCKOUT_BY` what is locked (default `username+ip_address`: one account from one
+  address); comma-separated locks, each a parameter or parameters joined by `+`, e.g.
+  `username+ip_address,ip_address` also locks an address trying many accounts.
+- `TRUSTDESK_BEHIND_PROXY` (default off) and `TRUSTDESK_PROXY_COUNT` (default 1, read only behind
+  a proxy): how many reverse proxies of the installation's own stand in front, so the lockout
+  counts the client's address from X-Forwarded-For instead of the proxy's.
 - `TRUSTDESK_OIDC_ISSUER` the provider's issuer URL (Entra:
   `https://login.microsoftonline.com/<tenant>/v2.0`; Keycloak: `https://host/realms/<realm>`);
   `TRUSTDESK_OIDC_DISCOVERY_URL` when the discovery document is not at
@@ -25,7 +29,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 
-from trustdesk.web.env import env_int, env_str
+from trustdesk.web.env import env_bool, env_int, env_str
 
 APPS: list[str] = ["axes"]  # django-axes: counts failed sign-ins and locks
 # Turns the lockout that the axes backend flags during authenticate() into the lockout page.
@@ -59,24 +63,49 @@ AUTH_PASSWORD_VALIDATORS = [
 _LOCKOUT_PARAMETERS = {"username", "ip_address"}
 
 
-def _lockout_parameters() -> list[str]:
-    raw = env_str("TRUSTDESK_LOCKOUT_BY", "username,ip_address")
-    chosen = [p.strip() for p in raw.split(",") if p.strip()]
-    if not chosen or not set(chosen) <= _LOCKOUT_PARAMETERS:
+def _lockout_parameters() -> list[str | list[str]]:
+    """TRUSTDESK_LOCKOUT_BY as axes reads it: each lock a parameter or a list counted together."""
+    raw = env_str("TRUSTDESK_LOCKOUT_BY", "username+ip_address")
+    locks: list[str | list[str]] = []
+    for entry in (e.strip() for e in raw.split(",")):
+        if not entry:
+            continue
+        parts = [p.strip() for p in entry.split("+")]
+        if not set(parts) <= _LOCKOUT_PARAMETERS or len(set(parts)) != len(parts):
+            locks = []
+            break
+        locks.append(parts[0] if len(parts) == 1 else parts)
+    if not locks:
         raise ImproperlyConfigured(
-            f"TRUSTDESK_LOCKOUT_BY={raw!r}: expected username, ip_address or both"
+            f"TRUSTDESK_LOCKOUT_BY={raw!r}: expected locks such as username+ip_address, "
+            "username or ip_address, comma-separated"
         )
-    return chosen
+    return locks
+
+
+def _proxy_count() -> int:
+    if not env_bool("TRUSTDESK_BEHIND_PROXY", False):
+        return 0
+    count = env_int("TRUSTDESK_PROXY_COUNT", 1)
+    if count < 1:
+        raise ImproperlyConfigured(
+            f"TRUSTDESK_PROXY_COUNT={count}: behind a proxy there is at least one"
+        )
+    return count
 
 
 AXES_FAILURE_LIMIT = env_int("TRUSTDESK_LOCKOUT_FAILURES", 5)
 # A lock that lifts by itself: a permanent one would let anyone who knows a username lock its owner
 # out until an admin intervenes.
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("TRUSTDESK_LOCKOUT_MINUTES", 15))
-# Each entry locks on its own: a username (guessing one account's password from many addresses) and
-# an address (one address trying a password against many accounts). Behind a shared NAT the address
-# lock can catch colleagues; TRUSTDESK_LOCKOUT_BY=username drops it.
+# By default an account is locked from the address the failures came from only (the pattern
+# django-axes documents): a lock on the username alone lets anyone lock its owner out from
+# everywhere, and one on the address alone locks everyone behind a shared NAT or proxy.
 AXES_LOCKOUT_PARAMETERS = _lockout_parameters()
+# Reverse proxies of our own in front (0: none), whose X-Forwarded-For entries are trusted.
+TRUSTDESK_PROXY_COUNT = _proxy_count()
+# The client's address for every lock and failure record (accounts/addresses.py).
+AXES_CLIENT_IP_CALLABLE = "trustdesk.web.accounts.addresses.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # keeps every failure (time, address, user agent) on record
 # Our page (429, in the site layout) instead of axes' bare text; it says how long the lock lasts.
