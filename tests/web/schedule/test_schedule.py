@@ -22,7 +22,7 @@ from trustdesk.web.accounts.models import User
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.core.audit import verify_chain
 from trustdesk.web.core.models import AuditEvent
-from trustdesk.web.core.tasks import get_app
+from trustdesk.web.core.tasks import UnknownTask, get_app
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.partners import services as partners
 from trustdesk.web.partners.models import ScreeningHit, ScreeningRun
@@ -31,7 +31,7 @@ from trustdesk.web.schedule import services
 from trustdesk.web.schedule.beat import TrustdeskScheduler, beat_schedule
 from trustdesk.web.schedule.cadence import DAY, HOUR, MINUTE, Cadence, InvalidCadence
 from trustdesk.web.schedule.models import JobRecord
-from trustdesk.web.schedule.table import SCHEDULE, job_get
+from trustdesk.web.schedule.table import SCHEDULE, Job, job_get
 
 OnCommit = Callable[..., Any]
 ALL = [job.name for job in SCHEDULE]
@@ -320,8 +320,8 @@ def test_serve_runs_the_due_jobs_from_its_own_thread(
     stop = services.schedule_thread_start(actor="serve", every=60)
     try:
         deadline = time.monotonic() + 20
-        # A job's record names its run once the run has returned (here: ended).
-        while JobRecord.objects.filter(started_by="serve", task_run__isnull=False).count() < 4:
+        finished = TaskRun.objects.filter(actor="serve", status__in=["succeeded", "failed"])
+        while finished.count() < 4:
             assert time.monotonic() < deadline, "the thread started no job"
             time.sleep(0.05)
     finally:
@@ -348,3 +348,15 @@ def test_a_list_update_by_hand_counts_as_the_periods_run(
         assert "lists.update" not in [s.job.name for s in services.jobs_run_due(actor="cli:x")]
     with time_machine.travel(MONDAY + 12 * HOUR, tick=False):  # the next period
         assert services.job_due(job)
+
+
+def test_a_job_that_cannot_start_leaves_its_period_unclaimed(
+    db: None, queue_down: TaskSettings
+) -> None:
+    broken = Job("typo", "no.such_task", Cadence(DAY), "a job naming a task nobody registers")
+
+    with pytest.raises(UnknownTask), time_machine.travel(MONDAY, tick=False):
+        services.job_start(broken, actor="scheduler")
+
+    assert not JobRecord.objects.filter(name="typo").exists()
+    assert services.job_due(broken, now=MONDAY)

@@ -300,19 +300,23 @@ def enqueue(name: str, actor: str, /, **arguments: Any) -> TaskRun:
     return _definition(name).enqueue(actor, **arguments)
 
 
-def run_here(name: str, actor: str, /, **arguments: Any) -> TaskRun:
-    """Record a run of task `name` and run it in this process now, whatever the queue.
+def record(name: str, actor: str, /, **arguments: Any) -> TaskRun:
+    """Record a run of task `name` without sending it anywhere, for `run_here` to run."""
+    definition = _definition(name)
+    bound = inspect.signature(definition.fn).bind(None, **arguments)
+    return jobs.task_run_record(
+        task=name, arguments=dict(list(bound.arguments.items())[1:]), actor=actor
+    )
+
+
+def run_here(run: TaskRun) -> TaskRun:
+    """Run a recorded run in this process now, whatever the queue; the run, as it ended.
 
     For work that must not wait on the queue it looks after: the scheduler's reaping sends
     again the runs an unreachable queue did not take, so it cannot itself wait in that queue.
-    The run is recorded, leased, retried and failed exactly as a queued one.
+    The run is claimed, leased, retried and failed exactly as a queued one.
     """
-    definition = _definition(name)
-    bound = inspect.signature(definition.fn).bind(None, **arguments)
-    run = jobs.task_run_record(
-        task=name, arguments=dict(list(bound.arguments.items())[1:]), actor=actor
-    )
-    get_app().tasks[name].apply(args=(str(run.public_id),))
+    get_app().tasks[run.task].apply(args=(str(run.public_id),))
     run.refresh_from_db()
     return run
 

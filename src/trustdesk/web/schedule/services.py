@@ -100,14 +100,19 @@ def job_start(job: Job, *, actor: str, now: datetime | None = None, force: bool 
     """
     now = now or timezone.now()
     slot = job.cadence.slot(now)
-    if not _claim(job, slot, now=now, actor=actor) and not force:
-        return Started(job, slot, None)
     arguments = {k: (list(v) if isinstance(v, list) else v) for k, v in job.arguments.items()}
+    # The claim and the run's record commit together: a failure between them (the database
+    # went away) leaves the period unclaimed for the next check, never claimed with no run.
+    with transaction.atomic():
+        if not _claim(job, slot, now=now, actor=actor) and not force:
+            return Started(job, slot, None)
+        if job.here:
+            run = tasks.record(job.task, actor, **arguments)
+        else:
+            run = tasks.enqueue(job.task, actor, **arguments)  # sent once this commits
+        JobRecord.objects.filter(name=job.name, slot=slot).update(task_run=run)
     if job.here:
-        run = tasks.run_here(job.task, actor, **arguments)
-    else:
-        run = tasks.enqueue(job.task, actor, **arguments)
-    JobRecord.objects.filter(name=job.name, slot=slot).update(task_run=run)
+        run = tasks.run_here(run)
     log.info("scheduled job %s started: %s %s", job.name, run.task, run.public_id)
     return Started(job, slot, run)
 
