@@ -12,6 +12,7 @@ import fcntl
 import logging
 import os
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from trustdesk.web.core import tasks
+from trustdesk.web.core.context import audit_context
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.schedule.models import JobRecord
 from trustdesk.web.schedule.table import SCHEDULE, Job
@@ -101,18 +103,21 @@ def job_start(job: Job, *, actor: str, now: datetime | None = None, force: bool 
     now = now or timezone.now()
     slot = job.cadence.slot(now)
     arguments = {k: (list(v) if isinstance(v, list) else v) for k, v in job.arguments.items()}
-    # The claim and the run's record commit together: a failure between them (the database
-    # went away) leaves the period unclaimed for the next check, never claimed with no run.
-    with transaction.atomic():
-        if not _claim(job, slot, now=now, actor=actor) and not force:
-            return Started(job, slot, None)
+    # One group in the audit trail per job, not one for everything a long-lived scheduler or a
+    # `run-due` command does.
+    with audit_context(request_id=uuid.uuid4(), actor=actor):
+        # The claim and the run's record commit together: a failure between them (the database
+        # went away) leaves the period unclaimed for the next check, never claimed with no run.
+        with transaction.atomic():
+            if not _claim(job, slot, now=now, actor=actor) and not force:
+                return Started(job, slot, None)
+            if job.here:
+                run = tasks.record(job.task, actor, **arguments)
+            else:
+                run = tasks.enqueue(job.task, actor, **arguments)  # sent once this commits
+            JobRecord.objects.filter(name=job.name, slot=slot).update(task_run=run)
         if job.here:
-            run = tasks.record(job.task, actor, **arguments)
-        else:
-            run = tasks.enqueue(job.task, actor, **arguments)  # sent once this commits
-        JobRecord.objects.filter(name=job.name, slot=slot).update(task_run=run)
-    if job.here:
-        run = tasks.run_here(run)
+            run = tasks.run_here(run)
     log.info("scheduled job %s started: %s %s", job.name, run.task, run.public_id)
     return Started(job, slot, run)
 
