@@ -209,6 +209,15 @@ def lists_update(sources: tuple[str, ...], as_json: bool) -> None:
         click.echo(report.update_text(results, current_coverage()))
     if any(r.error for r in results):
         sys.exit(1)
+    if not sources:  # the scheduled job's work, done: the schedule need not repeat it now
+        _scheduled_job_done("lists.update")
+
+
+def _scheduled_job_done(name: str) -> None:
+    from trustdesk.web.schedule.services import job_done_by_hand
+    from trustdesk.web.schedule.table import job_get
+
+    job_done_by_hand(job_get(name), actor=_actor())
 
 
 @lists.command("sources")
@@ -612,7 +621,7 @@ def audit_verify(anchor: str | None, as_json: bool) -> None:
 @audit.command("anchor")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def audit_anchor(as_json: bool) -> None:
-    """Check the chain, then keep its head outside the database (serve and workers do it hourly)."""
+    """Check the chain, then keep its head outside the database (the scheduler does it hourly)."""
     _setup_django()
     from trustdesk.web.core.anchors import AnchorFileError, audit_anchor_write
 
@@ -637,6 +646,25 @@ def worker(celery_args: tuple[str, ...]) -> None:
 
     try:
         run_worker(list(celery_args))
+    except ImproperlyConfigured as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+def scheduler(celery_args: tuple[str, ...]) -> None:
+    """Run the scheduled jobs with Celery beat (needs TRUSTDESK_REDIS_URL); run exactly one.
+
+    Each job starts at its time (`trustdesk jobs schedule` lists them) and is queued for the
+    workers; nothing is kept on disk, as the database records each job's last run.
+    """
+    _setup_django(prepare=False)
+    from django.core.exceptions import ImproperlyConfigured
+
+    from trustdesk.web.schedule.beat import run_scheduler
+
+    try:
+        run_scheduler(list(celery_args))
     except ImproperlyConfigured as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -673,13 +701,76 @@ def sso_check() -> None:
 
 @main.group()
 def jobs() -> None:
-    """Background work: task runs, list imports and reference refreshes."""
+    """Background work: task runs, scheduled jobs, list imports and reference refreshes."""
+
+
+@jobs.command("schedule")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def jobs_schedule(as_json: bool) -> None:
+    """Every scheduled job: its task, how often it runs and why, and when it last started."""
+    _setup_django()
+    from trustdesk.web.schedule.selectors import schedule_status
+
+    rows = schedule_status()
+    if as_json:
+        _emit_json([row.as_dict() for row in rows])
+        return
+    for row in rows:
+        click.echo(row.text())
+
+
+@jobs.command("run-due")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def jobs_run_due(as_json: bool) -> None:
+    """Start every scheduled job whose time has come (for cron or a systemd timer, each minute).
+
+    Each job runs once per period however often this runs, and however many machines run it;
+    a run-due still busy on this machine makes the next one do nothing.
+    """
+    _setup_django()
+    from trustdesk.web.schedule import services
+
+    try:
+        with services.run_due_lock():
+            started = services.jobs_run_due(actor=_actor())
+    except services.RunnerBusy as exc:
+        click.echo(str(exc), err=True)
+        return
+    if as_json:
+        _emit_json([s.as_dict() for s in started])
+        return
+    click.echo("\n".join(s.line() for s in started) or "No scheduled job is due.")
+
+
+@jobs.command("run")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def jobs_run(name: str, as_json: bool) -> None:
+    """Start the scheduled job NAME now, whether or not it is due (`jobs schedule` lists them)."""
+    _setup_django()
+    from trustdesk.web.schedule import services
+    from trustdesk.web.schedule.table import UnknownJob, job_get
+
+    try:
+        job = job_get(name)
+    except UnknownJob as exc:
+        raise click.BadParameter(str(exc).strip('"'), param_hint="NAME") from exc
+    started = services.job_start(job, actor=_actor(), force=True)
+    if as_json:
+        _emit_json(started.as_dict())
+    else:
+        click.echo(started.line())
+    if started.run is not None and started.run.status == "failed":
+        sys.exit(1)
 
 
 @jobs.command("reap")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def jobs_reap(as_json: bool) -> None:
-    """Fail work whose process stopped, send again queued work that never ran (run every minute).
+    """Fail work whose process stopped, send again queued work that never ran (now).
+
+    The scheduled job `work.reap` does this every five minutes; this runs it at once, without
+    recording a task run.
 
     A run whose lease expired is marked failed with the reason; a queued task that waited too
     long (an upload accepted before a restart) is sent again; files of ended uploads are removed.
@@ -746,8 +837,9 @@ def serve(host: str, port: int, threads: int, with_demo: bool) -> None:
 
     from trustdesk.web import demo as demo_service
     from trustdesk.web.accounts.selectors import admin_exists
-    from trustdesk.web.core.anchors import start_anchor_schedule
+    from trustdesk.web.conf.tasks import task_settings
     from trustdesk.web.recovery import work_recover
+    from trustdesk.web.schedule.services import schedule_thread_start
 
     if not settings.EMBEDDED:
         # Pages link the hashed names of this release's files: collect them before listening, or
@@ -769,9 +861,12 @@ def serve(host: str, port: int, threads: int, with_demo: bool) -> None:
         click.echo(summary.text())
     elif not admin_exists():
         click.echo("No administrator yet: run `trustdesk createadmin USERNAME EMAIL`.", err=True)
-    # The audit chain is anchored outside the database while the server runs: nobody has to
-    # remember to (TRUSTDESK_AUDIT_ANCHOR_EVERY=0 turns it off).
-    start_anchor_schedule()
+    # On the embedded default the server is the one process always up, so it runs the scheduled
+    # jobs (list updates, retention, the audit anchor …) and nobody has to set up cron. With
+    # Redis, `trustdesk scheduler` runs them; TRUSTDESK_SERVE_RUNS_SCHEDULE=false leaves them to
+    # `trustdesk jobs run-due` from cron.
+    if task_settings().embedded and settings.TRUSTDESK_SERVE_RUNS_SCHEDULE:
+        schedule_thread_start(actor="serve")
     waitress.serve(application, host=host, port=port, threads=threads, ident="trustdesk")
 
 
@@ -936,6 +1031,7 @@ def policy_travel_advice_update(as_json: bool) -> None:
             sys.exit(1)
         raise click.ClickException(f"travel advice not updated: {exc}") from exc
     line.done()
+    _scheduled_job_done("travel-advice.update")
     if as_json:
         _emit_json({"ok": True, **report.refresh_json(outcome)})
     else:

@@ -141,7 +141,7 @@ def test_serve_collects_before_listening_outside_the_embedded_default(tmp_path: 
         "TRUSTDESK_DATABASE_URL": f"postgres://{db['USER']}@{host}:{db_port}/{db['NAME']}",
         "TRUSTDESK_SECRET_KEY": "s" * 50,
         "TRUSTDESK_HTTPS": "false",
-        "TRUSTDESK_AUDIT_ANCHOR_EVERY": "0",
+        "TRUSTDESK_SERVE_RUNS_SCHEDULE": "false",  # no list download from this test
     }
     command = [sys.executable, "-m", "trustdesk.cli"]
     server = subprocess.Popen(  # noqa: S603  # this interpreter, the project's own command

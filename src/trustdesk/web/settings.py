@@ -228,11 +228,13 @@ TRUSTDESK_TRAVEL_ADVICE_URL = env_str(
     "TRUSTDESK_TRAVEL_ADVICE_URL", "https://www.gov.uk/api/content"
 )
 # The audit chain's anchors, appended outside the database (core/anchors.py): point it at storage
-# the database's administrators cannot rewrite. `serve` and workers anchor every ..._EVERY seconds.
+# the database's administrators cannot rewrite. The scheduled job `audit.anchor` writes them hourly.
 TRUSTDESK_AUDIT_ANCHOR_PATH = Path(
     env_str("TRUSTDESK_AUDIT_ANCHOR_PATH") or HOME / "anchors" / "audit-chain.jsonl"
 ).expanduser()
-TRUSTDESK_AUDIT_ANCHOR_EVERY = env_int("TRUSTDESK_AUDIT_ANCHOR_EVERY", 3600)
+# On the embedded default `trustdesk serve` runs the scheduled jobs (schedule/table.py) itself;
+# off where cron runs `trustdesk jobs run-due` instead. With Redis, `trustdesk scheduler` runs them.
+TRUSTDESK_SERVE_RUNS_SCHEDULE = env_bool("TRUSTDESK_SERVE_RUNS_SCHEDULE", True)
 # Days a person's screening record is kept (data minimisation); organisations' are kept.
 TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = env_int(
     "TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS", 730

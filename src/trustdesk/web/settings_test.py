@@ -26,7 +26,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # hashed, collected files (tests/web/test_static.py) collects them and switches storage itself.
 STORAGES = static_conf.storages(collected=False)
 
-# No background anchoring in tests (servers and workers they start included): an anchor of one
-# test's chain would make the next test's rolled-back chain look truncated. Tests anchor
-# explicitly, to a path of their own.
-TRUSTDESK_AUDIT_ANCHOR_EVERY = 0
+# No scheduled jobs in the background of tests (servers they start included): an anchor of one
+# test's chain would make the next test's rolled-back chain look truncated, and a list update
+# would reach for the internet. Tests start jobs explicitly.
+TRUSTDESK_SERVE_RUNS_SCHEDULE = False

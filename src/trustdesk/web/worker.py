@@ -45,7 +45,6 @@ def run_worker(argv: Sequence[str]) -> None:
 
     django.setup()
     from trustdesk.web.conf.tasks import task_settings
-    from trustdesk.web.core.anchors import start_anchor_schedule
     from trustdesk.web.core.setup import ensure_ready
     from trustdesk.web.core.tasks import get_app
 
@@ -60,9 +59,7 @@ def run_worker(argv: Sequence[str]) -> None:
     # Runs left running by a worker that died past any redelivery are failed with the reason.
     work_recover()
 
-    # Workers run wherever production runs: each anchors the audit chain on the schedule too
-    # (core/anchors.py), in its main process; a head already anchored is skipped.
-    start_anchor_schedule()
+    # Scheduled jobs (the audit anchor among them) come from `trustdesk scheduler`, not here.
     get_app().worker_main(worker_argv(argv))
 
 

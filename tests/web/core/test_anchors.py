@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import stat
-import time
 from pathlib import Path
 
 import pytest
@@ -20,8 +19,6 @@ from trustdesk.web.core import audit
 from trustdesk.web.core.anchors import (
     audit_anchor_write,
     audit_verify,
-    latest_anchor,
-    start_anchor_schedule,
 )
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.lists.services import shipped_lists_ensure
@@ -153,20 +150,3 @@ def test_the_verify_page_checks_the_stored_anchor_by_default(anchors: Path) -> N
 
     assert "event #3: missing" in page
     assert "Checked against the anchor kept outside the database at" in page
-
-
-def test_the_schedule_anchors_from_its_own_thread(anchors: Path, transactional_db: None) -> None:
-    events = note(2)
-
-    stop = start_anchor_schedule(every=60)
-    try:
-        deadline = time.monotonic() + 10
-        while not anchors.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-    finally:
-        assert stop is not None
-        stop.set()
-
-    assert [(x["sequence"], x["hash"]) for x in _lines(anchors)] == [(2, events[-1].hash)]
-    assert latest_anchor() is not None
-    assert start_anchor_schedule(every=0) is None  # switched off

@@ -8,8 +8,8 @@ database cannot reach, catches both: a later check must still find that event wi
 Anchors are appended, one JSON line each, to TRUSTDESK_AUDIT_ANCHOR_PATH (default
 TRUSTDESK_HOME/anchors/audit-chain.jsonl, owner-only). Point it at storage the database's
 administrators cannot rewrite (another host's share, an append-only mount) for the anchors to
-hold against them too. `trustdesk serve` and every `trustdesk worker` write one every
-TRUSTDESK_AUDIT_ANCHOR_EVERY seconds; `trustdesk audit anchor` writes one now (for cron).
+hold against them too. The scheduled job `audit.anchor` (schedule/table.py) writes one every
+hour, from the one process that runs the schedule; `trustdesk audit anchor` writes one now.
 """
 
 from __future__ import annotations
@@ -17,14 +17,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections
 from django.utils import timezone
 
 from trustdesk.web.core.audit import ChainAnchor, ChainVerification, verify_chain
@@ -156,32 +153,3 @@ def _append(path: Path, line: str) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def start_anchor_schedule(
-    *, every: float | None = None, write: Callable[[], object] | None = None
-) -> threading.Event | None:
-    """Anchor now and then every `every` seconds in a daemon thread; set the event to stop.
-
-    Used by `serve` and `worker`, which are always running where trustdesk is, so nobody has to
-    remember a cron line. Several processes may anchor the same head: each line is whole, and a
-    repeated head is skipped.
-    """
-    interval = float(settings.TRUSTDESK_AUDIT_ANCHOR_EVERY if every is None else every)
-    if interval <= 0:
-        return None
-    stop = threading.Event()
-    run = write or audit_anchor_write
-
-    def loop() -> None:
-        while not stop.is_set():
-            try:
-                run()
-            except Exception:  # a scheduled job must survive a bad hour; the next run retries
-                log.exception("scheduled audit anchor failed")
-            finally:
-                connections.close_all()  # this thread's own connections
-            stop.wait(interval)
-
-    threading.Thread(target=loop, name="audit-anchor", daemon=True).start()
-    return stop

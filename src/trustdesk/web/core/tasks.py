@@ -44,6 +44,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 from trustdesk.web.conf.tasks import TaskSettings, task_settings
 from trustdesk.web.core.logs import task_log_context
@@ -58,6 +59,14 @@ QUEUE = "trustdesk"
 # Failures worth another attempt: the database went away or was busy. Tasks add their own.
 RETRY_ON: tuple[type[Exception], ...] = (OperationalError, InterfaceError)
 PROGRESS_EVERY = 0.5  # seconds between progress writes; the last value is always written
+# Seconds to connect to Redis when sending: a request waits this long at most for a queue that
+# is down (twice: one retry). Redis on the same network answers in milliseconds.
+SEND_TIMEOUT = 1.0
+# Seconds a Redis command may take once connected; workers' blocking reads are not affected
+# (kombu's polling reads do not block on the socket).
+SOCKET_TIMEOUT = 5.0
+# Noted on a run that could not be handed to the queue; the scheduler's reaping sends it again.
+UNREACHABLE = "queue unreachable"
 
 
 class Transient(Exception):
@@ -83,8 +92,20 @@ def celery_config(conf: TaskSettings) -> dict[str, Any]:
     return {
         **common,
         "broker_url": conf.redis_url,
-        "result_backend": conf.redis_url,
-        "result_expires": 86400,  # the TaskRun row is the lasting record
+        # No result backend: the TaskRun row is the lasting record of every outcome. Celery's
+        # Redis result backend also subscribed to each result as the task was sent, retrying a
+        # lost Redis 20 times a second apart: a request that queued work hung for 20 s, then
+        # failed with a server error, whenever Redis was down.
+        "task_ignore_result": True,
+        # Sending from a web request: an unreachable queue must fail within a second or two, so
+        # the request answers and the run waits on its row (`TaskDef.send`) to be sent again.
+        "broker_connection_timeout": SEND_TIMEOUT,
+        "task_publish_retry_policy": {
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.5,
+            "interval_max": 0.5,
+        },
         # Acknowledge only after the task returns: a worker that dies mid-task leaves its
         # message unacknowledged in Redis, to be handed to another worker.
         "task_acks_late": True,
@@ -94,16 +115,16 @@ def celery_config(conf: TaskSettings) -> dict[str, Any]:
         "worker_prefetch_multiplier": 1,
         # Lost connection to Redis: the messages will be redelivered, so stop their tasks.
         "worker_cancel_long_running_tasks_on_connection_loss": True,
-        "task_track_started": True,
         "broker_transport_options": {
             "visibility_timeout": conf.visibility_timeout,
+            "socket_connect_timeout": SEND_TIMEOUT,
+            "socket_timeout": SOCKET_TIMEOUT,
             "global_keyprefix": conf.key_prefix,
             # kombu sweeps for abandoned messages only on every Nth tick (100 s by default);
             # every tick, at the interval chosen, keeps recovery close to the timeout.
             "unacked_restore_interval": conf.restore_interval,
             "unacked_restore_throttle": 1,
         },
-        "result_backend_transport_options": {"global_keyprefix": conf.key_prefix},
     }
 
 
@@ -171,21 +192,27 @@ class TaskDef(Generic[P]):
         jobs.task_run_reap(lease=conf.lease, grace=redelivery_grace(conf), task=self.name)
         return jobs.task_run_enqueue(task=self, arguments=arguments, actor=actor)
 
-    def send(self, run_id: str) -> None:
-        """Hand the run to the queue; on the embedded default this runs it here and now."""
+    def send(self, run_id: str) -> bool:
+        """Hand the run to the queue; on the embedded default this runs it here and now.
+
+        False when the queue could not be reached: the run stays queued, with the reason on its
+        row, and `task_runs_resume` (the scheduler's reaping, a server or worker start) sends it
+        again once the queue is back. The caller, often a web request whose record is already
+        committed, carries on rather than failing over work it cannot do anything about.
+        """
         celery_task = get_app().tasks[self.name]
         if task_settings().embedded:
             # Run here without touching any transport (eager mode would still build one).
             celery_task.apply(args=(run_id,))
-            return
+            return True
         try:
             celery_task.apply_async(args=(run_id,))
-        except BrokerError as exc:
-            # The row was committed, so say on it why nothing will pick it up.
-            TaskRun.objects.filter(public_id=run_id, status=TaskRun.Status.QUEUED).update(
-                status=TaskRun.Status.FAILED, error=f"could not reach the task queue: {exc}"
-            )
-            raise
+        except (BrokerError, OSError, RedisError) as exc:
+            log.warning("%s %s not sent, %s: %s", self.name, run_id, UNREACHABLE, exc)
+            jobs.task_run_unsent(public_id=run_id, error=f"{UNREACHABLE}: {exc}")
+            return False
+        jobs.task_run_sent(public_id=run_id)
+        return True
 
 
 def redelivery_grace(conf: TaskSettings) -> int:
@@ -213,6 +240,10 @@ def task_runs_resume(*, now: datetime | None = None) -> list[TaskRun]:
     pending = list(
         task_run_pending(queued_before=(now or timezone.now()) - timedelta(seconds=wait))
     )
+    if not conf.embedded and any(r.unsent_since is None for r in pending) and _backlog() != 0:
+        # Messages wait in Redis (or its size cannot be read): runs queued long ago are behind
+        # them rather than lost, and the reaping every few minutes would pile up copies of each.
+        pending = [r for r in pending if r.unsent_since is not None]
     if pending:
         autodiscover_modules("tasks")  # each installed app's tasks.py registers its tasks
     resumed = []
@@ -221,10 +252,27 @@ def task_runs_resume(*, now: datetime | None = None) -> list[TaskRun]:
             log.warning("queued run %s names no known task %r", run.public_id, run.task)
             continue
         log.info("sending again %s %s, queued since %s", run.task, run.public_id, run.created_at)
-        _registry[run.task].send(str(run.public_id))
+        sent = _registry[run.task].send(str(run.public_id))
         run.refresh_from_db()
         resumed.append(run)
+        if not sent:
+            break  # the queue is still down: the rest wait for the next sweep, not a timeout each
     return resumed
+
+
+def _backlog() -> int | None:
+    """Messages waiting in the Redis queue; None when Redis cannot be asked."""
+    try:
+        with get_app().connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
+            # The queue is one Redis list (trustdesk sends no priorities), read through the
+            # channel's client, which adds the key prefix. A passive queue_declare would be
+            # the portable call, but kombu's check under a key prefix misses the list.
+            channel: Any = conn.default_channel  # kombu's Redis channel; typed as the base
+            return int(channel.client.llen(QUEUE))
+    except (BrokerError, OSError, RedisError) as exc:
+        log.warning("queue length not read: %s", exc)
+        return None
 
 
 # Every task by name, filled in by `@task` as each app's tasks.py is imported. A service that queues
@@ -239,15 +287,39 @@ class UnknownTask(LookupError):
     """No installed app registers a task by this name: a typo in the caller."""
 
 
-def enqueue(name: str, actor: str, /, **arguments: Any) -> TaskRun:
-    """Queue a run of the task registered as `name`, its arguments checked against the task's."""
+def _definition(name: str) -> TaskDef[Any]:
     if name not in _registry:
         autodiscover_modules("tasks")  # each installed app's tasks.py registers its tasks
     try:
-        definition = _registry[name]
+        return _registry[name]
     except KeyError:
         raise UnknownTask(name) from None
-    return definition.enqueue(actor, **arguments)
+
+
+def enqueue(name: str, actor: str, /, **arguments: Any) -> TaskRun:
+    """Queue a run of the task registered as `name`, its arguments checked against the task's."""
+    return _definition(name).enqueue(actor, **arguments)
+
+
+def record(name: str, actor: str, /, **arguments: Any) -> TaskRun:
+    """Record a run of task `name` without sending it anywhere, for `run_here` to run."""
+    definition = _definition(name)
+    bound = inspect.signature(definition.fn).bind(None, **arguments)
+    return jobs.task_run_record(
+        task=name, arguments=dict(list(bound.arguments.items())[1:]), actor=actor
+    )
+
+
+def run_here(run: TaskRun) -> TaskRun:
+    """Run a recorded run in this process now, whatever the queue; the run, as it ended.
+
+    For work that must not wait on the queue it looks after: the scheduler's reaping sends
+    again the runs an unreachable queue did not take, so it cannot itself wait in that queue.
+    The run is claimed, leased, retried and failed exactly as a queued one.
+    """
+    get_app().tasks[run.task].apply(args=(str(run.public_id),))
+    run.refresh_from_db()
+    return run
 
 
 def task(
@@ -309,7 +381,7 @@ def _execute(definition: TaskDef[Any], celery_task: CeleryTask[Any, Any], run_id
         )
         if again is None:
             return
-        countdown = min(conf.backoff_max, conf.backoff * 2 ** (again.failures - 1))
+        countdown = min(conf.retry_delay_max, conf.backoff * 2 ** (again.failures - 1))
         log.warning("%s %s: %s; retrying in %s s", definition.name, run_id, error, countdown)
         raise celery_task.retry(countdown=countdown, exc=exc) from exc
     except Exception as exc:

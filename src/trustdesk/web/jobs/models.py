@@ -39,6 +39,9 @@ class TaskRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set when the queue could not be reached to hand the run over (Redis down); the run stays
+    # queued and the scheduler's reaping sends it again at once, not after the visibility timeout.
+    unsent_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -62,14 +62,17 @@ def task_run_progress(run: TaskRun, *, lease: int, now: datetime | None = None) 
 
 
 def task_run_pending(*, queued_before: datetime) -> QuerySet[TaskRun]:
-    """Runs waiting for a worker since before `queued_before`: perhaps never sent, or lost.
+    """Runs waiting for a worker since before `queued_before` (perhaps never sent, or lost).
 
-    A retried run counts from its last failure (its heartbeat), a fresh one from its creation.
+    Runs the queue could not be given (`unsent_since`) count however recent: they certainly
+    wait. A retried run counts from its last failure (its heartbeat), a fresh one from its creation.
     """
     return (
         TaskRun.objects.filter(status=TaskRun.Status.QUEUED)
         .filter(
-            Q(heartbeat_at__lt=queued_before) | Q(heartbeat_at=None, created_at__lt=queued_before)
+            Q(heartbeat_at__lt=queued_before)
+            | Q(heartbeat_at=None, created_at__lt=queued_before)
+            | Q(unsent_since__isnull=False)
         )
         .order_by("created_at", "id")
     )

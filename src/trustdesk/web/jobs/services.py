@@ -30,7 +30,7 @@ class Sendable(Protocol):
     @property
     def name(self) -> str: ...
 
-    def send(self, run_id: str) -> None: ...
+    def send(self, run_id: str) -> bool: ...
 
 
 class TaskArgumentsError(Exception):
@@ -48,14 +48,34 @@ def task_run_enqueue(*, task: Sendable, arguments: Mapping[str, Any], actor: str
     Sending after commit means a worker never looks for a row it cannot see yet, and a rolled-back
     request queues nothing. On the embedded default the send runs the task there and then.
     """
-    try:
-        plain = json.loads(json.dumps(dict(arguments)))
-    except (TypeError, ValueError) as exc:
-        raise TaskArgumentsError(task.name, str(exc)) from exc
-    run = TaskRun.objects.create(task=task.name, arguments=plain, actor=actor)
+    run = task_run_record(task=task.name, arguments=arguments, actor=actor)
     run_id = str(run.public_id)
     transaction.on_commit(lambda: task.send(run_id))
     return run
+
+
+def task_run_record(*, task: str, arguments: Mapping[str, Any], actor: str) -> TaskRun:
+    """Record a queued run of `task` without sending it: the caller runs or sends it."""
+    try:
+        plain = json.loads(json.dumps(dict(arguments)))
+    except (TypeError, ValueError) as exc:
+        raise TaskArgumentsError(task, str(exc)) from exc
+    return TaskRun.objects.create(task=task, arguments=plain, actor=actor)
+
+
+def task_run_unsent(*, public_id: str, error: str) -> bool:
+    """Note on a queued run that the queue could not be reached; it stays queued to be resent.
+
+    The first failure's time is kept, so the run's page says how long it has waited.
+    """
+    queued = TaskRun.objects.filter(public_id=public_id, status=TaskRun.Status.QUEUED)
+    queued.filter(unsent_since=None).update(unsent_since=timezone.now())
+    return bool(queued.update(error=error))
+
+
+def task_run_sent(*, public_id: str) -> None:
+    """The queue took the run: it no longer waits to be sent again."""
+    TaskRun.objects.filter(public_id=public_id).exclude(unsent_since=None).update(unsent_since=None)
 
 
 class ClaimOutcome(enum.Enum):
@@ -194,3 +214,15 @@ def _reap(pk: int, lease: int, cutoff: datetime) -> TaskRun | None:
         run.error += f" (attempt {run.attempts} on {run.worker})"
     run.save(update_fields=["status", "finished_at", "error"])
     return run
+
+
+def task_run_prune(*, tasks: list[str], finished_before: datetime) -> int:
+    """Delete succeeded runs of `tasks` that finished before the date; failures are kept.
+
+    For the scheduler's own upkeep, which runs hundreds of times a day and whose successes say
+    nothing after a few days, so that the task-run list shows the work people look for.
+    """
+    deleted, _ = TaskRun.objects.filter(
+        task__in=tasks, status=TaskRun.Status.SUCCEEDED, finished_at__lt=finished_before
+    ).delete()
+    return deleted

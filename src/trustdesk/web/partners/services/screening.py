@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from trustdesk.screening.entries import EntityType
@@ -213,20 +214,26 @@ def hit_adjudicate(*, actor: User, hit: ScreeningHit, verdict: str, reason: str)
 
 @transaction.atomic
 def screening_purge_expired(*, actor: str = "task:partners.purge_screenings") -> int:
-    """Delete screenings of people completed longer ago than the retention period.
+    """Delete screenings of people (with their hits) older than the retention period.
 
+    A screening counts from its completion; one that never completed (it failed) from when it
+    was asked for, so that a failed screening's names are not kept for ever either. The audit
+    trail keeps its events: that each screening happened and who decided what on its hits.
     Organisations' screenings are not personal data and are kept.
     """
     cutoff = timezone.now() - conf.person_screening_retention()
-    expired = ScreeningRun.objects.filter(person__isnull=False, completed_at__lt=cutoff)
+    expired = ScreeningRun.objects.filter(person__isnull=False).filter(
+        Q(completed_at__lt=cutoff) | Q(completed_at=None, created_at__lt=cutoff)
+    )
     count = expired.count()
     if not count:
         return 0
+    hits = ScreeningHit.objects.filter(run__in=expired).count()
     expired.delete()
     audit.record(
         actor=actor,
         action="trustdesk.screening.purged",
         target=audit.AuditTarget("partners.screeningrun", "people", "screenings of people"),
-        data={"runs": count, "completed_before": cutoff.isoformat()},
+        data={"runs": count, "hits": hits, "completed_before": cutoff.isoformat()},
     )
     return count

@@ -1,0 +1,100 @@
+"""Every scheduled job, declared once, for every runner that starts them.
+
+Celery beat (`trustdesk scheduler`), `trustdesk jobs run-due` (cron, a systemd timer) and
+`trustdesk serve` on the embedded default all read this table. Each job is a registered task,
+so each run is a TaskRun (who, when, progress, outcome) and each task's service writes its own
+audit events, as when a person starts the same work. trustdesk has no digest (e-mail summary)
+feature, so there is no digest job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from types import MappingProxyType
+from typing import Any
+
+from trustdesk.web.schedule.cadence import DAY, HOUR, MINUTE, Cadence
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One scheduled job: the task it runs, how often, and why that often."""
+
+    name: str
+    task: str  # a registered task name
+    cadence: Cadence
+    why: str
+    arguments: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    # Runs in the scheduler's own process rather than on the queue: the queue's own upkeep,
+    # and the anchor file, which is then written by one process in one place.
+    here: bool = False
+
+
+def _at(hours: int = 0, minutes: int = 0) -> timedelta:
+    return timedelta(hours=hours, minutes=minutes)
+
+
+SCHEDULE: tuple[Job, ...] = (
+    Job(
+        "lists.update",
+        "lists.update",
+        Cadence(12 * HOUR, at=_at(5)),
+        "Publishers change sanctions lists on working days, often without notice; twice a day "
+        "keeps a designation no more than half a day from screening. Each run stores only what "
+        "changed, and a failed download leaves the current snapshot serving.",
+        MappingProxyType({"sources": []}),  # the default official set
+    ),
+    Job(
+        "travel-advice.update",
+        "reference.travel_advice_update",
+        Cadence(DAY, at=_at(6)),
+        "The FCDO changes its travel advice without notice; triage reads the levels daily.",
+    ),
+    Job(
+        "engagements.review-due",
+        "cases.review_due",
+        Cadence(DAY, at=_at(0, 15)),
+        "An engagement whose review date has come shows as due for review that morning.",
+    ),
+    Job(
+        "screenings.purge",
+        "partners.purge_screenings",
+        Cadence(DAY, at=_at(1)),
+        "Screenings of people are personal data, kept only for the retention period "
+        "(TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS, UK GDPR storage limitation): each day "
+        "those past it are deleted; the audit trail keeps that they existed and who decided.",
+    ),
+    Job(
+        "audit.anchor",
+        "schedule.audit_anchor",
+        Cadence(HOUR, at=_at(0, 5)),
+        "The audit chain's head is kept outside the database every hour, so a removed newest "
+        "event or a rewritten chain is caught by `trustdesk audit verify`.",
+        here=True,
+    ),
+    Job(
+        "work.reap",
+        "schedule.reap",
+        Cadence(5 * MINUTE),
+        "Work whose process stopped is failed with the reason once its lease has expired, and "
+        "queued work the task queue never took (Redis was down) is sent again.",
+        here=True,
+    ),
+)
+
+
+class UnknownJob(LookupError):
+    """No scheduled job has this name."""
+
+    def __init__(self, name: str) -> None:
+        known = ", ".join(job.name for job in SCHEDULE)
+        super().__init__(f"no scheduled job {name!r} (known: {known})")
+
+
+def job_get(name: str) -> Job:
+    for job in SCHEDULE:
+        if job.name == name:
+            return job
+    raise UnknownJob(name)
