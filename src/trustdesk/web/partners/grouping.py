@@ -79,6 +79,17 @@ class HitGroupView:
         return tuple(m.hit for m in self.members)
 
     @property
+    def decided(self) -> ScreeningHit | None:
+        """A hit that stands for the group's verdict, or None while its hits' verdicts differ.
+
+        Only when one officer gave every hit the same verdict and reason (as a group verdict
+        does), so that the page never shows one hit's reason as the group's.
+        """
+        first = self.members[0].hit
+        same = {(h.verdict, h.verdict_reason, h.adjudicated_by_id) for h in self.hits}
+        return first if len(same) == 1 and first.adjudicated_by_id is not None else None
+
+    @property
     def list_titles(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m.details.list_title for m in self.members))
 
