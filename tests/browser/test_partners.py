@@ -86,11 +86,13 @@ def test_an_officer_adds_a_listed_university_sees_its_hits_and_records_a_verdict
     expect(screening).not_to_have_attribute("aria-busy", "true")
     expect(screening.get_by_role("status")).to_contain_text("possible match")
     hits = screening.locator("article.hit")
-    expect(hits.first).to_be_visible()
     run_hits = ScreeningHit.objects.filter(run__organisation__name="Beihang University")
     assert hits.count() == run_hits.count() > 0
+    # each hit, with its own verdict form, is folded inside its listed institution's group
+    screening.locator("details.group-hits > summary").first.click()
     first = hits.first
-    expect(first.get_by_role("heading", level=3)).to_contain_text("Beihang University")
+    expect(first).to_be_visible()
+    expect(first.get_by_role("heading", level=4)).to_contain_text("Beihang University")
     expect(first).to_contain_text("“Beihang University” matched the listed name")
     expect(first.locator("dt:text-is('Why') + dd")).to_have_text(
         "'Beihang University' matched primary name 'Beihang University' with score 1.00: all "
@@ -106,6 +108,7 @@ def test_an_officer_adds_a_listed_university_sees_its_hits_and_records_a_verdict
     # then the page says so, and the hit shows the verdict, who gave it and why
     expect(page.get_by_role("status").filter(has_text="Verdict recorded on")).to_be_visible()
     verdict = page.locator("article.hit").first.locator("dt:text-is('Verdict') + dd")
+    page.locator("details.group-hits > summary").first.click()
     expect(verdict).to_contain_text("Confirmed match by Olu")
     expect(verdict).to_contain_text(": Same university: Beijing, aeronautics, listed by ASPI.")
 

@@ -245,6 +245,17 @@ ENGAGEMENT_LINK = _owned(
 ORGANISATION = _owned("organisation", public_id=lambda r: r.organisation)
 PERSON = _owned("person", public_id=lambda r: r.person)
 PERSON_HIT = _owned("screening hit on a person", public_id=lambda r: r.hit)
+# A screening of a record, for routes under it: the person's completed one (its hit is a group of
+# one, keyed by the hit's entry), the organisation's still pending (no hits, so no group).
+PERSON_RUN = _owned(
+    "screening of a person", public_id=lambda r: r.person, run_id=lambda r: r.hit.run
+)
+ORGANISATION_RUN = _owned(
+    "screening of an organisation",
+    public_id=lambda r: r.organisation,
+    run_id=lambda r: ScreeningRun.objects.get(organisation=r.organisation),
+)
+GROUP_KEY = f"{LIST_SOURCE}:MX-003"  # the listed person's entry: the group of the person's hit
 # Triage sessions are scoped like engagements: the owner's, their department's, or all.
 TRIAGE = _owned("triage draft", public_id=lambda r: r.triage)
 TRIAGE_DONE = _owned("completed triage", public_id=lambda r: r.triage_done)

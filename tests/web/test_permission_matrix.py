@@ -70,13 +70,16 @@ from tests.web.matrix_support import (
     AUDIT_EVENT,
     ENGAGEMENT,
     ENGAGEMENT_LINK,
+    GROUP_KEY,
     INSIDE,
     NO_OBJECT,
     ORGANISATION,
+    ORGANISATION_RUN,
     OUTSIDE,
     PASSWORD_LINK,
     PERSON,
     PERSON_HIT,
+    PERSON_RUN,
     ROLES,
     SOURCE,
     TASK_RUN,
@@ -286,6 +289,21 @@ MATRIX: dict[str, Route] = {
         post(OFFICERS, label="no form"),
         target=PERSON_HIT,
     ),
+    # One verdict for a group of hits on one listed institution: officers only.
+    "partners:organisation-group-adjudicate": route(
+        post(
+            OFFICERS,
+            outside=SAME,
+            body={"group": GROUP_KEY, "verdict": "confirmed", "reason": REASON},
+        ),
+        post(OFFICERS, outside=SAME, label="no form"),
+        target=ORGANISATION_RUN,
+    ),
+    "partners:person-group-adjudicate": route(
+        post(OFFICERS, body={"group": GROUP_KEY, "verdict": "confirmed", "reason": REASON}),
+        post(OFFICERS, label="no form"),
+        target=PERSON_RUN,
+    ),
     # --- triage: drafts answered by their owner; results read in scope; officers re-run ---
     "triage:session-list": route(get(EVERYONE)),
     "triage:session-create": route(get(PROPOSERS), post(PROPOSERS)),
@@ -344,6 +362,27 @@ MATRIX: dict[str, Route] = {
     "api:hit_adjudicate": route(
         api_send("POST", OFFICERS, ok=200, body={"verdict": "false_positive", "reason": REASON}),
         target=PERSON_HIT,
+    ),
+    # The organisation's screening is still pending: it has no group, so an officer's verdict
+    # is refused as input (422 unknown_group), not for lack of permission.
+    "api:organisation_group_adjudicate": route(
+        api_send(
+            "POST",
+            OFFICERS,
+            ok=422,
+            outside=SAME,
+            body={"group": GROUP_KEY, "verdict": "confirmed", "reason": REASON},
+        ),
+        target=ORGANISATION_RUN,
+    ),
+    "api:person_group_adjudicate": route(
+        api_send(
+            "POST",
+            OFFICERS,
+            ok=200,
+            body={"group": GROUP_KEY, "verdict": "confirmed", "reason": REASON},
+        ),
+        target=PERSON_RUN,
     ),
     "api:name_screen": route(api_send("POST", OFFICERS, ok=200, body={"name": "Matrix Institute"})),
     "api:engagement_list": route(api_get(EVERYONE)),

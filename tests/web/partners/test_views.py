@@ -131,13 +131,22 @@ def test_the_detail_page_shows_hits_with_explanations_and_only_officers_adjudica
     users = world.users
     url = _url("/partners/organisations/{org}/", world)
 
+    # The researcher, who may not read the lists, learns how many matches and how they
+    # stand, never which entries or lists (the partner's own name is theirs to see).
     page = _client(users["researcher"]).get(url).content.decode()
-    assert "aspi-unitracker:beihang-university" in page
-    assert "“Beihang University” matched the listed name “Beihang University”" in page
-    assert "all distinctive words agree" in page
+    assert "3 possible matches with 1 listed institution." in page
+    assert "<li>Not yet adjudicated: 1</li>" in page
+    assert "beihang-university" not in page  # no entry id (the lists consulted are coverage)
+    assert "ASPI China Defence Universities Tracker" not in page
+    assert "Seven sons of national defence" not in page
     assert "Record verdict" not in page
     assert "Screen again" not in page
     assert "Edit details" in page  # the researcher added it
+
+    auditor_page = _client(users["auditor"]).get(url).content.decode()
+    assert "aspi-unitracker:beihang-university" in auditor_page  # ids, in the disclosure
+    assert "“Beihang University” matched the listed name “Beihang University”" in auditor_page
+    assert "all distinctive words agree" in auditor_page
 
     for role in ("auditor", "approver", "admin"):
         read_only = _client(users[role]).get(url).content.decode()

@@ -63,6 +63,12 @@ def _pages(session: TriageSession, engagement: Engagement) -> Iterator[str]:
     for draft in TriageSession.objects.filter(status=TriageSession.Status.DRAFT):
         yield draft.get_absolute_url()
     yield engagement.get_absolute_url()
+    # The partner's own page and its screening section, which group the hits by listed entry.
+    for link in EngagementPartner.objects.filter(engagement=engagement, organisation__isnull=False):
+        assert link.organisation is not None
+        org_id = link.organisation.public_id
+        yield reverse("partners:organisation-detail", args=[org_id])
+        yield reverse("partners:organisation-screening", args=[org_id])
     yield reverse("cases:engagement-list")
     yield reverse("audit:export")  # the one export; refused to these roles
     yield reverse("audit:event_list")
@@ -136,3 +142,6 @@ def test_only_the_kinds_may_see_it_and_an_officer_does(cast: Cast, case: TriageS
     assert f"{ENTRY_NAME} (custom:triage-test:{ENTRY_ID})" in seen[case.get_absolute_url()]
     assert "<td>Not yet reviewed</td>" in seen[case.get_absolute_url()]
     assert ENTRY_ID in seen[f"/api/triage/sessions/{case.public_id}"]
+    partner_pages = [body for url, body in seen.items() if url.startswith("/partners/")]
+    assert len(partner_pages) == 2
+    assert all(ENTRY_NAME in body and ENTRY_ID in body for body in partner_pages)

@@ -82,6 +82,7 @@ _CONFLICTS: list[tuple[type[Exception], int, str]] = [
     (partners.MergeRefused, 409, "merge_refused"),
     (partners.ReasonRequired, 422, "reason_required"),
     (partners.InvalidVerdict, 422, "invalid"),
+    (partners.UnknownGroup, 422, "unknown_group"),
     (partners.InvalidPartner, 422, "invalid"),
     (ApiTokenError, 409, "refused"),
     (triage.NotADraft, 409, "not_a_draft"),

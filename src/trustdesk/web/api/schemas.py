@@ -229,6 +229,16 @@ class CoverageOut(Schema):
     stale: list[StaleOut] = Field(description="Expected lists older than their maximum age.")
 
 
+class HitGroupOut(Schema):
+    """Hits taken to be one listed institution, on several lists; a verdict may cover them all."""
+
+    key: str = Field(description="The group's key within its screening, for a group verdict.")
+    entries: list[str] = Field(description='The listed entries, as "source:entry_id".')
+    hits: list[uuid.UUID] = Field(description="The hits of the group (see the run's hits).")
+    evidence: list[str] = Field(description="What the grouped entries share: why one group.")
+    verdict: str | None = Field(description="The verdict every hit shares; null while they differ.")
+
+
 class ScreeningRunOut(Schema):
     id: uuid.UUID
     status: str
@@ -244,11 +254,28 @@ class ScreeningRunOut(Schema):
     created_at: datetime
     completed_at: datetime | None
     hits: list[ScreeningHitOut]
+    groups: list[HitGroupOut] = Field(
+        description="The hits grouped by listed institution (the same institution on several "
+        "lists is one group)."
+    )
 
 
 class HitAdjudicateIn(Schema):
     verdict: Verdict
     reason: str = Field(min_length=1, max_length=4000)
+
+
+class HitGroupAdjudicateIn(Schema):
+    group: str = Field(
+        min_length=1, max_length=400, description="A group's key from the screening's groups."
+    )
+    verdict: Verdict
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class HitGroupAdjudicateOut(Schema):
+    group: str
+    hits: list[ScreeningHitOut] = Field(description="Every hit of the group, with its verdict.")
 
 
 class NameScreenIn(Schema):

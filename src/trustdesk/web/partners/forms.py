@@ -186,3 +186,9 @@ class AdjudicationForm(forms.Form):
     reason = forms.CharField(
         max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), help_text=REASON_HELP
     )
+
+
+class GroupAdjudicationForm(AdjudicationForm):
+    """One verdict for every hit of one group; the group is named by its key within the run."""
+
+    group = forms.CharField(max_length=400)

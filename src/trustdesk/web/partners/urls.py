@@ -30,6 +30,11 @@ urlpatterns = [
         views.organisation_screening,
         name="organisation-screening",
     ),
+    path(
+        "organisations/<uuid:public_id>/screenings/<uuid:run_id>/group-adjudicate/",
+        views.organisation_group_adjudicate,
+        name="organisation-group-adjudicate",
+    ),
     path("people/", views.person_list, name="person-list"),
     path("people/new/", views.person_create, name="person-create"),
     path("people/<uuid:public_id>/", views.person_detail, name="person-detail"),
@@ -37,5 +42,10 @@ urlpatterns = [
     path("people/<uuid:public_id>/merge/", views.person_merge, name="person-merge"),
     path("people/<uuid:public_id>/screen/", views.person_screen, name="person-screen"),
     path("people/<uuid:public_id>/screening/", views.person_screening, name="person-screening"),
+    path(
+        "people/<uuid:public_id>/screenings/<uuid:run_id>/group-adjudicate/",
+        views.person_group_adjudicate,
+        name="person-group-adjudicate",
+    ),
     path("hits/<uuid:public_id>/adjudicate/", views.hit_adjudicate, name="hit-adjudicate"),
 ]

@@ -25,7 +25,7 @@ from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import has_permission, require
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.lists.coverage import Coverage
-from trustdesk.web.partners import forms, permissions, selectors, services
+from trustdesk.web.partners import forms, grouping, permissions, selectors, services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit
 
 PAGE_SIZE = 25
@@ -121,7 +121,24 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _screening_context(request: AuthenticatedHttpRequest, subject: Subject) -> dict[str, object]:
     runs = list(selectors.screening_runs(subject)[:20])
     latest = runs[0] if runs else None
+    # The listed entries themselves (names, ids, reasons for listing) are for those who may
+    # read the lists; others see how many matches there are and where their review stands.
+    sees_entries = has_permission(request.user, "lists.view")
+    completed = latest is not None and latest.status == latest.Status.COMPLETED
+    groups = grouping.screening_groups(latest) if latest and completed else []
     return {
+        "sees_entries": sees_entries,
+        "groups": groups if sees_entries else [],
+        "group_count": len(groups),
+        "verdict_counts": _verdict_counts(groups),
+        "group_url": (
+            reverse(
+                f"partners:{subject._meta.model_name}-group-adjudicate",
+                args=[subject.public_id, latest.public_id],
+            )
+            if latest
+            else ""
+        ),
         "subject": subject,
         "kind": subject._meta.model_name,
         "run": latest,
@@ -135,6 +152,15 @@ def _screening_context(request: AuthenticatedHttpRequest, subject: Subject) -> d
         "can_adjudicate": has_permission(request.user, "partner.adjudicate"),
         "verdicts": forms.AdjudicationForm.base_fields["verdict"].choices,  # type: ignore[attr-defined]
     }
+
+
+def _verdict_counts(groups: list[grouping.HitGroupView]) -> list[tuple[str, int]]:
+    """How many listed institutions stand at each verdict ("mixed" while its hits differ)."""
+    counts: dict[str, int] = {}
+    for group in groups:
+        label = group.status.label if group.status else "Verdicts differ between lists"
+        counts[label] = counts.get(label, 0) + 1
+    return sorted(counts.items())
 
 
 def _detail(
@@ -253,6 +279,58 @@ def hit_adjudicate(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     else:
         messages.success(request, f"Verdict recorded on {hit.entry_name} ({hit.key}).")
     return redirect(target)
+
+
+def _group_adjudicate(
+    request: AuthenticatedHttpRequest,
+    pages: SubjectPages[S, F],
+    public_id: uuid.UUID,
+    run_id: uuid.UUID,
+) -> HttpResponse:
+    subject = pages.get(request, public_id)
+    run = selectors.screening_runs(subject).filter(public_id=run_id).first()
+    if run is None:
+        raise Http404("no such screening")
+    require(request.user, "partner.adjudicate")  # before the form: a refused role gets 403
+    form = forms.GroupAdjudicationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a verdict and give the reason for it.")
+        return redirect(f"{_url('detail', subject)}#screening")
+    group = form.cleaned_data["group"]
+    try:
+        rows = services.hit_group_adjudicate(
+            actor=request.user,
+            run=run,
+            group=group,
+            verdict=form.cleaned_data["verdict"],
+            reason=form.cleaned_data["reason"],
+        )
+    except services.PartnerError as exc:
+        messages.error(request, str(exc))
+    else:
+        sources = len(rows)
+        messages.success(
+            request,
+            f"Verdict recorded on {rows[0].entry_name}: {sources} "
+            f"list entr{'y' if sources == 1 else 'ies'}.",
+        )
+    return redirect(f"{_url('detail', subject)}#{grouping.group_anchor(group)}")
+
+
+@require_POST
+@login_required
+def organisation_group_adjudicate(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID, run_id: uuid.UUID
+) -> HttpResponse:
+    return _group_adjudicate(request, ORGANISATIONS, public_id, run_id)
+
+
+@require_POST
+@login_required
+def person_group_adjudicate(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID, run_id: uuid.UUID
+) -> HttpResponse:
+    return _group_adjudicate(request, PEOPLE, public_id, run_id)
 
 
 # --- create and edit -----------------------------------------------------------------------

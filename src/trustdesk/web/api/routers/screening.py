@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from trustdesk.screening.matching import DEFAULT_THRESHOLD
@@ -23,6 +24,9 @@ from trustdesk.web.api.schemas import (
     CoverageOut,
     FeatureOut,
     HitAdjudicateIn,
+    HitGroupAdjudicateIn,
+    HitGroupAdjudicateOut,
+    HitGroupOut,
     MatchOut,
     MissingOut,
     NameScreenIn,
@@ -35,7 +39,7 @@ from trustdesk.web.api.schemas import (
 )
 from trustdesk.web.lists import screenfile
 from trustdesk.web.lists.coverage import Coverage
-from trustdesk.web.partners import selectors, services
+from trustdesk.web.partners import grouping, selectors, services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
 
 router = Router(tags=["screening"])
@@ -106,6 +110,17 @@ def run_out(run: ScreeningRun) -> ScreeningRunOut:
         created_at=run.created_at,
         completed_at=run.completed_at,
         hits=[hit_out(h) for h in run.hits.all()],
+        groups=[group_out(g) for g in grouping.screening_groups(run)],
+    )
+
+
+def group_out(group: grouping.HitGroupView) -> HitGroupOut:
+    return HitGroupOut(
+        key=group.key,
+        entries=[h.key for h in group.hits],
+        hits=[h.public_id for h in group.hits],
+        evidence=list(group.evidence),
+        verdict=group.status.value if group.status else None,
     )
 
 
@@ -159,6 +174,49 @@ def person_screenings(
 def person_rescreen(request: HttpRequest, public_id: uuid.UUID) -> Status[ScreeningRunOut]:
     """Screen the person again, on their names only (queued; poll their screenings)."""
     return _rescreen(request, person_get(request, public_id))
+
+
+def _group_adjudicate(
+    request: HttpRequest,
+    subject: Organisation | Person,
+    run_id: uuid.UUID,
+    payload: HitGroupAdjudicateIn,
+) -> HitGroupAdjudicateOut:
+    run = get_object_or_404(selectors.screening_runs(subject), public_id=run_id)
+    rows = services.hit_group_adjudicate(
+        actor=actor(request),
+        run=run,
+        group=payload.group,
+        verdict=payload.verdict,
+        reason=payload.reason,
+    )
+    return HitGroupAdjudicateOut(group=payload.group, hits=[hit_out(h) for h in rows])
+
+
+@router.post(
+    "/organisations/{uuid:public_id}/screenings/{uuid:run_id}/group-adjudication",
+    response={200: HitGroupAdjudicateOut, **WRITE_ERRORS},
+)
+def organisation_group_adjudicate(
+    request: HttpRequest, public_id: uuid.UUID, run_id: uuid.UUID, payload: HitGroupAdjudicateIn
+) -> HitGroupAdjudicateOut:
+    """One verdict, with its reason, on every hit of one listed institution (see `groups`).
+
+    Each hit is recorded and audited as a single verdict would be, in one transaction; a group
+    key the screening does not have is refused with 422 `unknown_group`.
+    """
+    return _group_adjudicate(request, organisation_get(request, public_id), run_id, payload)
+
+
+@router.post(
+    "/people/{uuid:public_id}/screenings/{uuid:run_id}/group-adjudication",
+    response={200: HitGroupAdjudicateOut, **WRITE_ERRORS},
+)
+def person_group_adjudicate(
+    request: HttpRequest, public_id: uuid.UUID, run_id: uuid.UUID, payload: HitGroupAdjudicateIn
+) -> HitGroupAdjudicateOut:
+    """One verdict, with its reason, on every hit of one listed entity found for the person."""
+    return _group_adjudicate(request, person_get(request, public_id), run_id, payload)
 
 
 @router.post("/hits/{uuid:public_id}/adjudication", response={200: ScreeningHitOut, **WRITE_ERRORS})

@@ -14,6 +14,7 @@ from trustdesk.web.partners.services.common import (
     PartnerError,
     ReasonRequired,
     Subject,
+    UnknownGroup,
 )
 from trustdesk.web.partners.services.records import (
     OrganisationInput,
@@ -28,6 +29,7 @@ from trustdesk.web.partners.services.records import (
 from trustdesk.web.partners.services.screening import (
     HITS_PER_NAME,
     hit_adjudicate,
+    hit_group_adjudicate,
     organisation_name_screen,
     screening_fail,
     screening_purge_expired,
@@ -47,7 +49,9 @@ __all__ = [
     "PersonInput",
     "ReasonRequired",
     "Subject",
+    "UnknownGroup",
     "hit_adjudicate",
+    "hit_group_adjudicate",
     "organisation_create",
     "organisation_merge",
     "organisation_name_screen",

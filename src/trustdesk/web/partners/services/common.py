@@ -72,6 +72,16 @@ class InvalidVerdict(PartnerError):
         super().__init__(self.MESSAGE)
 
 
+class UnknownGroup(PartnerError):
+    """No group of the screening has this key (its hits changed, or the key was made up)."""
+
+    MESSAGE = "This screening has no group {key}: reload the page and choose a group it shows."
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(self.MESSAGE.format(key=key))
+
+
 NAME_NOT_SCREENABLE = (
     "Give a name with a word in it: this one has only punctuation, symbols or words such as "
     "'of' and 'the', so it could not be screened."

@@ -20,12 +20,13 @@ from trustdesk.web.core import audit, tasks
 from trustdesk.web.core.tasks import Transient
 from trustdesk.web.lists import screening
 from trustdesk.web.lists.coverage import current_coverage
-from trustdesk.web.partners import conf
+from trustdesk.web.partners import conf, grouping
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
 from trustdesk.web.partners.services.common import (
     InvalidVerdict,
     MergedRecord,
     Subject,
+    UnknownGroup,
     reason_text,
 )
 
@@ -34,6 +35,11 @@ audit.register_action("trustdesk.screening.completed", label="Screening complete
 audit.register_action("trustdesk.screening.purged", label="Expired screenings of people deleted")
 audit.register_action(
     "trustdesk.screening_hit.adjudicated", label="Screening hit adjudicated", reason_required=True
+)
+audit.register_action(
+    "trustdesk.screening_hit_group.adjudicated",
+    label="Screening hits on one listed institution adjudicated together",
+    reason_required=True,
 )
 
 HITS_PER_NAME = 10  # listed entries kept per screened name, best first
@@ -187,26 +193,87 @@ def screening_fail(*, run_id: str, error: str) -> None:
 def hit_adjudicate(*, actor: User, hit: ScreeningHit, verdict: str, reason: str) -> ScreeningHit:
     """Record an officer's verdict on a hit, with the reason, on the hit and the audit trail."""
     subject = hit.run.subject
+    _require_verdict(actor, subject, verdict)
+    row = ScreeningHit.objects.select_for_update().get(pk=hit.pk)
+    return _adjudicate(actor, row, hit.run, verdict, reason_text(reason))
+
+
+@transaction.atomic
+def hit_group_adjudicate(
+    *, actor: User, run: ScreeningRun, group: str, verdict: str, reason: str
+) -> list[ScreeningHit]:
+    """One verdict and reason for every hit on one listed institution, in one transaction.
+
+    Each hit is audited as a single verdict would be (so its own history reads the same), and
+    one more event records the group: which entries it joined and why. The group is recomputed
+    from the run's hits and the stored entries, never taken from the caller, so a verdict
+    cannot be carried onto an entry the grouping did not join.
+    """
+    subject = run.subject
+    _require_verdict(actor, subject, verdict)
+    reason = reason_text(reason)
+    found = grouping.screening_group(run, group)
+    if found is None:
+        raise UnknownGroup(group)
+    rows = ScreeningHit.objects.select_for_update().filter(pk__in=[h.pk for h in found.hits])
+    by_pk = {row.pk: row for row in rows}
+    old = {h.key: by_pk[h.pk].verdict for h in found.hits}
+    saved = [
+        _adjudicate(actor, by_pk[h.pk], run, verdict, reason, group=found.key) for h in found.hits
+    ]
+    audit.record(
+        actor=actor,
+        action="trustdesk.screening_hit_group.adjudicated",
+        target=run,
+        data={
+            "group": found.key,
+            "entries": [h.key for h in found.hits],
+            "evidence": list(found.evidence),
+            "old": old,
+            "new": verdict,
+            "subject": {"type": subject._meta.model_name, "id": str(subject.public_id)},
+            "run": str(run.public_id),
+        },
+        reason=reason,
+    )
+    return saved
+
+
+def _require_verdict(actor: User, subject: Subject, verdict: str) -> None:
     require(actor, "partner.adjudicate", subject if isinstance(subject, Person) else None)
     if HitStatus.read(verdict) in (None, HitStatus.UNRESOLVED):
         raise InvalidVerdict
-    reason = reason_text(reason)
-    row = ScreeningHit.objects.select_for_update().get(pk=hit.pk)
+
+
+def _adjudicate(
+    actor: User,
+    row: ScreeningHit,
+    run: ScreeningRun,
+    verdict: str,
+    reason: str,
+    *,
+    group: str | None = None,
+) -> ScreeningHit:
+    """Write one verdict on a locked hit row and its audit event (the caller's transaction)."""
+    subject = run.subject
     old = row.verdict
     row.verdict, row.verdict_reason = verdict, reason
     row.adjudicated_by, row.adjudicated_at = actor, timezone.now()
     row.save(update_fields=["verdict", "verdict_reason", "adjudicated_by", "adjudicated_at"])
+    data: dict[str, object] = {
+        "old": old,
+        "new": verdict,
+        "entry": row.key,
+        "subject": {"type": subject._meta.model_name, "id": str(subject.public_id)},
+        "run": str(run.public_id),
+    }
+    if group is not None:
+        data["group"] = group
     audit.record(
         actor=actor,
         action="trustdesk.screening_hit.adjudicated",
         target=row,
-        data={
-            "old": old,
-            "new": verdict,
-            "entry": row.key,
-            "subject": {"type": subject._meta.model_name, "id": str(subject.public_id)},
-            "run": str(hit.run.public_id),
-        },
+        data=data,
         reason=reason,
     )
     return row
