@@ -221,14 +221,32 @@ def test_screenings_show_runs_with_hits_and_snapshots(cast: Cast, api: Api, pers
     ScreeningRun.objects.filter(person=person).update(
         status="completed", snapshots={"custom:test": "s1"}, matcher_version="m1"
     )
-    body = api["cara"].get(f"/api/people/{person.public_id}/screenings").json()
+    body = api["olga"].get(f"/api/people/{person.public_id}/screenings").json()
     assert body["count"] == 1
     run = body["items"][0]
     assert run["snapshots"] == {"custom:test": "s1"}
     assert run["matcher_version"] == "m1"
+    assert run["possible_matches"] == 1
     assert run["hits"][0]["id"] == str(hit.public_id)
     assert run["hits"][0]["explanation"] == "Every word of the name matched."
     assert run["hits"][0]["features"][0]["feature"] == "name_words"
+
+
+def test_screenings_tell_roles_without_the_lists_how_many_matches_not_which(
+    cast: Cast, api: Api, person: Person
+) -> None:
+    # given a run with a hit on a person the champion may see
+    _hit(person)
+    ScreeningRun.objects.filter(person=person).update(status="completed")
+
+    # when the champion (no lists.view) reads the screenings
+    response = api["cara"].get(f"/api/people/{person.public_id}/screenings")
+
+    # then the count is there and no listed entry's name or id is
+    run = response.json()["items"][0]
+    assert (run["possible_matches"], run["hits"], run["groups"]) == (1, [], [])
+    assert "e1" not in response.content.decode()
+    assert "custom:test" not in response.content.decode()
 
 
 def test_rescreen_is_queued_for_officers_only(cast: Cast, api: Api, person: Person) -> None:

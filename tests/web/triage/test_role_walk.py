@@ -80,6 +80,10 @@ def _api(session: TriageSession, engagement: Engagement) -> Iterator[str]:
     yield f"/api/triage/sessions?engagement={engagement.public_id}"
     yield f"/api/engagements/{engagement.public_id}"
     yield "/api/engagements"
+    for link in EngagementPartner.objects.filter(engagement=engagement, organisation__isnull=False):
+        assert link.organisation is not None
+        yield f"/api/organisations/{link.organisation.public_id}"
+        yield f"/api/organisations/{link.organisation.public_id}/screenings"
 
 
 def _walk(user: User, session: TriageSession) -> dict[str, str]:
@@ -145,3 +149,7 @@ def test_only_the_kinds_may_see_it_and_an_officer_does(cast: Cast, case: TriageS
     partner_pages = [body for url, body in seen.items() if url.startswith("/partners/")]
     assert len(partner_pages) == 2
     assert all(ENTRY_NAME in body and ENTRY_ID in body for body in partner_pages)
+    screenings = [body for url, body in seen.items() if url.endswith("/screenings")]
+    assert len(screenings) == 1
+    assert ENTRY_NAME in screenings[0]
+    assert ENTRY_ID in screenings[0]

@@ -253,10 +253,13 @@ class ScreeningRunOut(Schema):
     error: str
     created_at: datetime
     completed_at: datetime | None
-    hits: list[ScreeningHitOut]
+    possible_matches: int = Field(description="How many listed entries the run matched.")
+    hits: list[ScreeningHitOut] = Field(
+        description="The matched entries; empty unless your role may read the watch lists."
+    )
     groups: list[HitGroupOut] = Field(
         description="The hits grouped by listed institution (the same institution on several "
-        "lists is one group)."
+        "lists is one group); empty unless your role may read the watch lists."
     )
 
 

@@ -14,7 +14,7 @@ from ninja import Query, Router, Status
 
 from trustdesk.screening.matching import DEFAULT_THRESHOLD
 from trustdesk.screening.matching import Query as NameQuery
-from trustdesk.web.accounts.permissions import require
+from trustdesk.web.accounts.permissions import has_permission, require
 from trustdesk.web.api import services as api_services
 from trustdesk.web.api.routers.common import READ_ERRORS, WRITE_ERRORS, actor, page
 from trustdesk.web.api.routers.organisations import organisation_get
@@ -96,7 +96,13 @@ def coverage_out(coverage: Coverage) -> CoverageOut:
     )
 
 
-def run_out(run: ScreeningRun) -> ScreeningRunOut:
+def run_out(run: ScreeningRun, *, details: bool) -> ScreeningRunOut:
+    """The run as the reader may see it: listed entries only for roles that read the lists.
+
+    Researchers and champions see how many possible matches there are, as on the partner's page,
+    never which entries: the list entries are the research-security office's to judge.
+    """
+    hits = list(run.hits.all())
     return ScreeningRunOut(
         id=run.public_id,
         status=run.status,
@@ -109,8 +115,9 @@ def run_out(run: ScreeningRun) -> ScreeningRunOut:
         error=run.error,
         created_at=run.created_at,
         completed_at=run.completed_at,
-        hits=[hit_out(h) for h in run.hits.all()],
-        groups=[group_out(g) for g in grouping.screening_groups(run)],
+        possible_matches=len(hits),
+        hits=[hit_out(h) for h in hits] if details else [],
+        groups=[group_out(g) for g in grouping.screening_groups(run)] if details else [],
     )
 
 
@@ -127,17 +134,22 @@ def group_out(group: grouping.HitGroupView) -> HitGroupOut:
 def _runs(
     request: HttpRequest, subject: Organisation | Person, paging: PageIn
 ) -> ScreeningRunPageOut:
-    require(actor(request), "partner.view")
+    user = actor(request)
+    require(user, "partner.view")
+    details = has_permission(user, "lists.view")
     count, rows = page(selectors.screening_runs(subject), paging)
     return ScreeningRunPageOut(
-        count=count, limit=paging.limit, offset=paging.offset, items=[run_out(r) for r in rows]
+        count=count,
+        limit=paging.limit,
+        offset=paging.offset,
+        items=[run_out(r, details=details) for r in rows],
     )
 
 
 def _rescreen(request: HttpRequest, subject: Organisation | Person) -> Status[ScreeningRunOut]:
     run = services.screening_request(actor=actor(request), subject=subject)
     # Runs on the task queue after the commit: 202, and the run is read back as it is now.
-    return Status(202, run_out(run))
+    return Status(202, run_out(run, details=has_permission(actor(request), "lists.view")))
 
 
 @router.get(
