@@ -176,23 +176,40 @@ def _renewing(run: LeasedRun) -> Iterator[None]:
         yield
         return
     lease = run_lease()
-    stop = threading.Event()
 
     def renew() -> None:
         try:
-            while not stop.wait(lease.total_seconds() / 4):
-                try:
-                    type(run)._default_manager.filter(pk=run.pk, status=run.RUNNING).update(
-                        lease_expires_at=timezone.now() + lease
-                    )
-                except DatabaseError:
-                    # SQLite: the work's own transaction holds the write lock; so long as it
-                    # does, no reaper can write either, so a missed renewal costs nothing.
-                    log.info("lease renewal of %s waited on a lock", run, exc_info=True)
+            type(run)._default_manager.filter(pk=run.pk, status=run.RUNNING).update(
+                lease_expires_at=timezone.now() + lease
+            )
+        except DatabaseError:
+            # SQLite: the work's own transaction holds the write lock; so long as it does, no
+            # reaper can write either, so a missed renewal costs nothing.
+            log.info("lease renewal of %s waited on a lock", run, exc_info=True)
+
+    with repeating(
+        renew, every=lease.total_seconds() / 4, name=f"lease-{run._meta.label}-{run.pk}"
+    ):
+        yield
+
+
+@contextmanager
+def repeating(action: Callable[[], None], *, every: float, name: str) -> Iterator[None]:
+    """Calls `action` from a thread every `every` seconds while the body runs; stops with it.
+
+    Used to keep a lease alive during long work, whatever the work does. The thread closes its
+    own database connections when it ends, since Django opens one per thread and would leak it.
+    """
+    stop = threading.Event()
+
+    def loop() -> None:
+        try:
+            while not stop.wait(every):
+                action()
         finally:
             connections.close_all()  # this thread's own connections
 
-    thread = threading.Thread(target=renew, name=f"lease-{run._meta.label}-{run.pk}", daemon=True)
+    thread = threading.Thread(target=loop, name=name, daemon=True)
     thread.start()
     try:
         yield

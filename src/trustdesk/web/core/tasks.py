@@ -48,6 +48,7 @@ from redis.exceptions import RedisError
 
 from trustdesk.web.conf.tasks import TaskSettings, task_settings
 from trustdesk.web.core.logs import task_log_context
+from trustdesk.web.core.runs import repeating
 from trustdesk.web.jobs import services as jobs
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.jobs.selectors import task_run_pending
@@ -399,22 +400,12 @@ def _heartbeat(ctx: TaskContext, *, every: float, enabled: bool) -> Iterator[Non
     if not enabled:
         yield
         return
-    stop = threading.Event()
 
     def beat() -> None:
         try:
-            while not stop.wait(every):
-                try:
-                    jobs.task_run_heartbeat(public_id=ctx.run_id, attempt=ctx.attempt)
-                except DatabaseError:
-                    log.warning("heartbeat of %s failed", ctx.run_id, exc_info=True)
-        finally:
-            connections.close_all()  # this thread's own connections
+            jobs.task_run_heartbeat(public_id=ctx.run_id, attempt=ctx.attempt)
+        except DatabaseError:
+            log.warning("heartbeat of %s failed", ctx.run_id, exc_info=True)
 
-    thread = threading.Thread(target=beat, name=f"heartbeat-{ctx.run_id}", daemon=True)
-    thread.start()
-    try:
+    with repeating(beat, every=every, name=f"heartbeat-{ctx.run_id}"):
         yield
-    finally:
-        stop.set()
-        thread.join()
