@@ -513,7 +513,7 @@ def _tell(engagement: Engagement, kind: Notification.Kind, actor: User | str) ->
         people += [engagement.owner, *engagement.team.all()]
     data: dict[str, object] = {}
     if kind == Kind.DECIDED:
-        data["decision"] = engagement.get_decision_display()
+        data["decision"] = engagement.get_decision_display().lower()
     if kind == Kind.REVIEW_DUE:
         data["review_date"] = engagement.review_date.isoformat() if engagement.review_date else "—"
     notify_services.notify(

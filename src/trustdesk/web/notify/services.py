@@ -39,7 +39,7 @@ audit.register_action(
 # the outcome: never a listed entry's details, which a researcher's role may not read.
 _TEXTS: Mapping[str, str] = {
     Kind.SUBMITTED: "{actor} submitted “{title}” for review.",
-    Kind.DECIDED: "A decision was recorded on “{title}”: {decision}.",
+    Kind.DECIDED: "A decision was recorded on “{title}” (decision: {decision}).",
     Kind.REVIEW_DUE: "“{title}” is due for its periodic review (review date {review_date}).",
 }
 
