@@ -51,6 +51,7 @@ def smtp_server(settings: Any) -> Iterator[Inbox]:
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.DEFAULT_FROM_EMAIL = "trustdesk@uni.example"
+    settings.TRUSTDESK_BASE_URL = "https://trustdesk.uni.example"
     try:
         yield inbox
     finally:
@@ -93,8 +94,8 @@ def test_a_decision_reaches_the_researcher_over_smtp_with_the_case_and_nothing_m
     assert lines == [
         "Hello Rita Tester,",
         f"- A decision was recorded on “{decided.title}” (decision: approve).",
-        f"http://127.0.0.1:8000/engagements/{decided.public_id}/",
-        "All your notifications: http://127.0.0.1:8000/notifications/",
+        f"https://trustdesk.uni.example/engagements/{decided.public_id}/",
+        "All your notifications: https://trustdesk.uni.example/notifications/",
         'You chose an e-mail for each notification; change this on "My account".',
     ]
     assert "Example University" not in body.replace(decided.title, "")

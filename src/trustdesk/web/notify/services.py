@@ -153,7 +153,7 @@ def notification_send(*, public_id: UUID | str, now: datetime | None = None) -> 
         return False
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient", "engagement")
             .filter(public_id=public_id, emailed_at__isnull=True)
             .first()
@@ -178,7 +178,7 @@ def notification_digest_send(*, now: datetime | None = None) -> list[User]:
     for user in selectors.digest_recipients():
         with transaction.atomic():
             pending = list(
-                Notification.objects.select_for_update()
+                Notification.objects.select_for_update(of=("self",))
                 .select_related("engagement")
                 .filter(recipient=user, emailed_at__isnull=True)
                 .order_by("created_at", "pk")
