@@ -21,6 +21,8 @@ from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.cases import services as cases
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.lists.services import shipped_lists_ensure
+from trustdesk.web.notify import services as notify
+from trustdesk.web.notify.models import Notification
 
 PASSWORD = "correct horse battery staple"
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
@@ -71,6 +73,13 @@ def screens(transactional_db: None) -> list[Screen]:
     )
     cases.engagement_submit(actor=officer, engagement=engagement)
     cases.engagement_review_start(actor=officer, engagement=engagement)
+    notify.notify(
+        recipients=[officer],
+        kind=Notification.Kind.REVIEW_DUE,
+        engagement=engagement,
+        actor="scheduler",
+        data={"review_date": "2027-03-01"},
+    )
     return [
         Screen("sign-in", "/accounts/login/", None),
         Screen("organisation list", "/partners/organisations/", officer),
@@ -82,6 +91,7 @@ def screens(transactional_db: None) -> list[Screen]:
         Screen("audit list", "/audit/", auditor),
         Screen("policy and sources", "/policy/", officer),
         Screen("travel advice", "/policy/travel-advice/", admin),
+        Screen("notifications", "/notifications/", officer),
     ]
 
 

@@ -39,6 +39,8 @@ from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.jobs.actors import actor_for
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.lists.services import list_snapshot_import
+from trustdesk.web.notify import services as notify_services
+from trustdesk.web.notify.models import Notification
 from trustdesk.web.partners import services as partner_services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
 from trustdesk.web.triage import services as triage_services
@@ -87,6 +89,7 @@ class World:
     runs: Mapping[str, TaskRun]  # one queued by each user, by the same keys as `users`
     event: AuditEvent
     source: str  # a list source key with two snapshots
+    notifications: Mapping[str, Notification]  # one to each user, by the same keys as `users`
 
     @property
     def outsider(self) -> User:
@@ -168,7 +171,25 @@ def build_world(folder: Path) -> World:
     }
     event = AuditEvent.objects.order_by("sequence").first()
     assert event is not None
-    return World(MappingProxyType(users), mine, theirs, MappingProxyType(runs), event, LIST_SOURCE)
+    notifications = {
+        key: notify_services.notify(
+            recipients=[user],
+            kind=Notification.Kind.SUBMITTED,
+            engagement=mine.engagement,
+            actor="matrix",
+            data={},
+        )[0]
+        for key, user in users.items()
+    }
+    return World(
+        MappingProxyType(users),
+        mine,
+        theirs,
+        MappingProxyType(runs),
+        event,
+        LIST_SOURCE,
+        MappingProxyType(notifications),
+    )
 
 
 # --- targets: the URL arguments for an object inside / outside the asking role's scope ------
@@ -279,6 +300,15 @@ USER = Target(
     },
     outside=lambda world, role: {"public_id": str(world.outsider.public_id)},
     scoped=_SEES_OWN_ACCOUNT,
+    missing=lambda: {"public_id": _uuid()},
+)
+
+# Each user reads only their own notifications; Otto's lies outside every role's scope.
+NOTIFICATION = Target(
+    "notification",
+    inside=lambda world, role: {"public_id": str(world.notifications[role].public_id)},
+    outside=lambda world, role: {"public_id": str(world.notifications["outsider"].public_id)},
+    scoped=frozenset(ROLES),
     missing=lambda: {"public_id": _uuid()},
 )
 

@@ -73,6 +73,7 @@ from tests.web.matrix_support import (
     GROUP_KEY,
     INSIDE,
     NO_OBJECT,
+    NOTIFICATION,
     ORGANISATION,
     ORGANISATION_RUN,
     OUTSIDE,
@@ -208,6 +209,14 @@ MATRIX: dict[str, Route] = {
     "accounts:password_reset_sent": route(get(EVERYONE, anonymous=200)),
     "accounts:password_reset_confirm": route(get(EVERYONE, anonymous=200), target=PASSWORD_LINK),
     "accounts:password_reset_complete": route(get(EVERYONE, anonymous=200)),
+    # --- notifications: everyone reads and marks their own; another's is a missing one ---
+    "notify:list": route(get(EVERYONE)),
+    "notify:read": route(post(EVERYONE, ok=302), target=NOTIFICATION),
+    "notify:read-all": route(post(EVERYONE, ok=302)),
+    "notify:preference": route(
+        post(EVERYONE, ok=302, body={"delivery": "digest"}),
+        post(EVERYONE, ok=302, label="no form"),  # sent back to My account with the error
+    ),
     "accounts:user_list": route(get(USER_VIEWERS)),
     # Only admins add users; a valid form creates one and shows the invitation (200).
     "accounts:user_create": route(

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "trustdesk.web.partners",
     "trustdesk.web.reference",
     "trustdesk.web.triage",
+    "trustdesk.web.notify",
     "ninja",  # django-ninja: only so its Swagger UI files are served from here, never a CDN
     "trustdesk.web.api",
     *auth_conf.APPS,
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "trustdesk.web.lists.context_processors.coverage_banner",
+                "trustdesk.web.notify.context.notifications",
             ]
         },
     }

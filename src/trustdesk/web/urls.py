@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("engagements/", include("trustdesk.web.cases.urls")),
     path("partners/", include("trustdesk.web.partners.urls")),
     path("triage/", include("trustdesk.web.triage.urls")),
+    path("notifications/", include("trustdesk.web.notify.urls")),
     path("policy/", include("trustdesk.web.reference.urls")),
     path("api/", include("trustdesk.web.api.urls")),
     # /healthz, /readyz and /metrics, where load balancers and Prometheus look.

@@ -110,6 +110,7 @@ def test_every_job_is_started_by_run_due_once_per_period(
         "travel-advice.update": "queued",
         "engagements.review-due": "queued",
         "screenings.purge": "queued",
+        "notifications.digest": "queued",
         "audit.anchor": "succeeded",
         "work.reap": "succeeded",
     }
@@ -321,7 +322,7 @@ def test_serve_runs_the_due_jobs_from_its_own_thread(
     try:
         deadline = time.monotonic() + 20
         finished = TaskRun.objects.filter(actor="serve", status__in=["succeeded", "failed"])
-        while finished.count() < 4:
+        while finished.count() < 5:
             assert time.monotonic() < deadline, "the thread started no job"
             time.sleep(0.05)
     finally:
@@ -331,6 +332,7 @@ def test_serve_runs_the_due_jobs_from_its_own_thread(
     runs = TaskRun.objects.filter(actor="serve")
     assert sorted(runs.values_list("task", "status")) == [
         ("cases.review_due", "succeeded"),
+        ("notify.digest", "succeeded"),
         ("partners.purge_screenings", "succeeded"),
         ("schedule.audit_anchor", "succeeded"),
         ("schedule.reap", "succeeded"),

@@ -24,6 +24,8 @@ from trustdesk.web.cases import permissions, selectors, values, workflow
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.core import audit
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.notify import services as notify_services
+from trustdesk.web.notify.models import Notification
 from trustdesk.web.partners import selectors as partner_selectors
 from trustdesk.web.partners.models import Organisation, Person
 
@@ -313,7 +315,9 @@ def engagement_submit(*, actor: User, engagement: Engagement) -> Engagement:
     if engagement.department_id is None:
         # The department decides which champion sees the case; without it nobody local would.
         raise NotReady(NEEDS_DEPARTMENT)
-    return _move(actor=actor, engagement=engagement, to=Status.SUBMITTED, event="submitted")
+    engagement = _move(actor=actor, engagement=engagement, to=Status.SUBMITTED, event="submitted")
+    transaction.on_commit(lambda: _tell(engagement, Kind.SUBMITTED, actor))
+    return engagement
 
 
 @transaction.atomic
@@ -378,7 +382,7 @@ def engagement_decide(
     engagement.review_date = decision.review_date if approved else None
     engagement.decided_by = actor
     engagement.decided_at = now or timezone.now()
-    return _move(
+    engagement = _move(
         actor=actor,
         engagement=engagement,
         to=Status.DECIDED,
@@ -399,6 +403,8 @@ def engagement_decide(
         },
         reason=reason,
     )
+    transaction.on_commit(lambda: _tell(engagement, Kind.DECIDED, actor))
+    return engagement
 
 
 def _check_decision(
@@ -487,7 +493,32 @@ def engagement_mark_review_due(
                     data={"review_date": review_date, "today": today.isoformat()},
                 )
             )
+            transaction.on_commit(lambda e=engagement: _tell(e, Kind.REVIEW_DUE, actor))  # type: ignore[misc]
     return marked
+
+
+Kind = notify_services.Kind
+
+
+def _tell(engagement: Engagement, kind: Notification.Kind, actor: User | str) -> None:
+    """Tell the people an event concerns, once it committed.
+
+    A submitted case or a due review goes to the officers' queue; a decision or a due review to
+    the owner and the team.
+    """
+    people: list[User] = []
+    if kind in (Kind.SUBMITTED, Kind.REVIEW_DUE):
+        people += notify_services.recipients_officers()
+    if kind in (Kind.DECIDED, Kind.REVIEW_DUE):
+        people += [engagement.owner, *engagement.team.all()]
+    data: dict[str, object] = {}
+    if kind == Kind.DECIDED:
+        data["decision"] = engagement.get_decision_display().lower()
+    if kind == Kind.REVIEW_DUE:
+        data["review_date"] = engagement.review_date.isoformat() if engagement.review_date else "—"
+    notify_services.notify(
+        recipients=people, kind=kind, engagement=engagement, actor=actor, data=data
+    )
 
 
 PARTNER_OUT_OF_SCOPE = out_of_scope("partner.view", what="partner record")

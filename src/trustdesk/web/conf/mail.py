@@ -1,4 +1,4 @@
-"""Outgoing e-mail (invitations, password reset links) and the address links in it point to.
+"""Outgoing e-mail (invitations, password reset links, notifications) and where its links point.
 
 Variables (all optional; without a host trustdesk sends no e-mail, and the pages and commands
 that would send a link show it to the administrator instead):

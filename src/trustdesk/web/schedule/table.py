@@ -3,8 +3,7 @@
 Celery beat (`trustdesk scheduler`), `trustdesk jobs run-due` (cron, a systemd timer) and
 `trustdesk serve` on the embedded default all read this table. Each job is a registered task,
 so each run is a TaskRun (who, when, progress, outcome) and each task's service writes its own
-audit events, as when a person starts the same work. trustdesk has no digest (e-mail summary)
-feature, so there is no digest job.
+audit events, as when a person starts the same work.
 """
 
 from __future__ import annotations
@@ -65,6 +64,13 @@ SCHEDULE: tuple[Job, ...] = (
         "Screenings of people are personal data, kept only for the retention period "
         "(TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS, UK GDPR storage limitation): each day "
         "those past it are deleted; the audit trail keeps that they existed and who decided.",
+    ),
+    Job(
+        "notifications.digest",
+        "notify.digest",
+        Cadence(DAY, at=_at(7)),
+        "People who chose a daily digest get one e-mail each morning with every notification "
+        "not yet e-mailed, before the working day; nothing is sent without an e-mail server.",
     ),
     Job(
         "audit.anchor",
