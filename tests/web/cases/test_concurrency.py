@@ -63,6 +63,7 @@ def test_a_stale_version_is_refused_naming_what_changed(cast: Cast, advance: Adv
         ("status", "In review", "Awaiting information"),
     ]
     assert (conflict.read_version, conflict.current_version) == (read, read + 2)
+    assert conflict.by == ["Olga Tester (olga)"]
     assert "title: “Quantum sensing with Example University” → “First officer's title”" in str(
         conflict
     )
@@ -72,6 +73,23 @@ def test_a_stale_version_is_refused_naming_what_changed(cast: Cast, advance: Adv
         "First officer's title",
         "Joint work on cold-atom gravimeters.",
     )
+
+
+def test_a_change_without_field_values_is_named_by_its_label(cast: Cast, advance: Advance) -> None:
+    engagement = advance(Status.IN_REVIEW)
+    read = engagement.version
+    services.engagement_decide(
+        actor=cast.olga,
+        engagement=engagement,
+        decision=services.DecisionInput(services.Outcome.ESCALATE, "Above my authority"),
+    )
+
+    with pytest.raises(services.EditConflict) as raised:
+        services.engagement_update(
+            actor=cast.olga, engagement=engagement, fields=fields(title="Late"), version=read
+        )
+
+    assert [str(c) for c in raised.value.changes] == ["Escalated to an approver"]
 
 
 def test_the_current_version_saves(cast: Cast, advance: Advance) -> None:
@@ -118,7 +136,7 @@ def test_two_officers_load_the_edit_page_and_the_second_save_is_refused(
     assert saved.status_code == 302
     assert refused.status_code == 200  # the form again, with what Olive typed
     page = " ".join(refused.content.decode().split())
-    assert "Someone else changed this engagement after you opened it" in page
+    assert "This engagement was changed after you opened it (by Olga Tester (olga))" in page
     assert "title: “Quantum sensing with Example University” → “Olga&#x27;s title”" in page
     assert "funding_source: “Horizon Europe” → “UKRI”" in page
     assert "Olive&#x27;s summary" in page  # nothing Olive typed is lost either

@@ -99,13 +99,15 @@ class NotReady(EngagementError):
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One thing another person changed since an edit was read: a field, or "status"."""
+    """One thing changed since an edit was read: a field, "status", or an event's label."""
 
     field: str
     old: object
     new: object
 
     def __str__(self) -> str:
+        if self.old is None and self.new is None:  # an event without values: its label
+            return self.field
         return f"{self.field}: {_shown(self.old)} → {_shown(self.new)}"
 
 
@@ -125,22 +127,24 @@ class EditConflict(EngagementError):
     """
 
     MESSAGE = (
-        "Someone else changed this engagement after you opened it, so your changes were not "
-        "saved. They changed: {changes}. Reload the page to see their version, then make your "
-        "changes again."
+        "This engagement was changed after you opened it (by {who}), so your changes were not "
+        "saved. What changed: {changes}. Reload the page to see the current version, then make "
+        "your changes again."
     )
 
     def __init__(self, engagement: Engagement, read_version: int) -> None:
         self.read_version, self.current_version = read_version, engagement.version
-        self.changes = _changes_since(engagement, read_version)
+        self.changes, self.by = _changes_since(engagement, read_version)
         listed = "; ".join(str(c) for c in self.changes) or "the engagement"
-        super().__init__(self.MESSAGE.format(changes=listed))
+        who = ", ".join(self.by) or "someone else"
+        super().__init__(self.MESSAGE.format(who=who, changes=listed))
 
 
-def _changes_since(engagement: Engagement, version: int) -> list[Change]:
-    """Every field changed after `version`, with its value then and now, in the order changed."""
+def _changes_since(engagement: Engagement, version: int) -> tuple[list[Change], list[str]]:
+    """Every field changed after `version`, its value then and now, and who changed them."""
     first: dict[str, object] = {}
     last: dict[str, object] = {}
+    by: dict[str, None] = {}
     events = AuditEvent.objects.filter(
         target_type=selectors.TARGET_TYPE, target_id=str(engagement.pk)
     ).order_by("sequence")
@@ -156,11 +160,12 @@ def _changes_since(engagement: Engagement, version: int) -> list[Change]:
         else:
             kind = audit.action_type(event.action)
             label = str(kind.label) if kind is not None else event.action
-            pairs = [("other", None, label)]
+            pairs = [(label, None, None)]
+        by[event.actor_label] = None
         for field, old, new in pairs:
             first.setdefault(field, old)
             last[field] = new
-    return [Change(field, first[field], last[field]) for field in first]
+    return [Change(field, first[field], last[field]) for field in first], list(by)
 
 
 NEEDS_DEPARTMENT = "Choose the engagement's department before submitting it."
