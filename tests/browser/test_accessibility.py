@@ -80,6 +80,17 @@ def screens(transactional_db: None) -> list[Screen]:
         actor="scheduler",
         data={"review_date": "2027-03-01"},
     )
+    # A second case waiting for information: its owner (the officer here) sees an answer form
+    # for each open question.
+    waiting = cases.engagement_create(
+        actor=officer,
+        fields=cases.EngagementFields(title="Seismometer loan", kind="research_collaboration"),
+    )
+    cases.engagement_submit(actor=officer, engagement=waiting)
+    cases.engagement_review_start(actor=officer, engagement=waiting)
+    cases.information_request(
+        actor=officer, engagement=waiting, questions=["Who pays for shipping?", "For how long?"]
+    )
     return [
         Screen("sign-in", "/accounts/login/", None),
         Screen("organisation list", "/partners/organisations/", officer),
@@ -87,6 +98,8 @@ def screens(transactional_db: None) -> list[Screen]:
         Screen("engagement list", "/engagements/", officer),
         Screen("engagement detail", f"/engagements/{engagement.public_id}/", officer),
         Screen("engagement form", "/engagements/new/", officer),
+        Screen("engagement edit form", f"/engagements/{engagement.public_id}/edit/", officer),
+        Screen("engagement awaiting information", f"/engagements/{waiting.public_id}/", officer),
         Screen("lists index", "/lists/", officer),
         Screen("audit list", "/audit/", auditor),
         Screen("policy and sources", "/policy/", officer),

@@ -34,7 +34,7 @@ from typing import Protocol
 from tests import factories
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.cases import services as case_services
-from trustdesk.web.cases.models import Engagement, EngagementPartner
+from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.jobs.actors import actor_for
 from trustdesk.web.jobs.models import TaskRun
@@ -79,6 +79,7 @@ class Records:
     hit: ScreeningHit  # on the person, so it lies in the person's scope
     triage: TriageSession  # a stand-alone draft
     triage_done: TriageSession  # completed, for the engagement above
+    question: InformationRequest  # open, on another engagement of the owner's, awaiting it
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,18 @@ def _import_lists(folder: Path) -> None:
         list_snapshot_import(paths=[path], source=LIST_SOURCE, actor="test:matrix")
 
 
-def _records(owner: User, title: str) -> Records:
+def _question(owner: User, officer: User, title: str) -> InformationRequest:
+    """An open question an officer asked on another engagement of the owner's, in review."""
+    engagement = factories.make_engagement(owner, title=f"{title} enquiry")
+    engagement = case_services.engagement_submit(actor=owner, engagement=engagement)
+    engagement = case_services.engagement_review_start(actor=officer, engagement=engagement)
+    [question] = case_services.information_request(
+        actor=officer, engagement=engagement, questions=["Who funds the partner's laboratory?"]
+    )
+    return question
+
+
+def _records(owner: User, title: str, officer: User) -> Records:
     org = factories.make_organisation(owner, f"{title} University")
     person = factories.make_person(owner, LISTED_PERSON, affiliations=[org])
     # The task the creation queued runs after commit, which this transaction never reaches:
@@ -147,7 +159,8 @@ def _records(owner: User, title: str) -> Records:
         questions=["research_areas", "travel_carrying"],
     )
     done = triage_services.triage_complete(actor=owner, session=done)
-    return Records(engagement, link, org, person, hit, draft, done)
+    question = _question(owner, officer, title)
+    return Records(engagement, link, org, person, hit, draft, done, question)
 
 
 def build_world(folder: Path) -> World:
@@ -163,8 +176,9 @@ def build_world(folder: Path) -> World:
         "outsider": _user("otto", Role.RESEARCHER, chemistry),
     }
     _import_lists(folder)
-    mine = _records(users[Role.RESEARCHER.value], "Rita's")
-    theirs = _records(users["outsider"], "Otto's")
+    officer = users[Role.OFFICER.value]
+    mine = _records(users[Role.RESEARCHER.value], "Rita's", officer)
+    theirs = _records(users["outsider"], "Otto's", officer)
     runs = {
         key: TaskRun.objects.create(task="lists.update", actor=actor_for(user))
         for key, user in users.items()
@@ -260,6 +274,12 @@ def _owned(label: str, **args: Callable[[Records], _Identified]) -> Target:
 ENGAGEMENT = _owned("engagement", public_id=lambda r: r.engagement)
 ENGAGEMENT_LINK = _owned(
     "engagement partner link", public_id=lambda r: r.engagement, link_id=lambda r: r.link
+)
+# An open question on an engagement awaiting information, for the answer routes.
+QUESTION = _owned(
+    "question on an engagement",
+    public_id=lambda r: r.question.engagement,
+    request_id=lambda r: r.question,
 )
 # Organisations are a shared register: every role sees Otto's, but only he (and the central
 # roles) may correct it. Routes say what "outside" gives for them.

@@ -81,6 +81,7 @@ from tests.web.matrix_support import (
     PERSON,
     PERSON_HIT,
     PERSON_RUN,
+    QUESTION,
     ROLES,
     SOURCE,
     TASK_RUN,
@@ -273,6 +274,16 @@ MATRIX: dict[str, Route] = {
     "cases:engagement-close": route(post(OFFICERS), target=ENGAGEMENT),
     "cases:engagement-partner-add": route(post(PROPOSERS), target=ENGAGEMENT),
     "cases:engagement-partner-remove": route(post(PROPOSERS), target=ENGAGEMENT_LINK),
+    # Officers ask (a draft cannot wait for information: 302 with a message); only the owner
+    # and team of the engagement answer, which the champion and officer are not.
+    "cases:engagement-information-request": route(
+        post(OFFICERS, body={"questions": "Who funds the laboratory?"}), target=ENGAGEMENT
+    ),
+    "cases:engagement-information-answer": route(
+        post(OWNER, body={"answer": "The ministry."}),
+        post(OWNER, label="no form"),
+        target=QUESTION,
+    ),
     # --- organisations: a shared register, so Otto's is seen by all but corrected by him ---
     "partners:organisation-list": route(get(EVERYONE)),
     "partners:organisation-create": route(get(PROPOSERS), post(PROPOSERS)),
@@ -411,6 +422,14 @@ MATRIX: dict[str, Route] = {
         target=ENGAGEMENT,
     ),
     "api:engagement_activate": route(api_send("POST", OFFICERS), target=ENGAGEMENT),
+    "api:information_request_list": route(api_get(EVERYONE), target=ENGAGEMENT),
+    "api:information_request": route(
+        api_send("POST", OFFICERS, body={"questions": ["Who funds the laboratory?"]}),
+        target=ENGAGEMENT,
+    ),
+    "api:information_answer": route(
+        api_send("POST", OWNER, body={"answer": "The ministry."}), target=QUESTION
+    ),
     "api:engagement_close": route(
         api_send("POST", OFFICERS, body={"reason": REASON}), target=ENGAGEMENT
     ),

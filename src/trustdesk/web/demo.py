@@ -356,6 +356,11 @@ class _Loader:
             case data.Adjudicate():
                 self._adjudicate(actor, step)
                 return engagement
+            case data.AskForInformation():
+                case_services.information_request(
+                    actor=actor, engagement=engagement, questions=step.questions
+                )
+                return Engagement.objects.get(pk=engagement.pk)
             case data.Escalate():
                 decision = case_services.DecisionInput(Outcome.ESCALATE, step.reason)
                 return case_services.engagement_decide(

@@ -117,6 +117,14 @@ class Adjudicate:
 
 
 @dataclass(frozen=True, slots=True)
+class AskForInformation:
+    """An officer asks the researchers questions; the case waits for the answers."""
+
+    by: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Escalate:
     by: str
     reason: str
@@ -158,7 +166,18 @@ class Triage:
 # The pack the demo's triage answers are written for (or a pack that extends it).
 TRIAGE_PACK: Final = "gb-base"
 
-Step = Submit | Withdraw | StartReview | Adjudicate | Escalate | Decide | Activate | Close | Triage
+Step = (
+    Submit
+    | Withdraw
+    | StartReview
+    | Adjudicate
+    | AskForInformation
+    | Escalate
+    | Decide
+    | Activate
+    | Close
+    | Triage
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,8 +449,15 @@ ENGAGEMENTS: Final = (
                 "Yantai) is a different institution: only 'Aeronautics and Astronautics' in "
                 "Beihang's former name matches.",
             ),
+            AskForInformation(
+                "oadeyemi",
+                (
+                    "Which raw data would leave the university, and in what form?",
+                    "Has Dr Chen's group worked on military aircraft programmes?",
+                ),
+            ),
         ),
-        expected_status="in_review",
+        expected_status="awaiting_information",
     ),
     EngagementData(
         title="Radar-absorbing composite panels: test programme for Harbin Institute of Technology",

@@ -92,6 +92,11 @@ def advance(cast: Cast) -> Advance:
             )
         if status is Status.IN_REVIEW:
             return e
+        if status is Status.AWAITING_INFORMATION:
+            services.information_request(
+                actor=cast.olga, engagement=e, questions=["Who funds the partner's lab?"]
+            )
+            return Engagement.objects.get(pk=e.pk)
         e = services.engagement_decide(
             actor=cast.alan if escalated else cast.olga,
             engagement=e,

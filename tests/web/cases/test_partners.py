@@ -63,6 +63,7 @@ def test_an_organisation_is_added_in_a_role_and_the_trail_names_it(
         },
         "role": "host",
         "note": "Lab visit",
+        "version": 2,
     }
 
 

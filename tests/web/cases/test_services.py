@@ -112,6 +112,7 @@ SOURCES = {
     Action.CLOSE: {
         Status.SUBMITTED,
         Status.IN_REVIEW,
+        Status.AWAITING_INFORMATION,
         Status.DECIDED,
         Status.ACTIVE,
         Status.REVIEW_DUE,
@@ -249,6 +250,7 @@ def test_a_draft_is_edited_by_the_people_on_it_and_the_trail_keeps_old_and_new(
     assert data == {
         "old": {"title": "Quantum sensing with Example University", "countries": ["DE", "JP"]},
         "new": {"title": "Quantum sensing II", "countries": ["FR"]},
+        "version": 2,
     }
 
 
@@ -312,7 +314,12 @@ def test_withdraw_keeps_an_optional_reason(cast: Cast, advance: Advance) -> None
 
     action, _, data = _events(engagement)[-1]
     assert action == "trustdesk.engagement.withdrawn"
-    assert data == {"old": "submitted", "new": "draft", "reason": "Partner changed"}
+    assert data == {
+        "old": "submitted",
+        "new": "draft",
+        "reason": "Partner changed",
+        "version": 3,
+    }
 
 
 def test_a_decision_is_recorded_with_its_reason_conditions_and_review_date(
@@ -345,6 +352,7 @@ def test_a_decision_is_recorded_with_its_reason_conditions_and_review_date(
         "review_date": "2027-01-31",
         "escalated": False,
         "reason": "Dual-use risk mitigated",
+        "version": 4,
     }
 
 
@@ -402,6 +410,7 @@ def test_an_escalated_case_is_decided_by_an_approver_only(cast: Cast, advance: A
         "status": "in_review",
         "escalated": True,
         "reason": "Above my authority",
+        "version": 4,
     }
     assert _events(engagement)[-1][2]["escalated"] is True
 
@@ -473,6 +482,7 @@ def test_the_review_due_sweep_moves_active_cases_whose_date_has_come(
         "new": "review_due",
         "review_date": "2027-03-01",
         "today": "2027-03-01",
+        "version": 6,
     }
 
 

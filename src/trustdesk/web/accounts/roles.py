@@ -77,6 +77,12 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=True,
     ),
     Permission(
+        "engagement.request_information",
+        "ask researchers for information",
+        "Ask an engagement's researchers questions; the case waits until they are answered.",
+        writes=True,
+    ),
+    Permission(
         "engagement.recommend",
         "recommend a decision on cases",
         "Record a recommendation on a case for the decision maker.",
@@ -218,6 +224,7 @@ _RESEARCHER = frozenset(
 _CASEWORK = frozenset(
     {
         "engagement.review",
+        "engagement.request_information",
         "engagement.recommend",
         "engagement.decide",
         "engagement.activate",

@@ -162,6 +162,13 @@ def install(api: NinjaAPI) -> None:
         ]
         return _json(api, request, 422, _invalid(str(exc), errors))
 
+    @on(cases.EditConflict)
+    def edit_conflict(request: HttpRequest, exc: cases.EditConflict) -> HttpResponse:
+        # Each field someone else changed since the caller's version, old → new, to merge from.
+        errors = [_item(["body", c.field], str(c), "changed") for c in exc.changes]
+        body = {"code": "edit_conflict", "message": str(exc), "errors": errors}
+        return _json(api, request, 409, body)
+
     @on(AnswersInvalid)
     def answers_invalid(request: HttpRequest, exc: AnswersInvalid) -> HttpResponse:
         # The engine's own problems, each naming the answers "file" and the question (path).

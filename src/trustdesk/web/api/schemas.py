@@ -341,6 +341,9 @@ class EngagementOut(Schema):
     review_date: date | None
     closed_reason: str
     actions: list[str] = Field(description="Transitions the caller may take now.")
+    version: int = Field(
+        description="Send it back with a change: a change from an older version is refused (409)."
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -382,6 +385,12 @@ class EngagementUpdateIn(Schema):
     start_date: date | None = None
     end_date: date | None = None
     team: list[str] | None = Field(None, max_length=50)
+    version: int | None = Field(
+        None,
+        ge=1,
+        description="The version you read: if someone changed the engagement since, the change "
+        "is refused with 409 `edit_conflict`, naming what they changed.",
+    )
 
 
 class EngagementWithdrawIn(Schema):
@@ -397,6 +406,24 @@ class EngagementDecideIn(Schema):
 
 class EngagementCloseIn(Schema):
     reason: str = Field(min_length=1, max_length=4000)
+
+
+class InformationRequestIn(Schema):
+    questions: list[str] = Field(min_length=1, max_length=50)
+
+
+class InformationAnswerIn(Schema):
+    answer: str = Field(min_length=1, max_length=20000)
+
+
+class InformationRequestOut(Schema):
+    id: uuid.UUID
+    question: str
+    asked_by: str = Field(description="The officer's username.")
+    asked_at: datetime
+    answer: str
+    answered_by: str | None
+    answered_at: datetime | None
 
 
 # --- policy pack and triage ----------------------------------------------------------------

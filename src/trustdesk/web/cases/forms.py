@@ -63,6 +63,8 @@ class EngagementForm(forms.Form):
         label="Team members",
         help_text="Usernames or e-mail addresses of colleagues on the engagement, one per line.",
     )
+    # The version the editor read, so a save made after someone else's is refused, not lost.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -86,6 +88,7 @@ class EngagementForm(forms.Form):
             "start_date": engagement.start_date,
             "end_date": engagement.end_date,
             "team": "\n".join(u.get_username() for u in engagement.team.order_by("username")),
+            "version": engagement.version,
         }
 
     def clean_countries(self) -> list[str]:
@@ -255,3 +258,36 @@ class PartnerAddForm(forms.Form):
             self.cleaned_data["organisation"] or self.cleaned_data["person"]
         )
         return chosen
+
+
+_QUESTION_SPLIT = re.compile(r"\n\s*\n")
+
+
+class InformationRequestForm(forms.Form):
+    """One or more questions for the researchers, separated by a blank line."""
+
+    questions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+        help_text="Separate questions with a blank line; each is answered on its own.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "information-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_questions(self) -> list[str]:
+        text: str = self.cleaned_data["questions"]
+        questions = [q.strip() for q in _QUESTION_SPLIT.split(text) if q.strip()]
+        if not questions:
+            raise forms.ValidationError("Write at least one question.")
+        return questions
+
+
+class InformationAnswerForm(forms.Form):
+    answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+
+    def __init__(self, *args: Any, request_id: uuid.UUID, **kwargs: Any) -> None:
+        # Own ids per question, so several answer forms on one page never share an element id.
+        kwargs.setdefault("auto_id", f"answer-{request_id}-%s")
+        super().__init__(*args, **kwargs)

@@ -39,6 +39,7 @@ class Engagement(models.Model):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
         IN_REVIEW = "in_review", "In review"
+        AWAITING_INFORMATION = "awaiting_information", "Awaiting information"
         DECIDED = "decided", "Decided"
         ACTIVE = "active", "Active"
         REVIEW_DUE = "review_due", "Review due"
@@ -92,6 +93,9 @@ class Engagement(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
+    # Optimistic concurrency: every service that changes the engagement adds one, under the row
+    # lock, so an edit made from a stale read (another officer saved first) is refused, not lost.
+    version = models.PositiveIntegerField(default=1)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -194,3 +198,47 @@ class EngagementPartner(models.Model):
         partner = self.organisation or self.person
         assert partner is not None  # noqa: S101  # the check constraint guarantees one of them
         return partner
+
+
+class InformationRequest(models.Model):
+    """A question an officer asks the engagement's researcher, and its answer, kept on the file.
+
+    While any question is open the engagement waits in "awaiting information"; the last answer
+    takes it back into review (`services.information_answer`).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="information_requests"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    question = models.TextField()
+    asked_at = models.DateTimeField()
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answered_by__isnull=True, answer="")
+                | Q(answered_at__isnull=False, answered_by__isnull=False) & ~Q(answer=""),
+                name="cases_information_answer_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

@@ -28,6 +28,7 @@ from trustdesk.web.cases.models import Engagement
 Status = Engagement.Status
 
 OWNER_ONLY = "Only the engagement's owner may {verb} it."
+ANSWER_ONLY = "Only the engagement's owner and team may answer its questions."
 NOT_EDITABLE_BY_YOU = "Once submitted, only the research-security team may edit an engagement."
 
 
@@ -87,6 +88,26 @@ def can_review_engagement(user: AnyUser, engagement: Engagement) -> bool:
     return has_permission(user, "engagement.review") and sees(user, engagement)
 
 
+def can_request_information(user: AnyUser, engagement: Engagement) -> bool:
+    return has_permission(user, "engagement.request_information") and sees(user, engagement)
+
+
+def can_answer_information(user: AnyUser, engagement: Engagement) -> bool:
+    """The researchers on the case answer: its owner and team, who supply its evidence."""
+    if not has_permission(user, "engagement.supply_evidence") or not user.is_authenticated:
+        return False
+    return _is_owner(user, engagement) or engagement.team.filter(pk=user.pk).exists()
+
+
+def require_answer(user: AnyUser, engagement: Engagement) -> None:
+    """PermissionDenied, saying why, unless the user may answer the engagement's questions."""
+    if can_answer_information(user, engagement):
+        return
+    if not has_permission(user, "engagement.supply_evidence"):
+        raise PermissionDenied(not_allowed("engagement.supply_evidence"))
+    raise PermissionDenied(ANSWER_ONLY)
+
+
 def can_decide_engagement(user: AnyUser, engagement: Engagement) -> bool:
     """Officers decide within their authority; an escalated case needs an approver."""
     perm = "engagement.decide_escalated" if engagement.escalated else "engagement.decide"
@@ -106,6 +127,10 @@ _CHECKS = {
     workflow.Action.WITHDRAW: (can_withdraw_engagement, "engagement.propose"),
     workflow.Action.START_REVIEW: (can_review_engagement, "engagement.review"),
     workflow.Action.DECIDE: (can_decide_engagement, "engagement.decide"),
+    workflow.Action.REQUEST_INFORMATION: (
+        can_request_information,
+        "engagement.request_information",
+    ),
     workflow.Action.ACTIVATE: (can_activate_engagement, "engagement.activate"),
     workflow.Action.CLOSE: (can_close_engagement, "engagement.close"),
 }

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import AnyUser
-from trustdesk.web.cases.models import Engagement, EngagementPartner
+from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
 from trustdesk.web.cases.permissions import engagement_scope
 from trustdesk.web.core.audit import action_type
 from trustdesk.web.core.models import AuditEvent
@@ -146,3 +146,13 @@ def engagement_partner_list(*, engagement: Engagement) -> QuerySet[EngagementPar
 def engagement_partner_get(*, engagement: Engagement, public_id: uuid.UUID) -> EngagementPartner:
     """One partner link of an engagement already fetched in scope; DoesNotExist otherwise."""
     return engagement_partner_list(engagement=engagement).get(public_id=public_id)
+
+
+def information_request_list(*, engagement: Engagement) -> QuerySet[InformationRequest]:
+    """The engagement's questions and answers, oldest first; whoever sees the case sees these."""
+    return engagement.information_requests.select_related("asked_by", "answered_by")
+
+
+def information_request_get(*, engagement: Engagement, public_id: uuid.UUID) -> InformationRequest:
+    """One question on this engagement; DoesNotExist for another engagement's, as for none."""
+    return information_request_list(engagement=engagement).get(public_id=public_id)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.accounts.permissions import out_of_scope, require
 from trustdesk.web.cases import permissions, selectors, values, workflow
-from trustdesk.web.cases.models import Engagement, EngagementPartner
+from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
 from trustdesk.web.core import audit
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.notify import services as notify_services
@@ -97,6 +97,77 @@ class EngagementInvalid(EngagementError):
 
 class NotReady(EngagementError):
     """A transition whose preconditions (beyond status) are not met; the message says which."""
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One thing changed since an edit was read: a field, "status", or an event's label."""
+
+    field: str
+    old: object
+    new: object
+
+    def __str__(self) -> str:
+        if self.old is None and self.new is None:  # an event without values: its label
+            return self.field
+        return f"{self.field}: {_shown(self.old)} → {_shown(self.new)}"
+
+
+def _shown(value: object) -> str:
+    if value is None or value in ("", []):
+        return "(empty)"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return f"“{value}”" if isinstance(value, str) else str(value)
+
+
+class EditConflict(EngagementError):
+    """An edit made from a version that is no longer current; `changes` says what moved since.
+
+    Read from the audit trail, where every change records the version it produced, so the
+    message names the same changes the timeline shows.
+    """
+
+    MESSAGE = (
+        "This engagement was changed after you opened it (by {who}), so your changes were not "
+        "saved. What changed: {changes}. Reload the page to see the current version, then make "
+        "your changes again."
+    )
+
+    def __init__(self, engagement: Engagement, read_version: int) -> None:
+        self.read_version, self.current_version = read_version, engagement.version
+        self.changes, self.by = _changes_since(engagement, read_version)
+        listed = "; ".join(str(c) for c in self.changes) or "the engagement"
+        who = ", ".join(self.by) or "someone else"
+        super().__init__(self.MESSAGE.format(who=who, changes=listed))
+
+
+def _changes_since(engagement: Engagement, version: int) -> tuple[list[Change], list[str]]:
+    """Every field changed after `version`, its value then and now, and who changed them."""
+    first: dict[str, object] = {}
+    last: dict[str, object] = {}
+    by: dict[str, None] = {}
+    events = AuditEvent.objects.filter(
+        target_type=selectors.TARGET_TYPE, target_id=str(engagement.pk)
+    ).order_by("sequence")
+    for event in events:
+        data = event.data if isinstance(event.data, dict) else {}
+        produced = data.get("version")
+        if not isinstance(produced, int) or produced <= version:
+            continue
+        if event.action == "trustdesk.engagement.updated":
+            pairs = [(k, data["old"][k], data["new"][k]) for k in data.get("new", {})]
+        elif isinstance(data.get("old"), str) and data["old"] in Status.values:
+            pairs = [("status", Status(data["old"]).label, Status(data["new"]).label)]
+        else:
+            kind = audit.action_type(event.action)
+            label = str(kind.label) if kind is not None else event.action
+            pairs = [(label, None, None)]
+        by[event.actor_label] = None
+        for field, old, new in pairs:
+            first.setdefault(field, old)
+            last[field] = new
+    return [Change(field, first[field], last[field]) for field in first], list(by)
 
 
 NEEDS_DEPARTMENT = "Choose the engagement's department before submitting it."
@@ -244,13 +315,24 @@ def engagement_create(*, actor: User, fields: EngagementFields) -> Engagement:
 
 @transaction.atomic
 def engagement_update(
-    *, actor: User, engagement: Engagement, fields: EngagementFields
+    *,
+    actor: User,
+    engagement: Engagement,
+    fields: EngagementFields,
+    version: int | None = None,
 ) -> Engagement:
-    """Change what the engagement says: its people while a draft, the officers' afterwards."""
+    """Change what the engagement says: its people while a draft, the officers' afterwards.
+
+    `version` is the one the editor read: if another change was saved since, EditConflict says
+    what it was and nothing is written (None skips the check, for callers that read and write
+    under one lock).
+    """
     engagement = _locked(engagement)
     permissions.require_edit(actor, engagement)
     if engagement.status not in workflow.EDITABLE:
         raise NotEditable
+    if version is not None and version != engagement.version:
+        raise EditConflict(engagement, version)
     old_team = list(engagement.team.order_by("pk"))
     old = _snapshot(engagement, old_team)
     _apply(engagement, fields)
@@ -259,14 +341,21 @@ def engagement_update(
     changed = [key for key in new if new[key] != old[key]]
     if not changed:
         return engagement
-    engagement.save(update_fields=[f for f in _CONTENT_FIELDS if f in changed] + ["updated_at"])
+    engagement.version += 1
+    engagement.save(
+        update_fields=[f for f in _CONTENT_FIELDS if f in changed] + ["version", "updated_at"]
+    )
     if "team" in changed:
         engagement.team.set(team)
     audit.record(
         actor=actor,
         action="trustdesk.engagement.updated",
         target=engagement,
-        data={"old": {k: old[k] for k in changed}, "new": {k: new[k] for k in changed}},
+        data={
+            "old": {k: old[k] for k in changed},
+            "new": {k: new[k] for k in changed},
+            "version": engagement.version,
+        },
     )
     return engagement
 
@@ -297,12 +386,13 @@ def _move(
 ) -> Engagement:
     old = engagement.status
     engagement.status = to
-    engagement.save(update_fields=["status", *fields, "updated_at"])
+    engagement.version += 1
+    engagement.save(update_fields=["status", *fields, "version", "updated_at"])
     audit.record(
         actor=actor,
         action=f"trustdesk.engagement.{event}",
         target=engagement,
-        data={"old": old, "new": to.value, **(data or {})},
+        data={"old": old, "new": to.value, **(data or {}), "version": engagement.version},
         reason=reason or None,
     )
     return engagement
@@ -424,12 +514,13 @@ def _escalate(actor: User, engagement: Engagement, reason: str) -> Engagement:
     if engagement.escalated:
         raise NotReady(ALREADY_ESCALATED)
     engagement.escalated = True
-    engagement.save(update_fields=["escalated", "updated_at"])
+    engagement.version += 1
+    engagement.save(update_fields=["escalated", "version", "updated_at"])
     audit.record(
         actor=actor,
         action="trustdesk.engagement.escalated",
         target=engagement,
-        data={"status": engagement.status, "escalated": True},
+        data={"status": engagement.status, "escalated": True, "version": engagement.version},
         reason=reason,
     )
     return engagement
@@ -581,12 +672,13 @@ def engagement_partner_add(
         label = EngagementPartner.Role(role).label
         raise NotReady(PARTNER_ALREADY_LINKED.format(partner=partner.name, role=label))
     link.save(force_insert=True)
-    engagement.save(update_fields=["updated_at"])
+    engagement.version += 1
+    engagement.save(update_fields=["version", "updated_at"])
     audit.record(
         actor=actor,
         action="trustdesk.engagement.partner_added",
         target=engagement,
-        data=_partner_data(link),
+        data={**_partner_data(link), "version": engagement.version},
     )
     return link
 
@@ -598,10 +690,108 @@ def engagement_partner_remove(*, actor: User, link: EngagementPartner) -> Engage
     permissions.require_edit(actor, engagement)
     if engagement.status not in workflow.EDITABLE:
         raise NotEditable
-    data = _partner_data(link)
+    data = {**_partner_data(link), "version": engagement.version + 1}
     link.delete()
-    engagement.save(update_fields=["updated_at"])
+    engagement.version += 1
+    engagement.save(update_fields=["version", "updated_at"])
     audit.record(
         actor=actor, action="trustdesk.engagement.partner_removed", target=engagement, data=data
     )
     return engagement
+
+
+audit.register_action("trustdesk.information.requested", label="Information requested")
+audit.register_action("trustdesk.information.answered", label="Information given")
+
+NEEDS_QUESTION = "Write at least one question."
+NEEDS_ANSWER = "Write the answer."
+ALREADY_ANSWERED = "This question has already been answered."
+
+
+@transaction.atomic
+def information_request(
+    *,
+    actor: User,
+    engagement: Engagement,
+    questions: Sequence[str],
+    now: datetime | None = None,
+) -> list[InformationRequest]:
+    """An officer asks the researchers one or more questions; the case waits for the answers."""
+    engagement = _begin(actor, engagement, Action.REQUEST_INFORMATION)
+    asked = [q.strip() for q in questions if q.strip()]
+    if not asked:
+        raise NotReady(NEEDS_QUESTION)
+    at = now or timezone.now()
+    made = [
+        InformationRequest(engagement=engagement, asked_by=actor, question=q, asked_at=at)
+        for q in asked
+    ]
+    for item in made:
+        item.save(force_insert=True)
+    requests = [{"id": str(r.public_id), "question": r.question} for r in made]
+    if engagement.status == Status.AWAITING_INFORMATION:
+        # Already waiting: more questions, same state; the version still moves.
+        engagement.version += 1
+        engagement.save(update_fields=["version", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="trustdesk.information.requested",
+            target=engagement,
+            data={"requests": requests, "version": engagement.version},
+        )
+        return made
+    old = engagement.status
+    engagement.status = Status.AWAITING_INFORMATION
+    engagement.version += 1
+    engagement.save(update_fields=["status", "version", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="trustdesk.information.requested",
+        target=engagement,
+        data={
+            "old": old,
+            "new": engagement.status,
+            "requests": requests,
+            "version": engagement.version,
+        },
+    )
+    return made
+
+
+@transaction.atomic
+def information_answer(
+    *,
+    actor: User,
+    request: InformationRequest,
+    answer: str,
+    now: datetime | None = None,
+) -> InformationRequest:
+    """The owner or a team member answers one question; the last answer resumes the review."""
+    engagement = _locked(request.engagement)
+    permissions.require_answer(actor, engagement)
+    item = InformationRequest.objects.select_for_update().get(pk=request.pk)
+    if not item.is_open:
+        raise NotReady(ALREADY_ANSWERED)
+    if not workflow.leaves_from(Action.INFORMATION_RECEIVED, engagement.status):
+        raise InvalidTransition(engagement.status, Action.INFORMATION_RECEIVED)
+    text = answer.strip()
+    if not text:
+        raise NotReady(NEEDS_ANSWER)
+    item.answer, item.answered_by, item.answered_at = text, actor, now or timezone.now()
+    item.save(update_fields=["answer", "answered_by", "answered_at"])
+    still_open = engagement.information_requests.filter(answered_at__isnull=True).exists()
+    data: dict[str, object] = {"request": str(item.public_id), "question": item.question}
+    fields = ["version", "updated_at"]
+    if not still_open:
+        data.update(old=engagement.status, new=Status.IN_REVIEW.value)
+        engagement.status = Status.IN_REVIEW
+        fields.insert(0, "status")
+    engagement.version += 1
+    engagement.save(update_fields=fields)
+    audit.record(
+        actor=actor,
+        action="trustdesk.information.answered",
+        target=engagement,
+        data={**data, "version": engagement.version},
+    )
+    return item

@@ -29,4 +29,14 @@ urlpatterns = [
         views.engagement_partner_remove,
         name="engagement-partner-remove",
     ),
+    path(
+        "<uuid:public_id>/information/",
+        views.engagement_information_request,
+        name="engagement-information-request",
+    ),
+    path(
+        "<uuid:public_id>/information/<uuid:request_id>/answer/",
+        views.engagement_information_answer,
+        name="engagement-information-answer",
+    ),
 ]

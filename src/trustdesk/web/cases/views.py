@@ -21,7 +21,7 @@ from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.cases import forms, permissions, selectors, services, workflow
-from trustdesk.web.cases.models import Engagement, EngagementPartner
+from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
 from trustdesk.web.cases.workflow import Action
 from trustdesk.web.core.requests import is_htmx
 from trustdesk.web.triage import selectors as triage_selectors
@@ -72,8 +72,34 @@ def _detail(
         "partners": selectors.engagement_partner_list(engagement=engagement),
         "partner_form": forms_.get("partner_form") or forms.PartnerAddForm(user=request.user),
         "triage": triage_selectors.engagement_triage(user=request.user, engagement=engagement),
+        **_information(request, engagement, forms_),
     }
     return render(request, "cases/engagement_detail.html", context)
+
+
+def _information(
+    request: AuthenticatedHttpRequest, engagement: Engagement, forms_: dict[str, Any]
+) -> dict[str, Any]:
+    """The questions on the file, with an answer form for each open one the reader may answer."""
+    can_answer = permissions.can_answer_information(
+        request.user, engagement
+    ) and workflow.leaves_from(Action.INFORMATION_RECEIVED, engagement.status)
+    # A refused answer comes back as (question id, form with its errors) to show in its place.
+    failed_id, failed = forms_.get("answer_form") or (None, None)
+    items = []
+    for item in selectors.information_request_list(engagement=engagement):
+        form = None
+        if can_answer and item.is_open:
+            form = (
+                failed
+                if item.public_id == failed_id
+                else forms.InformationAnswerForm(request_id=item.public_id)
+            )
+        items.append((item, form))
+    return {
+        "information_requests": items,
+        "information_form": forms_.get("information_form") or forms.InformationRequestForm(),
+    }
 
 
 @login_required
@@ -110,10 +136,16 @@ def engagement_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
     if request.method == "POST" and form.is_valid():
         try:
             services.engagement_update(
-                actor=request.user, engagement=engagement, fields=form.to_fields()
+                actor=request.user,
+                engagement=engagement,
+                fields=form.to_fields(),
+                version=form.cleaned_data["version"],
             )
         except services.EngagementInvalid as exc:
             _add_errors(form, exc)
+        except services.EditConflict as exc:
+            # The form keeps what this person typed; the other person's save stands.
+            form.add_error(None, str(exc))
         except services.EngagementError as exc:
             messages.error(request, str(exc))
             return redirect(engagement)
@@ -265,4 +297,48 @@ def engagement_partner_remove(
         engagement,
         lambda u, e: services.engagement_partner_remove(actor=u, link=link),
         f"{link.partner.name} removed.",
+    )
+
+
+@require_POST
+@login_required
+def engagement_information_request(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID
+) -> HttpResponse:
+    engagement = _get(request, public_id)
+    permissions.require_action(request.user, Action.REQUEST_INFORMATION, engagement)
+    form = forms.InformationRequestForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, engagement, information_form=form)
+    questions = form.cleaned_data["questions"]
+    return _transition(
+        request,
+        engagement,
+        lambda u, e: (
+            services.information_request(actor=u, engagement=e, questions=questions)[0].engagement
+        ),
+        "Questions sent: the engagement waits for the answers.",
+    )
+
+
+@require_POST
+@login_required
+def engagement_information_answer(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID, request_id: uuid.UUID
+) -> HttpResponse:
+    engagement = _get(request, public_id)
+    try:
+        item = selectors.information_request_get(engagement=engagement, public_id=request_id)
+    except InformationRequest.DoesNotExist:
+        raise Http404("no such question on this engagement") from None
+    permissions.require_answer(request.user, engagement)
+    form = forms.InformationAnswerForm(request.POST, request_id=item.public_id)
+    if not form.is_valid():
+        return _detail(request, engagement, answer_form=(item.public_id, form))
+    answer = form.cleaned_data["answer"]
+    return _transition(
+        request,
+        engagement,
+        lambda u, e: services.information_answer(actor=u, request=item, answer=answer).engagement,
+        "Answer sent.",
     )

@@ -2,7 +2,9 @@
 
 draft → submitted → in review → decided → active → review due → closed, plus the ways back that
 the issue names: the owner withdraws a submitted case to draft, and a case whose review is due
-goes back into review. The services enforce this table; pages read it to offer only the actions
+goes back into review. While in review an officer may ask the researcher for information: the
+case waits in "awaiting information" until every open question is answered, then is in review
+again. The services enforce this table; pages read it to offer only the actions
 that can succeed, so the buttons and the rules cannot drift apart.
 """
 
@@ -26,6 +28,8 @@ class Action(enum.StrEnum):
     WITHDRAW = "withdraw"
     START_REVIEW = "review-start"
     DECIDE = "decide"
+    REQUEST_INFORMATION = "request-information"
+    INFORMATION_RECEIVED = "information-received"
     ACTIVATE = "activate"
     MARK_REVIEW_DUE = "mark-review-due"
     CLOSE = "close"
@@ -65,6 +69,20 @@ TRANSITIONS: Final[Mapping[Action, Transition]] = _table(
         Status.IN_REVIEW,
     ),
     Transition(Action.DECIDE, "decide", frozenset({Status.IN_REVIEW}), None),
+    # Further questions may be asked while earlier ones wait; the case stays waiting.
+    Transition(
+        Action.REQUEST_INFORMATION,
+        "ask for information on",
+        frozenset({Status.IN_REVIEW, Status.AWAITING_INFORMATION}),
+        Status.AWAITING_INFORMATION,
+    ),
+    # Taken by the answer that closes the last open question, not by a button of its own.
+    Transition(
+        Action.INFORMATION_RECEIVED,
+        "answer questions on",
+        frozenset({Status.AWAITING_INFORMATION}),
+        Status.IN_REVIEW,
+    ),
     Transition(Action.ACTIVATE, "activate", frozenset({Status.DECIDED}), Status.ACTIVE),
     Transition(
         Action.MARK_REVIEW_DUE,
@@ -81,6 +99,7 @@ TRANSITIONS: Final[Mapping[Action, Transition]] = _table(
             {
                 Status.SUBMITTED,
                 Status.IN_REVIEW,
+                Status.AWAITING_INFORMATION,
                 Status.DECIDED,
                 Status.ACTIVE,
                 Status.REVIEW_DUE,
@@ -96,6 +115,7 @@ EDITABLE: Final = frozenset(
         Status.DRAFT,
         Status.SUBMITTED,
         Status.IN_REVIEW,
+        Status.AWAITING_INFORMATION,
         Status.DECIDED,
         Status.ACTIVE,
         Status.REVIEW_DUE,

@@ -26,11 +26,14 @@ from trustdesk.web.api.schemas import (
     EngagementOut,
     EngagementUpdateIn,
     EngagementWithdrawIn,
+    InformationAnswerIn,
+    InformationRequestIn,
+    InformationRequestOut,
     PageIn,
     PageOut,
 )
 from trustdesk.web.cases import permissions, selectors, services
-from trustdesk.web.cases.models import Engagement
+from trustdesk.web.cases.models import Engagement, InformationRequest
 from trustdesk.web.cases.workflow import Outcome
 
 router = Router(tags=["engagements"])
@@ -67,6 +70,7 @@ def engagement_out(engagement: Engagement, user: User) -> EngagementOut:
         review_date=engagement.review_date,
         closed_reason=engagement.closed_reason,
         actions=sorted(a.value for a in actions),
+        version=engagement.version,
         created_at=engagement.created_at,
         updated_at=engagement.updated_at,
     )
@@ -170,7 +174,9 @@ def engagement_update(
         end_date=payload.end_date if "end_date" in sent else e.end_date,
         team=_team(payload.team) if payload.team is not None else list(e.team.all()),
     )
-    engagement = services.engagement_update(actor=actor(request), engagement=e, fields=fields)
+    engagement = services.engagement_update(
+        actor=actor(request), engagement=e, fields=fields, version=payload.version
+    )
     return engagement_out(engagement, actor(request))
 
 
@@ -248,3 +254,57 @@ def engagement_close(
         public_id,
         lambda u, e: services.engagement_close(actor=u, engagement=e, reason=payload.reason),
     )
+
+
+def information_out(item: InformationRequest) -> InformationRequestOut:
+    return InformationRequestOut(
+        id=item.public_id,
+        question=item.question,
+        asked_by=item.asked_by.get_username(),
+        asked_at=item.asked_at,
+        answer=item.answer,
+        answered_by=item.answered_by.get_username() if item.answered_by else None,
+        answered_at=item.answered_at,
+    )
+
+
+@router.get(
+    "/{uuid:public_id}/information-requests",
+    response={200: list[InformationRequestOut], **READ_ERRORS},
+)
+def information_request_list(
+    request: HttpRequest, public_id: uuid.UUID
+) -> list[InformationRequestOut]:
+    """The questions asked on the engagement and their answers, oldest first."""
+    engagement = _get(request, public_id)
+    return [information_out(i) for i in selectors.information_request_list(engagement=engagement)]
+
+
+@router.post(
+    "/{uuid:public_id}/information-requests",
+    response={201: list[InformationRequestOut], **WRITE_ERRORS},
+)
+def information_request(
+    request: HttpRequest, public_id: uuid.UUID, payload: InformationRequestIn
+) -> Status[list[InformationRequestOut]]:
+    """Ask the researchers one or more questions; the engagement waits for the answers."""
+    made = services.information_request(
+        actor=actor(request), engagement=_get(request, public_id), questions=payload.questions
+    )
+    return Status(201, [information_out(i) for i in made])
+
+
+@router.post(
+    "/{uuid:public_id}/information-requests/{uuid:request_id}/answer",
+    response={200: InformationRequestOut, **WRITE_ERRORS},
+)
+def information_answer(
+    request: HttpRequest, public_id: uuid.UUID, request_id: uuid.UUID, payload: InformationAnswerIn
+) -> InformationRequestOut:
+    """Answer one question; the last answer takes the engagement back into review."""
+    engagement = _get(request, public_id)
+    item = selectors.information_request_get(engagement=engagement, public_id=request_id)
+    answered = services.information_answer(
+        actor=actor(request), request=item, answer=payload.answer
+    )
+    return information_out(answered)
