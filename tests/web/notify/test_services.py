@@ -184,3 +184,28 @@ def test_the_preference_is_the_users_own_and_audited_when_it_changes(cast: Cast)
     assert [e.data for e in events] == [{"old": "immediate", "new": "digest"}]
     with pytest.raises(ValueError, match="unknown delivery"):
         services.preference_set(actor=cast.rita, delivery="weekly")
+
+
+def test_questions_are_told_to_the_owner_and_team_and_each_answer_to_who_asked(
+    cast: Cast, advance: Advance, django_capture_on_commit_callbacks: Capture
+) -> None:
+    # given a case in review
+    engagement = advance(Status.IN_REVIEW)
+
+    # when the officer asks two questions and the owner answers one
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _ = cases.information_request(
+            actor=cast.olga, engagement=engagement, questions=["Who funds it?", "For how long?"]
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        cases.information_answer(actor=cast.rita, request=first, answer="The ministry.")
+
+    # then the researchers heard of the questions, and the officer of the answer
+    asked = (
+        f"{cast.olga} asked 2 questions about “{engagement.title}”: "
+        "the review waits for your answers."
+    )
+    assert _told(Kind.INFORMATION_REQUESTED) == {"rita": asked, "tom": asked}
+    assert _told(Kind.INFORMATION_ANSWERED) == {
+        "olga": f"{cast.rita} answered your question on “{engagement.title}”."
+    }

@@ -729,6 +729,17 @@ def information_request(
     for item in made:
         item.save(force_insert=True)
     requests = [{"id": str(r.public_id), "question": r.question} for r in made]
+    asked_of = [engagement.owner, *engagement.team.all()]
+    said = "a question" if len(made) == 1 else f"{len(made)} questions"
+    transaction.on_commit(
+        lambda: notify_services.notify(
+            recipients=asked_of,
+            kind=Kind.INFORMATION_REQUESTED,
+            engagement=engagement,
+            actor=actor,
+            data={"questions": said},
+        )
+    )
     if engagement.status == Status.AWAITING_INFORMATION:
         # Already waiting: more questions, same state; the version still moves.
         engagement.version += 1
@@ -793,5 +804,15 @@ def information_answer(
         action="trustdesk.information.answered",
         target=engagement,
         data={**data, "version": engagement.version},
+    )
+    asker = item.asked_by
+    transaction.on_commit(
+        lambda: notify_services.notify(
+            recipients=[asker],
+            kind=Kind.INFORMATION_ANSWERED,
+            engagement=engagement,
+            actor=actor,
+            data={},
+        )
     )
     return item

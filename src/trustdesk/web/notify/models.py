@@ -17,6 +17,8 @@ class Notification(models.Model):
         SUBMITTED = "submitted", "Engagement submitted"
         DECIDED = "decided", "Decision recorded"
         REVIEW_DUE = "review_due", "Review due"
+        INFORMATION_REQUESTED = "information_requested", "Information requested"
+        INFORMATION_ANSWERED = "information_answered", "Question answered"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(

@@ -41,6 +41,10 @@ _TEXTS: Mapping[str, str] = {
     Kind.SUBMITTED: "{actor} submitted “{title}” for review.",
     Kind.DECIDED: "A decision was recorded on “{title}” (decision: {decision}).",
     Kind.REVIEW_DUE: "“{title}” is due for its periodic review (review date {review_date}).",
+    Kind.INFORMATION_REQUESTED: (
+        "{actor} asked {questions} about “{title}”: the review waits for your answers."
+    ),
+    Kind.INFORMATION_ANSWERED: "{actor} answered your question on “{title}”.",
 }
 
 
