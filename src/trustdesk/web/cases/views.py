@@ -98,6 +98,8 @@ def _information(
         items.append((item, form))
     return {
         "information_requests": items,
+        # What this reader must do next, said at the top of the page rather than far below it.
+        "questions_to_answer": sum(1 for _, form in items if form is not None),
         "information_form": forms_.get("information_form") or forms.InformationRequestForm(),
     }
 
