@@ -11,9 +11,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from trustdesk.web.accounts.permissions import has_permission
-from trustdesk.web.lists.coverage import Coverage, current_coverage
-
-_CACHE_ATTRIBUTE = "_trustdesk_list_coverage"
+from trustdesk.web.lists.coverage import Coverage, current_coverage_for
 
 
 def coverage_banner(request: HttpRequest) -> dict[str, Coverage | None]:
@@ -25,8 +23,5 @@ def coverage_banner(request: HttpRequest) -> dict[str, Coverage | None]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not has_permission(user, "lists.view"):
         return {"coverage_banner": None}
-    if not hasattr(request, _CACHE_ATTRIBUTE):
-        coverage = current_coverage()
-        setattr(request, _CACHE_ATTRIBUTE, coverage if coverage.sanctions_gaps else None)
-    cached: Coverage | None = getattr(request, _CACHE_ATTRIBUTE)
-    return {"coverage_banner": cached}
+    coverage = current_coverage_for(request)
+    return {"coverage_banner": coverage if coverage.sanctions_gaps else None}

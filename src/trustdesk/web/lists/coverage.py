@@ -291,6 +291,18 @@ def _current_snapshots() -> tuple[tuple[Consulted, ...], dict[str, tuple[str, da
     return tuple(consulted), checked_at
 
 
+_REQUEST_ATTRIBUTE = "_trustdesk_list_coverage"
+
+
+def current_coverage_for(request: object) -> Coverage:
+    """`current_coverage`, read once per request however many places ask (banner and page)."""
+    cached: Coverage | None = getattr(request, _REQUEST_ATTRIBUTE, None)
+    if cached is None:
+        cached = current_coverage()
+        setattr(request, _REQUEST_ATTRIBUTE, cached)
+    return cached
+
+
 def _judge(
     consulted: tuple[Consulted, ...], checked_at: dict[str, tuple[str, datetime]], now: datetime
 ) -> Coverage:

@@ -23,7 +23,7 @@ from trustdesk.web.accounts import permissions
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.jobs.actors import actor_for, actor_labels
 from trustdesk.web.lists import uploads, web_selectors
-from trustdesk.web.lists.coverage import current_coverage
+from trustdesk.web.lists.coverage import current_coverage_for
 from trustdesk.web.lists.forms import DiffForm, ListSizeLimitHandler, UpdateForm, UploadForm
 from trustdesk.web.lists.models import Snapshot
 from trustdesk.web.lists.selectors import (
@@ -54,7 +54,7 @@ def _index_context(
     labels = actor_labels(
         [s.current.imported_by for s in statuses if s.current] + [f.actor for f in failures]
     )
-    coverage = current_coverage()
+    coverage = current_coverage_for(request)  # the banner's read, not a second query
     return {
         "coverage": coverage,
         "missing": {m.source for m in coverage.missing},
