@@ -299,8 +299,12 @@ def case_now(*, engagement: Engagement, previous: RiskAssessment) -> CaseNow:
     kept = [h for h in hits if h.source not in now or h.key in listed]
     lost = tuple(h for h in hits if h.source in now and h.key not in listed)
     # An entry of a source with no current snapshot cannot be checked today: as it was.
-    recorded = previous.typed_state.entries
-    entries = {**{k: v for k, v in recorded.items() if k.split(":", 1)[0] not in now}, **listed}
+    then = previous.typed_state
+    source_of = {h.key: h.source for h in (*then.hits, *hits)}  # a source key may hold a colon
+    entries = {
+        **{k: v for k, v in then.entries.items() if source_of.get(k) not in now},
+        **listed,
+    }
     answers = answer_glue.typed_answers(current, session.answers)
     try:
         outcome: Outcome | None = triage(current, answers, screening=kept)
@@ -315,7 +319,6 @@ def case_now(*, engagement: Engagement, previous: RiskAssessment) -> CaseNow:
         problem = CANNOT_REPLAY.format(problems=problems)
     else:
         problem = ""
-    then = previous.typed_state
     state = CaseState(
         pack_id=current.id,
         pack_version=current.version,
