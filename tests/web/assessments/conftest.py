@@ -31,13 +31,13 @@ def _test_pack(settings: Any) -> None:
     settings.TRUSTDESK_TASKS = replace(TaskSettings(), redis_url="")
 
 
-def listed_partner(cast: Cast, engagement: Engagement, name: str = LISTED) -> ScreeningHit | None:
+def listed_partner(people: Cast, engagement: Engagement, name: str = LISTED) -> ScreeningHit | None:
     """An organisation screened against the test list and added to the engagement; its hit."""
-    org = factories.make_organisation(cast.rita, name)
+    org = factories.make_organisation(people.rita, name)
     run = ScreeningRun.objects.get(organisation=org)
     partner_services.screening_run(run_id=str(run.public_id), actor="test:assess")
     case_services.engagement_partner_add(
-        actor=cast.rita,
+        actor=people.rita,
         engagement=engagement,
         partner=org,
         role=EngagementPartner.Role.COLLABORATOR,
@@ -49,7 +49,7 @@ Case = Callable[..., tuple[Engagement, ScreeningHit | None]]
 
 
 @pytest.fixture
-def in_review(cast: Cast) -> Case:
+def in_review(cast: Cast) -> Case:  # noqa: F811  # the imported fixture
     """Rita's engagement with a partner (listed or not), triaged by her, in Olga's review."""
 
     def make(*, partner: str = LISTED, **answers: object) -> tuple[Engagement, ScreeningHit | None]:

@@ -202,7 +202,7 @@ def test_a_first_review_records_no_case_review(cast: Cast, advance: Any) -> None
 def test_replay_says_nothing_differs_when_nothing_changed(
     cast: Cast, in_review: Case, watch_list: str
 ) -> None:
-    engagement, _ = _assessed(cast, in_review)
+    _engagement, _ = _assessed(cast, in_review)
 
     replay = selectors.replay(user=cast.olga, assessment=RiskAssessment.objects.get())
 

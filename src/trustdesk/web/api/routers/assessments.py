@@ -162,15 +162,15 @@ def _replay_out(replay: selectors.Replay) -> ReplayOut:
     )
 
 
-def _refused(exc: services.AssessmentError) -> tuple[int, ErrorOut]:
+def _refused(exc: services.AssessmentError) -> Status[ErrorOut]:
     if isinstance(exc, services.AssessmentInvalid):
         errors = [
             ErrorItemOut(loc=["body", name], message=message, type="invalid")
             for name, messages in exc.errors.items()
             for message in messages
         ]
-        return 422, ErrorOut(code="invalid", message=str(exc), errors=errors)
-    return 409, ErrorOut(code="not_assessable", message=str(exc))
+        return Status(422, ErrorOut(code="invalid", message=str(exc), errors=errors))
+    return Status(409, ErrorOut(code="not_assessable", message=str(exc)))
 
 
 @router.get(
@@ -194,7 +194,7 @@ def assessment_current(request: HttpRequest, public_id: uuid.UUID) -> Assessment
 )
 def assessment_run(
     request: HttpRequest, public_id: uuid.UUID, payload: AssessmentRunIn
-) -> Status[AssessmentOut] | tuple[int, ErrorOut]:
+) -> Status[AssessmentOut] | Status[ErrorOut]:
     """An officer assesses the risk in every area now; a new record, earlier ones kept."""
     user, engagement = _get(request, public_id)
     try:
@@ -211,12 +211,13 @@ def assessment_run(
 )
 def assessment_override(
     request: HttpRequest, public_id: uuid.UUID, payload: AssessmentOverrideIn
-) -> AreaOut | tuple[int, ErrorOut]:
+) -> AreaOut | Status[ErrorOut]:
     """An officer changes one area's rating of the latest assessment, with a justification."""
     user, engagement = _get(request, public_id)
     latest = selectors.latest_assessment(engagement=engagement)
     if latest is None:
-        return 409, ErrorOut(code="not_assessable", message="The case has not been assessed yet.")
+        refusal = ErrorOut(code="not_assessable", message="The case has not been assessed yet.")
+        return Status(409, refusal)
     try:
         row: AreaRating = services.assessment_override(
             actor=user,
