@@ -55,10 +55,8 @@ def test_an_officer_sees_each_rating_with_its_reasons_and_the_forms(
     assert '<strong class="risk-rating risk-high">High</strong>' in section
     assert "The partner may be listed." in section
     assert LISTED in section  # the reason names the entry for a reader of the lists
-    assert (
-        reverse("assessments:assessment-override", args=[engagement.public_id, record.public_id])
-        in section
-    )
+    assert reverse("assessments:assessment-override", args=[engagement.public_id]) in section
+    assert f'name="assessment" value="{record.public_id}"' in section
     assert "<summary>Change a rating</summary>" in section
     assert "Assess again" in section
     assert "Nothing would differ" in section
@@ -124,13 +122,13 @@ def test_posting_run_and_override_from_the_page(
     )
     record = RiskAssessment.objects.get()
     refused = client.post(
-        reverse("assessments:assessment-override", args=[engagement.public_id, record.public_id]),
-        {"area": "people", "rating": "high", "justification": ""},
+        reverse("assessments:assessment-override", args=[engagement.public_id]),
+        {"assessment": record.public_id, "area": "people", "rating": "high", "justification": ""},
         follow=True,
     )
     changed = client.post(
-        reverse("assessments:assessment-override", args=[engagement.public_id, record.public_id]),
-        {"area": "people", "rating": "high", "justification": "Lab access"},
+        reverse("assessments:assessment-override", args=[engagement.public_id]),
+        {"assessment": record.public_id, "area": "people", "rating": "high", "justification": "x"},
     )
 
     assert ran.status_code == 302
@@ -216,3 +214,22 @@ def test_the_api_refuses_a_run_outside_review(cast: Cast, advance: object) -> No
 
     assert response.status_code == 409
     assert response.json()["code"] == "not_assessable"
+
+
+def test_the_api_refuses_to_change_an_earlier_assessment(
+    cast: Cast, in_review: Case, watch_list: str
+) -> None:
+    engagement, first = _assessed(cast, in_review)
+    services.assessment_run(actor=cast.olga, engagement=engagement)
+
+    response = api_client(cast.olga).post(
+        _api(engagement, "/override"),
+        {
+            "assessment": str(first.public_id),
+            "area": "people",
+            "rating": "high",
+            "justification": "x",
+        },
+    )
+
+    assert (response.status_code, response.json()["code"]) == (409, "not_latest")

@@ -31,6 +31,7 @@ class AssessmentRunForm(forms.Form):
 class OverrideForm(forms.Form):
     """One area's chosen rating; the justification's rules are the service's (and the engine's)."""
 
+    assessment = forms.UUIDField()  # the one the officer saw: only the latest may change
     area = forms.CharField(max_length=100)
     rating = forms.CharField(max_length=50)
     justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

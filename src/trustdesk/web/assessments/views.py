@@ -47,23 +47,23 @@ def assessment_run(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
 
 @require_POST
 @login_required
-def assessment_override(
-    request: AuthenticatedHttpRequest, public_id: uuid.UUID, assessment_id: uuid.UUID
-) -> HttpResponse:
+def assessment_override(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     engagement = _engagement(request, public_id)
-    try:
-        assessment = selectors.assessment_list_for_user(user=request.user).get(
-            public_id=assessment_id, engagement=engagement
-        )
-    except RiskAssessment.DoesNotExist:
-        raise Http404("no such assessment") from None
     permissions.require_assess(request.user)
     form = forms.OverrideForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose an area and a rating.")
         return _back(engagement)
+    data = form.cleaned_data
     try:
-        services.assessment_override(actor=request.user, assessment=assessment, **form.cleaned_data)
+        # The assessment the officer looked at: a newer one is refused (NotLatest), not changed.
+        assessment = selectors.assessment_list_for_user(user=request.user).get(
+            public_id=data.pop("assessment"), engagement=engagement
+        )
+    except RiskAssessment.DoesNotExist:
+        raise Http404("no such assessment") from None
+    try:
+        services.assessment_override(actor=request.user, assessment=assessment, **data)
     except services.AssessmentError as exc:
         messages.error(request, str(exc))
     else:

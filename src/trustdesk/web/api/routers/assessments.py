@@ -95,6 +95,9 @@ class AssessmentRunIn(Schema):
 
 
 class AssessmentOverrideIn(Schema):
+    assessment: uuid.UUID | None = Field(
+        None, description="The assessment you looked at (default: the latest); a newer one is 409."
+    )
     area: str
     rating: str
     justification: str = ""
@@ -162,6 +165,16 @@ def _replay_out(replay: selectors.Replay) -> ReplayOut:
     )
 
 
+# The 409 code of each refusal (last: any other the services add).
+_CODES: tuple[tuple[type[Exception], str], ...] = (
+    (services.NotAssessable, "not_assessable"),
+    (services.AssessmentUnavailable, "not_ready"),
+    (services.NotLatest, "not_latest"),
+    (services.PackMoved, "pack_moved"),
+    (services.AssessmentError, "refused"),
+)
+
+
 def _refused(exc: services.AssessmentError) -> Status[ErrorOut]:
     if isinstance(exc, services.AssessmentInvalid):
         errors = [
@@ -170,7 +183,8 @@ def _refused(exc: services.AssessmentError) -> Status[ErrorOut]:
             for message in messages
         ]
         return Status(422, ErrorOut(code="invalid", message=str(exc), errors=errors))
-    return Status(409, ErrorOut(code="not_assessable", message=str(exc)))
+    code = next(c for kind, c in _CODES if isinstance(exc, kind))
+    return Status(409, ErrorOut(code=code, message=str(exc)))
 
 
 @router.get(
@@ -197,6 +211,7 @@ def assessment_run(
 ) -> Status[AssessmentOut] | Status[ErrorOut]:
     """An officer assesses the risk in every area now; a new record, earlier ones kept."""
     user, engagement = _get(request, public_id)
+    permissions.require_assess(user)
     try:
         record = services.assessment_run(actor=user, engagement=engagement, facts=payload.facts)
     except services.AssessmentError as exc:
@@ -214,7 +229,12 @@ def assessment_override(
 ) -> AreaOut | Status[ErrorOut]:
     """An officer changes one area's rating of the latest assessment, with a justification."""
     user, engagement = _get(request, public_id)
+    permissions.require_assess(user)
     latest = selectors.latest_assessment(engagement=engagement)
+    if payload.assessment is not None:
+        latest = selectors.assessment_list_for_user(user=user).get(
+            public_id=payload.assessment, engagement=engagement
+        )
     if latest is None:
         refusal = ErrorOut(code="not_assessable", message="The case has not been assessed yet.")
         return Status(409, refusal)
