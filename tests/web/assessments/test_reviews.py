@@ -20,11 +20,13 @@ from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.core.tasks import record, run_here
 from trustdesk.web.lists.screening import current_index
 from trustdesk.web.lists.services import list_snapshot_import
 from trustdesk.web.notify.models import Notification
 from trustdesk.web.partners import services as partner_services
 from trustdesk.web.partners.models import ScreeningHit
+from trustdesk.web.schedule.table import job_get
 
 pytestmark = pytest.mark.django_db
 Status = Engagement.Status
@@ -246,3 +248,18 @@ def test_replay_shows_the_tier_a_new_pack_version_would_give(
     assert (replay.pack_then, replay.pack_now) == ("assess-test 1.0", "assess-test 2.0")
     assert replay.tier == ("Basic", "Standard due diligence")
     assert replay.differs
+
+
+def test_the_scheduled_review_job_runs_both_sweeps(
+    cast: Cast, in_review: Case, watch_list: str
+) -> None:
+    engagement, hit = _assessed(cast, in_review)
+    _decided(cast, engagement)
+    partner_services.hit_adjudicate(actor=cast.olga, hit=hit, verdict="confirmed", reason="Same")
+    job = job_get("engagements.review-due")
+
+    run = run_here(record(job.task, "cli:test"))
+
+    assert (job.task, run.status) == ("assessments.review_due", "succeeded")
+    assert run.result == {"marked": [], "triggered": [str(engagement.public_id)]}
+    assert Engagement.objects.get(pk=engagement.pk).status == Status.REVIEW_DUE
