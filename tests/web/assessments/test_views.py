@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.web.api.conftest import api_client
 from tests.web.assessments.conftest import Case
-from tests.web.assessments.test_reviews import OTHER, _relist
+from tests.web.assessments.test_reviews import OTHER, TODAY, _decided, _relist
 from tests.web.cases.conftest import Cast
 from tests.web.triage.conftest import LIST_SOURCE, LISTED
 from trustdesk.policy.assessment import OVERRIDE_NO_JUSTIFICATION
@@ -19,6 +19,7 @@ from trustdesk.policy.reasons import REDACTED_HIT
 from trustdesk.web.assessments import services
 from trustdesk.web.assessments.models import RiskAssessment
 from trustdesk.web.cases.models import Engagement
+from trustdesk.web.partners import services as partner_services
 
 pytestmark = pytest.mark.django_db
 ENTRY = f"{LIST_SOURCE}:TT-001"
@@ -233,3 +234,24 @@ def test_the_api_refuses_to_change_an_earlier_assessment(
     )
 
     assert (response.status_code, response.json()["code"]) == (409, "not_latest")
+
+
+def test_a_review_shows_what_changed_to_each_reader_as_they_may_see_it(
+    cast: Cast, in_review: Case, watch_list: str
+) -> None:
+    engagement, hit = in_review()
+    services.assessment_run(actor=cast.olga, engagement=engagement)
+    _decided(cast, engagement)
+    assert hit is not None
+    partner_services.hit_adjudicate(actor=cast.olga, hit=hit, verdict="confirmed", reason="Same")
+    [engagement] = services.engagement_review_due_on_triggers(today=TODAY)
+    _as(cast, "olga").post(reverse("cases:engagement-review-start", args=[engagement.public_id]))
+
+    officer = _section(_as(cast, "olga"), engagement)
+    researcher = _section(_as(cast, "rita"), engagement)
+
+    assert "<h3>Reviews</h3>" in officer
+    assert f"An officer confirmed the match with {LISTED} ({ENTRY})" in officer
+    assert "An officer confirmed a possible match of a partner" in researcher
+    assert ENTRY not in researcher
+    assert researcher.count('<span class="tag">makes a review due</span>') == 1
