@@ -255,3 +255,21 @@ def test_a_review_shows_what_changed_to_each_reader_as_they_may_see_it(
     assert "An officer confirmed a possible match of a partner" in researcher
     assert ENTRY not in researcher
     assert researcher.count('<span class="tag">makes a review due</span>') == 1
+
+
+def test_earlier_assessments_are_listed_with_their_ratings(
+    cast: Cast, in_review: Case, watch_list: str
+) -> None:
+    engagement, record = _assessed(cast, in_review)
+    services.assessment_override(
+        actor=cast.olga, assessment=record, area="people", rating="medium", justification="Lab"
+    )
+    services.assessment_run(actor=cast.olga, engagement=engagement)
+
+    section = _section(_as(cast, "rita"), engagement)
+
+    assert "<summary>Earlier assessments (1)</summary>" in section
+    assert (
+        "Reputation and values Low; People Medium (computed Low); Campuses Low; "
+        "Partnerships High</li>"
+    ) in section

@@ -505,6 +505,14 @@ class AreaView:
 
 
 @dataclass(frozen=True)
+class PastView:
+    """An earlier assessment: each area's standing rating (and computed one, if changed)."""
+
+    record: RiskAssessment
+    ratings: tuple[tuple[str, str, str], ...]  # (area label, chosen label, computed or "")
+
+
+@dataclass(frozen=True)
 class ReviewView:
     review: CaseReview
     changes: tuple[ChangeView, ...]
@@ -515,7 +523,7 @@ class AssessmentSection:
     latest: RiskAssessment | None
     areas: tuple[AreaView, ...]
     scale: tuple[tuple[str, str], ...]  # (id, label), lowest first
-    history: tuple[RiskAssessment, ...]  # the earlier ones, newest first
+    history: tuple[PastView, ...]  # the earlier ones, newest first
     replay: Replay | None
     reviews: tuple[ReviewView, ...]
     can_run: bool
@@ -575,7 +583,20 @@ def case_context(user: AnyUser, engagement: Engagement) -> dict[str, object]:
         latest=latest,
         areas=_area_views(user, latest, scale) if latest else (),
         scale=tuple(scale.items()),
-        history=tuple(history[1:]),
+        history=tuple(
+            PastView(
+                past,
+                tuple(
+                    (
+                        a.label,
+                        scale.get(a.chosen, a.chosen),
+                        scale.get(a.computed, a.computed) if a.overridden else "",
+                    )
+                    for a in past.areas.all()
+                ),
+            )
+            for past in history[1:]
+        ),
         replay=replay(user=user, assessment=latest) if latest and current else None,
         reviews=tuple(
             ReviewView(
