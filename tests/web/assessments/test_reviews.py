@@ -263,3 +263,29 @@ def test_the_scheduled_review_job_runs_both_sweeps(
     assert (job.task, run.status) == ("assessments.review_due", "succeeded")
     assert run.result == {"marked": [], "triggered": [str(engagement.public_id)]}
     assert Engagement.objects.get(pk=engagement.pk).status == Status.REVIEW_DUE
+
+
+def test_changes_a_review_has_seen_do_not_make_the_case_due_again(
+    cast: Cast, in_review: Case, watch_list: str
+) -> None:
+    engagement, hit = _assessed(cast, in_review)
+    engagement = _decided(cast, engagement)
+    partner_services.hit_adjudicate(actor=cast.olga, hit=hit, verdict="confirmed", reason="Same")
+    [engagement] = services.engagement_review_due_on_triggers(today=TODAY)
+    engagement = services.review_start(actor=cast.olga, engagement=engagement)
+    # Decided again without assessing again: the confirmed hit was seen by the review.
+    engagement = _decided(cast, engagement)
+
+    again = services.engagement_review_due_on_triggers(today=TODAY)
+
+    assert again == []
+    assert selectors.review_triggers(engagement=engagement, today=TODAY).changes == ()
+
+
+def test_a_decided_case_past_its_review_date_is_left_to_the_date_sweep(
+    cast: Cast, in_review: Case, watch_list: str
+) -> None:
+    engagement, _ = _assessed(cast, in_review)
+    _decided(cast, engagement)
+
+    assert services.engagement_review_due_on_triggers(today=REVIEW_DATE) == []

@@ -342,20 +342,51 @@ def _date_only(engagement: Engagement, today: dt.date) -> ReviewCheck:
     return ReviewCheck(())
 
 
+@dataclass(frozen=True)
+class Triggers:
+    check: ReviewCheck
+    state: CaseState | None  # the case today (None: never assessed, nothing to compare)
+
+
+def _baseline(engagement: Engagement, previous: RiskAssessment) -> CaseState:
+    """What the next review is measured from: the latest assessment, or a review begun after it.
+
+    A review keeps the case as it found it; until the officer assesses again, the changes it
+    has seen are not new, so they cannot make the case due a second time.
+    """
+    review = (
+        CaseReview.objects.filter(
+            engagement=engagement, started_at__gt=previous.created_at, state__isnull=False
+        )
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    return CaseState.from_dict(review.state) if review and review.state else previous.typed_state
+
+
+def review_state(*, engagement: Engagement, today: dt.date | None = None) -> Triggers:
+    """`review_triggers` with the case's state today, which a review's start keeps."""
+    today = today or timezone.localdate()
+    previous = latest_assessment(engagement=engagement)
+    if previous is None:
+        return Triggers(_date_only(engagement, today), None)
+    now = case_now(engagement=engagement, previous=previous)
+    check = review_check(
+        _baseline(engagement, previous),
+        now.state,
+        today=today,
+        review_date=engagement.review_date,
+    )
+    return Triggers(check, now.state)
+
+
 def review_triggers(*, engagement: Engagement, today: dt.date | None = None) -> ReviewCheck:
-    """What changed since the engagement's latest assessment, and whether a review is due.
+    """What changed since the latest assessment (or review), and whether a review is due.
 
     Without an assessment there is nothing to compare with, so only the review date counts.
     The daily review job and a review's start both read this; nothing is saved.
     """
-    today = today or timezone.localdate()
-    previous = latest_assessment(engagement=engagement)
-    if previous is None:
-        return _date_only(engagement, today)
-    now = case_now(engagement=engagement, previous=previous)
-    return review_check(
-        previous.typed_state, now.state, today=today, review_date=engagement.review_date
-    )
+    return review_state(engagement=engagement, today=today).check
 
 
 @dataclass(frozen=True)

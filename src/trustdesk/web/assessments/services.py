@@ -28,7 +28,7 @@ from trustdesk.policy.assessment import (
     override_problems,
 )
 from trustdesk.policy.conditions import FactValue
-from trustdesk.policy.review import ReviewCheck
+from trustdesk.policy.review import ReviewCheck, Trigger
 from trustdesk.policy.triage import AnswersInvalid
 from trustdesk.web.accounts.models import User
 from trustdesk.web.assessments import changes as change_glue
@@ -337,28 +337,31 @@ def review_start(*, actor: User, engagement: Engagement) -> Engagement:
     row is locked (they read triage, screenings and lists) and kept in the same transaction
     as the move.
     """
-    check = None
+    found = None
     if engagement.status == Status.REVIEW_DUE:
         try:
-            check = selectors.review_triggers(engagement=engagement)
+            found = selectors.review_state(engagement=engagement)
         except triage_selectors.PackUnavailable:
-            check = None  # the review starts; what changed cannot be worked out without a pack
+            found = None  # the review starts; what changed cannot be worked out without a pack
     with transaction.atomic():
         was = _locked(engagement).status
         engagement = case_services.engagement_review_start(actor=actor, engagement=engagement)
         if was == Status.REVIEW_DUE:
-            _review_open(actor, engagement, check)
+            _review_open(actor, engagement, found)
     return engagement
 
 
-def _review_open(actor: User, engagement: Engagement, check: ReviewCheck | None) -> CaseReview:
+def _review_open(
+    actor: User, engagement: Engagement, found: selectors.Triggers | None
+) -> CaseReview:
     previous = selectors.latest_assessment(engagement=engagement)
-    changes = check.changes if check is not None else ()
+    changes = found.check.changes if found is not None else ()
+    state = found.state if found is not None else None
     review = CaseReview.objects.create(
         engagement=engagement,
         previous=previous,
         changes=_json([change_glue.change_json(c) for c in changes]),
-        state=previous.state if previous else None,
+        state=_json(state.to_dict()) if state is not None else None,
         started_by=actor,
         started_at=timezone.now(),
     )
@@ -396,7 +399,8 @@ def engagement_review_due_on_triggers(
     ).distinct()
     for engagement in candidates.order_by("pk"):
         check = selectors.review_triggers(engagement=engagement, today=today)
-        if not check.due:
+        # The review date is the date sweep's (for active cases); here only what changed counts.
+        if not any(c.trigger != Trigger.DATE_REACHED for c in check.due_because):
             continue
         with transaction.atomic():
             locked = _locked(engagement)
@@ -411,7 +415,9 @@ def _bring_forward(engagement: Engagement, check: ReviewCheck, actor: str) -> En
     engagement.status = Status.REVIEW_DUE
     engagement.version += 1
     engagement.save(update_fields=["status", "version", "updated_at"])
-    triggers = sorted({c.trigger.value for c in check.due_because})
+    triggers = sorted(
+        {c.trigger.value for c in check.due_because if c.trigger != Trigger.DATE_REACHED}
+    )
     audit.record(
         actor=actor,
         action="trustdesk.engagement.review_due",
