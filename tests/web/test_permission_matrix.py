@@ -324,6 +324,12 @@ MATRIX: dict[str, Route] = {
         post(OFFICERS, label="no form"),
         target=PERSON_RUN,
     ),
+    # --- risk assessment: officers run and override (the draft target: 302 with a message) ---
+    "assessments:assessment-run": route(post(OFFICERS), target=ENGAGEMENT),
+    "assessments:assessment-override": route(
+        post(OFFICERS, body={"area": "people", "rating": "high", "justification": REASON}),
+        target=ENGAGEMENT,
+    ),
     # --- triage: drafts answered by their owner; results read in scope; officers re-run ---
     "triage:session-list": route(get(EVERYONE)),
     "triage:session-create": route(get(PROPOSERS), post(PROPOSERS)),
@@ -432,6 +438,12 @@ MATRIX: dict[str, Route] = {
     ),
     "api:engagement_close": route(
         api_send("POST", OFFICERS, body={"reason": REASON}), target=ENGAGEMENT
+    ),
+    # --- risk assessment through the API: read in scope; officers run (409: a draft) ---
+    "api:assessment_current": route(api_get(EVERYONE), target=ENGAGEMENT),
+    "api:assessment_run": route(api_send("POST", OFFICERS), target=ENGAGEMENT),
+    "api:assessment_override": route(
+        api_send("POST", OFFICERS, body={"area": "people", "rating": "high"}), target=ENGAGEMENT
     ),
     # --- triage through the API: the pack and stateless triage for everyone signed in ---
     "api:policy_pack": route(api_get(EVERYONE)),

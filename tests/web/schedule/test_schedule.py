@@ -139,7 +139,7 @@ def test_a_job_started_by_another_runner_is_not_started_again(
     assert scheduler_start.run is not None
     assert cron_start.run is None
     assert "already started for 2026-03-02 00:15 UTC" in cron_start.line()
-    assert TaskRun.objects.filter(task="cases.review_due").count() == 1
+    assert TaskRun.objects.filter(task="assessments.review_due").count() == 1
 
 
 def test_beat_starts_a_due_job_through_the_same_claim(
@@ -331,7 +331,7 @@ def test_serve_runs_the_due_jobs_from_its_own_thread(
     # On the embedded default the queued jobs ran in the server's process too.
     runs = TaskRun.objects.filter(actor="serve")
     assert sorted(runs.values_list("task", "status")) == [
-        ("cases.review_due", "succeeded"),
+        ("assessments.review_due", "succeeded"),
         ("notify.digest", "succeeded"),
         ("partners.purge_screenings", "succeeded"),
         ("schedule.audit_anchor", "succeeded"),

@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
+from trustdesk.web.assessments import selectors as assessment_selectors
+from trustdesk.web.assessments import services as assessment_services
 from trustdesk.web.cases import forms, permissions, selectors, services, workflow
 from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
 from trustdesk.web.cases.workflow import Action
@@ -73,6 +75,7 @@ def _detail(
         "partner_form": forms_.get("partner_form") or forms.PartnerAddForm(user=request.user),
         "triage": triage_selectors.engagement_triage(user=request.user, engagement=engagement),
         **_information(request, engagement, forms_),
+        **assessment_selectors.case_context(request.user, engagement),
     }
     return render(request, "cases/engagement_detail.html", context)
 
@@ -212,7 +215,7 @@ def engagement_review_start(
     return _transition(
         request,
         _get(request, public_id),
-        lambda u, e: services.engagement_review_start(actor=u, engagement=e),
+        lambda u, e: assessment_services.review_start(actor=u, engagement=e),
         "Review started.",
     )
 

@@ -84,10 +84,12 @@ TRANSITIONS: Final[Mapping[Action, Transition]] = _table(
         Status.IN_REVIEW,
     ),
     Transition(Action.ACTIVATE, "activate", frozenset({Status.DECIDED}), Status.ACTIVE),
+    # On its date an active case falls due (the daily job); a change that triggers a review
+    # (a confirmed hit, a changed listed entry …) brings it forward, for a decided case too.
     Transition(
         Action.MARK_REVIEW_DUE,
         "mark as due for review",
-        frozenset({Status.ACTIVE}),
+        frozenset({Status.ACTIVE, Status.DECIDED}),
         Status.REVIEW_DUE,
     ),
     # Any submitted case may be closed (abandoned, declined, finished); a draft is the owner's

@@ -53,9 +53,12 @@ SCHEDULE: tuple[Job, ...] = (
     ),
     Job(
         "engagements.review-due",
-        "cases.review_due",
+        "assessments.review_due",
         Cadence(DAY, at=_at(0, 15)),
-        "An engagement whose review date has come shows as due for review that morning.",
+        "An engagement whose review date has come shows as due for review that morning, and "
+        "an assessed case falls due at once when a partner gains a confirmed hit, a matched "
+        "listed entry changes or leaves its list, its partners, countries or areas change, or "
+        "a new pack version changes its triage outcome.",
     ),
     Job(
         "screenings.purge",

@@ -32,6 +32,7 @@ from trustdesk.web.api.schemas import (
     PageIn,
     PageOut,
 )
+from trustdesk.web.assessments import services as assessment_services
 from trustdesk.web.cases import permissions, selectors, services
 from trustdesk.web.cases.models import Engagement, InformationRequest
 from trustdesk.web.cases.workflow import Outcome
@@ -214,7 +215,7 @@ def engagement_review_start(request: HttpRequest, public_id: uuid.UUID) -> Engag
     return _transition(
         request,
         public_id,
-        lambda u, e: services.engagement_review_start(actor=u, engagement=e),
+        lambda u, e: assessment_services.review_start(actor=u, engagement=e),
     )
 
 
