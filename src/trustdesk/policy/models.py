@@ -237,6 +237,16 @@ class Contact(_Strict):
     url: str | None = None
 
 
+class PracticeBasis(_Strict):
+    """Why a process that no law requires is run: the institution's own practice, and whose
+    guidance recommends it, so a researcher is never told a recommendation is the law."""
+
+    #: Plain words, "The university's own practice, recommended by ...".
+    statement: str
+    #: The guidance that recommends the practice (UUK, NPSA, UKRI, say), each with its check date.
+    recommended_by: list[Source] = Field(min_length=1)
+
+
 class Process(_Strict):
     """A process a researcher may have to go through, with what a researcher needs to start it."""
 
@@ -249,6 +259,9 @@ class Process(_Strict):
     lead_time: str
     #: The law or policy the process rests on, stated so a researcher can see what it relies on.
     legal_basis: str | None = None
+    #: For a process no law requires: that it is the institution's practice and who recommends
+    #: it. The validator refuses a process with neither this nor ``legal_basis``.
+    practice: PracticeBasis | None = None
     #: A caution shown with the process (a legal basis being re-checked, say).
     notice: str | None = None
     sources: list[Source] = []

@@ -252,6 +252,15 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
             errors += _check_condition(pack, file, q.ask_when, f"{where}.ask_when")
     errors += _question_cycles(pack, file)
     for i, p in enumerate(pack.processes):
+        if p.legal_basis is None and p.practice is None:
+            errors.append(
+                PackError(
+                    file,
+                    f"processes[{i}]({p.id})",
+                    "a process needs a legal_basis, or a practice saying it is the institution's "
+                    "own practice and which guidance recommends it",
+                )
+            )
         if p.contact not in pack.contacts:
             errors.append(
                 PackError(file, f"processes[{i}]({p.id}).contact", f"unknown contact {p.contact!r}")
@@ -405,6 +414,8 @@ def _cited_sources(pack: Pack) -> Iterator[tuple[str, Source]]:
     for i, proc in enumerate(pack.processes):
         for j, src in enumerate(proc.sources):
             yield f"processes[{i}]({proc.id}).sources[{j}]", src
+        for j, src in enumerate(proc.practice.recommended_by if proc.practice else ()):
+            yield f"processes[{i}]({proc.id}).practice.recommended_by[{j}]", src
 
 
 def _unchecked_sources(pack: Pack, file: str) -> list[PackError]:

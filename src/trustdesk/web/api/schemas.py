@@ -577,6 +577,10 @@ class ProcessOut(Schema):
     legal_basis: str | None
     notice: str | None
     sources: list[SourceOut]
+    practice: str | None = Field(
+        default=None,
+        description="For a process no law requires: the institution's practice and who recommends it.",
+    )
 
 
 class TriageOutcomeOut(Schema):
