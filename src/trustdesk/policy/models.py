@@ -173,6 +173,12 @@ class Condition(_Strict):
         return self
 
 
+#: How far a fact was checked: against the official text itself (``verified``), against
+#: secondary copies or only part of the official text (``partly-verified``), or not at all
+#: beyond the source it was first written from (``unverified``).
+Confidence = Literal["verified", "partly-verified", "unverified"]
+
+
 class Source(_Strict):
     """Where a pack's facts come from, so a reviewer can check them against the publisher."""
 
@@ -185,6 +191,8 @@ class Source(_Strict):
     checked: dt.date | None = None
     #: What was checked and against what, when that is not simply the page at ``url``.
     note: str | None = None
+    #: How far the facts were checked (docs/policy-packs.md lists every fact with it).
+    confidence: Confidence | None = None
 
 
 class Option(_Strict):
@@ -351,6 +359,37 @@ class CountryList(_Strict):
     countries: list[str]
 
 
+#: What a UK sanctions regime does, in the terms GOV.UK uses for each regime: an asset freeze and
+#: travel ban on designated persons, an arms embargo on the country, targeted arms restrictions
+#: on designated persons only, and trade (export and import), financial, investment, services and
+#: transport restrictions.
+SanctionsMeasure = Literal[
+    "asset-freeze",
+    "travel-ban",
+    "arms-embargo",
+    "arms-restrictions",
+    "trade-restrictions",
+    "financial-restrictions",
+    "investment-ban",
+    "services-ban",
+    "transport-restrictions",
+]
+
+
+class SanctionsRegime(_Strict):
+    """One sanctions regime in force: its legal instrument, the countries it targets (none for a
+    thematic regime such as global human rights) and the measures it carries, so a rule can tell
+    an asset freeze from a trade or arms embargo."""
+
+    id: str = Field(pattern=_ID_PATTERN)
+    #: The government's own name for the regime (as on the UK Sanctions List).
+    name: str
+    instrument: str
+    countries: list[str] = []
+    measures: list[SanctionsMeasure] = Field(min_length=1)
+    source: Source
+
+
 class Indicator(_Strict):
     """A published country indicator, declared once with its scale and source.
 
@@ -483,6 +522,7 @@ class Pack(_Strict):
     rules: list[Rule] = []
     taxonomies: list[Taxonomy] = []
     country_lists: list[CountryList] = []
+    sanctions_regimes: list[SanctionsRegime] = []
     indicators: list[Indicator] = []
     country_profiles: list[CountryProfile] = []
     list_sources: list[ListSource] = []
