@@ -33,6 +33,8 @@ from pathlib import Path
 import pycountry
 import yaml
 
+from trustdesk.policy.travel_advice import AdviceStatus
+
 ROOT = Path(__file__).resolve().parents[1]
 PACK = ROOT / "src" / "trustdesk" / "policy" / "packs" / "gb-base.yaml"
 DEFAULT_DATA = ROOT.parent / "shared" / "policy-data"
@@ -188,6 +190,9 @@ def gather_profiles(data: Path) -> list[Profile]:
             if "fcdo_advice_level" in prof.values:
                 raise ValueError(f"two FCDO pages map to {code}; fix the tables above")
             prof.values["fcdo_advice_level"] = int(row["max_level_0to4"])
+            status = AdviceStatus.of([c for c in row["alert_status"].split(";") if c])
+            prof.values["fcdo_whole_country"] = status.whole_country
+            prof.values["fcdo_parts"] = status.parts
             if len(codes) == 1:
                 prof.name = row["country"]
     for row in _rows(data, VDEM_FILE):
@@ -248,7 +253,15 @@ def _value(v: str | int | float) -> str:
     return _q(v) if isinstance(v, str) else repr(v)
 
 
-INDICATOR_ORDER = ("fcdo_advice_level", "vdem_afi", "fh_status", "fh_total", "fh_academic_freedom")
+INDICATOR_ORDER = (
+    "fcdo_advice_level",
+    "fcdo_whole_country",
+    "fcdo_parts",
+    "vdem_afi",
+    "fh_status",
+    "fh_total",
+    "fh_academic_freedom",
+)
 
 
 def render_profiles(profiles: Iterable[Profile]) -> list[str]:

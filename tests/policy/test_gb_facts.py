@@ -26,7 +26,7 @@ def country_list(pack: Pack, list_id: str) -> set[str]:
     return set(next(lst for lst in pack.country_lists if lst.id == list_id).countries)
 
 
-# --- UK sanctions regimes -----------------------------------------------------------------------
+# --- UK sanctions regimes -------------------------------------------------------------------------
 
 
 def conlist_regimes() -> set[str]:
@@ -90,7 +90,7 @@ def test_country_lists_follow_from_the_regimes_measures(pack: Pack) -> None:
     assert "ML" not in country_list(pack, "uk-sanctions-trade-measures")
 
 
-# --- Arms embargoes --------------------------------------------------------------------------------
+# --- Arms embargoes -------------------------------------------------------------------------------
 
 MILITARY_COLLABORATION = {
     "engagement_kind": ["research-collaboration"],
@@ -128,7 +128,7 @@ def test_embargo_reason_reaches_the_outcome(pack: Pack) -> None:
     assert any("not the legal list" in r.text for r in export.reasons)
 
 
-# --- Headings, editions, notes ---------------------------------------------------------------------
+# --- Headings, editions, notes --------------------------------------------------------------------
 
 
 def test_ml5_heading_is_fire_control_surveillance_and_warning(pack: Pack) -> None:
@@ -161,7 +161,7 @@ def test_research_list_check_dates_are_the_dates_their_files_were_built_from() -
             assert source.published.isoformat() == header["edition"], (pack_id, item.source)
 
 
-# --- Processes: legal basis or institutional practice -------------------------------------------------
+# --- Processes: legal basis or institutional practice ---------------------------------------------
 
 
 def test_every_process_states_a_legal_basis_or_the_guidance_behind_the_practice(

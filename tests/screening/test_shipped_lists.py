@@ -104,7 +104,9 @@ def test_ca_nro_names_the_103_organisations_of_the_official_list() -> None:
 
 def test_aspi_entries_under_the_strategic_support_force_say_it_was_abolished() -> None:
     under_ssf = [
-        e for e in read_entries("aspi-unitracker") if "PLA Strategic Support Force" in str(e["remarks"])
+        e
+        for e in read_entries("aspi-unitracker")
+        if "PLA Strategic Support Force" in str(e["remarks"])
     ]
 
     assert sorted(str(e["name"]) for e in under_ssf) == [

@@ -246,8 +246,10 @@ class Contact(_Strict):
 
 
 class PracticeBasis(_Strict):
-    """Why a process that no law requires is run: the institution's own practice, and whose
-    guidance recommends it, so a researcher is never told a recommendation is the law."""
+    """Why a process no law requires is run: the institution's practice and who recommends it.
+
+    Stated so a researcher is never told that a recommendation is the law.
+    """
 
     #: Plain words, "The university's own practice, recommended by ...".
     statement: str
@@ -377,9 +379,11 @@ SanctionsMeasure = Literal[
 
 
 class SanctionsRegime(_Strict):
-    """One sanctions regime in force: its legal instrument, the countries it targets (none for a
-    thematic regime such as global human rights) and the measures it carries, so a rule can tell
-    an asset freeze from a trade or arms embargo."""
+    """One sanctions regime in force: its instrument, target countries and measures.
+
+    A thematic regime (global human rights, say) targets no country. The measures let a rule tell
+    an asset freeze from a trade or arms embargo.
+    """
 
     id: str = Field(pattern=_ID_PATTERN)
     #: The government's own name for the regime (as on the UK Sanctions List).

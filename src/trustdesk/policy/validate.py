@@ -419,7 +419,13 @@ def _check_routing(pack: Pack, file: str) -> list[PackError]:
 def _cited_sources(pack: Pack) -> Iterator[tuple[str, Source]]:
     for i, src in enumerate(pack.sources):
         yield f"sources[{i}]", src
-    for section in ("taxonomies", "country_lists", "sanctions_regimes", "indicators", "list_sources"):
+    for section in (
+        "taxonomies",
+        "country_lists",
+        "sanctions_regimes",
+        "indicators",
+        "list_sources",
+    ):
         for i, item in enumerate(getattr(pack, section)):
             yield f"{section}[{i}]({item.id}).source", item.source
     for i, proc in enumerate(pack.processes):

@@ -579,7 +579,8 @@ class ProcessOut(Schema):
     sources: list[SourceOut]
     practice: str | None = Field(
         default=None,
-        description="For a process no law requires: the institution's practice and who recommends it.",
+        description="For a process no law requires: the institution's practice and who recommends"
+        " it.",
     )
 
 
