@@ -184,3 +184,37 @@ def test_practice_basis_and_its_sources_reach_the_outcome(pack: Pack) -> None:
     assert diligence.practice is not None
     assert "Universities UK" in diligence.practice
     assert any("internationalisation" in s.title for s in diligence.sources)
+
+
+# --- Facts resting on uncertainty -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("visitor_nationality", "ATAS still applies after April 2026"),
+        ("visitor_level", "ATAS still applies after April 2026"),
+        ("visitor_level", "integrated master's"),
+        ("research_areas", "reform to 19 areas"),
+        ("transfer_abroad", "article 12B"),
+    ],
+)
+def test_questions_resting_on_uncertain_facts_say_so(
+    pack: Pack, question: str, phrase: str
+) -> None:
+    found = next(q for q in pack.questions if q.id == question)
+
+    assert found.uncertainty is not None
+    assert phrase in found.uncertainty
+
+
+def test_processes_and_classifications_resting_on_uncertain_facts_say_so(pack: Pack) -> None:
+    notices = {p.id: p.notice or "" for p in pack.processes}
+    taxonomies = {t.id: t.uncertainty or "" for t in pack.taxonomies}
+
+    assert "29 April 2026" in notices["atas-certificate"]
+    assert "integrated master's" in notices["atas-certificate"]
+    assert "19 areas" in notices["nsi-assessment"]
+    assert "article 12B" in notices["export-control"]
+    assert "reform to 19 areas" in taxonomies["nsi"]
+    assert "April 2026" in taxonomies["atas-subjects"]

@@ -213,6 +213,9 @@ class Question(_Strict):
     taxonomy: str | None = None
     factor: Factor | None = None
     ask_when: Condition | None = None
+    #: A fact the question or its help rests on that could not be confirmed (a rule in flux, a
+    #: point of law not read in the official text); shown with the help, never folded into it.
+    uncertainty: str | None = None
 
     def effective_factor(self) -> Factor:
         """The declared factor, or the one implied by the kind (a country question is a country)."""
@@ -347,6 +350,8 @@ class Taxonomy(_Strict):
     node_prefix: str | None = None
     source: Source
     nodes: list[TaxonomyNode]
+    #: What about the classification itself is uncertain (areas about to change, say).
+    uncertainty: str | None = None
 
 
 class CountryList(_Strict):
