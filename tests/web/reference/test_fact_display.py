@@ -51,3 +51,12 @@ def test_uncertain_classifications_and_the_export_exemption_point_are_flagged(pa
     assert "<strong>Not certain:</strong> The 17 areas are those of the Regulations as made" in page
     assert "Not certain:</strong> Whether ATAS still applies after April 2026" in page
     assert "article 12B" in section(page, "export-control")
+
+
+def test_each_sanctions_regime_is_shown_with_its_measures(page: str) -> None:
+    regimes = page.split('<h2 id="sanctions-regimes">Sanctions regimes</h2>', 1)[1]
+
+    assert "<td>Zimbabwe</td>" in regimes
+    assert "The Zimbabwe (Sanctions) (EU Exit) Regulations 2019 (SI 2019/604)" in regimes
+    assert "<td>asset-freeze, travel-ban, arms-embargo</td>" in regimes  # Lebanon
+    assert "<td>none (thematic)</td>" in regimes
