@@ -1,7 +1,8 @@
 """Regenerates the reference-data blocks of the UK base policy pack from the published data files.
 
-The country profiles and the sanctions country lists in ``gb-base.yaml`` are facts taken from
-public data files (FCDO travel advice, V-Dem, Freedom House, UK sanctions regime metadata). They
+The country profiles in ``gb-base.yaml`` are facts taken from public data files (FCDO travel
+advice, V-Dem, Freedom House); the sanctions country lists follow from the pack's own hand-written
+``sanctions_regimes`` table (the UK government's regimes and their measures). They
 are written by this script, never by hand, between ``# BEGIN GENERATED <name>`` and
 ``# END GENERATED <name>`` markers, so that re-running it on the same data reproduces the pack
 byte for byte and a reviewer can see exactly which lines came from which file. Everything outside
@@ -30,6 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
+import yaml
+
+from trustdesk.policy.travel_advice import AdviceStatus
 
 ROOT = Path(__file__).resolve().parents[1]
 PACK = ROOT / "src" / "trustdesk" / "policy" / "packs" / "gb-base.yaml"
@@ -39,7 +43,6 @@ FCDO_FILE = "fcdo_travel_advice_status_2026-08-22.csv"
 VDEM_FILE = "vdem_v16_afi_2025_latest.csv"
 FH_FILE = "freedom_house_fiw_2013_2024.csv"
 FH_EDITION = "2024"
-SANCTIONS_FILE = "uk_sanctions_regimes_opensanctions.csv"
 
 #: Kosovo has no official ISO 3166-1 code; XK is the user-assigned code the FCDO, the EU and
 #: most data publishers use, so a triage answer of XK finds its profile.
@@ -118,10 +121,6 @@ PALESTINE_NOTE = (
     "carries the lower (more cautious) of the two values of each indicator."
 )
 
-#: Sanctions metadata target codes that are not countries: zz (worldwide thematic regimes),
-#: ip (the cyber regime's placeholder) and gb (the domestic counter-terrorism regime).
-NOT_COUNTRY_TARGETS = frozenset({"zz", "ip", "gb", ""})
-
 
 class DataMissing(Exception):
     """The policy-data folder or one of its files is not there."""
@@ -191,6 +190,9 @@ def gather_profiles(data: Path) -> list[Profile]:
             if "fcdo_advice_level" in prof.values:
                 raise ValueError(f"two FCDO pages map to {code}; fix the tables above")
             prof.values["fcdo_advice_level"] = int(row["max_level_0to4"])
+            status = AdviceStatus.of([c for c in row["alert_status"].split(";") if c])
+            prof.values["fcdo_whole_country"] = status.whole_country
+            prof.values["fcdo_parts"] = status.parts
             if len(codes) == 1:
                 prof.name = row["country"]
     for row in _rows(data, VDEM_FILE):
@@ -221,28 +223,25 @@ def gather_profiles(data: Path) -> list[Profile]:
 
 @dataclass(frozen=True)
 class Regime:
-    key: str
-    title: str
+    id: str
+    name: str
     country: str
     measures: tuple[str, ...]
     instrument: str
-    url: str
 
 
-def gather_regimes(data: Path) -> list[Regime]:
-    """Country regimes only: thematic and domestic regimes have no country to attach to."""
-    out: list[Regime] = []
-    for row in _rows(data, SANCTIONS_FILE):
-        targets = [t.strip() for t in row["target_territories"].split(";")]
-        countries = [t for t in targets if t not in NOT_COUNTRY_TARGETS]
-        aliases = [a.strip() for a in row["legal_instrument_aliases"].split("|")]
-        instrument = next((a for a in aliases if re.fullmatch(r"SI \d{4}/\d+", a)), "")
-        measures = tuple(m for m in row["measures"].split(";") if m)
-        out.extend(
-            Regime(row["key"], row["title"], target.upper(), measures, instrument, row["url"])
-            for target in countries
-        )
-    return sorted(out, key=lambda r: (r.country, r.key))
+def gather_regimes(pack_text: str) -> list[Regime]:
+    """One row per country a regime of the pack's ``sanctions_regimes`` targets.
+
+    Thematic regimes (no countries) are left out: they target people anywhere, not a country.
+    """
+    table = yaml.safe_load(pack_text).get("sanctions_regimes") or []
+    out = [
+        Regime(r["id"], r["name"], country, tuple(r["measures"]), r["instrument"])
+        for r in table
+        for country in r.get("countries") or []
+    ]
+    return sorted(out, key=lambda r: (r.country, r.id))
 
 
 def _q(text: str) -> str:
@@ -254,7 +253,15 @@ def _value(v: str | int | float) -> str:
     return _q(v) if isinstance(v, str) else repr(v)
 
 
-INDICATOR_ORDER = ("fcdo_advice_level", "vdem_afi", "fh_status", "fh_total", "fh_academic_freedom")
+INDICATOR_ORDER = (
+    "fcdo_advice_level",
+    "fcdo_whole_country",
+    "fcdo_parts",
+    "vdem_afi",
+    "fh_status",
+    "fh_total",
+    "fh_academic_freedom",
+)
 
 
 def render_profiles(profiles: Iterable[Profile]) -> list[str]:
@@ -282,7 +289,7 @@ def _regime_list(
     for r in regimes:
         by_country.setdefault(r.country, []).append(r)
     detail = "; ".join(
-        f"{c}: " + ", ".join(f"{r.title} ({r.instrument})" if r.instrument else r.title for r in rs)
+        f"{c}: " + ", ".join(f"{r.name} ({r.instrument})" for r in rs)
         for c, rs in sorted(by_country.items())
     )
     return [
@@ -290,10 +297,11 @@ def _regime_list(
         f"    title: {_q(title)}",
         f"    member_phrase: {_q(phrase)}",
         "    source:",
-        '      title: "UK sanctions regimes: OpenSanctions programme metadata (GB-*)"',
+        '      title: "UK sanctions regimes (this pack\'s sanctions_regimes table)"',
         "      url: https://www.gov.uk/guidance/uk-sanctions",
-        "      publisher: OpenSanctions (MIT-licensed metadata), each regime linking GOV.UK",
-        "      checked: 2026-11-22",
+        "      publisher: UK government",
+        "      checked: 2026-12-06",
+        "      confidence: partly-verified",
         f"      note: {_q(note + ' Regimes: ' + detail + '.')}",
         f"    countries: [{', '.join(_q(c) for c in countries)}]",
     ]
@@ -301,13 +309,14 @@ def _regime_list(
 
 def render_sanctions(regimes: list[Regime]) -> list[str]:
     """The two country lists, as items of the pack's ``country_lists`` (the marker's indent)."""
-    armed = [r for r in regimes if "Arms embargo" in r.measures]
+    armed = [r for r in regimes if "arms-embargo" in r.measures]
     items = [
         *_regime_list(
             "uk-sanctions-regimes",
             "Countries with a UK sanctions regime",
             "has a UK sanctions regime",
-            "Country regimes only, read from a snapshot of the metadata dated up to 2026-08-22; "
+            "Countries targeted by a regime in the pack's sanctions_regimes table, which names "
+            "each regime in force as the UK government does, with its instrument and measures; "
             "thematic regimes (global human rights, anti-corruption, cyber, chemical weapons, "
             "counter-terrorism, ISIL/Al-Qaida, irregular migration) target people anywhere and "
             "are not attached to a country. A regime targets designated persons and listed "
@@ -318,15 +327,32 @@ def render_sanctions(regimes: list[Regime]) -> list[str]:
             "uk-sanctions-arms-embargo",
             "Countries whose UK sanctions regime includes an arms embargo",
             "has a UK sanctions regime that includes an arms embargo",
-            "Countries whose regime metadata records the measure 'Arms embargo' (regimes with "
-            "only targeted 'Arms restrictions' on designated persons are not included). This is "
-            "not the legal list of embargoed destinations for the military end-use control "
-            "(Export Control Order 2008 Schedule 4, OSCE and binding UN embargoes), which was not "
-            "available to check; see docs/policy-packs.md.",
+            "trustdesk's transcription, not the legal text: countries whose regime carries the "
+            "measure arms-embargo in the sanctions_regimes table (regimes with only targeted arms "
+            "restrictions on designated persons are not included). The legal list of embargoed "
+            "destinations for the military end-use control (Export Control Order 2008 Schedule "
+            "4, with OSCE and binding UN embargoes) was not available to check; the OSCE embargo "
+            "on Armenia and Azerbaijan was lifted in full on 13 October 2025.",
             armed,
+        ),
+        *_regime_list(
+            "uk-sanctions-trade-measures",
+            "Countries whose UK sanctions regime restricts trade, finance, investment or services",
+            "has a UK sanctions regime that restricts trade, finance, investment or services",
+            "Countries whose regime carries trade (export or import), financial, investment or "
+            "services restrictions in the sanctions_regimes table, beyond an asset freeze and "
+            "travel ban on designated persons: a payment, goods or a technology transfer there "
+            "may itself be prohibited.",
+            [r for r in regimes if set(r.measures) & SECTORAL_MEASURES],
         ),
     ]
     return [line.removeprefix("  ") for line in items]
+
+
+#: Measures that restrict dealings with the country beyond designated persons.
+SECTORAL_MEASURES = frozenset(
+    {"trade-restrictions", "financial-restrictions", "investment-ban", "services-ban"}
+)
 
 
 BLOCK = re.compile(
@@ -365,7 +391,7 @@ def build(data: Path, pack_text: str) -> str:
         raise DataMissing(f"policy data folder not present: {data}")
     blocks = {
         "country-profiles": render_profiles(gather_profiles(data)),
-        "sanctions-lists": render_sanctions(gather_regimes(data)),
+        "sanctions-lists": render_sanctions(gather_regimes(pack_text)),
     }
     return rebuild(pack_text, blocks)
 

@@ -52,6 +52,19 @@ CHECKED = {
 
 # "Last Updated: March 11, 2025" in RSToolkit's nroData.js, per SOURCES.md; the CSV has no date.
 CA_NRO_EDITION = "2025-03-11"
+# Rows the transcription files only as CAEP aliases although the official list also names them as
+# organisations of their own: RSToolkit's own note on the Peac row says "Also listed as standalone
+# entity", and the "(CAEP)" suffix on its Beijing Computational Science Research Center row marks
+# the same split (the toolkit's Peac row has both forms). The official page counts 103
+# organisations; the transcription's 101 named rows plus these two make 103. Each gets a named
+# entry of its own beside its alias row, so a match says both.
+CA_NRO_STANDALONE = {
+    "peac-institute-of-multiscale-science": "Peac Institute of Multiscale Science",
+    "caep-beijing-computational-science-research-center": (
+        "Beijing Computational Science Research Center"
+    ),
+}
+CA_NRO_OFFICIAL_COUNT = 103
 CA_NRO_URL = (
     "https://science.gc.ca/site/science/en/safeguarding-your-research/"
     "guidelines-and-tools-implement-research-security/"
@@ -78,6 +91,14 @@ US_1286_TABLE_2_CATEGORY = "Table 2: foreign talent recruitment program (section
 US_1286_NOTES = {
     "and affiliates": "Listed with its affiliates; the affiliates the list names are aliases here.",
 }
+# The PLA Strategic Support Force was abolished in April 2024 (its parts became the Aerospace
+# Force, the Cyberspace Force and the Information Support Force); the 2020 tracker still names it.
+ASPI_SSF = "PLA Strategic Support Force"
+ASPI_SSF_NOTE = (
+    "Note: the PLA Strategic Support Force named here was abolished in April 2024 and its "
+    "parts reorganised (Aerospace Force, Cyberspace Force, Information Support Force); the "
+    "tracker's 2020 text predates this."
+)
 # Structural conventions of the transcription (SECTION_1286.md, "Procedure" step 4).
 US_1286_PARENTS = (
     ("Academy of Military Medical Sciences, ", "Academy of Military Medical Sciences"),
@@ -260,6 +281,28 @@ def build_ca_nro(source_dir: Path) -> dict[str, Any]:
                 source_url=CA_NRO_URL,
             )
         )
+    for entry_id, name in CA_NRO_STANDALONE.items():
+        if entry_id not in names:
+            raise BuildError(f"{CA_NRO_CSV}: row {entry_id!r} for a standalone NRO is gone")
+        row = next(r for r in rows if r["id"] == entry_id)
+        entries.append(
+            make_entry(
+                entry_id=f"nro-{slug(name)}",
+                name=name,
+                aliases=split_aliases(row["aliases"]),
+                countries=_country(row["country"], CA_NRO_CSV),
+                categories=["Named research organization"],
+                remarks=(
+                    "Named by the official list as an organisation of its own as well as under "
+                    "the Chinese Academy of Engineering Physics; the transcription used filed it "
+                    "only as an alias, so trustdesk adds this entry."
+                ),
+                source_url=CA_NRO_URL,
+            )
+        )
+    named = sum(1 for e in entries if e["parent"] is None)
+    if named != CA_NRO_OFFICIAL_COUNT:
+        raise BuildError(f"ca-nro: {named} named organisations, the official list has 103")
     return make_document(_shipped("ca-nro"), CA_NRO_EDITION, CA_NRO_URL, entries)
 
 
@@ -352,7 +395,8 @@ def _aspi_entry(value: dict[str, Any]) -> dict[str, Any]:
         # Several agencies share supervision of many entries; a single parent would pick one.
         parent=agencies[0] if len(agencies) == 1 else None,
         remarks=" ".join(
-            f"{label}: {'; '.join(_clean(items))}." for label, items in facts if items
+            [f"{label}: {'; '.join(_clean(items))}." for label, items in facts if items]
+            + ([ASPI_SSF_NOTE] if ASPI_SSF in agencies else [])
         ),
         source_url=page,
     )

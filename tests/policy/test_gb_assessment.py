@@ -201,7 +201,9 @@ CASES = [
         trip("IR", ["economics"], ["devices"]),
         ratings("low", "high", "low", "low"),
         rules={"people": {"travel-advice-against-whole-country"}},
-        says={"people": ("FCDO travel advice level for Iran is 4, at least 3",)},
+        says={
+            "people": ("FCDO advice against travel to the whole country for Iran is all-travel",)
+        },
     ),
     Case(
         "fieldwork-in-egypt-away-from-the-areas-advised-against",

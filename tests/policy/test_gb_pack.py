@@ -126,7 +126,8 @@ def test_every_profile_indicator_is_declared_with_a_source(pack: Pack) -> None:
     declared = {i.id: i for i in pack.indicators}
 
     assert set(declared) == {
-        "fcdo_advice_level", "vdem_afi", "fh_status", "fh_total", "fh_academic_freedom",
+        "fcdo_advice_level", "fcdo_whole_country", "fcdo_parts", "vdem_afi", "fh_status",
+        "fh_total", "fh_academic_freedom",
     }  # fmt: skip
     assert all(i.source.checked is not None for i in declared.values())
     used = {key for p in pack.country_profiles for key in p.indicators}
@@ -137,6 +138,8 @@ def test_indicator_values_are_on_their_scales(pack: Pack) -> None:
     for p in pack.country_profiles:
         v = p.indicators
         assert v.get("fcdo_advice_level", 0) in range(5), p.country
+        assert v.get("fcdo_whole_country", "none") in ("all-travel", "all-but-essential", "none")
+        assert v.get("fcdo_parts", "none") in ("all-travel", "all-but-essential", "none")
         assert 0 <= float(v.get("vdem_afi", 0)) <= 1, p.country
         assert v.get("fh_status", "F") in ("F", "PF", "NF"), p.country
         assert v.get("fh_total", 0) in range(101), p.country
@@ -357,6 +360,6 @@ def test_conference_trip_to_an_fcdo_avoid_all_travel_country(pack: Pack) -> None
     assert outcome.tier.id == "enhanced"
     assert processes(outcome) == ["travel-risk-assessment", "travel-senior-approval"]
     assert because(outcome, "travel-senior-approval") == {
-        "FCDO travel advice level for Syria is 4, at least 3"
+        "FCDO advice against travel to the whole country for Syria is all-travel"
     }
     assert "travel-device-hygiene" in [m.id for m in outcome.mitigations]

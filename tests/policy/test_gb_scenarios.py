@@ -127,7 +127,7 @@ SCENARIOS = [
         },
         "enhanced",
         {"travel-risk-assessment", "travel-senior-approval"},
-        says=("FCDO travel advice level for Iran is 4",),
+        says=("FCDO advice against travel to the whole country for Iran is all-travel",),
         mitigations={"travel-device-hygiene", "travel-briefing-check-in"},
     ),
     Scenario(
@@ -164,7 +164,7 @@ SCENARIOS = [
         },
         "standard",
         {"travel-risk-assessment"},
-        says=("FCDO travel advice level for Egypt is 2",),
+        says=("FCDO advice against travel to parts of the country for Egypt is all-travel",),
     ),
     Scenario(
         "history-collaboration-with-a-russian-university",

@@ -209,6 +209,7 @@ def test_an_answer_to_the_lab_question_when_not_asked_is_ignored() -> None:
                 "contact": "export-control",
                 "guidance_url": "https://research.example.org/export-control",
                 "lead_time": "A day",
+                "legal_basis": "Test rules",
             },
             "processes[1](export-control)",
         ),

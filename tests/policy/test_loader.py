@@ -26,6 +26,7 @@ processes:
     contact: office
     guidance_url: "https://x"
     lead_time: 1 day
+    legal_basis: Test rules
 tiers:
   - {id: low, label: Low, description: L}
   - {id: high, label: High, description: H}
@@ -40,6 +41,39 @@ def write(tmp_path: Path, text: str, name: str = "pack.yaml") -> Path:
 
 def test_minimal_pack_loads(tmp_path: Path) -> None:
     assert check(str(write(tmp_path, MINIMAL))) == []
+
+
+def test_a_process_without_legal_basis_or_practice_is_refused(tmp_path: Path) -> None:
+    text = MINIMAL.replace("    legal_basis: Test rules\n", "")
+
+    errors = check(str(write(tmp_path, text)))
+
+    assert [(e.path, e.problem) for e in errors] == [
+        (
+            "processes[0](review)",
+            "a process needs a legal_basis, or a practice saying it is the institution's own "
+            "practice and which guidance recommends it",
+        )
+    ]
+
+
+def test_a_process_that_is_institutional_practice_names_its_guidance(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "    legal_basis: Test rules\n",
+        "    practice:\n"
+        "      statement: The university's own practice, recommended by UUK (2020).\n"
+        "      recommended_by:\n"
+        "        - {title: UUK, url: 'https://x', checked: 2026-11-22}\n",
+    )
+    without_guidance = text.replace(
+        "        - {title: UUK, url: 'https://x', checked: 2026-11-22}\n", ""
+    ).replace("recommended_by:\n", "recommended_by: []\n")
+
+    assert check(str(write(tmp_path, text))) == []
+    assert any(
+        e.path.startswith("processes[0]") and "recommended_by" in e.path
+        for e in check(str(write(tmp_path, without_guidance, "bad.yaml")))
+    )
 
 
 def test_shape_errors_name_file_path_and_problem_and_all_are_reported(tmp_path: Path) -> None:

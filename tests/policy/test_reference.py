@@ -41,9 +41,9 @@ processes:
     notice: Being re-checked.
     sources: [{title: Act, url: "https://example.org/act", checked: 2026-02-03}]
   - {id: travel, title: Travel, what: W, why: Y, contact: office,
-     guidance_url: "https://example.org", lead_time: 1 day}
+     guidance_url: "https://example.org", lead_time: 1 day, legal_basis: Test rules}
   - {id: sanctions, title: Sanctions, what: W, why: Y, contact: office,
-     guidance_url: "https://example.org", lead_time: 1 day}
+     guidance_url: "https://example.org", lead_time: 1 day, legal_basis: Test rules}
 tiers:
   - {id: low, label: Low, description: L}
   - {id: high, label: High, description: H}

@@ -352,6 +352,7 @@ processes:
     contact: office
     guidance_url: "https://example.org"
     lead_time: 30 working days
+    legal_basis: Test rules
 tiers:
   - {id: low, label: Low, description: L}
   - {id: high, label: High, description: H}

@@ -92,6 +92,30 @@ def test_ca_nro_ids_are_the_transcription_ids() -> None:
     assert "caep-southwest-computing-center" in ids
 
 
+def test_ca_nro_names_the_103_organisations_of_the_official_list() -> None:
+    """The transcription names 101; the two it filed only as CAEP aliases get their own entry."""
+    named = [e for e in read_entries("ca-nro") if e["parent"] is None]
+
+    assert len(named) == 103
+    names = {str(e["name"]) for e in named}
+    assert "Peac Institute of Multiscale Science" in names
+    assert "Beijing Computational Science Research Center" in names
+
+
+def test_aspi_entries_under_the_strategic_support_force_say_it_was_abolished() -> None:
+    under_ssf = [
+        e
+        for e in read_entries("aspi-unitracker")
+        if "PLA Strategic Support Force" in str(e["remarks"])
+    ]
+
+    assert sorted(str(e["name"]) for e in under_ssf) == [
+        "Information Engineering University",
+        "Space Engineering University",
+    ]
+    assert all("abolished in April 2024" in str(e["remarks"]) for e in under_ssf)
+
+
 def test_dod_1286_ids_are_slugs_of_the_names() -> None:
     for entry in read_entries("us-dod-1286"):
         assert entry["id"] == generator.slug(str(entry["name"]))

@@ -173,6 +173,12 @@ class Condition(_Strict):
         return self
 
 
+#: How far a fact was checked: against the official text itself (``verified``), against
+#: secondary copies or only part of the official text (``partly-verified``), or not at all
+#: beyond the source it was first written from (``unverified``).
+Confidence = Literal["verified", "partly-verified", "unverified"]
+
+
 class Source(_Strict):
     """Where a pack's facts come from, so a reviewer can check them against the publisher."""
 
@@ -185,6 +191,8 @@ class Source(_Strict):
     checked: dt.date | None = None
     #: What was checked and against what, when that is not simply the page at ``url``.
     note: str | None = None
+    #: How far the facts were checked (docs/policy-packs.md lists every fact with it).
+    confidence: Confidence | None = None
 
 
 class Option(_Strict):
@@ -205,6 +213,9 @@ class Question(_Strict):
     taxonomy: str | None = None
     factor: Factor | None = None
     ask_when: Condition | None = None
+    #: A fact the question or its help rests on that could not be confirmed (a rule in flux, a
+    #: point of law not read in the official text); shown with the help, never folded into it.
+    uncertainty: str | None = None
 
     def effective_factor(self) -> Factor:
         """The declared factor, or the one implied by the kind (a country question is a country)."""
@@ -237,6 +248,18 @@ class Contact(_Strict):
     url: str | None = None
 
 
+class PracticeBasis(_Strict):
+    """Why a process no law requires is run: the institution's practice and who recommends it.
+
+    Stated so a researcher is never told that a recommendation is the law.
+    """
+
+    #: Plain words, "The university's own practice, recommended by ...".
+    statement: str
+    #: The guidance that recommends the practice (UUK, NPSA, UKRI, say), each with its check date.
+    recommended_by: list[Source] = Field(min_length=1)
+
+
 class Process(_Strict):
     """A process a researcher may have to go through, with what a researcher needs to start it."""
 
@@ -249,6 +272,9 @@ class Process(_Strict):
     lead_time: str
     #: The law or policy the process rests on, stated so a researcher can see what it relies on.
     legal_basis: str | None = None
+    #: For a process no law requires: that it is the institution's practice and who recommends
+    #: it. The validator refuses a process with neither this nor ``legal_basis``.
+    practice: PracticeBasis | None = None
     #: A caution shown with the process (a legal basis being re-checked, say).
     notice: str | None = None
     sources: list[Source] = []
@@ -324,6 +350,8 @@ class Taxonomy(_Strict):
     node_prefix: str | None = None
     source: Source
     nodes: list[TaxonomyNode]
+    #: What about the classification itself is uncertain (areas about to change, say).
+    uncertainty: str | None = None
 
 
 class CountryList(_Strict):
@@ -336,6 +364,39 @@ class CountryList(_Strict):
     member_phrase: str | None = None
     source: Source
     countries: list[str]
+
+
+#: What a UK sanctions regime does, in the terms GOV.UK uses for each regime: an asset freeze and
+#: travel ban on designated persons, an arms embargo on the country, targeted arms restrictions
+#: on designated persons only, and trade (export and import), financial, investment, services and
+#: transport restrictions.
+SanctionsMeasure = Literal[
+    "asset-freeze",
+    "travel-ban",
+    "arms-embargo",
+    "arms-restrictions",
+    "trade-restrictions",
+    "financial-restrictions",
+    "investment-ban",
+    "services-ban",
+    "transport-restrictions",
+]
+
+
+class SanctionsRegime(_Strict):
+    """One sanctions regime in force: its instrument, target countries and measures.
+
+    A thematic regime (global human rights, say) targets no country. The measures let a rule tell
+    an asset freeze from a trade or arms embargo.
+    """
+
+    id: str = Field(pattern=_ID_PATTERN)
+    #: The government's own name for the regime (as on the UK Sanctions List).
+    name: str
+    instrument: str
+    countries: list[str] = []
+    measures: list[SanctionsMeasure] = Field(min_length=1)
+    source: Source
 
 
 class Indicator(_Strict):
@@ -470,6 +531,7 @@ class Pack(_Strict):
     rules: list[Rule] = []
     taxonomies: list[Taxonomy] = []
     country_lists: list[CountryList] = []
+    sanctions_regimes: list[SanctionsRegime] = []
     indicators: list[Indicator] = []
     country_profiles: list[CountryProfile] = []
     list_sources: list[ListSource] = []

@@ -105,6 +105,7 @@ def render_text(o: Outcome) -> str:
             f"    guidance: {p.guidance_url}",
             f"    typical lead time: {p.lead_time}",
             *([f"    legal basis: {p.legal_basis}"] if p.legal_basis else []),
+            *([f"    basis: {p.practice}"] if p.practice else []),
             *([f"    NOTE: {p.notice}"] if p.notice else []),
             *_reasons(p.reasons, "    "),
         ]

@@ -1,4 +1,4 @@
-"""FCDO travel advice, read from the GOV.UK Content API, as a level 0–4 per ISO country code.
+"""FCDO travel advice, read from the GOV.UK Content API, as the FCDO's statuses per ISO code.
 
 The Foreign, Commonwealth & Development Office publishes its advice as GOV.UK content items: the
 index ``/api/content/foreign-travel-advice`` links every country's item, and each item states
@@ -10,6 +10,13 @@ serious code's, so a rule can say "at least 3" without knowing the codes:
 - 2: against all travel to parts of the country
 - 1: against all but essential travel to parts of the country
 - 0: none of these
+
+The level loses what a single number cannot hold: a country with advice against all but essential
+travel to the whole country *and* against all travel to parts of it (Ukraine, say) is a 3, like a
+country with the first alone. So the statuses are kept apart as well (:class:`AdviceStatus`): what
+the FCDO advises for the whole country and what it advises for parts, each "all travel", "all but
+essential travel" or none, and rules read those (indicators ``fcdo_whole_country`` and
+``fcdo_parts``). The level stays for pages and callers that show one number.
 
 This is the engine's one network client. Its hardening is trustdesk.net's, shared with the list
 downloads (no Django there either): each wait is bounded, bodies are size-capped and must not be a
@@ -37,6 +44,13 @@ from trustdesk.screening.countries import to_iso2
 
 #: The indicator id a pack declares to receive these values.
 INDICATOR = "fcdo_advice_level"
+#: The indicators that keep the FCDO's statuses apart: advice for the whole country, for parts.
+WHOLE_COUNTRY_INDICATOR = "fcdo_whole_country"
+PARTS_INDICATOR = "fcdo_parts"
+#: The values of those two indicators, most serious first.
+ALL_TRAVEL = "all-travel"
+ALL_BUT_ESSENTIAL = "all-but-essential"
+NO_ADVICE = "none"
 DEFAULT_BASE_URL = "https://www.gov.uk/api/content"
 INDEX_PATH = "/foreign-travel-advice"
 USER_AGENT = f"trustdesk/{__version__} (FCDO travel advice refresh)"
@@ -55,6 +69,74 @@ LEVEL_TEXT: Mapping[int, str] = {
     1: "advises against all but essential travel to parts of the country",
     0: "gives no advice against travel",
 }
+
+#: Each alert code as (scope, advice): which of the two statuses it sets, and to what.
+_STATUS_OF_CODE: Mapping[str, tuple[str, str]] = {
+    "avoid_all_travel_to_whole_country": ("whole", ALL_TRAVEL),
+    "avoid_all_but_essential_travel_to_whole_country": ("whole", ALL_BUT_ESSENTIAL),
+    "avoid_all_travel_to_parts": ("parts", ALL_TRAVEL),
+    "avoid_all_but_essential_travel_to_parts": ("parts", ALL_BUT_ESSENTIAL),
+}
+_SEVERITY = {NO_ADVICE: 0, ALL_BUT_ESSENTIAL: 1, ALL_TRAVEL: 2}
+STATUS_TEXT: Mapping[str, str] = {
+    ALL_TRAVEL: "all travel",
+    ALL_BUT_ESSENTIAL: "all but essential travel",
+    NO_ADVICE: "no advice against travel",
+}
+
+
+@dataclass(frozen=True)
+class AdviceStatus:
+    """The FCDO's advice for a country as the FCDO states it: for the whole country and for parts.
+
+    Each is ``all-travel``, ``all-but-essential`` or ``none``; both can hold at once.
+    """
+
+    whole_country: str = NO_ADVICE
+    parts: str = NO_ADVICE
+
+    @classmethod
+    def of(cls, alert_status: tuple[str, ...] | list[str]) -> AdviceStatus:
+        """The statuses a set of alert codes states; an unknown code raises ValueError."""
+        level_of(alert_status)  # refuses unknown codes with the same message
+        found = {"whole": NO_ADVICE, "parts": NO_ADVICE}
+        for code in alert_status:
+            scope, advice = _STATUS_OF_CODE[code]
+            if _SEVERITY[advice] > _SEVERITY[found[scope]]:
+                found[scope] = advice
+        return cls(whole_country=found["whole"], parts=found["parts"])
+
+    @classmethod
+    def from_level(cls, level: int) -> AdviceStatus:
+        """The statuses a bare 0-4 level implies, for values stored before the codes were kept.
+
+        Lossy by nature: a level keeps only the most serious status, so the other is ``none``.
+        """
+        code = next((c for c, lvl in LEVELS.items() if lvl == level), None)
+        return cls.of([code] if code else [])
+
+    def merged(self, other: AdviceStatus) -> AdviceStatus:
+        """The more serious of each status, for two FCDO pages covering one code."""
+
+        def worse(a: str, b: str) -> str:
+            return a if _SEVERITY[a] >= _SEVERITY[b] else b
+
+        return AdviceStatus(
+            worse(self.whole_country, other.whole_country), worse(self.parts, other.parts)
+        )
+
+    def describe(self) -> str:
+        """The advice in the FCDO's words, both statuses where both hold."""
+        said = [
+            f"advises against {STATUS_TEXT[self.whole_country]} to the whole country"
+            if self.whole_country != NO_ADVICE
+            else "",
+            f"advises against {STATUS_TEXT[self.parts]} to parts of the country"
+            if self.parts != NO_ADVICE
+            else "",
+        ]
+        return " and ".join(x for x in said if x) or "gives no advice against travel"
+
 
 # FCDO entries whose names no general country table resolves: territories named together, and
 # the FCDO's own spellings. Keyed by slug, which the FCDO keeps stable when it renames a page.
@@ -176,6 +258,15 @@ class TravelAdvice:
         for entry in self.entries:
             for code in entry.codes:
                 out[code] = max(out.get(code, 0), entry.level)
+        return out
+
+    def statuses(self) -> dict[str, AdviceStatus]:
+        """The FCDO's statuses by ISO code; two entries covering one code give the worse of each."""
+        out: dict[str, AdviceStatus] = {}
+        for entry in self.entries:
+            status = AdviceStatus.of(entry.alert_status)
+            for code in entry.codes:
+                out[code] = out[code].merged(status) if code in out else status
         return out
 
 

@@ -82,6 +82,8 @@ class ProcessResult:
     legal_basis: str | None = None
     notice: str | None = None
     sources: tuple[SourceResult, ...] = ()
+    #: For a process no law requires: that it is the institution's practice and who recommends it.
+    practice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -333,7 +335,11 @@ def triage(
             rs,
             p.legal_basis,
             p.notice,
-            tuple(SourceResult.of(x) for x in p.sources),
+            tuple(
+                SourceResult.of(x)
+                for x in (*p.sources, *(p.practice.recommended_by if p.practice else ()))
+            ),
+            p.practice.statement if p.practice else None,
         )
         for p in pack.processes
         if (rs := reasons_for(p.id, "processes"))

@@ -234,6 +234,7 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
     for section in (
         "questions", "processes", "tiers", "verdicts", "risk_areas", "mitigations", "rules",
         "taxonomies", "country_lists", "list_sources", "facts", "indicators",
+        "sanctions_regimes",
     ):  # fmt: skip
         errors += _duplicates(file, section, (item.id for item in getattr(pack, section)))
     for t, tax in enumerate(pack.taxonomies):
@@ -252,6 +253,15 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
             errors += _check_condition(pack, file, q.ask_when, f"{where}.ask_when")
     errors += _question_cycles(pack, file)
     for i, p in enumerate(pack.processes):
+        if p.legal_basis is None and p.practice is None:
+            errors.append(
+                PackError(
+                    file,
+                    f"processes[{i}]({p.id})",
+                    "a process needs a legal_basis, or a practice saying it is the institution's "
+                    "own practice and which guidance recommends it",
+                )
+            )
         if p.contact not in pack.contacts:
             errors.append(
                 PackError(file, f"processes[{i}]({p.id}).contact", f"unknown contact {p.contact!r}")
@@ -268,6 +278,16 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
                     PackError(
                         file,
                         f"country_lists[{i}]({lst.id}).countries[{j}]",
+                        f"{code!r} is not ISO 3166-1 alpha-2",
+                    )
+                )
+    for i, regime in enumerate(pack.sanctions_regimes):
+        for j, code in enumerate(regime.countries):
+            if not _ISO2.match(code):
+                errors.append(
+                    PackError(
+                        file,
+                        f"sanctions_regimes[{i}]({regime.id}).countries[{j}]",
                         f"{code!r} is not ISO 3166-1 alpha-2",
                     )
                 )
@@ -399,12 +419,20 @@ def _check_routing(pack: Pack, file: str) -> list[PackError]:
 def _cited_sources(pack: Pack) -> Iterator[tuple[str, Source]]:
     for i, src in enumerate(pack.sources):
         yield f"sources[{i}]", src
-    for section in ("taxonomies", "country_lists", "indicators", "list_sources"):
+    for section in (
+        "taxonomies",
+        "country_lists",
+        "sanctions_regimes",
+        "indicators",
+        "list_sources",
+    ):
         for i, item in enumerate(getattr(pack, section)):
             yield f"{section}[{i}]({item.id}).source", item.source
     for i, proc in enumerate(pack.processes):
         for j, src in enumerate(proc.sources):
             yield f"processes[{i}]({proc.id}).sources[{j}]", src
+        for j, src in enumerate(proc.practice.recommended_by if proc.practice else ()):
+            yield f"processes[{i}]({proc.id}).practice.recommended_by[{j}]", src
 
 
 def _unchecked_sources(pack: Pack, file: str) -> list[PackError]:

@@ -70,7 +70,7 @@ def with_entry(index: int, **fields: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("source", "count", "edition"),
     [
-        ("ca-nro", 126, "2025-03-11"),
+        ("ca-nro", 128, "2025-03-11"),
         ("us-dod-1286", 156, "2026-07-23"),
         ("aspi-unitracker", 159, "2020-08-22"),
     ],

@@ -29,7 +29,7 @@ questions:
     options: [{id: conference, label: A conference}, {id: fieldwork, label: Fieldwork}]
 processes:
   - {id: travel-exemption, title: Travel exemption, what: W, why: Y, contact: office,
-     guidance_url: "https://example.org", lead_time: 10 days}
+     guidance_url: "https://example.org", lead_time: 10 days, legal_basis: Test rules}
 tiers:
   - {id: standard, label: Standard, description: S}
 indicators:

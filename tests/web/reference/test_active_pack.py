@@ -53,8 +53,16 @@ def test_overlay_source_is_the_fcdo_with_the_confirmation_date(
 ) -> None:
     services.travel_advice_refresh(actor="test")
 
-    (overlay,) = selectors.current_overlays()
+    overlays = selectors.current_overlays()
+    overlay = overlays[0]
     indicator = next(i for i in selectors.active_pack().indicators if i.id == "fcdo_advice_level")
+
+    assert [o.indicator for o in overlays] == [
+        "fcdo_advice_level",
+        "fcdo_whole_country",
+        "fcdo_parts",
+    ]
+    assert all(o.source == overlay.source for o in overlays)
 
     assert overlay.source.title == "FCDO travel advice (GOV.UK Content API)"
     assert overlay.source.url == f"{fcdo.server.base_url}/foreign-travel-advice"

@@ -444,6 +444,9 @@ class QuestionOut(Schema):
     label: str | None = Field(description="A short noun phrase the reasons use.")
     text: str
     help: str
+    uncertainty: str | None = Field(
+        default=None, description="A fact the question rests on that could not be confirmed."
+    )
     options: list[OptionOut]
     taxonomy: str | None
     ask_when: dict[str, Any] | None = Field(
@@ -465,6 +468,9 @@ class TaxonomyOut(Schema):
     title: str
     node_prefix: str | None
     nodes: list[TaxonomyNodeOut]
+    uncertainty: str | None = Field(
+        default=None, description="What about the classification could not be confirmed."
+    )
 
 
 class PolicyPackOut(Schema):
@@ -577,6 +583,11 @@ class ProcessOut(Schema):
     legal_basis: str | None
     notice: str | None
     sources: list[SourceOut]
+    practice: str | None = Field(
+        default=None,
+        description="For a process no law requires: the institution's practice and who recommends"
+        " it.",
+    )
 
 
 class TriageOutcomeOut(Schema):

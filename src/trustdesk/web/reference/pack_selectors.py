@@ -54,6 +54,7 @@ class TaxonomyView:
     source: Source
     nodes: tuple[NodeView, ...]
     count: int
+    uncertainty: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ def taxonomy_views(pack: Pack) -> list[TaxonomyView]:
             source=tax.source,
             nodes=_nodes(tax.nodes, names),
             count=_count(tax.nodes),
+            uncertainty=tax.uncertainty,
         )
         for tax in pack.taxonomies
     ]

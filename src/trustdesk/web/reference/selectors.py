@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from django.conf import settings
 
 from trustdesk.policy import registry
 from trustdesk.policy.loader import PackInvalid
-from trustdesk.policy.models import Pack, Source
+from trustdesk.policy.models import CountryProfile, Pack, Source
 from trustdesk.policy.reference import IndicatorOverlay
-from trustdesk.policy.travel_advice import INDICATOR, public_page
+from trustdesk.policy.travel_advice import (
+    ALL_TRAVEL,
+    INDICATOR,
+    PARTS_INDICATOR,
+    WHOLE_COUNTRY_INDICATOR,
+    AdviceStatus,
+    public_page,
+)
 from trustdesk.web.reference.models import ReferenceSnapshot, ReferenceValue, RefreshRun
 
 FCDO = ReferenceSnapshot.Kind.FCDO_TRAVEL_ADVICE
@@ -36,6 +43,8 @@ class CountryLevel:
     url: str = ""
     updated_at: dt.datetime | None = None  # when the FCDO last changed the advice
     carried_from: dt.datetime | None = None  # set when not read in the last refresh
+    #: The FCDO's own statuses (whole country, parts), which the level alone cannot tell apart.
+    status: AdviceStatus = field(default_factory=AdviceStatus)
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,12 @@ class TravelAdviceStatus:
             counts[country.level] = counts.get(country.level, 0) + 1
         return counts
 
+    def no_go_parts(self) -> list[CountryLevel]:
+        """Countries with advice against all travel to parts, whatever the rest of the country's."""
+        return sorted(
+            (c for c in self.countries if c.status.parts == ALL_TRAVEL), key=lambda c: c.name
+        )
+
     def at_level(self, level: int) -> list[CountryLevel]:
         return sorted((c for c in self.countries if c.level == level), key=lambda c: c.name)
 
@@ -85,6 +100,7 @@ def snapshot_levels(snapshot: ReferenceSnapshot) -> dict[str, CountryLevel]:
             code=v.country,
             name=v.name,
             level=int(v.value),
+            status=AdviceStatus.of(v.codes) if v.codes else AdviceStatus.from_level(int(v.value)),
             url=v.source_url,
             updated_at=v.source_updated_at,
             carried_from=v.carried_from,
@@ -114,10 +130,32 @@ def overlay_of(snapshot: ReferenceSnapshot) -> IndicatorOverlay:
     )
 
 
+def overlays_of(snapshot: ReferenceSnapshot) -> list[IndicatorOverlay]:
+    """A snapshot as fresher values of the level and of the FCDO's two statuses.
+
+    The statuses come from the alert codes each value stored; a value stored without codes (by
+    a version that kept only the level) gets the statuses its level implies.
+    """
+    level = overlay_of(snapshot)
+    statuses = {
+        v.country: AdviceStatus.of(v.codes) if v.codes else AdviceStatus.from_level(int(v.value))
+        for v in ReferenceValue.objects.filter(snapshot=snapshot)
+    }
+    return [
+        level,
+        replace(
+            level,
+            indicator=WHOLE_COUNTRY_INDICATOR,
+            values={c: s.whole_country for c, s in statuses.items()},
+        ),
+        replace(level, indicator=PARTS_INDICATOR, values={c: s.parts for c, s in statuses.items()}),
+    ]
+
+
 def current_overlays() -> list[IndicatorOverlay]:
     """The overlays the current reference snapshots give (none before the first refresh)."""
     snapshot = current_snapshot()
-    return [] if snapshot is None else [overlay_of(snapshot)]
+    return [] if snapshot is None else overlays_of(snapshot)
 
 
 def active_pack() -> Pack:
@@ -137,7 +175,7 @@ def _pack(ref: str, snapshot_key: str) -> Pack:
         return registry.load(ref)
     public_id = snapshot_key.partition("@")[0]
     snapshot = ReferenceSnapshot.objects.get(public_id=public_id)
-    return registry.load(ref, overlays=[overlay_of(snapshot)])
+    return registry.load(ref, overlays=overlays_of(snapshot))
 
 
 def shipped_levels(pack: Pack) -> tuple[dict[str, CountryLevel], dt.date | None]:
@@ -146,11 +184,22 @@ def shipped_levels(pack: Pack) -> tuple[dict[str, CountryLevel], dt.date | None]
     if declared is None:
         return {}, None
     levels = {
-        p.country: CountryLevel(code=p.country, name=p.name or p.country, level=int(value))
+        p.country: CountryLevel(
+            code=p.country, name=p.name or p.country, level=int(value), status=_shipped_status(p)
+        )
         for p in pack.country_profiles
         if isinstance(value := p.indicators.get(INDICATOR), int) and not isinstance(value, bool)
     }
     return levels, declared.source.checked
+
+
+def _shipped_status(profile: CountryProfile) -> AdviceStatus:
+    whole = profile.indicators.get(WHOLE_COUNTRY_INDICATOR)
+    parts = profile.indicators.get(PARTS_INDICATOR)
+    if isinstance(whole, str) and isinstance(parts, str):
+        return AdviceStatus(whole_country=whole, parts=parts)
+    level = profile.indicators.get(INDICATOR)
+    return AdviceStatus.from_level(level if isinstance(level, int) else 0)
 
 
 def shipped_pack_levels() -> tuple[dict[str, CountryLevel], dt.date | None, str]:

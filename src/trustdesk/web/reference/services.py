@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from trustdesk.policy.travel_advice import (
+    AdviceStatus,
     FetchConfig,
     Progress,
     TravelAdvice,
@@ -227,7 +228,15 @@ def _rows(
 
 
 def _levels(rows: list[ReferenceValue]) -> dict[str, CountryLevel]:
-    return {r.country: CountryLevel(code=r.country, name=r.name, level=int(r.value)) for r in rows}
+    return {
+        r.country: CountryLevel(
+            code=r.country,
+            name=r.name,
+            level=int(r.value),
+            status=AdviceStatus.of(r.codes) if r.codes else AdviceStatus.from_level(int(r.value)),
+        )
+        for r in rows
+    }
 
 
 def _hash(rows: list[ReferenceValue], advice: TravelAdvice) -> str:

@@ -82,6 +82,7 @@ def _status_context(
         "per_level": [(level, n, LEVEL_TEXT[level]) for level, n in status.per_level().items()],
         "level_4": status.at_level(4),
         "level_3": status.at_level(3),
+        "no_go_parts": status.no_go_parts(),
         "carried": [(c, reasons.get(c.code, "")) for c in status.countries if c.carried_from],
         "runs": [(run, labels.get(run.actor, run.actor)) for run in runs],
         "can_update": permissions.has_permission(request.user, "lists.manage"),

@@ -81,6 +81,7 @@ def pack_out(current: Pack) -> PolicyPackOut:
                 label=q.label,
                 text=q.text,
                 help=q.help,
+                uncertainty=q.uncertainty,
                 options=[OptionOut(id=o.id, label=o.label) for o in q.options],
                 taxonomy=q.taxonomy,
                 # The pack's own spelling (`not`, `in`), without the unused keys.
@@ -96,6 +97,7 @@ def pack_out(current: Pack) -> PolicyPackOut:
                 title=t.title,
                 node_prefix=t.node_prefix,
                 nodes=[_node_out(n) for n in t.nodes],
+                uncertainty=t.uncertainty,
             )
             for t in current.taxonomies
         ],
