@@ -166,6 +166,9 @@ def item_status(
     request: AuthenticatedHttpRequest, public_id: uuid.UUID, item_id: uuid.UUID
 ) -> HttpResponse:
     item = _item(request, public_id, item_id)
+    # Before reading the form: someone who may not move the item gets a 403, never form errors.
+    if not permissions.can_manage_plan(request.user, item.engagement):
+        permissions.require_progress(request.user, item)
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose what to do with the mitigation.")

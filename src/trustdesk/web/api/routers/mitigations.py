@@ -30,10 +30,12 @@ from trustdesk.web.api.schemas import (
 )
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement
-from trustdesk.web.mitigations import files, selectors, services
+from trustdesk.web.mitigations import files, permissions, selectors, services
 from trustdesk.web.mitigations.models import EvidenceFile, MitigationItem
 
 router = Router(tags=["mitigations"])
+
+NO_FILE = "Send the file as the multipart field `file`."
 
 _BASE = "/engagements/{uuid:public_id}/mitigations"
 _ITEM = _BASE + "/{uuid:item_id}"
@@ -174,13 +176,20 @@ def mitigation_status(
 
 @router.post(_ITEM + "/evidence", response={201: EvidenceFileOut, **WRITE_ERRORS})
 def evidence_upload(
-    request: HttpRequest, public_id: uuid.UUID, item_id: uuid.UUID, file: File[UploadedFile]
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    item_id: uuid.UUID,
+    file: File[UploadedFile | None] = None,
 ) -> Status[EvidenceFileOut]:
     """Upload one evidence file (multipart field `file`).
 
     Refused with `evidence_refused` when its name, size or kind do not pass.
     """
     item = _item(request, public_id, item_id)
+    if file is None:
+        # Access first: a caller who may not add evidence hears so, not that the file is missing.
+        permissions.require_evidence(actor(request), item)
+        raise InvalidInput("file", NO_FILE)
     evidence = services.evidence_add(
         actor=actor(request), item=item, name=str(file.name or ""), content=file.chunks()
     )
