@@ -161,7 +161,7 @@ def test_the_owner_starts_and_completes_their_item(cast: Cast, triaged: Triaged)
         cast.rita,
     )
     event = AuditEvent.objects.get(action="trustdesk.mitigation.completed")
-    assert (event.data["from"], event.data["to"], event.data["reason"]) == (
+    assert (event.data["from"], event.data["to"], event.data["note"]) == (
         "in_progress",
         "done",
         "Signed on 3 March",

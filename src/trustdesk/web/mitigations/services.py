@@ -355,8 +355,14 @@ def mitigation_status(
         actor=actor,
         action=f"trustdesk.mitigation.{move.event}",
         target=item.engagement,
-        data={"item": _item_data(item), "from": old, "to": item.status},
-        reason=note or None,
+        data={
+            "item": _item_data(item),
+            "from": old,
+            "to": item.status,
+            **({"note": note} if note and move.target != Status.WAIVED else {}),
+        },
+        # A waiver's reason is the decision the trail must hold; other notes are what was done.
+        reason=note if move.target == Status.WAIVED else None,
     )
     return item
 
