@@ -277,3 +277,16 @@ def test_items_to_do_are_the_users_own_open_items(cast: Cast, triaged: Triaged) 
 
     assert list(selectors.items_to_do(cast.rita)) == [mine]
     assert not permissions.can_progress_item(cast.tom, mine)
+
+
+def test_the_pages_access_summary_agrees_with_each_rule(cast: Cast, triaged: Triaged) -> None:
+    engagement = triaged()
+    items = [_add(cast, engagement, "Rita's"), _add(cast, engagement, "Tom's", owner=cast.tom)]
+
+    for name in ["rita", "tom", "cara", "chad", "olga", "alan", "aude", "ada", "otto"]:
+        user = cast.by_name(name)
+        access = permissions.access_for(user, engagement)
+        for item in items:
+            assert access.progresses(item) == permissions.can_progress_item(user, item), name
+            assert access.evidences(item) == permissions.can_add_evidence(user, item), name
+        assert access.manages == permissions.can_manage_plan(user, engagement), name

@@ -9,6 +9,8 @@ and team, who supply its evidence) or an officer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 
 from trustdesk.web.accounts.permissions import AnyUser, has_permission, not_allowed, out_of_scope
@@ -43,6 +45,41 @@ def _on_case(user: AnyUser, engagement: Engagement) -> bool:
     if not user.is_authenticated:
         return False
     return engagement.owner_id == user.pk or engagement.team.filter(pk=user.pk).exists()
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAccess:
+    """What one reader may do on one engagement's plan, worked out once for a whole page.
+
+    The same rules as the `can_*` functions below, without a query per item.
+    """
+
+    user_id: int | None
+    sees: bool
+    manages: bool  # an officer who sees the case
+    on_case: bool  # the engagement's owner or on its team
+    supplies_evidence: bool
+
+    def progresses(self, item: MitigationItem) -> bool:
+        return self.sees and (self.manages or item.owner_id == self.user_id)
+
+    def evidences(self, item: MitigationItem) -> bool:
+        if not self.sees:
+            return False
+        return self.manages or (
+            self.supplies_evidence and (self.on_case or item.owner_id == self.user_id)
+        )
+
+
+def access_for(user: AnyUser, engagement: Engagement) -> PlanAccess:
+    seen = sees(user, engagement)
+    return PlanAccess(
+        user_id=user.pk,
+        sees=seen,
+        manages=seen and has_permission(user, "engagement.review"),
+        on_case=seen and _on_case(user, engagement),
+        supplies_evidence=has_permission(user, "engagement.supply_evidence"),
+    )
 
 
 def can_progress_item(user: AnyUser, item: MitigationItem) -> bool:

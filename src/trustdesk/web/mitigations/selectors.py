@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from trustdesk.policy.models import Pack
 from trustdesk.web.accounts.models import User
-from trustdesk.web.accounts.permissions import AnyUser, has_permission
+from trustdesk.web.accounts.permissions import AnyUser
+from trustdesk.web.accounts.roles import ROLES
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.cases.permissions import engagement_scope
 from trustdesk.web.mitigations import files, permissions
@@ -174,11 +175,12 @@ def area_labels() -> dict[str, str]:
 def owner_candidates(*, engagement: Engagement) -> list[User]:
     """Who may own an item: the engagement's owner and team, and the active officers."""
     team = list(engagement.team.filter(is_active=True))
-    officers = [
-        u
-        for u in User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk")
-        if has_permission(u, "engagement.review")
-    ]
+    reviewing = [r.role for r in ROLES.values() if "engagement.review" in r.permissions]
+    officers = list(
+        User.objects.filter(is_active=True, role__in=reviewing).order_by(
+            "last_name", "first_name", "pk"
+        )
+    )
     people = {u.pk: u for u in [engagement.owner, *team, *officers] if u.is_active}
     return list(people.values())
 
@@ -236,19 +238,18 @@ def case_context(
 ) -> dict[str, object]:
     """What the engagement page's mitigation section shows this reader, as `mitigations`."""
     day = _today(today)
-    can_manage = permissions.can_manage_plan(user, engagement)
+    access = permissions.access_for(user, engagement)  # once: the same for every item
+    can_manage = access.manages
     views = []
     for item in item_list(engagement=engagement):
         mine = user.pk is not None and item.owner_id == user.pk
-        progress = permissions.can_progress_item(user, item)
         views.append(
             ItemView(
                 item=item,
                 overdue=item.is_overdue(day),
                 evidence=list(item.evidence.all()),
-                can_progress=progress and not item.is_closed,
-                can_add_evidence=item.status != Status.WAIVED
-                and permissions.can_add_evidence(user, item),
+                can_progress=access.progresses(item) and not item.is_closed,
+                can_add_evidence=item.status != Status.WAIVED and access.evidences(item),
                 next_step=mine and not item.is_closed,
             )
         )

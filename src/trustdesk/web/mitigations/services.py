@@ -378,13 +378,16 @@ def evidence_add(
     kind its extension says.
     """
     permissions.require_evidence(actor, item)
-    item = _locked_item(item)
     if item.status == Status.WAIVED:
         raise NotChangeable(WAIVED_NO_EVIDENCE)
     original = files.check_name(name)
+    # Written and checked before the engagement's row is locked: a slow upload holds no lock.
     stored = files.store(content, folder=str(item.engagement.public_id), limit=files.max_bytes())
     try:
         kind = files.sniff(stored.path, name=original)
+        item = _locked_item(item)
+        if item.status == Status.WAIVED:  # waived while the file was arriving
+            raise NotChangeable(WAIVED_NO_EVIDENCE)
         evidence = EvidenceFile(
             item=item,
             stored_path=stored.relative,
