@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -108,3 +109,17 @@ def test_refusals_carry_their_codes(cast: Cast, triaged: Triaged) -> None:
     assert (again.status_code, again.json()["code"]) == (409, "invalid_transition")
     assert (outsider.status_code, outsider.json()["code"]) == (404, "not_found")
     assert EvidenceFile.objects.count() == 0
+
+
+def test_the_openapi_document_repeats_no_key(cast: Cast) -> None:
+    """A key twice (an int and a str "200") is valid to Python but breaks the docs page."""
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in items]
+        assert len(keys) == len(set(keys)), keys
+        return dict(items)
+
+    text = _client(cast.rita).get("/api/openapi.json").content.decode()
+
+    document = json.loads(text, object_pairs_hook=pairs)
+    assert "/api/engagements/{public_id}/mitigations" in document["paths"]
