@@ -39,6 +39,8 @@ from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.jobs.actors import actor_for
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.lists.services import list_snapshot_import
+from trustdesk.web.mitigations import services as mitigation_services
+from trustdesk.web.mitigations.models import EvidenceFile, MitigationItem
 from trustdesk.web.notify import services as notify_services
 from trustdesk.web.notify.models import Notification
 from trustdesk.web.partners import services as partner_services
@@ -65,6 +67,7 @@ _LIST_ROWS = [
     "MX-002,Example Aerospace Design Bureau,Example Aero Bureau,,RU,Funder guidance\n",
     "MX-003,Jane Example,J. Example,person,GB,Former visitor\n",
 ]
+MATRIX_PDF = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\n%%EOF\n"  # evidence for the mitigation
 LISTED_PERSON = "Jane Example"  # on the list, so screening a person of this name gives a hit
 
 
@@ -80,6 +83,8 @@ class Records:
     triage: TriageSession  # a stand-alone draft
     triage_done: TriageSession  # completed, for the engagement above
     question: InformationRequest  # open, on another engagement of the owner's, awaiting it
+    mitigation: MitigationItem  # on the engagement above, owned by its researcher
+    evidence: EvidenceFile  # a PDF the researcher uploaded for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +165,15 @@ def _records(owner: User, title: str, officer: User) -> Records:
     )
     done = triage_services.triage_complete(actor=owner, session=done)
     question = _question(owner, officer, title)
-    return Records(engagement, link, org, person, hit, draft, done, question)
+    mitigation = mitigation_services.mitigation_add(
+        actor=officer,
+        engagement=engagement,
+        fields=mitigation_services.ItemFields(f"{title} end-use undertaking signed"),
+    )
+    evidence = mitigation_services.evidence_add(
+        actor=owner, item=mitigation, name="undertaking.pdf", content=[MATRIX_PDF]
+    )
+    return Records(engagement, link, org, person, hit, draft, done, question, mitigation, evidence)
 
 
 def build_world(folder: Path) -> World:
@@ -280,6 +293,16 @@ QUESTION = _owned(
     "question on an engagement",
     public_id=lambda r: r.question.engagement,
     request_id=lambda r: r.question,
+)
+# A mitigation item on the engagement, and the evidence file uploaded for it.
+MITIGATION = _owned(
+    "mitigation item", public_id=lambda r: r.engagement, item_id=lambda r: r.mitigation
+)
+EVIDENCE = _owned(
+    "evidence file",
+    public_id=lambda r: r.engagement,
+    item_id=lambda r: r.mitigation,
+    evidence_id=lambda r: r.evidence,
 )
 # Organisations are a shared register: every role sees Otto's, but only he (and the central
 # roles) may correct it. Routes say what "outside" gives for them.

@@ -70,8 +70,10 @@ from tests.web.matrix_support import (
     AUDIT_EVENT,
     ENGAGEMENT,
     ENGAGEMENT_LINK,
+    EVIDENCE,
     GROUP_KEY,
     INSIDE,
+    MITIGATION,
     NO_OBJECT,
     NOTIFICATION,
     ORGANISATION,
@@ -284,6 +286,24 @@ MATRIX: dict[str, Route] = {
         post(OWNER, label="no form"),
         target=QUESTION,
     ),
+    # --- mitigation plans: officers shape them; the item's owner (Rita) moves and evidences
+    # it; whoever sees the case downloads its evidence ---
+    "mitigations:propose": route(post(OFFICERS), target=ENGAGEMENT),
+    "mitigations:item-add": route(
+        get(OFFICERS), post(OFFICERS, body={"title": "Matrix", "owner": "rita"}), target=ENGAGEMENT
+    ),
+    "mitigations:item-edit": route(
+        get(OFFICERS), post(OFFICERS, body={"title": "Matrix", "owner": "rita"}), target=MITIGATION
+    ),
+    "mitigations:item-remove": route(post(OFFICERS, body={"reason": REASON}), target=MITIGATION),
+    "mitigations:item-status": route(
+        post(OWNER | OFFICERS, body={"action": "complete"}),
+        post(OWNER | OFFICERS, label="no form"),
+        target=MITIGATION,
+    ),
+    # Without a file the allowed roles are sent back with "choose a file" (302).
+    "mitigations:evidence-add": route(post(OWNER | OFFICERS), target=MITIGATION),
+    "mitigations:evidence-download": route(get(EVERYONE), target=EVIDENCE),
     # --- organisations: a shared register, so Otto's is seen by all but corrected by him ---
     "partners:organisation-list": route(get(EVERYONE)),
     "partners:organisation-create": route(get(PROPOSERS), post(PROPOSERS)),
@@ -445,6 +465,25 @@ MATRIX: dict[str, Route] = {
     "api:assessment_override": route(
         api_send("POST", OFFICERS, body={"area": "people", "rating": "high"}), target=ENGAGEMENT
     ),
+    # --- mitigation plans through the API ---
+    "api:mitigation_list": route(api_get(EVERYONE), target=ENGAGEMENT),
+    "api:mitigation_propose": route(api_send("POST", OFFICERS, ok=200), target=ENGAGEMENT),
+    "api:mitigation_create": route(
+        api_send("POST", OFFICERS, ok=201, body={"title": "Matrix"}), target=ENGAGEMENT
+    ),
+    "api:mitigation_update": route(
+        api_send("PATCH", OFFICERS, ok=200, body={"title": "Matrix"}), target=MITIGATION
+    ),
+    "api:mitigation_remove": route(
+        api_send("POST", OFFICERS, ok=200, body={"reason": REASON}), target=MITIGATION
+    ),
+    "api:mitigation_status": route(
+        api_send("POST", OWNER | OFFICERS, ok=200, body={"action": "complete"}),
+        target=MITIGATION,
+    ),
+    # A JSON body carries no file: the allowed roles get 422 (send the file), the others 403.
+    "api:evidence_upload": route(api_send("POST", OWNER | OFFICERS, ok=422), target=MITIGATION),
+    "api:evidence_download": route(api_get(EVERYONE), target=EVIDENCE),
     # --- triage through the API: the pack and stateless triage for everyone signed in ---
     "api:policy_pack": route(api_get(EVERYONE)),
     "api:triage_evaluate": route(

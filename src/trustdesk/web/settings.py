@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "trustdesk.web.triage",
     "trustdesk.web.notify",
     "trustdesk.web.assessments",
+    "trustdesk.web.mitigations",
     "ninja",  # django-ninja: only so its Swagger UI files are served from here, never a CDN
     "trustdesk.web.api",
     *auth_conf.APPS,
@@ -209,6 +210,8 @@ else:
 
 # Largest list file accepted in one import; the full OpenSanctions export needs more than this.
 TRUSTDESK_MAX_LIST_BYTES = env_int("TRUSTDESK_MAX_LIST_BYTES", 1 << 30)
+# Largest evidence file accepted for a mitigation (uploads are refused past it while they stream).
+TRUSTDESK_EVIDENCE_MAX_BYTES = env_int("TRUSTDESK_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # Seconds a list download may stall before it is given up.
 TRUSTDESK_DOWNLOAD_TIMEOUT = env_int("TRUSTDESK_DOWNLOAD_TIMEOUT", 60)
 

@@ -22,6 +22,7 @@ from trustdesk.web.api.auth import ApiTokenAuth, SessionCsrfAuth
 from trustdesk.web.api.routers import (
     assessments,
     engagements,
+    mitigations,
     organisations,
     people,
     screening,
@@ -62,3 +63,4 @@ api.add_router("/engagements", engagements.router)
 api.add_router("", screening.router)
 api.add_router("", triage.router)
 api.add_router("", assessments.router)
+api.add_router("", mitigations.router)

@@ -21,6 +21,8 @@ from trustdesk.screening.matching import NameNotScreenable
 from trustdesk.web.api.services import ApiTokenError
 from trustdesk.web.cases import services as cases
 from trustdesk.web.lists.screenfile import InputError
+from trustdesk.web.mitigations import files as mitigation_files
+from trustdesk.web.mitigations import services as mitigations
 from trustdesk.web.partners import services as partners
 from trustdesk.web.triage import selectors as triage_selectors
 from trustdesk.web.triage import services as triage
@@ -89,6 +91,8 @@ _CONFLICTS: list[tuple[type[Exception], int, str]] = [
     (triage.NotCompleted, 409, "not_completed"),
     (triage.AlreadyAttached, 409, "already_attached"),
     (triage.AnswersNoLongerFit, 409, "answers_no_longer_fit"),
+    (mitigations.InvalidStatusChange, 409, "invalid_transition"),
+    (mitigations.NotChangeable, 409, "not_changeable"),
 ]
 
 
@@ -162,6 +166,25 @@ def install(api: NinjaAPI) -> None:
         ]
         return _json(api, request, 422, _invalid(str(exc), errors))
 
+    @on(mitigations.ItemInvalid)
+    def mitigation_invalid(request: HttpRequest, exc: mitigations.ItemInvalid) -> HttpResponse:
+        errors = [
+            _item(["body", field], message)
+            for field, messages in exc.errors.items()
+            for message in messages
+        ]
+        return _json(api, request, 422, _invalid(str(exc), errors))
+
+    @on(mitigation_files.EvidenceRefused)
+    def evidence_refused(
+        request: HttpRequest, exc: mitigation_files.EvidenceRefused
+    ) -> HttpResponse:
+        body = {
+            **_invalid(str(exc), [_item(["body", "file"], str(exc))]),
+            "code": "evidence_refused",
+        }
+        return _json(api, request, 422, body)
+
     @on(cases.EditConflict)
     def edit_conflict(request: HttpRequest, exc: cases.EditConflict) -> HttpResponse:
         # Each field someone else changed since the caller's version, old → new, to merge from.
@@ -216,7 +239,13 @@ def install(api: NinjaAPI) -> None:
                 return _json(api, request, status, body)
         return server_error(request, exc)  # an error of a kind not mapped here is a bug
 
-    for base in (cases.EngagementError, partners.PartnerError, ApiTokenError, triage.TriageError):
+    for base in (
+        cases.EngagementError,
+        partners.PartnerError,
+        ApiTokenError,
+        triage.TriageError,
+        mitigations.MitigationError,
+    ):
         api.add_exception_handler(base, service_error)
     # Last resort: whatever else escapes a handler (ninja picks the most specific class first).
     api.add_exception_handler(Exception, server_error)

@@ -19,6 +19,7 @@ from trustdesk.policy.reasons import FactKind
 from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.cases.workflow import Outcome
+from trustdesk.web.mitigations.models import MitigationItem
 from trustdesk.web.partners.models import Organisation
 from trustdesk.web.triage.models import TriageSession
 
@@ -660,3 +661,70 @@ class TriageSessionDetailOut(TriageSessionOut):
 class TriageFilterIn(Schema):
     status: TriageStatus | None = None
     engagement: uuid.UUID | None = None
+
+
+# --- mitigation plans ----------------------------------------------------------------------
+
+MitigationStatus = Annotated[
+    MitigationItem.Status, _named_choices("MitigationStatus", MitigationItem.Status)
+]
+MitigationSource = Annotated[
+    MitigationItem.Source, _named_choices("MitigationSource", MitigationItem.Source)
+]
+
+
+class EvidenceFileOut(Schema):
+    id: uuid.UUID
+    name: str = Field(description="The file's name as uploaded (a label, never a path).")
+    content_type: str = Field(description="Recognised from the file's bytes, not the upload's.")
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+    download: str = Field(description="The path that downloads it (always as an attachment).")
+
+
+class MitigationItemOut(Schema):
+    id: uuid.UUID
+    title: str
+    description: str
+    area: str = Field(description="The policy pack's risk-area id; empty when none applies.")
+    source: MitigationSource
+    checklist_item: str = Field(description="The pack checklist item's id (source 'pack').")
+    owner: str
+    due_date: date | None
+    status: MitigationStatus
+    status_note: str
+    overdue: bool
+    evidence: list[EvidenceFileOut]
+    created_by: str
+    updated_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class MitigationCreateIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    description: str = ""
+    area: str = ""
+    owner: str | None = Field(None, description="A username; the engagement's owner if unset.")
+    due_date: date | None = None
+
+
+class MitigationUpdateIn(Schema):
+    """Only the fields sent change."""
+
+    title: str | None = Field(None, min_length=1, max_length=300)
+    description: str | None = None
+    area: str | None = None
+    owner: str | None = None
+    due_date: date | None = None
+
+
+class MitigationStatusIn(Schema):
+    action: Literal["start", "complete", "waive", "reopen"]
+    note: str = Field("", description="What was done, or (required to waive) why it is waived.")
+
+
+class MitigationRemoveIn(Schema):
+    reason: str = Field(min_length=1)

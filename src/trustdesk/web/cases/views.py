@@ -26,6 +26,7 @@ from trustdesk.web.cases import forms, permissions, selectors, services, workflo
 from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
 from trustdesk.web.cases.workflow import Action
 from trustdesk.web.core.requests import is_htmx
+from trustdesk.web.mitigations import selectors as mitigation_selectors
 from trustdesk.web.triage import selectors as triage_selectors
 
 PAGE_SIZE = 25
@@ -76,6 +77,7 @@ def _detail(
         "triage": triage_selectors.engagement_triage(user=request.user, engagement=engagement),
         **_information(request, engagement, forms_),
         **assessment_selectors.case_context(request.user, engagement),
+        **mitigation_selectors.case_context(request.user, engagement),
     }
     return render(request, "cases/engagement_detail.html", context)
 
