@@ -1,4 +1,4 @@
-"""The decision letter: plain words for the researcher, entries only for list readers, safe names."""
+"""The decision letter: plain words for the researcher, entries only for list readers, any name."""
 
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ def _url(case: Case, name: str) -> str:
 
 
 @pytest.mark.parametrize("reader", ["rita", "tom", "cara"])
-def test_researchers_and_champions_read_counts_but_no_entry_details(case: Case, reader: str) -> None:
+def test_researchers_and_champions_read_counts_but_no_entry_details(
+    case: Case, reader: str
+) -> None:
     # given the letter as page and PDF for the owner, a team member and the champion
     page = _client(case, reader).get(_url(case, "letter"))
     pdf = read_pdf(_client(case, reader).get(_url(case, "letter-pdf")).content)
@@ -53,8 +55,13 @@ def test_researchers_and_champions_read_counts_but_no_entry_details(case: Case, 
     # then both say how many matches there are, and name none of the entries
     html = page.content.decode()
     assert page.status_code == 200
-    assert "Screened: 2 possible matches on the watch lists — 0 confirmed, 0 dismissed, 2 still open." in html
-    assert "2 possible matches on the watch lists; 0 confirmed, 0 dismissed, 2 still open." in pdf.flat
+    assert (
+        "Screened: 2 possible matches on the watch lists — 0 confirmed, 0 dismissed, 2 still open."
+        in html
+    )
+    assert (
+        "2 possible matches on the watch lists; 0 confirmed, 0 dismissed, 2 still open." in pdf.flat
+    )
     for detail in ENTRY_DETAILS:
         assert detail not in html
         assert detail not in pdf.flat
@@ -93,7 +100,9 @@ def test_the_letter_says_what_was_decided_why_what_to_do_and_whom_to_ask(case: C
 def test_names_in_other_scripts_are_shown_by_their_transliteration_in_the_pdf(case: Case) -> None:
     pdf = read_pdf(_client(case, "rita").get(_url(case, "letter-pdf")).content)
 
-    assert "Bei Jing Hang Kong Hang Tian Da Xue (transliterated from Chinese characters)" in pdf.flat
+    assert (
+        "Bei Jing Hang Kong Hang Tian Da Xue (transliterated from Chinese characters)" in pdf.flat
+    )
     assert "Moskovskiy Fiziko-tekhnicheskiy Institut (transliterated from Cyrillic)" in pdf.flat
     assert "Jm`h Lmlk `bdllh Ll`lwm Wltqnyh (transliterated from Arabic)" in pdf.flat
 
@@ -111,7 +120,10 @@ def test_hostile_names_are_escaped_on_the_page_and_drawn_as_text_in_the_pdf(case
     pdf = read_pdf(_client(case, "olga").get(_url(case, "letter-pdf")).content)
 
     assert '<script>alert("pwned")' not in html
-    assert "<bdi>&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; Institute \u202eevil\u202c</bdi>" in html
+    assert (
+        "<bdi>&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; "
+        "Institute \u202eevil\u202c</bdi>" in html
+    )
     # The override character is dropped in the PDF, so the name reads as written, left to right.
     assert '<script>alert("pwned")</script> Institute evil' in pdf.flat
     assert "\u202e" not in pdf.text

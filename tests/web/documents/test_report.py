@@ -1,4 +1,4 @@
-"""The due-diligence report: the whole file for officers, approvers and auditors, as page and PDF."""
+"""The due-diligence report: the whole file for officers, approvers and auditors, page and PDF."""
 
 from __future__ import annotations
 
@@ -82,7 +82,13 @@ CASEWORK = Casework(
         review_date=date(2027, 11, 20),
         route="committee",
         votes=(
-            VoteLine("Alan Tester", "approve_with_conditions", "Approve with conditions", "Plan is sound.", AT),
+            VoteLine(
+                "Alan Tester",
+                "approve_with_conditions",
+                "Approve with conditions",
+                "Plan is sound.",
+                AT,
+            ),
             VoteLine("Vera Voter", "decline", "Decline", "Too close to the defence sector.", AT),
         ),
         quorum=2,
@@ -119,7 +125,10 @@ def test_the_report_pdf_holds_hits_verdicts_provenance_and_the_audit_excerpt(cas
     text = report.flat
     assert "Due-diligence report: Quantum sensing with Example University" in text
     assert f"Confirmed match: {VERDICT_REASON} (Olga Tester," in text
-    assert "Lists: ASPI China Defence Universities Tracker; Named Research Organizations (Canada)" in text
+    assert (
+        "Lists: ASPI China Defence Universities Tracker; Named Research Organizations (Canada)"
+        in text
+    )
     assert "Navy Aviation University - score 0.70" in text
     assert "Listed for: Seven sons of national defence" in text
     assert "Matcher 0.1.0/" in text
@@ -131,14 +140,19 @@ def test_the_report_pdf_holds_hits_verdicts_provenance_and_the_audit_excerpt(cas
 
 
 def test_the_other_apps_parts_appear_as_given(case: Case) -> None:
-    file = services.report_pdf_generate(engagement=case.engagement, actor=case.olga, casework=CASEWORK)
+    file = services.report_pdf_generate(
+        engagement=case.engagement, actor=case.olga, casework=CASEWORK
+    )
 
     text = read_pdf(file.content).flat
     assert "Reputation and values High Medium (changed from High: The lab is civilian;" in text
     assert "Technology control plan signed Rita Tester 1 December 2026 Done tcp-signed.pdf" in text
     assert "Export-control screening of shared samples [condition of approval]" in text
     assert "(overdue)" in text
-    assert "Recommended: Approve with conditions, by Olga Tester on 20 November 2026, 14:05 UTC." in text
+    assert (
+        "Recommended: Approve with conditions, by Olga Tester on 20 November 2026, 14:05 UTC."
+        in text
+    )
     assert "Committee votes (quorum 2)" in text
     assert "Vera Voter Decline Too close to the defence sector. 20 November 2026, 14:05 UTC" in text
 
@@ -176,7 +190,9 @@ def test_the_api_serves_both_downloads_by_the_same_rules(case: Case) -> None:
     assert (letter.status_code, letter["Content-Type"]) == (200, "application/pdf")
     assert read_pdf(letter.content).text
     assert refused.status_code == 403
-    assert refused.json()["message"] == "Your role does not allow you to read due-diligence reports."
+    assert (
+        refused.json()["message"] == "Your role does not allow you to read due-diligence reports."
+    )
     assert (report.status_code, report["Content-Type"]) == (200, "application/pdf")
     assert api_client(case.otto).get(f"{base}/letter.pdf").status_code == 404
 
@@ -185,9 +201,12 @@ def _hits(count: int) -> tuple[HitLine, ...]:
     return tuple(
         HitLine(
             entry=name_of(f"Listed Institute {i} 北京研究所"),
-            lists=("ASPI China Defence Universities Tracker", "Named Research Organizations (Canada)"),
+            lists=(
+                "ASPI China Defence Universities Tracker",
+                "Named Research Organizations (Canada)",
+            ),
             entry_ids=(f"aspi-unitracker:inst-{i}", f"ca-nro:inst-{i}"),
-            matched=(f"Partner {i} ~ Listed Institute {i}",),
+            matched=(f"Partner {i} matched Listed Institute {i}",),
             score=0.9,
             verdict="Confirmed match",
             verdict_reason="Same institution. " * 20,
@@ -217,5 +236,7 @@ def test_a_twenty_hit_report_renders_well_within_a_second(case: Case) -> None:
     elapsed = time.perf_counter() - started
 
     text = read_pdf(content).flat
-    assert "Listed Institute 19 Bei Jing Yan Jiu Suo (transliterated from Chinese characters)" in text
+    assert (
+        "Listed Institute 19 Bei Jing Yan Jiu Suo (transliterated from Chinese characters)" in text
+    )
     assert elapsed < 2.0, f"{elapsed:.2f} s"  # measured about 0.1 s; the bound leaves CI headroom

@@ -31,7 +31,6 @@ from trustdesk.web.documents.content import (
     EntryDetails,
     HitLine,
     Letter,
-    MitigationLine,
     Name,
     PartnerSection,
     ProcessLine,
@@ -134,7 +133,7 @@ def _hit_line(group: grouping.HitGroupView) -> HitLine:
         lists=group.list_titles,
         entry_ids=tuple(m.hit.key for m in group.members),
         matched=tuple(
-            dict.fromkeys(f"{m.hit.query_name} ~ {m.hit.matched_name}" for m in group.members)
+            dict.fromkeys(f"{m.hit.query_name} matched {m.hit.matched_name}" for m in group.members)
         ),
         score=group.best_score,
         verdict=group.status.label if group.status else MIXED,
@@ -228,9 +227,7 @@ def _contacts(engagement: Engagement, casework: Casework, triage: _Triage) -> tu
     found: list[Contact] = []
     if engagement.decided_by is not None and casework.decision is not None:
         found.append(_contact(engagement.decided_by))
-    for process in triage.processes:
-        if process.contact is not None and process.contact.name:
-            found.append(process.contact)
+    found.extend(p.contact for p in triage.processes if p.contact is not None and p.contact.name)
     seen: set[tuple[str, str]] = set()
     unique = []
     for contact in found:

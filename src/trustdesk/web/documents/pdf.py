@@ -94,9 +94,7 @@ def name_text(name: Name) -> str:
         return safe(name.text)
     latin = name.latin or anyascii(name.text)
     scripts = sorted(
-        _SCRIPT_NAMES.get(s, s.capitalize())
-        for s in scripts_of(name.text)
-        if s != "latin"
+        _SCRIPT_NAMES.get(s, s.capitalize()) for s in scripts_of(name.text) if s != "latin"
     )
     origin = " and ".join(scripts) or "another script"
     return f"{safe(latin)} (transliterated from {origin})"
@@ -269,7 +267,9 @@ def _screening_words(section: PartnerSection) -> str:
     )
 
 
-def _partners(pdf: _Document, partners: Sequence[PartnerSection], *, entries: bool) -> None:
+def _partners(
+    pdf: _Document, partners: Sequence[PartnerSection], *, entries: bool, remarks: bool
+) -> None:
     if not partners:
         pdf.para("No partners are named on this engagement.", muted=True)
     for section in partners:
@@ -278,10 +278,10 @@ def _partners(pdf: _Document, partners: Sequence[PartnerSection], *, entries: bo
         pdf.para(f"{section.role}: {section.kind}{where}. {_screening_words(section)}")
         if entries:
             for hit in section.hits:
-                _hit(pdf, hit)
+                _hit(pdf, hit, remarks=remarks)
 
 
-def _hit(pdf: _Document, hit: HitLine) -> None:
+def _hit(pdf: _Document, hit: HitLine, *, remarks: bool) -> None:
     """One listed institution as a block: its texts can be long, and a block breaks across pages."""
     pdf.set_x(pdf.l_margin + 4)
     pdf.set_font(FONT, "B", 9)
@@ -301,7 +301,7 @@ def _hit(pdf: _Document, hit: HitLine) -> None:
         said = [*details.programmes, *details.categories]
         lines += [
             ("Listed for", "; ".join(said)),
-            ("The list says", details.reason),
+            ("The list says", details.reason if remarks else ""),
             ("Countries", ", ".join(details.countries)),
         ]
     lines.append(("Verdict", verdict))
@@ -322,7 +322,9 @@ def _actions(pdf: _Document, actions: Sequence[MitigationLine], today: date) -> 
         (
             m.title + (f"\n{m.detail}" if m.detail else ""),
             m.owner,
-            _day(m.due) + (" (overdue)" if m.overdue(today) else "") if m.due else "As agreed",
+            _day(m.due) + (" (overdue)" if m.overdue(today) else "")
+            if m.due
+            else "As agreed with the office",
             m.status,
         )
         for m in actions
@@ -380,7 +382,7 @@ def letter_pdf(letter: Letter) -> bytes:
             "the details and will tell you what, if anything, you need to do.",
             muted=True,
         )
-    _partners(pdf, letter.partners, entries=letter.entries_shown)
+    _partners(pdf, letter.partners, entries=letter.entries_shown, remarks=False)
     pdf.heading("Whom to contact")
     if letter.contacts:
         _contacts(pdf, letter.contacts)
@@ -399,8 +401,7 @@ def report_pdf(report: DueDiligenceReport) -> bytes:
     pdf.add_page()
     pdf.title_block(
         f"Due-diligence report: {header.title}",
-        f"{header.reference} - generated {_day(report.generated_at)} for "
-        f"{report.generated_for}",
+        f"{header.reference} - generated {_day(report.generated_at)} for {report.generated_for}",
     )
     pdf.heading("The case")
     _case_facts(pdf, header)
@@ -414,7 +415,7 @@ def report_pdf(report: DueDiligenceReport) -> bytes:
         pdf.subheading("Processes that apply")
         pdf.bullets([f"{p.title}: {p.what}" for p in report.processes])
     pdf.heading("Partners, screening hits and verdicts")
-    _partners(pdf, report.partners, entries=True)
+    _partners(pdf, report.partners, entries=True, remarks=True)
     if report.questions:
         pdf.heading("Questions to the researcher")
         rows = [
@@ -446,9 +447,7 @@ def _assessment(pdf: _Document, report: DueDiligenceReport) -> None:
         if r.overridden:
             chosen += f" (changed from {r.computed_label}: {r.justification})"
         rows.append((r.area, r.computed_label, chosen, "\n".join(r.reasons)))
-    pdf.table_of(
-        ("Area", "Computed", "Rating", "Reasons"), rows, widths=(34, 24, 48, 68), size=8
-    )
+    pdf.table_of(("Area", "Computed", "Rating", "Reasons"), rows, widths=(34, 24, 48, 68), size=8)
 
 
 def _plan(pdf: _Document, report: DueDiligenceReport) -> None:
@@ -537,6 +536,4 @@ def _audit(pdf: _Document, report: DueDiligenceReport) -> None:
         )
         for a in report.audit
     ]
-    pdf.table_of(
-        ("#", "When", "Who", "What", "Hash"), rows, widths=(12, 34, 40, 56, 32), size=7
-    )
+    pdf.table_of(("#", "When", "Who", "What", "Hash"), rows, widths=(12, 34, 40, 56, 32), size=7)

@@ -56,9 +56,7 @@ def letter_build(
     )
 
 
-def _record(
-    actor: User, action: str, engagement: Engagement, data: dict[str, object]
-) -> None:
+def _record(actor: User, action: str, engagement: Engagement, data: dict[str, object]) -> None:
     with transaction.atomic():
         audit.record(actor=actor, action=action, target=engagement, data=data)
 

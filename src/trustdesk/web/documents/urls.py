@@ -1,4 +1,4 @@
-"""The documents of an engagement, under its own address: /engagements/<uuid>/letter/ …"""
+"""The documents of an engagement, beside its page: /engagements/<uuid>/letter/ and so on."""
 
 from __future__ import annotations
 
