@@ -11,9 +11,11 @@ no input can make the PDF fail or print empty boxes.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from functools import cache
 
 from anyascii import anyascii
 from fpdf import FPDF, FontFace, XPos, YPos
@@ -41,7 +43,13 @@ HEADING_FILL = (233, 236, 239)
 # Typography that Windows-1252 lacks, in its nearest form; the rest is transliterated.
 _NEAREST = str.maketrans({"\u2212": "-", "\u2011": "-", "\u2010": "-", "\u2007": " "})
 # Script words from Unicode character names, as a reader names the script.
+_ASCII_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _SCRIPT_NAMES = {"cjk": "Chinese characters", "hangul": "Korean", "hiragana": "Japanese"}
+
+
+@cache
+def _encodable_char(ch: str) -> bool:
+    return _encodable(ch)
 
 
 def _encodable(text: str) -> bool:
@@ -59,6 +67,8 @@ def safe(text: str) -> str:
     reader that honours them; the font cannot draw them anyway. Han has no spaces between
     words, so its syllables are spaced apart and from the words around them.
     """
+    if text.isascii():  # most text: only control characters to replace
+        return _ASCII_CONTROLS.sub(" ", text)
     kept: list[str] = []
     han: list[str] = []
 
@@ -73,7 +83,7 @@ def safe(text: str) -> str:
         category = unicodedata.category(ch)
         if category in ("Cf", "Cs", "Co", "Cn"):
             continue
-        if "CJK" in unicodedata.name(ch, "") and not _encodable(ch):
+        if not _encodable_char(ch) and "CJK" in unicodedata.name(ch, ""):
             han.append(ch)
             continue
         flush()
@@ -82,7 +92,7 @@ def safe(text: str) -> str:
         elif category == "Cc":
             kept.append(" ")
         else:
-            kept.append(ch if _encodable(ch) else anyascii(ch))
+            kept.append(ch if _encodable_char(ch) else anyascii(ch))
     flush()
     return "".join(kept).replace(" )", ")").replace("  ", " ").rstrip(" ")
 
@@ -170,6 +180,67 @@ class _Document(FPDF):
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.ln(2)
 
+    def lines_of(self, text: str, width: float, first: float = 0.0) -> list[str]:
+        """The text broken into lines at spaces (a word wider than a line at any character).
+
+        fpdf2's own `multi_cell` measures the line afresh for every character it adds, which
+        takes seconds for a report with long reasons for listing; this measures each word once.
+        `first` is room already taken on the first line (by a label).
+        """
+        lines: list[str] = []
+        space = self.get_string_width(" ")
+        room = width - first
+        for paragraph in text.split("\n"):
+            line, used = "", 0.0
+            for word in paragraph.split(" "):
+                size = self.get_string_width(word)
+                gap = space if line else 0.0
+                if used + gap + size <= room:
+                    line, used = (f"{line} {word}" if line else word), used + gap + size
+                    continue
+                if line:
+                    lines.append(line)
+                    room = width
+                while size > room:  # wider than a whole line: as much of it as fits, a line each
+                    cut = self._fitting(word, room)
+                    lines.append(word[:cut])
+                    room, word = width, word[cut:]
+                    size = self.get_string_width(word)
+                line, used = word, size
+            lines.append(line)
+            room = width
+        return lines
+
+    def _fitting(self, word: str, room: float) -> int:
+        """How many of the word's first characters fit in `room` (at least one)."""
+        low, high = 1, len(word)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.get_string_width(word[:middle]) <= room:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    def write_lines(
+        self, text: str, *, height: float, indent: float = 0.0, label: str = ""
+    ) -> None:
+        """A wrapped paragraph in the current font, an optional bold label leading it."""
+        width = self.w - self.r_margin - self.l_margin - indent
+        style, size = self.font_style, self.font_size_pt
+        label_width = 0.0
+        if label:
+            self.set_font(FONT, "B", size)
+            label_width = self.get_string_width(label + " ")
+            self.set_font(FONT, style, size)
+        for index, line in enumerate(self.lines_of(text, width, label_width)):
+            self.set_x(self.l_margin + indent)
+            if index == 0 and label:
+                self.set_font(FONT, "B", size)
+                self.cell(label_width, height, label + " ")
+                self.set_font(FONT, style, size)
+            self.cell(0, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
     def subheading(self, text: str) -> None:
         self.set_font(FONT, "B", 11)
         self.multi_cell(
@@ -180,20 +251,14 @@ class _Document(FPDF):
         self.set_font(FONT, "B" if bold else "", size)
         if muted:
             self.set_text_color(*MUTED)
-        self.multi_cell(
-            0, 5, safe(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=WrapMode.WORD
-        )
+        self.write_lines(safe(text), height=5)
         self.set_text_color(*INK)
         self.ln(1)
 
     def bullets(self, items: Sequence[str]) -> None:
         self.set_font(FONT, size=10)
         for item in items:
-            self.set_x(self.l_margin + 2)
-            self.multi_cell(
-                0, 5, "- " + safe(item), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-                wrapmode=WrapMode.WORD,
-            )  # fmt: skip
+            self.write_lines(safe(item), height=5, indent=2, label="-")
         self.ln(1)
 
     def facts(self, rows: Sequence[tuple[str, str]]) -> None:
@@ -308,12 +373,8 @@ def _hit(pdf: _Document, hit: HitLine, *, remarks: bool) -> None:
     for label, text in lines:
         if not text:
             continue
-        pdf.set_x(pdf.l_margin + 4)
         pdf.set_font(FONT, "", 8.5)
-        pdf.multi_cell(
-            0, 4.2, f"**{label}:** {safe(text).replace('**', '*')}", markdown=True,
-            align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-        )  # fmt: skip
+        pdf.write_lines(safe(text), height=4.2, indent=4, label=f"{label}:")
     pdf.ln(2)
 
 
