@@ -244,3 +244,17 @@ def test_a_twenty_hit_report_renders_well_within_a_second(case: Case) -> None:
         "Listed Institute 19 Bei Jing Yan Jiu Suo (transliterated from Chinese characters)" in text
     )
     assert elapsed < 2.0, f"{elapsed:.2f} s"  # measured about 0.1 s; the bound leaves CI headroom
+
+
+def test_the_report_page_shows_the_same_file(case: Case) -> None:
+    html = _client(case, "olga").get(_url(case, "report")).content.decode()
+
+    assert "<strong>Confirmed match</strong>: " + VERDICT_REASON in html
+    assert "Navy Aviation University" in html
+    assert "<strong>Decided: Approve with conditions</strong>, by Olga Tester" in html
+    assert "No export-controlled equipment is shared." in html
+    assert "No risk assessment has been recorded for this case." in html
+    assert "ASPI China Defence Universities Tracker" in html
+    event = AuditEvent.objects.filter(target_type=TARGET_TYPE).order_by("sequence").first()
+    assert event is not None
+    assert event.hash[:16] in html

@@ -44,6 +44,8 @@ HEADING_FILL = (233, 236, 239)
 _NEAREST = str.maketrans({"\u2212": "-", "\u2011": "-", "\u2010": "-", "\u2007": " "})
 # Script words from Unicode character names, as a reader names the script.
 _ASCII_CONTROLS = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+# The space after a Han run before punctuation that closes or separates: "Da Xue;" not "Da Xue ;".
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" ([)\]},.;:!?])")
 _SCRIPT_NAMES = {"cjk": "Chinese characters", "hangul": "Korean", "hiragana": "Japanese"}
 
 
@@ -94,7 +96,7 @@ def safe(text: str) -> str:
         else:
             kept.append(ch if _encodable_char(ch) else anyascii(ch))
     flush()
-    return "".join(kept).replace(" )", ")").replace("  ", " ").rstrip(" ")
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", "".join(kept)).replace("  ", " ").rstrip(" ")
 
 
 def name_text(name: Name) -> str:
