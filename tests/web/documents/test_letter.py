@@ -157,7 +157,7 @@ def test_an_undecided_engagement_has_a_letter_saying_so(case: Case) -> None:
     letter = services.letter_build(engagement=engagement, reader=case.rita)
 
     assert letter.decision is None
-    assert letter.headline == "No decision has been made on your engagement yet; it is draft."
+    assert letter.headline == "No decision has been made on your engagement yet. Its status: Draft."
     assert read_pdf(services.letter_pdf_generate(engagement=engagement, actor=case.rita).content)
 
 

@@ -58,7 +58,7 @@ HEADLINES = {
     "decline": "Your engagement has been declined: the university will not go ahead with it.",
     "refer_back": "Your engagement has been referred back: it needs more work before a decision.",
 }
-UNDECIDED = "No decision has been made on your engagement yet; it is {status}."
+UNDECIDED = "No decision has been made on your engagement yet. Its status: {status}."
 
 
 def reference(engagement: Engagement) -> str:
@@ -247,7 +247,7 @@ def build_letter(
     headline = (
         HEADLINES.get(decision.outcome, f"Decision: {decision.outcome_label}.")
         if decision is not None
-        else UNDECIDED.format(status=str(engagement.get_status_display()).lower())
+        else UNDECIDED.format(status=engagement.get_status_display())
     )
     actions = tuple(m for m in casework.mitigations if not m.done)
     return Letter(
