@@ -19,7 +19,12 @@ from trustdesk.web.documents.views import pdf_response
 
 router = Router(tags=["documents"])
 
-PDF = {200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
+PDF = {
+    200: {
+        "description": "The PDF file, as a download",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 @router.get(
