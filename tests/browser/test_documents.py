@@ -61,3 +61,26 @@ def test_the_letter_reads_at_laptop_and_phone_width(
         pdf = client.get(reverse("documents:letter-pdf", args=[case.engagement.public_id]))
         (folder / "letter-pdf-page1.png").write_bytes(read_pdf(pdf.content).pages[0])
     context.close()
+
+
+def test_the_report_page_fits_a_laptop_screen(
+    browser: Browser,
+    live_server: LiveServer,
+    case: Case,  # noqa: F811  # the imported fixture
+) -> None:
+    client = Client()
+    client.force_login(case.aude)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context = browser.new_context(viewport=WIDTHS["1366"])
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    page = context.new_page()
+
+    page.goto(live_server.url + reverse("documents:report", args=[case.engagement.public_id]))
+
+    assert page.locator("h1").inner_text().startswith("Due-diligence report: ")
+    assert not page.evaluate(SCROLLS_SIDEWAYS)
+    if SCREENSHOTS:
+        page.screenshot(path=Path(SCREENSHOTS) / "report-1366.png", full_page=True)
+    context.close()
