@@ -114,6 +114,7 @@ TASK_WATCHERS = frozenset({OFFICER, AUDITOR, ADMIN})  # `task.view`
 USER_VIEWERS = frozenset({AUDITOR, ADMIN})
 AUDITORS = frozenset({AUDITOR})
 ADMINS = frozenset({ADMIN})
+REPORT_READERS = frozenset({OFFICER, APPROVER, AUDITOR})  # `engagement.report`
 
 HIDDEN = "hidden"  # outside the scope: the same 404 as a missing object
 SAME = "same"  # outside the scope: answered as inside (a shared record)
@@ -275,6 +276,12 @@ MATRIX: dict[str, Route] = {
     "cases:engagement-activate": route(post(OFFICERS), target=ENGAGEMENT),
     "cases:engagement-close": route(post(OFFICERS), target=ENGAGEMENT),
     "cases:engagement-partner-add": route(post(PROPOSERS), target=ENGAGEMENT),
+    # --- documents: the letter for whoever sees the engagement (entries only for list
+    # readers), the due-diligence report for officers, approvers and auditors ---
+    "documents:letter": route(get(EVERYONE), target=ENGAGEMENT),
+    "documents:letter-pdf": route(get(EVERYONE), target=ENGAGEMENT),
+    "documents:report": route(get(REPORT_READERS), target=ENGAGEMENT),
+    "documents:report-pdf": route(get(REPORT_READERS), target=ENGAGEMENT),
     "cases:engagement-partner-remove": route(post(PROPOSERS), target=ENGAGEMENT_LINK),
     # Officers ask (a draft cannot wait for information: 302 with a message); only the owner
     # and team of the engagement answer, which the champion and officer are not.
@@ -448,6 +455,8 @@ MATRIX: dict[str, Route] = {
         target=ENGAGEMENT,
     ),
     "api:engagement_activate": route(api_send("POST", OFFICERS), target=ENGAGEMENT),
+    "api:letter_pdf_download": route(api_get(EVERYONE), target=ENGAGEMENT),
+    "api:report_pdf_download": route(api_get(REPORT_READERS), target=ENGAGEMENT),
     "api:information_request_list": route(api_get(EVERYONE), target=ENGAGEMENT),
     "api:information_request": route(
         api_send("POST", OFFICERS, body={"questions": ["Who funds the laboratory?"]}),

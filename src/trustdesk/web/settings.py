@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "trustdesk.web.notify",
     "trustdesk.web.assessments",
     "trustdesk.web.mitigations",
+    "trustdesk.web.documents",
     "ninja",  # django-ninja: only so its Swagger UI files are served from here, never a CDN
     "trustdesk.web.api",
     *auth_conf.APPS,

@@ -101,6 +101,14 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=True,
     ),
     Permission(
+        "engagement.report",
+        "read due-diligence reports",
+        "Read and download a case's due-diligence report: partners' screening hits with the "
+        "listed entries' details, the risk assessment, mitigations, decision and votes, the "
+        "lists and policy used, and an excerpt of its audit trail.",
+        writes=False,
+    ),
+    Permission(
         "engagement.activate",
         "mark engagements as under way",
         "Mark an approved engagement as under way, once its conditions are in place.",
@@ -227,6 +235,7 @@ _CASEWORK = frozenset(
         "engagement.request_information",
         "engagement.recommend",
         "engagement.decide",
+        "engagement.report",
         "engagement.activate",
         "engagement.close",
         "lists.view",
@@ -264,6 +273,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "engagement.view",
                     "engagement.decide",
                     "engagement.decide_escalated",
+                    "engagement.report",
                     "partner.view",
                     "lists.view",
                     "report.view",
