@@ -186,7 +186,7 @@ def api_send(method: str, allowed: frozenset[str], **kwargs: Any) -> Check:
 
 MATRIX: dict[str, Route] = {
     # --- accounts ---
-    "home": route(get(EVERYONE, ok=302, anonymous=302)),  # to the account page
+    "home": route(get(EVERYONE)),  # the desk: every role's own work
     "favicon": route(get(EVERYONE, ok=301, anonymous=301)),  # to the static icon, for anyone
     # --- monitoring: a load balancer's probes and Prometheus sign in as nobody ---
     "monitoring:healthz": route(get(EVERYONE, anonymous=200)),
@@ -272,6 +272,7 @@ MATRIX: dict[str, Route] = {
     "cases:engagement-decide": route(post(DECIDERS), target=ENGAGEMENT),
     "cases:engagement-activate": route(post(OFFICERS), target=ENGAGEMENT),
     "cases:engagement-close": route(post(OFFICERS), target=ENGAGEMENT),
+    "cases:engagement-assign": route(post(OFFICERS, body={"to_me": "1"}), target=ENGAGEMENT),
     "cases:engagement-partner-add": route(post(PROPOSERS), target=ENGAGEMENT),
     "cases:engagement-partner-remove": route(post(PROPOSERS), target=ENGAGEMENT_LINK),
     # Officers ask (a draft cannot wait for information: 302 with a message); only the owner
@@ -422,6 +423,10 @@ MATRIX: dict[str, Route] = {
         target=ENGAGEMENT,
     ),
     "api:engagement_activate": route(api_send("POST", OFFICERS), target=ENGAGEMENT),
+    # Unassigning an unassigned case: officers get 409 (already so), everyone else 403.
+    "api:engagement_assign": route(
+        api_send("POST", OFFICERS, body={"assignee": None}), target=ENGAGEMENT
+    ),
     "api:information_request_list": route(api_get(EVERYONE), target=ENGAGEMENT),
     "api:information_request": route(
         api_send("POST", OFFICERS, body={"questions": ["Who funds the laboratory?"]}),

@@ -45,6 +45,7 @@ _TEXTS: Mapping[str, str] = {
         "{actor} asked {questions} about “{title}”: the review waits for your answers."
     ),
     Kind.INFORMATION_ANSWERED: "{actor} answered your question on “{title}”.",
+    Kind.ASSIGNED: "{actor} assigned “{title}” to you.",
 }
 
 
