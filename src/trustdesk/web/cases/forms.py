@@ -15,6 +15,7 @@ from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.cases.services import DecisionInput, EngagementFields
 from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.partners import selectors as partner_selectors
+from trustdesk.web.partners.forms import AGES
 from trustdesk.web.partners.models import Organisation, Person
 
 _LIST_SPLIT = re.compile(r"[,;\n]+")
@@ -187,14 +188,6 @@ class WithdrawForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "withdraw-%s")
         super().__init__(*args, **kwargs)
-
-
-AGES = [
-    ("", "Any age"),
-    ("7", "Older than a week"),
-    ("30", "Older than 30 days"),
-    ("90", "Older than 90 days"),
-]
 
 
 class FilterForm(forms.Form):

@@ -8,17 +8,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import AnyUser
 from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
 from trustdesk.web.cases.permissions import engagement_scope
 from trustdesk.web.core.audit import action_type
 from trustdesk.web.core.models import AuditEvent
-from trustdesk.web.partners.models import ScreeningHit, ScreeningRun
+from trustdesk.web.partners.selectors import (
+    OPEN_VERDICTS,
+    SCREENING_FILTERS,
+    HitCounts,
+    current_hits,
+    hit_bucket,
+)
 
 # The audit target type of an engagement: `record()` writes the model's `app_label.model_name`.
 TARGET_TYPE = Engagement._meta.label_lower
@@ -38,14 +43,8 @@ class EngagementFilter:
 
 
 ME, UNASSIGNED = "me", "none"
-# What the partners' current screening says, as a list filters it: open hits (unresolved or
-# needing information), a confirmed hit, or screened with nothing open or confirmed.
-SCREENING_FILTERS = {
-    "open": "Open hits",
-    "confirmed": "Confirmed hits",
-    "clear": "No open or confirmed hits",
-}
-OPEN_VERDICTS = (HitStatus.UNRESOLVED.value, HitStatus.NEEDS_INFORMATION.value)
+CONFIRMED = "confirmed"
+__all__ = ["SCREENING_FILTERS", "HitCounts"]  # re-exported: the list's form and view read them
 
 
 def engagement_list_for_user(
@@ -65,21 +64,6 @@ def engagement_list_for_user(
     return _filtered(engagements, f)
 
 
-def current_hits() -> QuerySet[ScreeningHit]:
-    """The hits of each subject's latest completed screening: what its screening says now.
-
-    "Latest" is the highest id among the subject's completed runs, grouped in the database, so
-    a count over thousands of subjects stays one statement.
-    """
-    latest = (
-        ScreeningRun.objects.filter(status=ScreeningRun.Status.COMPLETED)
-        .values("organisation_id", "person_id")
-        .annotate(last=Max("pk"))
-        .values("last")
-    )
-    return ScreeningHit.objects.filter(run_id__in=latest)
-
-
 def _with_hits(verdicts: Sequence[str]) -> QuerySet[EngagementPartner]:
     """Partner links whose organisation or person has a current hit with one of `verdicts`."""
     hits = current_hits().filter(verdict__in=verdicts)
@@ -96,7 +80,7 @@ def engagement_ids_with_open_hits() -> QuerySet[EngagementPartner, Any]:
 
 def _screening_filtered(engagements: QuerySet[Engagement], wanted: str) -> QuerySet[Engagement]:
     open_ = _with_hits(OPEN_VERDICTS).values("engagement_id")
-    confirmed = _with_hits([HitStatus.CONFIRMED.value]).values("engagement_id")
+    confirmed = _with_hits([CONFIRMED]).values("engagement_id")
     if wanted == "open":
         return engagements.filter(pk__in=open_)
     if wanted == "confirmed":
@@ -104,15 +88,6 @@ def _screening_filtered(engagements: QuerySet[Engagement], wanted: str) -> Query
     if wanted == "clear":
         return engagements.exclude(pk__in=open_).exclude(pk__in=confirmed)
     return engagements
-
-
-@dataclass(frozen=True, slots=True)
-class HitCounts:
-    """An engagement's partners' current hits by where their review stands."""
-
-    open: int = 0
-    confirmed: int = 0
-    dismissed: int = 0
 
 
 def engagement_hit_counts(*, engagement_ids: Sequence[int]) -> dict[int, HitCounts]:
@@ -128,15 +103,9 @@ def engagement_hit_counts(*, engagement_ids: Sequence[int]) -> dict[int, HitCoun
         )
         for row in rows:
             counts = tally.setdefault(row[link], {})
-            bucket = _bucket(row["verdict"])
+            bucket = hit_bucket(row["verdict"])
             counts[bucket] = counts.get(bucket, 0) + row["n"]
     return {pk: HitCounts(**counts) for pk, counts in tally.items()}
-
-
-def _bucket(verdict: str) -> str:
-    if verdict in OPEN_VERDICTS:
-        return "open"
-    return "confirmed" if verdict == HitStatus.CONFIRMED.value else "dismissed"
 
 
 def _filtered(engagements: QuerySet[Engagement], f: EngagementFilter) -> QuerySet[Engagement]:
