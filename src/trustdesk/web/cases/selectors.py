@@ -67,9 +67,14 @@ def engagement_list_for_user(
 def _with_hits(verdicts: Sequence[str]) -> QuerySet[EngagementPartner]:
     """Partner links whose organisation or person has a current hit with one of `verdicts`."""
     hits = current_hits().filter(verdict__in=verdicts)
+    # Two narrow subqueries (one per kind of subject) rather than one OR over both sides.
     return EngagementPartner.objects.filter(
-        Q(organisation_id__in=hits.values("run__organisation_id"))
-        | Q(person_id__in=hits.values("run__person_id"))
+        Q(
+            organisation_id__in=hits.filter(run__organisation__isnull=False).values(
+                "run__organisation_id"
+            )
+        )
+        | Q(person_id__in=hits.filter(run__person__isnull=False).values("run__person_id"))
     )
 
 
