@@ -68,9 +68,9 @@ def configure(url: str) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def seed(rng: random.Random) -> None:  # one straight-line sequence
+def seed(rng: random.Random) -> None:
     """Bulk inserts for volume; the audit events through `audit.record`, which keeps the chain."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from trustdesk.web.accounts.models import Department, User

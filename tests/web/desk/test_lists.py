@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests import factories
 from tests.web.cases.conftest import Advance, Cast
 from tests.web.desk.support import screened_partner, triaged
-from trustdesk.web.cases import services
+from trustdesk.web.cases import selectors, services
 from trustdesk.web.cases.models import Engagement
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,13 @@ def test_the_organisation_list_shows_and_filters_screening_and_age(
     page = client.get("/partners/organisations/", {"q": "Open"}).content.decode()
     assert '<span class="status hits-open">1 open</span>' in page
     assert '<span class="status hits-dismissed">1 dismissed</span>' in page
+
+
+def test_an_assignee_that_is_no_user_id_matches_nothing(
+    cast: Cast, three: dict[str, Engagement]
+) -> None:
+    wanted = selectors.EngagementFilter(assignee="w")
+    assert not selectors.engagement_list_for_user(user=cast.olga, filters=wanted).exists()
+    client = Client()
+    client.force_login(cast.olga)
+    assert client.get("/api/engagements", {"assignee": "w"}).status_code == 422

@@ -60,7 +60,10 @@ def engagement_list_for_user(
     elif f.assignee == UNASSIGNED:
         engagements = engagements.filter(assignee__isnull=True)
     elif f.assignee:
-        engagements = engagements.filter(assignee__public_id=f.assignee)
+        try:
+            engagements = engagements.filter(assignee__public_id=uuid.UUID(f.assignee))
+        except ValueError:  # not a user id: nobody is assigned under it
+            engagements = engagements.none()
     return _filtered(engagements, f)
 
 
