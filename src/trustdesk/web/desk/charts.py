@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WIDTH = 320  # viewBox units; the SVG scales to its container
+WIDTH = 440  # viewBox units; the SVG scales to its container
 BAR_HEIGHT = 18
 GAP = 6
-LABEL_WIDTH = 120  # room on the left for each bar's label
+LABEL_WIDTH = 200  # room on the left for each bar's label
+LABEL_CHARACTERS = 26  # a longer label is shortened in the drawing; the table has it whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,12 @@ class Bar:
     value: int
     y: int
     width: int  # viewBox units, at least 1 for a non-zero value so it stays visible
+
+    @property
+    def short_label(self) -> str:
+        if len(self.label) <= LABEL_CHARACTERS:
+            return self.label
+        return self.label[: LABEL_CHARACTERS - 1].rstrip() + "…"
 
     @property
     def text_y(self) -> int:
@@ -72,7 +79,7 @@ class BarChart:
 def bar_chart(key: str, title: str, unit: str, data: Sequence[tuple[str, int]]) -> BarChart:
     """Bars scaled to the largest value (with room left on the right for the number)."""
     top = max((v for _, v in data), default=0)
-    room = WIDTH - LABEL_WIDTH - 40
+    room = WIDTH - LABEL_WIDTH - 50
     bars = tuple(
         Bar(
             label=label,

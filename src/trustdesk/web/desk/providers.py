@@ -27,7 +27,7 @@ from trustdesk.web.cases.models import Engagement, InformationRequest
 Role = User.Role
 Status = Engagement.Status
 
-LIMIT = 20  # items per provider: the desk lists what to do next, the list pages list the rest
+LIMIT = 10  # items per provider: the desk lists what to do next, the list pages list the rest
 REVIEW_NOTICE = timedelta(days=30)  # how far ahead a review "comes up" on a researcher's desk
 ANSWERS_RECENT = timedelta(days=14)  # answers older than this are no longer news to an officer
 
