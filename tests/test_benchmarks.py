@@ -42,6 +42,11 @@ class Case:
 
 
 CASES = {
+    "desk.py": Case(
+        ("--database-url", f"{CLOSED_PORT}/desk_bench"),
+        (),
+        (f"desk.py needs a PostgreSQL database at {CLOSED_PORT}/desk_bench (",),
+    ),
     "load_web.py": Case(
         ("--postgres", CLOSED_PORT),
         ("gunicorn",),

@@ -189,7 +189,7 @@ def api_send(method: str, allowed: frozenset[str], **kwargs: Any) -> Check:
 
 MATRIX: dict[str, Route] = {
     # --- accounts ---
-    "home": route(get(EVERYONE, ok=302, anonymous=302)),  # to the account page
+    "home": route(get(EVERYONE)),  # the desk: every role's own work
     "favicon": route(get(EVERYONE, ok=301, anonymous=301)),  # to the static icon, for anyone
     # --- monitoring: a load balancer's probes and Prometheus sign in as nobody ---
     "monitoring:healthz": route(get(EVERYONE, anonymous=200)),
@@ -275,6 +275,7 @@ MATRIX: dict[str, Route] = {
     "cases:engagement-decide": route(post(DECIDERS), target=ENGAGEMENT),
     "cases:engagement-activate": route(post(OFFICERS), target=ENGAGEMENT),
     "cases:engagement-close": route(post(OFFICERS), target=ENGAGEMENT),
+    "cases:engagement-assign": route(post(OFFICERS, body={"to_me": "1"}), target=ENGAGEMENT),
     "cases:engagement-partner-add": route(post(PROPOSERS), target=ENGAGEMENT),
     # --- documents: the letter for whoever sees the engagement (entries only for list
     # readers), the due-diligence report for officers, approvers and auditors ---
@@ -457,6 +458,10 @@ MATRIX: dict[str, Route] = {
     "api:engagement_activate": route(api_send("POST", OFFICERS), target=ENGAGEMENT),
     "api:letter_pdf_download": route(api_get(EVERYONE), target=ENGAGEMENT),
     "api:report_pdf_download": route(api_get(REPORT_READERS), target=ENGAGEMENT),
+    # Unassigning an unassigned case: officers get 409 (already so), everyone else 403.
+    "api:engagement_assign": route(
+        api_send("POST", OFFICERS, body={"assignee": None}), target=ENGAGEMENT
+    ),
     "api:information_request_list": route(api_get(EVERYONE), target=ENGAGEMENT),
     "api:information_request": route(
         api_send("POST", OFFICERS, body={"questions": ["Who funds the laboratory?"]}),

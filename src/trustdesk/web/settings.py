@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "trustdesk.web.assessments",
     "trustdesk.web.mitigations",
     "trustdesk.web.documents",
+    "trustdesk.web.desk",
     "ninja",  # django-ninja: only so its Swagger UI files are served from here, never a CDN
     "trustdesk.web.api",
     *auth_conf.APPS,

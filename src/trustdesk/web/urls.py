@@ -1,4 +1,4 @@
-"""URL configuration: each app's pages under its own prefix; the home page until a dashboard."""
+"""URL configuration: each app's pages under its own prefix, the desk at the root."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ class FaviconView(RedirectView):
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    # The account page is the one page every role has; the dashboards replace it here later.
-    path("", RedirectView.as_view(pattern_name="accounts:account"), name="home"),
+    # The desk: every role's home page is its work.
+    path("", include("trustdesk.web.desk.urls")),
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("accounts/", include("trustdesk.web.accounts.urls")),
     path("lists/", include("trustdesk.web.lists.urls")),

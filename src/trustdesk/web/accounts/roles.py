@@ -83,6 +83,12 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=True,
     ),
     Permission(
+        "engagement.assign",
+        "assign cases to officers",
+        "Take a case on yourself or hand it to another officer, who is told.",
+        writes=True,
+    ),
+    Permission(
         "engagement.recommend",
         "recommend a decision on cases",
         "Record a recommendation on a case for the decision maker.",
@@ -233,6 +239,7 @@ _CASEWORK = frozenset(
     {
         "engagement.review",
         "engagement.request_information",
+        "engagement.assign",
         "engagement.recommend",
         "engagement.decide",
         "engagement.report",

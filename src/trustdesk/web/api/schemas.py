@@ -339,6 +339,8 @@ class EngagementOut(Schema):
     conditions: str
     decided_by: str | None
     decided_at: datetime | None
+    assignee: str | None = Field(description="The assigned officer's username.")
+    tier: str | None = Field(None, description="The latest completed triage's tier id (lists).")
     review_date: date | None
     closed_reason: str
     actions: list[str] = Field(description="Transitions the caller may take now.")
@@ -354,6 +356,18 @@ class EngagementFilterIn(Schema):
     kind: EngagementKind | None = None
     department: uuid.UUID | None = None
     q: str = Field("", max_length=200, description="Words in title, summary, funder or areas.")
+    tier: str = Field("", max_length=50, description='A tier id of the policy pack, or "none".')
+    screening: Literal["", "open", "confirmed", "clear"] = Field(
+        "", description="Partners' current screening: open hits, confirmed hits, or neither."
+    )
+    assignee: str = Field("", max_length=40, description='"me", "none", or an officer\'s user id.')
+    older_than_days: int | None = Field(None, ge=0, le=36500)
+
+
+class EngagementAssignIn(Schema):
+    assignee: uuid.UUID | None = Field(
+        None, description="An officer's user id; null to leave the case unassigned."
+    )
 
 
 class EngagementCreateIn(Schema):

@@ -15,6 +15,7 @@ from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.cases.services import DecisionInput, EngagementFields
 from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.partners import selectors as partner_selectors
+from trustdesk.web.partners.forms import AGES
 from trustdesk.web.partners.models import Organisation, Person
 
 _LIST_SPLIT = re.compile(r"[,;\n]+")
@@ -190,7 +191,11 @@ class WithdrawForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    """The list's filters, read from the query string so a filtered list can be bookmarked."""
+    """The list's filters, read from the query string so a filtered list can be bookmarked.
+
+    The tier's choices come from the policy pack, which the view reads (`tiers`); the filter on
+    tier is applied by the triage app's selector, the one that knows where a tier is kept.
+    """
 
     q = forms.CharField(required=False, label="Search", max_length=200)
     status = forms.ChoiceField(
@@ -200,8 +205,17 @@ class FilterForm(forms.Form):
     department = forms.TypedChoiceField(
         required=False, coerce=uuid.UUID, empty_value=None, choices=[]
     )
+    tier = forms.ChoiceField(required=False, choices=[])
+    screening = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any screening"), *selectors.SCREENING_FILTERS.items()],
+    )
+    assignee = forms.ChoiceField(required=False, label="Assigned to", choices=[])
+    age = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=AGES, label="Age"
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tiers: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["department"]
         assert isinstance(field, forms.TypedChoiceField)  # noqa: S101  # narrows the type for mypy
@@ -209,14 +223,60 @@ class FilterForm(forms.Form):
             ("", "Any department"),
             *((str(d.public_id), d.name) for d in department_list()),
         ]
+        tier = self.fields["tier"]
+        assert isinstance(tier, forms.ChoiceField)  # noqa: S101  # narrows the type for mypy
+        tier.choices = [("", "Any tier"), *(tiers or {}).items(), ("none", "Not triaged")]
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ChoiceField)  # noqa: S101  # narrows the type for mypy
+        assignee.choices = [
+            ("", "Anyone or nobody"),
+            (selectors.ME, "Me"),
+            (selectors.UNASSIGNED, "Nobody"),
+            *((str(u.public_id), str(u)) for u in selectors.assignable_officers()),
+        ]
 
     def to_filter(self) -> selectors.EngagementFilter:
         if not self.is_valid():
             return selectors.EngagementFilter()
         data = self.cleaned_data
         return selectors.EngagementFilter(
-            status=data["status"], kind=data["kind"], department=data["department"], text=data["q"]
+            status=data["status"],
+            kind=data["kind"],
+            department=data["department"],
+            text=data["q"],
+            assignee=data["assignee"],
+            screening=data["screening"],
+            older_than_days=data["age"],
         )
+
+    @property
+    def tier_wanted(self) -> str:
+        return str(self.cleaned_data["tier"]) if self.is_valid() else ""
+
+
+class AssignForm(forms.Form):
+    """Whom a case goes to: "assign to me", an officer picked from the list, or nobody."""
+
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        to_field_name="public_id",
+        empty_label="nobody (unassign)",
+        label="Assign to",
+    )
+    to_me = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # narrows the type for mypy
+        field.queryset = selectors.assignable_officers()
+
+    def chosen(self, me: User) -> User | None:
+        if self.cleaned_data["to_me"]:
+            return me
+        assignee: User | None = self.cleaned_data["assignee"]
+        return assignee
 
 
 class PartnerAddForm(forms.Form):

@@ -93,6 +93,15 @@ class Engagement(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
+    # The officer working the case: the desk's queues and the list's filter read it. Only
+    # `services.engagement_assign` sets it; an account is deactivated, never deleted, so PROTECT.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagements_assigned",
+    )
     # Optimistic concurrency: every service that changes the engagement adds one, under the row
     # lock, so an edit made from a stale read (another officer saved first) is refused, not lost.
     version = models.PositiveIntegerField(default=1)

@@ -92,6 +92,24 @@ def can_request_information(user: AnyUser, engagement: Engagement) -> bool:
     return has_permission(user, "engagement.request_information") and sees(user, engagement)
 
 
+def can_assign_engagement(user: AnyUser, engagement: Engagement) -> bool:
+    return has_permission(user, "engagement.assign") and sees(user, engagement)
+
+
+def can_be_assigned(user: AnyUser) -> bool:
+    """Who may hold a case: an active account that reviews cases (an officer today)."""
+    return has_permission(user, "engagement.review")
+
+
+def require_assign(user: AnyUser, engagement: Engagement) -> None:
+    """PermissionDenied, saying why, unless the user may assign the engagement."""
+    if can_assign_engagement(user, engagement):
+        return
+    if not has_permission(user, "engagement.assign"):
+        raise PermissionDenied(not_allowed("engagement.assign"))
+    raise PermissionDenied(out_of_scope("engagement.assign", what="engagement"))
+
+
 def can_answer_information(user: AnyUser, engagement: Engagement) -> bool:
     """The researchers on the case answer: its owner and team, who supply its evidence."""
     if not has_permission(user, "engagement.supply_evidence") or not user.is_authenticated:

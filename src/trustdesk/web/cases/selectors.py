@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import AnyUser
@@ -15,6 +17,13 @@ from trustdesk.web.cases.models import Engagement, EngagementPartner, Informatio
 from trustdesk.web.cases.permissions import engagement_scope
 from trustdesk.web.core.audit import action_type
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.partners.selectors import (
+    OPEN_VERDICTS,
+    SCREENING_FILTERS,
+    HitCounts,
+    current_hits,
+    hit_bucket,
+)
 
 # The audit target type of an engagement: `record()` writes the model's `app_label.model_name`.
 TARGET_TYPE = Engagement._meta.label_lower
@@ -28,6 +37,14 @@ class EngagementFilter:
     kind: str = ""
     department: uuid.UUID | None = None  # a Department's public id
     text: str = ""  # words in the title, summary, funding source or research areas
+    assignee: str = ""  # ME, UNASSIGNED, or a User's public id
+    screening: str = ""  # one of SCREENING_FILTERS
+    older_than_days: int | None = None  # proposed more than this many days ago
+
+
+ME, UNASSIGNED = "me", "none"
+CONFIRMED = "confirmed"
+__all__ = ["SCREENING_FILTERS", "HitCounts"]  # re-exported: the list's form and view read them
 
 
 def engagement_list_for_user(
@@ -35,12 +52,77 @@ def engagement_list_for_user(
 ) -> QuerySet[Engagement]:
     """The engagements the user sees, newest change first, narrowed by `filters`."""
     engagements = Engagement.objects.filter(engagement_scope(user)).select_related(
-        "owner", "department"
+        "owner", "department", "assignee"
     )
-    return _filtered(engagements, filters or EngagementFilter())
+    f = filters or EngagementFilter()
+    if f.assignee == ME:
+        engagements = engagements.filter(assignee_id=user.pk)
+    elif f.assignee == UNASSIGNED:
+        engagements = engagements.filter(assignee__isnull=True)
+    elif f.assignee:
+        try:
+            engagements = engagements.filter(assignee__public_id=uuid.UUID(f.assignee))
+        except ValueError:  # not a user id: nobody is assigned under it
+            engagements = engagements.none()
+    return _filtered(engagements, f)
+
+
+def _with_hits(verdicts: Sequence[str]) -> QuerySet[EngagementPartner]:
+    """Partner links whose organisation or person has a current hit with one of `verdicts`."""
+    hits = current_hits().filter(verdict__in=verdicts)
+    # Two narrow subqueries (one per kind of subject) rather than one OR over both sides.
+    return EngagementPartner.objects.filter(
+        Q(
+            organisation_id__in=hits.filter(run__organisation__isnull=False).values(
+                "run__organisation_id"
+            )
+        )
+        | Q(person_id__in=hits.filter(run__person__isnull=False).values("run__person_id"))
+    )
+
+
+def engagement_ids_with_open_hits() -> QuerySet[EngagementPartner, Any]:
+    """Engagement ids (a subquery) whose partners' current screening has an open hit."""
+    return _with_hits(OPEN_VERDICTS).values("engagement_id")
+
+
+def _screening_filtered(engagements: QuerySet[Engagement], wanted: str) -> QuerySet[Engagement]:
+    open_ = _with_hits(OPEN_VERDICTS).values("engagement_id")
+    confirmed = _with_hits([CONFIRMED]).values("engagement_id")
+    if wanted == "open":
+        return engagements.filter(pk__in=open_)
+    if wanted == "confirmed":
+        return engagements.filter(pk__in=confirmed)
+    if wanted == "clear":
+        return engagements.exclude(pk__in=open_).exclude(pk__in=confirmed)
+    return engagements
+
+
+def engagement_hit_counts(*, engagement_ids: Sequence[int]) -> dict[int, HitCounts]:
+    """Current hit counts for each engagement named (one page of a list): two grouped queries."""
+    tally: dict[int, dict[str, int]] = {}
+    for via in ("organisation", "person"):
+        link = f"run__{via}__engagement_links__engagement_id"
+        rows = (
+            current_hits()
+            .filter(**{f"{link}__in": list(engagement_ids)})
+            .values(link, "verdict")
+            .annotate(n=Count("pk", distinct=True))
+        )
+        for row in rows:
+            counts = tally.setdefault(row[link], {})
+            bucket = hit_bucket(row["verdict"])
+            counts[bucket] = counts.get(bucket, 0) + row["n"]
+    return {pk: HitCounts(**counts) for pk, counts in tally.items()}
 
 
 def _filtered(engagements: QuerySet[Engagement], f: EngagementFilter) -> QuerySet[Engagement]:
+    if f.screening:
+        engagements = _screening_filtered(engagements, f.screening)
+    if f.older_than_days is not None:
+        engagements = engagements.filter(
+            created_at__lt=timezone.now() - timedelta(days=f.older_than_days)
+        )
     if f.status:
         engagements = engagements.filter(status=f.status)
     if f.kind:
@@ -113,6 +195,13 @@ def _entry(event: AuditEvent) -> TimelineEntry:
         new_status=_status_label(data.get("new")) if is_transition else None,
         reason=str(data.get("reason", "")),
         sequence=event.sequence,
+    )
+
+
+def assignable_officers() -> QuerySet[User]:
+    """The accounts a case may be assigned to: active officers, by name."""
+    return User.objects.filter(is_active=True, role=User.Role.OFFICER).order_by(
+        "first_name", "last_name", "username"
     )
 
 

@@ -816,3 +816,53 @@ def information_answer(
         )
     )
     return item
+
+
+audit.register_action("trustdesk.engagement.assigned", label="Assigned")
+
+NOT_AN_OFFICER = "{user} cannot hold a case: only an active officer of the research-security team."
+ALREADY_ASSIGNED = "The engagement is already assigned to {user}."
+CLOSED_NOT_ASSIGNED = "A closed engagement is not assigned to anyone any more."
+
+
+def _who(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+@transaction.atomic
+def engagement_assign(*, actor: User, engagement: Engagement, assignee: User | None) -> Engagement:
+    """An officer takes a case on, hands it to another officer, or leaves it unassigned.
+
+    The new assignee is told (never the actor: assigning to oneself tells nobody). A closed case
+    is not work any more, so it is not assigned.
+    """
+    engagement = _locked(engagement)
+    permissions.require_assign(actor, engagement)
+    if assignee is not None and not permissions.can_be_assigned(assignee):
+        raise NotReady(NOT_AN_OFFICER.format(user=assignee))
+    if engagement.status == Status.CLOSED:
+        raise NotReady(CLOSED_NOT_ASSIGNED)
+    if engagement.assignee_id == (assignee.pk if assignee is not None else None):
+        raise NotReady(ALREADY_ASSIGNED.format(user=assignee or "nobody"))
+    old = engagement.assignee
+    engagement.assignee = assignee
+    engagement.version += 1
+    engagement.save(update_fields=["assignee", "version", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="trustdesk.engagement.assigned",
+        target=engagement,
+        # "from"/"to", not "old"/"new": those name status changes on the timeline.
+        data={"from": _who(old), "to": _who(assignee), "version": engagement.version},
+    )
+    if assignee is not None:
+        transaction.on_commit(
+            lambda: notify_services.notify(
+                recipients=[assignee],
+                kind=Kind.ASSIGNED,
+                engagement=engagement,
+                actor=actor,
+                data={},
+            )
+        )
+    return engagement

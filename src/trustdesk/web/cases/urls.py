@@ -19,6 +19,7 @@ urlpatterns = [
     path("<uuid:public_id>/decide/", views.engagement_decide, name="engagement-decide"),
     path("<uuid:public_id>/activate/", views.engagement_activate, name="engagement-activate"),
     path("<uuid:public_id>/close/", views.engagement_close, name="engagement-close"),
+    path("<uuid:public_id>/assign/", views.engagement_assign, name="engagement-assign"),
     path(
         "<uuid:public_id>/partners/add/",
         views.engagement_partner_add,

@@ -42,14 +42,25 @@ def _get(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Engagement:
 @login_required
 def engagement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, "engagement.view")
-    filters = forms.FilterForm(request.GET or None)
-    engagements = selectors.engagement_list_for_user(user=request.user, filters=filters.to_filter())
+    tiers = triage_selectors.tier_labels()
+    filters = forms.FilterForm(request.GET or None, tiers=tiers)
+    engagements = triage_selectors.engagements_with_tier(
+        selectors.engagement_list_for_user(user=request.user, filters=filters.to_filter()),
+        tier=filters.tier_wanted,
+    )
     page = Paginator(engagements, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.engagement_hit_counts(engagement_ids=[e.pk for e in page.object_list])
+    none = selectors.HitCounts()
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filters": filters,
         "page": page,
+        # Each row with its tier's label and its partners' current hits, read for this page only.
+        "rows": [
+            (e, tiers.get(e.tier or "", e.tier or ""), counts.get(e.pk, none))  # type: ignore[attr-defined]
+            for e in page.object_list
+        ],
         "query": query.urlencode(),
         "can_propose": permissions.can_propose_engagement(request.user),
     }
@@ -71,6 +82,12 @@ def _detail(
         "decision_form": forms_.get("decision_form")
         or forms.DecisionForm(escalated=engagement.escalated),
         "close_form": forms_.get("close_form") or forms.CloseForm(),
+        "assign_form": (
+            forms.AssignForm(initial={"assignee": engagement.assignee})
+            if permissions.can_assign_engagement(request.user, engagement)
+            and engagement.status != Engagement.Status.CLOSED
+            else None
+        ),
         "withdraw_form": forms.WithdrawForm(),
         "partners": selectors.engagement_partner_list(engagement=engagement),
         "partner_form": forms_.get("partner_form") or forms.PartnerAddForm(user=request.user),
@@ -265,6 +282,26 @@ def engagement_close(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
         engagement,
         lambda u, e: services.engagement_close(actor=u, engagement=e, reason=reason),
         "Engagement closed.",
+    )
+
+
+@require_POST
+@login_required
+def engagement_assign(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    engagement = _get(request, public_id)
+    # Before reading the form, so a person who may not assign gets a 403, never form errors.
+    permissions.require_assign(request.user, engagement)
+    form = forms.AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose an officer from the list.")
+        return redirect(engagement)
+    assignee = form.chosen(request.user)
+    done = f"Assigned to {assignee}." if assignee is not None else "No longer assigned."
+    return _transition(
+        request,
+        engagement,
+        lambda u, e: services.engagement_assign(actor=u, engagement=e, assignee=assignee),
+        done,
     )
 
 

@@ -20,6 +20,7 @@ class Notification(models.Model):
         INFORMATION_REQUESTED = "information_requested", "Information requested"
         INFORMATION_ANSWERED = "information_answered", "Question answered"
         MITIGATION_ASSIGNED = "mitigation_assigned", "Mitigation assigned"
+        ASSIGNED = "assigned", "Engagement assigned"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(

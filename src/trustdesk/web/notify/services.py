@@ -46,6 +46,7 @@ _TEXTS: Mapping[str, str] = {
     ),
     Kind.INFORMATION_ANSWERED: "{actor} answered your question on “{title}”.",
     Kind.MITIGATION_ASSIGNED: "{actor} made you responsible for {items} on “{title}”.",
+    Kind.ASSIGNED: "{actor} assigned “{title}” to you.",
 }
 
 

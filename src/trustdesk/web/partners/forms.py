@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from trustdesk.screening.matching.model import HitStatus
+from trustdesk.web.partners import selectors
 from trustdesk.web.partners.identifiers import IdentifierError, normalise_orcid, normalise_ror
 from trustdesk.web.partners.models import Organisation, Person
 from trustdesk.web.partners.services import OrganisationInput, PersonInput
@@ -31,6 +32,32 @@ def _lines(text: str) -> list[str]:
 class SearchForm(forms.Form):
     q = forms.CharField(
         label="Search", required=False, max_length=300, help_text="A name or alias in any script."
+    )
+
+
+AGES = [
+    ("", "Any age"),
+    ("7", "Older than a week"),
+    ("30", "Older than 30 days"),
+    ("90", "Older than 90 days"),
+]
+
+
+class OrganisationFilterForm(SearchForm):
+    """The organisation list's filters, from the query string: bookmarkable, no script needed."""
+
+    def values(self) -> tuple[str, str, int | None]:
+        """Search text, screening filter and minimum age in days; nothing narrows when invalid."""
+        if not self.is_valid():
+            return "", "", None
+        data = self.cleaned_data
+        return str(data["q"]), str(data["screening"]), data["age"]
+
+    screening = forms.ChoiceField(
+        required=False, choices=[("", "Any screening"), *selectors.SCREENING_FILTERS.items()]
+    )
+    age = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=AGES, label="Age"
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Generic, Protocol, TypeVar
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trustdesk.web.accounts.models import User
@@ -104,8 +106,32 @@ def _list(
 @require_GET
 @login_required
 def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    records = selectors.organisation_list_for_user(user=request.user)
-    return _list(request, ORGANISATIONS, records)
+    require(request.user, "partner.view")
+    form = forms.OrganisationFilterForm(request.GET or None)
+    text, screening, age = form.values()
+    records = selectors.organisations_by_screening(
+        selectors.organisation_search(
+            selectors.organisation_list_for_user(user=request.user), text
+        ),
+        screening,
+    )
+    if age is not None:
+        records = records.filter(created_at__lt=timezone.now() - timedelta(days=age))
+    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.organisation_hit_counts(organisation_ids=[o.pk for o in page.object_list])
+    none = selectors.HitCounts()
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "kind": ORGANISATIONS.noun,
+        "form": form,
+        "q": text,
+        "query": query.urlencode(),
+        "page": page,
+        "rows": [(o, counts.get(o.pk, none)) for o in page.object_list],
+        "can_propose": has_permission(request.user, "partner.propose"),
+    }
+    return render(request, "partners/organisation_list.html", context)
 
 
 @require_GET

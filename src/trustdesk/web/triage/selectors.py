@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KT
 
 from trustdesk.policy.conditions import ancestry, find_node
 from trustdesk.policy.loader import PackInvalid
@@ -362,3 +363,42 @@ def outcome_for_user(*, session: TriageSession, user: AnyUser) -> Outcome | None
     if outcome is None or permissions.can_see_hit_details(user):
         return outcome
     return outcome.redacted()
+
+
+def _latest_tier_id() -> Subquery:
+    """The tier id of the engagement's latest completed triage, for an `OuterRef("pk")` row."""
+    return Subquery(
+        TriageSession.objects.filter(
+            engagement=OuterRef("pk"), status=TriageSession.Status.COMPLETED
+        )
+        .order_by("-completed_at", "-pk")
+        .annotate(tier_id=KT("outcome__tier__id"))
+        .values("tier_id")[:1]
+    )
+
+
+def engagements_with_tier(
+    engagements: QuerySet[Engagement], *, tier: str = ""
+) -> QuerySet[Engagement]:
+    """The engagements annotated with `tier` (the latest completed triage's tier id, or None).
+
+    `tier` narrows them to that tier; "none" to those without a completed triage. One subquery
+    on the triage index, so a list or a count by tier stays one statement.
+    """
+    annotated = engagements.annotate(tier=_latest_tier_id())
+    if tier == NO_TIER:
+        return annotated.filter(tier__isnull=True)
+    if tier:
+        return annotated.filter(tier=tier)
+    return annotated
+
+
+NO_TIER = "none"
+
+
+def tier_labels() -> dict[str, str]:
+    """Tier id → label from the policy pack, lowest first; empty when the pack cannot load."""
+    try:
+        return {t.id: t.label for t in pack().tiers}
+    except PackUnavailable:
+        return {}

@@ -19,6 +19,7 @@ from trustdesk.web.accounts.selectors import department_list
 from trustdesk.web.api.errors import InvalidInput
 from trustdesk.web.api.routers.common import READ_ERRORS, WRITE_ERRORS, actor, page
 from trustdesk.web.api.schemas import (
+    EngagementAssignIn,
     EngagementCloseIn,
     EngagementCreateIn,
     EngagementDecideIn,
@@ -36,6 +37,7 @@ from trustdesk.web.assessments import services as assessment_services
 from trustdesk.web.cases import permissions, selectors, services
 from trustdesk.web.cases.models import Engagement, InformationRequest
 from trustdesk.web.cases.workflow import Outcome
+from trustdesk.web.triage import selectors as triage_selectors
 
 router = Router(tags=["engagements"])
 
@@ -68,6 +70,8 @@ def engagement_out(engagement: Engagement, user: User) -> EngagementOut:
         conditions=engagement.conditions,
         decided_by=engagement.decided_by.get_username() if engagement.decided_by else None,
         decided_at=engagement.decided_at,
+        assignee=engagement.assignee.get_username() if engagement.assignee else None,
+        tier=getattr(engagement, "tier", None),
         review_date=engagement.review_date,
         closed_reason=engagement.closed_reason,
         actions=sorted(a.value for a in actions),
@@ -109,10 +113,13 @@ def engagement_list(
         kind=filters.kind or "",
         department=filters.department,
         text=filters.q,
+        assignee=filters.assignee,
+        screening=filters.screening,
+        older_than_days=filters.older_than_days,
     )
-    rows = selectors.engagement_list_for_user(user=user, filters=wanted).select_related(
-        "decided_by"
-    )
+    rows = triage_selectors.engagements_with_tier(
+        selectors.engagement_list_for_user(user=user, filters=wanted), tier=filters.tier
+    ).select_related("decided_by")
     count, items = page(rows.prefetch_related("team"), paging)
     return EngagementPageOut(
         count=count,
@@ -255,6 +262,23 @@ def engagement_close(
         public_id,
         lambda u, e: services.engagement_close(actor=u, engagement=e, reason=payload.reason),
     )
+
+
+@router.post("/{uuid:public_id}/assign", response={200: EngagementOut, **WRITE_ERRORS})
+def engagement_assign(
+    request: HttpRequest, public_id: uuid.UUID, payload: EngagementAssignIn
+) -> EngagementOut:
+    """Assign the case to an officer (yourself included), who is told; null unassigns it."""
+    user, engagement = actor(request), _get(request, public_id)
+    # Who may assign is answered before what was sent: a refusal is a 403, never a 400.
+    permissions.require_assign(user, engagement)
+    assignee = None
+    if payload.assignee is not None:
+        assignee = selectors.assignable_officers().filter(public_id=payload.assignee).first()
+        if assignee is None:
+            raise InvalidInput("assignee", f"No active officer {payload.assignee}.")
+    engagement = services.engagement_assign(actor=user, engagement=engagement, assignee=assignee)
+    return engagement_out(engagement, user)
 
 
 def information_out(item: InformationRequest) -> InformationRequestOut:

@@ -1,0 +1,239 @@
+"""Work items: what a person must do next, gathered on their desk from small provider functions.
+
+A provider is a function `(*, user, today) -> Iterable[WorkItem]` that answers one question
+("which questions must this researcher answer?") with a bounded number of queries, whatever the
+number of engagements: it filters in the database and cuts its answer at `LIMIT`. `PROVIDERS`
+lists, for each role, the providers its desk asks, in order; `work_items` asks them and sorts
+what they say (overdue first, then by due date, then oldest first).
+
+Adding a kind of work (a mitigation overdue, a decision awaiting a vote) is one function here
+that reads the owning app's selectors, plus its name in `PROVIDERS` under each role that does
+that work. The apps below the desk never import it: the desk reads them, not the other way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
+
+from django.db.models import Count, Max, Q, QuerySet
+
+from trustdesk.web.accounts.models import User
+from trustdesk.web.cases import selectors as case_selectors
+from trustdesk.web.cases.models import Engagement, InformationRequest
+
+Role = User.Role
+Status = Engagement.Status
+
+LIMIT = 10  # items per provider: the desk lists what to do next, the list pages list the rest
+REVIEW_NOTICE = timedelta(days=30)  # how far ahead a review "comes up" on a researcher's desk
+ANSWERS_RECENT = timedelta(days=14)  # answers older than this are no longer news to an officer
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItem:
+    """One thing to do, on one engagement, said in words; the desk renders every kind alike.
+
+    `kind` is a stable key (a CSS class and a test's handle); `action` completes "what to do";
+    `due` makes an item overdue once passed; `since` orders items of equal urgency; `mine` marks
+    a case assigned to the reader.
+    """
+
+    kind: str
+    action: str
+    engagement: Engagement
+    detail: str = ""
+    due: date | None = None
+    since: datetime | None = None
+    mine: bool = False
+
+    def overdue(self, today: date) -> bool:
+        return self.due is not None and self.due < today
+
+    @property
+    def url(self) -> str:
+        return self.engagement.get_absolute_url()
+
+
+class Provider(Protocol):
+    def __call__(self, *, user: User, today: date) -> Iterable[WorkItem]: ...
+
+
+def _on_case(user: User) -> Q:
+    """The engagements a researcher works on: owned, or on the team of."""
+    on_team = Engagement.team.through.objects.filter(user_id=user.pk).values("engagement_id")
+    return Q(owner_id=user.pk) | Q(pk__in=on_team)
+
+
+def _engagements() -> QuerySet[Engagement]:
+    return Engagement.objects.select_related("assignee")
+
+
+# --- researcher --------------------------------------------------------------------------------
+
+
+def questions_to_answer(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Open questions from the research-security office on the researcher's engagements."""
+    rows = (
+        Engagement.objects.filter(_on_case(user), status=Status.AWAITING_INFORMATION)
+        .annotate(
+            open=Count("information_requests", filter=Q(information_requests__answered_at=None)),
+            asked=Max("information_requests__asked_at"),
+        )
+        .filter(open__gt=0)
+        .order_by("asked", "pk")[:LIMIT]
+    )
+    for e in rows:
+        n = e.open
+        said = "a question" if n == 1 else f"{n} questions"
+        yield WorkItem("information_requested", "Answer", e, f"{said} to answer", since=e.asked)
+
+
+def reviews_coming_up(*, user: User, today: date) -> Iterable[WorkItem]:
+    """The researcher's engagements due for review, or due within `REVIEW_NOTICE`."""
+    rows = Engagement.objects.filter(
+        _on_case(user),
+        Q(status=Status.REVIEW_DUE)
+        | Q(status=Status.ACTIVE, review_date__lte=today + REVIEW_NOTICE),
+    ).order_by("review_date", "pk")[:LIMIT]
+    for e in rows:
+        yield WorkItem(
+            "review_due", "Prepare the review of", e, "periodic review", due=e.review_date
+        )
+
+
+def drafts_to_submit(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Drafts the researcher owns: only the owner submits, so only theirs are their work."""
+    rows = Engagement.objects.filter(owner_id=user.pk, status=Status.DRAFT).order_by(
+        "created_at", "pk"
+    )[:LIMIT]
+    for e in rows:
+        yield WorkItem("draft", "Complete and submit", e, "draft", since=e.created_at)
+
+
+# --- officer -----------------------------------------------------------------------------------
+
+_OPEN_CASE = ~Q(status__in=[Status.DRAFT, Status.CLOSED])
+
+
+def hits_awaiting_verdict(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Cases under way whose partners' current screening has hits without a verdict."""
+    open_links = case_selectors.engagement_ids_with_open_hits()
+    rows = list(
+        _engagements().filter(_OPEN_CASE, pk__in=open_links).order_by("created_at", "pk")[:LIMIT]
+    )
+    counts = case_selectors.engagement_hit_counts(engagement_ids=[e.pk for e in rows])
+    for e in rows:
+        n = counts[e.pk].open if e.pk in counts else 0
+        said = "an open hit" if n == 1 else f"{n} open hits"
+        yield WorkItem(
+            "hits_open", "Adjudicate", e, said, since=e.created_at, mine=e.assignee_id == user.pk
+        )
+
+
+def cases_submitted(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Submitted cases no officer has started on yet, oldest first."""
+    rows = _engagements().filter(status=Status.SUBMITTED).order_by("updated_at", "pk")[:LIMIT]
+    for e in rows:
+        yield WorkItem(
+            "submitted",
+            "Start the review of",
+            e,
+            "submitted",
+            since=e.updated_at,
+            mine=e.assignee_id == user.pk,
+        )
+
+
+def answers_returned(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Cases back in review whose questions were answered lately: the officer's move again."""
+    since = datetime.combine(today - ANSWERS_RECENT, time.min, tzinfo=UTC)
+    answered = InformationRequest.objects.filter(answered_at__gte=since).values("engagement_id")
+    rows = (
+        _engagements()
+        .filter(status=Status.IN_REVIEW, pk__in=answered)
+        .annotate(answered=Max("information_requests__answered_at"))
+        .order_by("answered", "pk")[:LIMIT]
+    )
+    for e in rows:
+        yield WorkItem(
+            "answers_returned",
+            "Read the answers on",
+            e,
+            "answers returned",
+            since=e.answered,
+            mine=e.assignee_id == user.pk,
+        )
+
+
+def reviews_due(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Reviews that have fallen due (marked by the sweep, or past their date and not yet swept)."""
+    rows = (
+        _engagements()
+        .filter(Q(status=Status.REVIEW_DUE) | Q(status=Status.ACTIVE, review_date__lte=today))
+        .order_by("review_date", "pk")[:LIMIT]
+    )
+    for e in rows:
+        yield WorkItem(
+            "review_due",
+            "Review",
+            e,
+            "periodic review",
+            due=e.review_date,
+            mine=e.assignee_id == user.pk,
+        )
+
+
+# --- approver ----------------------------------------------------------------------------------
+
+
+def awaiting_decision(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Cases escalated above the officers' authority and still in review: an approver decides."""
+    rows = (
+        _engagements()
+        .filter(status=Status.IN_REVIEW, escalated=True)
+        .order_by("updated_at", "pk")[:LIMIT]
+    )
+    for e in rows:
+        yield WorkItem(
+            "awaiting_decision", "Decide", e, "escalated to an approver", since=e.updated_at
+        )
+
+
+_RESEARCHER: tuple[Provider, ...] = (questions_to_answer, reviews_coming_up, drafts_to_submit)
+
+PROVIDERS: Mapping[str, tuple[Provider, ...]] = {
+    Role.RESEARCHER: _RESEARCHER,
+    Role.CHAMPION: _RESEARCHER,
+    Role.OFFICER: (hits_awaiting_verdict, cases_submitted, answers_returned, reviews_due),
+    Role.APPROVER: (awaiting_decision,),
+    Role.AUDITOR: (),
+    Role.ADMIN: (),
+}
+
+
+_LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+def _order(today: date) -> Callable[[WorkItem], tuple[bool, bool, date, datetime]]:
+    def key(item: WorkItem) -> tuple[bool, bool, date, datetime]:
+        return (
+            not item.overdue(today),
+            not item.mine,
+            item.due or date.max,
+            item.since or _LATEST,
+        )
+
+    return key
+
+
+def work_items(*, user: User, today: date) -> list[WorkItem]:
+    """Everything the user's role's providers say they must do, most urgent first."""
+    items = [
+        item
+        for provider in PROVIDERS.get(user.role, ())
+        for item in provider(user=user, today=today)
+    ]
+    return sorted(items, key=_order(today))
