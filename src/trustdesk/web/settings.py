@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "trustdesk.web.partners",
     "trustdesk.web.reference",
     "trustdesk.web.triage",
+    "trustdesk.web.decisions",
     "trustdesk.web.notify",
     "ninja",  # django-ninja: only so its Swagger UI files are served from here, never a CDN
     "trustdesk.web.api",

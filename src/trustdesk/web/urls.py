@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jobs/", include("trustdesk.web.jobs.urls")),
     path("audit/", include("trustdesk.web.core.urls")),
     path("engagements/", include("trustdesk.web.cases.urls")),
+    path("engagements/", include("trustdesk.web.decisions.urls")),
     path("partners/", include("trustdesk.web.partners.urls")),
     path("triage/", include("trustdesk.web.triage.urls")),
     path("notifications/", include("trustdesk.web.notify.urls")),

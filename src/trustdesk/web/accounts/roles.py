@@ -101,6 +101,12 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=True,
     ),
     Permission(
+        "committee.manage",
+        "assign committee seats",
+        "Name who holds each seat of the policy pack's decision committee.",
+        writes=True,
+    ),
+    Permission(
         "engagement.activate",
         "mark engagements as under way",
         "Mark an approved engagement as under way, once its conditions are in place.",
@@ -253,7 +259,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
             Role.OFFICER,
             "The research-security team: reviews cases, adjudicates hits, assesses and recommends.",
             Scope.ALL,
-            _RESEARCHER | _CASEWORK | _PARTNER_REVIEW | {"guidance.manage"},
+            _RESEARCHER | _CASEWORK | _PARTNER_REVIEW | {"guidance.manage", "committee.manage"},
         ),
         Role.APPROVER: RoleDefinition(
             Role.APPROVER,
@@ -294,6 +300,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "user.view",
                     "user.manage",
                     "settings.manage",
+                    "committee.manage",
                 }
             ),
         ),

@@ -20,6 +20,7 @@ from trustdesk.policy.triage import AnswersInvalid
 from trustdesk.screening.matching import NameNotScreenable
 from trustdesk.web.api.services import ApiTokenError
 from trustdesk.web.cases import services as cases
+from trustdesk.web.decisions import services as decisions
 from trustdesk.web.lists.screenfile import InputError
 from trustdesk.web.partners import services as partners
 from trustdesk.web.triage import selectors as triage_selectors
@@ -77,6 +78,7 @@ _CONFLICTS: list[tuple[type[Exception], int, str]] = [
     (cases.InvalidTransition, 409, "invalid_transition"),
     (cases.NotEditable, 409, "not_editable"),
     (cases.NotReady, 409, "not_ready"),
+    (decisions.DecisionError, 409, "decision_refused"),
     (partners.DuplicateIdentifier, 409, "duplicate"),
     (partners.MergedRecord, 409, "merged"),
     (partners.MergeRefused, 409, "merge_refused"),

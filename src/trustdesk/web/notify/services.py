@@ -45,6 +45,10 @@ _TEXTS: Mapping[str, str] = {
         "{actor} asked {questions} about “{title}”: the review waits for your answers."
     ),
     Kind.INFORMATION_ANSWERED: "{actor} answered your question on “{title}”.",
+    Kind.AWAITING_DECISION: (
+        "{actor} recommended “{title}” ({recommendation}): it awaits your decision ({route})."
+    ),
+    Kind.VOTED: "{actor} voted on “{title}” for the seat {seat} ({vote}).",
 }
 
 

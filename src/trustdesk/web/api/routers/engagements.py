@@ -21,7 +21,6 @@ from trustdesk.web.api.routers.common import READ_ERRORS, WRITE_ERRORS, actor, p
 from trustdesk.web.api.schemas import (
     EngagementCloseIn,
     EngagementCreateIn,
-    EngagementDecideIn,
     EngagementFilterIn,
     EngagementOut,
     EngagementUpdateIn,
@@ -34,7 +33,6 @@ from trustdesk.web.api.schemas import (
 )
 from trustdesk.web.cases import permissions, selectors, services
 from trustdesk.web.cases.models import Engagement, InformationRequest
-from trustdesk.web.cases.workflow import Outcome
 
 router = Router(tags=["engagements"])
 
@@ -61,7 +59,6 @@ def engagement_out(engagement: Engagement, user: User) -> EngagementOut:
         funding_source=engagement.funding_source,
         start_date=engagement.start_date,
         end_date=engagement.end_date,
-        escalated=engagement.escalated,
         decision=engagement.decision,
         decision_reason=engagement.decision_reason,
         conditions=engagement.conditions,
@@ -215,24 +212,6 @@ def engagement_review_start(request: HttpRequest, public_id: uuid.UUID) -> Engag
         request,
         public_id,
         lambda u, e: services.engagement_review_start(actor=u, engagement=e),
-    )
-
-
-@router.post("/{uuid:public_id}/decide", response={200: EngagementOut, **WRITE_ERRORS})
-def engagement_decide(
-    request: HttpRequest, public_id: uuid.UUID, payload: EngagementDecideIn
-) -> EngagementOut:
-    """Approve (with conditions), decline, or escalate to an approver, with a reason."""
-    decision = services.DecisionInput(
-        outcome=Outcome(payload.outcome),
-        reason=payload.reason,
-        conditions=payload.conditions,
-        review_date=payload.review_date,
-    )
-    return _transition(
-        request,
-        public_id,
-        lambda u, e: services.engagement_decide(actor=u, engagement=e, decision=decision),
     )
 
 
