@@ -56,7 +56,9 @@ def test_an_untriaged_case_has_no_route_and_cannot_be_decided(cast: Cast, advanc
     _recommend(e, cast)
 
     with pytest.raises(services.DecisionError) as raised:
-        services.decision_make(actor=cast.olga, engagement=e, proposal=factories.proposal(), now=NOW)
+        services.decision_make(
+            actor=cast.olga, engagement=e, proposal=factories.proposal(), now=NOW
+        )
 
     assert str(raised.value) == services.NOT_ROUTED.format(problem=selectors.NO_TRIAGE)
 

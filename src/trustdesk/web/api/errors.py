@@ -218,7 +218,13 @@ def install(api: NinjaAPI) -> None:
                 return _json(api, request, status, body)
         return server_error(request, exc)  # an error of a kind not mapped here is a bug
 
-    for base in (cases.EngagementError, partners.PartnerError, ApiTokenError, triage.TriageError):
+    for base in (
+        cases.EngagementError,
+        decisions.DecisionError,
+        partners.PartnerError,
+        ApiTokenError,
+        triage.TriageError,
+    ):
         api.add_exception_handler(base, service_error)
     # Last resort: whatever else escapes a handler (ninja picks the most specific class first).
     api.add_exception_handler(Exception, server_error)
