@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from tests.web.api.conftest import ApiClient
 from tests import factories
+from tests.web.api.conftest import ApiClient
 from tests.web.cases.conftest import Advance, Cast
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core.models import AuditEvent

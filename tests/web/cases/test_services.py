@@ -15,9 +15,9 @@ from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import services
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.cases.workflow import Action
-from trustdesk.web.decisions.models import Outcome
 from trustdesk.web.core.audit import verify_chain
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.decisions.models import Outcome
 
 Status = Engagement.Status
 

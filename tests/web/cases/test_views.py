@@ -13,7 +13,6 @@ from tests import factories
 from tests.web.cases.conftest import EVERYONE, REVIEW_DATE, Advance, Cast, fields
 from trustdesk.web.cases import services
 from trustdesk.web.cases.models import Engagement
-from trustdesk.web.core.models import AuditEvent
 
 Status = Engagement.Status
 

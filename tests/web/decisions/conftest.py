@@ -36,7 +36,7 @@ class Committee:
 
 
 @pytest.fixture
-def committee(cast: Cast) -> Committee:
+def committee(cast: Cast) -> Committee:  # noqa: F811  # the imported fixture
     members = [factories.make_user(n, User.Role.APPROVER) for n in ("bea", "cem", "dov", "eve")]
     route = route_for(load("gb-base"), "escalated")
     for member, seat in zip(members, SEATS, strict=True):
@@ -50,7 +50,7 @@ InReview = Callable[..., Engagement]
 
 
 @pytest.fixture
-def in_review(cast: Cast) -> InReview:
+def in_review(cast: Cast) -> InReview:  # noqa: F811  # the imported fixture
     """Rita's engagement (Tom on the team), triaged in `tier`, submitted and in Olga's review."""
 
     def make(tier: str = "standard", *, owner: User | None = None) -> Engagement:

@@ -135,7 +135,7 @@ def test_a_team_member_may_not_vote(cast: Cast, committee: Committee, in_review:
     e.team.add(committee.bea)
     _recommend(e, cast)
 
-    with pytest.raises(PermissionDenied, match="^Nobody decides or votes on a case they proposed"):
+    with pytest.raises(PermissionDenied, match=r"^Nobody decides or votes on a case they proposed"):
         services.vote_cast(actor=committee.bea, engagement=e, outcome=Outcome.APPROVE, reason="ok")
 
     assert not Vote.objects.exists()
@@ -145,14 +145,14 @@ def test_an_officer_does_not_recommend_on_their_own_case(cast: Cast, in_review: 
     oona = factories.make_user("oona", User.Role.OFFICER, department=cast.physics)
     e = in_review(owner=oona)
 
-    with pytest.raises(PermissionDenied, match="^Nobody recommends on a case they proposed"):
+    with pytest.raises(PermissionDenied, match=r"^Nobody recommends on a case they proposed"):
         services.recommendation_make(actor=oona, engagement=e, proposal=factories.proposal())
 
 
 def test_a_decision_needs_a_recommendation(cast: Cast, in_review: InReview) -> None:
     e = in_review()
 
-    with pytest.raises(services.DecisionError, match="^There is no recommendation to decide on"):
+    with pytest.raises(services.DecisionError, match=r"^There is no recommendation to decide on"):
         services.decision_make(actor=cast.olga, engagement=e, proposal=factories.proposal())
 
     assert Engagement.objects.get(pk=e.pk).status == Status.IN_REVIEW
@@ -210,7 +210,8 @@ def test_conditions_are_kept_with_their_due_dates(cast: Cast, in_review: InRevie
     ]
     e.refresh_from_db()
     assert e.conditions == (
-        "No export-controlled data shared (due 2026-06-01)\nAnnual security briefing (due 2026-09-30)"
+        "No export-controlled data shared (due 2026-06-01)\n"
+        "Annual security briefing (due 2026-09-30)"
     )
     assert e.decision == "approve_with_conditions"
 
@@ -278,7 +279,7 @@ def test_committee_votes_decide_once_the_quorum_is_met(
         "academic-member (Dov Tester): Approve with conditions: With the report",
     ]
     # the fourth seat comes too late: the round is decided
-    with pytest.raises(services.DecisionError, match="^A recommendation, decision or vote needs"):
+    with pytest.raises(services.DecisionError, match=r"^A recommendation, decision or vote needs"):
         services.vote_cast(actor=committee.eve, engagement=e, outcome=Outcome.DECLINE, reason="x")
 
 
@@ -310,11 +311,11 @@ def test_one_vote_per_seat_and_only_seat_holders_vote(
     _recommend(e, cast)
     services.vote_cast(actor=committee.bea, engagement=e, outcome=Outcome.APPROVE, reason="ok")
 
-    with pytest.raises(services.DecisionError, match="^Your seat has already voted"):
+    with pytest.raises(services.DecisionError, match=r"^Your seat has already voted"):
         services.vote_cast(actor=committee.bea, engagement=e, outcome=Outcome.DECLINE, reason="x")
     with pytest.raises(PermissionDenied) as no_seat:
         services.vote_cast(actor=cast.alan, engagement=e, outcome=Outcome.APPROVE, reason="x")
-    with pytest.raises(PermissionDenied, match="^The research security committee decides this"):
+    with pytest.raises(PermissionDenied, match=r"^The research security committee decides this"):
         services.decision_make(actor=committee.cem, engagement=e, proposal=factories.proposal())
     with pytest.raises(PermissionDenied, match="not by officer"):
         services.vote_cast(actor=cast.olga, engagement=e, outcome=Outcome.APPROVE, reason="x")
@@ -435,7 +436,7 @@ def test_seats_are_assigned_by_officers_and_admins_audited(cast: Cast) -> None:
     route = routing.route_for(factories.triage_selectors.pack(), "escalated")
     bea = factories.make_user("bea", cast.alan.Role.APPROVER)
 
-    with pytest.raises(PermissionDenied, match="^Your role does not allow you to assign"):
+    with pytest.raises(PermissionDenied, match=r"^Your role does not allow you to assign"):
         services.committee_seat_assign(
             actor=cast.alan, route=route, seat="chair", holder=bea, pack_id="gb-base"
         )
@@ -443,7 +444,7 @@ def test_seats_are_assigned_by_officers_and_admins_audited(cast: Cast) -> None:
         services.committee_seat_assign(
             actor=cast.olga, route=route, seat="chair", holder=cast.rita, pack_id="gb-base"
         )
-    with pytest.raises(services.DecisionError, match="^'treasurer' is not a seat"):
+    with pytest.raises(services.DecisionError, match=r"^'treasurer' is not a seat"):
         services.committee_seat_assign(
             actor=cast.olga, route=route, seat="treasurer", holder=bea, pack_id="gb-base"
         )
