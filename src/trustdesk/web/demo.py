@@ -2,8 +2,8 @@
 
 Every record is made by the service a person would use, acting as the user who would act, in
 the order they would act: the administrator creates the accounts, researchers propose partners
-and engagements, officers review, adjudicate and decide, the approver decides what was escalated,
-and the scheduled sweep marks a review as due. So the audit trail, the timelines and the
+and engagements and triage them, officers review, adjudicate and recommend, the officer or the
+approver decides as the case's triage tier routes it, and the scheduled sweep marks a review as due. So the audit trail, the timelines and the
 screening hits are genuine, and the demo breaks (in its test) when a service's rules change.
 
 The demo users' passwords are derived from a published seed and printed on every start, so the
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
