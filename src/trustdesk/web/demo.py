@@ -3,8 +3,9 @@
 Every record is made by the service a person would use, acting as the user who would act, in
 the order they would act: the administrator creates the accounts, researchers propose partners
 and engagements and triage them, officers review, adjudicate and recommend, the officer or the
-approver decides as the case's triage tier routes it, and the scheduled sweep marks a review as due. So the audit trail, the timelines and the
-screening hits are genuine, and the demo breaks (in its test) when a service's rules change.
+approver decides as the case's triage tier routes it, and the scheduled sweep marks a review
+as due. So the audit trail, the timelines and the screening hits are genuine, and the demo
+breaks (in its test) when a service's rules change.
 
 The demo users' passwords are derived from a published seed and printed on every start, so the
 demo refuses a production database (PostgreSQL) unless forced: it is for a laptop, never for an
