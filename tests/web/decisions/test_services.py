@@ -461,7 +461,9 @@ def test_seats_are_assigned_by_officers_and_admins_audited(cast: Cast) -> None:
     events = AuditEvent.objects.filter(action="trustdesk.decision.seat_assigned").order_by(
         "sequence"
     )
-    assert [(e.actor_label, e.data["seat"], e.data["new"]) for e in events] == [
-        ("Olga Tester (olga)", "chair", "bea"),
-        ("Ada Tester (ada)", "legal-member", "bea"),
+    assert [
+        (e.actor_label, e.data["seat"], e.data["new"], e.data["moved_from"]) for e in events
+    ] == [
+        ("Olga Tester (olga)", "chair", "bea", None),
+        ("Ada Tester (ada)", "legal-member", "bea", "chair"),  # one person, one seat
     ]

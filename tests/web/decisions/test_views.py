@@ -133,10 +133,15 @@ def test_the_enhanced_tier_is_the_approvers_and_refused_to_the_officer(
     )
 
     refused = _as(cast.olga).post(_url("decision-make", e), APPROVE)
+    olga_page = _page(_as(cast.olga).get(e.get_absolute_url()))
     alan_page = _page(_as(cast.alan).get(e.get_absolute_url()))
     done = _as(cast.alan).post(_url("decision-make", e), APPROVE)
 
     assert refused.status_code == 403
+    assert (
+        "You do not decide or vote on this case: cases of this tier are decided by the approver "
+        "role, not by officer." in olga_page
+    )
     assert _open_forms(alan_page) == ["Record the decision"]
     assert done.status_code == 302
     assert Decision.objects.get().decided_by == cast.alan

@@ -91,13 +91,8 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
     Permission(
         "engagement.decide",
         "decide cases",
-        "Decide a case within the officer's authority set by the policy pack.",
-        writes=True,
-    ),
-    Permission(
-        "engagement.decide_escalated",
-        "decide escalated cases",
-        "Decide a case escalated above the officer's authority.",
+        "Decide a case, or vote on it from a committee seat, when the policy pack routes its "
+        "triage tier to your role; never a case you proposed or are on the team of.",
         writes=True,
     ),
     Permission(
@@ -269,7 +264,6 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                 {
                     "engagement.view",
                     "engagement.decide",
-                    "engagement.decide_escalated",
                     "partner.view",
                     "lists.view",
                     "report.view",

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from trustdesk.policy import routing
 from trustdesk.policy.models import Pack, Route
 from trustdesk.web.accounts.models import User
-from trustdesk.web.accounts.permissions import AnyUser
+from trustdesk.web.accounts.permissions import AnyUser, has_permission
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.decisions import permissions
@@ -183,7 +183,9 @@ def actionable(user: AnyUser, engagement: Engagement, case: CaseRouting) -> Acti
     seat = seat_of(user, case.pack_id) if case.route.committee is not None else None
     answer = permissions.may_act(user, engagement, case.route, seat)
     if not answer.allowed:
-        return Actionable(recommend=recommend, refusals=answer.reasons)
+        # Said to those who decide some cases, so they know why not this one; not to the rest.
+        shown = answer.reasons if has_permission(user, "engagement.decide") else ()
+        return Actionable(recommend=recommend, refusals=shown)
     if case.route.committee is None:
         return Actionable(recommend=recommend, decide=True)
     voted = round_.votes.filter(seat=seat).exists()

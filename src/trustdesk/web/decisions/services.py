@@ -148,8 +148,8 @@ def recommendation_make(
 ) -> Recommendation:
     """An officer recommends an outcome on a case in review, opening (or renewing) its round.
 
-    An undecided earlier recommendation is replaced while nobody has voted on it; once the
-    committee has begun voting, the round stands until it decides.
+    An undecided earlier recommendation is replaced while nobody has voted on it (its terms stay
+    on the audit trail); once the committee has begun voting, the round stands until it decides.
     """
     _require_sees(actor, engagement, "engagement.recommend")
     if permissions.is_conflicted(actor, engagement):
@@ -482,10 +482,12 @@ def committee_seat_assign(
     old = current.holder.get_username() if current is not None else None
     if current is not None:
         current.delete()
-    made = None
+    made, moved_from = None, None
     if holder is not None:
         # A member moving seats leaves their old one: one person, one vote.
-        CommitteeSeat.objects.filter(pack_id=pack_id, holder=holder).delete()
+        left = CommitteeSeat.objects.filter(pack_id=pack_id, holder=holder)
+        moved_from = left.values_list("seat", flat=True).first()
+        left.delete()
         made = CommitteeSeat.objects.create(
             pack_id=pack_id,
             seat=seat,
@@ -502,6 +504,7 @@ def committee_seat_assign(
             "seat": seat,
             "old": old,
             "new": holder.get_username() if holder is not None else None,
+            "moved_from": moved_from,  # the seat the holder left, now vacant
         },
     )
     return made
