@@ -107,7 +107,7 @@ EVERYONE = frozenset(ROLES)
 PROPOSERS = frozenset({RESEARCHER, CHAMPION, OFFICER})  # propose; supply evidence to drafts
 OWNER = frozenset({RESEARCHER})  # only the engagement's owner (Rita) submits and withdraws
 OFFICERS = frozenset({OFFICER})
-DECIDERS = frozenset({OFFICER, APPROVER})
+SEAT_MANAGERS = frozenset({OFFICER, ADMIN})  # `committee.manage`
 LIST_READERS = frozenset({OFFICER, APPROVER, AUDITOR, ADMIN})
 AUDIT_READERS = frozenset({AUDITOR, ADMIN})
 TASK_WATCHERS = frozenset({OFFICER, AUDITOR, ADMIN})  # `task.view`
@@ -172,6 +172,8 @@ def post(allowed: frozenset[str], **kwargs: Any) -> Check:
 
 
 REASON = "Checked by the permission matrix."
+PROPOSAL = {"outcome": "decline", "reason": REASON}
+VOTE = {"outcome": "decline", "reason": REASON}
 # What the UK pack asks about a research collaboration beyond what the engagement prefills.
 TRIAGE_ANSWERS = {"partner_kind": "university", **GB_QUIET_COLLABORATION}
 
@@ -272,7 +274,16 @@ MATRIX: dict[str, Route] = {
     "cases:engagement-submit": route(post(OWNER), target=ENGAGEMENT),
     "cases:engagement-withdraw": route(post(OWNER), target=ENGAGEMENT),
     "cases:engagement-review-start": route(post(OFFICERS), target=ENGAGEMENT),
-    "cases:engagement-decide": route(post(DECIDERS), target=ENGAGEMENT),
+    # --- decisions: the target is a draft whose triage is in the standard tier, so its route
+    # names the officer: an approver is refused by the route (403), the officer by the status
+    # (302 with a message, 409 in the API); the route per tier is in tests/web/decisions ---
+    "decisions:recommendation-make": route(post(OFFICERS, body=PROPOSAL), target=ENGAGEMENT),
+    "decisions:decision-make": route(post(OFFICERS, body=PROPOSAL), target=ENGAGEMENT),
+    "decisions:vote-cast": route(post(OFFICERS, body=VOTE), target=ENGAGEMENT),
+    "decisions:committee-seats": route(
+        get(SEAT_MANAGERS),
+        post(SEAT_MANAGERS, ok=302, body={"tier": "escalated", "seat": "chair", "holder": ""}),
+    ),
     "cases:engagement-activate": route(post(OFFICERS), target=ENGAGEMENT),
     "cases:engagement-close": route(post(OFFICERS), target=ENGAGEMENT),
     "cases:engagement-assign": route(post(OFFICERS, body={"to_me": "1"}), target=ENGAGEMENT),
@@ -451,8 +462,17 @@ MATRIX: dict[str, Route] = {
     "api:engagement_submit": route(api_send("POST", OWNER), target=ENGAGEMENT),
     "api:engagement_withdraw": route(api_send("POST", OWNER), target=ENGAGEMENT),
     "api:engagement_review_start": route(api_send("POST", OFFICERS), target=ENGAGEMENT),
-    "api:engagement_decide": route(
-        api_send("POST", DECIDERS, body={"outcome": "decline", "reason": REASON}),
+    "api:decision_state": route(api_get(EVERYONE), target=ENGAGEMENT),
+    "api:recommendation_make": route(
+        api_send("POST", OFFICERS, body={"outcome": "decline", "reasoning": REASON}),
+        target=ENGAGEMENT,
+    ),
+    "api:decision_make": route(
+        api_send("POST", OFFICERS, body={"outcome": "decline", "reason": REASON}),
+        target=ENGAGEMENT,
+    ),
+    "api:vote_cast": route(
+        api_send("POST", OFFICERS, body={"outcome": "decline", "reason": REASON}),
         target=ENGAGEMENT,
     ),
     "api:engagement_activate": route(api_send("POST", OFFICERS), target=ENGAGEMENT),

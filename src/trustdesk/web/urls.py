@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("engagements/<uuid:public_id>/assessment/", include("trustdesk.web.assessments.urls")),
     path("engagements/", include("trustdesk.web.mitigations.urls")),
     path("engagements/", include("trustdesk.web.documents.urls")),
+    path("engagements/", include("trustdesk.web.decisions.urls")),
     path("partners/", include("trustdesk.web.partners.urls")),
     path("triage/", include("trustdesk.web.triage.urls")),
     path("notifications/", include("trustdesk.web.notify.urls")),

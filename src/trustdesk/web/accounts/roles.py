@@ -97,13 +97,14 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
     Permission(
         "engagement.decide",
         "decide cases",
-        "Decide a case within the officer's authority set by the policy pack.",
+        "Decide a case, or vote on it from a committee seat, when the policy pack routes its "
+        "triage tier to your role; never a case you proposed or are on the team of.",
         writes=True,
     ),
     Permission(
-        "engagement.decide_escalated",
-        "decide escalated cases",
-        "Decide a case escalated above the officer's authority.",
+        "committee.manage",
+        "assign committee seats",
+        "Name who holds each seat of the policy pack's decision committee.",
         writes=True,
     ),
     Permission(
@@ -269,7 +270,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
             Role.OFFICER,
             "The research-security team: reviews cases, adjudicates hits, assesses and recommends.",
             Scope.ALL,
-            _RESEARCHER | _CASEWORK | _PARTNER_REVIEW | {"guidance.manage"},
+            _RESEARCHER | _CASEWORK | _PARTNER_REVIEW | {"guidance.manage", "committee.manage"},
         ),
         Role.APPROVER: RoleDefinition(
             Role.APPROVER,
@@ -279,7 +280,6 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                 {
                     "engagement.view",
                     "engagement.decide",
-                    "engagement.decide_escalated",
                     "engagement.report",
                     "partner.view",
                     "lists.view",
@@ -311,6 +311,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "user.view",
                     "user.manage",
                     "settings.manage",
+                    "committee.manage",
                 }
             ),
         ),

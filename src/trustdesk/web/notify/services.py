@@ -47,6 +47,10 @@ _TEXTS: Mapping[str, str] = {
     Kind.INFORMATION_ANSWERED: "{actor} answered your question on “{title}”.",
     Kind.MITIGATION_ASSIGNED: "{actor} made you responsible for {items} on “{title}”.",
     Kind.ASSIGNED: "{actor} assigned “{title}” to you.",
+    Kind.AWAITING_DECISION: (
+        "{actor} recommended “{title}” ({recommendation}): it awaits your decision ({route})."
+    ),
+    Kind.VOTED: "{actor} voted on “{title}” for the seat {seat} ({vote}).",
 }
 
 
