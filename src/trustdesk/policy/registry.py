@@ -25,7 +25,7 @@ PACKS_DIR = "packs"
 #: Sections an extension may only add to: an id already in the base is an error.
 _ADDITIVE = (
     "questions", "facts", "processes", "verdicts", "mitigations", "rules", "taxonomies",
-    "country_lists", "list_sources", "indicators", "risk_rules",
+    "country_lists", "list_sources", "indicators", "risk_rules", "training",
 )  # fmt: skip
 
 

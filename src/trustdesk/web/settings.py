@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "trustdesk.web.reference",
     "trustdesk.web.triage",
     "trustdesk.web.notify",
+    "trustdesk.web.hub",
     "ninja",  # django-ninja: only so its Swagger UI files are served from here, never a CDN
     "trustdesk.web.api",
     *auth_conf.APPS,

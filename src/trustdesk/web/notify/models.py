@@ -19,6 +19,8 @@ class Notification(models.Model):
         REVIEW_DUE = "review_due", "Review due"
         INFORMATION_REQUESTED = "information_requested", "Information requested"
         INFORMATION_ANSWERED = "information_answered", "Question answered"
+        GUIDANCE_STALE = "guidance_stale", "Guidance page due for review"
+        TRAINING_EXPIRING = "training_expiring", "Training pass expiring"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(

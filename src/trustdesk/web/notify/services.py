@@ -45,6 +45,14 @@ _TEXTS: Mapping[str, str] = {
         "{actor} asked {questions} about “{title}”: the review waits for your answers."
     ),
     Kind.INFORMATION_ANSWERED: "{actor} answered your question on “{title}”.",
+    Kind.GUIDANCE_STALE: (
+        "The guidance page “{page}” you own was due for review on {review_by}: check it and "
+        "set a new review date."
+    ),
+    Kind.TRAINING_EXPIRING: (
+        "Your pass of the training module “{module}” expires on {expires}: take it again to "
+        "keep it."
+    ),
 }
 
 
