@@ -188,9 +188,7 @@ class TrainingCompletion(models.Model):
     """A pass of a module by one person; it counts until ``expires_at``. Failures are not kept."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    module = models.ForeignKey(
-        TrainingModule, on_delete=models.PROTECT, related_name="completions"
-    )
+    module = models.ForeignKey(TrainingModule, on_delete=models.PROTECT, related_name="completions")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_completions"
     )

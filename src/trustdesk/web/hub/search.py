@@ -3,10 +3,10 @@
 SQLite (the embedded default) answers from the FTS5 table migration 0002 keeps in step with
 `SearchDocument`, ranked by bm25 with the title weighted four times the body; PostgreSQL from
 its text search (``websearch_to_tsquery``, ``ts_rank`` over title A / body B weights,
-``ts_headline``), through the GIN index made by the same migration. Both mark the matched words
-with the control characters \\x02 and \\x03, which `markup.plain_text` strips from every indexed
-text; the snippet is HTML-escaped first and only then are the markers turned into ``<mark>``, so
-nothing a page says can become markup in a result.
+``ts_headline``), through the GIN index made by the same migration. Both mark the matched
+words with the control characters STX and ETX (0x02, 0x03), which `markup.plain_text` strips
+from every indexed text; the snippet is HTML-escaped first and only then are the markers
+turned into ``<mark>``, so nothing a page says can become markup in a result.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
+from django.db.models.expressions import CombinedExpression
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -49,7 +50,7 @@ class SearchHit:
 
 
 def highlight(marked: str) -> SafeString:
-    """Escapes ``marked`` and turns the \\x02…\\x03 markers the engine set into ``<mark>``."""
+    """Escapes ``marked`` and turns the STX…ETX markers the engine set into ``<mark>``."""
     html = str(escape(marked)).replace(START, "<mark>").replace(STOP, "</mark>")
     # An engine may cut a snippet between markers: close what it opened.
     opened = html.count("<mark>") - html.count("</mark>")
@@ -80,26 +81,29 @@ def search(
 _LABELS = dict(SearchDocument.Kind.choices)
 
 
+# Only fixed fragments are joined into the WHERE clause; every value is a parameter.
+_SQLITE_SELECT = (
+    "SELECT d.kind, d.key, d.url, "
+    "highlight(hub_search_fts, 0, char(2), char(3)), "
+    "snippet(hub_search_fts, 1, char(2), char(3), '…', 24), "
+    "bm25(hub_search_fts, 4.0, 1.0) AS score "
+    "FROM hub_search_fts JOIN hub_searchdocument d ON d.id = hub_search_fts.rowid WHERE "
+)
+
+
 def _sqlite(
     words: list[str], *, public_only: bool, kinds: Collection[str], limit: int
 ) -> list[SearchHit]:
     # Each word quoted (so FTS5 syntax in a query is only text) and matched as a prefix.
     match = " ".join('"' + w.replace('"', "") + '"*' for w in words)
     where = ["hub_search_fts MATCH %s"]
-    params: list[object] = [match]
+    params: list[str | int] = [match]
     if public_only:
         where.append("d.public = 1")
     if kinds:
         where.append(f"d.kind IN ({', '.join(['%s'] * len(kinds))})")
         params.extend(kinds)
-    sql = (
-        "SELECT d.kind, d.key, d.url, "
-        "highlight(hub_search_fts, 0, char(2), char(3)), "
-        "snippet(hub_search_fts, 1, char(2), char(3), '…', 24), "
-        "bm25(hub_search_fts, 4.0, 1.0) AS score "
-        "FROM hub_search_fts JOIN hub_searchdocument d ON d.id = hub_search_fts.rowid "
-        f"WHERE {' AND '.join(where)} ORDER BY score LIMIT %s"  # noqa: S608  # fixed fragments
-    )
+    sql = _SQLITE_SELECT + " AND ".join(where) + " ORDER BY score LIMIT %s"
     params.append(limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -118,7 +122,7 @@ def _sqlite(
     ]
 
 
-def vector() -> SearchVector:
+def vector() -> CombinedExpression:
     """The document vector; migration 0002's PostgreSQL index is built on this expression."""
     return SearchVector("title", weight="A", config="english") + SearchVector(
         "body", weight="B", config="english"
@@ -134,16 +138,21 @@ def _postgres(
         rows = rows.filter(public=True)
     if kinds:
         rows = rows.filter(kind__in=list(kinds))
-    marks = {"start_sel": START, "stop_sel": STOP}
     best = (
         rows.annotate(rank=SearchRank(vector(), query))
         .order_by("-rank", "pk")
         .annotate(
             title_marked=SearchHeadline(
-                "title", query, config="english", highlight_all=True, **marks
+                "title", query, config="english", highlight_all=True, start_sel=START, stop_sel=STOP
             ),
             snippet=SearchHeadline(
-                "body", query, config="english", max_words=30, min_words=12, **marks
+                "body",
+                query,
+                config="english",
+                max_words=30,
+                min_words=12,
+                start_sel=START,
+                stop_sel=STOP,
             ),
         )
         .values_list("kind", "key", "url", "title_marked", "snippet", "rank")[:limit]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
+from trustdesk.policy.loader import PackInvalid
 from trustdesk.policy.models import Mitigation, Pack, Process, TrainingRequirement
 from trustdesk.policy.training import applicable_training
 from trustdesk.web.accounts.models import Department, User
@@ -28,6 +29,7 @@ from trustdesk.web.hub.models import (
     TrainingCompletion,
     TrainingModule,
 )
+from trustdesk.web.reference.selectors import active_pack
 
 #: A pass is "expiring" (and its holder reminded) this long before it lapses.
 EXPIRY_WARNING = dt.timedelta(days=30)
@@ -245,6 +247,22 @@ def training_required(
     return out
 
 
+def training_missing(
+    *, user: User, kind: str | None, tier: str | None, now: dt.datetime
+) -> list[RequiredTraining]:
+    """What the active pack requires of ``user`` for this engagement that they have not passed.
+
+    A pack that cannot be loaded requires nothing here: submission then goes ahead (the office
+    sees the broken pack everywhere else) rather than every researcher being stopped by it.
+    """
+    try:
+        pack = active_pack()
+    except PackInvalid:
+        return []
+    required = training_required(pack=pack, user=user, kind=kind, tier=tier, now=now)
+    return [r for r in required if not r.done]
+
+
 @dataclass(frozen=True, slots=True)
 class DepartmentCompletion:
     department: str
@@ -260,9 +278,7 @@ def completion_by_department(*, viewer: AnyUser, now: dt.datetime) -> list[Depar
     ).select_related("department")
     modules = list(module_list())
     counts = (
-        TrainingCompletion.objects.filter(
-            user__in=people, expires_at__gt=now, user__is_active=True
-        )
+        TrainingCompletion.objects.filter(user__in=people, expires_at__gt=now, user__is_active=True)
         .values("user__department__name", "module_id")
         .annotate(n=Count("user", distinct=True))
     )

@@ -371,7 +371,7 @@ def contact_create(*, actor: User, fields: ContactFields) -> Contact:
     """An officer adds a named contact (for a pack key, a topic or a department)."""
     _require_manage(actor)
     _check_contact(fields, None)
-    contact = Contact.objects.create(**_contact_values(fields))  # type: ignore[arg-type]
+    contact = Contact.objects.create(**_contact_values(fields))
     _index_contact(contact)
     audit.record(
         actor=actor,
@@ -488,7 +488,11 @@ class AttemptResult:
 
 @transaction.atomic
 def module_attempt(
-    *, actor: User, module: TrainingModule, answers: Sequence[int | None], now: dt.datetime | None = None
+    *,
+    actor: User,
+    module: TrainingModule,
+    answers: Sequence[int | None],
+    now: dt.datetime | None = None,
 ) -> AttemptResult:
     """Marks a quiz; a pass is recorded with its expiry, a fail only on the audit trail."""
     require(actor, TAKE_TRAINING)
@@ -496,7 +500,9 @@ def module_attempt(
     if len(answers) != len(quiz) or any(a is None for a in answers):
         raise GuidanceInvalid({"answers": [ANSWER_EVERY_QUESTION]})
     now = now or timezone.now()
-    wrong = [i for i, (q, a) in enumerate(zip(quiz, answers, strict=True), start=1) if q.answer != a]
+    wrong = [
+        i for i, (q, a) in enumerate(zip(quiz, answers, strict=True), start=1) if q.answer != a
+    ]
     score = round(100 * (len(quiz) - len(wrong)) / len(quiz))
     passed = score >= module.pass_mark
     completion = None

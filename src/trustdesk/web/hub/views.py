@@ -13,6 +13,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -78,7 +79,7 @@ def page_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "hub/page_form.html", {"form": form, "page": None})
 
 
-def _form_errors(form: forms.forms.Form, exc: services.GuidanceInvalid) -> None:
+def _form_errors(form: Form, exc: services.GuidanceInvalid) -> None:
     for field, errors in exc.errors.items():
         for error in errors:
             form.add_error(field if field in form.fields else None, error)

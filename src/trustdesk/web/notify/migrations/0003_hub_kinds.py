@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notify', '0002_notification_information_kinds'),
+        ("notify", "0002_notification_information_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('submitted', 'Engagement submitted'), ('decided', 'Decision recorded'), ('review_due', 'Review due'), ('information_requested', 'Information requested'), ('information_answered', 'Question answered'), ('guidance_stale', 'Guidance page due for review'), ('training_expiring', 'Training pass expiring')], max_length=30),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "Engagement submitted"),
+                    ("decided", "Decision recorded"),
+                    ("review_due", "Review due"),
+                    ("information_requested", "Information requested"),
+                    ("information_answered", "Question answered"),
+                    ("guidance_stale", "Guidance page due for review"),
+                    ("training_expiring", "Training pass expiring"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
