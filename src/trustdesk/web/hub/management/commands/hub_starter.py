@@ -9,7 +9,6 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from trustdesk.web.accounts.models import User
-from trustdesk.web.core.context import audit_context
 from trustdesk.web.hub.starter import starter_load
 
 
@@ -27,8 +26,7 @@ class Command(BaseCommand):
         owner = User.objects.filter(username=options["owner"], is_active=True).first()
         if owner is None:
             raise CommandError(f"no active user {options['owner']!r}")
-        with audit_context(actor=owner):
-            report = starter_load(owner=owner)
+        report = starter_load(owner=owner)
         if options["json"]:
             self.stdout.write(json.dumps(asdict(report)))
             return
