@@ -28,6 +28,7 @@ def elements(html: str) -> _Elements:
     parsed.feed(html)
     return parsed
 
+
 HOSTILE = [
     "<script>alert(1)</script>",
     "[click](javascript:alert(1))",

@@ -19,7 +19,14 @@ from ninja.openapi.docs import Swagger
 
 from trustdesk.web.api import errors
 from trustdesk.web.api.auth import ApiTokenAuth, SessionCsrfAuth
-from trustdesk.web.api.routers import engagements, organisations, people, screening, triage
+from trustdesk.web.api.routers import (
+    engagements,
+    guidance,
+    organisations,
+    people,
+    screening,
+    triage,
+)
 
 
 class LocalSwagger(Swagger):
@@ -54,3 +61,4 @@ api.add_router("/people", people.router)
 api.add_router("/engagements", engagements.router)
 api.add_router("", screening.router)
 api.add_router("", triage.router)
+api.add_router("", guidance.router)
