@@ -1,4 +1,4 @@
-"""The starter guidance and training: loaded by command, idempotent, each page citing its sources."""
+"""Starter guidance and training: loaded by command, once, each page citing its sources."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Training: quiz passes with expiry, reminders, completion by department, and the submission gate."""
+"""Training: quiz passes with expiry, reminders, completion by department, the submission gate."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client, override_settings
-from django.urls import reverse
 
 from tests import factories
 from tests.web.hub.conftest import Cast
