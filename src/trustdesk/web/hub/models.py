@@ -4,7 +4,8 @@ Pages and modules are Markdown written by people; what a reader sees is rendered
 `markup.py` on the way out, never stored as HTML, so a sanitiser fix reaches every old page.
 Every edit of a page keeps the text it replaced as a `PageVersion`, so a diff and a restore need
 nothing but these rows. `SearchDocument` is the one table the database's full-text search reads
-(an FTS5 index on SQLite, a GIN expression index on PostgreSQL, both made by migration 0002).
+(an FTS5 index on SQLite, a trigger-kept tsvector with a GIN index on PostgreSQL, both made by
+migration 0002).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -229,6 +231,10 @@ class SearchDocument(models.Model):
     url = models.CharField(max_length=300)
     # Readable by visitors who have not signed in (a public guidance page).
     public = models.BooleanField(default=False)
+    # PostgreSQL only: title (weight A) and body (B) as a tsvector, kept by a trigger (migration
+    # 0002), so ranking reads a stored vector instead of parsing every matching text again.
+    # Always NULL on SQLite, whose FTS5 table holds its own index.
+    vector = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

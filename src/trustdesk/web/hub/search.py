@@ -3,10 +3,11 @@
 SQLite (the embedded default) answers from the FTS5 table migration 0002 keeps in step with
 `SearchDocument`, ranked by bm25 with the title weighted four times the body; PostgreSQL from
 its text search (``websearch_to_tsquery``, ``ts_rank`` over title A / body B weights,
-``ts_headline``), through the GIN index made by the same migration. Both mark the matched
-words with the control characters STX and ETX (0x02, 0x03), which `markup.plain_text` strips
-from every indexed text; the snippet is HTML-escaped first and only then are the markers
-turned into ``<mark>``, so nothing a page says can become markup in a result.
+``ts_headline``), through the trigger-kept vector and GIN index of the same migration. Both
+mark the matched words with the control characters STX and ETX (0x02, 0x03), which
+`markup.plain_text` strips from every indexed text; the snippet is HTML-escaped first and only
+then are the markers turned into ``<mark>``, so nothing a page says can become markup in a
+result.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
 )
 from django.db import connection
-from django.db.models.expressions import CombinedExpression
+from django.db.models import F
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -122,52 +122,50 @@ def _sqlite(
     ]
 
 
-def vector() -> CombinedExpression:
-    """The document vector; migration 0002's PostgreSQL index is built on this expression."""
-    return SearchVector("title", weight="A", config="english") + SearchVector(
-        "body", weight="B", config="english"
-    )
-
-
 def _postgres(
     text: str, *, public_only: bool, kinds: Collection[str], limit: int
 ) -> list[SearchHit]:
     query = SearchQuery(text, search_type="websearch", config="english")
-    rows = SearchDocument.objects.annotate(document=vector()).filter(document=query)
+    rows = SearchDocument.objects.filter(vector=query)
     if public_only:
         rows = rows.filter(public=True)
     if kinds:
         rows = rows.filter(kind__in=list(kinds))
-    best = (
-        rows.annotate(rank=SearchRank(vector(), query))
+    # First the best `limit` by rank from the stored vectors (GIN index), then the headlines
+    # for those alone: ts_headline re-parses a document, too slow to run on every match.
+    best = list(
+        rows.annotate(rank=SearchRank(F("vector"), query))
         .order_by("-rank", "pk")
-        .annotate(
-            title_marked=SearchHeadline(
-                "title", query, config="english", highlight_all=True, start_sel=START, stop_sel=STOP
-            ),
-            snippet=SearchHeadline(
-                "body",
-                query,
-                config="english",
-                max_words=30,
-                min_words=12,
-                start_sel=START,
-                stop_sel=STOP,
-            ),
-        )
-        .values_list("kind", "key", "url", "title_marked", "snippet", "rank")[:limit]
+        .values_list("pk", "rank")[:limit]
     )
+    ranks = dict(best)
+    shown = SearchDocument.objects.filter(pk__in=ranks).annotate(
+        title_marked=SearchHeadline(
+            "title", query, config="english", highlight_all=True, start_sel=START, stop_sel=STOP
+        ),
+        snippet=SearchHeadline(
+            "body",
+            query,
+            config="english",
+            max_words=30,
+            min_words=12,
+            start_sel=START,
+            stop_sel=STOP,
+        ),
+    )
+    by_pk = {d.pk: d for d in shown}
     return [
         SearchHit(
-            kind=kind,
-            kind_label=_LABELS.get(kind, kind),
-            key=key,
-            title=highlight(title),
-            url=url,
-            snippet=highlight(snippet),
-            rank=float(rank),
+            kind=d.kind,
+            kind_label=_LABELS.get(d.kind, d.kind),
+            key=d.key,
+            title=highlight(d.title_marked),
+            url=d.url,
+            snippet=highlight(d.snippet),
+            rank=float(ranks[pk]),
         )
-        for kind, key, url, title, snippet, rank in best
+        for pk, _ in best
+        if (d := by_pk.get(pk)) is not None
     ]
 
 
