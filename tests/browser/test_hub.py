@@ -199,6 +199,8 @@ def test_the_hub_pages_pass_axe(
         "/guidance/checklist/",
         "/guidance/training/",
         module.get_absolute_url(),
+        f"/guidance/training/{module.public_id}/edit/",
+        "/guidance/training/new/",
         "/guidance/training/completion/",
         "/guidance/public/",
         f"/guidance/public/{guidance.slug}/",

@@ -370,6 +370,8 @@ MATRIX: dict[str, Route] = {
     "hub:contact-edit": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS), target=CONTACT),
     "hub:training-list": route(get(EVERYONE)),
     "hub:training-report": route(get(COMPLETION_READERS)),
+    "hub:module-create": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS)),
+    "hub:module-edit": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS), target=MODULE),
     # Those who propose engagements take the quiz (a form without answers is shown again).
     "hub:module-detail": route(get(EVERYONE), post(PROPOSERS, ok=200), target=MODULE),
     "api:guidance_page_list": route(api_get(EVERYONE)),

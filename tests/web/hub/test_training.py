@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client, override_settings
 
 from tests import factories
@@ -13,7 +13,7 @@ from tests.web.hub.conftest import Cast
 from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core.models import AuditEvent
-from trustdesk.web.hub import selectors, services
+from trustdesk.web.hub import forms, selectors, services
 from trustdesk.web.hub.models import TrainingCompletion, TrainingModule
 from trustdesk.web.notify.models import Notification
 from trustdesk.web.triage import services as triage_services
@@ -202,3 +202,42 @@ def test_the_pack_engine_knows_every_kind_an_engagement_can_have() -> None:
     from trustdesk.policy.models import ENGAGEMENT_KINDS
 
     assert list(ENGAGEMENT_KINDS) == list(Engagement.Kind.values)
+
+
+QUIZ = """Who answers triage for a visit?
+* The host
+- The visitor
+
+What may a visitor use?
+- Everything
+* What was agreed
+"""
+
+
+def test_an_officer_writes_a_module_with_its_quiz_through_the_form(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.olga)
+    form = {
+        "key": "hosting",
+        "title": "Hosting",
+        "summary": "",
+        "body": "Text.",
+        "quiz": QUIZ,
+        "pass_mark": "100",
+        "valid_days": "365",
+    }
+
+    response = client.post("/guidance/training/new/", form)
+
+    assert response.status_code == 302
+    module = TrainingModule.objects.get(key="hosting")
+    assert [(q.text, q.options, q.answer) for q in module.quiz()] == [
+        ("Who answers triage for a visit?", ("The host", "The visitor"), 0),
+        ("What may a visitor use?", ("Everything", "What was agreed"), 1),
+    ]
+    assert forms.quiz_text(module) == QUIZ.strip()
+
+
+def test_a_quiz_block_without_one_right_answer_is_refused() -> None:
+    with pytest.raises(ValidationError, match="Question 2 needs two or more options"):
+        forms.parse_quiz("Q1\n* a\n- b\n\nQ2\n- a\n- b")

@@ -111,6 +111,8 @@ def test_every_job_is_started_by_run_due_once_per_period(
         "engagements.review-due": "queued",
         "screenings.purge": "queued",
         "notifications.digest": "queued",
+        "guidance.review-due": "queued",
+        "training.reminders": "queued",
         "audit.anchor": "succeeded",
         "work.reap": "succeeded",
     }

@@ -9,7 +9,7 @@ from django import forms
 
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.hub.models import Contact, TrainingModule
-from trustdesk.web.hub.services import ContactFields, PageFields
+from trustdesk.web.hub.services import ContactFields, ModuleFields, PageFields
 
 _SPLIT = re.compile(r"[,;\n]+")
 
@@ -133,6 +133,70 @@ def initial_contact(contact: Contact) -> dict[str, object]:
         "away_until": contact.away_until,
         "deputy": contact.deputy.public_id if contact.deputy else None,
     }
+
+
+QUIZ_HELP = (
+    "One question per block, blocks separated by an empty line: the question on its first line, "
+    "then one option per line starting with “- ”, the right one starting with “* ”."
+)
+
+
+def parse_quiz(text: str) -> list[tuple[str, list[str], int]]:
+    """The quiz written as blocks of a question and its options; ValidationError names a block."""
+    quiz = []
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip().replace("\r\n", "\n")) if b.strip()]
+    for n, block in enumerate(blocks, start=1):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        options = [line[2:].strip() for line in lines[1:] if line[:2] in {"- ", "* "}]
+        right = [i for i, line in enumerate(lines[1:]) if line.startswith("* ")]
+        if len(options) != len(lines) - 1 or len(options) < 2 or len(right) != 1:
+            raise forms.ValidationError(
+                f"Question {n} needs two or more options, each on a line starting with “- ”, "
+                "and exactly one right answer starting with “* ”."
+            )
+        quiz.append((lines[0], options, right[0]))
+    return quiz
+
+
+def quiz_text(module: TrainingModule) -> str:
+    return "\n\n".join(
+        "\n".join(
+            [q.text, *(("* " if i == q.answer else "- ") + o for i, o in enumerate(q.options))]
+        )
+        for q in module.quiz()
+    )
+
+
+class ModuleForm(forms.Form):
+    key = forms.SlugField(
+        max_length=100, help_text="What a policy pack's training requirement names; fixed later."
+    )
+    title = forms.CharField(max_length=200)
+    summary = forms.CharField(max_length=300, required=False)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14, "data-preview-source": ""}),
+        help_text="Markdown, as on guidance pages.",
+    )
+    quiz = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), help_text=QUIZ_HELP)
+    pass_mark = forms.IntegerField(min_value=1, max_value=100, initial=80, label="Pass mark (%)")
+    valid_days = forms.IntegerField(
+        min_value=1, max_value=3650, initial=730, label="A pass is valid for (days)"
+    )
+
+    def clean_quiz(self) -> list[tuple[str, list[str], int]]:
+        return parse_quiz(self.cleaned_data["quiz"])
+
+    def fields_value(self, key: str | None = None) -> ModuleFields:
+        data = self.cleaned_data
+        return ModuleFields(
+            key=key or data["key"],
+            title=data["title"],
+            summary=data["summary"],
+            body=data["body"],
+            questions=data["quiz"],
+            pass_mark=data["pass_mark"],
+            valid_days=data["valid_days"],
+        )
 
 
 class QuizForm(forms.Form):

@@ -32,5 +32,7 @@ urlpatterns = [
     path("contacts/<uuid:public_id>/edit/", views.contact_edit, name="contact-edit"),
     path("training/", views.training_list, name="training-list"),
     path("training/completion/", views.training_report, name="training-report"),
+    path("training/new/", views.module_create, name="module-create"),
     path("training/<uuid:public_id>/", views.module_detail, name="module-detail"),
+    path("training/<uuid:public_id>/edit/", views.module_edit, name="module-edit"),
 ]

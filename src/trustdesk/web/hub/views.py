@@ -308,6 +308,7 @@ def training_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "training": selectors.my_training(user=request.user, now=timezone.now()),
         "can_view_completion": permissions.can_view_completion(request.user),
+        "can_manage": permissions.can_manage_guidance(request.user),
     }
     return render(request, "hub/training_list.html", context)
 
@@ -333,11 +334,58 @@ def module_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Ht
         "html": mark_safe(markup.render(module.body)),  # noqa: S308  # sanitised by nh3
         "form": form,
         "result": result,
+        "can_manage": permissions.can_manage_guidance(request.user),
         "completion": selectors.current_completions(
             user=request.user, now=now, modules=[module]
         ).get(module.pk),
     }
     return render(request, "hub/module_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def module_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_manage(request)
+    form = forms.ModuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if TrainingModule.objects.filter(key=form.cleaned_data["key"]).exists():
+            form.add_error("key", "A module with this key exists already.")
+        else:
+            return _module_saved(request, form, None)
+    return render(request, "hub/module_form.html", {"form": form, "module": None})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def module_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    _require_manage(request)
+    module = get_object_or_404(TrainingModule, public_id=public_id)
+    initial = {
+        "key": module.key,
+        "title": module.title,
+        "summary": module.summary,
+        "body": module.body,
+        "quiz": forms.quiz_text(module),
+        "pass_mark": module.pass_mark,
+        "valid_days": module.valid_days,
+    }
+    form = forms.ModuleForm(request.POST or None, initial=initial)
+    form.fields["key"].disabled = True  # requirements in packs name it
+    if request.method == "POST" and form.is_valid():
+        return _module_saved(request, form, module.key)
+    return render(request, "hub/module_form.html", {"form": form, "module": module})
+
+
+def _module_saved(
+    request: AuthenticatedHttpRequest, form: forms.ModuleForm, key: str | None
+) -> HttpResponse:
+    try:
+        module = services.module_save(actor=request.user, fields=form.fields_value(key))
+    except services.GuidanceInvalid as exc:
+        _form_errors(form, exc)
+        return render(request, "hub/module_form.html", {"form": form, "module": None})
+    messages.success(request, "The module is saved.")
+    return redirect(module)
 
 
 @require_GET

@@ -8,140 +8,285 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_sso_identity'),
+        ("accounts", "0002_sso_identity"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IndexedPack',
+            name="IndexedPack",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64)),
-                ('indexed_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("digest", models.CharField(max_length=64)),
+                ("indexed_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='GuidancePage',
+            name="GuidancePage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('body', models.TextField()),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('review_by', models.DateField()),
-                ('public', models.BooleanField(default=False)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('stale_notified_for', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guidance_pages', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                ("body", models.TextField()),
+                ("tags", models.JSONField(blank=True, default=list)),
+                ("review_by", models.DateField()),
+                ("public", models.BooleanField(default=False)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("stale_notified_for", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="guidance_pages",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title', 'pk'],
+                "ordering": ["title", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('page', 'Guidance'), ('process', 'Process'), ('mitigation', 'Mitigation'), ('contact', 'Contact'), ('module', 'Training')], max_length=20)),
-                ('key', models.CharField(max_length=200)),
-                ('title', models.CharField(max_length=300)),
-                ('body', models.TextField()),
-                ('url', models.CharField(max_length=300)),
-                ('public', models.BooleanField(default=False)),
-                ('vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("page", "Guidance"),
+                            ("process", "Process"),
+                            ("mitigation", "Mitigation"),
+                            ("contact", "Contact"),
+                            ("module", "Training"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                ("title", models.CharField(max_length=300)),
+                ("body", models.TextField()),
+                ("url", models.CharField(max_length=300)),
+                ("public", models.BooleanField(default=False)),
+                (
+                    "vector",
+                    django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'key'), name='hub_search_document_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "key"), name="hub_search_document_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TrainingModule',
+            name="TrainingModule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('key', models.SlugField(max_length=100, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('body', models.TextField()),
-                ('questions', models.JSONField(default=list)),
-                ('pass_mark', models.PositiveSmallIntegerField(default=80)),
-                ('valid_days', models.PositiveIntegerField(default=730)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("key", models.SlugField(max_length=100, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                ("body", models.TextField()),
+                ("questions", models.JSONField(default=list)),
+                ("pass_mark", models.PositiveSmallIntegerField(default=80)),
+                ("valid_days", models.PositiveIntegerField(default=730)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['title', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('pass_mark__gte', 1), ('pass_mark__lte', 100)), name='hub_module_pass_mark')],
+                "ordering": ["title", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("pass_mark__gte", 1), ("pass_mark__lte", 100)),
+                        name="hub_module_pass_mark",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('key', models.SlugField(blank=True, max_length=100)),
-                ('name', models.CharField(max_length=200)),
-                ('title', models.CharField(blank=True, max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=50)),
-                ('topics', models.CharField(blank=True, max_length=500)),
-                ('processes', models.JSONField(blank=True, default=list)),
-                ('away_from', models.DateField(blank=True, null=True)),
-                ('away_until', models.DateField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contacts', to='accounts.department')),
-                ('deputy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deputising_for', to='hub.contact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("key", models.SlugField(blank=True, max_length=100)),
+                ("name", models.CharField(max_length=200)),
+                ("title", models.CharField(blank=True, max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=50)),
+                ("topics", models.CharField(blank=True, max_length=500)),
+                ("processes", models.JSONField(blank=True, default=list)),
+                ("away_from", models.DateField(blank=True, null=True)),
+                ("away_until", models.DateField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contacts",
+                        to="accounts.department",
+                    ),
+                ),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deputising_for",
+                        to="hub.contact",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('key',), name='hub_contact_key_unique'), models.CheckConstraint(condition=models.Q(('away_from__isnull', True), ('away_until__isnull', True), ('away_until__gte', models.F('away_from')), _connector='OR'), name='hub_contact_away_ends_after_start')],
+                "ordering": ["name", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("key", ""), _negated=True),
+                        fields=("key",),
+                        name="hub_contact_key_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("away_from__isnull", True),
+                            ("away_until__isnull", True),
+                            ("away_until__gte", models.F("away_from")),
+                            _connector="OR",
+                        ),
+                        name="hub_contact_away_ends_after_start",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PageVersion',
+            name="PageVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('body', models.TextField()),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('edited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='hub.guidancepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                ("body", models.TextField()),
+                ("tags", models.JSONField(blank=True, default=list)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "edited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="hub.guidancepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-number'],
-                'constraints': [models.UniqueConstraint(fields=('page', 'number'), name='hub_page_version_unique')],
+                "ordering": ["-number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("page", "number"), name="hub_page_version_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TrainingCompletion',
+            name="TrainingCompletion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('score', models.PositiveSmallIntegerField()),
-                ('completed_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training_completions', to=settings.AUTH_USER_MODEL)),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='completions', to='hub.trainingmodule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("score", models.PositiveSmallIntegerField()),
+                ("completed_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training_completions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="completions",
+                        to="hub.trainingmodule",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-completed_at', '-pk'],
-                'indexes': [models.Index(fields=['user', 'module', 'expires_at'], name='hub_completion_current')],
+                "ordering": ["-completed_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "module", "expires_at"], name="hub_completion_current"
+                    )
+                ],
             },
         ),
     ]
