@@ -35,7 +35,7 @@ def test_openapi_document_is_valid_and_lists_every_route() -> None:
     validate(document)
     listed = {(m, p) for p, ops in document["paths"].items() for m in ops}
     assert listed == _routes()
-    assert len(listed) == 35
+    assert len(listed) == 41
 
 
 def test_every_operation_declares_its_errors_and_bearer_auth() -> None:

@@ -241,3 +241,12 @@ def test_an_officer_writes_a_module_with_its_quiz_through_the_form(cast: Cast) -
 def test_a_quiz_block_without_one_right_answer_is_refused() -> None:
     with pytest.raises(ValidationError, match="Question 2 needs two or more options"):
         forms.parse_quiz("Q1\n* a\n- b\n\nQ2\n- a\n- b")
+
+
+@override_settings(TRUSTDESK_POLICY_PACK=WESSEX)
+def test_a_requirement_whose_module_is_not_loaded_holds_nothing_up(cast: Cast) -> None:
+    engagement = _visit(cast.rita)  # the pack names "hosting-visitors"; the hub has no such module
+
+    submitted = case_services.engagement_submit(actor=cast.rita, engagement=engagement)
+
+    assert submitted.status == Engagement.Status.SUBMITTED

@@ -253,14 +253,16 @@ def training_missing(
     """What the active pack requires of ``user`` for this engagement that they have not passed.
 
     A pack that cannot be loaded requires nothing here: submission then goes ahead (the office
-    sees the broken pack everywhere else) rather than every researcher being stopped by it.
+    sees the broken pack everywhere else) rather than every researcher being stopped by it. So
+    does a requirement whose module is not in the hub yet, which nobody could meet; triage shows
+    it as not yet available.
     """
     try:
         pack = active_pack()
     except PackInvalid:
         return []
     required = training_required(pack=pack, user=user, kind=kind, tier=tier, now=now)
-    return [r for r in required if not r.done]
+    return [r for r in required if r.module is not None and not r.done]
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,7 +62,7 @@ class SearchResultOut(Schema):
     rank: float
 
 
-class ContactOut(Schema):
+class HubContactOut(Schema):
     id: uuid.UUID
     key: str = Field(description="The policy pack contact this person answers for, or ''.")
     name: str
@@ -174,8 +174,8 @@ def guidance_search(request: HttpRequest, q: str = "", limit: int = 20) -> list[
     ]
 
 
-@router.get("/guidance/contacts", response={200: list[ContactOut], **READ_ERRORS})
-def guidance_contact_list(request: HttpRequest) -> list[ContactOut]:
+@router.get("/guidance/contacts", response={200: list[HubContactOut], **READ_ERRORS})
+def guidance_contact_list(request: HttpRequest) -> list[HubContactOut]:
     """Every named contact, with who answers today while one is away."""
     actor(request)
     today = timezone.localdate()
@@ -183,7 +183,7 @@ def guidance_contact_list(request: HttpRequest) -> list[ContactOut]:
     for c in selectors.contact_list():
         resolved = selectors.resolve(c, today)
         out.append(
-            ContactOut(
+            HubContactOut(
                 id=c.public_id,
                 key=c.key,
                 name=c.name,
