@@ -250,3 +250,19 @@ def test_a_requirement_whose_module_is_not_loaded_holds_nothing_up(cast: Cast) -
     submitted = case_services.engagement_submit(actor=cast.rita, engagement=engagement)
 
     assert submitted.status == Engagement.Status.SUBMITTED
+
+
+@override_settings(TRUSTDESK_POLICY_PACK=WESSEX)
+def test_the_case_page_shows_the_training_its_submission_needs(cast: Cast) -> None:
+    module = make_module()
+    engagement = _visit(cast.rita)
+    client = Client()
+    client.force_login(cast.cara)  # the department's champion, helping Rita
+
+    before = client.get(engagement.get_absolute_url()).content.decode()
+    services.module_attempt(actor=cast.rita, module=module, answers=RIGHT)
+    after = client.get(engagement.get_absolute_url()).content.decode()
+
+    link = f'<a href="{module.get_absolute_url()}">Hosting international visitors</a>'
+    assert f"{link}: not yet passed by Rita Tester" in before
+    assert f"{link}: passed" in after
