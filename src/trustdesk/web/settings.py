@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "trustdesk.web.mitigations",
     "trustdesk.web.documents",
     "trustdesk.web.desk",
+    "trustdesk.web.hub",
     "ninja",  # django-ninja: only so its Swagger UI files are served from here, never a CDN
     "trustdesk.web.api",
     *auth_conf.APPS,

@@ -35,6 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("triage/", include("trustdesk.web.triage.urls")),
     path("notifications/", include("trustdesk.web.notify.urls")),
     path("policy/", include("trustdesk.web.reference.urls")),
+    path("guidance/", include("trustdesk.web.hub.urls")),
     path("api/", include("trustdesk.web.api.urls")),
     # /healthz, /readyz and /metrics, where load balancers and Prometheus look.
     path("", include("trustdesk.web.monitoring.urls")),

@@ -182,6 +182,13 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=True,
     ),
     Permission(
+        "training.view_completion",
+        "see who has completed training",
+        "See which people have passed each training module and when their passes expire, for "
+        "your department (champions) or everyone (the research-security team).",
+        writes=False,
+    ),
+    Permission(
         "report.view",
         "see reports",
         "See dashboards and reports for the engagements in your scope.",
@@ -264,13 +271,16 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
             Role.CHAMPION,
             "A department's named contact: helps its researchers and sees its cases.",
             Scope.DEPARTMENT,
-            _RESEARCHER | {"report.view"},
+            _RESEARCHER | {"report.view", "training.view_completion"},
         ),
         Role.OFFICER: RoleDefinition(
             Role.OFFICER,
             "The research-security team: reviews cases, adjudicates hits, assesses and recommends.",
             Scope.ALL,
-            _RESEARCHER | _CASEWORK | _PARTNER_REVIEW | {"guidance.manage", "committee.manage"},
+            _RESEARCHER
+            | _CASEWORK
+            | _PARTNER_REVIEW
+            | {"guidance.manage", "committee.manage", "training.view_completion"},
         ),
         Role.APPROVER: RoleDefinition(
             Role.APPROVER,

@@ -24,6 +24,7 @@ from trustdesk.web.api.routers import (
     decisions,
     documents,
     engagements,
+    guidance,
     mitigations,
     organisations,
     people,
@@ -68,3 +69,4 @@ api.add_router("", screening.router)
 api.add_router("", triage.router)
 api.add_router("", assessments.router)
 api.add_router("", mitigations.router)
+api.add_router("", guidance.router)

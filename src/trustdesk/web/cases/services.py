@@ -18,12 +18,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from trustdesk.policy import triage as policy_triage
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.accounts.permissions import out_of_scope, require
 from trustdesk.web.cases import permissions, selectors, values, workflow
 from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
 from trustdesk.web.core import audit
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.hub import selectors as hub_selectors
 from trustdesk.web.notify import services as notify_services
 from trustdesk.web.notify.models import Notification
 from trustdesk.web.partners import selectors as partner_selectors
@@ -168,6 +170,7 @@ def _changes_since(engagement: Engagement, version: int) -> tuple[list[Change], 
 
 
 NEEDS_DEPARTMENT = "Choose the engagement's department before submitting it."
+NEEDS_TRAINING = "Pass the training this engagement needs before submitting it: {modules}."
 NEEDS_CLOSE_REASON = "Give a reason for closing the engagement."
 NOT_APPROVED = "Only an approved engagement can become active."
 
@@ -390,6 +393,22 @@ def _move(
     return engagement
 
 
+def _triaged_tier(engagement: Engagement) -> str | None:
+    """The due-diligence tier of the engagement's latest completed triage, None before one."""
+    stored = (
+        engagement.triage_sessions.filter(status="completed")
+        .order_by("-completed_at", "-pk")
+        .values_list("outcome", flat=True)
+        .first()
+    )
+    if not stored:
+        return None
+    try:
+        return policy_triage.Outcome.from_dict(stored).tier.id
+    except policy_triage.OutcomeUnreadable:
+        return None
+
+
 @transaction.atomic
 def engagement_submit(*, actor: User, engagement: Engagement) -> Engagement:
     """The owner sends a draft to the research-security team."""
@@ -397,6 +416,14 @@ def engagement_submit(*, actor: User, engagement: Engagement) -> Engagement:
     if engagement.department_id is None:
         # The department decides which champion sees the case; without it nobody local would.
         raise NotReady(NEEDS_DEPARTMENT)
+    missing = hub_selectors.training_missing(
+        user=actor, kind=engagement.kind, tier=_triaged_tier(engagement), now=timezone.now()
+    )
+    if missing:
+        # The policy pack asks for these modules first (the hub's training pages teach them).
+        raise NotReady(
+            NEEDS_TRAINING.format(modules=", ".join(f"“{r.requirement.title}”" for r in missing))
+        )
     engagement = _move(actor=actor, engagement=engagement, to=Status.SUBMITTED, event="submitted")
     transaction.on_commit(lambda: _tell(engagement, Kind.SUBMITTED, actor))
     return engagement
