@@ -78,7 +78,7 @@ def people(transactional_db: None) -> dict[str, User]:
             last_name="Kowalczyk",
         ),
     }
-    for seat, username in demo_data.COMMITTEE_SEATS:
+    for _seat, username in demo_data.COMMITTEE_SEATS:
         made[username] = factories.make_user(
             username, User.Role.APPROVER, password=PASSWORD, first_name=username[1:].title()
         )
