@@ -160,6 +160,29 @@ def shoot(page: Page, name: str) -> None:
     page.set_viewport_size({"width": 1366, "height": 900})
 
 
+def settled(engagement: Engagement, status: str) -> None:
+    """Wait until the case reaches `status` (read from the database, not from the layout)."""
+    deadline = time.monotonic() + 10
+    while True:
+        engagement.refresh_from_db(fields=["status"])
+        if engagement.status == status or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert engagement.status == status
+
+
+def area_row(page: Page, area: str) -> Locator:
+    """The risk assessment's row of one area, by its row header."""
+    risk = page.get_by_role("region", name="Risk assessment")
+    return risk.get_by_role("row").filter(has=page.get_by_role("rowheader", name=area, exact=True))
+
+
+def plan_item(page: Page, title: str) -> Locator:
+    """The mitigation plan's entry whose title is `title`."""
+    plan = page.get_by_role("region", name="Mitigation plan")
+    return plan.get_by_role("listitem").filter(has=page.get_by_text(title, exact=True))
+
+
 def choose(page: Page, control: str) -> None:
     """Tick a triage answer unless it is already (prefilled) ticked; it autosaves."""
     box = page.locator(control)
@@ -229,6 +252,7 @@ def test_a_listed_collaboration_goes_from_triage_to_a_committee_decision_and_evi
     page = amara.go(case)
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_text("Submitted to the research-security team.")).to_be_visible()
+    settled(engagement, "submitted")
     mark("researcher: proposal, partner, triage, submit")
 
     # --- the officer starts the review and gives one verdict to each group of hits -----------
@@ -237,15 +261,16 @@ def test_a_listed_collaboration_goes_from_triage_to_a_committee_decision_and_evi
     shoot(page, "desk-officer")
     page = hanna.go(case)
     page.get_by_role("button", name="Start review").click()
-    expect(page.locator(".page-heading .status")).to_have_text("In review")
+    settled(engagement, "in_review")
 
     page = hanna.go(f"/partners/organisations/{beihang.public_id}/")
-    groups = page.locator("article.hit-group")
     for name, verdict, reason in (
         ("Beihang University", "Confirmed match", "Same university: Beijing, ROR 00wk2mp56."),
         ("Navy Aviation University", "False positive", "Yantai naval school, not Beihang."),
     ):
-        group = groups.filter(has=page.get_by_role("heading", level=3, name=name))
+        group = page.get_by_role("article").filter(
+            has=page.get_by_role("heading", level=3, name=name, exact=True)
+        )
         form = group.locator("form:has(input[name=group])")
         form.get_by_role("radio", name=verdict).check()
         form.get_by_label("Reason").fill(reason)
@@ -260,7 +285,7 @@ def test_a_listed_collaboration_goes_from_triage_to_a_committee_decision_and_evi
     unfold(page, "Ask the researchers")
     page.get_by_label("Questions").fill("Will any wing geometry or tunnel data be shared?")
     page.get_by_role("button", name="Send questions").click()
-    expect(page.locator(".page-heading .status")).to_have_text("Awaiting information")
+    settled(engagement, "awaiting_information")
     mark("officer: review, group verdicts, question")
 
     # --- the researcher answers ---------------------------------------------------------------
@@ -272,11 +297,10 @@ def test_a_listed_collaboration_goes_from_triage_to_a_committee_decision_and_evi
     expect(page.get_by_text("Only the public NACA 0012 section; nothing else.")).to_be_visible()
 
     # --- the officer assesses, overrides one rating, plans mitigations and recommends --------
+    settled(engagement, "in_review")
     page = hanna.go(case)
-    expect(page.locator(".page-heading .status")).to_have_text("In review")
     page.get_by_role("button", name="Assess the risk").click()
-    risk = page.get_by_role("region", name="Risk assessment")
-    expect(risk.locator("tr[data-area=partnerships] .risk-rating")).to_have_text("Very high")
+    expect(area_row(page, "Partnerships")).to_contain_text("Very high")
     unfold(page, "Change a rating")
     page.get_by_label("Area").select_option("reputation-and-values")
     page.get_by_label("Rating", exact=True).select_option("medium")
@@ -284,7 +308,7 @@ def test_a_listed_collaboration_goes_from_triage_to_a_committee_decision_and_evi
         "Icing data for civil certification is published; the listing is rated under partnerships."
     )
     page.get_by_role("button", name="Change the rating").click()
-    expect(risk.locator("tr[data-area=reputation-and-values]")).to_contain_text("Computed: High")
+    expect(area_row(page, "Reputation and values")).to_contain_text("Computed: High")
 
     page.get_by_role("button", name=re.compile(r"^Add (it|them) to the plan$")).click()
     page.get_by_role("link", name="Add a mitigation").click()
@@ -297,14 +321,15 @@ def test_a_listed_collaboration_goes_from_triage_to_a_committee_decision_and_evi
     )
 
     unfold(page, "Recommend a decision")
-    page.get_by_role("radio", name="Approve with conditions").check()
-    page.get_by_label("Reasoning").fill("Civil research on public sections; sharing is limited.")
-    page.get_by_label("Condition 1").fill(CONDITION)
+    form = page.locator("form").filter(has=page.get_by_role("button", name="Record recommendation"))
+    form.get_by_role("radio", name="Approve with conditions").check()
+    form.get_by_label("Reasoning").fill("Civil research on public sections; sharing is limited.")
+    form.get_by_label("Condition 1").fill(CONDITION)
     due = timezone.localdate() + timedelta(days=60)
-    page.locator("#recommend-condition-due-1").fill(f"{due:%Y-%m-%d}")
+    form.get_by_label("due", exact=True).first.fill(f"{due:%Y-%m-%d}")
     review = timezone.localdate() + timedelta(days=365)
-    page.get_by_label("Review date").fill(f"{review:%Y-%m-%d}")
-    page.get_by_role("button", name="Record recommendation").click()
+    form.get_by_label("Review date").fill(f"{review:%Y-%m-%d}")
+    form.get_by_role("button", name="Record recommendation").click()
     decision_region = page.get_by_role("region", name="Decision")
     expect(decision_region).to_contain_text("the research security committee")
     shoot(page, "case-officer")
@@ -341,14 +366,14 @@ def test_a_listed_collaboration_goes_from_triage_to_a_committee_decision_and_evi
 
     page = amara.go(case)
     shoot(page, "case-researcher")
-    item = page.locator(".mitigation").filter(has_text=CONDITION)
+    item = plan_item(page, CONDITION)
     unfold(item, "Upload evidence")
     evidence = tmp_path / "export-control-check.txt"
     evidence.write_text("Export-control check of the icing code: no licence needed (ECJU ref 123).")
     item.get_by_label("File").set_input_files(evidence)
     item.get_by_role("button", name="Upload").click()
     expect(page.get_by_text("export-control-check.txt uploaded.")).to_be_visible()
-    item = page.locator(".mitigation").filter(has_text=CONDITION)
+    item = plan_item(page, CONDITION)
     unfold(item, "Mark as done")
     item.get_by_label("What was done (optional)").fill("Checked by the export control officer")
     item.get_by_role("button", name="Mark as done").click()
@@ -367,4 +392,5 @@ def test_a_listed_collaboration_goes_from_triage_to_a_committee_decision_and_evi
         + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in laps)
         + f"; total {total:.1f} s\n"
     )
-    assert total < 90
+    # About 50 s on an idle two-core machine; the bound is for a real slowdown, not for load.
+    assert total < 180
