@@ -104,6 +104,21 @@ def test_a_partner_gaining_a_confirmed_hit_makes_a_review_due(pack: Pack) -> Non
     )
 
 
+def test_an_entry_confirmed_before_and_matched_again_unresolved_is_not_new(pack: Pack) -> None:
+    # given an entry matched twice (the partner's screening, confirmed, and a name in the
+    # triage answers, unresolved), in that order and in the other
+    confirmed, open_ = hit("confirmed"), hit()
+    for hits in ((confirmed, open_), (open_, confirmed)):
+        before = state(pack, hits=hits)
+
+        # when nothing changes
+        check = review_check(before, state(pack, hits=hits), today=TODAY)
+
+        # then the confirmed match is not news and no review is due
+        assert not check.due, hits
+        assert check.changes == ()
+
+
 def test_a_new_unreviewed_hit_is_listed_but_waits_for_an_officer(pack: Pack) -> None:
     check = review_check(state(pack), state(pack, hits=(hit(),)), today=TODAY)
 

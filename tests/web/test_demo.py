@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,7 +30,8 @@ LISTED = [demo_data.BEIHANG, demo_data.HIT, demo_data.NUDT]
 
 
 @pytest.fixture(autouse=True)
-def _embedded_queue(settings: Any) -> None:
+def _embedded_queue(settings: Any, tmp_path: Path) -> None:
+    settings.HOME = tmp_path  # the demo's evidence file is written under TRUSTDESK_HOME
     settings.TRUSTDESK_TASKS = replace(TaskSettings(), redis_url="")
 
 
@@ -123,12 +125,13 @@ def test_a_case_above_the_officers_authority_was_decided_by_the_approver(
 
 
 def test_the_review_due_case_was_marked_by_the_sweep(summary: demo.DemoSummary) -> None:
-    due = Engagement.objects.get(status=Engagement.Status.REVIEW_DUE)
+    event = AuditEvent.objects.get(
+        action="trustdesk.engagement.review_due", actor_label="task:cases.review_due"
+    )
+    due = Engagement.objects.get(pk=int(event.target_id))
 
-    event = AuditEvent.objects.get(action="trustdesk.engagement.review_due")
-
-    assert event.target_id == str(due.pk)
-    assert event.actor_label == "task:cases.review_due"
+    assert due.status == Engagement.Status.REVIEW_DUE
+    assert due.title.startswith("Digitising the Wessex–Normandy medieval charters")
 
 
 def test_listed_partners_have_screening_hits_with_explanations(
@@ -192,8 +195,8 @@ def test_the_summary_prints_every_sign_in(summary: demo.DemoSummary) -> None:
     text = summary.text()
 
     assert text.startswith(
-        "Loaded the demo, the fictional University of Wessex: 6 departments, 19 users, "
-        "17 organisations, 8 people, 13 engagements."
+        "Loaded the demo, the fictional University of Wessex: 6 departments, 22 users, "
+        "17 organisations, 8 people, 15 engagements."
     )
     for sign_in in summary.sign_ins:
         assert f"  {sign_in.username} " in text

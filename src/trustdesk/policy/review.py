@@ -216,17 +216,26 @@ class ReviewCheck:
 
 
 def _hit_changes(previous: CaseState, current: CaseState) -> list[Change]:
-    before = {h.key: h for h in previous.hits}
+    # One entry can be matched twice, by the partner's screening and by a name in the triage
+    # answers, with different verdicts: a key was confirmed before if any of its hits was.
+    before: dict[str, set[str]] = {}
+    for h in previous.hits:
+        before.setdefault(h.key, set()).add(h.status)
     out: list[Change] = []
+    seen: set[tuple[Trigger, str]] = set()
     for hit in current.hits:
         was = before.get(hit.key)
         status = hit.status
-        if status == HitStatus.CONFIRMED and (was is None or was.status != status):
-            out.append(Change(Trigger.HIT_CONFIRMED, hit.key, hit=hit))
-        elif status == HitStatus.FALSE_POSITIVE and was is not None and was.status != status:
-            out.append(Change(Trigger.HIT_DISMISSED, hit.key, hit=hit))
+        trigger = None
+        if status == HitStatus.CONFIRMED and (was is None or status not in was):
+            trigger = Trigger.HIT_CONFIRMED
+        elif status == HitStatus.FALSE_POSITIVE and was is not None and status not in was:
+            trigger = Trigger.HIT_DISMISSED
         elif was is None and status != HitStatus.FALSE_POSITIVE:
-            out.append(Change(Trigger.HIT_FOUND, hit.key, hit=hit))
+            trigger = Trigger.HIT_FOUND
+        if trigger is not None and (trigger, hit.key) not in seen:
+            seen.add((trigger, hit.key))
+            out.append(Change(trigger, hit.key, hit=hit))
     # A matched entry (any hit not dismissed) that changed or left its list.
     for hit in previous.hits:
         if hit.status == HitStatus.FALSE_POSITIVE or hit.key not in previous.entries:

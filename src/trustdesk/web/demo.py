@@ -28,6 +28,8 @@ from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web import demo_data as data
 from trustdesk.web.accounts import services as account_services
 from trustdesk.web.accounts.models import Department, User
+from trustdesk.web.assessments import selectors as assessment_selectors
+from trustdesk.web.assessments import services as assessment_services
 from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core import audit
@@ -38,6 +40,8 @@ from trustdesk.web.decisions import services as decision_services
 from trustdesk.web.decisions.models import Outcome
 from trustdesk.web.lists import screening
 from trustdesk.web.lists.services import shipped_lists_ensure
+from trustdesk.web.mitigations import services as mitigation_services
+from trustdesk.web.mitigations.models import MitigationItem
 from trustdesk.web.partners import selectors as partner_selectors
 from trustdesk.web.partners import services as partner_services
 from trustdesk.web.partners.models import Organisation, Person
@@ -203,6 +207,18 @@ def demo_load(*, actor: str, force: bool = False) -> DemoSummary:
     )
 
 
+# Steps that rest on a triage outcome (its tier routes the decision; the pack assesses and
+# proposes from it): without the demo's pack the case stops before the first of them.
+_ROUTED = (
+    data.Recommend,
+    data.Decide,
+    data.Vote,
+    data.Assess,
+    data.ProposeMitigations,
+    data.CompleteMitigation,
+)
+
+
 class _Loader:
     """One load: the records made so far, by name, for the steps that refer to them."""
 
@@ -218,11 +234,14 @@ class _Loader:
     def load(self) -> None:
         self._departments()
         self._users()
+        self._committee()
         self._partners()
         engagements = [self._engagement(item) for item in data.ENGAGEMENTS]
         # The daily sweep as it will run a few days from now: the case reviewed soonest is due.
         sweep_at = self.now + timedelta(days=data.REVIEW_DUE_SWEEP_DAY)
         case_services.engagement_mark_review_due(now=sweep_at)
+        # And today's job that brings a review forward when a decided case changed.
+        assessment_services.engagement_review_due_on_triggers(today=self.today)
         for item, engagement in zip(data.ENGAGEMENTS, engagements, strict=True):
             engagement.refresh_from_db(fields=["status"])
             if self._triages() and engagement.status != item.expected_status:
@@ -274,6 +293,26 @@ class _Loader:
         user.set_password(password)
         user.save(update_fields=["password"])
         return user
+
+    def _committee(self) -> None:
+        """The administrator names the committee of the pack's escalated route, seat by seat."""
+        if not self._triages():
+            return  # the seats are gb-base's; another pack's committee is the install's own
+        pack = triage_selectors.pack()
+        admin = self.users[data.COMMITTEE_SEATS_BY]
+        for route in pack.routing:
+            if route.committee is None:
+                continue
+            seats = {s.id for s in route.committee.seats}
+            for seat, holder in data.COMMITTEE_SEATS:
+                if seat in seats:
+                    decision_services.committee_seat_assign(
+                        actor=admin,
+                        route=route,
+                        seat=seat,
+                        holder=self.users[holder],
+                        pack_id=pack.id,
+                    )
 
     def _email(self, item: data.UserData) -> str:
         return f"{item.username}@{data.EMAIL_DOMAIN}"
@@ -343,7 +382,7 @@ class _Loader:
                 actor=owner, engagement=engagement, partner=partner, role=link.role, note=link.note
             )
         for step in item.steps:
-            if not self._triages() and isinstance(step, data.Recommend | data.Decide):
+            if not self._triages() and isinstance(step, _ROUTED):
                 # Without a triage there is no tier to route the decision by: the case stays
                 # in review, as it would on a real install until someone triages it.
                 break
@@ -394,6 +433,105 @@ class _Loader:
             case data.Triage():
                 self._triage(actor, engagement, step)
                 return engagement
+            case data.Answer():
+                return self._answer(actor, engagement, step)
+            case data.Assess():
+                self._assess(actor, engagement, step)
+                return engagement
+            case data.ProposeMitigations():
+                if not mitigation_services.mitigation_propose(actor=actor, engagement=engagement):
+                    raise DemoDataError(f"{engagement.title!r}: the pack proposed no mitigation")
+                return engagement
+            case data.AddMitigation():
+                due = self.today + timedelta(days=step.due_in_days) if step.due_in_days else None
+                mitigation_services.mitigation_add(
+                    actor=actor,
+                    engagement=engagement,
+                    fields=mitigation_services.ItemFields(
+                        step.title, step.description, step.area, None, due
+                    ),
+                )
+                return engagement
+            case data.CompleteMitigation():
+                self._complete(actor, engagement, step)
+                return engagement
+            case data.Vote():
+                decision_services.vote_cast(
+                    actor=actor,
+                    engagement=engagement,
+                    outcome=Outcome(step.outcome),
+                    reason=step.reason,
+                    now=self.now,
+                )
+                return Engagement.objects.get(pk=engagement.pk)
+            case data.AddPartner():
+                link = step.link
+                partner = (
+                    self.organisations[link.organisation]
+                    if link.organisation
+                    else self.people[link.person]
+                )
+                case_services.engagement_partner_add(
+                    actor=actor,
+                    engagement=engagement,
+                    partner=partner,
+                    role=link.role,
+                    note=link.note,
+                )
+                return Engagement.objects.get(pk=engagement.pk)
+
+    def _answer(self, owner: User, engagement: Engagement, step: data.Answer) -> Engagement:
+        """Answer the open questions in the order they were asked."""
+        open_ = engagement.information_requests.filter(answered_at__isnull=True)
+        questions = list(open_.order_by("pk"))
+        if len(questions) != len(step.answers):
+            raise DemoDataError(
+                f"{engagement.title!r}: {len(questions)} open questions, "
+                f"{len(step.answers)} answers"
+            )
+        for question, answer in zip(questions, step.answers, strict=True):
+            case_services.information_answer(
+                actor=owner, request=question, answer=answer, now=self.now
+            )
+        return Engagement.objects.get(pk=engagement.pk)
+
+    def _assess(self, officer: User, engagement: Engagement, step: data.Assess) -> None:
+        """Run the assessment, then change the ratings the step overrides, with their reasons."""
+        assessment = assessment_services.assessment_run(actor=officer, engagement=engagement)
+        for area, rating, justification in step.overrides:
+            try:
+                assessment_services.assessment_override(
+                    actor=officer,
+                    assessment=assessment,
+                    area=area,
+                    rating=rating,
+                    justification=justification,
+                )
+            except assessment_services.AssessmentError as exc:
+                raise DemoDataError(f"{engagement.title!r}: {exc}") from exc
+        if assessment_selectors.latest_assessment(engagement=engagement) != assessment:
+            raise DemoDataError(f"{engagement.title!r}: the assessment was not stored")
+
+    def _complete(self, owner: User, engagement: Engagement, step: data.CompleteMitigation) -> None:
+        """The owner uploads the evidence (a small text file made here) and marks the item done."""
+        item = (
+            MitigationItem.objects.filter(
+                engagement=engagement, title__startswith=step.item, removed_at__isnull=True
+            )
+            .order_by("pk")
+            .first()
+        )
+        if item is None:
+            raise DemoDataError(f"{engagement.title!r}: no mitigation {step.item!r}")
+        mitigation_services.evidence_add(
+            actor=owner, item=item, name=step.evidence_name, content=[step.evidence.encode()]
+        )
+        mitigation_services.mitigation_status(
+            actor=owner,
+            item=item,
+            action=mitigation_services.StatusAction.COMPLETE,
+            note=step.note,
+        )
 
     def _triage(self, owner: User, engagement: Engagement, step: data.Triage) -> None:
         """Start from the engagement (prefilled), answer the rest and see what applies."""

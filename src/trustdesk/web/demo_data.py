@@ -173,6 +173,74 @@ class Triage:
     answers: tuple[tuple[str, object], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The owner answers the officer's open questions, in order; the last resumes the review."""
+
+    by: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Assess:
+    """An officer runs the risk assessment, then changes ratings, each with its justification.
+
+    `overrides` are (area, rating, justification): the computed rating stays beside the chosen.
+    """
+
+    by: str
+    overrides: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProposeMitigations:
+    """An officer adds the checklist items the pack applies to the case's triage outcome."""
+
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddMitigation:
+    """An officer adds an item of their own; a due date in the past makes it overdue."""
+
+    by: str
+    title: str
+    description: str = ""
+    area: str = ""
+    due_in_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteMitigation:
+    """The item's owner uploads a small text file as evidence and marks the item done.
+
+    `item` is the start of the item's title; the evidence is generated from `evidence`.
+    """
+
+    by: str
+    item: str
+    note: str
+    evidence_name: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """A committee member votes on the open recommendation; the quorum's last vote decides."""
+
+    by: str
+    outcome: str  # decisions.models.Outcome value
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddPartner:
+    """A partner joins a case after its decision: the daily job brings its review forward."""
+
+    by: str
+    link: PartnerLink
+
+
 #: Every gb-base question answered the quietest way: what a case's own triage does not say.
 QUIET_ANSWERS: Final[dict[str, object]] = {
     "partner_kind": "university",
@@ -205,6 +273,13 @@ Step = (
     | Activate
     | Close
     | Triage
+    | Answer
+    | Assess
+    | ProposeMitigations
+    | AddMitigation
+    | CompleteMitigation
+    | Vote
+    | AddPartner
 )
 
 
@@ -249,6 +324,9 @@ USERS: Final = (
     UserData("oadeyemi", "Oluwaseun", "Adeyemi", "officer", None, "Research-security officer"),
     UserData("hkowalczyk", "Hanna", "Kowalczyk", "officer", None, "Research-security officer"),
     UserData("mthornbury", "Margaret", "Thornbury", "approver", None, "PVC Research"),
+    UserData("dokonkwo", "Deborah", "Okonkwo", "approver", None, "Director of Research Services"),
+    UserData("lfairbairn", "Lachlan", "Fairbairn", "approver", None, "Professor of Fluid Dynamics"),
+    UserData("rvance", "Rosalind", "Vance", "approver", None, "Deputy General Counsel"),
     UserData("ralamin", "Rashid", "Al-Amin", "auditor", None, "Internal audit"),
     UserData("isolberg", "Ingrid", "Solberg", "champion", AERO, "Department champion"),
     UserData("kmensah", "Kwame", "Mensah", "champion", PHYSICS, "Department champion"),
@@ -265,6 +343,16 @@ USERS: Final = (
     UserData("dlevi", "Daniel", "Levi", "researcher", HISTORY, "Researcher"),
     UserData("cmartin", "Chloé", "Martin", "researcher", BUSINESS, "Researcher"),
 )
+
+# The research security committee of gb-base's escalated tier: (seat id, holder), named by the
+# administrator. Four seats and a quorum of three: the approvers above hold them.
+COMMITTEE_SEATS: Final = (
+    ("chair", "mthornbury"),
+    ("research-director", "dokonkwo"),
+    ("academic-member", "lfairbairn"),
+    ("legal-member", "rvance"),
+)
+COMMITTEE_SEATS_BY: Final = "mellis"
 
 BEIHANG = "Beihang University"
 HIT = "Harbin Institute of Technology"
@@ -495,6 +583,103 @@ ENGAGEMENTS: Final = (
         expected_status="awaiting_information",
     ),
     EngagementData(
+        title="Icing of civil airliner wings: shared icing-tunnel tests with Beihang University",
+        kind="research_collaboration",
+        owner="aokafor",
+        summary=(
+            "Ice-accretion tests on wing sections in Beihang's icing tunnel, with Wessex's "
+            "simulations; the results feed certification rules for civil aircraft."
+        ),
+        countries=("CN",),
+        research_areas=("Aircraft icing", "Aerodynamics"),
+        partners=(PartnerLink("partner_institution", organisation=BEIHANG),),
+        starts_in_days=75,
+        lasts_days=540,
+        steps=(
+            Triage(
+                "aokafor",
+                (
+                    ("partner_kind", "university"),
+                    ("research_areas", ["aerospace-engineering"]),
+                    ("transfer_abroad", True),
+                    ("military_end_use", "none"),
+                    ("partner_military_links", True),
+                ),
+            ),
+            Submit("aokafor"),
+            StartReview("hkowalczyk"),
+            # Beihang's hits were confirmed on the hypersonics case: one verdict serves both.
+            AskForInformation(
+                "hkowalczyk",
+                ("Will any wing geometry or tunnel data from Wessex's own projects be shared?",),
+            ),
+            Answer(
+                "aokafor",
+                (
+                    "Only the public NACA 0012 and NACA 23012 sections; no geometry or data from "
+                    "other Wessex projects is shared.",
+                ),
+            ),
+            Assess(
+                "hkowalczyk",
+                overrides=(
+                    (
+                        "reputation-and-values",
+                        "medium",
+                        "Icing data for civil certification is published by regulators; the "
+                        "reputational risk is that of the partner's listing, already rated under "
+                        "partnerships, not of the work.",
+                    ),
+                ),
+            ),
+            ProposeMitigations("hkowalczyk"),
+            AddMitigation(
+                "hkowalczyk",
+                "Keep the shared data to the public NACA sections named in the answer on file",
+                area="partnerships",
+                due_in_days=30,
+            ),
+            CompleteMitigation(
+                "aokafor",
+                "Keep the shared data",
+                "Data-sharing list agreed with Beihang and filed.",
+                "data-sharing-list.txt",
+                "Data to be shared with Beihang University (icing-tunnel project)\n"
+                "1. NACA 0012 section: public geometry, ice shapes from the Wessex tunnel.\n"
+                "2. NACA 23012 section: public geometry, ice shapes from the Wessex tunnel.\n"
+                "Nothing else from Wessex projects is shared. Agreed by A. Okafor.\n",
+            ),
+            Recommend(
+                "hkowalczyk",
+                "approve_with_conditions",
+                "Civil certification research on public wing sections; the partner's listing is "
+                "managed by limiting what is shared and by an export-control check.",
+                conditions=(
+                    "Export-control check of the simulation code before any copy goes to Beihang.",
+                    "Six-monthly note to the research-security office of what was shared.",
+                ),
+                review_in_days=365,
+            ),
+            Vote(
+                "mthornbury",
+                "approve_with_conditions",
+                "The work is civil and published; the conditions keep the sharing to it.",
+            ),
+            Vote(
+                "rvance",
+                "refer_back",
+                "I would want the data-sharing list in a signed agreement before approving.",
+            ),
+            Vote(
+                "lfairbairn",
+                "approve_with_conditions",
+                "Icing research is routine civil aeronautics; the export-control check covers "
+                "the code.",
+            ),
+        ),
+        expected_status="decided",
+    ),
+    EngagementData(
         title="Radar-absorbing composite panels: test programme for Harbin Institute of Technology",
         kind="contract_research",
         owner="aokafor",
@@ -516,6 +701,46 @@ ENGAGEMENTS: Final = (
                 "the risk cannot be mitigated.",
             ),
         ),
+        expected_status="in_review",
+    ),
+    EngagementData(
+        title="Thermal-control coatings for small satellites with Harbin Institute of Technology",
+        kind="research_collaboration",
+        owner="jwhitfield",
+        summary=(
+            "Joint tests of low-emissivity coatings for cubesat panels in both universities' "
+            "thermal-vacuum chambers, with an exchange of samples."
+        ),
+        countries=("CN",),
+        research_areas=("Spacecraft thermal control", "Coatings"),
+        partners=(PartnerLink("partner_institution", organisation=HIT),),
+        starts_in_days=100,
+        lasts_days=365,
+        steps=(
+            Triage(
+                "jwhitfield",
+                (
+                    ("partner_kind", "university"),
+                    ("research_areas", ["space-satellites"]),
+                    ("transfer_abroad", True),
+                    ("military_end_use", "unsure"),
+                    ("partner_military_links", True),
+                ),
+            ),
+            Submit("jwhitfield"),
+            StartReview("oadeyemi"),
+            Assess("oadeyemi"),
+            ProposeMitigations("oadeyemi"),
+            Recommend(
+                "oadeyemi",
+                "decline",
+                "Satellite technology with a listed partner whose space programme has military "
+                "customers; samples would leave the UK.",
+            ),
+            Vote("mthornbury", "decline", "Samples of space hardware to a listed institution."),
+            Vote("dokonkwo", "decline", "Agree with the recommendation; no mitigation suffices."),
+        ),
+        # Two of the quorum of three have voted: the case waits for the third member.
         expected_status="in_review",
     ),
     EngagementData(
@@ -682,6 +907,13 @@ ENGAGEMENTS: Final = (
                 review_in_days=365,
             ),
             Activate("oadeyemi"),
+            AddMitigation(
+                "oadeyemi",
+                "Send the first staff-exchange report (who visited, which systems they used)",
+                "Due at the end of the first term; the programme lead has been reminded.",
+                area="people",
+                due_in_days=-12,  # the demo's overdue mitigation
+            ),
         ),
         expected_status="active",
     ),
@@ -699,6 +931,7 @@ ENGAGEMENTS: Final = (
         steps=(
             Submit("frahimi"),
             StartReview("hkowalczyk"),
+            Assess("hkowalczyk"),
             Decide(
                 "hkowalczyk",
                 "approve",
@@ -706,8 +939,17 @@ ENGAGEMENTS: Final = (
                 review_in_days=730,
             ),
             Activate("hkowalczyk"),
+            # A sub-licensee joins after the decision: the daily job brings the review forward.
+            AddPartner(
+                "hkowalczyk",
+                PartnerLink(
+                    "licensee",
+                    organisation="Brightwater Analytics GmbH",
+                    note="Sub-licensee for process-monitoring software, at Meridian's request",
+                ),
+            ),
         ),
-        expected_status="active",
+        expected_status="review_due",
     ),
     EngagementData(
         title="Digitising the Wessex–Normandy medieval charters with Sorbonne Université",

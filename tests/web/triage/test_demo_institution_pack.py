@@ -19,9 +19,11 @@ def test_the_demo_triages_under_the_wessex_pack_with_its_named_contacts(settings
     demo.demo_load(actor="cli:tester@host", force=not django_settings.EMBEDDED)
 
     sessions = list(TriageSession.objects.order_by("pk"))
-    assert [(s.status, s.pack_id, s.pack_lineage) for s in sessions] == [
-        ("completed", "example-uk-university", ["gb-base@2026.1"])
-    ] * 3
+    # One triage per engagement: every demo case is submitted, and decisions route by its tier.
+    assert len(sessions) == len(demo.data.ENGAGEMENTS)
+    assert {(s.status, s.pack_id, tuple(s.pack_lineage)) for s in sessions} == {
+        ("completed", "example-uk-university", ("gb-base@2026.1",))
+    }
     contacts = {
         process["id"]: process["contact"]["name"]
         for s in sessions
