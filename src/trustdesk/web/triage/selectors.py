@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.fields.json import KT
 
 from trustdesk.policy.conditions import ancestry, find_node
@@ -45,7 +45,7 @@ from trustdesk.web.accounts.permissions import AnyUser
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.lists.models import ListEntry, ListSource
-from trustdesk.web.partners.models import ScreeningRun
+from trustdesk.web.partners import selectors as partner_selectors
 from trustdesk.web.reference.selectors import active_pack
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import permissions
@@ -176,17 +176,7 @@ def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     links = list(case_selectors.engagement_partner_list(engagement=engagement))
     orgs = [link.organisation_id for link in links if link.organisation_id]
     people = [link.person_id for link in links if link.person_id]
-    latest = (
-        ScreeningRun.objects.filter(status=ScreeningRun.Status.COMPLETED)
-        .filter(Q(organisation_id__in=orgs) | Q(person_id__in=people))
-        .values("organisation_id", "person_id")
-        .annotate(last=Max("pk"))
-        .values("last")
-    )
-    runs = {
-        (run.organisation_id, run.person_id): run
-        for run in ScreeningRun.objects.filter(pk__in=latest).prefetch_related("hits")
-    }
+    runs = partner_selectors.latest_completed_runs(organisation_ids=orgs, person_ids=people)
     wanted: dict[str, list[tuple[str, str]]] = {}  # snapshot -> (source, entry id)
     for run in runs.values():
         for hit in run.hits.all():
