@@ -197,7 +197,7 @@ def test_awaiting_information_names_the_questions_unanswered(cast: Cast) -> None
 
     assert officer.blockers == ("2 questions unanswered",)
     assert researcher.next_step == "answer"
-    assert "Answer the 2 questions from the research security office." in page
+    assert "Answer the 2 questions from the research security office:" in page
 
 
 def test_assessed_then_recommended_the_brief_names_the_recommendation(cast: Cast) -> None:

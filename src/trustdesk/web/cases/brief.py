@@ -230,7 +230,9 @@ def _next(
     """The reader's own next step, the first that applies, as (step, sentence)."""
     if questions_to_answer:
         n = _plural(questions_to_answer, "question", "questions")
-        return "answer", f"Answer the {n} from the research security office."
+        return "answer", (
+            f"Answer the {n} from the research security office: the review waits for your answers."
+        )
     if decisions.next_step in ("decide", "vote"):
         return decisions.next_step, (
             "Record the decision." if decisions.next_step == "decide" else "Cast your vote."
