@@ -128,6 +128,9 @@ def test_a_triaged_draft_is_submitted_next(cast: Cast) -> None:
     assert brief.tier == _tier_label("standard")
     assert brief.blockers == ("not submitted yet",)
     assert (brief.next_step, brief.next_text) == ("submit", "Submit the engagement for review.")
+    _, page = _page(_as(cast.rita), e)
+    submit = reverse("cases:engagement-submit", args=[e.public_id])
+    assert page.count(f'action="{submit}"') == 1
 
 
 def test_a_submitted_case_waits_for_an_officer_to_start_the_review(cast: Cast) -> None:
@@ -230,7 +233,8 @@ def test_awaiting_committee_votes_counts_them(cast: Cast, committee: Committee) 
     cem, page = _page(_as(committee.cem), e)
     bea, _ = _page(_as(committee.bea), e)
 
-    assert "1 of 3 committee votes" in officer.blockers
+    assert officer.blockers == ("1 of 3 committee votes",)
+    assert officer.next_step == ""  # recommended: not sent back to assess or recommend
     assert (cem.next_step, cem.next_text) == ("vote", "Cast your vote.")
     assert _open_folds(page) == ["Cast your vote"]  # the next step's form, and no other
     assert bea.next_step == ""  # voted already
@@ -249,7 +253,8 @@ def test_decided_with_conditions_the_researcher_is_sent_to_the_mitigations(cast:
 
     assert researcher.decision.startswith("Approve with conditions, by Olga Tester on ")
     assert researcher.next_step == "mitigations"
-    assert researcher.blockers == ()
+    assert researcher.blockers == ("1 mitigation not yet done before the engagement starts",)
+    assert officer.next_step == ""  # not activated while a condition is open
     assert researcher.letter
     assert not researcher.report
     assert reverse("documents:letter", args=[e.public_id]) in page
@@ -266,8 +271,13 @@ def test_a_decided_case_without_tasks_sends_the_owner_to_the_letter(cast: Cast) 
 
     brief, _ = _page(_as(cast.rita), e)
     tom, _ = _page(_as(cast.tom), e)
+    officer, page = _page(_as(cast.olga), e)
 
     assert brief.next_step == "letter"
+    assert officer.next_step == "activate"
+    activate = reverse("cases:engagement-activate", args=[e.public_id])
+    assert page.count(f'action="{activate}"') == 1  # in the brief, not again further down
+    assert page.index(f'action="{activate}"') < page.index('id="details-heading"')
     assert tom.letter
     assert tom.next_step == ""
 
@@ -282,8 +292,11 @@ def test_an_overdue_mitigation_blocks(cast: Cast) -> None:
 
     brief, page = _page(_as(cast.olga), e)
 
-    assert brief.blockers == ("1 mitigation is overdue",)
-    assert "Waiting on:</strong> 1 mitigation is overdue." in page
+    assert brief.blockers == (
+        "1 mitigation not yet done before the engagement starts",
+        "1 mitigation is overdue",
+    )
+    assert "1 mitigation is overdue.</p>" in page
 
 
 def test_links_follow_permissions(cast: Cast) -> None:

@@ -36,6 +36,7 @@ SECTIONS = {
     "partners": "partners-heading",
     "submit": "actions-heading",
     "start_review": "actions-heading",
+    "activate": "actions-heading",
     "hits": "brief-partners",
     "answer": "information-heading",
     "assess": "assessment-heading",
@@ -104,10 +105,6 @@ class Brief:
     @property
     def next_anchor(self) -> str:
         return SECTIONS.get(self.next_step, "")
-
-    def opens(self, step: str) -> bool:
-        """Whether the form of `step` is the reader's next step (shown open, not folded)."""
-        return self.next_step == step
 
 
 def _hits(links: Sequence[EngagementPartner]) -> list[ScreeningHit]:
@@ -196,15 +193,18 @@ def _blockers(  # one branch per status, read top to bottom
         if open_hits:
             verb = "awaits" if open_hits == 1 else "await"
             out.append(f"{_plural(open_hits, 'hit', 'hits')} {verb} a verdict")
-        if not assessed:
-            out.append("no risk assessment yet")
         route, round_ = decisions.routing.route, decisions.round
         if round_ is None:
+            if not assessed:
+                out.append("no risk assessment yet")
             out.append("no recommendation yet")
         elif route is not None and route.committee is not None:
             out.append(f"{len(decisions.votes)} of {decisions.routing.quorum} committee votes")
         elif route is not None:
             out.append(f"awaiting {decisions.routing.kind_label}'s decision")
+    elif status == Status.DECIDED and mitigations.open:
+        n = _plural(mitigations.open, "mitigation", "mitigations")
+        out.append(f"{n} not yet done before the engagement starts")
     elif status == Status.REVIEW_DUE:
         out.append("the periodic review is due")
     if mitigations.overdue:
@@ -243,13 +243,20 @@ def _next(
         open_hits = sum(p.counts.open for p in partners)
         if open_hits:
             return "hits", f"Give a verdict on the {_plural(open_hits, 'open hit', 'open hits')}."
-    if engagement.status == Status.IN_REVIEW and assessment_can_run and not assessed:
+    in_review = engagement.status == Status.IN_REVIEW
+    if in_review and decisions.round is None and assessment_can_run and not assessed:
         return "assess", "Assess the risk."
     if decisions.next_step == "recommend":
         return "recommend", "Recommend a decision."
+    if mitigations.mine_to_do == 1:
+        return "mitigations", "Complete your mitigation: upload the evidence and mark it as done."
     if mitigations.mine_to_do:
-        n = _plural(mitigations.mine_to_do, "mitigation", "mitigations")
-        return "mitigations", f"Complete your {n}: upload the evidence and mark each as done."
+        return "mitigations", (
+            f"Complete your {mitigations.mine_to_do} mitigations: upload the evidence and mark"
+            " each as done."
+        )
+    if "ACTIVATE" in actions and not mitigations.open:
+        return "activate", "Mark the engagement as under way: its conditions are in place."
     if "SUBMIT" in actions:
         if triage.latest is None and triage.can_start:
             return "triage", "Check what applies (complete the triage), then submit."

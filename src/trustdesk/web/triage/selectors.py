@@ -178,9 +178,9 @@ def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     people = [link.person_id for link in links if link.person_id]
     runs = partner_selectors.latest_completed_runs(organisation_ids=orgs, person_ids=people)
     wanted: dict[str, list[tuple[str, str]]] = {}  # snapshot -> (source, entry id)
-    for run in runs.values():
-        for hit in run.hits.all():
-            snapshot = run.snapshots.get(hit.source)
+    for each in runs.values():
+        for hit in each.hits.all():
+            snapshot = each.snapshots.get(hit.source)
             if snapshot is not None:
                 wanted.setdefault(snapshot, []).append((hit.source, hit.entry_id))
     named = {
@@ -191,9 +191,7 @@ def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     seen: set[tuple[str, str, str]] = set()
     for link in links:
         subject = link.partner
-        run = runs.get(
-            (link.organisation_id, None) if link.organisation_id else (None, link.person_id)
-        )
+        run = runs.get((link.organisation_id, link.person_id))
         if run is None:
             continue
         for hit in sorted(run.hits.all(), key=lambda h: (h.source, h.entry_id)):
