@@ -176,6 +176,7 @@ def test_the_researcher_sees_counts_never_the_listed_entry(cast: Cast) -> None:
     assert LISTED not in page
     assert "custom:list" not in page
     assert brief.next_step == ""  # nothing for the researcher to do while the office reviews
+    assert "Nothing for you to do now. <strong>Waiting on:</strong> 2 hits await" in page
 
 
 def test_hits_decided_the_officer_is_told_to_assess_then_recommend(cast: Cast) -> None:
