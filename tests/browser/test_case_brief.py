@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, ViewportSize
 from pytest_django.live_server_helper import LiveServer
 
 from tests import factories
+from tests.browser.test_accessibility import axe_violations
 from tests.web.cases.conftest import Cast, cast  # noqa: F401  # the fixture
 from tests.web.cases.test_brief import LISTED, _case
 from tests.web.decisions.conftest import Committee, committee  # noqa: F401  # the fixture
@@ -117,6 +118,7 @@ def test_the_brief_shows_the_next_step_before_any_scrolling(
     assert not page.evaluate(SCROLLS_SIDEWAYS)
     if reader == "researcher":
         assert LISTED not in page.content()
+    assert axe_violations(page) == []
     if SCREENSHOTS:
         folder = Path(SCREENSHOTS)
         folder.mkdir(parents=True, exist_ok=True)
