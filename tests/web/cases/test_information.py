@@ -176,13 +176,15 @@ def test_an_officer_asks_on_the_page_and_the_researcher_answers_there(
 
     page = _page(researcher.get(engagement.get_absolute_url()))
     assert "Awaiting information" in page
-    top = page.split("<h2")[0]  # what the researcher must do, before the details
-    assert "has 2 questions for you." in top
-    assert '<a href="#information-heading">answer them</a>' in top
+    top = page.split('<h2 id="details-heading"')[0]  # what the researcher must do, in the brief
+    assert (
+        '<a href="#information-heading">Answer the 2 questions from the research security office'
+        in top
+    )
     assert "Who funds the partner&#x27;s laboratory?" in page
     assert page.count("Send answer") == 2
     assert "Ask the researchers" not in page
-    assert "questions for you" not in _page(officer.get(engagement.get_absolute_url()))
+    assert "Answer the 2 questions" not in _page(officer.get(engagement.get_absolute_url()))
     for question, answer in [(first, "The ministry."), (second, "No.")]:
         url = reverse(
             "cases:engagement-information-answer",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from tests import factories
 from tests.web.cases.conftest import Cast
 from tests.web.decisions.conftest import Committee, InReview
+from trustdesk.web.assessments import services as assessment_services
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.decisions import services
 from trustdesk.web.decisions.models import CommitteeSeat, Decision, Outcome
@@ -63,6 +64,9 @@ def test_the_officer_recommends_then_decides_through_the_section(
 ) -> None:
     e = in_review()
     olga = _as(cast.olga)
+    # The brief sends the officer to assess the risk first; the recommendation opens after it.
+    assert _open_forms(_page(olga.get(e.get_absolute_url()))) == []
+    assessment_services.assessment_run(actor=cast.olga, engagement=e)
     assert _open_forms(_page(olga.get(e.get_absolute_url()))) == ["Recommend a decision"]
 
     recommended = olga.post(

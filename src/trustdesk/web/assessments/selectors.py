@@ -159,13 +159,14 @@ def partner_names(*, engagement: Engagement) -> list[str]:
 
 def _partner_runs(engagement: Engagement) -> dict[str, ScreeningRun]:
     """Each partner's latest completed screening, by the partner's name (as hits name them)."""
+    links = list(case_selectors.engagement_partner_list(engagement=engagement))
+    latest = partner_selectors.latest_completed_runs(
+        organisation_ids=[link.organisation_id for link in links if link.organisation_id],
+        person_ids=[link.person_id for link in links if link.person_id],
+    )
     runs: dict[str, ScreeningRun] = {}
-    for link in case_selectors.engagement_partner_list(engagement=engagement):
-        run = (
-            partner_selectors.screening_runs(link.partner)
-            .filter(status=ScreeningRun.Status.COMPLETED)
-            .first()
-        )
+    for link in links:
+        run = latest.get((link.organisation_id, link.person_id))
         if run is not None:
             runs.setdefault(link.partner.name, run)
     return runs

@@ -22,7 +22,7 @@ from trustdesk.web.accounts.permissions import require
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.assessments import selectors as assessment_selectors
 from trustdesk.web.assessments import services as assessment_services
-from trustdesk.web.cases import forms, permissions, selectors, services, workflow
+from trustdesk.web.cases import brief, forms, permissions, selectors, services, workflow
 from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
 from trustdesk.web.cases.workflow import Action
 from trustdesk.web.core.requests import is_htmx
@@ -73,28 +73,50 @@ def engagement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _detail(
     request: AuthenticatedHttpRequest, engagement: Engagement, **forms_: Any
 ) -> HttpResponse:
+    user = request.user
+    actions = {a.name: True for a in permissions.available_actions(user, engagement)}
+    partners = list(selectors.engagement_partner_list(engagement=engagement))
+    triage = triage_selectors.engagement_triage(user=user, engagement=engagement)
+    decisions = decision_selectors.case_context(user=user, engagement=engagement)
+    information = _information(request, engagement, forms_)
+    assessment = assessment_selectors.case_context(user, engagement)
+    mitigations = mitigation_selectors.case_context(user, engagement)
+    section = assessment["assessment_section"]
     context = {
         "engagement": engagement,
+        "brief": brief.build(
+            user=user,
+            engagement=engagement,
+            links=partners,
+            triage=triage,
+            decisions=decisions,
+            mitigations=mitigations["mitigations"],  # type: ignore[arg-type]
+            assessed=section.latest is not None,  # type: ignore[attr-defined]
+            assessment_can_run=section.can_run,  # type: ignore[attr-defined]
+            open_questions=information["open_questions"],
+            questions_to_answer=information["questions_to_answer"],
+            actions=actions,
+        ),
         "timeline": selectors.engagement_timeline(engagement=engagement),
         "team": engagement.team.order_by("username"),
-        "actions": {a.name: True for a in permissions.available_actions(request.user, engagement)},
-        "can_edit": permissions.can_edit_engagement(request.user, engagement)
+        "actions": actions,
+        "can_edit": permissions.can_edit_engagement(user, engagement)
         and engagement.status != Engagement.Status.CLOSED,
-        "decisions": decision_selectors.case_context(user=request.user, engagement=engagement),
+        "decisions": decisions,
         "close_form": forms_.get("close_form") or forms.CloseForm(),
         "assign_form": (
             forms.AssignForm(initial={"assignee": engagement.assignee})
-            if permissions.can_assign_engagement(request.user, engagement)
+            if permissions.can_assign_engagement(user, engagement)
             and engagement.status != Engagement.Status.CLOSED
             else None
         ),
         "withdraw_form": forms.WithdrawForm(),
-        "partners": selectors.engagement_partner_list(engagement=engagement),
-        "partner_form": forms_.get("partner_form") or forms.PartnerAddForm(user=request.user),
-        "triage": triage_selectors.engagement_triage(user=request.user, engagement=engagement),
-        **_information(request, engagement, forms_),
-        **assessment_selectors.case_context(request.user, engagement),
-        **mitigation_selectors.case_context(request.user, engagement),
+        "partners": partners,
+        "partner_form": forms_.get("partner_form") or forms.PartnerAddForm(user=user),
+        "triage": triage,
+        **information,
+        **assessment,
+        **mitigations,
     }
     return render(request, "cases/engagement_detail.html", context)
 
@@ -122,6 +144,7 @@ def _information(
         "information_requests": items,
         # What this reader must do next, said at the top of the page rather than far below it.
         "questions_to_answer": sum(1 for _, form in items if form is not None),
+        "open_questions": sum(1 for item, _ in items if item.is_open),
         "information_form": forms_.get("information_form") or forms.InformationRequestForm(),
     }
 

@@ -211,6 +211,7 @@ class CaseMitigations:
     count: int
     overdue: int
     mine_to_do: int  # the reader's own items not yet done
+    open: int  # items not yet done or waived, whoever owns them
     can_manage: bool
     new_proposals: list[Proposal]
     owners: list[User]
@@ -259,6 +260,7 @@ def case_context(
         count=len(views),
         overdue=sum(v.overdue for v in views),
         mine_to_do=sum(v.next_step for v in views),
+        open=sum(not v.item.is_closed for v in views),
         can_manage=can_manage,
         new_proposals=new_proposals(engagement=engagement) if can_manage else [],
         owners=owner_candidates(engagement=engagement) if can_manage else [],

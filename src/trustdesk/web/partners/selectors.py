@@ -147,6 +147,27 @@ def current_hits() -> QuerySet[ScreeningHit]:
     return ScreeningHit.objects.filter(run_id__in=latest)
 
 
+def latest_completed_runs(
+    *, organisation_ids: Sequence[int], person_ids: Sequence[int]
+) -> dict[tuple[int | None, int | None], ScreeningRun]:
+    """The latest completed screening of each subject named, by (organisation id, person id).
+
+    Two statements however many subjects: for pages that show several partners at once.
+    "Latest" is the highest id, as in `current_hits`.
+    """
+    latest = (
+        ScreeningRun.objects.filter(status=ScreeningRun.Status.COMPLETED)
+        .filter(Q(organisation_id__in=list(organisation_ids)) | Q(person_id__in=list(person_ids)))
+        .values("organisation_id", "person_id")
+        .annotate(last=Max("pk"))
+        .values("last")
+    )
+    return {
+        (run.organisation_id, run.person_id): run
+        for run in ScreeningRun.objects.filter(pk__in=latest).prefetch_related("hits")
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class HitCounts:
     """A subject's (or an engagement's partners') current hits by where their review stands."""

@@ -48,7 +48,6 @@ from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.hub import selectors as hub_selectors
 from trustdesk.web.lists.models import ListEntry, ListSource
 from trustdesk.web.partners import selectors as partner_selectors
-from trustdesk.web.partners.models import ScreeningRun
 from trustdesk.web.reference.selectors import active_pack
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import permissions
@@ -172,31 +171,42 @@ def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     """The hits of the latest completed screening of each of the engagement's partners.
 
     Each carries the officer's adjudication as its status, so that dismissing a hit changes
-    the outcome the next time the triage is run.
+    the outcome the next time the triage is run. Read in a fixed number of queries (the runs,
+    their hits, one per list snapshot for the programmes), however many partners there are:
+    the engagement's page reads this more than once.
     """
+    links = list(case_selectors.engagement_partner_list(engagement=engagement))
+    orgs = [link.organisation_id for link in links if link.organisation_id]
+    people = [link.person_id for link in links if link.person_id]
+    runs = partner_selectors.latest_completed_runs(organisation_ids=orgs, person_ids=people)
+    wanted: dict[str, list[tuple[str, str]]] = {}  # snapshot -> (source, entry id)
+    for each in runs.values():
+        for hit in each.hits.all():
+            snapshot = each.snapshots.get(hit.source)
+            if snapshot is not None:
+                wanted.setdefault(snapshot, []).append((hit.source, hit.entry_id))
+    named = {
+        snapshot: programmes({source: snapshot for source, _ in keys}, keys)
+        for snapshot, keys in wanted.items()
+    }
     records: list[ScreeningHit] = []
     seen: set[tuple[str, str, str]] = set()
-    for link in case_selectors.engagement_partner_list(engagement=engagement):
+    for link in links:
         subject = link.partner
-        run = (
-            partner_selectors.screening_runs(subject)
-            .filter(status=ScreeningRun.Status.COMPLETED)
-            .first()
-        )
+        run = runs.get((link.organisation_id, link.person_id))
         if run is None:
             continue
-        hits = list(run.hits.all())
-        names = programmes(run.snapshots, [(h.source, h.entry_id) for h in hits])
-        for hit in sorted(hits, key=lambda h: (h.source, h.entry_id)):
+        for hit in sorted(run.hits.all(), key=lambda h: (h.source, h.entry_id)):
             key = (subject.name, hit.source, hit.entry_id)
             if key in seen:
                 continue
             seen.add(key)
+            snapshot = run.snapshots.get(hit.source)
             records.append(
                 hit.typed(
                     subject=subject.name,
                     origin=PARTNER,
-                    programme=names.get(hit.key),
+                    programme=named.get(snapshot, {}).get(hit.key) if snapshot else None,
                     role=EngagementPartner.Role(link.role).label,
                 )
             )
