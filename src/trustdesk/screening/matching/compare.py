@@ -102,6 +102,12 @@ def is_pinyin(token: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
+def _syllabic(token: str) -> bool:
+    """A word spelled in pinyin syllables, one or more ("Yang", "Xiaoming")."""
+    return token in vocab.PINYIN_SYLLABLES or is_pinyin(token)
+
+
+@lru_cache(maxsize=1 << 16)
 def _undoubled(token: str) -> str:
     return _DOUBLED.sub(r"\1", token)
 
@@ -124,6 +130,13 @@ def token_similarity(
     if a.isdigit() or b.isdigit():
         return 0.0, ""
     if flags_a & flags_b & LOCATION:  # two known places that differ: Hebei is not Hefei
+        return 0.0, ""
+    if person and _syllabic(a) and _syllabic(b):
+        # Chinese and Korean names: each syllable is a character, so a changed letter is
+        # another name ("Zhang" is not "Yang", "Xiaohong" is not "Xiaoming"). Only a spelling
+        # variant of the same length and first letter counts.
+        if a[0] == b[0] and len(a) == len(b) and _phonetic(a) == _phonetic(b):
+            return config.variant_similarity, VARIANT
         return 0.0, ""
     shortest = min(len(a), len(b))
     if (

@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from trustdesk.screening.matching import vocab
 from trustdesk.screening.matching.compare import (
+    EXACT,
     INITIAL_OF,
     Alignment,
     NameSide,
@@ -61,6 +63,12 @@ WEIGHTS: Mapping[str, float] = MappingProxyType(
         "legal_form_conflict": -0.03,
         "country_agrees": 0.02,
         "country_differs": -0.08,
+        "institution_country_differs": -0.3,
+        "company_against_institution": -0.3,
+        "single_fuzzy_word": -0.2,
+        "other_field_words": -0.25,
+        "common_name_parts": -0.45,
+        "both_names_differ": -0.15,
         "birth_date_agrees": 0.05,
         "birth_date_differs": -0.3,
         "identifier_agrees": 0.3,
@@ -87,6 +95,16 @@ class ScoringConfig:
     # Person names: share of the score from the better-covered side (a missing middle name
     # costs little), the rest from the other side.
     person_coverage_mix: float = 0.8
+    # Person names: how much agreeing evidence identifies someone, counted as the weights of the
+    # words that agree (a word on few listed entries weighs 1, the commonest 0.1). Below this,
+    # `common_name_parts` lowers the score in proportion to what is missing.
+    person_evidence: float = 1.0
+    # The power a word's weight is raised to when counted as evidence of identity: list-wide
+    # rarity is a compressed scale (the commonest given names still weigh 0.3-0.5), and a name
+    # shared by millions should count far less than one on a handful of entries.
+    person_evidence_power: float = 3.0
+    # An organisation query meets a listed person only when the person's name agrees this fully.
+    person_for_organisation: float = 0.95
     # Similarity credited to a word pair of each kind.
     variant_similarity: float = 0.95
     skeleton_similarity: float = 0.85
@@ -261,6 +279,52 @@ def single_word_only(
     return FeatureResult(1.0, "only one word of the person's name agrees")
 
 
+@feature
+def common_name_parts(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The words of the person's name that agree are common ones ('Mohammad', 'Ali', 'Abdul').
+
+    A word's weight is how rare it is across every loaded list: names that thousands of people
+    share carry little evidence of identity, whatever their origin, so two names agreeing only
+    on such parts score lower in proportion. A date of birth or nationality given with the query
+    can then lift or settle the hit.
+    """
+    if not candidate.name.person or not query.name.person:
+        return SILENT
+    a = candidate.alignment
+    strong = [p for p in a.pairs if p.how != INITIAL_OF]
+    power = config.person_evidence_power
+    evidence = sum(p.similarity * p.weight**power for p in strong)
+    if not strong or evidence >= config.person_evidence:
+        return SILENT
+    value = 1.0 - evidence / config.person_evidence
+    words = _quote(candidate.name, [p.candidate for p in strong])
+    return FeatureResult(round(value, 3), f"only common name parts agree: {words}")
+
+
+@feature
+def both_names_differ(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """Each person's name has a given or family name the other lacks.
+
+    A missing middle name is common, so one name may be longer; but when both have a name of
+    their own ('Do-yun Chang' and 'Chang Hyok Yun'), the shared parts more likely belong to two
+    people.
+    """
+    if candidate.alignment.joined_equal or not candidate.name.person:
+        return SILENT
+    a = candidate.alignment
+    q_left = [i for i in a.query_left if _is_full_word(query.name, i)]
+    c_left = [j for j in a.candidate_left if _is_full_word(candidate.name, j)]
+    if not q_left or not c_left:
+        return SILENT
+    return FeatureResult(
+        1.0, f"{_quote(query.name, q_left)} against {_quote(candidate.name, c_left)}"
+    )
+
+
 def _is_full_word(side: NameSide, index: int) -> bool:
     """A given or family name written out: not an initial and not a patronymic."""
     return not side.flags[index] & (INITIAL | PATRONYMIC)
@@ -314,6 +378,95 @@ def kind_conflict(
 def _is_kind_word(side: NameSide, index: int) -> bool:
     flags = side.flags[index]
     return bool(flags & GENERIC) and not flags & (LOCATION | QUALIFIER)
+
+
+@feature
+def company_against_institution(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """One name is an institution's ('University of …', 'Ministry of …'), the other a company's.
+
+    A university and a company with a legal form ('ARIZONA S.A.', 'OOO VIKTORIYA') that share
+    one word are different bodies: once the legal form is set aside, the company's name is often
+    a single ordinary word that many institutions' names contain.
+    """
+    if candidate.alignment.joined_equal or candidate.name.person or query.name.person:
+        return SILENT
+    q_inst = _institution_words(query.name)
+    c_inst = _institution_words(candidate.name)
+    if q_inst and not c_inst and candidate.name.legal and not query.name.legal:
+        return FeatureResult(1.0, f"{_quote(query.name, q_inst)} against a company")
+    if c_inst and not q_inst and query.name.legal and not candidate.name.legal:
+        return FeatureResult(1.0, f"a company against {_quote(candidate.name, c_inst)}")
+    return SILENT
+
+
+def _institution_words(side: NameSide) -> list[int]:
+    return [i for i, t in enumerate(side.tokens) if t in vocab.INSTITUTION_WORDS]
+
+
+@feature
+def other_field_words(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """Two institutions share their distinctive words, but one names a field the other lacks.
+
+    'Changchun University of Technology' is not 'Changchun University of Science and
+    Technology', nor 'Shahid Beheshti University of Medical Sciences' 'Shahid Beheshti
+    University': universities of one city share its name, and the field tells them apart.
+    """
+    if candidate.alignment.joined_equal or candidate.name.person:
+        return SILENT
+    a = candidate.alignment
+    q_tokens, c_tokens = query.name.tokens, candidate.name.tokens
+    institutions = vocab.INSTITUTION_WORDS
+    if not any(
+        q_tokens[p.query] in institutions or c_tokens[p.candidate] in institutions for p in a.pairs
+    ):
+        return SILENT
+    q_extra = [i for i in a.query_left if _is_field_word(query.name, i)]
+    c_extra = [j for j in a.candidate_left if _is_field_word(candidate.name, j)]
+    if not q_extra and not c_extra:
+        return SILENT
+    words = ", ".join(
+        x for x in (_quote(query.name, q_extra), _quote(candidate.name, c_extra)) if x
+    )
+    return FeatureResult(1.0, f"only one name has {words}")
+
+
+def _is_field_word(side: NameSide, index: int) -> bool:
+    """A generic word saying what a body does ('Medical', 'Technology'), not whose it is."""
+    flags = side.flags[index]
+    token = side.tokens[index]
+    return (
+        bool(flags & GENERIC)
+        and not flags & (LOCATION | QUALIFIER)
+        and token not in vocab.INSTITUTION_WORDS
+        and token not in vocab.AFFILIATION_WORDS
+    )
+
+
+@feature
+def single_fuzzy_word(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The organisations share one distinctive word, and only nearly ('Aston' and 'Ascon').
+
+    One word spelt differently is how two unrelated names most often look alike; a misspelt
+    listed name usually keeps more than one word right.
+    """
+    if candidate.alignment.joined_equal or candidate.name.person:
+        return SILENT
+    a = candidate.alignment
+    strong = [p for p in a.pairs if is_strong(query.name, candidate.name, p)]
+    if len(strong) != 1 or strong[0].how == EXACT:
+        return SILENT
+    pair = strong[0]
+    return FeatureResult(
+        1.0,
+        f"'{query.name.surfaces[pair.query]}' and '{candidate.name.surfaces[pair.candidate]}' "
+        f"({pair.how})",
+    )
 
 
 @feature
@@ -408,9 +561,34 @@ def country_differs(
     Listed countries are often incomplete (a subsidiary abroad), so this lowers the score
     without ruling the hit out.
     """
+    if not _is_person(query, candidate):
+        return SILENT
     if query.country and candidate.countries and query.country not in candidate.countries:
         return FeatureResult(1.0, f"{query.country} against {', '.join(candidate.countries)}")
     return SILENT
+
+
+@feature
+def institution_country_differs(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """Two organisations in different countries: the same name abroad is another body.
+
+    'National Defense University' in the United States is not the one in China. An
+    organisation's country is rarely wrong on a list, so this weighs much more than for a
+    person, whose nationality and country of work often differ.
+    """
+    if _is_person(query, candidate):
+        return SILENT
+    if query.country and candidate.countries and query.country not in candidate.countries:
+        return FeatureResult(1.0, f"{query.country} against {', '.join(candidate.countries)}")
+    return SILENT
+
+
+def _is_person(query: QuerySide, candidate: CandidateSide) -> bool:
+    if query.type is not None:
+        return query.type == "person"
+    return candidate.name.person
 
 
 @feature
@@ -460,6 +638,7 @@ _QUERY_FACT = {
     "type_differs": "type",
     "country_agrees": "country",
     "country_differs": "country",
+    "institution_country_differs": "country",
     "birth_date_agrees": "birth_date",
     "birth_date_differs": "birth_date",
     "identifier_agrees": "identifiers",
@@ -521,3 +700,22 @@ def score(
         if name == "name_agreement" and total + headroom(query, config) < floor:
             return 0.0, ()
     return round(min(1.0, max(0.0, total)), 3), tuple(fired)
+
+
+def kind_admits(query: QuerySide, candidate: CandidateSide, config: ScoringConfig) -> bool:
+    """Whether a hit of this kind of entry may be shown for this kind of query.
+
+    An organisation query meets a listed person only on strong evidence: every word of the
+    person's name agrees exactly with the query's and the name has two words or more ("Andrews
+    University" is not Ms Andrews, nor "Faisal Foundation" Mr Faisal).
+    """
+    if query.type != "organization" or candidate.type != "person":
+        return True
+    a = candidate.alignment
+    exact = [p for p in a.pairs if p.similarity >= 1.0]
+    return (
+        len(exact) >= 2
+        and not a.candidate_left
+        and not a.query_left
+        and coverage(query, candidate, config) >= config.person_for_organisation
+    )

@@ -41,9 +41,10 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 4  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 5  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
-# named in several words are flagged as places; 4: format characters are removed, not spaces)
+# named in several words are flagged as places; 4: format characters are removed, not spaces;
+# 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
@@ -246,7 +247,7 @@ class MatchIndex:
                     continue
                 c_side = self._candidate_side(record, q_side.name, config, cache, same_letters)
                 score, fired = ft.score(q_side, c_side, config, floor=threshold, features=features)
-                if score < threshold:
+                if score < threshold or not ft.kind_admits(q_side, c_side, config):
                     continue
                 found = (score, (q_side, c_side, fired, record))
                 held = best.get(entry)
@@ -416,10 +417,17 @@ def _type_fits(wanted: EntityType | None, listed: str, person: bool) -> bool:
     """Whether a listed entry is compared with the query read as a person's name (or not).
 
     An untyped query is read as a person's name for people and as an organisation's for the
-    rest; a typed query is read one way and meets every entry (`type_differs` weighs the rest).
+    rest; a typed query is read one way and meets every entry of a kind it can be
+    (`type_differs` weighs the rest), except that an organisation query never meets a vessel
+    or an aircraft.
     """
     if wanted is not None:
-        return True
+        # An organisation is never a vessel or an aircraft: a ship called "Snow" is not a
+        # university. People met by an organisation query are judged in `kind_admits`.
+        return not (
+            wanted == EntityType.ORGANIZATION
+            and listed in (EntityType.VESSEL.value, EntityType.AIRCRAFT.value)
+        )
     return (listed == EntityType.PERSON.value) == person
 
 

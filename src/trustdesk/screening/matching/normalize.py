@@ -135,7 +135,10 @@ def _pinyin_words(syllables: str) -> list[str]:
 # tables (a generic word, an abbreviation, a legal form) is read as that word, so that
 # "Idustries" is expanded like "Industries" and "LIMITTD" is set aside like "LIMITED".
 MIN_MISSPELT_LENGTH = 7
-MIN_MISSPELT_NAME_LENGTH = 5  # given names: the shortest word read as a misspelt given name
+# Given names: the shortest word read as a misspelt given name. Shorter given names are often
+# other names one letter away ("Karim" is not "Kasim"), and reading them as a misspelling
+# chains a typo onto a spelling variant.
+MIN_MISSPELT_NAME_LENGTH = 6
 _SINGLE_LEGAL = frozenset(k for k in vocab.LEGAL_FORMS if " " not in k)
 _KNOWN = vocab.GENERIC_WORDS | frozenset(vocab.ABBREVIATIONS) | _SINGLE_LEGAL
 
@@ -326,7 +329,11 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
                 tok.flags |= EXPANDED
             out.append(tok)
             continue
-        expansion = vocab.ABBREVIATIONS.get(word) or vocab.PINYIN_GLOSSARY.get(word)
+        expansion = (
+            vocab.ABBREVIATIONS.get(word)
+            or vocab.PINYIN_GLOSSARY.get(word)
+            or vocab.ORDINALS.get(word)
+        )
         if expansion is None:
             out.append(tok)
             continue

@@ -140,6 +140,26 @@ LEGAL_FORMS: dict[str, str] = {
     "gongsi": "co",
     "sherkat": "co",
     "sherkate": "co",
+    # The status prefixes Russian state bodies carry in OFAC's and OFSI's English ("FEDERAL
+    # STATE BUDGETARY EDUCATIONAL INSTITUTION OF HIGHER EDUCATION ..."): what legal kind of
+    # state body it is, not which one; people write the name without them.
+    "federal state budgetary educational institution of higher education": "fsbi",
+    "federal state budgetary educational institution of higher professional education": "fsbi",
+    "federal state autonomous educational institution of higher education": "fsai",
+    "federal state budgetary educational institution": "fsbi",
+    "federal state autonomous educational institution": "fsai",
+    "federal state budgetary institution of science": "fsbi",
+    "federal state budgetary scientific institution": "fsbi",
+    "federal state budgetary institution": "fsbi",
+    "federal state autonomous institution": "fsai",
+    "federal state institution": "fsi",
+    "federal state budget educational institution of higher education": "fsbi",
+    "fgbou vo": "fsbi",
+    "fgbou": "fsbi",
+    "fgaou vo": "fsai",
+    "fgaou": "fsai",
+    "fgbun": "fsbi",
+    "fgbu": "fsbi",
 }
 
 # Word abbreviations read as the full word. The value may be several words ("s&t" is science
@@ -251,6 +271,25 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "russian": ("russia",),
     "iranian": ("iran",),
     "korean": ("korea",),
+}
+
+# Ordinals written with digits, read as the word ("2nd Military Medical University").
+ORDINALS: dict[str, tuple[str, ...]] = {
+    f"{n}{suffix}": (word,)
+    for n, suffix, word in (
+        (1, "st", "first"),
+        (2, "nd", "second"),
+        (3, "rd", "third"),
+        (4, "th", "fourth"),
+        (5, "th", "fifth"),
+        (6, "th", "sixth"),
+        (7, "th", "seventh"),
+        (8, "th", "eighth"),
+        (9, "th", "ninth"),
+        (10, "th", "tenth"),
+        (11, "th", "eleventh"),
+        (12, "th", "twelfth"),
+    )
 }
 
 # Words that name what kind of organisation something is, not which one. They count little,
@@ -484,4 +523,26 @@ PLACE_PHRASES: frozenset[str] = frozenset(
     _phrase(country.name)
     for country in pycountry.countries
     if " " in country.name and "," not in country.name and "(" not in country.name
+)
+
+
+# Of the generic words, those that name a kind of institution that is not a company: a name
+# with one of these and a name with a company's legal form ("University of Arizona" and
+# "ARIZONA S.A.") name different bodies, whatever word they share.
+INSTITUTION_WORDS: frozenset[str] = words(
+    """
+    university college institute academy school faculty polytechnic normal ministry bureau
+    department laboratory center council committee agency authority administration foundation
+    society association hospital universidad universite universitat instituto institut centro
+    ministerstvo
+    """
+)
+
+# Of the generic words, those that say whose or how important a body is, not what it studies
+# or does: they are often added or dropped ("PLA National University of Defense Technology").
+AFFILIATION_WORDS: frozenset[str] = words(
+    """
+    national state federal central general international global united joint key peoples
+    liberation pla military army navy air force first main new higher advanced applied
+    """
 )
