@@ -233,6 +233,8 @@ def org_queries(directory: Path, entries: dict[str, Entry]) -> list[EvalQuery]:
             expected: set[str] = set()
             for n in row["names"].split("|"):
                 expected |= listed.get(name_key(n), set())
+                # ROR tells namesakes apart with a bracketed country: "Forum (United States)".
+                expected |= listed.get(name_key(_BRACKETS.sub(" ", n)), set())
             out.append(
                 EvalQuery(
                     f"ror:{row['ror_id']}",
@@ -263,6 +265,7 @@ def people_queries(directory: Path) -> list[EvalQuery]:
         ]
 
 
+_BRACKETS = re.compile(r"\([^)]*\)")
 _COMMA = re.compile(r"^\s*([^,]+),\s*([^,]+)$")
 
 

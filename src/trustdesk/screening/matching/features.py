@@ -15,8 +15,9 @@ from types import MappingProxyType
 
 from trustdesk.screening.matching import vocab
 from trustdesk.screening.matching.compare import (
-    EXACT,
     INITIAL_OF,
+    TYPO,
+    VARIANT,
     Alignment,
     NameSide,
     is_distinctive,
@@ -68,7 +69,7 @@ WEIGHTS: Mapping[str, float] = MappingProxyType(
         "single_fuzzy_word": -0.2,
         "other_field_words": -0.25,
         "common_name_parts": -0.45,
-        "both_names_differ": -0.15,
+        "both_names_differ": -0.1,
         "birth_date_agrees": 0.05,
         "birth_date_differs": -0.3,
         "identifier_agrees": 0.3,
@@ -103,6 +104,9 @@ class ScoringConfig:
     # rarity is a compressed scale (the commonest given names still weigh 0.3-0.5), and a name
     # shared by millions should count far less than one on a handful of entries.
     person_evidence_power: float = 3.0
+    # Organisations sharing a single distinctive word that agrees only nearly: the longest such
+    # word for which that counts against the hit ("Aston"/"Ascon", "Insper"/"Inspur").
+    max_near_miss_length: int = 6
     # An organisation query meets a listed person only when the person's name agrees this fully.
     person_for_organisation: float = 0.95
     # Similarity credited to a word pair of each kind.
@@ -237,10 +241,13 @@ def generic_words_only(
     a = candidate.alignment
     if not a.pairs or any(is_distinctive(candidate.name, p.candidate) for p in a.pairs):
         return SILENT
-    if not a.candidate_left and all(not is_distinctive(query.name, i) for i in a.query_left):
+    if not a.candidate_left and all(
+        not is_distinctive(query.name, i) or query.name.flags[i] & QUALIFIER for i in a.query_left
+    ):
         # The listed name is itself made of generic words and agrees in full. The query's extra
-        # words may be places ("…, Beijing"); extra kind words ("Normal") only when the listed
-        # name names no place, since "Zhejiang University" is not "Zhejiang Normal University".
+        # words may be places or qualifiers ("…, Beijing", a campus "…, Weihai"); extra kind
+        # words ("Normal") only when the listed name names no place, since "Zhejiang
+        # University" is not "Zhejiang Normal University".
         names_place = any(f & LOCATION for f in candidate.name.flags)
         if not names_place or not _left_type_words(query.name, a.query_left):
             return SILENT
@@ -418,11 +425,8 @@ def other_field_words(
     if candidate.alignment.joined_equal or candidate.name.person:
         return SILENT
     a = candidate.alignment
-    q_tokens, c_tokens = query.name.tokens, candidate.name.tokens
-    institutions = vocab.INSTITUTION_WORDS
-    if not any(
-        q_tokens[p.query] in institutions or c_tokens[p.candidate] in institutions for p in a.pairs
-    ):
+    heads = vocab.INSTITUTION_HEADS
+    if not any(candidate.name.tokens[p.candidate] in heads for p in a.pairs):
         return SILENT
     q_extra = [i for i in a.query_left if _is_field_word(query.name, i)]
     c_extra = [j for j in a.candidate_left if _is_field_word(candidate.name, j)]
@@ -435,33 +439,30 @@ def other_field_words(
 
 
 def _is_field_word(side: NameSide, index: int) -> bool:
-    """A generic word saying what a body does ('Medical', 'Technology'), not whose it is."""
-    flags = side.flags[index]
-    token = side.tokens[index]
-    return (
-        bool(flags & GENERIC)
-        and not flags & (LOCATION | QUALIFIER)
-        and token not in vocab.INSTITUTION_WORDS
-        and token not in vocab.AFFILIATION_WORDS
-    )
+    """A word saying what an institution studies ('Medical', 'Technology'), not whose it is."""
+    return side.tokens[index] in vocab.FIELD_WORDS and not side.flags[index] & QUALIFIER
 
 
 @feature
 def single_fuzzy_word(
     query: QuerySide, candidate: CandidateSide, config: ScoringConfig
 ) -> FeatureResult:
-    """The organisations share one distinctive word, and only nearly ('Aston' and 'Ascon').
+    """The organisations share one short distinctive word, and only nearly ('Aston', 'Ascon').
 
-    One word spelt differently is how two unrelated names most often look alike; a misspelt
-    listed name usually keeps more than one word right.
+    One short word spelt differently is how two unrelated names most often look alike; a
+    misspelt listed name usually keeps more than one word right, and a long word one letter
+    off ('Dobrolyot', 'Dobrolet') is more often a transliteration than another name.
     """
     if candidate.alignment.joined_equal or candidate.name.person:
         return SILENT
     a = candidate.alignment
     strong = [p for p in a.pairs if is_strong(query.name, candidate.name, p)]
-    if len(strong) != 1 or strong[0].how == EXACT:
+    if len(strong) != 1 or strong[0].how not in (TYPO, VARIANT):
         return SILENT
     pair = strong[0]
+    shortest = min(len(query.name.tokens[pair.query]), len(candidate.name.tokens[pair.candidate]))
+    if shortest > config.max_near_miss_length:
+        return SILENT
     return FeatureResult(
         1.0,
         f"'{query.name.surfaces[pair.query]}' and '{candidate.name.surfaces[pair.candidate]}' "
@@ -475,10 +476,14 @@ def derived_acronym(
 ) -> FeatureResult:
     """The query is the initials of the listed name, an acronym the list itself does not give.
 
-    Initials are ambiguous, so such a match counts less than a listed name.
+    Initials are ambiguous, so such a match counts less than a listed name; half as much again
+    less when the query says more than the acronym ('MSD (Belgium)', 'KGK Company Limited'),
+    since its other words were not found in the listed name.
     """
     if candidate.kind != DERIVED_ACRONYM:
         return SILENT
+    if candidate.alignment.query_left or query.name.legal:
+        return FeatureResult(1.5, "initials of the listed name, and the query says more")
     return FeatureResult(1.0, "initials of the listed name")
 
 

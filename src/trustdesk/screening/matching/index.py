@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.entries import EntityType, Entry
-from trustdesk.screening.matching import blocking, ranking
+from trustdesk.screening.matching import blocking, ranking, vocab
 from trustdesk.screening.matching import features as ft
 from trustdesk.screening.matching.compare import (
     Alignment,
@@ -44,11 +44,16 @@ from trustdesk.screening.matching.normalize import (
 FORMAT_VERSION = 5  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
 # named in several words are flagged as places; 4: format characters are removed, not spaces;
-# 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names)
+# 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of
+# an institution as qualifiers, and each listed name's legal form kept)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
 _MAGIC = "trustdesk-match-index"
+# The legal forms a listed name may carry, by the code the index keeps for it (0: none): the
+# first legal form of each name, one byte a name.
+LEGAL_CODES: tuple[str, ...] = ("", *sorted(set(vocab.LEGAL_FORMS.values())))
+_LEGAL_CODE = {form: code for code, form in enumerate(LEGAL_CODES) if code}
 _BUILD_CONFIG = ft.ScoringConfig()  # build-time choices: acronym and typo lengths, ranking
 _IDENT = re.compile(r"[^0-9A-Z]")
 
@@ -70,6 +75,7 @@ class _Builder:
     rec_entry: array[int] = field(default_factory=lambda: array("i"))
     rec_name: array[int] = field(default_factory=lambda: array("h"))
     rec_kind: array[int] = field(default_factory=lambda: array("b"))
+    rec_legal: array[int] = field(default_factory=lambda: array("B"))  # LEGAL_CODES index
     rec_tok: array[int] = field(default_factory=lambda: array("i"))
     rec_flag: array[int] = field(default_factory=lambda: array("B"))
     rec_off: array[int] = field(default_factory=lambda: array("q", [0]))
@@ -89,6 +95,7 @@ class _Builder:
         self.rec_entry.append(entry)
         self.rec_name.append(name)
         self.rec_kind.append(kind)
+        self.rec_legal.append(_LEGAL_CODE.get(form.legal[0], 0) if form.legal else 0)
         vocab = self.vocab
         ids = [vocab[t] if t in vocab else self.token_id(t) for t in form.tokens]
         self.rec_tok.extend(ids)
@@ -146,6 +153,7 @@ class MatchIndex:
         self.rec_entry: npt.NDArray[np.int32] = data["rec_entry"]
         self.rec_name: npt.NDArray[np.int16] = data["rec_name"]
         self.rec_kind: npt.NDArray[np.int8] = data["rec_kind"]
+        self.rec_legal: npt.NDArray[np.uint8] = data["rec_legal"]
         self.rec_off: IntArray = data["rec_off"]
         self.rec_tok: npt.NDArray[np.int32] = data["rec_tok"]
         self.rec_flag: npt.NDArray[np.uint8] = data["rec_flag"]
@@ -329,14 +337,16 @@ class MatchIndex:
         kind = int(self.rec_kind[record])
         text = meta[3][int(self.rec_name[record])]
         # Copies of one name on several lists align alike: align each distinct name once.
-        key = (*tids, -1, *flags, person, same_letters)
+        key = (*tids, -1, *flags, person, same_letters, int(self.rec_legal[record]))
         done = cache.aligned.get(key)
         if done is None:
             names = self.tokens
             tokens = tuple(names[t] for t in tids)
             weights = self._weights(tids, flags, person, config)
             joined = q.joined if same_letters else ""
-            side = NameSide(text, person, tokens, flags, weights, tokens, joined=joined)
+            code = int(self.rec_legal[record])
+            legal = (LEGAL_CODES[code],) if code else ()
+            side = NameSide(text, person, tokens, flags, weights, tokens, legal, joined)
             done = cache.aligned[key] = (side, align(q, side, config, cache.words))
         side, alignment = done
         if kind in (ft.LISTED_ACRONYM, ft.DERIVED_ACRONYM):
@@ -508,6 +518,7 @@ def _arrays(b: _Builder, meta: list[tuple[Any, ...]]) -> dict[str, Any]:
         "rec_entry": np.frombuffer(b.rec_entry, dtype=np.int32),
         "rec_name": np.frombuffer(b.rec_name, dtype=np.int16),
         "rec_kind": np.frombuffer(b.rec_kind, dtype=np.int8),
+        "rec_legal": np.frombuffer(b.rec_legal, dtype=np.uint8),
         "rec_off": rec_off,
         "rec_tok": rec_tok,
         "rec_flag": rec_flag,

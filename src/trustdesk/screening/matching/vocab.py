@@ -23,7 +23,7 @@ def words(text: str) -> frozenset[str]:
 STOPWORDS: frozenset[str] = words(
     """
     of the and for at in on to by with a an und der die das des du la le les de del della di
-    da do dos das y e et van von zu
+    da do dos das y e et van von zu named after imeni
     """
 )
 
@@ -526,23 +526,37 @@ PLACE_PHRASES: frozenset[str] = frozenset(
 )
 
 
-# Of the generic words, those that name a kind of institution that is not a company: a name
-# with one of these and a name with a company's legal form ("University of Arizona" and
-# "ARIZONA S.A.") name different bodies, whatever word they share.
+# Words that name a kind of institution that is not a company: a name with one of these and a
+# name with a company's legal form ("University of Arizona" and "ARIZONA S.A.") name different
+# bodies, whatever word they share.
 INSTITUTION_WORDS: frozenset[str] = words(
     """
-    university college institute academy school faculty polytechnic normal ministry bureau
-    department laboratory center council committee agency authority administration foundation
-    society association hospital universidad universite universitat instituto institut centro
-    ministerstvo
+    university college institute academy school faculty polytechnic ministry hospital department
+    office universidad universite universitat instituto institut ministerstvo
     """
 )
 
-# Of the generic words, those that say whose or how important a body is, not what it studies
-# or does: they are often added or dropped ("PLA National University of Defense Technology").
-AFFILIATION_WORDS: frozenset[str] = words(
+# Words naming the field an institution works in: two universities of one city that share their
+# distinctive words differ by these ("University of Technology", "of Medical Sciences").
+FIELD_WORDS: frozenset[str] = words(
     """
-    national state federal central general international global united joint key peoples
-    liberation pla military army navy air force first main new higher advanced applied
+    technology science engineering medical economics business agricultural agriculture
+    pharmaceutical chemistry physics mathematics petroleum mining communication
+    telecommunications information electronic finance financial commerce marine maritime aviation
+    aerospace aeronautics astronautics energy power health normal polytechnic law arts
+    humanities education forestry architecture
     """
 )
+
+# The words that head an institution's name, and those that name a part of one: "School of
+# Computer Science, Beihang University" is a part of Beihang University.
+INSTITUTION_HEADS: frozenset[str] = words(
+    "university universities academy institute polytechnic universidad universite universitat"
+)
+UNIT_WORDS: frozenset[str] = words(
+    """
+    school faculty department dept campus branch college laboratory laboratories lab labs
+    division centre center ctr
+    """
+)
+CAMPUS_WORDS: frozenset[str] = words("campus")
