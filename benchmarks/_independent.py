@@ -5,8 +5,9 @@ committed; `build` writes small CSVs into a directory the caller names):
 
 - `orgs`: benign organisations from the Research Organization Registry (ROR, CC0), each ROR
   record's display name with its country, screened as an organisation. A record counts as really
-  listed when one of its ROR names is, word for word (case and punctuation aside), a listed name
-  of an organisation entry; a hit on any other entry is a false alarm. That rule is strict: a
+  listed when one of its ROR names is, word for word (case, punctuation and ROR's bracketed
+  country aside), a listed name of an organisation entry whose countries, when the list gives
+  any, include the record's; a hit on any other entry is a false alarm. That rule is strict: a
   listed university written differently on the list counts as a false alarm, so the rate is an
   upper bound.
 - `people`: person names by origin (Arabic, Chinese, Persian, Russian, Korean, other), from the
@@ -235,6 +236,15 @@ def org_queries(directory: Path, entries: dict[str, Entry]) -> list[EvalQuery]:
                 expected |= listed.get(name_key(n), set())
                 # ROR tells namesakes apart with a bracketed country: "Forum (United States)".
                 expected |= listed.get(name_key(_BRACKETS.sub(" ", n)), set())
+            # The same name in another country is a namesake ("Ministry of Defence" of the UK
+            # against Syria's), not the listed body.
+            expected = {
+                k
+                for k in expected
+                if not row["country"]
+                or not entries[k].countries
+                or row["country"] in entries[k].countries
+            }
             out.append(
                 EvalQuery(
                     f"ror:{row['ror_id']}",

@@ -168,10 +168,10 @@ def token_similarity(
         romanised = ia != ib and frozenset((ia, ib)) in _ROMANISED_INITIALS
         if romanised and _phonetic(a[len(ia) :]) == _phonetic(b[len(ib) :]):
             return config.variant_similarity, VARIANT
-        if _syllabic(a) and _syllabic(b):
+        if _syllabic(a) or _syllabic(b):
             # Chinese and Korean names: each syllable is a character, so a changed letter is
-            # another name ("Zhang" is not "Yang", "Xiaohong" is not "Xiaoming"). Only the same
-            # syllables spelled another way count.
+            # another name ("Zhang" is not "Yang" nor "Jang", "Xiaohong" is not "Xiaoming").
+            # Only the same syllables spelled another way count.
             if ia == ib and _phonetic(a[len(ia) :]) == _phonetic(b[len(ib) :]):
                 return config.variant_similarity, VARIANT
             return 0.0, ""

@@ -64,14 +64,14 @@ WEIGHTS: Mapping[str, float] = MappingProxyType(
         "legal_form_conflict": -0.03,
         "country_agrees": 0.02,
         "country_differs": -0.08,
-        "institution_country_differs": -0.3,
+        "institution_country_differs": -0.35,
         "company_against_institution": -0.3,
-        "single_fuzzy_word": -0.2,
+        "single_fuzzy_word": -0.25,
         "other_field_words": -0.25,
         "common_name_parts": -0.45,
         "both_names_differ": -0.1,
         "birth_date_agrees": 0.05,
-        "birth_date_differs": -0.3,
+        "birth_date_differs": -0.35,
         "identifier_agrees": 0.3,
     }
 )
@@ -451,7 +451,8 @@ def single_fuzzy_word(
 
     One short word spelt differently is how two unrelated names most often look alike; a
     misspelt listed name usually keeps more than one word right, and a long word one letter
-    off ('Dobrolyot', 'Dobrolet') is more often a transliteration than another name.
+    off ('Dobrolyot', 'Dobrolet') is more often a transliteration than another name. Two
+    companies of the same legal form ('Akkrrol OOO', 'LLC AKROL') are not held to this.
     """
     if candidate.alignment.joined_equal or candidate.name.person:
         return SILENT
@@ -461,8 +462,8 @@ def single_fuzzy_word(
         return SILENT
     pair = strong[0]
     shortest = min(len(query.name.tokens[pair.query]), len(candidate.name.tokens[pair.candidate]))
-    if shortest > config.max_near_miss_length:
-        return SILENT
+    if shortest > config.max_near_miss_length or _same_legal_family(query.name, candidate.name):
+        return SILENT  # a long word, or two companies of one legal form: a slip more likely
     return FeatureResult(
         1.0,
         f"'{query.name.surfaces[pair.query]}' and '{candidate.name.surfaces[pair.candidate]}' "
@@ -530,6 +531,11 @@ _COMPANY_FAMILIES = {
     "inc": "ltd",
     "plc": "ltd",
 }
+
+
+def _same_legal_family(a: NameSide, b: NameSide) -> bool:
+    families_a = {_COMPANY_FAMILIES.get(f, f) for f in a.legal}
+    return bool(families_a & {_COMPANY_FAMILIES.get(f, f) for f in b.legal})
 
 
 @feature
