@@ -99,11 +99,13 @@ class ScoringConfig:
     # Person names: how much agreeing evidence identifies someone, counted as the weights of the
     # words that agree (a word on few listed entries weighs 1, the commonest 0.1). Below this,
     # `common_name_parts` lowers the score in proportion to what is missing.
-    person_evidence: float = 1.0
+    person_evidence: float = 1.3
     # The power a word's weight is raised to when counted as evidence of identity: list-wide
     # rarity is a compressed scale (the commonest given names still weigh 0.3-0.5), and a name
     # shared by millions should count far less than one on a handful of entries.
     person_evidence_power: float = 3.0
+    # What an agreeing initial adds to that evidence ("PATRUSHEV, D.").
+    initial_evidence: float = 0.3
     # Organisations sharing a single distinctive word that agrees only nearly: the longest such
     # word for which that counts against the hit ("Aston"/"Ascon", "Insper"/"Inspur").
     max_near_miss_length: int = 6
@@ -195,6 +197,13 @@ def coverage(query: QuerySide, candidate: CandidateSide, config: ScoringConfig) 
     c_cov = agreed / (matched + leftover_weight(candidate.name, a.candidate_left, config))
     if candidate.name.person:
         mix = config.person_coverage_mix
+        # A missing middle name costs little; but a short name inside a much longer one (two
+        # or more names of the longer one unmatched) is as likely another person.
+        worse, left = (
+            (candidate.name, a.candidate_left) if c_cov < q_cov else (query.name, a.query_left)
+        )
+        if sum(1 for i in left if not worse.flags[i] & (INITIAL | PATRONYMIC)) >= 2:
+            mix = 0.5
         return mix * max(q_cov, c_cov) + (1 - mix) * min(q_cov, c_cov)
     # Organisations: the harmonic mean, so that a short listed name inside a long query
     # ("GSK" in "GSK Advance Company") or the reverse does not score as a full match.
@@ -294,18 +303,29 @@ def common_name_parts(
 
     A word's weight is how rare it is across every loaded list: names that thousands of people
     share carry little evidence of identity, whatever their origin, so two names agreeing only
-    on such parts score lower in proportion. A date of birth or nationality given with the query
-    can then lift or settle the hit.
+    on such parts score lower in proportion. An identifier both give rules this out, and a date
+    of birth both give halves it.
     """
     if not candidate.name.person or not query.name.person:
         return SILENT
+    if set(query.identifiers) & set(candidate.identifiers):
+        return SILENT  # a shared passport or ID number identifies whatever the name
     a = candidate.alignment
     strong = [p for p in a.pairs if p.how != INITIAL_OF]
+    initials = len(a.pairs) - len(strong)
+    # The listed word's weight: a query word the lists lack ("Barani" for "Barrani") would
+    # otherwise count as the rarest of words. A near agreement counts as much less evidence.
     power = config.person_evidence_power
-    evidence = sum(p.similarity * p.weight**power for p in strong)
+    weights = candidate.name.weights
+    evidence = sum(p.similarity**2 * weights[p.candidate] ** power for p in strong)
+    evidence += config.initial_evidence * initials
     if not strong or evidence >= config.person_evidence:
         return SILENT
     value = 1.0 - evidence / config.person_evidence
+    if query.birth_date and any(
+        _dates_agree(query.birth_date, d) for d in candidate.dates_of_birth
+    ):
+        value /= 2  # the same date of birth is evidence of its own
     words = _quote(candidate.name, [p.candidate for p in strong])
     return FeatureResult(round(value, 3), f"only common name parts agree: {words}")
 
