@@ -293,6 +293,11 @@ def _joined_partner(
     return None
 
 
+def nearly(a: str, b: str) -> bool:
+    """Whether two words are at most one letter apart, whatever their length."""
+    return OSA.distance(a, b, score_cutoff=1) <= 1
+
+
 def leftover_weight(side: NameSide, left: list[int], config: ScoringConfig) -> float:
     """What a side's unmatched words count: places, qualifiers and patronymics count less."""
     total = 0.0

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from trustdesk.screening.matching import vocab
 from trustdesk.screening.matching.compare import (
     INITIAL_OF,
+    nearly,
     TYPO,
     VARIANT,
     Alignment,
@@ -313,11 +314,17 @@ def common_name_parts(
     a = candidate.alignment
     strong = [p for p in a.pairs if p.how != INITIAL_OF]
     initials = len(a.pairs) - len(strong)
-    # The listed word's weight: a query word the lists lack ("Barani" for "Barrani") would
-    # otherwise count as the rarest of words. A near agreement counts as much less evidence.
-    power = config.person_evidence_power
     weights = candidate.name.weights
-    evidence = sum(p.similarity**2 * weights[p.candidate] ** power for p in strong)
+    power = config.person_evidence_power
+    if a.joined_equal:  # the same letters: every listed word agrees
+        flags = candidate.name.flags
+        listed = range(len(weights))
+        evidence = sum(weights[j] ** power for j in listed if not flags[j] & INITIAL)
+        initials = sum(1 for j in listed if flags[j] & INITIAL)
+    else:
+        # The listed word's weight: a query word the lists lack ("Barani" for "Barrani") would
+        # otherwise count as the rarest of words. A near agreement counts as much less evidence.
+        evidence = sum(p.similarity**2 * weights[p.candidate] ** power for p in strong)
     evidence += config.initial_evidence * initials
     if not strong or evidence >= config.person_evidence:
         return SILENT
@@ -347,6 +354,9 @@ def both_names_differ(
     c_left = [j for j in a.candidate_left if _is_full_word(candidate.name, j)]
     if not q_left or not c_left:
         return SILENT
+    q_words, c_words = query.name.tokens, candidate.name.tokens
+    if any(nearly(q_words[i], c_words[j]) for i in q_left for j in c_left):
+        return SILENT  # "Izza" and "Izzat": one name misspelt, too short for a typo to count
     return FeatureResult(
         1.0, f"{_quote(query.name, q_left)} against {_quote(candidate.name, c_left)}"
     )
