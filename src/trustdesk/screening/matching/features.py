@@ -16,7 +16,6 @@ from types import MappingProxyType
 from trustdesk.screening.matching import vocab
 from trustdesk.screening.matching.compare import (
     INITIAL_OF,
-    nearly,
     TYPO,
     VARIANT,
     Alignment,
@@ -24,6 +23,7 @@ from trustdesk.screening.matching.compare import (
     is_distinctive,
     is_strong,
     leftover_weight,
+    nearly,
 )
 from trustdesk.screening.matching.normalize import (
     GENERIC,
