@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ from _common import (
     pin_one_core,
     read_dev,
 )
+from _requires import Data, require
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -104,6 +106,21 @@ def child(entries_path: Path, queries_path: Path, out: Path, n: int) -> None:
     out.write_text(json.dumps(figures), encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class Tree:
+    """The other version's `src` folder, to compare with."""
+
+    path: Path | None
+
+    def missing(self) -> str | None:
+        if self.path is not None and (self.path / "trustdesk").is_dir():
+            return None
+        return (
+            "the other version's src folder, with --before "
+            "(`git archive COMMIT src | tar -x -C DIR` gives DIR/src)"
+        )
+
+
 def _best(held: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
     """Of two rounds, the better figure of each: most queries/s, least time and memory."""
     if held is None:
@@ -119,7 +136,7 @@ def _best(held: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--before", type=Path, required=True, help="the other version's src")
+    parser.add_argument("--before", type=Path, help="the other version's src folder")
     parser.add_argument("--after", type=Path, default=ROOT / "src", help="this version's src")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--home", type=Path, help="TRUSTDESK_HOME to import into (or reuse)")
@@ -132,6 +149,10 @@ def main() -> None:
         entries_path, queries_path, out, n = args.child
         child(Path(entries_path), Path(queries_path), Path(out), int(n))
         return
+    require(
+        "screening_speed_compare.py",
+        [Data(args.shared / "data", "--shared"), Tree(args.before)],
+    )
     home = (args.home or Path(tempfile.mkdtemp(prefix="trustdesk-speed-"))).resolve()
     home.mkdir(parents=True, exist_ok=True)
     if not any(home.glob("*.sqlite3")):
