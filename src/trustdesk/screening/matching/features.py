@@ -97,6 +97,9 @@ class ScoringConfig:
     # Person names: share of the score from the better-covered side (a missing middle name
     # costs little), the rest from the other side.
     person_coverage_mix: float = 0.8
+    # The same when the less-covered name has two or more names of its own left unmatched: a
+    # short name inside a much longer one is as likely another person.
+    person_coverage_mix_many: float = 0.65
     # Person names: how much agreeing evidence identifies someone, counted as the weights of the
     # words that agree (a word on few listed entries weighs 1, the commonest 0.1). Below this,
     # `common_name_parts` lowers the score in proportion to what is missing.
@@ -204,7 +207,7 @@ def coverage(query: QuerySide, candidate: CandidateSide, config: ScoringConfig) 
             (candidate.name, a.candidate_left) if c_cov < q_cov else (query.name, a.query_left)
         )
         if sum(1 for i in left if not worse.flags[i] & (INITIAL | PATRONYMIC)) >= 2:
-            mix = 0.5
+            mix = config.person_coverage_mix_many
         return mix * max(q_cov, c_cov) + (1 - mix) * min(q_cov, c_cov)
     # Organisations: the harmonic mean, so that a short listed name inside a long query
     # ("GSK" in "GSK Advance Company") or the reverse does not score as a full match.
