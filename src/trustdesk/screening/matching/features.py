@@ -36,8 +36,9 @@ from trustdesk.screening.matching.normalize import (
 DEFAULT_THRESHOLD = 0.7
 """Hits scoring below this are not shown. At 0.7 a name must agree on its distinctive words
 (allowing spelling variants, a typo or two in long words, abbreviations and a missing middle
-name); generic words, places and legal forms alone never reach it. Chosen on the dev evaluation
-set, where it gives the best recall at a false-alarm rate under 1%."""
+name); generic words, places, legal forms and common name parts alone never reach it. On
+independent held-out data (docs/screening.md), hits scoring 0.9 or more were right about nine
+times in ten, 0.8 to 0.9 seven in ten, 0.7 to 0.8 one in two."""
 
 # Kinds of listed name: what the publisher vouched for, and what trustdesk derived.
 PRIMARY, ALIAS, ORIGINAL_SCRIPT, WEAK_ALIAS, LISTED_ACRONYM, DERIVED_ACRONYM = range(6)
