@@ -313,7 +313,7 @@ def common_name_parts(
     """
     if not candidate.name.person or not query.name.person:
         return SILENT
-    if set(query.identifiers) & set(candidate.identifiers):
+    if query.identifiers and set(query.identifiers) & set(candidate.identifiers):
         return SILENT  # a shared passport or ID number identifies whatever the name
     a = candidate.alignment
     strong = [p for p in a.pairs if p.how != INITIAL_OF]
@@ -431,6 +431,8 @@ def company_against_institution(
     one word are different bodies: once the legal form is set aside, the company's name is often
     a single ordinary word that many institutions' names contain.
     """
+    if not (query.name.legal or candidate.name.legal):  # most pairs: neither is a company
+        return SILENT
     if candidate.alignment.joined_equal or candidate.name.person or query.name.person:
         return SILENT
     q_inst = _institution_words(query.name)
