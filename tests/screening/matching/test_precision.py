@@ -155,3 +155,15 @@ def test_a_date_of_birth_that_differs_rules_out_a_namesake_and_says_so(
     assert keys(index, other) == []
     scored = index.search(other, threshold=0.0)
     assert "1984-02-11 against 1961-04-02" in scored[0].explanation
+
+
+def test_a_single_given_name_alias_does_not_match_a_full_name() -> None:
+    index = MatchIndex.build(
+        [
+            Entry("t", "x", PERSON, "Zorvan KELTRAMI", weak_aliases=("Samir",)),
+            Entry("t", "y", PERSON, "Qelmor VANTRISI"),
+        ]
+    )
+
+    assert index.search(Query("Samir Haddad", type=PERSON)) == []
+    assert [h.key for h in index.search(Query("Zorvan Keltrami", type=PERSON))] == ["t:x"]
