@@ -322,7 +322,34 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--home", type=Path, help="use and keep this TRUSTDESK_HOME (empty dir)")
     parser.add_argument("--misses", action="store_true", help="print every wrong answer")
+    parser.add_argument(
+        "--independent",
+        type=Path,
+        help="run the independent sets in this directory (ror.csv, people.csv) instead of dev.csv",
+    )
+    parser.add_argument(
+        "--split",
+        default="held-out",
+        choices=("held-out", "tune", "all"),
+        help="which half of the independent sets (figures are reported on held-out)",
+    )
+    parser.add_argument(
+        "--build-from",
+        nargs=2,
+        type=Path,
+        metavar=("ROR_MIRROR", "NAMES_MIRROR"),
+        help="first write ror.csv and people.csv into --independent from these git mirrors",
+    )
+    parser.add_argument(
+        "--no-logic-v2", action="store_true", help="independent sets: skip logic-v2"
+    )
+    parser.add_argument(
+        "--show", type=int, default=0, help="independent sets: print N wrong answers"
+    )
     args = parser.parse_args(argv)
+    if args.independent is not None:
+        independent(args)
+        return
     require(
         "screening_eval.py",
         [
@@ -337,6 +364,37 @@ def main(argv: Sequence[str] | None = None) -> None:
     else:
         with tempfile.TemporaryDirectory(prefix="trustdesk-eval-") as tmp:
             run(args, Path(tmp))
+
+
+def independent(args: argparse.Namespace) -> None:
+    """The independent sets: build them if asked, import the lists once, screen, compare."""
+    from _independent import build_people, build_ror
+    from screening_independent import run_independent
+
+    needs = [Data(args.shared / "data", "--shared")]
+    if not args.no_logic_v2:
+        needs.append(Module("nomenklatura", "OpenSanctions' logic-v2 matcher, compared with"))
+    require("screening_eval.py --independent", needs)
+    directory: Path = args.independent
+    if args.build_from:
+        ror_repo, names_repo = args.build_from
+        print(f"ror.csv: {build_ror(ror_repo, directory)} records")
+        print(f"people.csv: {build_people(names_repo, directory)} names")
+    home = (args.home or Path(tempfile.mkdtemp(prefix="trustdesk-eval-"))).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    fresh = not (home / "index").exists() and not any(home.glob("*.sqlite3"))
+    print(f"code: {_git_state()}   TRUSTDESK_HOME: {home}")
+    if fresh:
+        print("importing lists through `trustdesk lists import` …")
+        import_lists(args.shared, home, echo=False)
+    open_home(home)
+    entries = current_entries()
+    if not entries:
+        import_lists(args.shared, home, echo=False)
+        entries = current_entries()
+    print(f"loaded {len(entries):,} entries")
+    threshold = args.threshold if args.threshold is not None else DEFAULT_THRESHOLD
+    run_independent(directory, entries, args.split, threshold, args.show, not args.no_logic_v2)
 
 
 def run(args: argparse.Namespace, home: Path) -> None:

@@ -83,13 +83,28 @@ CASES = {
         (),
         (f"hub_search.py needs a PostgreSQL server at {CLOSED_PORT} (",),
     ),
+    "screening_speed_compare.py": Case(
+        ("--shared", NOWHERE),
+        (),
+        (
+            f"screening_speed_compare.py needs {NOWHERE}/data (the shared data; give its folder "
+            "with --shared)",
+            "screening_speed_compare.py needs the other version's src folder, with --before",
+        ),
+    ),
     "lists_parse_import.py": Case(
         ("--shared", NOWHERE), (), (f"lists_parse_import.py needs {NOWHERE}/data (",)
     ),
 }
 # Benchmarks that need nothing but trustdesk and the standard library (checked below).
 SELF_CONTAINED = {"policy_triage.py"}
-HELPERS = {"_common.py", "_requires.py", "locustfile.py"}  # imported or run by the others
+HELPERS = {  # imported or run by the others
+    "_common.py",
+    "_requires.py",
+    "_independent.py",
+    "screening_independent.py",
+    "locustfile.py",
+}
 
 
 def test_every_benchmark_is_covered_here() -> None:

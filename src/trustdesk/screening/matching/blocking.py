@@ -26,7 +26,13 @@ from trustdesk.screening.matching.compare import (
     SimilarityCache,
     token_similarity,
 )
-from trustdesk.screening.matching.normalize import ABJAD, NameForm, phonetic, skeleton
+from trustdesk.screening.matching.normalize import (
+    ABJAD,
+    QUALIFIER,
+    NameForm,
+    phonetic,
+    skeleton,
+)
 
 if TYPE_CHECKING:
     from trustdesk.screening.matching.index import MatchIndex
@@ -165,13 +171,19 @@ def candidates(
     """
     term_ids: list[int] = []
     term_weights: list[float] = []
+    # A qualifier ("… of China", "(Wuhan)") counts here as little as it does in the score, or the
+    # many listed names that contain the place would crowd out the one the query names.
+    q_weights = [
+        w * config.qualifier_weight if f & QUALIFIER and not form.person else w
+        for w, f in zip(q.weights, form.flags, strict=True)
+    ]
     for i, near in enumerate(neighbours(index, form, config)):
         tid = index.vocab.get(form.tokens[i])
         if tid is not None:
             term_ids.append(tid)
-            term_weights.append(q.weights[i])
+            term_weights.append(q_weights[i])
         term_ids.extend(near)
-        term_weights.extend([q.weights[i] * NEIGHBOUR_FACTOR] * len(near))
+        term_weights.extend([q_weights[i] * NEIGHBOUR_FACTOR] * len(near))
     gathered, checked = _plan_postings(index, term_ids, term_weights, config)
     chunks = [index.post_rec[start:end] for start, end, _ in gathered]
     weights = [np.full(end - start, w, dtype=np.float32) for start, end, w in gathered]
@@ -184,14 +196,14 @@ def candidates(
         exact = index.joined_rec[lo:hi]
         same_letters = set(exact.tolist())
         chunks.append(exact)
-        weights.append(np.full(len(exact), sum(q.weights), dtype=np.float32))
+        weights.append(np.full(len(exact), sum(q_weights), dtype=np.float32))
     if not chunks:
         return []
     records, inverse = np.unique(np.concatenate(chunks), return_inverse=True)
     acc = np.bincount(inverse, weights=np.concatenate(weights)).astype(np.float64, copy=False)
     for start, end, w in checked:
         _credit_shared(records, acc, index.post_rec[start:end], w)
-    ranking = acc / (0.5 * (sum(q.weights) + index.rec_weight[records]))
+    ranking = acc / (0.5 * (sum(q_weights) + index.rec_weight[records]))
     keep = ranking >= config.min_blocking_rank
     if same_letters:
         keep |= np.isin(records, exact)

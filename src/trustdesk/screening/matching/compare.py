@@ -102,6 +102,42 @@ def is_pinyin(token: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
+def _syllabic(token: str) -> bool:
+    """A word spelled in one or two pinyin syllables ("Yang", "Xiaoming").
+
+    Chinese and Korean given and family names are; longer runs are more often other names
+    ("Muhanna").
+    """
+    return token in vocab.PINYIN_SYLLABLES or _fewest_syllables(token) == 2
+
+
+def _fewest_syllables(token: str) -> int:
+    """The fewest pinyin syllables that spell `token`, or 0 when none do."""
+    n = len(token)
+    fewest = [0] + [n + 1] * n
+    for i in range(1, n + 1):
+        for size in range(2, min(6, i) + 1):
+            if token[i - size : i] in vocab.PINYIN_SYLLABLES:
+                fewest[i] = min(fewest[i], fewest[i - size] + 1)
+    return fewest[n] if fewest[n] <= n else 0
+
+
+_VOWELS = frozenset("aeiouy")
+# Initial consonants that Korean and Chinese romanisations write differently for one sound.
+_ROMANISED_INITIALS = frozenset(
+    frozenset(pair) for pair in (("ch", "j"), ("ch", "zh"), ("k", "g"), ("p", "b"), ("t", "d"))
+)
+
+
+def _initial(token: str) -> str:
+    """The consonants before a word's first vowel ("zh" in "Zhang")."""
+    for k, ch in enumerate(token):
+        if ch in _VOWELS and k:
+            return token[:k]
+    return token[:1]
+
+
+@lru_cache(maxsize=1 << 16)
 def _undoubled(token: str) -> str:
     return _DOUBLED.sub(r"\1", token)
 
@@ -125,6 +161,20 @@ def token_similarity(
         return 0.0, ""
     if flags_a & flags_b & LOCATION:  # two known places that differ: Hebei is not Hefei
         return 0.0, ""
+    if person:
+        # Korean and Chinese romanisations write one initial sound apart ("Chong"/"Jong",
+        # "Pong"/"Bong"): the rest of the word then decides.
+        ia, ib = _initial(a), _initial(b)
+        romanised = ia != ib and frozenset((ia, ib)) in _ROMANISED_INITIALS
+        if romanised and _phonetic(a[len(ia) :]) == _phonetic(b[len(ib) :]):
+            return config.variant_similarity, VARIANT
+        if _syllabic(a) or _syllabic(b):
+            # Chinese and Korean names: each syllable is a character, so a changed letter is
+            # another name ("Zhang" is not "Yang" nor "Jang", "Xiaohong" is not "Xiaoming").
+            # Only the same syllables spelled another way count.
+            if ia == ib and _phonetic(a[len(ia) :]) == _phonetic(b[len(ib) :]):
+                return config.variant_similarity, VARIANT
+            return 0.0, ""
     shortest = min(len(a), len(b))
     if (
         shortest >= config.min_variant_length
@@ -241,6 +291,11 @@ def _joined_partner(
         if OSA.distance(together, _phonetic(one.tokens[j]), score_cutoff=budget) <= budget:
             return j
     return None
+
+
+def nearly(a: str, b: str) -> bool:
+    """Whether two words are at most one letter apart, whatever their length."""
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 def leftover_weight(side: NameSide, left: list[int], config: ScoringConfig) -> float:

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.entries import EntityType, Entry
-from trustdesk.screening.matching import blocking, ranking
+from trustdesk.screening.matching import blocking, ranking, vocab
 from trustdesk.screening.matching import features as ft
 from trustdesk.screening.matching.compare import (
     Alignment,
@@ -41,13 +41,19 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 4  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 5  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
-# named in several words are flagged as places; 4: format characters are removed, not spaces)
+# named in several words are flagged as places; 4: format characters are removed, not spaces;
+# 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of
+# an institution as qualifiers, and each listed name's legal form kept)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
 _MAGIC = "trustdesk-match-index"
+# The legal forms a listed name may carry, by the code the index keeps for it (0: none): the
+# first legal form of each name, one byte a name.
+LEGAL_CODES: tuple[str, ...] = ("", *sorted(set(vocab.LEGAL_FORMS.values())))
+_LEGAL_CODE = {form: code for code, form in enumerate(LEGAL_CODES) if code}
 _BUILD_CONFIG = ft.ScoringConfig()  # build-time choices: acronym and typo lengths, ranking
 _IDENT = re.compile(r"[^0-9A-Z]")
 
@@ -69,6 +75,7 @@ class _Builder:
     rec_entry: array[int] = field(default_factory=lambda: array("i"))
     rec_name: array[int] = field(default_factory=lambda: array("h"))
     rec_kind: array[int] = field(default_factory=lambda: array("b"))
+    rec_legal: array[int] = field(default_factory=lambda: array("B"))  # LEGAL_CODES index
     rec_tok: array[int] = field(default_factory=lambda: array("i"))
     rec_flag: array[int] = field(default_factory=lambda: array("B"))
     rec_off: array[int] = field(default_factory=lambda: array("q", [0]))
@@ -88,6 +95,7 @@ class _Builder:
         self.rec_entry.append(entry)
         self.rec_name.append(name)
         self.rec_kind.append(kind)
+        self.rec_legal.append(_LEGAL_CODE.get(form.legal[0], 0) if form.legal else 0)
         vocab = self.vocab
         ids = [vocab[t] if t in vocab else self.token_id(t) for t in form.tokens]
         self.rec_tok.extend(ids)
@@ -145,6 +153,7 @@ class MatchIndex:
         self.rec_entry: npt.NDArray[np.int32] = data["rec_entry"]
         self.rec_name: npt.NDArray[np.int16] = data["rec_name"]
         self.rec_kind: npt.NDArray[np.int8] = data["rec_kind"]
+        self.rec_legal: npt.NDArray[np.uint8] = data["rec_legal"]
         self.rec_off: IntArray = data["rec_off"]
         self.rec_tok: npt.NDArray[np.int32] = data["rec_tok"]
         self.rec_flag: npt.NDArray[np.uint8] = data["rec_flag"]
@@ -246,7 +255,7 @@ class MatchIndex:
                     continue
                 c_side = self._candidate_side(record, q_side.name, config, cache, same_letters)
                 score, fired = ft.score(q_side, c_side, config, floor=threshold, features=features)
-                if score < threshold:
+                if score < threshold or not ft.kind_admits(q_side, c_side, config):
                     continue
                 found = (score, (q_side, c_side, fired, record))
                 held = best.get(entry)
@@ -328,14 +337,16 @@ class MatchIndex:
         kind = int(self.rec_kind[record])
         text = meta[3][int(self.rec_name[record])]
         # Copies of one name on several lists align alike: align each distinct name once.
-        key = (*tids, -1, *flags, person, same_letters)
+        key = (*tids, -1, *flags, person, same_letters, int(self.rec_legal[record]))
         done = cache.aligned.get(key)
         if done is None:
             names = self.tokens
             tokens = tuple(names[t] for t in tids)
             weights = self._weights(tids, flags, person, config)
             joined = q.joined if same_letters else ""
-            side = NameSide(text, person, tokens, flags, weights, tokens, joined=joined)
+            code = int(self.rec_legal[record])
+            legal = (LEGAL_CODES[code],) if code else ()
+            side = NameSide(text, person, tokens, flags, weights, tokens, legal, joined)
             done = cache.aligned[key] = (side, align(q, side, config, cache.words))
         side, alignment = done
         if kind in (ft.LISTED_ACRONYM, ft.DERIVED_ACRONYM):
@@ -416,10 +427,17 @@ def _type_fits(wanted: EntityType | None, listed: str, person: bool) -> bool:
     """Whether a listed entry is compared with the query read as a person's name (or not).
 
     An untyped query is read as a person's name for people and as an organisation's for the
-    rest; a typed query is read one way and meets every entry (`type_differs` weighs the rest).
+    rest; a typed query is read one way and meets every entry of a kind it can be
+    (`type_differs` weighs the rest), except that an organisation query never meets a vessel
+    or an aircraft.
     """
     if wanted is not None:
-        return True
+        # An organisation is never a vessel or an aircraft: a ship called "Snow" is not a
+        # university. People met by an organisation query are judged in `kind_admits`.
+        return not (
+            wanted == EntityType.ORGANIZATION
+            and listed in (EntityType.VESSEL.value, EntityType.AIRCRAFT.value)
+        )
     return (listed == EntityType.PERSON.value) == person
 
 
@@ -500,6 +518,7 @@ def _arrays(b: _Builder, meta: list[tuple[Any, ...]]) -> dict[str, Any]:
         "rec_entry": np.frombuffer(b.rec_entry, dtype=np.int32),
         "rec_name": np.frombuffer(b.rec_name, dtype=np.int16),
         "rec_kind": np.frombuffer(b.rec_kind, dtype=np.int8),
+        "rec_legal": np.frombuffer(b.rec_legal, dtype=np.uint8),
         "rec_off": rec_off,
         "rec_tok": rec_tok,
         "rec_flag": rec_flag,

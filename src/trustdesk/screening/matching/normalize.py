@@ -135,7 +135,10 @@ def _pinyin_words(syllables: str) -> list[str]:
 # tables (a generic word, an abbreviation, a legal form) is read as that word, so that
 # "Idustries" is expanded like "Industries" and "LIMITTD" is set aside like "LIMITED".
 MIN_MISSPELT_LENGTH = 7
-MIN_MISSPELT_NAME_LENGTH = 5  # given names: the shortest word read as a misspelt given name
+# Given names: the shortest word read as a misspelt given name. Shorter given names are often
+# other names one letter away ("Karim" is not "Kasim"), and reading them as a misspelling
+# chains a typo onto a spelling variant.
+MIN_MISSPELT_NAME_LENGTH = 6
 _SINGLE_LEGAL = frozenset(k for k in vocab.LEGAL_FORMS if " " not in k)
 _KNOWN = vocab.GENERIC_WORDS | frozenset(vocab.ABBREVIATIONS) | _SINGLE_LEGAL
 
@@ -300,11 +303,39 @@ def _mark_qualifiers(toks: list[_Tok]) -> None:
     for tok in toks:
         if tok.bracket or (tail_is_qualifier and tok.segment == last_segment):
             tok.flags |= QUALIFIER
+    _mark_units(toks)
     # "Xidian University Xi'an": places after the last non-place word, when the name has one.
     for tok in reversed(toks):
         if not (tok.flags & LOCATION or tok.text in vocab.LOCATIONS) or tok is toks[0]:
             break
         tok.flags |= QUALIFIER
+
+
+def _mark_units(toks: list[_Tok]) -> None:
+    """A school, campus or department named beside its institution qualifies the name.
+
+    "School of Computer Science, Beihang University" and "Beihang University, Shahe Campus" are
+    parts of Beihang University: the part's own segment (set off by a comma, dash or brackets)
+    counts as little as a bracketed qualifier, and so do a campus and the word naming it.
+    """
+    segments: dict[int, list[_Tok]] = {}
+    for tok in toks:
+        segments.setdefault(tok.segment, []).append(tok)
+    if len(segments) > 1:
+        heads = {
+            seg
+            for seg, words in segments.items()
+            if any(t.text in vocab.INSTITUTION_HEADS for t in words)
+        }
+        for seg, words in segments.items():
+            if any(t.text in vocab.UNIT_WORDS for t in words) and heads - {seg}:
+                for tok in words:
+                    tok.flags |= QUALIFIER
+    for k in range(1, len(toks)):
+        if toks[k].text in vocab.CAMPUS_WORDS and toks[k - 1].segment == toks[k].segment:
+            toks[k].flags |= QUALIFIER
+            if k >= 2:  # "Shahe Campus": the word naming the campus, not the institution's
+                toks[k - 1].flags |= QUALIFIER
 
 
 def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
@@ -326,7 +357,11 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
                 tok.flags |= EXPANDED
             out.append(tok)
             continue
-        expansion = vocab.ABBREVIATIONS.get(word) or vocab.PINYIN_GLOSSARY.get(word)
+        expansion = (
+            vocab.ABBREVIATIONS.get(word)
+            or vocab.PINYIN_GLOSSARY.get(word)
+            or vocab.ORDINALS.get(word)
+        )
         if expansion is None:
             out.append(tok)
             continue

@@ -23,7 +23,7 @@ def words(text: str) -> frozenset[str]:
 STOPWORDS: frozenset[str] = words(
     """
     of the and for at in on to by with a an und der die das des du la le les de del della di
-    da do dos das y e et van von zu
+    da do dos das y e et van von zu named after imeni
     """
 )
 
@@ -140,6 +140,26 @@ LEGAL_FORMS: dict[str, str] = {
     "gongsi": "co",
     "sherkat": "co",
     "sherkate": "co",
+    # The status prefixes Russian state bodies carry in OFAC's and OFSI's English ("FEDERAL
+    # STATE BUDGETARY EDUCATIONAL INSTITUTION OF HIGHER EDUCATION ..."): what legal kind of
+    # state body it is, not which one; people write the name without them.
+    "federal state budgetary educational institution of higher education": "fsbi",
+    "federal state budgetary educational institution of higher professional education": "fsbi",
+    "federal state autonomous educational institution of higher education": "fsai",
+    "federal state budgetary educational institution": "fsbi",
+    "federal state autonomous educational institution": "fsai",
+    "federal state budgetary institution of science": "fsbi",
+    "federal state budgetary scientific institution": "fsbi",
+    "federal state budgetary institution": "fsbi",
+    "federal state autonomous institution": "fsai",
+    "federal state institution": "fsi",
+    "federal state budget educational institution of higher education": "fsbi",
+    "fgbou vo": "fsbi",
+    "fgbou": "fsbi",
+    "fgaou vo": "fsai",
+    "fgaou": "fsai",
+    "fgbun": "fsbi",
+    "fgbu": "fsbi",
 }
 
 # Word abbreviations read as the full word. The value may be several words ("s&t" is science
@@ -251,6 +271,25 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "russian": ("russia",),
     "iranian": ("iran",),
     "korean": ("korea",),
+}
+
+# Ordinals written with digits, read as the word ("2nd Military Medical University").
+ORDINALS: dict[str, tuple[str, ...]] = {
+    f"{n}{suffix}": (word,)
+    for n, suffix, word in (
+        (1, "st", "first"),
+        (2, "nd", "second"),
+        (3, "rd", "third"),
+        (4, "th", "fourth"),
+        (5, "th", "fifth"),
+        (6, "th", "sixth"),
+        (7, "th", "seventh"),
+        (8, "th", "eighth"),
+        (9, "th", "ninth"),
+        (10, "th", "tenth"),
+        (11, "th", "eleventh"),
+        (12, "th", "twelfth"),
+    )
 }
 
 # Words that name what kind of organisation something is, not which one. They count little,
@@ -485,3 +524,39 @@ PLACE_PHRASES: frozenset[str] = frozenset(
     for country in pycountry.countries
     if " " in country.name and "," not in country.name and "(" not in country.name
 )
+
+
+# Words that name a kind of institution that is not a company: a name with one of these and a
+# name with a company's legal form ("University of Arizona" and "ARIZONA S.A.") name different
+# bodies, whatever word they share.
+INSTITUTION_WORDS: frozenset[str] = words(
+    """
+    university college institute academy school faculty polytechnic ministry hospital department
+    office universidad universite universitat instituto institut ministerstvo
+    """
+)
+
+# Words naming the field an institution works in: two universities of one city that share their
+# distinctive words differ by these ("University of Technology", "of Medical Sciences").
+FIELD_WORDS: frozenset[str] = words(
+    """
+    technology science engineering medical economics business agricultural agriculture
+    pharmaceutical chemistry physics mathematics petroleum mining communication
+    telecommunications information electronic finance financial commerce marine maritime aviation
+    aerospace aeronautics astronautics energy power health normal polytechnic law arts
+    humanities education forestry architecture
+    """
+)
+
+# The words that head an institution's name, and those that name a part of one: "School of
+# Computer Science, Beihang University" is a part of Beihang University.
+INSTITUTION_HEADS: frozenset[str] = words(
+    "university universities academy institute polytechnic universidad universite universitat"
+)
+UNIT_WORDS: frozenset[str] = words(
+    """
+    school faculty department dept campus branch college laboratory laboratories lab labs
+    division centre center ctr
+    """
+)
+CAMPUS_WORDS: frozenset[str] = words("campus")

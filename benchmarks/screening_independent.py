@@ -1,0 +1,260 @@
+"""Screening quality on the independent sets (real public names, split before looking).
+
+Run on demand (never by the test suite); `screening_eval.py --independent DIR` calls this:
+
+    .venv/bin/python benchmarks/screening_eval.py --independent DIR [--split held-out]
+        [--home HOME] [--threshold T] [--build-from ROR_MIRROR NAMES_MIRROR]
+
+DIR holds `ror.csv` and `people.csv` (see `_independent.py`; `--build-from` writes them from
+mirrors of ror-community/ror-records and sigpwned/popular-names-by-country-dataset). The lists
+are imported through the CLI into HOME (kept and reused when given), the index is built in this
+process over the entries with the variant queries' aliases taken out, and every query is
+screened through `MatchIndex.search`. logic-v2 (at 0.70, yente's default) scores the same
+candidates trustdesk's blocking proposes for each query (threshold 0), as in the dev benchmark.
+
+Figures: organisations - false alarms per 1,000 unlisted records and the share of listed records
+found; people - false alarms per 1,000 names by origin, the worst origin beside the average;
+variants - recall; overall - recall, false-alarm rate over all benign queries, F1; and the
+calibration table: of the hits scored in each band, the share that are right.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from _common import LogicV2, entry_to_ftm, query_to_ftm
+from _independent import (
+    EvalQuery,
+    org_queries,
+    people_queries,
+    variant_queries,
+    without_aliases,
+)
+from trustdesk.screening.entries import EntityType, Entry
+from trustdesk.screening.matching import MatchIndex, Query
+
+HIT_LIMIT = 10
+BANDS = ((0.7, 0.8), (0.8, 0.9), (0.9, 1.01))
+
+Answers = dict[str, list[tuple[str, float]]]
+
+
+@dataclass(slots=True)
+class Sets:
+    orgs: list[EvalQuery]
+    people: list[EvalQuery]
+    variants: list[EvalQuery]
+
+    @property
+    def all(self) -> list[EvalQuery]:
+        return [*self.orgs, *self.people, *self.variants]
+
+
+def load_sets(
+    directory: Path, entries: dict[str, Entry], split: str
+) -> tuple[Sets, dict[str, str]]:
+    variants, removed = variant_queries(entries)
+
+    def pick(queries: list[EvalQuery]) -> list[EvalQuery]:
+        return [q for q in queries if split == "all" or q.split == split]
+
+    sets = Sets(
+        pick(org_queries(directory, entries)), pick(people_queries(directory)), pick(variants)
+    )
+    # Only the held-out variants' aliases need removing for a held-out run, but removing all is
+    # the same index for both splits.
+    return sets, removed
+
+
+def as_query(q: EvalQuery) -> Query:
+    return Query(q.name, type=EntityType(q.type) if q.type else None, country=q.country or None)
+
+
+def screen(
+    index: MatchIndex, queries: Sequence[EvalQuery], threshold: float
+) -> tuple[Answers, list[float]]:
+    out: Answers = {}
+    times: list[float] = []
+    for q in queries:
+        start = time.perf_counter()
+        hits = index.search(as_query(q), threshold=threshold, limit=HIT_LIMIT)
+        times.append(time.perf_counter() - start)
+        out[q.qid] = [(h.key, h.score) for h in hits]
+    return out, times
+
+
+def logic_v2(index: MatchIndex, entries: dict[str, Entry], queries: Sequence[EvalQuery]) -> Answers:
+    logic = LogicV2()
+    ftm: dict[str, Any] = {}
+    out: Answers = {}
+    for q in queries:
+        pool = index.search(as_query(q), threshold=0.0, limit=200)
+        qf = query_to_ftm(as_query(q), q.qid)
+        scored = []
+        for order, hit in enumerate(pool):
+            if hit.key not in ftm:
+                ftm[hit.key] = entry_to_ftm(entries[hit.key])
+            value = logic.score(qf, ftm[hit.key])
+            if value >= LogicV2.THRESHOLD:
+                scored.append((value, order, hit.key))
+        scored.sort(key=lambda s: (-s[0], s[1]))
+        out[q.qid] = [(k, v) for v, _, k in scored[:HIT_LIMIT]]
+    return out
+
+
+def report(label: str, sets: Sets, answers: Answers) -> dict[str, float]:
+    """Print one system's figures; returns the headline numbers for the side-by-side table."""
+    print(f"\n== {label}")
+    figures: dict[str, float] = {}
+    # organisations
+    unlisted = [q for q in sets.orgs if not q.expected]
+    listed = [q for q in sets.orgs if q.expected]
+    fa = [q for q in unlisted if answers[q.qid]]
+    found = [q for q in listed if q.expected & {k for k, _ in answers[q.qid]}]
+    wrong_on_listed = [q for q in listed if {k for k, _ in answers[q.qid]} - q.expected]
+    figures["org FA/1000"] = 1000 * len(fa) / max(1, len(unlisted))
+    figures["org found"] = len(found) / max(1, len(listed))
+    print(
+        f"organisations (ROR): {len(unlisted)} unlisted, {len(fa)} flagged = "
+        f"{figures['org FA/1000']:.1f} per 1,000; {len(listed)} listed, {len(found)} found "
+        f"({figures['org found']:.3f}); {len(wrong_on_listed)} listed records also hit another "
+        "entry"
+    )
+    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for q in unlisted:
+        by_kind[q.group][0] += 1
+        by_kind[q.group][1] += bool(answers[q.qid])
+    print(
+        "  per ROR type: "
+        + ", ".join(f"{k} {1000 * a / n:.1f}/1000 (n={n})" for k, (n, a) in sorted(by_kind.items()))
+    )
+    edu = by_kind.get("education", [0, 0])
+    figures["university FA/1000"] = 1000 * edu[1] / max(1, edu[0])
+    # people
+    by_origin: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for q in sets.people:
+        by_origin[q.group][0] += 1
+        by_origin[q.group][1] += bool(answers[q.qid])
+    total_n = sum(n for n, _ in by_origin.values())
+    total_a = sum(a for _, a in by_origin.values())
+    average = 1000 * total_a / max(1, total_n)
+    rates = {o: 1000 * a / max(1, n) for o, (n, a) in by_origin.items()}
+    worst = max(rates, key=lambda o: rates[o]) if rates else "-"
+    figures["people FA/1000"] = average
+    figures["worst origin / average"] = rates.get(worst, 0.0) / average if average else 0.0
+    print(
+        f"people: {total_n} names, {total_a} flagged = {average:.1f} per 1,000; worst origin "
+        f"{worst} {rates.get(worst, 0.0):.1f} ({figures['worst origin / average']:.1f}x average)"
+    )
+    print(
+        "  per origin: "
+        + ", ".join(f"{o} {rates[o]:.1f} (n={by_origin[o][0]})" for o in sorted(rates))
+    )
+    # variants
+    found_v = [q for q in sets.variants if q.expected & {k for k, _ in answers[q.qid]}]
+    top1 = [q for q in sets.variants if answers[q.qid] and answers[q.qid][0][0] in q.expected]
+    recall = len(found_v) / max(1, len(sets.variants))
+    figures["variant recall"] = recall
+    by_type = Counter(q.group for q in sets.variants)
+    by_type_found = Counter(q.group for q in found_v)
+    print(
+        f"listed-name variants: {len(sets.variants)} queries, recall {recall:.3f}, hit@1 "
+        f"{len(top1) / max(1, len(sets.variants)):.3f}; "
+        + ", ".join(
+            f"{t} {by_type_found[t] / by_type[t]:.3f} (n={by_type[t]})" for t in sorted(by_type)
+        )
+    )
+    # overall
+    benign = [*unlisted, *sets.people]
+    fa_rate = sum(bool(answers[q.qid]) for q in benign) / max(1, len(benign))
+    spec = 1 - fa_rate
+    f1 = 2 * recall * spec / (recall + spec) if recall + spec else 0.0
+    figures["FA rate"] = fa_rate
+    figures["F1"] = f1
+    print(
+        f"overall: recall {recall:.3f}, false-alarm rate {fa_rate:.4f} over {len(benign)} "
+        f"benign, F1 {f1:.3f}"
+    )
+    # calibration: every hit shown, right when its entry is an expected one
+    bands: dict[tuple[float, float], list[int]] = {b: [0, 0] for b in BANDS}
+    for q in sets.all:
+        for key, value in answers[q.qid]:
+            for lo, hi in BANDS:
+                if lo <= value < hi:
+                    bands[(lo, hi)][0] += 1
+                    bands[(lo, hi)][1] += key in q.expected
+    print(
+        "calibration (hits in band: share right): "
+        + ", ".join(
+            f"[{lo:.1f},{min(hi, 1.0):.1f}] {r / n:.2f} of {n}" if n else f"[{lo:.1f},{hi:.1f}] -"
+            for (lo, hi), (n, r) in bands.items()
+        )
+    )
+    return figures
+
+
+def misses(sets: Sets, answers: Answers, entries: dict[str, Entry], limit: int) -> None:
+    shown = 0
+    print("\nwrong answers (FA: benign flagged; MISS: variant not found)")
+    for q in sets.all:
+        keys = [k for k, _ in answers[q.qid]]
+        if q.expected and not (q.expected & set(keys)) and q.qid.startswith("variant"):
+            target = next(iter(q.expected))
+            print(f"MISS {q.name!r} [{q.type}/{q.country}] want {entries[target].name!r}")
+        elif not q.expected and keys:
+            k, v = answers[q.qid][0]
+            hit = entries[k]
+            print(
+                f"FA   {q.group:10} {q.name!r} [{q.country}] -> {hit.name!r} "
+                f"({hit.type.value}) {v:.3f}"
+            )
+        else:
+            continue
+        shown += 1
+        if shown >= limit:
+            return
+
+
+def run_independent(
+    directory: Path,
+    entries: dict[str, Entry],
+    split: str,
+    threshold: float,
+    show: int,
+    with_logic: bool,
+) -> None:
+    sets, removed = load_sets(directory, entries, split)
+    print(
+        f"\nindependent sets ({split}): {len(sets.orgs)} ROR organisations "
+        f"({sum(bool(q.expected) for q in sets.orgs)} listed word for word), {len(sets.people)} "
+        f"person names, {len(sets.variants)} listed-name variants"
+    )
+    start = time.perf_counter()
+    index = MatchIndex.build(without_aliases(entries, removed))
+    print(f"index over the entries minus the variant aliases: {time.perf_counter() - start:.1f}s")
+    kept = {e.key: e for e in without_aliases(entries, removed)}
+    answers, times = screen(index, sets.all, threshold)
+    times.sort()
+    print(
+        f"trustdesk: {len(times)} queries, {len(times) / sum(times):,.0f}/s, "
+        f"p99 {1000 * times[int(0.99 * len(times))]:.2f} ms"
+    )
+    ours = report(f"trustdesk @{threshold}", sets, answers)
+    rows = [("trustdesk", ours)]
+    if with_logic:
+        start = time.perf_counter()
+        lv2 = logic_v2(index, kept, sets.all)
+        print(f"\nlogic-v2 scored in {time.perf_counter() - start:.0f}s")
+        rows.append((f"logic-v2 @{LogicV2.THRESHOLD}", report("logic-v2", sets, lv2)))
+    print("\nside by side (" + split + ")")
+    names = list(ours)
+    print(f"{'':22}" + "".join(f"{n:>24}" for n in names))
+    for label, figures in rows:
+        print(f"{label:22}" + "".join(f"{figures[n]:>24.3f}" for n in names))
+    if show:
+        misses(sets, answers, kept, show)
