@@ -159,15 +159,11 @@ def partner_names(*, engagement: Engagement) -> list[str]:
 
 def _partner_runs(engagement: Engagement) -> dict[str, ScreeningRun]:
     """Each partner's latest completed screening, by the partner's name (as hits name them)."""
+    links = case_selectors.engagement_partner_list(engagement=engagement)
+    latest = partner_selectors.latest_completed_runs([link.partner for link in links])
     runs: dict[str, ScreeningRun] = {}
-    for link in case_selectors.engagement_partner_list(engagement=engagement):
-        run = (
-            partner_selectors.screening_runs(link.partner)
-            .filter(status=ScreeningRun.Status.COMPLETED)
-            .first()
-        )
-        if run is not None:
-            runs.setdefault(link.partner.name, run)
+    for subject, run in latest.items():
+        runs.setdefault(subject.name, run)
     return runs
 
 

@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet, Value
 from django.db.models.fields.json import KT
+from django.db.models.functions import NullIf
 
 from trustdesk.policy.conditions import ancestry, find_node
 from trustdesk.policy.loader import PackInvalid
@@ -46,7 +47,6 @@ from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.lists.models import ListEntry, ListSource
 from trustdesk.web.partners import selectors as partner_selectors
-from trustdesk.web.partners.models import ScreeningRun
 from trustdesk.web.reference.selectors import active_pack
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import permissions
@@ -170,22 +170,32 @@ def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     """The hits of the latest completed screening of each of the engagement's partners.
 
     Each carries the officer's adjudication as its status, so that dismissing a hit changes
-    the outcome the next time the triage is run.
+    the outcome the next time the triage is run. A fixed number of queries for any number of
+    partners: the links, the runs with their hits, and the programmes once per list snapshot.
     """
+    links = list(case_selectors.engagement_partner_list(engagement=engagement))
+    runs = partner_selectors.latest_completed_runs([link.partner for link in links])
+    wanted: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (source, snapshot) → keys
+    for run in runs.values():
+        for hit in run.hits.all():
+            snapshot = run.snapshots.get(hit.source) if isinstance(run.snapshots, dict) else None
+            if snapshot is not None:
+                wanted.setdefault((hit.source, str(snapshot)), []).append(
+                    (hit.source, hit.entry_id)
+                )
+    names: dict[tuple[str, str], str] = {}  # (snapshot, "source:entry_id") → programme
+    for (source, snapshot), keys in wanted.items():
+        for key, programme in programmes({source: snapshot}, keys).items():
+            names[(snapshot, key)] = programme
     records: list[ScreeningHit] = []
     seen: set[tuple[str, str, str]] = set()
-    for link in case_selectors.engagement_partner_list(engagement=engagement):
+    for link in links:
         subject = link.partner
-        run = (
-            partner_selectors.screening_runs(subject)
-            .filter(status=ScreeningRun.Status.COMPLETED)
-            .first()
-        )
+        run = runs.get(subject)
         if run is None:
             continue
-        hits = list(run.hits.all())
-        names = programmes(run.snapshots, [(h.source, h.entry_id) for h in hits])
-        for hit in sorted(hits, key=lambda h: (h.source, h.entry_id)):
+        snapshots = run.snapshots if isinstance(run.snapshots, dict) else {}
+        for hit in sorted(run.hits.all(), key=lambda h: (h.source, h.entry_id)):
             key = (subject.name, hit.source, hit.entry_id)
             if key in seen:
                 continue
@@ -194,7 +204,7 @@ def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
                 hit.typed(
                     subject=subject.name,
                     origin=PARTNER,
-                    programme=names.get(hit.key),
+                    programme=names.get((str(snapshots.get(hit.source)), hit.key)),
                     role=EngagementPartner.Role(link.role).label,
                 )
             )
@@ -365,32 +375,35 @@ def outcome_for_user(*, session: TriageSession, user: AnyUser) -> Outcome | None
     return outcome.redacted()
 
 
-def _latest_tier_id() -> Subquery:
-    """The tier id of the engagement's latest completed triage, for an `OuterRef("pk")` row."""
-    return Subquery(
-        TriageSession.objects.filter(
-            engagement=OuterRef("pk"), status=TriageSession.Status.COMPLETED
-        )
-        .order_by("-completed_at", "-pk")
-        .annotate(tier_id=KT("outcome__tier__id"))
-        .values("tier_id")[:1]
-    )
-
-
 def engagements_with_tier(
     engagements: QuerySet[Engagement], *, tier: str = ""
 ) -> QuerySet[Engagement]:
     """The engagements annotated with `tier` (the latest completed triage's tier id, or None).
 
-    `tier` narrows them to that tier; "none" to those without a completed triage. One subquery
-    on the triage index, so a list or a count by tier stays one statement.
+    `tier` narrows them to that tier; "none" to those without a completed triage. The tier is
+    the engagement's stored copy (`Engagement.triage_tier`, which the triage services keep
+    current), so a list or a count by tier is a plain column, whatever the number of rows.
     """
-    annotated = engagements.annotate(tier=_latest_tier_id())
+    annotated = engagements.annotate(tier=NullIf("triage_tier", Value("")))
     if tier == NO_TIER:
-        return annotated.filter(tier__isnull=True)
+        return annotated.filter(triage_tier="")
     if tier:
-        return annotated.filter(tier=tier)
+        return annotated.filter(triage_tier=tier)
     return annotated
+
+
+def latest_tier(*, engagement_id: int) -> str:
+    """The tier id of the engagement's latest completed triage, or "" (what the copy must say)."""
+    found = (
+        TriageSession.objects.filter(
+            engagement_id=engagement_id, status=TriageSession.Status.COMPLETED
+        )
+        .order_by("-completed_at", "-pk")
+        .annotate(tier_id=KT("outcome__tier__id"))
+        .values_list("tier_id", flat=True)
+        .first()
+    )
+    return str(found or "")
 
 
 NO_TIER = "none"
