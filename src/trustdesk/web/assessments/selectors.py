@@ -40,8 +40,6 @@ from trustdesk.web.assessments.models import AreaRating, CaseReview, RatingOverr
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.lists.models import ListEntry
-from trustdesk.web.partners import selectors as partner_selectors
-from trustdesk.web.partners.models import ScreeningRun
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import selectors as triage_selectors
 from trustdesk.web.triage.models import TriageSession
@@ -157,16 +155,6 @@ def partner_names(*, engagement: Engagement) -> list[str]:
     ]
 
 
-def _partner_runs(engagement: Engagement) -> dict[str, ScreeningRun]:
-    """Each partner's latest completed screening, by the partner's name (as hits name them)."""
-    links = case_selectors.engagement_partner_list(engagement=engagement)
-    latest = partner_selectors.latest_completed_runs([link.partner for link in links])
-    runs: dict[str, ScreeningRun] = {}
-    for subject, run in latest.items():
-        runs.setdefault(subject.name, run)
-    return runs
-
-
 def fingerprints(found: Iterable[tuple[str, str, str]]) -> dict[str, str]:
     """Fingerprints of listed entries, by "source:entry_id", from (snapshot, source, entry id).
 
@@ -208,7 +196,8 @@ def _gather(
             hits.append(hit)
             if hit.source in screened.snapshots:
                 where.setdefault(hit.key, screened.snapshots[hit.source])
-    runs = _partner_runs(engagement)
+    found = triage_selectors.partner_screenings(engagement=engagement)
+    runs = found.runs
     for name, run in sorted(runs.items()):
         screenings.append(
             {
@@ -219,11 +208,11 @@ def _gather(
                 "matcher_version": run.matcher_version,
             }
         )
-    for hit in triage_selectors.engagement_hits(engagement=engagement):
+    for hit in found.hits:
         hits.append(hit)
-        found = runs.get(hit.subject)
-        if found is not None and hit.source in found.snapshots:
-            where.setdefault(hit.key, str(found.snapshots[hit.source]))
+        came_from = runs.get(hit.subject)
+        if came_from is not None and hit.source in came_from.snapshots:
+            where.setdefault(hit.key, str(came_from.snapshots[hit.source]))
     return hits, screenings, where
 
 

@@ -299,6 +299,7 @@ class NamedRecordSelect(forms.Select):
         if not isinstance(choices, ModelChoiceIterator):  # pragma: no cover  # only used below
             return super().render(name, value, attrs, renderer)
         field = choices.field
+        assert field.queryset is not None  # noqa: S101  # the form sets it before rendering
         key = field.to_field_name or "pk"
         chosen = "" if value is None else str(value)
         rows = [(str(v), str(label)) for v, label in field.queryset.values_list(key, "name")]

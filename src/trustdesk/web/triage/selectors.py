@@ -47,6 +47,7 @@ from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.lists.models import ListEntry, ListSource
 from trustdesk.web.partners import selectors as partner_selectors
+from trustdesk.web.partners.models import ScreeningRun
 from trustdesk.web.reference.selectors import active_pack
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import permissions
@@ -166,27 +167,45 @@ def programmes(snapshots: Mapping[str, str], keys: list[tuple[str, str]]) -> dic
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class PartnerScreenings:
+    """The engagement's partners' current screening: their hits, and each one's run by name."""
+
+    hits: list[ScreeningHit]
+    runs: dict[str, ScreeningRun]  # the partner's name → its latest completed run
+
+
 def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     """The hits of the latest completed screening of each of the engagement's partners.
 
     Each carries the officer's adjudication as its status, so that dismissing a hit changes
-    the outcome the next time the triage is run. A fixed number of queries for any number of
-    partners: the links, the runs with their hits, and the programmes once per list snapshot.
+    the outcome the next time the triage is run.
+    """
+    return partner_screenings(engagement=engagement).hits
+
+
+def partner_screenings(*, engagement: Engagement) -> PartnerScreenings:
+    """`engagement_hits`, with the runs they came from (an assessment records both).
+
+    A fixed number of queries for any number of partners: the links, the runs with their hits,
+    and the programmes once per list snapshot.
     """
     links = list(case_selectors.engagement_partner_list(engagement=engagement))
     runs = partner_selectors.latest_completed_runs([link.partner for link in links])
     wanted: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (source, snapshot) → keys
-    for run in runs.values():
-        for hit in run.hits.all():
-            snapshot = run.snapshots.get(hit.source) if isinstance(run.snapshots, dict) else None
+    for screened in runs.values():
+        for hit in screened.hits.all():
+            snapshot = (
+                screened.snapshots.get(hit.source) if isinstance(screened.snapshots, dict) else None
+            )
             if snapshot is not None:
                 wanted.setdefault((hit.source, str(snapshot)), []).append(
                     (hit.source, hit.entry_id)
                 )
     names: dict[tuple[str, str], str] = {}  # (snapshot, "source:entry_id") → programme
     for (source, snapshot), keys in wanted.items():
-        for key, programme in programmes({source: snapshot}, keys).items():
-            names[(snapshot, key)] = programme
+        for found, programme in programmes({source: snapshot}, keys).items():
+            names[(snapshot, found)] = programme
     records: list[ScreeningHit] = []
     seen: set[tuple[str, str, str]] = set()
     for link in links:
@@ -196,10 +215,10 @@ def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
             continue
         snapshots = run.snapshots if isinstance(run.snapshots, dict) else {}
         for hit in sorted(run.hits.all(), key=lambda h: (h.source, h.entry_id)):
-            key = (subject.name, hit.source, hit.entry_id)
-            if key in seen:
+            seen_key = (subject.name, hit.source, hit.entry_id)
+            if seen_key in seen:
                 continue
-            seen.add(key)
+            seen.add(seen_key)
             records.append(
                 hit.typed(
                     subject=subject.name,
@@ -208,7 +227,10 @@ def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
                     role=EngagementPartner.Role(link.role).label,
                 )
             )
-    return records
+    by_name: dict[str, ScreeningRun] = {}
+    for subject, run in runs.items():
+        by_name.setdefault(subject.name, run)
+    return PartnerScreenings(records, by_name)
 
 
 def _hit_keys(hits: list[ScreeningHit]) -> set[tuple[str, str, str, str]]:
