@@ -6,7 +6,10 @@ a completed outcome must leave it equal to what the triage sessions say.
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from tests import factories
 from tests.web.cases.conftest import Cast, fields
@@ -20,6 +23,7 @@ from trustdesk.web.triage import selectors, services
 
 pytestmark = pytest.mark.django_db
 LARGE = 2_000_000  # the test pack's large-funding rule makes the tier "standard"
+MIGRATIONS = "trustdesk.web.triage.migrations"
 
 
 def _stored(engagement: Engagement) -> str:
@@ -101,3 +105,20 @@ def test_the_tier_annotation_reads_the_stored_tier_as_the_latest_outcome_says(
 
     assert row.tier == "standard"  # type: ignore[attr-defined]  # the annotation
     assert selectors.latest_tier(engagement_id=engagement.pk) == "standard"
+
+
+def test_the_data_migration_fills_the_tier_of_engagements_triaged_before_it(
+    cast: Cast, completed: Completed
+) -> None:
+    migration = importlib.import_module(
+        "trustdesk.web.triage.migrations.0003_engagement_triage_tier"
+    )
+    triaged = case_services.engagement_create(actor=cast.rita, fields=fields())
+    completed(cast.rita, triaged)
+    completed(cast.rita, triaged, funding=LARGE)  # the latest says "standard"
+    untouched = case_services.engagement_create(actor=cast.rita, fields=fields())
+    Engagement.objects.update(triage_tier="")  # as every row was before the column existed
+
+    migration._forward(django_apps, None)
+
+    assert (_stored(triaged), _stored(untouched)) == ("standard", "")

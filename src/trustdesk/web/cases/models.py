@@ -117,6 +117,10 @@ class Engagement(models.Model):
         ordering = ["-updated_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "review_date"], name="cases_eng_status_review_idx"),
+            # The list's order (newest change first): a page is read off the index, not sorted.
+            models.Index(fields=["-updated_at", "-id"], name="cases_eng_recent_idx"),
+            # The desk's queues (oldest first) and the list's age filter.
+            models.Index(fields=["created_at", "id"], name="cases_eng_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(
