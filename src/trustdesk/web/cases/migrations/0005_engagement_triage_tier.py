@@ -4,23 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_engagement_assignee'),
+        ("cases", "0004_engagement_assignee"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='engagement',
-            name='triage_tier',
-            field=models.CharField(blank=True, default='', editable=False, max_length=100),
+            model_name="engagement",
+            name="triage_tier",
+            field=models.CharField(blank=True, default="", editable=False, max_length=100),
         ),
         migrations.AddIndex(
-            model_name='engagement',
-            index=models.Index(fields=['-updated_at', '-id'], name='cases_eng_recent_idx'),
+            model_name="engagement",
+            index=models.Index(fields=["-updated_at", "-id"], name="cases_eng_recent_idx"),
         ),
         migrations.AddIndex(
-            model_name='engagement',
-            index=models.Index(fields=['created_at', 'id'], name='cases_eng_created_idx'),
+            model_name="engagement",
+            index=models.Index(fields=["created_at", "id"], name="cases_eng_created_idx"),
         ),
     ]
