@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -273,12 +273,24 @@ class CaseNow:
     problem: str = ""  # why it could not be worked out again (the state then keeps the old outcome)
 
 
-def case_now(*, engagement: Engagement, previous: RiskAssessment) -> CaseNow:
-    """Today's state of an assessed case: today's lists, verdicts, partners and active pack."""
+def case_now(
+    *,
+    engagement: Engagement,
+    previous: RiskAssessment,
+    hits: Sequence[ScreeningHit] | None = None,
+) -> CaseNow:
+    """Today's state of an assessed case: today's lists, verdicts, partners and active pack.
+
+    `hits` are the case's hits as `case_inputs` just gathered them for the latest triage, when
+    the caller has them (the case page does), so they are not read a second time.
+    """
     session = latest_triage(engagement=engagement) or previous.triage_session
     session.engagement = engagement
     current = triage_selectors.pack()
-    hits, _, _ = _gather(engagement, session)
+    if hits is None:
+        hits, _, _ = _gather(engagement, session)
+    else:
+        hits = list(hits)
     now = triage_selectors.current_snapshots()
     listed = fingerprints((now[h.source], h.source, h.entry_id) for h in hits if h.source in now)
     kept = [h for h in hits if h.source not in now or h.key in listed]
@@ -451,14 +463,16 @@ def _hit_keys(hits: Iterable[ScreeningHit]) -> dict[tuple[str, str], ScreeningHi
     return {(h.subject, h.key): h for h in hits}
 
 
-def replay(*, user: AnyUser, assessment: RiskAssessment) -> Replay:
+def replay(
+    *, user: AnyUser, assessment: RiskAssessment, hits: Sequence[ScreeningHit] | None = None
+) -> Replay:
     """The latest assessment against today's lists and active pack, as the reader may see it.
 
     Hits gained or lost are compared by subject and entry; for a role without `lists.view`
     every hit and change is redacted (the page then shows only how many).
     """
     engagement = assessment.engagement
-    now = case_now(engagement=engagement, previous=assessment)
+    now = case_now(engagement=engagement, previous=assessment, hits=hits)
     then = assessment.typed_state
     tiers = {t.id: t.label for t in now.pack.tiers}
     titles = {p.id: p.title for p in now.pack.processes}
@@ -587,9 +601,10 @@ def case_context(user: AnyUser, engagement: Engagement) -> dict[str, object]:
     scale = {r.id: r.label for r in current.risk_scale} if current else {}
     can_run = permissions.can_assess_now(user, engagement)
     unavailable = ""
+    gathered: Sequence[ScreeningHit] | None = None  # read once for the form and the replay
     if can_run:
         try:
-            case_inputs(engagement=engagement)
+            gathered = case_inputs(engagement=engagement).hits
         except (AssessmentUnavailable, triage_selectors.PackUnavailable) as exc:
             unavailable = str(exc)
     facts = latest.facts if latest else {}
@@ -613,7 +628,7 @@ def case_context(user: AnyUser, engagement: Engagement) -> dict[str, object]:
             )
             for past in history[1:]
         ),
-        replay=replay(user=user, assessment=latest) if latest and current else None,
+        replay=replay(user=user, assessment=latest, hits=gathered) if latest and current else None,
         reviews=tuple(
             ReviewView(
                 review,
