@@ -142,7 +142,6 @@ def seed(rng: random.Random) -> None:
                 owner=rng.choice(researchers),
                 department=dept,
                 status=rng.choice(statuses),
-                escalated=rng.random() < 0.1,
                 assignee=officer if rng.random() < 0.3 else None,
                 review_date=(now + timedelta(days=rng.randint(-60, 300))).date(),
             )

@@ -12,15 +12,20 @@ would only wrap.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement
+from trustdesk.web.decisions import services as decision_services
+from trustdesk.web.decisions.models import Decision, Outcome
 from trustdesk.web.partners import services as partner_services
 from trustdesk.web.partners.models import Organisation, Person
+from trustdesk.web.triage import selectors as triage_selectors
+from trustdesk.web.triage import services as triage_services
+from trustdesk.web.triage.models import TriageSession
 
 
 def make_department(name: str, faculty: str = "") -> Department:
@@ -91,3 +96,75 @@ def engagement_fields(**overrides: object) -> case_services.EngagementFields:
 def make_engagement(actor: User, **overrides: object) -> Engagement:
     """A draft engagement proposed by `actor` through the service, from `engagement_fields`."""
     return case_services.engagement_create(actor=actor, fields=engagement_fields(**overrides))
+
+
+#: Answers that complete a gb-base triage of any engagement: a trip to Germany, nothing carried.
+QUIET_TRIAGE: dict[str, object] = {
+    "engagement_kind": ["staff-travel"],
+    "travel_country": "DE",
+    "research_areas": ["history"],
+    "travel_carrying": ["nothing"],
+}
+
+
+def complete_triage(engagement: Engagement, owner: User, tier: str = "standard") -> TriageSession:
+    """A completed triage on a draft engagement, through the services, in the tier asked for.
+
+    The answers give gb-base's standard tier; another tier is then written over the stored
+    outcome, because the rules that reach each tier are the policy tests' business and these
+    records exist to test what the tier routes.
+    """
+    session = triage_services.triage_start(actor=owner, engagement=engagement)
+    session = triage_services.triage_answers_save(
+        actor=owner, session=session, answers=QUIET_TRIAGE, questions=list(QUIET_TRIAGE)
+    )
+    session = triage_services.triage_complete(actor=owner, session=session)
+    assert session.outcome is not None
+    if session.outcome["tier"]["id"] != tier:
+        wanted = next(t for t in triage_selectors.pack().tiers if t.id == tier)
+        outcome = {
+            **session.outcome,
+            "tier": {
+                "id": wanted.id,
+                "label": wanted.label,
+                "description": wanted.description,
+                "reasons": [],
+            },
+        }
+        TriageSession.objects.filter(pk=session.pk).update(outcome=outcome)
+        session.refresh_from_db()
+    return session
+
+
+def proposal(
+    outcome: Outcome = Outcome.APPROVE,
+    reason: str = "Low risk",
+    *,
+    conditions: tuple[tuple[str, date], ...] = (),
+    review_date: date | None = date(2027, 3, 1),
+) -> decision_services.Proposal:
+    """A recommendation or decision; approvals get a review date unless told otherwise."""
+    approved = outcome in (Outcome.APPROVE, Outcome.APPROVE_WITH_CONDITIONS)
+    return decision_services.Proposal(
+        outcome=outcome,
+        reason=reason,
+        conditions=tuple(decision_services.Condition(t, d) for t, d in conditions),
+        review_date=review_date if approved else None,
+    )
+
+
+def recommend_and_decide(
+    engagement: Engagement,
+    officer: User,
+    decider: User | None = None,
+    what: decision_services.Proposal | None = None,
+    now: datetime | None = None,
+) -> Decision:
+    """The officer recommends `what` and the decider (the officer by default) decides it."""
+    what = what or proposal()
+    decision_services.recommendation_make(
+        actor=officer, engagement=engagement, proposal=what, now=now
+    )
+    return decision_services.decision_make(
+        actor=decider or officer, engagement=engagement, proposal=what, now=now
+    )

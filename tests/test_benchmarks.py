@@ -78,6 +78,11 @@ CASES = {
             "--shared (or --skip-real))",
         ),
     ),
+    "hub_search.py": Case(
+        ("--postgres", CLOSED_PORT),
+        (),
+        (f"hub_search.py needs a PostgreSQL server at {CLOSED_PORT} (",),
+    ),
     "lists_parse_import.py": Case(
         ("--shared", NOWHERE), (), (f"lists_parse_import.py needs {NOWHERE}/data (",)
     ),

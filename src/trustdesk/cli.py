@@ -800,6 +800,25 @@ def engagements_review_due(as_json: bool) -> None:
     call_command("engagements_review_due", json=as_json)
 
 
+@main.group()
+def guidance() -> None:
+    """The guidance hub: starter pages and training."""
+
+
+@guidance.command("starter")
+@click.option("--owner", required=True, help="Username of the officer or admin who owns them.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def guidance_starter(owner: str, as_json: bool) -> None:
+    """Load the starter guidance pages and training modules that are not there yet."""
+    _setup_django()
+    from django.core.management import CommandError, call_command
+
+    try:
+        call_command("hub_starter", owner=owner, json=as_json)
+    except CommandError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @main.command()
 @click.option("--force", is_flag=True, help="Load even into a non-embedded (PostgreSQL) database.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")

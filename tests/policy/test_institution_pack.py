@@ -75,13 +75,14 @@ def test_it_is_listed_by_policy_list() -> None:
 
 
 def test_it_copies_nothing_from_gb_base() -> None:
-    """The file holds only what Wessex changes or adds: one question, process and rule."""
+    """The file holds only what Wessex changes or adds: one question, process and rule, and
+    its training requirements."""
     data = yaml.safe_load(PACK_FILE.read_text(encoding="utf-8"))
 
     assert data["extends"] == "gb-base"
     assert set(data) == {
         "id", "urn", "version", "publication_date", "publisher", "jurisdiction", "title",
-        "extends", "thresholds", "contacts", "questions", "processes", "rules",
+        "extends", "thresholds", "contacts", "questions", "processes", "rules", "training",
     }  # fmt: skip
     assert [q["id"] for q in data["questions"]] == [LAB]
     assert [p["id"] for p in data["processes"]] == ["wessex-lab-access-approval"]

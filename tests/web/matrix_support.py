@@ -36,6 +36,8 @@ from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.hub import services as hub_services
+from trustdesk.web.hub.models import Contact, GuidancePage, TrainingModule
 from trustdesk.web.jobs.actors import actor_for
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.lists.services import list_snapshot_import
@@ -176,6 +178,34 @@ def _records(owner: User, title: str, officer: User) -> Records:
     return Records(engagement, link, org, person, hit, draft, done, question, mitigation, evidence)
 
 
+HUB_PAGE = "matrix-guidance"
+HUB_MODULE = "matrix-module"
+
+
+def _hub_records(officer: User) -> None:
+    """A published guidance page with two versions, a contact and a training module."""
+    fields = hub_services.PageFields(
+        title="Matrix guidance", body="First text.", review_by=date(2030, 1, 1), public=True
+    )
+    page = hub_services.page_create(actor=officer, fields=fields, slug=HUB_PAGE)
+    hub_services.page_update(
+        actor=officer,
+        page=page,
+        fields=hub_services.PageFields(
+            title="Matrix guidance", body="Second text.", review_by=date(2030, 1, 1), public=True
+        ),
+    )
+    hub_services.contact_create(
+        actor=officer, fields=hub_services.ContactFields(name="Matrix Contact", key="matrix")
+    )
+    hub_services.module_save(
+        actor=officer,
+        fields=hub_services.ModuleFields(
+            key=HUB_MODULE, title="Matrix module", body="Text.", questions=[("Q", ["a", "b"], 0)]
+        ),
+    )
+
+
 def build_world(folder: Path) -> World:
     physics = factories.make_department("Physics (matrix)", faculty="Science")
     chemistry = factories.make_department("Chemistry (matrix)", faculty="Science")
@@ -190,6 +220,7 @@ def build_world(folder: Path) -> World:
     }
     _import_lists(folder)
     officer = users[Role.OFFICER.value]
+    _hub_records(officer)
     mine = _records(users[Role.RESEARCHER.value], "Rita's", officer)
     theirs = _records(users["outsider"], "Otto's", officer)
     runs = {
@@ -365,4 +396,31 @@ SOURCE = Target("list source", inside=lambda world, role: {"source": world.sourc
 PASSWORD_LINK = Target(
     "password link",
     inside=lambda world, role: {"uidb64": "MTIzNDU2Nzg5", "token": "cz1bad-0123456789abcdef"},
+)
+
+# The hub's records are shared: every signed-in role reads the same page, contact and module.
+GUIDANCE_PAGE = Target(
+    "guidance page",
+    inside=lambda world, role: {
+        "public_id": str(GuidancePage.objects.get(slug=HUB_PAGE).public_id)
+    },
+)
+PAGE_VERSION = Target(
+    "guidance page version",
+    inside=lambda world, role: {
+        "public_id": str(GuidancePage.objects.get(slug=HUB_PAGE).public_id),
+        "number": "1",
+    },
+)
+PUBLIC_PAGE = Target("published guidance page", inside=lambda world, role: {"slug": HUB_PAGE})
+PROCESS = Target("pack process", inside=lambda world, role: {"process_id": "export-control"})
+CONTACT = Target(
+    "contact",
+    inside=lambda world, role: {"public_id": str(Contact.objects.get(key="matrix").public_id)},
+)
+MODULE = Target(
+    "training module",
+    inside=lambda world, role: {
+        "public_id": str(TrainingModule.objects.get(key=HUB_MODULE).public_id)
+    },
 )

@@ -18,6 +18,7 @@ from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.core.audit import verify_chain
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.decisions.models import Decision, Recommendation
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage.models import TriageSession
@@ -86,31 +87,38 @@ def test_every_status_has_an_engagement(summary: demo.DemoSummary) -> None:
 
     assert statuses == set(Engagement.Status.values)
     assert decisions == set(Engagement.Decision.values)
-    assert Engagement.objects.filter(status="in_review", escalated=True).exists()
+    # a case in review with the officer's recommendation, waiting for whoever its tier names
+    assert Recommendation.objects.filter(
+        engagement__status="in_review", decision__isnull=True
+    ).exists()
 
 
-def test_an_escalated_case_was_decided_by_the_approver(summary: demo.DemoSummary) -> None:
-    gift = Engagement.objects.get(kind=Engagement.Kind.DONATION_OR_FUNDING)
+def test_a_case_above_the_officers_authority_was_decided_by_the_approver(
+    summary: demo.DemoSummary,
+) -> None:
+    visit = Engagement.objects.get(kind=Engagement.Kind.VISITING_RESEARCHER)
 
     actions = list(
-        AuditEvent.objects.filter(target_type="cases.engagement", target_id=str(gift.pk))
+        AuditEvent.objects.filter(target_type="cases.engagement", target_id=str(visit.pk))
+        .filter(action__regex=r"^trustdesk\.(engagement|decision)\.")
+        .exclude(action="trustdesk.engagement.partner_added")
         .order_by("sequence")
         .values_list("action", "actor__username")
     )
+    decision = Decision.objects.get(engagement=visit)
 
-    assert (gift.status, gift.decision, gift.escalated) == (
-        "decided",
-        "approve_with_conditions",
-        True,
+    assert (visit.status, visit.decision) == ("decided", "approve_with_conditions")
+    assert (decision.route, decision.tier, decision.decided_by.username) == (
+        "approver",
+        "enhanced",
+        "mthornbury",
     )
-    assert gift.decided_by is not None
-    assert gift.decided_by.username == "mthornbury"
-    assert [a for a, _ in actions if a != "trustdesk.engagement.partner_added"] == [
-        "trustdesk.engagement.created",
-        "trustdesk.engagement.submitted",
-        "trustdesk.engagement.review_started",
-        "trustdesk.engagement.escalated",
-        "trustdesk.engagement.decided",
+    assert actions == [
+        ("trustdesk.engagement.created", "frahimi"),
+        ("trustdesk.engagement.submitted", "frahimi"),
+        ("trustdesk.engagement.review_started", "hkowalczyk"),
+        ("trustdesk.decision.recommended", "hkowalczyk"),
+        ("trustdesk.engagement.decided", "mthornbury"),
     ]
 
 

@@ -68,21 +68,27 @@ from tests.support import GB_QUIET_COLLABORATION
 from tests.web.matrix_support import (
     ANONYMOUS,
     AUDIT_EVENT,
+    CONTACT,
     ENGAGEMENT,
     ENGAGEMENT_LINK,
     EVIDENCE,
     GROUP_KEY,
+    GUIDANCE_PAGE,
     INSIDE,
     MITIGATION,
+    MODULE,
     NO_OBJECT,
     NOTIFICATION,
     ORGANISATION,
     ORGANISATION_RUN,
     OUTSIDE,
+    PAGE_VERSION,
     PASSWORD_LINK,
     PERSON,
     PERSON_HIT,
     PERSON_RUN,
+    PROCESS,
+    PUBLIC_PAGE,
     QUESTION,
     ROLES,
     SOURCE,
@@ -107,7 +113,7 @@ EVERYONE = frozenset(ROLES)
 PROPOSERS = frozenset({RESEARCHER, CHAMPION, OFFICER})  # propose; supply evidence to drafts
 OWNER = frozenset({RESEARCHER})  # only the engagement's owner (Rita) submits and withdraws
 OFFICERS = frozenset({OFFICER})
-DECIDERS = frozenset({OFFICER, APPROVER})
+SEAT_MANAGERS = frozenset({OFFICER, ADMIN})  # `committee.manage`
 LIST_READERS = frozenset({OFFICER, APPROVER, AUDITOR, ADMIN})
 AUDIT_READERS = frozenset({AUDITOR, ADMIN})
 TASK_WATCHERS = frozenset({OFFICER, AUDITOR, ADMIN})  # `task.view`
@@ -115,6 +121,8 @@ USER_VIEWERS = frozenset({AUDITOR, ADMIN})
 AUDITORS = frozenset({AUDITOR})
 ADMINS = frozenset({ADMIN})
 REPORT_READERS = frozenset({OFFICER, APPROVER, AUDITOR})  # `engagement.report`
+GUIDANCE_EDITORS = frozenset({OFFICER, ADMIN})  # `guidance.manage`
+COMPLETION_READERS = frozenset({CHAMPION, OFFICER, AUDITOR})  # `training.view_completion`
 
 HIDDEN = "hidden"  # outside the scope: the same 404 as a missing object
 SAME = "same"  # outside the scope: answered as inside (a shared record)
@@ -172,6 +180,8 @@ def post(allowed: frozenset[str], **kwargs: Any) -> Check:
 
 
 REASON = "Checked by the permission matrix."
+PROPOSAL = {"outcome": "decline", "reason": REASON}
+VOTE = {"outcome": "decline", "reason": REASON}
 # What the UK pack asks about a research collaboration beyond what the engagement prefills.
 TRIAGE_ANSWERS = {"partner_kind": "university", **GB_QUIET_COLLABORATION}
 
@@ -272,7 +282,16 @@ MATRIX: dict[str, Route] = {
     "cases:engagement-submit": route(post(OWNER), target=ENGAGEMENT),
     "cases:engagement-withdraw": route(post(OWNER), target=ENGAGEMENT),
     "cases:engagement-review-start": route(post(OFFICERS), target=ENGAGEMENT),
-    "cases:engagement-decide": route(post(DECIDERS), target=ENGAGEMENT),
+    # --- decisions: the target is a draft whose triage is in the standard tier, so its route
+    # names the officer: an approver is refused by the route (403), the officer by the status
+    # (302 with a message, 409 in the API); the route per tier is in tests/web/decisions ---
+    "decisions:recommendation-make": route(post(OFFICERS, body=PROPOSAL), target=ENGAGEMENT),
+    "decisions:decision-make": route(post(OFFICERS, body=PROPOSAL), target=ENGAGEMENT),
+    "decisions:vote-cast": route(post(OFFICERS, body=VOTE), target=ENGAGEMENT),
+    "decisions:committee-seats": route(
+        get(SEAT_MANAGERS),
+        post(SEAT_MANAGERS, ok=302, body={"tier": "escalated", "seat": "chair", "holder": ""}),
+    ),
     "cases:engagement-activate": route(post(OFFICERS), target=ENGAGEMENT),
     "cases:engagement-close": route(post(OFFICERS), target=ENGAGEMENT),
     "cases:engagement-assign": route(post(OFFICERS, body={"to_me": "1"}), target=ENGAGEMENT),
@@ -375,6 +394,39 @@ MATRIX: dict[str, Route] = {
     # Without a chosen engagement the owner is sent back with a message (302).
     "triage:session-attach": route(post(OWNER), target=TRIAGE),
     "triage:session-rerun": route(post(OFFICERS), target=TRIAGE_DONE),
+    # --- the guidance hub: read by every account, written by guidance editors ---
+    "hub:home": route(get(EVERYONE)),
+    "hub:search": route(get(EVERYONE)),
+    "hub:preview": route(post(GUIDANCE_EDITORS, ok=200, body={"body": "**x**"})),
+    "hub:page-create": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS)),
+    "hub:page-detail": route(get(EVERYONE), target=GUIDANCE_PAGE),
+    "hub:page-edit": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS), target=GUIDANCE_PAGE),
+    "hub:page-history": route(get(GUIDANCE_EDITORS), target=GUIDANCE_PAGE),
+    "hub:page-version": route(get(GUIDANCE_EDITORS), target=PAGE_VERSION),
+    "hub:page-restore": route(post(GUIDANCE_EDITORS, ok=302), target=PAGE_VERSION),
+    # A published page is open to visitors; an unpublished one is a 404 for them (test_pages).
+    "hub:public-index": route(get(EVERYONE, anonymous=200)),
+    "hub:public-page": route(get(EVERYONE, anonymous=200), target=PUBLIC_PAGE),
+    "hub:process-detail": route(get(EVERYONE), target=PROCESS),
+    "hub:checklist": route(get(EVERYONE)),
+    "hub:contact-list": route(get(EVERYONE)),
+    "hub:contact-create": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS)),
+    "hub:contact-detail": route(get(EVERYONE), target=CONTACT),
+    "hub:contact-edit": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS), target=CONTACT),
+    "hub:training-list": route(get(EVERYONE)),
+    "hub:training-report": route(get(COMPLETION_READERS)),
+    "hub:module-create": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS)),
+    "hub:module-edit": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS), target=MODULE),
+    # Those who propose engagements take the quiz (a form without answers is shown again).
+    "hub:module-detail": route(get(EVERYONE), post(PROPOSERS, ok=200), target=MODULE),
+    "api:guidance_page_list": route(api_get(EVERYONE)),
+    "api:guidance_page_detail": route(api_get(EVERYONE), target=GUIDANCE_PAGE),
+    "api:guidance_search": route(api_get(EVERYONE)),
+    "api:guidance_contact_list": route(api_get(EVERYONE)),
+    "api:training_completion_list": route(api_get(EVERYONE)),
+    "api:training_attempt": route(
+        api_send("POST", PROPOSERS, ok=201, body={"answers": [0]}), target=MODULE
+    ),
     # --- the JSON API (session-authenticated here; tests/web/api covers bearer tokens) ---
     "api:openapi-json": route(get(EVERYONE, anonymous=200)),  # the schema is public
     "api:openapi-view": route(get(EVERYONE, anonymous=200)),  # the docs page too
@@ -451,8 +503,17 @@ MATRIX: dict[str, Route] = {
     "api:engagement_submit": route(api_send("POST", OWNER), target=ENGAGEMENT),
     "api:engagement_withdraw": route(api_send("POST", OWNER), target=ENGAGEMENT),
     "api:engagement_review_start": route(api_send("POST", OFFICERS), target=ENGAGEMENT),
-    "api:engagement_decide": route(
-        api_send("POST", DECIDERS, body={"outcome": "decline", "reason": REASON}),
+    "api:decision_state": route(api_get(EVERYONE), target=ENGAGEMENT),
+    "api:recommendation_make": route(
+        api_send("POST", OFFICERS, body={"outcome": "decline", "reasoning": REASON}),
+        target=ENGAGEMENT,
+    ),
+    "api:decision_make": route(
+        api_send("POST", OFFICERS, body={"outcome": "decline", "reason": REASON}),
+        target=ENGAGEMENT,
+    ),
+    "api:vote_cast": route(
+        api_send("POST", OFFICERS, body={"outcome": "decline", "reason": REASON}),
         target=ENGAGEMENT,
     ),
     "api:engagement_activate": route(api_send("POST", OFFICERS), target=ENGAGEMENT),

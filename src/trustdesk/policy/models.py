@@ -494,6 +494,38 @@ class Route(_Strict):
     options: list[DecisionOption] = list(DECISION_OPTIONS)
 
 
+#: The kinds of engagement a case can be (the web app's ``Engagement.Kind`` values; a test keeps
+#: the two in step), so a training requirement names kinds a case can actually have.
+ENGAGEMENT_KINDS: tuple[str, ...] = (
+    "research_collaboration",
+    "contract_research",
+    "studentship",
+    "visiting_researcher",
+    "staff_travel",
+    "donation_or_funding",
+    "tne_partnership",
+    "licensing",
+    "event",
+)
+
+
+class TrainingRequirement(_Strict):
+    """A training module a researcher must have passed, and not let lapse, before submitting.
+
+    It applies to engagements of one of ``kinds`` (every kind when empty) whose triage put them
+    at ``tier_at_least`` or above (whatever the tier when omitted; a tier-bound requirement
+    waits for a triage result). ``module`` is the key of a training module in the guidance hub;
+    ``title`` is what triage says before an institution has loaded that module.
+    """
+
+    id: str = Field(pattern=_ID_PATTERN)
+    module: str = Field(pattern=_ID_PATTERN)
+    title: str
+    kinds: list[str] = []
+    tier_at_least: str | None = None
+    reason: str
+
+
 class FactDecl(_Strict):
     """A value the caller supplies beside the answers (from the case record, say)."""
 
@@ -535,5 +567,7 @@ class Pack(_Strict):
     indicators: list[Indicator] = []
     country_profiles: list[CountryProfile] = []
     list_sources: list[ListSource] = []
+    #: Training a researcher completes before submitting some engagements (see the hub).
+    training: list[TrainingRequirement] = []
     #: The packs this one was built from, base first, as ``id@version`` (set by the registry).
     lineage: list[str] = []

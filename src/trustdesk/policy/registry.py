@@ -26,6 +26,7 @@ PACKS_DIR = "packs"
 _ADDITIVE = (
     "questions", "facts", "processes", "verdicts", "mitigations", "rules", "taxonomies",
     "country_lists", "sanctions_regimes", "list_sources", "indicators", "risk_rules",
+    "training",
 )  # fmt: skip
 
 

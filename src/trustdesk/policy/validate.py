@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from trustdesk.policy.conditions import ancestry, mapped_into
 from trustdesk.policy.loader import PackError
 from trustdesk.policy.models import (
+    ENGAGEMENT_KINDS,
     SUBSTANTIVE_FACTORS,
     Condition,
     Pack,
@@ -234,7 +235,7 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
     for section in (
         "questions", "processes", "tiers", "verdicts", "risk_areas", "mitigations", "rules",
         "taxonomies", "country_lists", "list_sources", "facts", "indicators",
-        "sanctions_regimes",
+        "sanctions_regimes", "training",
     ):  # fmt: skip
         errors += _duplicates(file, section, (item.id for item in getattr(pack, section)))
     for t, tax in enumerate(pack.taxonomies):
@@ -303,6 +304,7 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
                     )
                 )
     errors += _unchecked_sources(pack, file)
+    errors += _check_training(pack, file)
     errors += _check_risk(pack, file)
     errors += _check_routing(pack, file)
     highest = pack.tiers[-1].id if pack.tiers else None
@@ -335,6 +337,28 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
                     "nationality alone; add an activity, technology or affiliation factor "
                     "(anti-profiling)",
                 )
+            )
+    return errors
+
+
+def _check_training(pack: Pack, file: str) -> list[PackError]:
+    """Training requirements name engagement kinds a case can have and tiers the pack has."""
+    errors = []
+    tiers = {t.id for t in pack.tiers}
+    for i, req in enumerate(pack.training):
+        where = f"training[{i}]({req.id})"
+        for j, kind in enumerate(req.kinds):
+            if kind not in ENGAGEMENT_KINDS:
+                errors.append(
+                    PackError(
+                        file,
+                        f"{where}.kinds[{j}]",
+                        f"unknown engagement kind {kind!r} (known: {', '.join(ENGAGEMENT_KINDS)})",
+                    )
+                )
+        if req.tier_at_least is not None and req.tier_at_least not in tiers:
+            errors.append(
+                PackError(file, f"{where}.tier_at_least", f"unknown tier {req.tier_at_least!r}")
             )
     return errors
 

@@ -2,9 +2,10 @@
 
 Every record is made by the service a person would use, acting as the user who would act, in
 the order they would act: the administrator creates the accounts, researchers propose partners
-and engagements, officers review, adjudicate and decide, the approver decides what was escalated,
-and the scheduled sweep marks a review as due. So the audit trail, the timelines and the
-screening hits are genuine, and the demo breaks (in its test) when a service's rules change.
+and engagements and triage them, officers review, adjudicate and recommend, the officer or the
+approver decides as the case's triage tier routes it, and the scheduled sweep marks a review
+as due. So the audit trail, the timelines and the screening hits are genuine, and the demo
+breaks (in its test) when a service's rules change.
 
 The demo users' passwords are derived from a published seed and printed on every start, so the
 demo refuses a production database (PostgreSQL) unless forced: it is for a laptop, never for an
@@ -19,6 +20,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,10 +30,12 @@ from trustdesk.web.accounts import services as account_services
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement
-from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.core import audit
 from trustdesk.web.core.context import audit_context
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.decisions import selectors as decision_selectors
+from trustdesk.web.decisions import services as decision_services
+from trustdesk.web.decisions.models import Outcome
 from trustdesk.web.lists import screening
 from trustdesk.web.lists.services import shipped_lists_ensure
 from trustdesk.web.partners import selectors as partner_selectors
@@ -221,7 +225,7 @@ class _Loader:
         case_services.engagement_mark_review_due(now=sweep_at)
         for item, engagement in zip(data.ENGAGEMENTS, engagements, strict=True):
             engagement.refresh_from_db(fields=["status"])
-            if engagement.status != item.expected_status:
+            if self._triages() and engagement.status != item.expected_status:
                 raise DemoDataError(
                     f"{item.title!r} ended {engagement.status}, not {item.expected_status}"
                 )
@@ -339,13 +343,26 @@ class _Loader:
                 actor=owner, engagement=engagement, partner=partner, role=link.role, note=link.note
             )
         for step in item.steps:
+            if not self._triages() and isinstance(step, data.Recommend | data.Decide):
+                # Without a triage there is no tier to route the decision by: the case stays
+                # in review, as it would on a real install until someone triages it.
+                break
             engagement = self._step(engagement, step)
         return engagement
+
+    def _triages(self) -> bool:
+        """Whether the configured pack asks the questions the demo's answers are written for."""
+        current = triage_selectors.pack()
+        lineage = {current.id, *(ref.partition("@")[0] for ref in current.lineage)}
+        return data.TRIAGE_PACK in lineage
 
     def _step(self, engagement: Engagement, step: data.Step) -> Engagement:
         actor = self.users[step.by]
         match step:
             case data.Submit():
+                if decision_selectors.latest_triage(engagement) is None:
+                    # Decisions are routed by the triage tier: every submitted case has one.
+                    self._triage(engagement.owner, engagement, data.Triage(step.by, ()))
                 return case_services.engagement_submit(actor=actor, engagement=engagement)
             case data.Withdraw():
                 return case_services.engagement_withdraw(
@@ -361,18 +378,13 @@ class _Loader:
                     actor=actor, engagement=engagement, questions=step.questions
                 )
                 return Engagement.objects.get(pk=engagement.pk)
-            case data.Escalate():
-                decision = case_services.DecisionInput(Outcome.ESCALATE, step.reason)
-                return case_services.engagement_decide(
-                    actor=actor, engagement=engagement, decision=decision, now=self.now
+            case data.Recommend():
+                decision_services.recommendation_make(
+                    actor=actor, engagement=engagement, proposal=self._proposal(step), now=self.now
                 )
+                return engagement
             case data.Decide():
-                return case_services.engagement_decide(
-                    actor=actor,
-                    engagement=engagement,
-                    decision=self._decision(step),
-                    now=self.now,
-                )
+                return self._decide(actor, engagement, step)
             case data.Activate():
                 return case_services.engagement_activate(actor=actor, engagement=engagement)
             case data.Close():
@@ -385,12 +397,14 @@ class _Loader:
 
     def _triage(self, owner: User, engagement: Engagement, step: data.Triage) -> None:
         """Start from the engagement (prefilled), answer the rest and see what applies."""
-        current = triage_selectors.pack()
-        lineage = {current.id, *(ref.partition("@")[0] for ref in current.lineage)}
-        if data.TRIAGE_PACK not in lineage:
+        if not self._triages():
             return  # the answers are the UK pack's; another pack asks other questions
         session = triage_services.triage_start(actor=owner, engagement=engagement)
-        answers = dict(step.answers)
+        # What the step does not say and the record does not prefill is the quiet answer.
+        quiet = {k: v for k, v in data.QUIET_ANSWERS.items() if k not in session.answers}
+        if "funding_amount" not in session.answers:  # not prefilled in a foreign currency
+            quiet["funding_amount"] = int(engagement.funding_amount or 0)
+        answers = quiet | dict(step.answers)
         session = triage_services.triage_answers_save(
             actor=owner, session=session, answers=answers, questions=list(answers)
         )
@@ -399,14 +413,33 @@ class _Loader:
         except triage_services.AnswersIncomplete as exc:
             raise DemoDataError(f"{engagement.title!r}: triage answers {exc.errors}") from exc
 
-    def _decision(self, step: data.Decide) -> case_services.DecisionInput:
+    def _proposal(self, step: data.Decide | data.Recommend) -> decision_services.Proposal:
         review = step.review_in_days
-        return case_services.DecisionInput(
+        due = self.today + timedelta(days=step.conditions_due_in_days)
+        return decision_services.Proposal(
             outcome=Outcome(step.outcome),
             reason=step.reason,
-            conditions=step.conditions,
+            conditions=tuple(decision_services.Condition(c, due) for c in step.conditions),
             review_date=self.today + timedelta(days=review) if review is not None else None,
         )
+
+    def _decide(self, actor: User, engagement: Engagement, step: data.Decide) -> Engagement:
+        """Decide as the route allows, after the officer's recommendation (the same terms)."""
+        if decision_selectors.current_round(engagement) is None:
+            recommender = self.users[step.recommended_by or step.by]
+            decision_services.recommendation_make(
+                actor=recommender,
+                engagement=engagement,
+                proposal=self._proposal(step),
+                now=self.now,
+            )
+        try:
+            decision_services.decision_make(
+                actor=actor, engagement=engagement, proposal=self._proposal(step), now=self.now
+            )
+        except PermissionDenied as exc:
+            raise DemoDataError(f"{engagement.title!r}: {exc}") from exc
+        return Engagement.objects.get(pk=engagement.pk)
 
     def _adjudicate(self, officer: User, step: data.Adjudicate) -> None:
         """Confirm the hits on the organisation's own listed name; rule out the look-alikes."""

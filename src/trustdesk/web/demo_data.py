@@ -125,18 +125,28 @@ class AskForInformation:
 
 
 @dataclass(frozen=True, slots=True)
-class Escalate:
+class Recommend:
+    """An officer recommends; the case's route (its triage tier) says who then decides."""
+
     by: str
+    outcome: str  # decisions.models.Outcome value
     reason: str
+    conditions: tuple[str, ...] = ()
+    review_in_days: int | None = None  # approvals need a review date after today
+    conditions_due_in_days: int = 60
 
 
 @dataclass(frozen=True, slots=True)
 class Decide:
+    """The routed decision; without a recommendation first, `recommended_by` (or `by`) makes one."""
+
     by: str
-    outcome: str  # workflow.Outcome value other than escalate
+    outcome: str  # decisions.models.Outcome value
     reason: str
-    conditions: str = ""
+    conditions: tuple[str, ...] = ()
     review_in_days: int | None = None  # approvals need a review date after today
+    conditions_due_in_days: int = 60
+    recommended_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +173,24 @@ class Triage:
     answers: tuple[tuple[str, object], ...]
 
 
+#: Every gb-base question answered the quietest way: what a case's own triage does not say.
+QUIET_ANSWERS: Final[dict[str, object]] = {
+    "partner_kind": "university",
+    "research_areas": ["history"],
+    "transfer_abroad": False,
+    "military_end_use": "none",
+    "partner_military_links": False,
+    "visitor_nationality": "FR",
+    "visitor_level": "researcher",
+    "travel_country": "FR",
+    "travel_carrying": ["nothing"],
+    "funder_kind": "uk-private",
+    "personal_data": "none",
+    "human_participants": False,
+    "publication_restrictions": False,
+    "ip_transfer": False,
+}
+
 # The pack the demo's triage answers are written for (or a pack that extends it).
 TRIAGE_PACK: Final = "gb-base"
 
@@ -172,7 +200,7 @@ Step = (
     | StartReview
     | Adjudicate
     | AskForInformation
-    | Escalate
+    | Recommend
     | Decide
     | Activate
     | Close
@@ -386,6 +414,13 @@ ENGAGEMENTS: Final = (
         steps=(
             Submit("shernandez"),
             Withdraw("shernandez", "Adding the travel budget before the team reviews it."),
+            Submit("shernandez"),
+            StartReview("hkowalczyk"),
+            Decide(
+                "hkowalczyk",
+                "refer_back",
+                "Name who pays for the Kyoto co-organiser's travel before the review can finish.",
+            ),
         ),
         expected_status="draft",
     ),
@@ -474,10 +509,11 @@ ENGAGEMENTS: Final = (
             Submit("aokafor"),
             StartReview("hkowalczyk"),
             _confirm("hkowalczyk", HIT, "A different institution with a similar name."),
-            Escalate(
+            Recommend(
                 "hkowalczyk",
+                "decline",
                 "Listed client and a technology with military use (radar signature reduction): "
-                "above an officer's authority.",
+                "the risk cannot be mitigated.",
             ),
         ),
         expected_status="in_review",
@@ -540,15 +576,16 @@ ENGAGEMENTS: Final = (
             Submit("frahimi"),
             StartReview("hkowalczyk"),
             Decide(
-                "hkowalczyk",
+                "mthornbury",
                 "approve_with_conditions",
                 "Low-risk visit, but the host lab holds precursor chemicals on the export-control "
                 "list.",
                 conditions=(
                     "Lab access limited to rooms 2.14 and 2.16; no access to the controlled "
-                    "chemicals store; export-control check before any sample leaves Wessex."
+                    "chemicals store; export-control check before any sample leaves Wessex.",
                 ),
                 review_in_days=180,
+                recommended_by="hkowalczyk",
             ),
         ),
         expected_status="decided",
@@ -574,11 +611,12 @@ ENGAGEMENTS: Final = (
                 "one that matches.",
             ),
             Decide(
-                "oadeyemi",
+                "mthornbury",
                 "decline",
                 "The client is the National University of Defense Technology, on Canada's NRO "
                 "list and the US Section 1286 list; drone-swarm navigation has direct military "
                 "use.",
+                recommended_by="oadeyemi",
             ),
         ),
         expected_status="decided",
@@ -597,14 +635,23 @@ ENGAGEMENTS: Final = (
         steps=(
             Submit("cmartin"),
             StartReview("hkowalczyk"),
-            Escalate("hkowalczyk", "Gifts above £1m are decided by the PVC Research."),
-            Decide(
-                "mthornbury",
+            Recommend(
+                "hkowalczyk",
                 "approve_with_conditions",
                 "Donor due diligence is clean; academic freedom is protected by the conditions.",
                 conditions=(
                     "The foundation has no say in appointments or research; the gift agreement "
-                    "states this; the donors' sources of funds are checked again at renewal."
+                    "states this; the donors' sources of funds are checked again at renewal.",
+                ),
+                review_in_days=365,
+            ),
+            Decide(
+                "hkowalczyk",
+                "approve_with_conditions",
+                "Donor due diligence is clean; academic freedom is protected by the conditions.",
+                conditions=(
+                    "The foundation has no say in appointments or research; the gift agreement "
+                    "states this; the donors' sources of funds are checked again at renewal.",
                 ),
                 review_in_days=365,
             ),
@@ -631,7 +678,7 @@ ENGAGEMENTS: Final = (
                 "oadeyemi",
                 "approve_with_conditions",
                 "Established partner; the data-protection terms need to be in the agreement.",
-                conditions="A data-sharing agreement under UK GDPR is signed before enrolment.",
+                conditions=("A data-sharing agreement under UK GDPR is signed before enrolment.",),
                 review_in_days=365,
             ),
             Activate("oadeyemi"),

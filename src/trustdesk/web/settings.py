@@ -62,11 +62,13 @@ INSTALLED_APPS = [
     "trustdesk.web.partners",
     "trustdesk.web.reference",
     "trustdesk.web.triage",
+    "trustdesk.web.decisions",
     "trustdesk.web.notify",
     "trustdesk.web.assessments",
     "trustdesk.web.mitigations",
     "trustdesk.web.documents",
     "trustdesk.web.desk",
+    "trustdesk.web.hub",
     "ninja",  # django-ninja: only so its Swagger UI files are served from here, never a CDN
     "trustdesk.web.api",
     *auth_conf.APPS,

@@ -30,10 +30,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("engagements/<uuid:public_id>/assessment/", include("trustdesk.web.assessments.urls")),
     path("engagements/", include("trustdesk.web.mitigations.urls")),
     path("engagements/", include("trustdesk.web.documents.urls")),
+    path("engagements/", include("trustdesk.web.decisions.urls")),
     path("partners/", include("trustdesk.web.partners.urls")),
     path("triage/", include("trustdesk.web.triage.urls")),
     path("notifications/", include("trustdesk.web.notify.urls")),
     path("policy/", include("trustdesk.web.reference.urls")),
+    path("guidance/", include("trustdesk.web.hub.urls")),
     path("api/", include("trustdesk.web.api.urls")),
     # /healthz, /readyz and /metrics, where load balancers and Prometheus look.
     path("", include("trustdesk.web.monitoring.urls")),

@@ -64,12 +64,14 @@ def test_scopes(role: User.Role, scope: Scope) -> None:
     assert ROLES[role].scope is scope
 
 
-def test_only_admins_manage_users_and_only_approvers_decide_escalations() -> None:
+def test_only_admins_manage_users_and_only_officers_and_approvers_decide() -> None:
     managers = {r for r, d in ROLES.items() if "user.manage" in d.permissions}
-    escalations = {r for r, d in ROLES.items() if "engagement.decide_escalated" in d.permissions}
+    deciders = {r for r, d in ROLES.items() if "engagement.decide" in d.permissions}
+    seats = {r for r, d in ROLES.items() if "committee.manage" in d.permissions}
     reviewers = {r for r, d in ROLES.items() if "engagement.review" in d.permissions}
     assert managers == {User.Role.ADMIN}
-    assert escalations == {User.Role.APPROVER}
+    assert deciders == {User.Role.OFFICER, User.Role.APPROVER}  # which of them: the route
+    assert seats == {User.Role.OFFICER, User.Role.ADMIN}
     assert reviewers == {User.Role.OFFICER}
 
 

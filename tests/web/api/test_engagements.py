@@ -6,10 +6,12 @@ import uuid
 
 import pytest
 
+from tests import factories
 from tests.web.api.conftest import ApiClient
-from tests.web.cases.conftest import REVIEW_DATE, Advance, Cast
+from tests.web.cases.conftest import Advance, Cast
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.decisions.models import Outcome
 
 pytestmark = pytest.mark.django_db
 Status = Engagement.Status
@@ -136,13 +138,6 @@ TRANSITIONS = [
     ("submit", Status.DRAFT, {}, "rita", ["tom", "cara", "olga", "alan", "aude", "ada"]),
     ("withdraw", Status.SUBMITTED, {}, "rita", ["tom", "cara", "olga", "alan", "aude", "ada"]),
     ("review-start", Status.SUBMITTED, {}, "olga", ["rita", "tom", "cara", "alan", "aude", "ada"]),
-    (
-        "decide",
-        Status.IN_REVIEW,
-        {"outcome": "approve", "reason": "Low risk", "review_date": REVIEW_DATE.isoformat()},
-        "alan",
-        ["rita", "tom", "cara", "aude", "ada"],
-    ),
     ("activate", Status.DECIDED, {}, "olga", ["rita", "tom", "cara", "alan", "aude", "ada"]),
     (
         "close",
@@ -184,20 +179,14 @@ def test_a_transition_from_the_wrong_status_is_409(api: Api, advance: Advance) -
     }
 
 
-def test_unmet_preconditions_are_409_not_ready(api: Api, advance: Advance) -> None:
+def test_unmet_preconditions_are_409_not_ready(cast: Cast, api: Api, advance: Advance) -> None:
     e = advance(Status.IN_REVIEW)
-    response = api["olga"].post(_url(e, "decide"), {"outcome": "approve", "reason": "ok"})
+    factories.recommend_and_decide(
+        e, cast.olga, what=factories.proposal(Outcome.DECLINE, "Sanctions listed")
+    )
+    response = api["olga"].post(_url(e, "activate"))
     assert response.status_code == 409
     assert response.json()["code"] == "not_ready"
-
-
-def test_escalation_then_only_an_approver_decides(api: Api, advance: Advance) -> None:
-    e = advance(Status.IN_REVIEW)
-    escalated = api["olga"].post(_url(e, "decide"), {"outcome": "escalate", "reason": "Big"})
-    assert escalated.json()["escalated"] is True
-    body = {"outcome": "decline", "reason": "Too risky"}
-    assert api["olga"].post(_url(e, "decide"), body).status_code == 403
-    assert api["alan"].post(_url(e, "decide"), body).json()["decision"] == "decline"
 
 
 def test_unknown_transition_path_is_the_api_404(api: Api, advance: Advance) -> None:

@@ -18,7 +18,6 @@ from trustdesk.web.assessments import selectors, services
 from trustdesk.web.assessments.models import CaseReview, RiskAssessment
 from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement, EngagementPartner
-from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.core.tasks import record, run_here
 from trustdesk.web.lists.screening import current_index
@@ -128,11 +127,10 @@ def test_without_an_assessment_only_the_date_counts(cast: Cast, in_review: Case)
 
 
 def _decided(cast: Cast, engagement: Engagement) -> Engagement:
-    return case_services.engagement_decide(
-        actor=cast.olga,
-        engagement=engagement,
-        decision=case_services.DecisionInput(Outcome.APPROVE, "Low risk", review_date=REVIEW_DATE),
+    factories.recommend_and_decide(
+        engagement, cast.olga, what=factories.proposal(review_date=REVIEW_DATE)
     )
+    return Engagement.objects.get(pk=engagement.pk)
 
 
 def test_the_daily_sweep_brings_a_decided_case_forward_on_a_trigger_once(

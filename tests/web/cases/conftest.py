@@ -17,7 +17,6 @@ from tests import factories
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.cases import services
 from trustdesk.web.cases.models import Engagement
-from trustdesk.web.cases.workflow import Outcome
 
 Status = Engagement.Status
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -74,22 +73,21 @@ Advance = Callable[..., Engagement]
 
 @pytest.fixture
 def advance(cast: Cast) -> Advance:
-    """A new engagement of Rita's (Tom on the team) brought to `status` through the services."""
+    """A new engagement of Rita's (Tom on the team) brought to `status` through the services.
 
-    def make(status: Status = Status.DRAFT, *, escalated: bool = False) -> Engagement:
+    Past a draft it has a completed triage (standard tier unless `tier` says otherwise), so an
+    officer decides it unless the tier routes it elsewhere.
+    """
+
+    def make(status: Status = Status.DRAFT, *, tier: str = "standard") -> Engagement:
         e = services.engagement_create(actor=cast.rita, fields=fields(team=[cast.tom]))
         if status is Status.DRAFT:
             return e
+        factories.complete_triage(e, cast.rita, tier)
         e = services.engagement_submit(actor=cast.rita, engagement=e)
         if status is Status.SUBMITTED:
             return e
         e = services.engagement_review_start(actor=cast.olga, engagement=e)
-        if escalated:
-            e = services.engagement_decide(
-                actor=cast.olga,
-                engagement=e,
-                decision=services.DecisionInput(Outcome.ESCALATE, "Above my authority"),
-            )
         if status is Status.IN_REVIEW:
             return e
         if status is Status.AWAITING_INFORMATION:
@@ -97,12 +95,9 @@ def advance(cast: Cast) -> Advance:
                 actor=cast.olga, engagement=e, questions=["Who funds the partner's lab?"]
             )
             return Engagement.objects.get(pk=e.pk)
-        e = services.engagement_decide(
-            actor=cast.alan if escalated else cast.olga,
-            engagement=e,
-            decision=services.DecisionInput(Outcome.APPROVE, "Low risk", review_date=REVIEW_DATE),
-            now=NOW,
-        )
+        decider = cast.alan if tier == "enhanced" else cast.olga
+        factories.recommend_and_decide(e, cast.olga, decider, now=NOW)
+        e = Engagement.objects.get(pk=e.pk)
         if status is Status.DECIDED:
             return e
         e = services.engagement_activate(actor=cast.olga, engagement=e)

@@ -78,10 +78,9 @@ def test_a_stale_version_is_refused_naming_what_changed(cast: Cast, advance: Adv
 def test_a_change_without_field_values_is_named_by_its_label(cast: Cast, advance: Advance) -> None:
     engagement = advance(Status.IN_REVIEW)
     read = engagement.version
-    services.engagement_decide(
-        actor=cast.olga,
-        engagement=engagement,
-        decision=services.DecisionInput(services.Outcome.ESCALATE, "Above my authority"),
+    partner = factories.make_organisation(cast.olga, "Example University")
+    services.engagement_partner_add(
+        actor=cast.olga, engagement=engagement, partner=partner, role="partner_institution"
     )
 
     with pytest.raises(services.EditConflict) as raised:
@@ -89,7 +88,7 @@ def test_a_change_without_field_values_is_named_by_its_label(cast: Cast, advance
             actor=cast.olga, engagement=engagement, fields=fields(title="Late"), version=read
         )
 
-    assert [str(c) for c in raised.value.changes] == ["Escalated to an approver"]
+    assert [str(c) for c in raised.value.changes] == ["Partner added"]
 
 
 def test_the_current_version_saves(cast: Cast, advance: Advance) -> None:

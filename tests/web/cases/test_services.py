@@ -14,9 +14,10 @@ from tests.web.cases.conftest import EVERYONE, NOW, REVIEW_DATE, Advance, Cast, 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import services
 from trustdesk.web.cases.models import Engagement
-from trustdesk.web.cases.workflow import Action, Outcome
+from trustdesk.web.cases.workflow import Action
 from trustdesk.web.core.audit import verify_chain
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.decisions.models import Outcome
 
 Status = Engagement.Status
 
@@ -31,15 +32,21 @@ def _events(engagement: Engagement) -> list[tuple[str, str, dict[str, object]]]:
 
 
 def _do(action: Action, actor: User, engagement: Engagement) -> Engagement:
-    """Take `action` with inputs that satisfy its own rules, so only role and status decide."""
-    approve = services.DecisionInput(Outcome.APPROVE, "Low risk", review_date=REVIEW_DATE)
+    """Take `action` with inputs that satisfy its own rules, so only role and status decide.
+
+    A decision is written by the case app's primitive, which the routed services of the
+    decisions app call (tests/web/decisions test the route); here its role and status checks.
+    """
+    approve = services.DecisionInput(
+        Engagement.Decision.APPROVE, "Low risk", review_date=REVIEW_DATE
+    )
     calls: dict[Action, Callable[[], Engagement]] = {
         Action.SUBMIT: lambda: services.engagement_submit(actor=actor, engagement=engagement),
         Action.WITHDRAW: lambda: services.engagement_withdraw(actor=actor, engagement=engagement),
         Action.START_REVIEW: lambda: services.engagement_review_start(
             actor=actor, engagement=engagement
         ),
-        Action.DECIDE: lambda: services.engagement_decide(
+        Action.DECIDE: lambda: services.engagement_decision_apply(
             actor=actor, engagement=engagement, decision=approve, now=NOW
         ),
         Action.ACTIVATE: lambda: services.engagement_activate(actor=actor, engagement=engagement),
@@ -322,21 +329,22 @@ def test_withdraw_keeps_an_optional_reason(cast: Cast, advance: Advance) -> None
     }
 
 
-def test_a_decision_is_recorded_with_its_reason_conditions_and_review_date(
+def test_a_decision_is_written_with_its_reason_conditions_and_review_date(
     cast: Cast, advance: Advance
 ) -> None:
     engagement = advance(Status.IN_REVIEW)
 
-    decided = services.engagement_decide(
+    decided = services.engagement_decision_apply(
         actor=cast.olga,
         engagement=engagement,
         decision=services.DecisionInput(
-            Outcome.APPROVE_WITH_CONDITIONS,
+            Engagement.Decision.APPROVE_WITH_CONDITIONS,
             "Dual-use risk mitigated",
-            conditions="No export-controlled data shared.",
+            conditions="No export-controlled data shared. (due 2026-06-01)",
             review_date=date(2027, 1, 31),
         ),
         now=NOW,
+        data={"route": "officer"},
     )
 
     assert decided.status == Status.DECIDED
@@ -348,92 +356,20 @@ def test_a_decision_is_recorded_with_its_reason_conditions_and_review_date(
         "old": "in_review",
         "new": "decided",
         "decision": "approve_with_conditions",
-        "conditions": "No export-controlled data shared.",
+        "conditions": "No export-controlled data shared. (due 2026-06-01)",
         "review_date": "2027-01-31",
-        "escalated": False,
+        "route": "officer",
         "reason": "Dual-use risk mitigated",
         "version": 4,
     }
-
-
-@pytest.mark.parametrize(
-    ("decision", "message"),
-    [
-        (services.DecisionInput(Outcome.DECLINE, "  "), services.NEEDS_REASON),
-        (
-            services.DecisionInput(Outcome.APPROVE_WITH_CONDITIONS, "ok", review_date=REVIEW_DATE),
-            services.NEEDS_CONDITIONS,
-        ),
-        (
-            services.DecisionInput(Outcome.APPROVE, "ok", "Some", review_date=REVIEW_DATE),
-            services.CONDITIONS_NEED_OUTCOME,
-        ),
-        (services.DecisionInput(Outcome.APPROVE, "ok"), services.NEEDS_REVIEW_DATE),
-        (
-            services.DecisionInput(Outcome.APPROVE, "ok", review_date=NOW.date()),
-            services.NEEDS_REVIEW_DATE,
-        ),
-    ],
-)
-def test_an_incomplete_decision_is_refused(
-    cast: Cast, advance: Advance, decision: services.DecisionInput, message: str
-) -> None:
-    engagement = advance(Status.IN_REVIEW)
-
-    with pytest.raises(services.NotReady) as raised:
-        services.engagement_decide(
-            actor=cast.olga, engagement=engagement, decision=decision, now=NOW
-        )
-
-    assert str(raised.value) == message
-    assert Engagement.objects.get(pk=engagement.pk).status == Status.IN_REVIEW
-
-
-def test_an_escalated_case_is_decided_by_an_approver_only(cast: Cast, advance: Advance) -> None:
-    engagement = advance(Status.IN_REVIEW, escalated=True)
-    approve = services.DecisionInput(Outcome.APPROVE, "Committee agreed", review_date=REVIEW_DATE)
-
-    with pytest.raises(
-        PermissionDenied,
-        match=r"^Your role does not allow you to decide escalated cases\.$",
-    ):
-        services.engagement_decide(
-            actor=cast.olga, engagement=engagement, decision=approve, now=NOW
-        )
-    decided = services.engagement_decide(
-        actor=cast.alan, engagement=engagement, decision=approve, now=NOW
-    )
-
-    assert (decided.status, decided.decided_by) == (Status.DECIDED, cast.alan)
-    escalation = next(e for e in _events(engagement) if e[0] == "trustdesk.engagement.escalated")
-    assert escalation[2] == {
-        "status": "in_review",
-        "escalated": True,
-        "reason": "Above my authority",
-        "version": 4,
-    }
-    assert _events(engagement)[-1][2]["escalated"] is True
-
-
-def test_a_case_is_escalated_once(cast: Cast, advance: Advance) -> None:
-    engagement = advance(Status.IN_REVIEW, escalated=True)
-
-    with pytest.raises(services.NotReady, match=r"^This engagement is already escalated"):
-        services.engagement_decide(
-            actor=cast.alan,
-            engagement=engagement,
-            decision=services.DecisionInput(Outcome.ESCALATE, "again"),
-        )
 
 
 def test_a_declined_case_cannot_become_active_but_can_be_closed(
     cast: Cast, advance: Advance
 ) -> None:
     engagement = advance(Status.IN_REVIEW)
-    services.engagement_decide(
-        actor=cast.olga,
-        engagement=engagement,
-        decision=services.DecisionInput(Outcome.DECLINE, "Partner on a sanctions list"),
+    factories.recommend_and_decide(
+        engagement, cast.olga, what=factories.proposal(Outcome.DECLINE, "Sanctions listed")
     )
 
     with pytest.raises(
@@ -457,11 +393,8 @@ def test_the_review_due_sweep_moves_active_cases_whose_date_has_come(
 ) -> None:
     due = advance(Status.ACTIVE)
     later = advance(Status.IN_REVIEW)
-    services.engagement_decide(
-        actor=cast.olga,
-        engagement=later,
-        decision=services.DecisionInput(Outcome.APPROVE, "ok", review_date=date(2027, 6, 1)),
-        now=NOW,
+    factories.recommend_and_decide(
+        later, cast.olga, what=factories.proposal(review_date=date(2027, 6, 1)), now=NOW
     )
     services.engagement_activate(actor=cast.olga, engagement=later)
     decided = advance(Status.DECIDED)
@@ -489,23 +422,25 @@ def test_the_review_due_sweep_moves_active_cases_whose_date_has_come(
 def test_a_due_review_goes_back_into_review_with_the_officers_authority(
     cast: Cast, advance: Advance
 ) -> None:
-    engagement = advance(Status.REVIEW_DUE, escalated=True)
+    engagement = advance(Status.REVIEW_DUE)
 
     reviewed = services.engagement_review_start(actor=cast.olga, engagement=engagement)
 
-    assert (reviewed.status, reviewed.escalated) == (Status.IN_REVIEW, False)
+    assert reviewed.status == Status.IN_REVIEW
 
 
 def test_the_trail_stays_verifiable_through_a_whole_life_cycle(advance: Advance) -> None:
-    engagement = advance(Status.CLOSED, escalated=True)
+    engagement = advance(Status.CLOSED, tier="enhanced")
 
-    assert [e[0].removeprefix("trustdesk.engagement.") for e in _events(engagement)] == [
-        "created",
-        "submitted",
-        "review_started",
-        "escalated",
-        "decided",
-        "activated",
-        "closed",
+    assert [e[0].removeprefix("trustdesk.") for e in _events(engagement)] == [
+        "engagement.created",
+        "triage.started",
+        "triage.completed",
+        "engagement.submitted",
+        "engagement.review_started",
+        "decision.recommended",
+        "engagement.decided",
+        "engagement.activated",
+        "engagement.closed",
     ]
     assert verify_chain().intact

@@ -9,10 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests import factories
 from tests.web.cases.conftest import EVERYONE, REVIEW_DATE, Advance, Cast, fields
 from trustdesk.web.cases import services
 from trustdesk.web.cases.models import Engagement
-from trustdesk.web.core.models import AuditEvent
 
 Status = Engagement.Status
 
@@ -52,7 +52,6 @@ MATRIX = [
     ("engagement-submit", "post", Status.DRAFT, {}, _expect({"rita"})),
     ("engagement-withdraw", "post", Status.SUBMITTED, {}, _expect({"rita"})),
     ("engagement-review-start", "post", Status.SUBMITTED, {}, _expect({"olga"})),
-    ("engagement-decide", "post", Status.IN_REVIEW, DECIDE, _expect({"olga", "alan"})),
     ("engagement-activate", "post", Status.DECIDED, {}, _expect({"olga"})),
     ("engagement-close", "post", Status.ACTIVE, {"reason": "Finished"}, _expect({"olga"})),
 ]
@@ -103,7 +102,6 @@ def test_permission_matrix_for_pages_without_an_engagement(
         "engagement-detail",
         "engagement-edit",
         "engagement-submit",
-        "engagement-decide",
         "engagement-close",
     ],
 )
@@ -218,7 +216,7 @@ def test_an_htmx_request_gets_only_the_results(cast: Cast, advance: Advance) -> 
 
 
 def test_the_detail_page_shows_the_case_and_its_timeline(cast: Cast, advance: Advance) -> None:
-    engagement = advance(Status.CLOSED, escalated=True)
+    engagement = advance(Status.CLOSED, tier="enhanced")
 
     page = _page(_as(cast, "aude").get(engagement.get_absolute_url()))
 
@@ -228,14 +226,16 @@ def test_the_detail_page_shows_the_case_and_its_timeline(cast: Cast, advance: Ad
     timeline = re.findall(r"<strong>([^<]+)</strong>( \([^)]*\))? by ([^<]+?)(?:<br>| </li>)", page)
     assert [(label, change, actor) for label, change, actor in timeline] == [
         ("Engagement proposed", "", "Rita Tester (rita)"),
+        ("Triage started", "", "Rita Tester (rita)"),
+        ("Triage completed", "", "Rita Tester (rita)"),
         ("Submitted for review", " (Draft → Submitted)", "Rita Tester (rita)"),
         ("Review started", " (Submitted → In review)", "Olga Tester (olga)"),
-        ("Escalated to an approver", "", "Olga Tester (olga)"),
+        ("Decision recommended", "", "Olga Tester (olga)"),
         ("Decision recorded", " (In review → Decided)", "Alan Tester (alan)"),
         ("Engagement activated", " (Decided → Active)", "Olga Tester (olga)"),
         ("Engagement closed", " (Active → Closed)", "Olga Tester (olga)"),
     ]
-    assert "Reason: Above my authority" in page
+    assert "Reason: Low risk" in page
     assert "What you can do" not in page  # the auditor changes nothing
 
 
@@ -357,52 +357,23 @@ def test_a_refused_transition_says_why_on_the_page(cast: Cast) -> None:
     ]
 
 
-def test_an_incomplete_decision_shows_the_form_again_with_errors(
-    cast: Cast, advance: Advance
-) -> None:
-    engagement = advance(Status.IN_REVIEW)
-    before = AuditEvent.objects.count()
-
-    response = _as(cast, "olga").post(
-        reverse("cases:engagement-decide", kwargs={"public_id": engagement.public_id}),
-        {"outcome": "approve"},
-    )
-
-    assert response.status_code == 200
-    assert "This field is required." in _page(response)
-    assert AuditEvent.objects.count() == before
-
-
-def test_a_decision_that_breaks_a_rule_comes_back_as_a_message(
-    cast: Cast, advance: Advance
-) -> None:
-    engagement = advance(Status.IN_REVIEW)
-
-    response = _as(cast, "olga").post(
-        reverse("cases:engagement-decide", kwargs={"public_id": engagement.public_id}),
-        {"outcome": "approve_with_conditions", "reason": "ok", "review_date": "2099-01-01"},
-        follow=True,
-    )
-
-    assert [str(m) for m in response.context["messages"]] == [services.NEEDS_CONDITIONS]
-    assert Engagement.objects.get(pk=engagement.pk).status == Status.IN_REVIEW
-
-
 def test_a_whole_life_cycle_through_the_pages(cast: Cast) -> None:
     rita, olga = _as(cast, "rita"), _as(cast, "olga")
     rita.post(
         reverse("cases:engagement-create"), {"title": "Donation", "kind": "donation_or_funding"}
     )
     engagement = Engagement.objects.get()
+    factories.complete_triage(engagement, cast.rita, "enhanced")
 
     def post(client: Client, name: str, data: dict[str, str] | None = None) -> None:
-        url = reverse(f"cases:{name}", kwargs={"public_id": engagement.public_id})
+        app = "decisions" if name.startswith(("recommendation", "decision")) else "cases"
+        url = reverse(f"{app}:{name}", kwargs={"public_id": engagement.public_id})
         assert client.post(url, data or {}).status_code == 302
 
     post(rita, "engagement-submit")
     post(olga, "engagement-review-start")
-    post(olga, "engagement-decide", {"outcome": "escalate", "reason": "Large gift"})
-    post(_as(cast, "alan"), "engagement-decide", DECIDE)
+    post(olga, "recommendation-make", DECIDE)
+    post(_as(cast, "alan"), "decision-make", DECIDE)
     post(olga, "engagement-activate")
     post(olga, "engagement-close", {"reason": "Gift received"})
 

@@ -17,6 +17,7 @@ from tests.web.desk.support import screened_partner, triaged
 from trustdesk.web.cases import services
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.decisions import services as decision_services
 
 pytestmark = pytest.mark.django_db
 Status = Engagement.Status
@@ -90,21 +91,41 @@ def test_an_officer_sees_the_queue_counts_and_coverage(cast: Cast, advance: Adva
     assert re.search(r'<th scope="row">In review</th><td>1</td>', page)
     assert re.search(r'<th scope="row">Draft</th><td>1</td>', page)
     assert re.search(r'<th scope="row">Enhanced due diligence</th><td>1</td>', page)
-    assert re.search(r'<th scope="row">Not triaged</th><td>2</td>', page)
+    # every case past a draft has been triaged (the one in review in the standard tier)
+    assert re.search(r'<th scope="row">Standard due diligence</th><td>1</td>', page)
+    assert re.search(r'<th scope="row">Not triaged</th><td>1</td>', page)
     assert 'role="img"' in page
     assert '<desc id="chart-status-desc">Cases: Draft: 1;' in page
 
 
-def test_an_approver_sees_escalated_cases_and_those_they_decided(
+def test_an_approver_sees_what_awaits_their_decision_and_what_they_decided(
     cast: Cast, advance: Advance
 ) -> None:
-    escalated = advance(Status.IN_REVIEW, escalated=True)
-    decided = advance(Status.DECIDED, escalated=True)
+    # an enhanced case with a recommendation waits for the approver; another was decided by them
+    waiting = advance(Status.IN_REVIEW, tier="enhanced")
+    decision_services.recommendation_make(
+        actor=cast.olga, engagement=waiting, proposal=factories.proposal()
+    )
+    decided = advance(Status.DECIDED, tier="enhanced")
     page = desk(cast.alan)
-    assert _work(page) == [f"Decide {escalated.title} — escalated to an approver"]
+    assert _work(page) == [f"Decide {waiting.title} — recommendation made"]
     section = page.split('id="decided-heading"')[1].split("</section>")[0]
     assert decided.get_absolute_url() in section
-    assert escalated.get_absolute_url() not in section
+    assert waiting.get_absolute_url() not in section
+
+
+def test_an_officer_is_not_asked_to_decide_what_the_tier_routes_to_an_approver(
+    cast: Cast, advance: Advance
+) -> None:
+    standard = advance(Status.IN_REVIEW)
+    enhanced = advance(Status.IN_REVIEW, tier="enhanced")
+    for case in (standard, enhanced):
+        decision_services.recommendation_make(
+            actor=cast.olga, engagement=case, proposal=factories.proposal()
+        )
+    work = _work(desk(cast.olga))
+    assert f"Decide {standard.title} — recommendation made" in work
+    assert not any(enhanced.title in item for item in work if item.startswith("Decide"))
 
 
 def test_an_auditor_sees_recent_decisions_and_the_chain(cast: Cast, advance: Advance) -> None:

@@ -19,8 +19,8 @@ from tests import factories
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement, EngagementPartner
-from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.conf.tasks import TaskSettings
+from trustdesk.web.decisions.models import Outcome
 from trustdesk.web.lists.services import shipped_lists_ensure
 from trustdesk.web.partners import services as partner_services
 from trustdesk.web.partners.models import Organisation, ScreeningRun
@@ -108,20 +108,22 @@ def case(db: None, django_capture_on_commit_callbacks: OnCommit) -> Case:
             partner=org,
             role=EngagementPartner.Role.PARTNER_INSTITUTION,
         )
+    factories.complete_triage(engagement, rita)
     engagement = case_services.engagement_submit(actor=rita, engagement=engagement)
     engagement = case_services.engagement_review_start(actor=olga, engagement=engagement)
     run = ScreeningRun.objects.get(organisation=organisations[0])
     partner_services.hit_group_adjudicate(
         actor=olga, run=run, group=BEIHANG_GROUP, verdict="confirmed", reason=VERDICT_REASON
     )
-    engagement = case_services.engagement_decide(
-        actor=olga,
-        engagement=engagement,
-        decision=case_services.DecisionInput(
+    factories.recommend_and_decide(
+        engagement,
+        olga,
+        what=factories.proposal(
             Outcome.APPROVE_WITH_CONDITIONS,
             DECISION_REASON,
-            conditions=CONDITIONS,
+            conditions=tuple((text, REVIEW_DATE) for text in CONDITIONS.splitlines()),
             review_date=REVIEW_DATE,
         ),
     )
+    engagement = Engagement.objects.get(pk=engagement.pk)
     return Case(engagement=engagement, beihang=organisations[0], **users)

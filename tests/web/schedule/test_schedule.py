@@ -111,6 +111,8 @@ def test_every_job_is_started_by_run_due_once_per_period(
         "engagements.review-due": "queued",
         "screenings.purge": "queued",
         "notifications.digest": "queued",
+        "guidance.review-due": "queued",
+        "training.reminders": "queued",
         "audit.anchor": "succeeded",
         "work.reap": "succeeded",
     }
@@ -322,7 +324,7 @@ def test_serve_runs_the_due_jobs_from_its_own_thread(
     try:
         deadline = time.monotonic() + 20
         finished = TaskRun.objects.filter(actor="serve", status__in=["succeeded", "failed"])
-        while finished.count() < 5:
+        while finished.count() < 7:
             assert time.monotonic() < deadline, "the thread started no job"
             time.sleep(0.05)
     finally:
@@ -332,6 +334,8 @@ def test_serve_runs_the_due_jobs_from_its_own_thread(
     runs = TaskRun.objects.filter(actor="serve")
     assert sorted(runs.values_list("task", "status")) == [
         ("assessments.review_due", "succeeded"),
+        ("hub.guidance_review", "succeeded"),
+        ("hub.training_reminders", "succeeded"),
         ("notify.digest", "succeeded"),
         ("partners.purge_screenings", "succeeded"),
         ("schedule.audit_anchor", "succeeded"),

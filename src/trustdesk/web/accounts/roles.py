@@ -97,13 +97,14 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
     Permission(
         "engagement.decide",
         "decide cases",
-        "Decide a case within the officer's authority set by the policy pack.",
+        "Decide a case, or vote on it from a committee seat, when the policy pack routes its "
+        "triage tier to your role; never a case you proposed or are on the team of.",
         writes=True,
     ),
     Permission(
-        "engagement.decide_escalated",
-        "decide escalated cases",
-        "Decide a case escalated above the officer's authority.",
+        "committee.manage",
+        "assign committee seats",
+        "Name who holds each seat of the policy pack's decision committee.",
         writes=True,
     ),
     Permission(
@@ -179,6 +180,13 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         "edit guidance and contacts",
         "Edit guidance pages, named contacts and training records.",
         writes=True,
+    ),
+    Permission(
+        "training.view_completion",
+        "see who has completed training",
+        "See which people have passed each training module and when their passes expire, for "
+        "your department (champions) or everyone (the research-security team).",
+        writes=False,
     ),
     Permission(
         "report.view",
@@ -263,13 +271,16 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
             Role.CHAMPION,
             "A department's named contact: helps its researchers and sees its cases.",
             Scope.DEPARTMENT,
-            _RESEARCHER | {"report.view"},
+            _RESEARCHER | {"report.view", "training.view_completion"},
         ),
         Role.OFFICER: RoleDefinition(
             Role.OFFICER,
             "The research-security team: reviews cases, adjudicates hits, assesses and recommends.",
             Scope.ALL,
-            _RESEARCHER | _CASEWORK | _PARTNER_REVIEW | {"guidance.manage"},
+            _RESEARCHER
+            | _CASEWORK
+            | _PARTNER_REVIEW
+            | {"guidance.manage", "committee.manage", "training.view_completion"},
         ),
         Role.APPROVER: RoleDefinition(
             Role.APPROVER,
@@ -279,7 +290,6 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                 {
                     "engagement.view",
                     "engagement.decide",
-                    "engagement.decide_escalated",
                     "engagement.report",
                     "partner.view",
                     "lists.view",
@@ -311,6 +321,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "user.view",
                     "user.manage",
                     "settings.manage",
+                    "committee.manage",
                 }
             ),
         ),

@@ -21,8 +21,10 @@ from trustdesk.web.api import errors
 from trustdesk.web.api.auth import ApiTokenAuth, SessionCsrfAuth
 from trustdesk.web.api.routers import (
     assessments,
+    decisions,
     documents,
     engagements,
+    guidance,
     mitigations,
     organisations,
     people,
@@ -62,7 +64,9 @@ api.add_router("/organisations", organisations.router)
 api.add_router("/people", people.router)
 api.add_router("/engagements", engagements.router)
 api.add_router("/engagements", documents.router)
+api.add_router("/engagements", decisions.router)
 api.add_router("", screening.router)
 api.add_router("", triage.router)
 api.add_router("", assessments.router)
 api.add_router("", mitigations.router)
+api.add_router("", guidance.router)

@@ -20,6 +20,7 @@ from trustdesk.policy.triage import AnswersInvalid
 from trustdesk.screening.matching import NameNotScreenable
 from trustdesk.web.api.services import ApiTokenError
 from trustdesk.web.cases import services as cases
+from trustdesk.web.decisions import services as decisions
 from trustdesk.web.lists.screenfile import InputError
 from trustdesk.web.mitigations import files as mitigation_files
 from trustdesk.web.mitigations import services as mitigations
@@ -79,6 +80,7 @@ _CONFLICTS: list[tuple[type[Exception], int, str]] = [
     (cases.InvalidTransition, 409, "invalid_transition"),
     (cases.NotEditable, 409, "not_editable"),
     (cases.NotReady, 409, "not_ready"),
+    (decisions.DecisionError, 409, "decision_refused"),
     (partners.DuplicateIdentifier, 409, "duplicate"),
     (partners.MergedRecord, 409, "merged"),
     (partners.MergeRefused, 409, "merge_refused"),
@@ -241,6 +243,7 @@ def install(api: NinjaAPI) -> None:
 
     for base in (
         cases.EngagementError,
+        decisions.DecisionError,
         partners.PartnerError,
         ApiTokenError,
         triage.TriageError,

@@ -18,7 +18,7 @@ from pydantic import WithJsonSchema
 from trustdesk.policy.reasons import FactKind
 from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web.cases.models import Engagement
-from trustdesk.web.cases.workflow import Outcome
+from trustdesk.web.decisions.models import Decision, Outcome
 from trustdesk.web.mitigations.models import MitigationItem
 from trustdesk.web.partners.models import Organisation
 from trustdesk.web.triage.models import TriageSession
@@ -42,7 +42,8 @@ EngagementKind = Annotated[Engagement.Kind, _named_choices("EngagementKind", Eng
 EngagementStatus = Annotated[
     Engagement.Status, _named_choices("EngagementStatus", Engagement.Status)
 ]
-DecisionOutcome = Outcome
+DecisionOutcome = Annotated[Outcome, _named_choices("DecisionOutcome", Outcome)]
+DecisionRoute = Annotated[Decision.Route, _named_choices("DecisionRoute", Decision.Route)]
 TriageStatus = Annotated[TriageSession.Status, _named_choices("TriageStatus", TriageSession.Status)]
 Verdict = HitStatus  # "unresolved" is refused: it is where a hit starts, not a verdict
 
@@ -333,7 +334,6 @@ class EngagementOut(Schema):
     funding_source: str
     start_date: date | None
     end_date: date | None
-    escalated: bool
     decision: str
     decision_reason: str
     conditions: str
@@ -410,13 +410,6 @@ class EngagementUpdateIn(Schema):
 
 class EngagementWithdrawIn(Schema):
     reason: str = Field("", max_length=4000)
-
-
-class EngagementDecideIn(Schema):
-    outcome: DecisionOutcome
-    reason: str = Field(min_length=1, max_length=4000)
-    conditions: str = Field("", max_length=4000)
-    review_date: date | None = None
 
 
 class EngagementCloseIn(Schema):
@@ -742,3 +735,101 @@ class MitigationStatusIn(Schema):
 
 class MitigationRemoveIn(Schema):
     reason: str = Field(min_length=1)
+
+
+# --- recommendations, decisions and committee votes -----------------------------------------
+
+
+class ConditionIn(Schema):
+    text: str = Field(min_length=1, max_length=1000)
+    due: date
+
+
+class ConditionOut(Schema):
+    text: str
+    due: date
+
+
+class RecommendationIn(Schema):
+    outcome: DecisionOutcome
+    reasoning: str = Field(min_length=1, max_length=4000)
+    conditions: list[ConditionIn] = Field(
+        default_factory=list, max_length=50, description='Only with "approve_with_conditions".'
+    )
+    review_date: date | None = Field(None, description="Needed for an approval.")
+
+
+class DecisionIn(Schema):
+    outcome: DecisionOutcome
+    reason: str = Field(min_length=1, max_length=4000)
+    conditions: list[ConditionIn] = Field(
+        default_factory=list,
+        max_length=50,
+        description='Only with "approve_with_conditions"; each becomes a tracked mitigation.',
+    )
+    review_date: date | None = Field(None, description="Needed for an approval.")
+
+
+class VoteIn(Schema):
+    outcome: DecisionOutcome
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class SeatOut(Schema):
+    id: str
+    label: str
+    holder: str | None = Field(description="The holder's username; null while vacant.")
+
+
+class RecommendationOut(Schema):
+    id: uuid.UUID
+    outcome: str
+    reasoning: str
+    conditions: list[ConditionOut]
+    review_date: date | None
+    made_by: str
+    made_at: datetime
+
+
+class VoteOut(Schema):
+    id: uuid.UUID
+    seat: str
+    voter: str
+    outcome: str
+    reason: str
+    cast_at: datetime
+
+
+class DecisionOut(Schema):
+    id: uuid.UUID
+    outcome: str
+    reason: str
+    conditions: list[ConditionOut]
+    review_date: date | None
+    decided_by: str
+    decided_at: datetime
+    route: DecisionRoute
+    tier: str
+    pack_id: str
+    pack_version: str
+
+
+class DecisionStateOut(Schema):
+    """Who decides the case and why, the open round with its votes, and what you may do."""
+
+    tier: str = Field(description="The latest completed triage's tier; empty without one.")
+    route: str = Field(description='"officer", "approver" or "committee"; empty when unrouted.')
+    decided_by: str = Field(description="Who decides, in words (the committee's title).")
+    problem: str = Field(description="Why the case cannot be routed now; empty when it can.")
+    pack_id: str
+    pack_version: str
+    quorum: int
+    seats: list[SeatOut]
+    options: list[str]
+    recommendation: RecommendationOut | None
+    votes: list[VoteOut]
+    votes_needed: int
+    can_recommend: bool
+    can_decide: bool
+    can_vote: bool
+    decisions: list[DecisionOut] = Field(description="Decisions made on the case, newest first.")

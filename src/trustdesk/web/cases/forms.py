@@ -16,8 +16,7 @@ from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.accounts.selectors import department_list
 from trustdesk.web.cases import selectors, values
 from trustdesk.web.cases.models import Engagement, EngagementPartner
-from trustdesk.web.cases.services import DecisionInput, EngagementFields
-from trustdesk.web.cases.workflow import Outcome
+from trustdesk.web.cases.services import EngagementFields
 from trustdesk.web.partners import selectors as partner_selectors
 from trustdesk.web.partners.forms import AGES
 from trustdesk.web.partners.models import Organisation, Person
@@ -136,41 +135,6 @@ class EngagementForm(forms.Form):
             start_date=data["start_date"],
             end_date=data["end_date"],
             team=data["team"],
-        )
-
-
-class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Outcome.choices, widget=forms.RadioSelect)
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        help_text="Kept on the audit trail with the decision.",
-    )
-    conditions = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text='Only with "Approve with conditions".',
-    )
-    review_date = forms.DateField(
-        required=False, widget=DateInput, help_text="Needed for an approval: when to look again."
-    )
-
-    def __init__(self, *args: Any, escalated: bool = False, **kwargs: Any) -> None:
-        # Own ids, so the decision and close forms on one page never share an element id.
-        kwargs.setdefault("auto_id", "decision-%s")
-        super().__init__(*args, **kwargs)
-        if escalated:  # an escalated case cannot be escalated again
-            field = self.fields["outcome"]
-            assert isinstance(field, forms.ChoiceField)  # noqa: S101  # narrows the type for mypy
-            field.choices = [c for c in Outcome.choices if c[0] != Outcome.ESCALATE]
-
-    def to_input(self) -> DecisionInput:
-        data = self.cleaned_data
-        return DecisionInput(
-            outcome=Outcome(data["outcome"]),
-            reason=data["reason"],
-            conditions=data["conditions"],
-            review_date=data["review_date"],
         )
 
 

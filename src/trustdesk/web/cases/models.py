@@ -49,6 +49,7 @@ class Engagement(models.Model):
         APPROVE = "approve", "Approve"
         APPROVE_WITH_CONDITIONS = "approve_with_conditions", "Approve with conditions"
         DECLINE = "decline", "Decline"
+        REFER_BACK = "refer_back", "Refer back to the researcher"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=200)
@@ -78,8 +79,6 @@ class Engagement(models.Model):
     end_date = models.DateField(null=True, blank=True)
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    # Set when an officer escalates: from then on only an approver may decide.
-    escalated = models.BooleanField(default=False)
     decision = models.CharField(max_length=30, choices=Decision.choices, blank=True)
     decision_reason = models.TextField(blank=True)
     conditions = models.TextField(blank=True)

@@ -127,9 +127,12 @@ def require_answer(user: AnyUser, engagement: Engagement) -> None:
 
 
 def can_decide_engagement(user: AnyUser, engagement: Engagement) -> bool:
-    """Officers decide within their authority; an escalated case needs an approver."""
-    perm = "engagement.decide_escalated" if engagement.escalated else "engagement.decide"
-    return has_permission(user, perm) and sees(user, engagement)
+    """The roles that may decide at all; which of them decides a case is its route's answer.
+
+    The route (triage tier → officer, approver or committee) is checked by the decisions app,
+    which is the only way to decide (`trustdesk.web.decisions.services`).
+    """
+    return has_permission(user, "engagement.decide") and sees(user, engagement)
 
 
 def can_activate_engagement(user: AnyUser, engagement: Engagement) -> bool:
@@ -170,8 +173,6 @@ def require_action(user: AnyUser, action: workflow.Action, engagement: Engagemen
     check, perm = _CHECKS[action]
     if check(user, engagement):
         return
-    if action is workflow.Action.DECIDE and engagement.escalated:
-        perm = "engagement.decide_escalated"
     if not has_permission(user, perm):
         raise PermissionDenied(not_allowed(perm))
     if not sees(user, engagement):

@@ -18,12 +18,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from trustdesk.policy import triage as policy_triage
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.accounts.permissions import out_of_scope, require
 from trustdesk.web.cases import permissions, selectors, values, workflow
 from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
 from trustdesk.web.core import audit
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.hub import selectors as hub_selectors
 from trustdesk.web.notify import services as notify_services
 from trustdesk.web.notify.models import Notification
 from trustdesk.web.partners import selectors as partner_selectors
@@ -31,7 +33,6 @@ from trustdesk.web.partners.models import Organisation, Person
 
 Status = Engagement.Status
 Action = workflow.Action
-Outcome = workflow.Outcome
 
 
 def _summary_status(event: AuditEvent) -> str:
@@ -47,6 +48,7 @@ for _action, _label, _reason in (
     ("withdrawn", "Withdrawn to draft", False),
     ("review_started", "Review started", False),
     ("decided", "Decision recorded", True),
+    ("referred_back", "Referred back to the researcher", True),
     ("activated", "Engagement activated", False),
     ("review_due", "Review due", False),
     ("closed", "Engagement closed", True),
@@ -57,9 +59,6 @@ for _action, _label, _reason in (
         summary=_summary_status,
         reason_required=_reason,
     )
-audit.register_action(
-    "trustdesk.engagement.escalated", label="Escalated to an approver", reason_required=True
-)
 audit.register_action("trustdesk.engagement.partner_added", label="Partner added")
 audit.register_action("trustdesk.engagement.partner_removed", label="Partner removed")
 
@@ -171,12 +170,8 @@ def _changes_since(engagement: Engagement, version: int) -> tuple[list[Change], 
 
 
 NEEDS_DEPARTMENT = "Choose the engagement's department before submitting it."
-NEEDS_REASON = "Give a reason: it is kept on the audit trail with the decision."
+NEEDS_TRAINING = "Pass the training this engagement needs before submitting it: {modules}."
 NEEDS_CLOSE_REASON = "Give a reason for closing the engagement."
-NEEDS_CONDITIONS = "Approving with conditions needs the conditions."
-CONDITIONS_NEED_OUTCOME = 'Conditions go with the outcome "Approve with conditions".'
-NEEDS_REVIEW_DATE = "An approval needs a review date after today."
-ALREADY_ESCALATED = "This engagement is already escalated to an approver."
 NOT_APPROVED = "Only an approved engagement can become active."
 
 
@@ -398,6 +393,22 @@ def _move(
     return engagement
 
 
+def _triaged_tier(engagement: Engagement) -> str | None:
+    """The due-diligence tier of the engagement's latest completed triage, None before one."""
+    stored = (
+        engagement.triage_sessions.filter(status="completed")
+        .order_by("-completed_at", "-pk")
+        .values_list("outcome", flat=True)
+        .first()
+    )
+    if not stored:
+        return None
+    try:
+        return policy_triage.Outcome.from_dict(stored).tier.id
+    except policy_triage.OutcomeUnreadable:
+        return None
+
+
 @transaction.atomic
 def engagement_submit(*, actor: User, engagement: Engagement) -> Engagement:
     """The owner sends a draft to the research-security team."""
@@ -405,6 +416,14 @@ def engagement_submit(*, actor: User, engagement: Engagement) -> Engagement:
     if engagement.department_id is None:
         # The department decides which champion sees the case; without it nobody local would.
         raise NotReady(NEEDS_DEPARTMENT)
+    missing = hub_selectors.training_missing(
+        user=actor, kind=engagement.kind, tier=_triaged_tier(engagement), now=timezone.now()
+    )
+    if missing:
+        # The policy pack asks for these modules first (the hub's training pages teach them).
+        raise NotReady(
+            NEEDS_TRAINING.format(modules=", ".join(f"“{r.requirement.title}”" for r in missing))
+        )
     engagement = _move(actor=actor, engagement=engagement, to=Status.SUBMITTED, event="submitted")
     transaction.on_commit(lambda: _tell(engagement, Kind.SUBMITTED, actor))
     return engagement
@@ -425,58 +444,56 @@ def engagement_withdraw(*, actor: User, engagement: Engagement, reason: str = ""
 
 @transaction.atomic
 def engagement_review_start(*, actor: User, engagement: Engagement) -> Engagement:
-    """An officer takes the case (new, or back for its periodic review) into review.
-
-    A new review is a new decision round, so an earlier escalation no longer binds it.
-    """
+    """An officer takes the case (new, or back for its periodic review) into review."""
     engagement = _begin(actor, engagement, Action.START_REVIEW)
-    engagement.escalated = False
-    return _move(
-        actor=actor,
-        engagement=engagement,
-        to=Status.IN_REVIEW,
-        event="review_started",
-        fields=["escalated"],
-    )
+    return _move(actor=actor, engagement=engagement, to=Status.IN_REVIEW, event="review_started")
 
 
 @dataclass(frozen=True, slots=True)
 class DecisionInput:
-    outcome: Outcome
+    outcome: Engagement.Decision
     reason: str
-    conditions: str = ""
+    conditions: str = ""  # the conditions as text, one a line with its due date
     review_date: date | None = None
 
 
 @transaction.atomic
-def engagement_decide(
-    *, actor: User, engagement: Engagement, decision: DecisionInput, now: datetime | None = None
+def engagement_decision_apply(
+    *,
+    actor: User,
+    engagement: Engagement,
+    decision: DecisionInput,
+    now: datetime | None = None,
+    data: dict[str, object] | None = None,
 ) -> Engagement:
-    """Approve, approve with conditions, decline, or escalate to an approver, with a reason.
+    """Writes onto the engagement a decision that `trustdesk.web.decisions` routed and checked.
 
-    An escalation keeps the case in review and from then on only an approver may decide it (the
-    simple rule for "above the officer's authority" until policy packs carry thresholds).
+    Not a user action of its own, and no page or API calls it: deciding is
+    `decisions.services.decision_make` or a committee's `vote_cast`, which check the route the
+    triage tier gives, the conflict rule and the recommendation, then call this in their
+    transaction. The role and status are checked again here, by the workflow table.
+
+    A referral back goes to draft, not to "awaiting information": that state waits on open
+    questions an officer asked and resumes the review when they are answered, while a referral
+    asks the researcher to rework the proposal itself. In draft the owner and team can edit it
+    and submit it again, which starts a new review and a new decision round; the reason stays on
+    the engagement and the trail.
     """
     engagement = _begin(actor, engagement, Action.DECIDE)
-    reason = decision.reason.strip()
-    if not reason:
-        raise NotReady(NEEDS_REASON)
-    if decision.outcome == Outcome.ESCALATE:
-        return _escalate(actor, engagement, reason)
-    conditions = decision.conditions.strip()
-    _check_decision(decision.outcome, conditions, decision.review_date, now)
-    approved = decision.outcome != Outcome.DECLINE
-    engagement.decision = decision.outcome.value
-    engagement.decision_reason = reason
-    engagement.conditions = conditions
+    outcome = Engagement.Decision(decision.outcome)
+    approved = outcome in (Engagement.Decision.APPROVE, Engagement.Decision.APPROVE_WITH_CONDITIONS)
+    engagement.decision = outcome.value
+    engagement.decision_reason = decision.reason
+    engagement.conditions = decision.conditions
     engagement.review_date = decision.review_date if approved else None
     engagement.decided_by = actor
     engagement.decided_at = now or timezone.now()
+    referred = outcome == Engagement.Decision.REFER_BACK
     engagement = _move(
         actor=actor,
         engagement=engagement,
-        to=Status.DECIDED,
-        event="decided",
+        to=Status.DRAFT if referred else Status.DECIDED,
+        event="referred_back" if referred else "decided",
         fields=[
             "decision",
             "decision_reason",
@@ -487,42 +504,13 @@ def engagement_decide(
         ],
         data={
             "decision": engagement.decision,
-            "conditions": conditions,
+            "conditions": engagement.conditions,
             "review_date": engagement.review_date.isoformat() if engagement.review_date else None,
-            "escalated": engagement.escalated,
+            **(data or {}),
         },
-        reason=reason,
+        reason=decision.reason,
     )
     transaction.on_commit(lambda: _tell(engagement, Kind.DECIDED, actor))
-    return engagement
-
-
-def _check_decision(
-    outcome: Outcome, conditions: str, review_date: date | None, now: datetime | None
-) -> None:
-    if outcome == Outcome.APPROVE_WITH_CONDITIONS and not conditions:
-        raise NotReady(NEEDS_CONDITIONS)
-    if outcome != Outcome.APPROVE_WITH_CONDITIONS and conditions:
-        raise NotReady(CONDITIONS_NEED_OUTCOME)
-    if outcome != Outcome.DECLINE:
-        today = timezone.localdate(now or timezone.now())
-        if review_date is None or review_date <= today:
-            raise NotReady(NEEDS_REVIEW_DATE)
-
-
-def _escalate(actor: User, engagement: Engagement, reason: str) -> Engagement:
-    if engagement.escalated:
-        raise NotReady(ALREADY_ESCALATED)
-    engagement.escalated = True
-    engagement.version += 1
-    engagement.save(update_fields=["escalated", "version", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="trustdesk.engagement.escalated",
-        target=engagement,
-        data={"status": engagement.status, "escalated": True, "version": engagement.version},
-        reason=reason,
-    )
     return engagement
 
 

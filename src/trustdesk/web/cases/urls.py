@@ -16,7 +16,6 @@ urlpatterns = [
     path("<uuid:public_id>/submit/", views.engagement_submit, name="engagement-submit"),
     path("<uuid:public_id>/withdraw/", views.engagement_withdraw, name="engagement-withdraw"),
     path("<uuid:public_id>/review/", views.engagement_review_start, name="engagement-review-start"),
-    path("<uuid:public_id>/decide/", views.engagement_decide, name="engagement-decide"),
     path("<uuid:public_id>/activate/", views.engagement_activate, name="engagement-activate"),
     path("<uuid:public_id>/close/", views.engagement_close, name="engagement-close"),
     path("<uuid:public_id>/assign/", views.engagement_assign, name="engagement-assign"),

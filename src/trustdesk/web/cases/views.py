@@ -26,6 +26,7 @@ from trustdesk.web.cases import forms, permissions, selectors, services, workflo
 from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
 from trustdesk.web.cases.workflow import Action
 from trustdesk.web.core.requests import is_htmx
+from trustdesk.web.decisions import selectors as decision_selectors
 from trustdesk.web.mitigations import selectors as mitigation_selectors
 from trustdesk.web.triage import selectors as triage_selectors
 
@@ -79,8 +80,7 @@ def _detail(
         "actions": {a.name: True for a in permissions.available_actions(request.user, engagement)},
         "can_edit": permissions.can_edit_engagement(request.user, engagement)
         and engagement.status != Engagement.Status.CLOSED,
-        "decision_form": forms_.get("decision_form")
-        or forms.DecisionForm(escalated=engagement.escalated),
+        "decisions": decision_selectors.case_context(user=request.user, engagement=engagement),
         "close_form": forms_.get("close_form") or forms.CloseForm(),
         "assign_form": (
             forms.AssignForm(initial={"assignee": engagement.assignee})
@@ -236,24 +236,6 @@ def engagement_review_start(
         _get(request, public_id),
         lambda u, e: assessment_services.review_start(actor=u, engagement=e),
         "Review started.",
-    )
-
-
-@require_POST
-@login_required
-def engagement_decide(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    engagement = _get(request, public_id)
-    # Before reading the form, so a person who may not decide gets a 403, never form errors.
-    permissions.require_action(request.user, Action.DECIDE, engagement)
-    form = forms.DecisionForm(request.POST, escalated=engagement.escalated)
-    if not form.is_valid():
-        return _detail(request, engagement, decision_form=form)
-    decision = form.to_input()
-    return _transition(
-        request,
-        engagement,
-        lambda u, e: services.engagement_decide(actor=u, engagement=e, decision=decision),
-        "Decision recorded.",
     )
 
 

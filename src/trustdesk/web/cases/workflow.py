@@ -2,7 +2,8 @@
 
 draft → submitted → in review → decided → active → review due → closed, plus the ways back that
 the issue names: the owner withdraws a submitted case to draft, and a case whose review is due
-goes back into review. While in review an officer may ask the researcher for information: the
+goes back into review, and a decision may refer the case back to the researcher (to draft).
+While in review an officer may ask the researcher for information: the
 case waits in "awaiting information" until every open question is answered, then is in review
 again. The services enforce this table; pages read it to offer only the actions
 that can succeed, so the buttons and the rules cannot drift apart.
@@ -15,8 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
-
-from django.db import models
 
 from trustdesk.web.cases.models import Engagement
 
@@ -35,21 +34,12 @@ class Action(enum.StrEnum):
     CLOSE = "close"
 
 
-class Outcome(models.TextChoices):
-    """What a decision may say: the stored decisions, and escalation, which stores none."""
-
-    APPROVE = "approve", "Approve"
-    APPROVE_WITH_CONDITIONS = "approve_with_conditions", "Approve with conditions"
-    DECLINE = "decline", "Decline"
-    ESCALATE = "escalate", "Escalate to an approver"
-
-
 @dataclass(frozen=True, slots=True)
 class Transition:
     action: Action
     verb: str  # "submit": completes "Cannot submit this engagement: …"
     sources: frozenset[Status]
-    # None: the target depends on the input (an escalation stays in review; a decision decides).
+    # None: the target depends on the input (a referral back goes to draft; a decision decides).
     target: Status | None
 
 
@@ -68,6 +58,8 @@ TRANSITIONS: Final[Mapping[Action, Transition]] = _table(
         frozenset({Status.SUBMITTED, Status.REVIEW_DUE}),
         Status.IN_REVIEW,
     ),
+    # Decided through the decisions app's routed services only; "refer back" returns the case
+    # to draft for the researcher to rework and submit again.
     Transition(Action.DECIDE, "decide", frozenset({Status.IN_REVIEW}), None),
     # Further questions may be asked while earlier ones wait; the case stays waiting.
     Transition(

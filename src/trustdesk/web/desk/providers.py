@@ -23,6 +23,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement, InformationRequest
+from trustdesk.web.decisions import selectors as decision_selectors
+from trustdesk.web.mitigations import selectors as mitigation_selectors
 
 Role = User.Role
 Status = Engagement.Status
@@ -190,24 +192,58 @@ def reviews_due(*, user: User, today: date) -> Iterable[WorkItem]:
 
 
 def awaiting_decision(*, user: User, today: date) -> Iterable[WorkItem]:
-    """Cases escalated above the officers' authority and still in review: an approver decides."""
-    rows = (
-        _engagements()
-        .filter(status=Status.IN_REVIEW, escalated=True)
-        .order_by("updated_at", "pk")[:LIMIT]
-    )
-    for e in rows:
+    """Cases whose open recommendation this reader may decide or vote on.
+
+    Who may is the route the case's triage tier sets (officer, approver or a committee seat).
+    """
+    for e in decision_selectors.awaiting_decision(user)[:LIMIT]:
+        yield WorkItem("awaiting_decision", "Decide", e, "recommendation made", since=e.updated_at)
+
+
+def mitigations_overdue(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Mitigations past their due date and not done or waived, on the cases the reader sees."""
+    for item in mitigation_selectors.overdue_items(user, today=today)[:LIMIT]:
         yield WorkItem(
-            "awaiting_decision", "Decide", e, "escalated to an approver", since=e.updated_at
+            "mitigation_overdue",
+            "Follow up",
+            item.engagement,
+            f"mitigation overdue: {item.title}",
+            due=item.due_date,
+            mine=item.owner_id == user.pk,
         )
 
 
-_RESEARCHER: tuple[Provider, ...] = (questions_to_answer, reviews_coming_up, drafts_to_submit)
+def mitigations_to_do(*, user: User, today: date) -> Iterable[WorkItem]:
+    """The reader's own mitigations still to complete (a condition of approval among them)."""
+    for item in mitigation_selectors.items_to_do(user)[:LIMIT]:
+        yield WorkItem(
+            "mitigation_to_do",
+            "Complete",
+            item.engagement,
+            f"mitigation: {item.title}",
+            due=item.due_date,
+            mine=True,
+        )
+
+
+_RESEARCHER: tuple[Provider, ...] = (
+    questions_to_answer,
+    mitigations_to_do,
+    reviews_coming_up,
+    drafts_to_submit,
+)
 
 PROVIDERS: Mapping[str, tuple[Provider, ...]] = {
     Role.RESEARCHER: _RESEARCHER,
     Role.CHAMPION: _RESEARCHER,
-    Role.OFFICER: (hits_awaiting_verdict, cases_submitted, answers_returned, reviews_due),
+    Role.OFFICER: (
+        awaiting_decision,
+        hits_awaiting_verdict,
+        cases_submitted,
+        answers_returned,
+        mitigations_overdue,
+        reviews_due,
+    ),
     Role.APPROVER: (awaiting_decision,),
     Role.AUDITOR: (),
     Role.ADMIN: (),

@@ -8,11 +8,18 @@ plan; each app then fills its part of `Casework` here, and nothing else in this 
 from __future__ import annotations
 
 from trustdesk.web.cases.models import Engagement
+from trustdesk.web.decisions import selectors as decision_selectors
 from trustdesk.web.documents.content import Casework, DecisionSummary, MitigationLine
 
 
 def _person(user: object) -> str:
     return str(user) if user is not None else ""
+
+
+def _route(engagement: Engagement) -> str:
+    """Who decided: the route the latest decision record went by (empty before the first)."""
+    latest = decision_selectors.decision_list(engagement).first()
+    return latest.route if latest is not None else ""
 
 
 def casework(*, engagement: Engagement) -> Casework:
@@ -28,7 +35,7 @@ def casework(*, engagement: Engagement) -> Casework:
         decided_at=engagement.decided_at,
         conditions=conditions,
         review_date=engagement.review_date,
-        route="approver" if engagement.escalated else "officer",
+        route=_route(engagement),
     )
     # Conditions of an approval are what the researcher must do: tracked as items until the
     # mitigations app gives them owners and due dates of their own.

@@ -33,7 +33,7 @@ def can_manage_plan(user: AnyUser, engagement: Engagement) -> bool:
 
 def can_record_conditions(user: AnyUser, engagement: Engagement) -> bool:
     """Whoever may decide the case turns its conditions into items (officer or approver)."""
-    deciders = ("engagement.decide", "engagement.decide_escalated", "engagement.review")
+    deciders = ("engagement.decide", "engagement.review")
     return any(has_permission(user, p) for p in deciders) and sees(user, engagement)
 
 

@@ -21,6 +21,10 @@ class Notification(models.Model):
         INFORMATION_ANSWERED = "information_answered", "Question answered"
         MITIGATION_ASSIGNED = "mitigation_assigned", "Mitigation assigned"
         ASSIGNED = "assigned", "Engagement assigned"
+        AWAITING_DECISION = "awaiting_decision", "Awaiting your decision"
+        VOTED = "voted", "Committee vote cast"
+        GUIDANCE_STALE = "guidance_stale", "Guidance page due for review"
+        TRAINING_EXPIRING = "training_expiring", "Training pass expiring"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(

@@ -47,6 +47,18 @@ _TEXTS: Mapping[str, str] = {
     Kind.INFORMATION_ANSWERED: "{actor} answered your question on “{title}”.",
     Kind.MITIGATION_ASSIGNED: "{actor} made you responsible for {items} on “{title}”.",
     Kind.ASSIGNED: "{actor} assigned “{title}” to you.",
+    Kind.AWAITING_DECISION: (
+        "{actor} recommended “{title}” ({recommendation}): it awaits your decision ({route})."
+    ),
+    Kind.VOTED: "{actor} voted on “{title}” for the seat {seat} ({vote}).",
+    Kind.GUIDANCE_STALE: (
+        "The guidance page “{page}” you own was due for review on {review_by}: check it and "
+        "set a new review date."
+    ),
+    Kind.TRAINING_EXPIRING: (
+        "Your pass of the training module “{module}” expires on {expires}: take it again to "
+        "keep it."
+    ),
 }
 
 

@@ -76,6 +76,20 @@ SCHEDULE: tuple[Job, ...] = (
         "not yet e-mailed, before the working day; nothing is sent without an e-mail server.",
     ),
     Job(
+        "guidance.review-due",
+        "hub.guidance_review",
+        Cadence(DAY, at=_at(7, 30)),
+        "Guidance must stay true: the owner of a page past its review-by date is told once for "
+        "that date, in the morning, and the page is flagged to its readers until it is checked.",
+    ),
+    Job(
+        "training.reminders",
+        "hub.training_reminders",
+        Cadence(DAY, at=_at(7, 45)),
+        "A lapsed pass stops a submission the pack gates on it; each person is told once, a "
+        "month before their pass expires, so they can take the module again in time.",
+    ),
+    Job(
         "audit.anchor",
         "schedule.audit_anchor",
         Cadence(HOUR, at=_at(0, 5)),

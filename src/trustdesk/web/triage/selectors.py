@@ -36,6 +36,7 @@ from django.conf import settings
 from django.db.models import QuerySet, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import NullIf
+from django.utils import timezone
 
 from trustdesk.policy.conditions import ancestry, find_node
 from trustdesk.policy.loader import PackInvalid
@@ -45,6 +46,7 @@ from trustdesk.screening.matching.model import ScreeningHit
 from trustdesk.web.accounts.permissions import AnyUser
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement, EngagementPartner
+from trustdesk.web.hub import selectors as hub_selectors
 from trustdesk.web.lists.models import ListEntry, ListSource
 from trustdesk.web.partners import selectors as partner_selectors
 from trustdesk.web.partners.models import ScreeningRun
@@ -277,6 +279,8 @@ class EngagementTriage:
     drafts: list[TriageSession]  # the reader's own drafts for this engagement
     can_start: bool
     can_rerun: bool
+    # What the pack asks the owner to pass before submitting, and whether they have.
+    training: tuple[hub_selectors.RequiredTraining, ...] = ()
 
 
 def engagement_triage(*, user: AnyUser, engagement: Engagement) -> EngagementTriage:
@@ -291,15 +295,28 @@ def engagement_triage(*, user: AnyUser, engagement: Engagement) -> EngagementTri
     except PackUnavailable:
         current = None
     stale = staleness(session=latest, current=current) if latest and current else []
+    outcome = outcome_for_user(session=latest, user=user) if latest else None
+    training = (
+        hub_selectors.training_required(
+            pack=current,
+            user=engagement.owner,
+            kind=engagement.kind,
+            tier=outcome.tier.id if outcome else None,
+            now=timezone.now(),
+        )
+        if current is not None
+        else []
+    )
     return EngagementTriage(
         latest=latest,
-        outcome=outcome_for_user(session=latest, user=user) if latest else None,
+        outcome=outcome,
         stale=stale,
         drafts=drafts,
         can_start=current is not None
         and permissions.can_start_triage(user)
         and permissions.can_attach_to(user, engagement),
         can_rerun=latest is not None and permissions.can_rerun_triage(user, latest),
+        training=tuple(training),
     )
 
 

@@ -21,13 +21,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trustdesk.policy.models import Pack
-from trustdesk.policy.triage import LabelledResult
+from trustdesk.policy.triage import LabelledResult, Outcome, ProcessResult
 from trustdesk.screening.matching.model import ScreeningHit
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core.requests import is_htmx
+from trustdesk.web.hub import selectors as hub_selectors
 from trustdesk.web.lists.coverage import Coverage
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import forms, permissions, selectors, services
@@ -242,6 +243,14 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     context = {
         "session": session,
         "outcome": outcome,
+        "process_rows": _with_people(current, outcome),
+        "training": hub_selectors.training_required(
+            pack=current,
+            user=session.owner,
+            kind=session.engagement.kind if session.engagement else None,
+            tier=outcome.tier.id,
+            now=timezone.now(),
+        ),
         "mitigation_groups": _grouped(outcome.mitigations),
         "answered": answered,
         "hits": _hit_views(current, answer_glue.used_hits(session), details=details),
@@ -255,6 +264,15 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
         else [],
     }
     return render(request, "triage/result.html", context)
+
+
+def _with_people(
+    current: Pack, outcome: Outcome
+) -> list[tuple[ProcessResult, hub_selectors.ResolvedContact | None]]:
+    """Each process with the hub's record for its pack contact (None where there is none)."""
+    keys = {p.id: p.contact for p in current.processes}
+    people = hub_selectors.contacts_by_key(keys.values(), today=timezone.localdate())
+    return [(p, people.get(keys.get(p.id, ""))) for p in outcome.processes]
 
 
 def _act(

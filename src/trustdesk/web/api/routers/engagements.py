@@ -22,7 +22,6 @@ from trustdesk.web.api.schemas import (
     EngagementAssignIn,
     EngagementCloseIn,
     EngagementCreateIn,
-    EngagementDecideIn,
     EngagementFilterIn,
     EngagementOut,
     EngagementUpdateIn,
@@ -36,7 +35,6 @@ from trustdesk.web.api.schemas import (
 from trustdesk.web.assessments import services as assessment_services
 from trustdesk.web.cases import permissions, selectors, services
 from trustdesk.web.cases.models import Engagement, InformationRequest
-from trustdesk.web.cases.workflow import Outcome
 from trustdesk.web.triage import selectors as triage_selectors
 
 router = Router(tags=["engagements"])
@@ -64,7 +62,6 @@ def engagement_out(engagement: Engagement, user: User) -> EngagementOut:
         funding_source=engagement.funding_source,
         start_date=engagement.start_date,
         end_date=engagement.end_date,
-        escalated=engagement.escalated,
         decision=engagement.decision,
         decision_reason=engagement.decision_reason,
         conditions=engagement.conditions,
@@ -223,24 +220,6 @@ def engagement_review_start(request: HttpRequest, public_id: uuid.UUID) -> Engag
         request,
         public_id,
         lambda u, e: assessment_services.review_start(actor=u, engagement=e),
-    )
-
-
-@router.post("/{uuid:public_id}/decide", response={200: EngagementOut, **WRITE_ERRORS})
-def engagement_decide(
-    request: HttpRequest, public_id: uuid.UUID, payload: EngagementDecideIn
-) -> EngagementOut:
-    """Approve (with conditions), decline, or escalate to an approver, with a reason."""
-    decision = services.DecisionInput(
-        outcome=Outcome(payload.outcome),
-        reason=payload.reason,
-        conditions=payload.conditions,
-        review_date=payload.review_date,
-    )
-    return _transition(
-        request,
-        public_id,
-        lambda u, e: services.engagement_decide(actor=u, engagement=e, decision=decision),
     )
 
 

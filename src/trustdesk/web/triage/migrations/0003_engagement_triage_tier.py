@@ -30,7 +30,7 @@ def _forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("triage", "0002_outcome_schema_2"),
-        ("cases", "0005_engagement_triage_tier"),
+        ("cases", "0006_engagement_triage_tier"),
     ]
 
     operations = [migrations.RunPython(_forward, migrations.RunPython.noop)]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0004_engagement_assignee"),
+        ("cases", "0005_engagement_assignee"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0003_information_request_version"),
+        ("cases", "0004_decision_refer_back"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
