@@ -132,6 +132,8 @@ def complete_triage(engagement: Engagement, owner: User, tier: str = "standard")
             },
         }
         TriageSession.objects.filter(pk=session.pk).update(outcome=outcome)
+        # The engagement's stored tier follows, as the services keep it after a completion.
+        triage_services.engagement_tier_sync(engagement_id=engagement.pk)
         session.refresh_from_db()
     return session
 

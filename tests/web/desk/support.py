@@ -10,6 +10,7 @@ from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.partners.models import ScreeningHit, ScreeningRun
+from trustdesk.web.triage import services as triage_services
 from trustdesk.web.triage.models import TriageSession
 
 
@@ -42,7 +43,8 @@ def screened_partner(
 
 
 def triaged(engagement: Engagement, tier: str) -> TriageSession:
-    return TriageSession.objects.create(
+    """A completed triage with this tier, and the engagement's stored tier following it."""
+    session = TriageSession.objects.create(
         owner=engagement.owner,
         engagement=engagement,
         status=TriageSession.Status.COMPLETED,
@@ -53,3 +55,5 @@ def triaged(engagement: Engagement, tier: str) -> TriageSession:
         completed_by=engagement.owner,
         completed_at=timezone.now(),
     )
+    triage_services.engagement_tier_sync(engagement_id=engagement.pk)
+    return session

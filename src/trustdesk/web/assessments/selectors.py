@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,8 +40,6 @@ from trustdesk.web.assessments.models import AreaRating, CaseReview, RatingOverr
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.lists.models import ListEntry
-from trustdesk.web.partners import selectors as partner_selectors
-from trustdesk.web.partners.models import ScreeningRun
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import selectors as triage_selectors
 from trustdesk.web.triage.models import TriageSession
@@ -157,21 +155,6 @@ def partner_names(*, engagement: Engagement) -> list[str]:
     ]
 
 
-def _partner_runs(engagement: Engagement) -> dict[str, ScreeningRun]:
-    """Each partner's latest completed screening, by the partner's name (as hits name them)."""
-    links = list(case_selectors.engagement_partner_list(engagement=engagement))
-    latest = partner_selectors.latest_completed_runs(
-        organisation_ids=[link.organisation_id for link in links if link.organisation_id],
-        person_ids=[link.person_id for link in links if link.person_id],
-    )
-    runs: dict[str, ScreeningRun] = {}
-    for link in links:
-        run = latest.get((link.organisation_id, link.person_id))
-        if run is not None:
-            runs.setdefault(link.partner.name, run)
-    return runs
-
-
 def fingerprints(found: Iterable[tuple[str, str, str]]) -> dict[str, str]:
     """Fingerprints of listed entries, by "source:entry_id", from (snapshot, source, entry id).
 
@@ -213,7 +196,8 @@ def _gather(
             hits.append(hit)
             if hit.source in screened.snapshots:
                 where.setdefault(hit.key, screened.snapshots[hit.source])
-    runs = _partner_runs(engagement)
+    found = triage_selectors.partner_screenings(engagement=engagement)
+    runs = found.runs
     for name, run in sorted(runs.items()):
         screenings.append(
             {
@@ -224,11 +208,11 @@ def _gather(
                 "matcher_version": run.matcher_version,
             }
         )
-    for hit in triage_selectors.engagement_hits(engagement=engagement):
+    for hit in found.hits:
         hits.append(hit)
-        found = runs.get(hit.subject)
-        if found is not None and hit.source in found.snapshots:
-            where.setdefault(hit.key, str(found.snapshots[hit.source]))
+        came_from = runs.get(hit.subject)
+        if came_from is not None and hit.source in came_from.snapshots:
+            where.setdefault(hit.key, str(came_from.snapshots[hit.source]))
     return hits, screenings, where
 
 
@@ -289,12 +273,24 @@ class CaseNow:
     problem: str = ""  # why it could not be worked out again (the state then keeps the old outcome)
 
 
-def case_now(*, engagement: Engagement, previous: RiskAssessment) -> CaseNow:
-    """Today's state of an assessed case: today's lists, verdicts, partners and active pack."""
+def case_now(
+    *,
+    engagement: Engagement,
+    previous: RiskAssessment,
+    hits: Sequence[ScreeningHit] | None = None,
+) -> CaseNow:
+    """Today's state of an assessed case: today's lists, verdicts, partners and active pack.
+
+    `hits` are the case's hits as `case_inputs` just gathered them for the latest triage, when
+    the caller has them (the case page does), so they are not read a second time.
+    """
     session = latest_triage(engagement=engagement) or previous.triage_session
     session.engagement = engagement
     current = triage_selectors.pack()
-    hits, _, _ = _gather(engagement, session)
+    if hits is None:
+        hits, _, _ = _gather(engagement, session)
+    else:
+        hits = list(hits)
     now = triage_selectors.current_snapshots()
     listed = fingerprints((now[h.source], h.source, h.entry_id) for h in hits if h.source in now)
     kept = [h for h in hits if h.source not in now or h.key in listed]
@@ -467,14 +463,16 @@ def _hit_keys(hits: Iterable[ScreeningHit]) -> dict[tuple[str, str], ScreeningHi
     return {(h.subject, h.key): h for h in hits}
 
 
-def replay(*, user: AnyUser, assessment: RiskAssessment) -> Replay:
+def replay(
+    *, user: AnyUser, assessment: RiskAssessment, hits: Sequence[ScreeningHit] | None = None
+) -> Replay:
     """The latest assessment against today's lists and active pack, as the reader may see it.
 
     Hits gained or lost are compared by subject and entry; for a role without `lists.view`
     every hit and change is redacted (the page then shows only how many).
     """
     engagement = assessment.engagement
-    now = case_now(engagement=engagement, previous=assessment)
+    now = case_now(engagement=engagement, previous=assessment, hits=hits)
     then = assessment.typed_state
     tiers = {t.id: t.label for t in now.pack.tiers}
     titles = {p.id: p.title for p in now.pack.processes}
@@ -603,9 +601,10 @@ def case_context(user: AnyUser, engagement: Engagement) -> dict[str, object]:
     scale = {r.id: r.label for r in current.risk_scale} if current else {}
     can_run = permissions.can_assess_now(user, engagement)
     unavailable = ""
+    gathered: Sequence[ScreeningHit] | None = None  # read once for the form and the replay
     if can_run:
         try:
-            case_inputs(engagement=engagement)
+            gathered = case_inputs(engagement=engagement).hits
         except (AssessmentUnavailable, triage_selectors.PackUnavailable) as exc:
             unavailable = str(exc)
     facts = latest.facts if latest else {}
@@ -629,7 +628,7 @@ def case_context(user: AnyUser, engagement: Engagement) -> dict[str, object]:
             )
             for past in history[1:]
         ),
-        replay=replay(user=user, assessment=latest) if latest and current else None,
+        replay=replay(user=user, assessment=latest, hits=gathered) if latest and current else None,
         reviews=tuple(
             ReviewView(
                 review,

@@ -101,6 +101,10 @@ class Engagement(models.Model):
         on_delete=models.PROTECT,
         related_name="engagements_assigned",
     )
+    # The tier id of the latest completed triage ("" before any), kept by the triage services:
+    # lists filter and the desk counts by tier on this column rather than a subquery per row.
+    # Not a content field: setting it neither bumps `version` nor `updated_at`.
+    triage_tier = models.CharField(max_length=100, blank=True, default="", editable=False)
     # Optimistic concurrency: every service that changes the engagement adds one, under the row
     # lock, so an edit made from a stale read (another officer saved first) is refused, not lost.
     version = models.PositiveIntegerField(default=1)
@@ -112,6 +116,10 @@ class Engagement(models.Model):
         ordering = ["-updated_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "review_date"], name="cases_eng_status_review_idx"),
+            # The list's order (newest change first): a page is read off the index, not sorted.
+            models.Index(fields=["-updated_at", "-id"], name="cases_eng_recent_idx"),
+            # The desk's queues (oldest first) and the list's age filter.
+            models.Index(fields=["created_at", "id"], name="cases_eng_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -103,6 +103,41 @@ def screening_runs(subject: Organisation | Person) -> QuerySet[ScreeningRun]:
     )
 
 
+def latest_completed_runs(
+    subjects: Sequence[Organisation | Person],
+) -> dict[Organisation | Person, ScreeningRun]:
+    """Each subject's latest completed screening (as `screening_runs` gives it), by subject.
+
+    Two queries for any number of subjects (the runs, then their hits), where asking
+    `screening_runs` per subject costs two each: an engagement's page reads all its partners.
+    """
+    organisations = [s.pk for s in subjects if isinstance(s, Organisation)]
+    people = [s.pk for s in subjects if isinstance(s, Person)]
+    if not subjects:
+        return {}
+    latest = (
+        ScreeningRun.objects.filter(status=ScreeningRun.Status.COMPLETED)
+        .filter(Q(organisation_id__in=organisations) | Q(person_id__in=people))
+        .order_by()
+        .values("organisation_id", "person_id")
+        .annotate(last=Max("pk"))
+        .values("last")
+    )
+    runs = ScreeningRun.objects.filter(pk__in=latest).annotate(hit_count=Count("hits"))
+    by_key = {
+        ("o", run.organisation_id) if run.organisation_id else ("p", run.person_id): run
+        for run in runs.prefetch_related(
+            Prefetch("hits", queryset=ScreeningHit.objects.select_related("adjudicated_by"))
+        )
+    }
+    found: dict[Organisation | Person, ScreeningRun] = {}
+    for subject in subjects:
+        run = by_key.get(("o" if isinstance(subject, Organisation) else "p", subject.pk))
+        if run is not None:
+            found[subject] = run
+    return found
+
+
 def screening_latest(subject: Organisation | Person) -> ScreeningRun | None:
     """The newest screening of the subject, whatever its status."""
     return screening_runs(subject).first()
@@ -145,27 +180,6 @@ def current_hits() -> QuerySet[ScreeningHit]:
         .values("last")
     )
     return ScreeningHit.objects.filter(run_id__in=latest)
-
-
-def latest_completed_runs(
-    *, organisation_ids: Sequence[int], person_ids: Sequence[int]
-) -> dict[tuple[int | None, int | None], ScreeningRun]:
-    """The latest completed screening of each subject named, by (organisation id, person id).
-
-    Two statements however many subjects: for pages that show several partners at once.
-    "Latest" is the highest id, as in `current_hits`.
-    """
-    latest = (
-        ScreeningRun.objects.filter(status=ScreeningRun.Status.COMPLETED)
-        .filter(Q(organisation_id__in=list(organisation_ids)) | Q(person_id__in=list(person_ids)))
-        .values("organisation_id", "person_id")
-        .annotate(last=Max("pk"))
-        .values("last")
-    )
-    return {
-        (run.organisation_id, run.person_id): run
-        for run in ScreeningRun.objects.filter(pk__in=latest).prefetch_related("hits")
-    }
 
 
 @dataclass(frozen=True, slots=True)

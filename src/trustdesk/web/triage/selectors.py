@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet, Value
 from django.db.models.fields.json import KT
+from django.db.models.functions import NullIf
 from django.utils import timezone
 
 from trustdesk.policy.conditions import ancestry, find_node
@@ -48,6 +49,7 @@ from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.hub import selectors as hub_selectors
 from trustdesk.web.lists.models import ListEntry, ListSource
 from trustdesk.web.partners import selectors as partner_selectors
+from trustdesk.web.partners.models import ScreeningRun
 from trustdesk.web.reference.selectors import active_pack
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage import permissions
@@ -167,6 +169,14 @@ def programmes(snapshots: Mapping[str, str], keys: list[tuple[str, str]]) -> dic
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class PartnerScreenings:
+    """The engagement's partners' current screening: their hits, and each one's run by name."""
+
+    hits: list[ScreeningHit]
+    runs: dict[str, ScreeningRun]  # the partner's name → its latest completed run
+
+
 def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     """The hits of the latest completed screening of each of the engagement's partners.
 
@@ -175,42 +185,56 @@ def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     their hits, one per list snapshot for the programmes), however many partners there are:
     the engagement's page reads this more than once.
     """
+    return partner_screenings(engagement=engagement).hits
+
+
+def partner_screenings(*, engagement: Engagement) -> PartnerScreenings:
+    """`engagement_hits`, with the runs they came from (an assessment records both).
+
+    A fixed number of queries for any number of partners: the links, the runs with their hits,
+    and the programmes once per list snapshot.
+    """
     links = list(case_selectors.engagement_partner_list(engagement=engagement))
-    orgs = [link.organisation_id for link in links if link.organisation_id]
-    people = [link.person_id for link in links if link.person_id]
-    runs = partner_selectors.latest_completed_runs(organisation_ids=orgs, person_ids=people)
-    wanted: dict[str, list[tuple[str, str]]] = {}  # snapshot -> (source, entry id)
-    for each in runs.values():
-        for hit in each.hits.all():
-            snapshot = each.snapshots.get(hit.source)
+    runs = partner_selectors.latest_completed_runs([link.partner for link in links])
+    wanted: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (source, snapshot) → keys
+    for screened in runs.values():
+        for hit in screened.hits.all():
+            snapshot = (
+                screened.snapshots.get(hit.source) if isinstance(screened.snapshots, dict) else None
+            )
             if snapshot is not None:
-                wanted.setdefault(snapshot, []).append((hit.source, hit.entry_id))
-    named = {
-        snapshot: programmes({source: snapshot for source, _ in keys}, keys)
-        for snapshot, keys in wanted.items()
-    }
+                wanted.setdefault((hit.source, str(snapshot)), []).append(
+                    (hit.source, hit.entry_id)
+                )
+    names: dict[tuple[str, str], str] = {}  # (snapshot, "source:entry_id") → programme
+    for (source, snapshot), keys in wanted.items():
+        for found, programme in programmes({source: snapshot}, keys).items():
+            names[(snapshot, found)] = programme
     records: list[ScreeningHit] = []
     seen: set[tuple[str, str, str]] = set()
     for link in links:
         subject = link.partner
-        run = runs.get((link.organisation_id, link.person_id))
+        run = runs.get(subject)
         if run is None:
             continue
+        snapshots = run.snapshots if isinstance(run.snapshots, dict) else {}
         for hit in sorted(run.hits.all(), key=lambda h: (h.source, h.entry_id)):
-            key = (subject.name, hit.source, hit.entry_id)
-            if key in seen:
+            seen_key = (subject.name, hit.source, hit.entry_id)
+            if seen_key in seen:
                 continue
-            seen.add(key)
-            snapshot = run.snapshots.get(hit.source)
+            seen.add(seen_key)
             records.append(
                 hit.typed(
                     subject=subject.name,
                     origin=PARTNER,
-                    programme=named.get(snapshot, {}).get(hit.key) if snapshot else None,
+                    programme=names.get((str(snapshots.get(hit.source)), hit.key)),
                     role=EngagementPartner.Role(link.role).label,
                 )
             )
-    return records
+    by_name: dict[str, ScreeningRun] = {}
+    for subject, run in runs.items():
+        by_name.setdefault(subject.name, run)
+    return PartnerScreenings(records, by_name)
 
 
 def _hit_keys(hits: list[ScreeningHit]) -> set[tuple[str, str, str, str]]:
@@ -392,32 +416,35 @@ def outcome_for_user(*, session: TriageSession, user: AnyUser) -> Outcome | None
     return outcome.redacted()
 
 
-def _latest_tier_id() -> Subquery:
-    """The tier id of the engagement's latest completed triage, for an `OuterRef("pk")` row."""
-    return Subquery(
-        TriageSession.objects.filter(
-            engagement=OuterRef("pk"), status=TriageSession.Status.COMPLETED
-        )
-        .order_by("-completed_at", "-pk")
-        .annotate(tier_id=KT("outcome__tier__id"))
-        .values("tier_id")[:1]
-    )
-
-
 def engagements_with_tier(
     engagements: QuerySet[Engagement], *, tier: str = ""
 ) -> QuerySet[Engagement]:
     """The engagements annotated with `tier` (the latest completed triage's tier id, or None).
 
-    `tier` narrows them to that tier; "none" to those without a completed triage. One subquery
-    on the triage index, so a list or a count by tier stays one statement.
+    `tier` narrows them to that tier; "none" to those without a completed triage. The tier is
+    the engagement's stored copy (`Engagement.triage_tier`, which the triage services keep
+    current), so a list or a count by tier is a plain column, whatever the number of rows.
     """
-    annotated = engagements.annotate(tier=_latest_tier_id())
+    annotated = engagements.annotate(tier=NullIf("triage_tier", Value("")))
     if tier == NO_TIER:
-        return annotated.filter(tier__isnull=True)
+        return annotated.filter(triage_tier="")
     if tier:
-        return annotated.filter(tier=tier)
+        return annotated.filter(triage_tier=tier)
     return annotated
+
+
+def latest_tier(*, engagement_id: int) -> str:
+    """The tier id of the engagement's latest completed triage, or "" (what the copy must say)."""
+    found = (
+        TriageSession.objects.filter(
+            engagement_id=engagement_id, status=TriageSession.Status.COMPLETED
+        )
+        .order_by("-completed_at", "-pk")
+        .annotate(tier_id=KT("outcome__tier__id"))
+        .values_list("tier_id", flat=True)
+        .first()
+    )
+    return str(found or "")
 
 
 NO_TIER = "none"

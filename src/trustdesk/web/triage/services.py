@@ -358,6 +358,21 @@ def _store(session: TriageSession, outcome: Outcome, actor: User) -> None:
             "updated_at",
         ]
     )
+    engagement_tier_sync(engagement_id=session.engagement_id)
+
+
+def engagement_tier_sync(*, engagement_id: int | None) -> None:
+    """The engagement's stored tier follows its latest completed triage.
+
+    Called under the services' transaction whenever a completed outcome appears, changes or
+    goes (complete, re-run, reopen, attach), so lists and counts by tier can read a column.
+    Not a user action of its own, so not audited: the triage event that caused it is.
+    """
+    if engagement_id is None:
+        return
+    Engagement.objects.filter(pk=engagement_id).update(
+        triage_tier=selectors.latest_tier(engagement_id=engagement_id)
+    )
 
 
 def _summary(outcome: Outcome) -> dict[str, Any]:
@@ -434,6 +449,7 @@ def triage_reopen(*, actor: User, session: TriageSession) -> TriageSession:
     previous = answer_glue.stored_outcome(session)
     session.status, session.outcome, session.completed_at = Status.DRAFT, None, None
     session.save(update_fields=["status", "outcome", "completed_at", "updated_at"])
+    engagement_tier_sync(engagement_id=session.engagement_id)
     _audit(
         actor,
         "trustdesk.triage.reopened",
@@ -457,6 +473,7 @@ def triage_attach(*, actor: User, session: TriageSession, engagement: Engagement
         raise PermissionDenied(ENGAGEMENT_NOT_YOURS)
     session.engagement = engagement
     session.save(update_fields=["engagement", "updated_at"])
+    engagement_tier_sync(engagement_id=session.engagement_id)
     _audit(actor, "trustdesk.triage.attached", session, status=session.status)
     return session
 
