@@ -28,6 +28,7 @@ from trustdesk.web.documents.content import (
     ScreeningCounts,
     VoteLine,
 )
+from trustdesk.web.partners.models import ScreeningHit
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,8 @@ def test_the_report_is_for_officers_approvers_and_auditors(
 
 def test_the_report_pdf_holds_hits_verdicts_provenance_and_the_audit_excerpt(case: Case) -> None:
     events = AuditEvent.objects.filter(target_type=TARGET_TYPE, target_id=str(case.engagement.pk))
-    hashes = [e.hash[:16] for e in events.order_by("sequence")]  # before this download's own
+    before = list(events.order_by("sequence"))  # before this download's own
+    hashes = [e.hash[:16] for e in before]
 
     response = _client(case, "aude").get(_url(case, "report-pdf"))
 
@@ -133,13 +135,24 @@ def test_the_report_pdf_holds_hits_verdicts_provenance_and_the_audit_excerpt(cas
         "Lists: ASPI China Defence Universities Tracker; Named Research Organizations (Canada)"
         in text
     )
-    assert "Navy Aviation University - score 0.70" in text
+    # the score as the matcher gave it (the shipped lists' data moves it in the second decimal)
+    navy = ScreeningHit.objects.filter(entry_id="navy-aviation-university")
+    assert navy.exists()
+    assert f"Navy Aviation University - score {max(h.score for h in navy):.2f}" in text
     assert "Listed for: Seven sons of national defence" in text
     assert "Matcher 0.1.0/" in text
     assert "No risk assessment has been recorded for this case." in text
     assert "Decided: Approve with conditions, by Olga Tester" in text
     assert "Decision recorded: The collaboration is open basic research" in text
-    assert len(hashes) == 10
+    # the case's own events: made, six partners, triaged, submitted, reviewed, recommended,
+    # decided, and the decision's conditions recorded as mitigation items
+    assert len(hashes) == 14
+    assert [e.action for e in before][-4:] == [
+        "trustdesk.engagement.review_started",
+        "trustdesk.decision.recommended",
+        "trustdesk.engagement.decided",
+        "trustdesk.mitigation.conditions_recorded",
+    ]
     assert [h for h in hashes if h not in text] == []
 
 
