@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from trustdesk.web import demo
+from trustdesk.web.cases.models import Engagement
 from trustdesk.web.triage.models import TriageSession
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +19,13 @@ def test_the_demo_triages_under_the_wessex_pack_with_its_named_contacts(settings
 
     demo.demo_load(actor="cli:tester@host", force=not django_settings.EMBEDDED)
 
+    # Every case the demo submits is triaged (its tier routes the decision), all under Wessex's.
     sessions = list(TriageSession.objects.order_by("pk"))
-    assert [(s.status, s.pack_id, s.pack_lineage) for s in sessions] == [
-        ("completed", "example-uk-university", ["gb-base@2026.1"])
-    ] * 3
+    submitted = Engagement.objects.exclude(status=Engagement.Status.DRAFT)
+    assert len(sessions) >= submitted.count() >= 3
+    assert {(s.status, s.pack_id, tuple(s.pack_lineage)) for s in sessions} == {
+        ("completed", "example-uk-university", ("gb-base@2026.1",))
+    }
     contacts = {
         process["id"]: process["contact"]["name"]
         for s in sessions
