@@ -12,6 +12,7 @@ would only wrap.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -107,16 +108,22 @@ QUIET_TRIAGE: dict[str, object] = {
 }
 
 
-def complete_triage(engagement: Engagement, owner: User, tier: str = "standard") -> TriageSession:
+def complete_triage(
+    engagement: Engagement,
+    owner: User,
+    tier: str = "standard",
+    answers: Mapping[str, object] = QUIET_TRIAGE,
+) -> TriageSession:
     """A completed triage on a draft engagement, through the services, in the tier asked for.
 
-    The answers give gb-base's standard tier; another tier is then written over the stored
-    outcome, because the rules that reach each tier are the policy tests' business and these
-    records exist to test what the tier routes.
+    The default answers give gb-base's standard tier (tests under another pack pass answers
+    that complete theirs); another tier is then written over the stored outcome, because the
+    rules that reach each tier are the policy tests' business and these records exist to test
+    what the tier routes.
     """
     session = triage_services.triage_start(actor=owner, engagement=engagement)
     session = triage_services.triage_answers_save(
-        actor=owner, session=session, answers=QUIET_TRIAGE, questions=list(QUIET_TRIAGE)
+        actor=owner, session=session, answers=dict(answers), questions=list(answers)
     )
     session = triage_services.triage_complete(actor=owner, session=session)
     assert session.outcome is not None

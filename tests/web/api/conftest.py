@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.web.cases.conftest import Advance, Cast, advance, cast  # noqa: F401  # fixtures
+from tests.web.cases.conftest import Advance, Cast, advance, cast, triage_answers  # noqa: F401  # fixtures
 from trustdesk.web.accounts.models import User
 from trustdesk.web.api import services
 from trustdesk.web.conf.tasks import TaskSettings

@@ -31,6 +31,12 @@ def _test_pack(settings: Any) -> None:
     settings.TRUSTDESK_TASKS = replace(TaskSettings(), redis_url="")
 
 
+@pytest.fixture
+def triage_answers() -> dict[str, object]:
+    """The answers `advance` completes a triage with: the test pack's, not gb-base's."""
+    return TYPICAL
+
+
 def listed_partner(people: Cast, engagement: Engagement, name: str = LISTED) -> ScreeningHit | None:
     """An organisation screened against the test list and added to the engagement; its hit."""
     org = factories.make_organisation(people.rita, name)

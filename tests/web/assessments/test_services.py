@@ -135,7 +135,7 @@ def test_a_run_is_refused_outside_review(cast: Cast, advance: Advance, status: S
 
 
 def test_a_run_needs_a_completed_triage(cast: Cast, advance: Advance) -> None:
-    engagement = advance(Status.IN_REVIEW)
+    engagement = advance(Status.IN_REVIEW, tier=None)
 
     with pytest.raises(services.AssessmentUnavailable, match="Complete the engagement's triage"):
         services.assessment_run(actor=cast.olga, engagement=engagement)

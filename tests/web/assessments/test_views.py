@@ -103,7 +103,7 @@ def test_an_officer_sees_the_replay_name_the_entry(
 
 
 def test_the_page_says_what_is_missing_before_the_first_run(cast: Cast, advance: object) -> None:
-    engagement = advance(Engagement.Status.IN_REVIEW)  # type: ignore[operator]
+    engagement = advance(Engagement.Status.IN_REVIEW, tier=None)  # type: ignore[operator]
 
     section = _section(_as(cast, "olga"), engagement)
 

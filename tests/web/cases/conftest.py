@@ -72,18 +72,27 @@ Advance = Callable[..., Engagement]
 
 
 @pytest.fixture
-def advance(cast: Cast) -> Advance:
+def triage_answers() -> dict[str, object]:
+    """The answers `advance` completes a triage with: gb-base's; a test package under another
+    policy pack overrides this fixture with answers that complete its pack."""
+    return factories.QUIET_TRIAGE
+
+
+@pytest.fixture
+def advance(cast: Cast, triage_answers: dict[str, object]) -> Advance:
     """A new engagement of Rita's (Tom on the team) brought to `status` through the services.
 
     Past a draft it has a completed triage (standard tier unless `tier` says otherwise), so an
-    officer decides it unless the tier routes it elsewhere.
+    officer decides it unless the tier routes it elsewhere. `tier=None` leaves it untriaged
+    (submitting does not require a triage; what needs one refuses such a case).
     """
 
-    def make(status: Status = Status.DRAFT, *, tier: str = "standard") -> Engagement:
+    def make(status: Status = Status.DRAFT, *, tier: str | None = "standard") -> Engagement:
         e = services.engagement_create(actor=cast.rita, fields=fields(team=[cast.tom]))
         if status is Status.DRAFT:
             return e
-        factories.complete_triage(e, cast.rita, tier)
+        if tier is not None:
+            factories.complete_triage(e, cast.rita, tier, triage_answers)
         e = services.engagement_submit(actor=cast.rita, engagement=e)
         if status is Status.SUBMITTED:
             return e

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests import factories
-from tests.web.cases.conftest import Cast, advance, cast, fields  # noqa: F401  # fixtures
+from tests.web.cases.conftest import Cast, advance, cast, fields, triage_answers  # noqa: F401  # fixtures
 from trustdesk.policy.registry import load
 from trustdesk.policy.routing import route_for
 from trustdesk.web.accounts.models import User

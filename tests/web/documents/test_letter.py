@@ -12,9 +12,14 @@ from tests.web.documents.conftest import (
     CONDITIONS,
     DECISION_REASON,
     HOSTILE,
+    JUSTIFICATION,
     LONG,
+    PLAN_DONE,
+    PLAN_OVERDUE,
     SCRIPTS,
+    VOTES,
     Case,
+    CommitteeCase,
 )
 from tests.web.documents.pdftext import read_pdf
 from trustdesk.web.cases import services as case_services
@@ -95,6 +100,53 @@ def test_the_letter_says_what_was_decided_why_what_to_do_and_whom_to_ask(case: C
         assert condition in pdf.flat
     assert "reviewed by 1 September 2027" in pdf.flat
     assert "Olga Tester Research-security officer olga@uni.example" in pdf.flat
+
+
+@pytest.mark.parametrize("reader", ["rita", "tom"])
+def test_the_researcher_reads_the_risk_and_what_is_still_to_do_without_the_justification(
+    case: Case, reader: str
+) -> None:
+    page = _client(case, reader).get(_url(case, "letter")).content.decode()
+    text = read_pdf(_client(case, reader).get(_url(case, "letter-pdf")).content).flat
+
+    assert "How the risk was assessed" in page
+    assert "Reputation and values Medium (set by the office; the assessment gave High)" in text
+    assert "Partnerships High The partner is, or may be, on an export-control" in text
+    # the reasons are redacted: no entry named, and the justification (which names one) is out
+    assert "Because screening found a possible match" in text
+    assert "Beihang University on ASPI" not in text
+    assert JUSTIFICATION not in text
+    assert JUSTIFICATION not in page
+    # what is still open, by when, with the conditions marked; nothing already done
+    assert f"{PLAN_OVERDUE} Rita Tester 15 January 2026 (overdue) To do" in text
+    for condition in CONDITIONS.splitlines():
+        assert f"{condition} [condition of approval] Rita Tester 1 September 2027" in text
+    assert PLAN_DONE not in text
+    assert PLAN_DONE not in page
+
+
+def test_an_officer_reads_the_justification_in_the_letter(case: Case) -> None:
+    text = read_pdf(_client(case, "olga").get(_url(case, "letter-pdf")).content).flat
+
+    assert f"the assessment gave High: {JUSTIFICATION}" in text
+
+
+def test_a_committee_letter_names_the_committee_and_the_officer_as_the_contact(
+    case: Case, committee_case: CommitteeCase
+) -> None:
+    letter = services.letter_build(engagement=committee_case.engagement, reader=case.rita)
+    text = read_pdf(
+        services.letter_pdf_generate(engagement=committee_case.engagement, actor=case.rita).content
+    ).flat
+
+    assert letter.decision is not None
+    assert letter.decision.decided_by == "the research security committee"
+    assert [v.voter.split(" (")[0] for v in letter.decision.votes] == [
+        str(committee_case.members[name]) for name, _, _ in VOTES
+    ]
+    assert [c.name for c in letter.contacts] == ["Olga Tester"]  # no committee member
+    assert builders.HEADLINES["approve"] in text
+    assert "Decided by the research security committee on" in text
 
 
 def test_names_in_other_scripts_are_shown_by_their_transliteration_in_the_pdf(case: Case) -> None:

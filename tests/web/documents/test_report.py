@@ -11,7 +11,17 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.web.api.conftest import api_client
-from tests.web.documents.conftest import VERDICT_REASON, Case
+from tests.web.documents.conftest import (
+    CONDITIONS,
+    DECISION_REASON,
+    EVIDENCE,
+    JUSTIFICATION,
+    PLAN_DONE,
+    PLAN_OVERDUE,
+    VERDICT_REASON,
+    Case,
+    CommitteeCase,
+)
 from tests.web.documents.pdftext import read_pdf
 from trustdesk.web.cases.selectors import TARGET_TYPE
 from trustdesk.web.core.models import AuditEvent
@@ -28,6 +38,7 @@ from trustdesk.web.documents.content import (
     ScreeningCounts,
     VoteLine,
 )
+from trustdesk.web.partners.models import ScreeningHit
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +131,8 @@ def test_the_report_is_for_officers_approvers_and_auditors(
 
 def test_the_report_pdf_holds_hits_verdicts_provenance_and_the_audit_excerpt(case: Case) -> None:
     events = AuditEvent.objects.filter(target_type=TARGET_TYPE, target_id=str(case.engagement.pk))
-    hashes = [e.hash[:16] for e in events.order_by("sequence")]  # before this download's own
+    before = list(events.order_by("sequence"))  # before this download's own
+    hashes = [e.hash[:16] for e in before]
 
     response = _client(case, "aude").get(_url(case, "report-pdf"))
 
@@ -133,14 +145,64 @@ def test_the_report_pdf_holds_hits_verdicts_provenance_and_the_audit_excerpt(cas
         "Lists: ASPI China Defence Universities Tracker; Named Research Organizations (Canada)"
         in text
     )
-    assert "Navy Aviation University - score 0.70" in text
+    # the score as the matcher gave it (the shipped lists' data moves it in the second decimal)
+    navy = ScreeningHit.objects.filter(entry_id="navy-aviation-university")
+    assert navy.exists()
+    assert f"Navy Aviation University - score {max(h.score for h in navy):.2f}" in text
     assert "Listed for: Seven sons of national defence" in text
     assert "Matcher 0.1.0/" in text
-    assert "No risk assessment has been recorded for this case." in text
     assert "Decided: Approve with conditions, by Olga Tester" in text
     assert "Decision recorded: The collaboration is open basic research" in text
-    assert len(hashes) == 10
+    # the case's own events, ending with the plan's last step, the recommendation, the decision
+    # and its conditions recorded as mitigation items
+    assert [e.action for e in before][-4:] == [
+        "trustdesk.mitigation.completed",
+        "trustdesk.decision.recommended",
+        "trustdesk.engagement.decided",
+        "trustdesk.mitigation.conditions_recorded",
+    ]
+    assert len(hashes) > 14
     assert [h for h in hashes if h not in text] == []
+
+
+def test_the_report_reads_the_assessment_the_plan_and_the_decision_from_their_records(
+    case: Case,
+) -> None:
+    text = read_pdf(_client(case, "alan").get(_url(case, "report-pdf")).content).flat
+
+    # the ratings, computed and chosen, with the officer's justification and the reasons
+    assert f"Reputation and values High Medium (changed from High: {JUSTIFICATION})" in text
+    assert "Partnerships High High The partner is, or may be, on an export-control" in text
+    assert "screening found Beihang University on ASPI China Defence Universities Tracker" in text
+    assert "People Low Low No risk rule raised this area above the lowest rating." in text
+    # the plan: done with its evidence, overdue, and the decision's conditions as items
+    assert f"{PLAN_DONE} Rita Tester 1 December 2026 Done {EVIDENCE}" in text
+    assert f"{PLAN_OVERDUE} Rita Tester 15 January 2026 (overdue) To do" in text
+    for condition in CONDITIONS.splitlines():
+        assert f"{condition} [condition of approval] Rita Tester 1 September 2027" in text
+    # the recommendation the decision was made on, and the decision
+    assert "Recommended: Approve with conditions, by Olga Tester on" in text
+    assert "Decided: Approve with conditions, by Olga Tester" in text
+    assert "No export-controlled equipment is shared. (due 1 September 2027)" in text
+    assert DECISION_REASON in text
+    assert "Committee votes" not in text  # an officer decided this tier alone
+
+
+def test_a_committee_decision_shows_every_vote_who_and_when_and_the_quorum(
+    case: Case, committee_case: CommitteeCase
+) -> None:
+    file = services.report_pdf_generate(engagement=committee_case.engagement, actor=case.aude)
+
+    text = read_pdf(file.content).flat
+    assert "Decided: Approve, by the research security committee on" in text
+    assert "Committee votes (quorum 3)" in text
+    assert (
+        "Bea Tester (Chair (Pro-Vice-Chancellor for Research)) Approve "
+        "The partner is civilian and the work is published." in text
+    )
+    assert "Dov Tester (Senior academic member) Decline Too close to the defence sector." in text
+    assert text.count(" UTC") >= 3  # each vote says when it was cast
+    assert "Eve Tester" not in text  # the fourth seat did not vote
 
 
 def test_the_other_apps_parts_appear_as_given(case: Case) -> None:
@@ -253,7 +315,9 @@ def test_the_report_page_shows_the_same_file(case: Case) -> None:
     assert "Navy Aviation University" in html
     assert "<strong>Decided: Approve with conditions</strong>, by Olga Tester" in html
     assert "No export-controlled equipment is shared." in html
-    assert "No risk assessment has been recorded for this case." in html
+    assert '<strong>Medium</strong><br><span class="muted">Changed from High: ' in html
+    assert JUSTIFICATION in html
+    assert f"{PLAN_DONE}</td>" in html
     assert "ASPI China Defence Universities Tracker" in html
     event = AuditEvent.objects.filter(target_type=TARGET_TYPE).order_by("sequence").first()
     assert event is not None

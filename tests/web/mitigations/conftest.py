@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.cases.conftest import Cast, advance, cast, fields  # noqa: F401  # shared fixtures
+from tests.web.cases.conftest import Cast, advance, cast, fields, triage_answers  # noqa: F401  # shared fixtures
 from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.conf.tasks import TaskSettings

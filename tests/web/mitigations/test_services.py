@@ -72,7 +72,7 @@ def test_propose_is_idempotent_and_never_brings_back_a_removed_item(
 def test_propose_without_a_completed_triage_is_refused(
     cast: Cast, advance: Callable[..., Engagement]
 ) -> None:
-    engagement = advance(Engagement.Status.IN_REVIEW)
+    engagement = advance(Engagement.Status.IN_REVIEW, tier=None)
 
     with pytest.raises(services.NotChangeable, match="no completed triage"):
         services.mitigation_propose(actor=cast.olga, engagement=engagement)

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from tests.web.cases.conftest import Advance, Cast, advance, cast
+from tests.web.cases.conftest import Advance, Cast, advance, cast, triage_answers
 from trustdesk.web.conf.tasks import TaskSettings
 
-__all__ = ["Advance", "Cast", "advance", "cast"]
+__all__ = ["Advance", "Cast", "advance", "cast", "triage_answers"]
 
 
 @pytest.fixture(autouse=True)

@@ -40,6 +40,12 @@ def _test_pack(settings: Any) -> None:
 
 
 @pytest.fixture
+def triage_answers() -> dict[str, object]:
+    """The answers `advance` completes a triage with: this test pack's, not gb-base's."""
+    return TYPICAL
+
+
+@pytest.fixture
 def watch_list(db: None, tmp_path: Path) -> str:
     path = tmp_path / "triage-test.csv"
     path.write_text(

@@ -18,6 +18,7 @@ def test_the_demo_triages_under_the_wessex_pack_with_its_named_contacts(settings
 
     demo.demo_load(actor="cli:tester@host", force=not django_settings.EMBEDDED)
 
+    # Every case the demo submits is triaged (its tier routes the decision), all under Wessex's.
     sessions = list(TriageSession.objects.order_by("pk"))
     # One triage per engagement: every demo case is submitted, and decisions route by its tier.
     assert len(sessions) == len(demo.data.ENGAGEMENTS)

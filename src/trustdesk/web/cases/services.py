@@ -502,11 +502,12 @@ def engagement_decision_apply(
             "decided_by",
             "decided_at",
         ],
+        # The caller's routing facts first, so they can never overwrite what was decided.
         data={
+            **(data or {}),
             "decision": engagement.decision,
             "conditions": engagement.conditions,
             "review_date": engagement.review_date.isoformat() if engagement.review_date else None,
-            **(data or {}),
         },
         reason=decision.reason,
     )

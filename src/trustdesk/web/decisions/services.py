@@ -276,8 +276,10 @@ def _decide(
         pack_id=case.pack_id,
         pack_version=case.pack_version,
     )
+    # "decision_id", not "decision": on the engagement's event "decision" is the outcome, which
+    # the desk and the timeline show.
     routed: dict[str, object] = {
-        "decision": str(decision.public_id),
+        "decision_id": str(decision.public_id),
         "route": decision.route,
         "tier": decision.tier,
         "pack": f"{decision.pack_id}@{decision.pack_version}",

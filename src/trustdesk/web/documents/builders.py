@@ -223,10 +223,9 @@ def _letter_reasons(casework: Casework, triage: _Triage) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def _contacts(engagement: Engagement, casework: Casework, triage: _Triage) -> tuple[Contact, ...]:
-    found: list[Contact] = []
-    if engagement.decided_by is not None and casework.decision is not None:
-        found.append(_contact(engagement.decided_by))
+def _contacts(casework: Casework, triage: _Triage) -> tuple[Contact, ...]:
+    """The case's own people first (its officer, a lone decider), then each process's contact."""
+    found = list(casework.contacts)
     found.extend(p.contact for p in triage.processes if p.contact is not None and p.contact.name)
     seen: set[tuple[str, str]] = set()
     unique = []
@@ -256,10 +255,11 @@ def build_letter(
         headline=headline,
         decision=decision,
         reasons=_letter_reasons(casework, triage),
+        ratings=casework.ratings,
         actions=actions,
         processes=triage.processes,
         partners=tuple(s.section for s in _partners(engagement, entries=entries)),
-        contacts=_contacts(engagement, casework, triage),
+        contacts=_contacts(casework, triage),
         entries_shown=entries,
     )
 

@@ -107,13 +107,15 @@ class Casework:
     """What the assessment, mitigation and decision records say about one case.
 
     Every part is optional: a case not yet assessed has no ratings, one not yet decided no
-    decision, and the documents say so rather than leaving a gap.
+    decision, and the documents say so rather than leaving a gap. `contacts` are the people on
+    the file the researcher asks about it (the case's officer, whoever decided alone).
     """
 
     ratings: tuple[AreaRating, ...] = ()
     mitigations: tuple[MitigationLine, ...] = ()
     recommendation: Recommendation | None = None
     decision: DecisionSummary | None = None
+    contacts: tuple[Contact, ...] = ()
 
 
 # --- the documents -------------------------------------------------------------------------
@@ -227,6 +229,7 @@ class Letter:
     headline: str  # what was decided, in one plain sentence
     decision: DecisionSummary | None
     reasons: tuple[str, ...]  # why, in plain language
+    ratings: tuple[AreaRating, ...]  # the risk per area, reasons as this reader may read them
     actions: tuple[MitigationLine, ...]  # what they must do, and by when
     processes: tuple[ProcessLine, ...]
     partners: tuple[PartnerSection, ...]

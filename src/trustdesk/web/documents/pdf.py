@@ -23,6 +23,7 @@ from fpdf.enums import WrapMode
 
 from trustdesk.screening.matching.translit import scripts_of
 from trustdesk.web.documents.content import (
+    AreaRating,
     CaseHeader,
     Contact,
     DueDiligenceReport,
@@ -383,7 +384,9 @@ def _hit(pdf: _Document, hit: HitLine, *, remarks: bool) -> None:
 def _actions(pdf: _Document, actions: Sequence[MitigationLine], today: date) -> None:
     rows = [
         (
-            m.title + (f"\n{m.detail}" if m.detail else ""),
+            m.title
+            + (" [condition of approval]" if m.condition else "")
+            + (f"\n{m.detail}" if m.detail else ""),
             m.owner,
             _day(m.due) + (" (overdue)" if m.overdue(today) else "")
             if m.due
@@ -393,6 +396,18 @@ def _actions(pdf: _Document, actions: Sequence[MitigationLine], today: date) -> 
         for m in actions
     ]
     pdf.table_of(("What", "Who", "By when", "Status"), rows, widths=(84, 38, 30, 22))
+
+
+def _letter_ratings(pdf: _Document, ratings: Sequence[AreaRating]) -> None:
+    rows = []
+    for r in ratings:
+        risk = r.chosen_label
+        if r.overridden:
+            why = f": {r.justification}" if r.justification else ""
+            risk += f" (set by the office; the assessment gave {r.computed_label}{why})"
+        reasons = "\n".join(r.reasons) or "Nothing found that raises it."
+        rows.append((r.area, risk, reasons))
+    pdf.table_of(("Area", "Risk", "Why"), rows, widths=(38, 46, 90), size=8)
 
 
 def _contacts(pdf: _Document, contacts: Sequence[Contact]) -> None:
@@ -425,6 +440,9 @@ def letter_pdf(letter: Letter) -> bytes:
     if letter.reasons:
         pdf.heading("Why")
         pdf.bullets(letter.reasons)
+    if letter.ratings:
+        pdf.heading("How the risk was assessed")
+        _letter_ratings(pdf, letter.ratings)
     if letter.actions:
         pdf.heading("What you must do, and by when")
         _actions(pdf, letter.actions, letter.issued_on)
@@ -508,7 +526,8 @@ def _assessment(pdf: _Document, report: DueDiligenceReport) -> None:
     for r in ratings:
         chosen = r.chosen_label
         if r.overridden:
-            chosen += f" (changed from {r.computed_label}: {r.justification})"
+            why = f": {r.justification}" if r.justification else ""
+            chosen += f" (changed from {r.computed_label}{why})"
         rows.append((r.area, r.computed_label, chosen, "\n".join(r.reasons)))
     pdf.table_of(("Area", "Computed", "Rating", "Reasons"), rows, widths=(34, 24, 48, 68), size=8)
 

@@ -39,8 +39,11 @@ class PdfFile:
         return hashlib.sha256(self.content).hexdigest()
 
 
-def _casework(engagement: Engagement, casework: Casework | None) -> Casework:
-    return casework if casework is not None else sources.casework(engagement=engagement)
+def _casework(engagement: Engagement, reader: User, casework: Casework | None) -> Casework:
+    """The casework given (a test's), else the apps' records as `reader` may read them."""
+    if casework is not None:
+        return casework
+    return sources.casework(engagement=engagement, user=reader)
 
 
 def letter_build(
@@ -51,7 +54,7 @@ def letter_build(
     return builders.build_letter(
         engagement=engagement,
         reader=reader,
-        casework=_casework(engagement, casework),
+        casework=_casework(engagement, reader, casework),
         today=timezone.localdate(),
     )
 
@@ -81,7 +84,7 @@ def _report(engagement: Engagement, actor: User, casework: Casework | None) -> D
     return builders.build_report(
         engagement=engagement,
         reader=actor,
-        casework=_casework(engagement, casework),
+        casework=_casework(engagement, actor, casework),
         now=timezone.now(),
     )
 
