@@ -126,7 +126,7 @@ class Visitor:
                 tab.get_by_label("Username").fill(screen.user.username)
                 tab.get_by_label("Password").fill(PASSWORD)
                 tab.get_by_role("button", name="Sign in").click()
-                expect(tab).to_have_url(f"{self.base}/accounts/me/")
+                expect(tab).to_have_url(f"{self.base}/")  # the desk
             self.tabs[key] = tab
         tab = self.tabs[key]
         response = tab.goto(f"{self.base}{screen.path}")

@@ -109,7 +109,9 @@ def test_an_admin_invites_a_user_who_sets_a_password_and_signs_in(
     person.get_by_label("Password").fill(NEW_PASSWORD)
     person.get_by_role("button", name="Sign in").click()
 
-    expect(person).to_have_url(re.compile(r"/accounts/me/$"))
+    # Signed in, the new officer lands on their desk; their account page names their role.
+    expect(person.get_by_role("heading", level=1)).to_have_text("Your desk")
+    person.get_by_role("link", name="My account").click()
     expect(person.get_by_text("Research-security officer:")).to_be_visible()
     person.context.close()
 

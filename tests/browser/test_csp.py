@@ -59,7 +59,7 @@ class Watched:
                 page.get_by_label("Username").fill(user.username)
                 page.get_by_label("Password").fill(PASSWORD)
                 page.get_by_role("button", name="Sign in").click()
-                expect(page).to_have_url(f"{self.base}/accounts/me/")
+                expect(page).to_have_url(f"{self.base}/")  # the desk
             self.contexts[key] = (context, page)
         return self.contexts[key][1]
 

@@ -103,7 +103,7 @@ def _signed_in(browser: Browser, live_server: LiveServer, viewport: ViewportSize
     tab.get_by_label("Username").fill("olu")
     tab.get_by_label("Password").fill(PASSWORD)
     tab.get_by_role("button", name="Sign in").click()
-    expect(tab).to_have_url(f"{live_server.url}/accounts/me/")
+    expect(tab).to_have_url(f"{live_server.url}/")  # the desk
     return tab
 
 

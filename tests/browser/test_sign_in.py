@@ -22,8 +22,8 @@ def test_sign_in_with_the_keyboard_reaches_the_account_page(
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_label("Password").press("Enter")
 
-    expect(page).to_have_url(f"{live_server.url}/accounts/me/")
-    expect(page.get_by_role("main")).to_contain_text("Research-security officer")
+    expect(page).to_have_url(f"{live_server.url}/")  # the desk
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your desk")
 
 
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(
