@@ -336,6 +336,59 @@ def prefill(*, current: Pack, engagement: Engagement) -> dict[str, object]:
     return answers
 
 
+def engagement_initial(*, current: Pack, session: TriageSession) -> dict[str, object]:
+    """An engagement's starting fields from a triage's answers: `prefill` the other way round.
+
+    The researcher who triaged first proposes the engagement from the result page; the kind,
+    countries, research areas, funding and partner come from the answers, so nothing is typed
+    twice. Only what the answers say is filled in; the rest stays for the researcher.
+    """
+    answers = session.answers or {}
+    initial: dict[str, object] = {}
+    by_option = {
+        option: kind for kind in Engagement.Kind for option in (kind.value.replace("_", "-"),)
+    }
+    by_option.update(
+        {option: kind for kind, options in KIND_OPTIONS.items() for option in options[:1]}
+    )
+    partner = ""
+    countries: list[str] = []
+    areas: list[str] = []
+    for q in current.questions:
+        value = answers.get(q.id)
+        if value is None:
+            continue
+        if q.kind in ("single_choice", "multiple_choice") and "kind" not in initial:
+            chosen = value if isinstance(value, list) else [value]
+            kinds = [by_option[v] for v in chosen if isinstance(v, str) and v in by_option]
+            if kinds:
+                initial["kind"] = kinds[0].value
+        elif q.kind == "organisation" and not partner and isinstance(value, str):
+            partner = value
+        elif q.kind == "country" and q.effective_factor() == "country" and isinstance(value, str):
+            if value not in countries:
+                countries.append(value)
+        elif q.kind == "technology_area" and q.taxonomy and isinstance(value, list):
+            for node_id in value:
+                node = find_node(current, q.taxonomy, str(node_id))
+                if node is not None and node.label not in areas:
+                    areas.append(node.label)
+        elif q.kind == "amount" and isinstance(value, int | float) and not isinstance(value, bool):
+            initial["funding_amount"] = value
+            currency = JURISDICTION_CURRENCY.get(current.jurisdiction)
+            if currency:
+                initial["funding_currency"] = currency
+    if partner:
+        initial["title"] = f"Engagement with {partner}"
+        if "funding_amount" in initial:
+            initial["funding_source"] = partner
+    if countries:
+        initial["countries"] = ", ".join(countries)
+    if areas:
+        initial["research_areas"] = "\n".join(areas)
+    return initial
+
+
 def triage_evaluate(
     *, answers: Mapping[str, object], screening: list[ScreeningHit] | None = None
 ) -> Outcome:

@@ -24,6 +24,7 @@ from trustdesk.screening.entries import EntityType
 from trustdesk.screening.matching import NameNotScreenable, Query, ScreeningHit, check_name
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import not_allowed
+from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core import audit
 from trustdesk.web.core.models import AuditEvent
@@ -459,6 +460,25 @@ def triage_attach(*, actor: User, session: TriageSession, engagement: Engagement
     session.save(update_fields=["engagement", "updated_at"])
     _audit(actor, "trustdesk.triage.attached", session, status=session.status)
     return session
+
+
+@transaction.atomic
+def engagement_from_triage(
+    *, actor: User, session: TriageSession, fields: case_services.EngagementFields
+) -> Engagement:
+    """The researcher proposes an engagement from their stand-alone triage: both in one step.
+
+    The draft is created as any other (its own audit event) and the triage attached to it, so
+    the case starts with the outcome, and its checklist can be proposed into the mitigation plan.
+    """
+    permissions.require_owner(actor, session, "attach")
+    if not session.is_completed:
+        raise NotCompleted
+    if session.engagement_id is not None:
+        raise AlreadyAttached
+    engagement = case_services.engagement_create(actor=actor, fields=fields)
+    triage_attach(actor=actor, session=session, engagement=engagement)
+    return engagement
 
 
 def triage_rerun(*, actor: User, session: TriageSession) -> TriageSession:

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trustdesk.policy.models import Pack
-from trustdesk.policy.triage import LabelledResult
 from trustdesk.screening.matching.model import ScreeningHit
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
@@ -30,7 +29,7 @@ from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core.requests import is_htmx
 from trustdesk.web.lists.coverage import Coverage
 from trustdesk.web.triage import answers as answer_glue
-from trustdesk.web.triage import forms, permissions, selectors, services
+from trustdesk.web.triage import forms, permissions, presentation, selectors, services
 from trustdesk.web.triage.models import TriageSession
 
 PAGE_SIZE = 25
@@ -206,13 +205,6 @@ def _complete(
     return redirect(session)
 
 
-def _grouped(mitigations: Sequence[LabelledResult]) -> list[tuple[str, list[LabelledResult]]]:
-    groups: dict[str, list[LabelledResult]] = {}
-    for item in mitigations:
-        groups.setdefault(item.label, []).append(item)
-    return list(groups.items())
-
-
 def _answer_coverage(session: TriageSession) -> Coverage | None:
     """The lists the answers were screened against (the newest screening's), if any was."""
     stored = [a.coverage for a in answer_glue.answer_screening(session).values() if a.coverage]
@@ -242,9 +234,14 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     context = {
         "session": session,
         "outcome": outcome,
-        "mitigation_groups": _grouped(outcome.mitigations),
+        "view": presentation.result_view(outcome),
         "answered": answered,
-        "hits": _hit_views(current, answer_glue.used_hits(session), details=details),
+        "hits": presentation.merged_hits(
+            _hit_views(current, answer_glue.used_hits(session), details=details)
+        ),
+        "can_propose": is_owner
+        and session.engagement_id is None
+        and permissions.can_start_triage(request.user),
         "unchecked": answer_glue.unchecked_names(session),
         "coverage": _answer_coverage(session),
         "stale": selectors.staleness(session=session, current=current),
