@@ -345,12 +345,10 @@ def engagement_initial(*, current: Pack, session: TriageSession) -> dict[str, ob
     """
     answers = session.answers or {}
     initial: dict[str, object] = {}
-    by_option = {
-        option: kind for kind in Engagement.Kind for option in (kind.value.replace("_", "-"),)
+    by_option: dict[str, str] = {
+        str(k.value).replace("_", "-"): str(k.value) for k in Engagement.Kind
     }
-    by_option.update(
-        {option: kind for kind, options in KIND_OPTIONS.items() for option in options[:1]}
-    )
+    by_option.update({options[0]: str(kind) for kind, options in KIND_OPTIONS.items()})
     partner = ""
     countries: list[str] = []
     areas: list[str] = []
@@ -362,7 +360,7 @@ def engagement_initial(*, current: Pack, session: TriageSession) -> dict[str, ob
             chosen = value if isinstance(value, list) else [value]
             kinds = [by_option[v] for v in chosen if isinstance(v, str) and v in by_option]
             if kinds:
-                initial["kind"] = kinds[0].value
+                initial["kind"] = kinds[0]
         elif q.kind == "organisation" and not partner and isinstance(value, str):
             partner = value
         elif q.kind == "country" and q.effective_factor() == "country" and isinstance(value, str):
