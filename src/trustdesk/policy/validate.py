@@ -16,9 +16,9 @@ from trustdesk.policy.models import (
     SUBSTANTIVE_FACTORS,
     Condition,
     Pack,
+    PlaceOfWork,
     Question,
     Source,
-    PlaceOfWork,
     TaxonomyNode,
     ThresholdRef,
 )
