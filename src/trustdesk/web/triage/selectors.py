@@ -166,6 +166,41 @@ def programmes(snapshots: Mapping[str, str], keys: list[tuple[str, str]]) -> dic
     return found
 
 
+#: Publisher categories that make an entry a sanctions, export-control or research-security
+#: listing; an entry of an aggregating source (OpenSanctions) without any is context only.
+_LISTING_CATEGORIES = ("sanction", "export.control", "debarment", "crime", "target")
+
+
+def context_only(snapshots: Mapping[str, str], keys: list[tuple[str, str]]) -> set[str]:
+    """The listed entries that may not count as a hit on an organisation ("source:entry_id").
+
+    A person record (a director, a politically exposed person, a relative) matched against an
+    organisation's name is context for an officer, never a sanctions hit; nor is an entry of an
+    aggregating source whose categories say only that it is a PEP or a person of interest.
+    """
+    found: set[str] = set()
+    by_source: dict[str, list[str]] = {}
+    for source, entry_id in keys:
+        by_source.setdefault(source, []).append(entry_id)
+    for source, ids in by_source.items():
+        snapshot = snapshots.get(source)
+        if snapshot is None:
+            continue
+        rows = ListEntry.objects.filter(snapshot__public_id=snapshot, entry_id__in=ids).values_list(
+            "entry_id", "entity_type", "data"
+        )
+        for entry_id, entity_type, data in rows:
+            categories = data.get("categories") if isinstance(data, dict) else None
+            pep_only = (
+                isinstance(categories, list)
+                and any(str(c).startswith("role.") for c in categories)
+                and not any(str(c).startswith(_LISTING_CATEGORIES) for c in categories)
+            )
+            if entity_type == "person" or pep_only:
+                found.add(f"{source}:{entry_id}")
+    return found
+
+
 def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     """The hits of the latest completed screening of each of the engagement's partners.
 

@@ -122,7 +122,10 @@ def _screen_name(name: str, *, build: bool = False) -> answer_glue.AnswerScreeni
     result = partner_services.organisation_name_screen(name, limit=HITS_PER_ANSWER, build=build)
     if result is None:
         return answer_glue.AnswerScreening(name=name, screened=False)
-    names = selectors.programmes(result.snapshots, [(h.source, h.entry_id) for h in result.hits])
+    keys = [(h.source, h.entry_id) for h in result.hits]
+    names = selectors.programmes(result.snapshots, keys)
+    # Only sanctions, export-control and research-security listings count for an organisation.
+    context = selectors.context_only(result.snapshots, keys)
     return answer_glue.AnswerScreening(
         name=name,
         snapshots=result.snapshots,
@@ -131,6 +134,7 @@ def _screen_name(name: str, *, build: bool = False) -> answer_glue.AnswerScreeni
         hits=tuple(
             ScreeningHit.of(h, subject=name, origin=ANSWER, programme=names.get(h.key))
             for h in result.hits
+            if h.key not in context
         ),
     )
 
