@@ -30,4 +30,6 @@ GB_QUIET_COLLABORATION: dict[str, object] = {
     "human_participants": False,
     "publication_restrictions": False,
     "ip_transfer": False,
+    "other_organisations": [],
+    "payment_to_partner": False,
 }

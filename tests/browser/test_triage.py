@@ -113,6 +113,7 @@ def test_a_researcher_completes_a_typical_case_by_mouse_and_keyboard(
         "#q-transfer_abroad-no",
         "#q-military_end_use-none",
         "#q-partner_military_links-no",
+        "#q-payment_to_partner-no",
         "#q-personal_data-shared-abroad",  # interviews, shared with the partner
         "#q-human_participants-yes",
         "#q-publication_restrictions-no",
@@ -139,11 +140,13 @@ def test_a_researcher_completes_a_typical_case_by_mouse_and_keyboard(
     expect(page.get_by_role("heading", level=1)).to_have_text("What applies")
     expect(page.get_by_role("heading", name=re.compile(r"^Due diligence: "))).to_be_visible()
     expect(page.locator(".process").first).to_be_visible()
+    expect(page.locator(".process-table td").first).to_be_visible()  # contacts in the summary
+    page.locator(".process details.legal summary").first.click()  # legal text is folded away
     expect(page.locator(".process").first.locator("dt", has_text="Contact")).to_be_visible()
     expect(page.locator(".process a[href^='http']").first).to_be_visible()
     expect(page.locator(".reasons li").first).to_be_visible()
     assert TriageSession.objects.get(owner=researcher).status == "completed"
-    assert answered == 12
+    assert answered == 13
 
 
 def test_the_atas_notice_shows_and_the_result_prints_without_navigation_or_buttons(
@@ -162,6 +165,7 @@ def test_the_atas_notice_shows_and_the_result_prints_without_navigation_or_butto
         "#q-transfer_abroad-no",
         "#q-military_end_use-none",
         "#q-partner_military_links-no",
+        "#q-payment_to_partner-no",
         "#q-visitor_level-postgraduate-research",
     ]:
         saved(page, lambda c=control: page.locator(c).check())  # type: ignore[misc]
@@ -170,6 +174,8 @@ def test_the_atas_notice_shows_and_the_result_prints_without_navigation_or_butto
     expect(page).to_have_url(RESULT)
 
     atas = page.locator(".process", has_text="ATAS")
+    expect(page.locator(".process-table .flag").first).to_be_visible()  # "Notice" in the summary
+    atas.locator("details.legal summary").click()
     expect(atas.locator(".process-notice")).to_be_visible()
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -262,7 +262,8 @@ CASES = [
             research_areas=["economics"],
         ),
         ratings("medium", "low", "low", "high"),
-        rules={"partnerships": {"partner-possible-sanctions"}},
+        # The open match sends the case to the committee (dealings stop until it is cleared).
+        rules={"partnerships": {"partner-possible-sanctions", "committee-case"}},
         screening=(ScreeningHit("uk-sanctions", "RUS0001", "Example Trading LLC"),),
     ),
     Case(

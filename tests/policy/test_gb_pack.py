@@ -274,7 +274,7 @@ def test_quantum_sensing_with_an_entity_list_university(pack: Pack) -> None:
         "screening found Harbin Institute of Technology on US Consolidated Screening List "
         "(Entity List), entry us-csl:1, not yet reviewed by an officer"
     ) in because(outcome, "committee-escalation")
-    assert len(outcome.asked) <= 12
+    assert len(outcome.asked) <= 16  # partner, other organisations, money, goods, publication
 
 
 def test_humanities_exchange_with_a_french_university(pack: Pack) -> None:
@@ -289,7 +289,7 @@ def test_humanities_exchange_with_a_french_university(pack: Pack) -> None:
 
     assert outcome.tier.id == "standard"
     assert processes(outcome) == []
-    assert len(outcome.asked) <= 12
+    assert len(outcome.asked) <= 16  # partner, other organisations, money, goods, publication
 
 
 def test_visiting_phd_student_in_aerospace_from_a_non_exempt_country(pack: Pack) -> None:
@@ -357,7 +357,7 @@ def test_conference_trip_to_an_fcdo_avoid_all_travel_country(pack: Pack) -> None
 
     outcome = triage(pack, answers)
 
-    assert outcome.tier.id == "enhanced"
+    assert outcome.tier.id == "senior-approval"
     assert processes(outcome) == ["travel-risk-assessment", "travel-senior-approval"]
     assert because(outcome, "travel-senior-approval") == {
         "FCDO advice against travel to the whole country for Syria is all-travel"

@@ -125,7 +125,7 @@ SCENARIOS = [
             "travel_country": "IR",
             "travel_carrying": ["devices"],
         },
-        "enhanced",
+        "senior-approval",  # all travel to the whole country: a senior approver decides
         {"travel-risk-assessment", "travel-senior-approval"},
         says=("FCDO advice against travel to the whole country for Iran is all-travel",),
         mitigations={"travel-device-hygiene", "travel-briefing-check-in"},
@@ -162,7 +162,7 @@ SCENARIOS = [
             "travel_country": "EG",
             "travel_carrying": ["nothing"],
         },
-        "standard",
+        "enhanced",  # the exact sites are confirmed outside the areas advised against
         {"travel-risk-assessment"},
         says=("FCDO advice against travel to parts of the country for Egypt is all-travel",),
     ),
@@ -218,7 +218,7 @@ SCENARIOS = [
             "funding_amount": 40_000,
             "funder_kind": "foreign-private",
         },
-        "enhanced",
+        "senior-approval",  # a stated military end use in a controlled area (drones, 9A)
         {"export-control", "partner-due-diligence"},
         mitigations={"end-use-undertaking"},
     ),
@@ -488,9 +488,9 @@ SCENARIOS = [
             partner_country="AE",
             research_areas=["economics"],
         ),
-        "enhanced",
-        {"sanctions-check", "partner-due-diligence"},
-        says=("screening found Example Trading LLC on",),
+        "escalated",  # an open match on an asset-freeze list: dealings stop until cleared
+        {"sanctions-check", "partner-due-diligence", "committee-escalation"},
+        says=("screening found Example Trading LLC on", "dealings stop"),
         screening=(ScreeningHit("uk-sanctions", "RUS0001", "Example Trading LLC"),),
     ),
     Scenario(
@@ -538,7 +538,7 @@ SCENARIOS = [
             "travel_country": "RU",
             "travel_carrying": ["equipment-samples"],
         },
-        "enhanced",
+        "senior-approval",  # the FCDO advises against all travel to the whole of Russia
         {"travel-risk-assessment", "travel-senior-approval", "sanctions-check"},
     ),
     Scenario(

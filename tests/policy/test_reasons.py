@@ -74,7 +74,11 @@ def test_each_kind_names_what_it_rests_on() -> None:
 
     facts = _facts(triage(pack, answers))
 
-    on_list = next(f for f in facts if f.kind is FactKind.COUNTRY_LIST)
+    on_list = next(
+        f
+        for f in facts
+        if f.kind is FactKind.COUNTRY_LIST and f.refs.country_list == "uk-sanctions-regimes"
+    )
     assert on_list.text == "Partner country Russia has a UK sanctions regime"
     assert (on_list.refs.question, on_list.refs.country) == ("partner_country", "RU")
     assert on_list.refs.country_list is not None

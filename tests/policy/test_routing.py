@@ -31,10 +31,11 @@ COMMITTEE = "the research security committee"
 
 
 def test_gb_base_routes_each_tier_to_its_decider(pack: Pack) -> None:
-    standard, enhanced, escalated = (route_for(pack, t.id) for t in pack.tiers)
+    standard, enhanced, senior, escalated = (route_for(pack, t.id) for t in pack.tiers)
 
     assert (standard.role, standard.committee) == ("officer", None)
     assert (enhanced.role, enhanced.committee) == ("approver", None)
+    assert (senior.role, senior.committee) == ("approver", None)
     assert escalated.role == "approver"
     assert escalated.committee is not None
     assert escalated.committee.quorum == 3
@@ -75,7 +76,7 @@ def test_the_routed_role_decides_and_others_do_not(pack: Pack) -> None:
     assert refused.reasons == (NOT_ROUTED_ROLE.format(role="approver", actor="officer"),)
 
 
-@pytest.mark.parametrize("tier", ["standard", "enhanced", "escalated"])
+@pytest.mark.parametrize("tier", ["standard", "enhanced", "senior-approval", "escalated"])
 def test_nobody_decides_a_case_they_proposed_or_are_on_the_team_of(pack: Pack, tier: str) -> None:
     # given the person the tier's route names, holding a seat where there is a committee
     route = route_for(pack, tier)

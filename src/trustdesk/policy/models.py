@@ -399,6 +399,13 @@ class SanctionsRegime(_Strict):
     source: Source
 
 
+class PlaceOfWork(_Strict):
+    """The answers that put an engagement's work in a country: a partnership, teaching there."""
+
+    question: str
+    options: list[str] = Field(min_length=1)
+
+
 class Indicator(_Strict):
     """A published country indicator, declared once with its scale and source.
 
@@ -411,6 +418,11 @@ class Indicator(_Strict):
     description: str
     scale: str
     source: Source
+    #: For an indicator about conditions in a place (academic freedom), the answers that put the
+    #: work there. A rule may read it only together with one of them, and never through a
+    #: nationality question: a visitor's or student's home country alone is not a reason
+    #: (anti-profiling; the validator enforces it).
+    place_of_work: PlaceOfWork | None = None
 
 
 class CountryProfile(_Strict):

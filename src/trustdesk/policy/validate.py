@@ -17,6 +17,7 @@ from trustdesk.policy.models import (
     SUBSTANTIVE_FACTORS,
     Condition,
     Pack,
+    PlaceOfWork,
     Question,
     Source,
     TaxonomyNode,
@@ -311,6 +312,7 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
     for i, r in enumerate(pack.rules):
         where = f"rules[{i}]({r.id})"
         errors += _check_condition(pack, file, r.when, f"{where}.when")
+        errors += _check_place_indicators(pack, file, r.when, where)
         then = r.then
         for j, pid in enumerate(then.processes):
             if pid not in {p.id for p in pack.processes}:
@@ -363,6 +365,52 @@ def _check_training(pack: Pack, file: str) -> list[PackError]:
     return errors
 
 
+def _names_place_of_work(c: Condition, place: PlaceOfWork) -> bool:
+    """Whether ``c`` can only hold when the answers put the work in the place."""
+    if c.any is not None:
+        return bool(c.any) and all(_names_place_of_work(s, place) for s in c.any)
+    return c.answer == place.question and (
+        (c.contains is not None and c.contains in place.options)
+        or (c.equals is not None and c.equals in place.options)
+    )
+
+
+def _check_place_indicators(pack: Pack, file: str, when: Condition, where: str) -> list[PackError]:
+    """A place-of-work indicator is read only with a place-of-work answer, never on nationality.
+
+    The answer must be a direct part of the rule's top-level ``all`` (so no ``any`` branch can
+    reach the indicator without it), and the country read must not be a nationality.
+    """
+    places = {i.id: i.place_of_work for i in pack.indicators if i.place_of_work is not None}
+    questions = {q.id: q for q in pack.questions}
+    errors = []
+    for node, path in walk(when, f"{where}.when"):
+        place = places.get(node.indicator or "")
+        if node.country_of is None or place is None:
+            continue
+        q = questions.get(node.country_of)
+        if q is not None and q.effective_factor() == "nationality":
+            errors.append(
+                PackError(
+                    file,
+                    path,
+                    f"reads {node.indicator!r} of a nationality; it describes a place of work, "
+                    "never a person's home country (anti-profiling)",
+                )
+            )
+        if not any(_names_place_of_work(part, place) for part in when.all or []):
+            errors.append(
+                PackError(
+                    file,
+                    path,
+                    f"reads {node.indicator!r} without requiring that the work is in that country "
+                    f"({place.question} naming one of {place.options}) in the rule's top-level "
+                    "'all' (anti-profiling)",
+                )
+            )
+    return errors
+
+
 def _check_risk(pack: Pack, file: str) -> list[PackError]:
     """The risk scale and risk rules: known areas and ratings, and no rating on a country alone."""
     errors = _duplicates(file, "risk_scale", (r.id for r in pack.risk_scale))
@@ -381,6 +429,7 @@ def _check_risk(pack: Pack, file: str) -> list[PackError]:
                 PackError(file, f"{where}.rating", f"{rule.rating!r} is not on the risk scale")
             )
         errors += _check_condition(pack, file, rule.when, f"{where}.when", reads_outcome=True)
+        errors += _check_place_indicators(pack, file, rule.when, where)
         if rule.rating == highest and not is_substantive(rule.when, pack):
             errors.append(
                 PackError(

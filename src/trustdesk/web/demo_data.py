@@ -257,6 +257,15 @@ QUIET_ANSWERS: Final[dict[str, object]] = {
     "human_participants": False,
     "publication_restrictions": False,
     "ip_transfer": False,
+    "other_organisations": [],
+    "payment_to_partner": False,
+    "goods_rating": "no-goods",
+    # Asked only when something is transferred; "unpublished" keeps export control in view, as
+    # the demo's cases were written before the question was asked.
+    "publication_status": "unpublished",
+    "personal_data_kinds": [],
+    "ip_terms": [],
+    "funding_conditions": [],
 }
 
 # The pack the demo's triage answers are written for (or a pack that extends it).

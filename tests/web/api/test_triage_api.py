@@ -42,6 +42,8 @@ VISITOR = {
     "transfer_abroad": False,
     "military_end_use": "none",
     "partner_military_links": False,
+    "other_organisations": [],
+    "payment_to_partner": False,
     "visitor_nationality": "CN",
     "visitor_level": "researcher",
 }
@@ -113,7 +115,12 @@ def test_pack_gives_questions_in_order_with_when_each_is_asked(api: Api) -> None
         "contains": "research-collaboration",
     }
     atas = next(q for q in body["questions"] if q["id"] == "visitor_level")
-    assert atas["ask_when"] == {"answer": "engagement_kind", "contains": "visitor"}
+    assert atas["ask_when"] == {
+        "any": [
+            {"answer": "engagement_kind", "contains": "visitor"},
+            {"answer": "engagement_kind", "contains": "incoming-student"},
+        ]
+    }
 
 
 def test_pack_gives_taxonomies_as_trees(api: Api) -> None:
@@ -200,7 +207,7 @@ def test_triage_gives_the_outcome_and_stores_nothing(api: Api) -> None:
     assert [p["id"] for p in body["processes"]] == [
         "export-control",
         "atas-certificate",
-        "partner-due-diligence",  # academic freedom in the partner's country
+        # no academic-freedom due diligence: a visitor's home country alone is no reason
         "visitor-check",
         "trusted-research-briefing",
     ]
@@ -289,7 +296,7 @@ def test_bad_answers_are_422_with_every_problem(api: Api) -> None:
                 "loc": ["body", "answers", "engagement_kind"],
                 "message": "multiple_choice question expects a list drawn from "
                 "['research-collaboration', 'partnership-mou', 'visitor', 'staff-travel', "
-                "'funding-gift', 'contract-research', 'licensing-spinout']",
+                "'funding-gift', 'contract-research', 'licensing-spinout', 'incoming-student']",
                 "type": "invalid_answer",
             },
             {

@@ -170,3 +170,32 @@ def test_the_api_gives_no_coverage_for_a_name_that_was_not_checked(
     assert [(s["name"], s["screened"], s["coverage"]) for s in body["screening"]] == [
         (LISTED, False, None)
     ]
+
+
+def test_a_person_record_is_never_a_hit_on_an_organisation_answer(
+    cast: Cast, tmp_path: Path, answer: Answer
+) -> None:
+    # given a list holding a person and an organisation, each named like an answer
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "id,name,aliases,type,countries,notes\n"
+        "PP-1,Northern Lights Trading Company,,person,RU,A person of the same name\n"
+        "PP-2,Southern Cross Precision Instruments,,organization,RU,Listed organisation\n",
+        encoding="utf-8",
+    )
+    list_snapshot_import(paths=[path], source="custom:people", actor="test:triage")
+    current_index()
+
+    # when each name is answered as the partner
+    hits = {}
+    for name in ("Northern Lights Trading Company", "Southern Cross Precision Instruments"):
+        session = services.triage_start(actor=cast.rita)
+        session = answer(session, cast.rita, **{**TYPICAL, "partner_name": name})
+        session = services.triage_complete(actor=cast.rita, session=session)
+        hits[name] = [h.entry_id for h in answer_glue.used_hits(session)]
+
+    # then the person record is not a hit; the listed organisation is
+    assert hits == {
+        "Northern Lights Trading Company": [],
+        "Southern Cross Precision Instruments": ["PP-2"],
+    }

@@ -29,6 +29,8 @@ from trustdesk.web.core.requests import is_htmx
 from trustdesk.web.decisions import selectors as decision_selectors
 from trustdesk.web.mitigations import selectors as mitigation_selectors
 from trustdesk.web.triage import selectors as triage_selectors
+from trustdesk.web.triage import services as triage_services
+from trustdesk.web.triage.models import TriageSession
 
 PAGE_SIZE = 25
 
@@ -158,16 +160,45 @@ def engagement_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -
 @login_required
 def engagement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, "engagement.propose")
-    form = forms.EngagementForm(request.POST or None)
+    # From a stand-alone triage's result page: the answers fill the form, and the triage goes
+    # onto the new engagement. Someone else's triage, or one already on a case, is not offered.
+    session = _triage_to_attach(request)
+    initial = (
+        triage_selectors.engagement_initial(current=triage_selectors.pack(), session=session)
+        if session is not None
+        else None
+    )
+    form = forms.EngagementForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            engagement = services.engagement_create(actor=request.user, fields=form.to_fields())
+            if session is not None:
+                engagement = triage_services.engagement_from_triage(
+                    actor=request.user, session=session, fields=form.to_fields()
+                )
+            else:
+                engagement = services.engagement_create(actor=request.user, fields=form.to_fields())
         except services.EngagementInvalid as exc:
             _add_errors(form, exc)
+        except triage_services.TriageError as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, "Engagement saved as a draft.")
             return redirect(engagement)
-    return render(request, "cases/engagement_form.html", {"form": form, "engagement": None})
+    return render(
+        request,
+        "cases/engagement_form.html",
+        {"form": form, "engagement": None, "from_triage": session},
+    )
+
+
+def _triage_to_attach(request: AuthenticatedHttpRequest) -> TriageSession | None:
+    try:
+        public_id = uuid.UUID(request.GET.get("triage", ""))
+        session = triage_selectors.triage_get_for_user(user=request.user, public_id=public_id)
+    except (ValueError, TriageSession.DoesNotExist):
+        return None
+    mine = session.owner_id == request.user.pk
+    return session if mine and session.is_completed and session.engagement_id is None else None
 
 
 @require_http_methods(["GET", "POST"])

@@ -177,6 +177,41 @@ class PartnerScreenings:
     runs: dict[str, ScreeningRun]  # the partner's name → its latest completed run
 
 
+#: Publisher categories that make an entry a sanctions, export-control or research-security
+#: listing; an entry of an aggregating source (OpenSanctions) without any is context only.
+_LISTING_CATEGORIES = ("sanction", "export.control", "debarment", "crime", "target")
+
+
+def context_only(snapshots: Mapping[str, str], keys: list[tuple[str, str]]) -> set[str]:
+    """The listed entries that may not count as a hit on an organisation ("source:entry_id").
+
+    A person record (a director, a politically exposed person, a relative) matched against an
+    organisation's name is context for an officer, never a sanctions hit; nor is an entry of an
+    aggregating source whose categories say only that it is a PEP or a person of interest.
+    """
+    found: set[str] = set()
+    by_source: dict[str, list[str]] = {}
+    for source, entry_id in keys:
+        by_source.setdefault(source, []).append(entry_id)
+    for source, ids in by_source.items():
+        snapshot = snapshots.get(source)
+        if snapshot is None:
+            continue
+        rows = ListEntry.objects.filter(snapshot__public_id=snapshot, entry_id__in=ids).values_list(
+            "entry_id", "entity_type", "data"
+        )
+        for entry_id, entity_type, data in rows:
+            categories = data.get("categories") if isinstance(data, dict) else None
+            pep_only = (
+                isinstance(categories, list)
+                and any(str(c).startswith("role.") for c in categories)
+                and not any(str(c).startswith(_LISTING_CATEGORIES) for c in categories)
+            )
+            if entity_type == "person" or pep_only:
+                found.add(f"{source}:{entry_id}")
+    return found
+
+
 def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     """The hits of the latest completed screening of each of the engagement's partners.
 
@@ -385,6 +420,57 @@ def prefill(*, current: Pack, engagement: Engagement) -> dict[str, object]:
     if date is not None and engagement.start_date is not None:
         answers[date.id] = engagement.start_date.isoformat()
     return answers
+
+
+def engagement_initial(*, current: Pack, session: TriageSession) -> dict[str, object]:
+    """An engagement's starting fields from a triage's answers: `prefill` the other way round.
+
+    The researcher who triaged first proposes the engagement from the result page; the kind,
+    countries, research areas, funding and partner come from the answers, so nothing is typed
+    twice. Only what the answers say is filled in; the rest stays for the researcher.
+    """
+    answers = session.answers or {}
+    initial: dict[str, object] = {}
+    by_option: dict[str, str] = {
+        str(k.value).replace("_", "-"): str(k.value) for k in Engagement.Kind
+    }
+    by_option.update({options[0]: str(kind) for kind, options in KIND_OPTIONS.items()})
+    partner = ""
+    countries: list[str] = []
+    areas: list[str] = []
+    for q in current.questions:
+        value = answers.get(q.id)
+        if value is None:
+            continue
+        if q.kind in ("single_choice", "multiple_choice") and "kind" not in initial:
+            chosen = value if isinstance(value, list) else [value]
+            kinds = [by_option[v] for v in chosen if isinstance(v, str) and v in by_option]
+            if kinds:
+                initial["kind"] = kinds[0]
+        elif q.kind == "organisation" and not partner and isinstance(value, str):
+            partner = value
+        elif q.kind == "country" and q.effective_factor() == "country" and isinstance(value, str):
+            if value not in countries:
+                countries.append(value)
+        elif q.kind == "technology_area" and q.taxonomy and isinstance(value, list):
+            for node_id in value:
+                node = find_node(current, q.taxonomy, str(node_id))
+                if node is not None and node.label not in areas:
+                    areas.append(node.label)
+        elif q.kind == "amount" and isinstance(value, int | float) and not isinstance(value, bool):
+            initial["funding_amount"] = value
+            currency = JURISDICTION_CURRENCY.get(current.jurisdiction)
+            if currency:
+                initial["funding_currency"] = currency
+    if partner:
+        initial["title"] = f"Engagement with {partner}"
+        if "funding_amount" in initial:
+            initial["funding_source"] = partner
+    if countries:
+        initial["countries"] = ", ".join(countries)
+    if areas:
+        initial["research_areas"] = "\n".join(areas)
+    return initial
 
 
 def triage_evaluate(

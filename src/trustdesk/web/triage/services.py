@@ -24,6 +24,7 @@ from trustdesk.screening.entries import EntityType
 from trustdesk.screening.matching import NameNotScreenable, Query, ScreeningHit, check_name
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import not_allowed
+from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core import audit
 from trustdesk.web.core.models import AuditEvent
@@ -121,7 +122,10 @@ def _screen_name(name: str, *, build: bool = False) -> answer_glue.AnswerScreeni
     result = partner_services.organisation_name_screen(name, limit=HITS_PER_ANSWER, build=build)
     if result is None:
         return answer_glue.AnswerScreening(name=name, screened=False)
-    names = selectors.programmes(result.snapshots, [(h.source, h.entry_id) for h in result.hits])
+    keys = [(h.source, h.entry_id) for h in result.hits]
+    names = selectors.programmes(result.snapshots, keys)
+    # Only sanctions, export-control and research-security listings count for an organisation.
+    context = selectors.context_only(result.snapshots, keys)
     return answer_glue.AnswerScreening(
         name=name,
         snapshots=result.snapshots,
@@ -130,6 +134,7 @@ def _screen_name(name: str, *, build: bool = False) -> answer_glue.AnswerScreeni
         hits=tuple(
             ScreeningHit.of(h, subject=name, origin=ANSWER, programme=names.get(h.key))
             for h in result.hits
+            if h.key not in context
         ),
     )
 
@@ -476,6 +481,25 @@ def triage_attach(*, actor: User, session: TriageSession, engagement: Engagement
     engagement_tier_sync(engagement_id=session.engagement_id)
     _audit(actor, "trustdesk.triage.attached", session, status=session.status)
     return session
+
+
+@transaction.atomic
+def engagement_from_triage(
+    *, actor: User, session: TriageSession, fields: case_services.EngagementFields
+) -> Engagement:
+    """The researcher proposes an engagement from their stand-alone triage: both in one step.
+
+    The draft is created as any other (its own audit event) and the triage attached to it, so
+    the case starts with the outcome, and its checklist can be proposed into the mitigation plan.
+    """
+    permissions.require_owner(actor, session, "attach")
+    if not session.is_completed:
+        raise NotCompleted
+    if session.engagement_id is not None:
+        raise AlreadyAttached
+    engagement = case_services.engagement_create(actor=actor, fields=fields)
+    triage_attach(actor=actor, session=session, engagement=engagement)
+    return engagement
 
 
 def triage_rerun(*, actor: User, session: TriageSession) -> TriageSession:

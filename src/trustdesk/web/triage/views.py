@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trustdesk.policy.models import Pack
-from trustdesk.policy.triage import LabelledResult, Outcome, ProcessResult
+from trustdesk.policy.triage import Outcome, ProcessResult
 from trustdesk.screening.matching.model import ScreeningHit
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
@@ -31,7 +31,7 @@ from trustdesk.web.core.requests import is_htmx
 from trustdesk.web.hub import selectors as hub_selectors
 from trustdesk.web.lists.coverage import Coverage
 from trustdesk.web.triage import answers as answer_glue
-from trustdesk.web.triage import forms, permissions, selectors, services
+from trustdesk.web.triage import forms, permissions, presentation, selectors, services
 from trustdesk.web.triage.models import TriageSession
 
 PAGE_SIZE = 25
@@ -207,13 +207,6 @@ def _complete(
     return redirect(session)
 
 
-def _grouped(mitigations: Sequence[LabelledResult]) -> list[tuple[str, list[LabelledResult]]]:
-    groups: dict[str, list[LabelledResult]] = {}
-    for item in mitigations:
-        groups.setdefault(item.label, []).append(item)
-    return list(groups.items())
-
-
 def _answer_coverage(session: TriageSession) -> Coverage | None:
     """The lists the answers were screened against (the newest screening's), if any was."""
     stored = [a.coverage for a in answer_glue.answer_screening(session).values() if a.coverage]
@@ -240,10 +233,14 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
         if qid in questions
     ]
     is_owner = permissions.is_owner(request.user, session)
+    view = presentation.result_view(outcome)
+    people = {p.id: person for p, person in _with_people(current, outcome)}
     context = {
         "session": session,
         "outcome": outcome,
-        "process_rows": _with_people(current, outcome),
+        "view": view,
+        # Each process's explanation with the hub's record of its contact (None: the pack's).
+        "process_views": [(pv, people.get(pv.process.id)) for pv in view.processes],
         "training": hub_selectors.training_required(
             pack=current,
             user=session.owner,
@@ -251,9 +248,13 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
             tier=outcome.tier.id,
             now=timezone.now(),
         ),
-        "mitigation_groups": _grouped(outcome.mitigations),
         "answered": answered,
-        "hits": _hit_views(current, answer_glue.used_hits(session), details=details),
+        "hits": presentation.merged_hits(
+            _hit_views(current, answer_glue.used_hits(session), details=details)
+        ),
+        "can_propose": is_owner
+        and session.engagement_id is None
+        and permissions.can_start_triage(request.user),
         "unchecked": answer_glue.unchecked_names(session),
         "coverage": _answer_coverage(session),
         "stale": selectors.staleness(session=session, current=current),

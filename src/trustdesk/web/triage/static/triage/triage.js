@@ -52,6 +52,10 @@
   document.addEventListener("click", function (event) {
     if (event.target.matches && event.target.matches("[data-print]")) { window.print(); }
   });
+  // The result folds legal text and answers away; a printout carries everything.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  });
   // Text typed while an earlier answer was being saved is not in the page the server sends
   // back: carry it over, so the swap never loses what the person is typing.
   var typing = {};
