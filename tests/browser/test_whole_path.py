@@ -227,6 +227,7 @@ def test_a_listed_collaboration_goes_from_triage_to_a_committee_decision_and_evi
     engagement = Engagement.objects.get(title=TITLE)
     case = f"/engagements/{engagement.public_id}/"
 
+    unfold(page, "Add a partner")
     page.get_by_label("Organisation").select_option(label=demo_data.BEIHANG)
     page.get_by_label("Role").select_option(label="Partner institution")
     page.get_by_role("button", name="Add partner").click()
@@ -244,6 +245,9 @@ def test_a_listed_collaboration_goes_from_triage_to_a_committee_decision_and_evi
         "#q-human_participants-no",
         "#q-publication_restrictions-no",
         "#q-ip_transfer-no",
+        "#q-goods_rating-no-goods",
+        "#q-publication_status-unpublished",
+        "#q-payment_to_partner-no",
     ):
         choose(page, control)
     page.get_by_role("button", name="See what applies").click()
