@@ -36,7 +36,11 @@ ANSWERS_RECENT = timedelta(days=14)  # answers older than this are no longer new
 
 @dataclass(frozen=True, slots=True)
 class WorkItem:
-    """One thing to do, on one engagement, said in words; the desk renders every kind alike.
+    """One thing to do, said in words; the desk renders every kind alike.
+
+    Most work is on an engagement; some is not (a guidance page to review, an action from the
+    institution's self-assessment): such items leave `engagement` empty and name what they concern
+    in `subject`, with `link` to where the work is done.
 
     `kind` is a stable key (a CSS class and a test's handle); `action` completes "what to do";
     `due` makes an item overdue once passed; `since` orders items of equal urgency; `mine` marks
@@ -45,17 +49,29 @@ class WorkItem:
 
     kind: str
     action: str
-    engagement: Engagement
+    engagement: Engagement | None = None
     detail: str = ""
     due: date | None = None
     since: datetime | None = None
     mine: bool = False
+    subject: str = ""
+    link: str = ""
+
+    def __post_init__(self) -> None:
+        if self.engagement is None and not (self.subject and self.link):
+            raise ValueError("a work item without an engagement needs a subject and a link")
 
     def overdue(self, today: date) -> bool:
         return self.due is not None and self.due < today
 
     @property
+    def title(self) -> str:
+        return self.engagement.title if self.engagement is not None else self.subject
+
+    @property
     def url(self) -> str:
+        if self.link or self.engagement is None:  # __post_init__: no engagement means a link
+            return self.link
         return self.engagement.get_absolute_url()
 
 
