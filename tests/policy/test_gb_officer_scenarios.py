@@ -679,6 +679,106 @@ CASES = [
         "enhanced",
         {"partner-due-diligence"},
     ),
+    # External appointments: the posts people hold, never who they are
+    Case(
+        "declared-honorary-post-at-partner-is-a-declaration-only",
+        collab(
+            "FR", HISTORY, external_appointments=["partner-post"], appointments_declared="declared"
+        ),
+        "standard",
+        {"interests-declaration"},
+        {"partner-due-diligence"},
+        says="Holding such a post is common",
+    ),
+    Case(
+        "undeclared-honorary-post-is-declared-before-submission",
+        collab(
+            "US",
+            HISTORY,
+            external_appointments=["partner-post"],
+            appointments_declared="not-declared",
+        ),
+        "standard",
+        {"interests-declaration"},
+        {"partner-due-diligence"},
+        says="not yet declared",
+    ),
+    Case(
+        "declared-post-abroad-in-sensitive-area-stays-standard",
+        collab(
+            "JP",
+            QUANTUM,
+            external_appointments=["other-foreign-post"],
+            appointment_institution="Example Institute of Technology",
+            appointments_declared="declared",
+        ),
+        "standard",
+        {"interests-declaration", "trusted-research-briefing"},
+        {"partner-due-diligence"},
+    ),
+    Case(
+        "undeclared-post-abroad-in-sensitive-area-is-enhanced",
+        collab(
+            "JP",
+            QUANTUM,
+            external_appointments=["other-foreign-post"],
+            appointment_institution="Example Institute of Technology",
+            appointments_declared="not-declared",
+        ),
+        "enhanced",
+        {"interests-declaration", "partner-due-diligence"},
+        {"committee-escalation"},
+        says="route for sensitive work to leave",
+    ),
+    Case(
+        "talent-programme-place-is-enhanced-even-when-declared",
+        collab(
+            "FR",
+            HISTORY,
+            external_appointments=["talent-programme"],
+            appointments_declared="declared",
+        ),
+        "enhanced",
+        {"interests-declaration", "partner-due-diligence"},
+        {"committee-escalation"},
+        says="talent or recruitment programme",
+    ),
+    Case(
+        "post-at-partner-on-research-security-list-is-enhanced",
+        collab(
+            "FR", HISTORY, external_appointments=["partner-post"], appointments_declared="declared"
+        ),
+        "enhanced",
+        {"interests-declaration", "partner-due-diligence"},
+        {"committee-escalation", "sanctions-check"},
+        says="some funders restrict affiliations",
+        screening=(hit("aspi-unitracker"),),
+    ),
+    Case(
+        "post-at-listed-partner-in-sensitive-area-goes-to-committee",
+        collab(
+            "FR", QUANTUM, external_appointments=["partner-post"], appointments_declared="declared"
+        ),
+        "escalated",
+        {"interests-declaration", "committee-escalation"},
+        screening=(hit("us-dod-1286"),),
+    ),
+    Case(
+        "dismissed-list-match-leaves-a-declared-post-standard",
+        collab(
+            "FR", HISTORY, external_appointments=["partner-post"], appointments_declared="declared"
+        ),
+        "standard",
+        {"interests-declaration"},
+        {"partner-due-diligence"},
+        screening=(hit("ca-nro", "false_positive"),),
+    ),
+    Case(
+        "no-appointment-no-declaration",
+        collab("FR", HISTORY, external_appointments=["none"]),
+        "standard",
+        excludes={"interests-declaration"},
+    ),
     Case(
         "quiet-humanities-collaboration",
         collab("FR", HISTORY),
@@ -813,6 +913,53 @@ VARIANTS = [
 ]
 
 
+APPOINTMENT_VARIANTS = [
+    # the post at the partner described as a post elsewhere: still a declaration, same tier
+    (
+        "partner-post-described-as-other-post",
+        collab(
+            "FR", HISTORY, external_appointments=["partner-post"], appointments_declared="declared"
+        ),
+        {
+            "external_appointments": ["other-foreign-post"],
+            "appointment_institution": "Example Partner University",
+        },
+    ),
+    # "not known" instead of "declared" for humanities work: a declaration, never due diligence
+    (
+        "declared-unknown-in-humanities",
+        collab(
+            "FR", HISTORY, external_appointments=["partner-post"], appointments_declared="declared"
+        ),
+        {"appointments_declared": "not-declared"},
+    ),
+    # a talent programme that also pays a post at the partner: still enhanced, nothing more
+    (
+        "talent-programme-with-partner-post",
+        collab(
+            "FR",
+            HISTORY,
+            external_appointments=["talent-programme"],
+            appointments_declared="declared",
+        ),
+        {"external_appointments": ["talent-programme", "partner-post"]},
+    ),
+    # the undeclared post in quantum described as at the partner rather than elsewhere
+    (
+        "undeclared-sensitive-post-at-partner-instead",
+        collab(
+            "JP",
+            QUANTUM,
+            external_appointments=["other-foreign-post"],
+            appointment_institution="Example Institute of Technology",
+            appointments_declared="not-declared",
+        ),
+        {"external_appointments": ["partner-post"]},
+    ),
+]
+VARIANTS += APPOINTMENT_VARIANTS
+
+
 def _decision(o: Outcome) -> tuple[str, frozenset[str]]:
     return o.tier.id, frozenset(p.id for p in o.processes)
 
@@ -887,3 +1034,38 @@ def test_the_validator_accepts_academic_freedom_for_work_in_the_country(pack: Pa
     )
 
     assert problems == []
+
+
+@pytest.mark.parametrize("country", ["FR", "US", "IN", "CN", "RU", "IR", "SA", "BR"])
+def test_an_external_post_changes_the_tier_the_same_way_whatever_the_country(
+    pack: Pack, country: str
+) -> None:
+    """A declared post adds its declaration and nothing else, for a partner in any country."""
+    without = triage(pack, collab(country, HISTORY))
+    with_post = triage(
+        pack,
+        collab(
+            country,
+            HISTORY,
+            external_appointments=["partner-post"],
+            appointments_declared="declared",
+        ),
+    )
+
+    assert with_post.tier.id == without.tier.id
+    assert {p.id for p in with_post.processes} - {p.id for p in without.processes} == {
+        "interests-declaration"
+    }
+
+
+def test_the_appointment_rules_read_no_country_and_no_nationality(pack: Pack) -> None:
+    rules = [r for r in pack.rules if r.id.startswith("external-appointment")]
+    asked = {q.id for q in pack.questions if q.id.startswith(("external_", "appointment"))}
+
+    assert len(rules) == 5
+    assert asked == {"external_appointments", "appointment_institution", "appointments_declared"}
+    for rule in rules:
+        when = rule.when.model_dump_json(exclude_none=True, by_alias=True)
+        assert "country" not in when, rule.id
+        assert "nationality" not in when, rule.id
+    assert validate_pack(pack, file="gb-base.yaml") == []
