@@ -4,6 +4,7 @@ locked or inside any transaction."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -199,3 +200,92 @@ def test_a_person_record_is_never_a_hit_on_an_organisation_answer(
         "Northern Lights Trading Company": [],
         "Southern Cross Precision Instruments": ["PP-2"],
     }
+
+
+PERSON_NAME = "Maria Kovalenko"  # a consultancy trading under its owner's name
+PEP_NAME = "Western Harbour Holdings"
+QUIET_NAME = "Southern Meadow Research Institute"
+
+
+@pytest.fixture
+def people_lists(db: None, tmp_path: Path) -> None:
+    """A person record and a PEP-only entry, each named like an organisation."""
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "id,name,aliases,type,countries,notes\n"
+        f"PP-1,{PERSON_NAME},,person,RU,A person of the same name\n",
+        encoding="utf-8",
+    )
+    list_snapshot_import(paths=[people], source="custom:people", actor="test:triage")
+    # A target of an OpenSanctions PEP dataset whose only topic is a role: context, not a hit.
+    peps = tmp_path / "entities.ftm.json"
+    pep = {
+        "id": "os-pep-1",
+        "caption": PEP_NAME,
+        "schema": "Company",
+        "properties": {"name": [PEP_NAME], "topics": ["role.pep"]},
+        "referents": [],
+        "datasets": ["test_peps"],
+        "first_seen": "2026-12-01T00:00:00",
+        "last_seen": "2026-12-01T00:00:00",
+        "last_change": "2026-12-01T00:00:00",
+        "target": True,
+    }
+    peps.write_text(json.dumps(pep) + "\n", encoding="utf-8")
+    list_snapshot_import(paths=[peps], source="opensanctions", actor="test:triage")
+    current_index()
+
+
+def _completed(cast: Cast, answer: Answer, name: str) -> Any:
+    session = services.triage_start(actor=cast.rita)
+    session = answer(session, cast.rita, **{**TYPICAL, "partner_name": name})
+    return services.triage_complete(actor=cast.rita, session=session)
+
+
+@pytest.mark.parametrize(
+    ("name", "entry", "why"),
+    [
+        (PERSON_NAME, "PP-1", "A person's record, not an organisation's"),
+        (PEP_NAME, "os-pep-1", "A politically exposed person"),
+    ],
+)
+def test_a_person_or_pep_record_is_kept_as_context_and_never_raises_the_tier(
+    cast: Cast, answer: Answer, people_lists: None, name: str, entry: str, why: str
+) -> None:
+    # given the same answers naming an organisation that matches nothing
+    quiet = _completed(cast, answer, QUIET_NAME)
+
+    # when the partner's name matches a person or PEP record instead
+    session = _completed(cast, answer, name)
+
+    # then it is context, typed as such, and the outcome is the quiet one
+    context = answer_glue.context_matches(session)
+    assert [(c.hit.entry_id, c.hit.subject, c.hit.role) for c in context] == [
+        (entry, name, "Partner")
+    ]
+    assert why in context[0].why_text
+    assert answer_glue.used_hits(session) == []
+    assert session.outcome["tier"] == quiet.outcome["tier"]
+    assert session.outcome["processes"] == quiet.outcome["processes"]
+
+
+def test_person_and_pep_context_is_shown_to_officers_and_hidden_from_researchers(
+    cast: Cast, answer: Answer, people_lists: None
+) -> None:
+    session = _completed(cast, answer, PEP_NAME)
+    pages = {}
+    for user in (cast.olga, cast.rita):
+        client = Client()
+        client.force_login(user)
+        pages[user.username] = client.get(session.get_absolute_url()).content.decode()
+
+    officer, researcher = pages["olga"], pages["rita"]
+    assert "Context for officers: 1 person or PEP record, not list hits" in officer
+    assert f"{PEP_NAME} (Partner)" in officer
+    assert "os-pep-1" in officer
+    assert "A politically exposed person" in officer
+    assert "No watch-list hits were considered." in officer
+    assert "Context for officers" not in researcher
+    assert "os-pep-1" not in researcher
+    assert "politically exposed" not in researcher
+    assert "No watch-list hits were considered." in researcher

@@ -3,18 +3,24 @@ researcher proposes an engagement from the triage with the form filled in from t
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.web.cases.conftest import Cast
 from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.conf.tasks import TaskSettings
+from trustdesk.web.lists.screening import current_index
+from trustdesk.web.lists.services import list_snapshot_import
+from trustdesk.web.mitigations import services as mitigation_services
 from trustdesk.web.triage import services
 from trustdesk.web.triage.forms import HitView
 from trustdesk.web.triage.models import TriageSession
@@ -171,3 +177,133 @@ def test_identical_hit_rows_merge_keeping_the_best_score_and_the_open_review() -
         ("Acme", 3, 0.95, HitStatus.CONFIRMED),
         ("Acme Ltd", 1, 0.88, HitStatus.UNRESOLVED),
     ]
+
+
+def test_a_name_found_in_two_roles_is_one_row_naming_both() -> None:
+    def hit(role: str) -> HitView:
+        return HitView("Acme", "UK sanctions list", "ACME (UK-1)", 0.9, HitStatus.UNRESOLVED, role)
+
+    rows = merged_hits([hit("Partner organisation"), hit("Funder or co-funder")])
+
+    assert [(r.hit.subject_text, r.times) for r in rows] == [
+        ("Acme (Partner organisation, Funder or co-funder)", 2)
+    ]
+
+
+INTERMEDIARY = "Eastern Gate Trading Company"
+OTHERS: dict[str, object] = {
+    "other_organisations": ["co-funder", "intermediary"],
+    "cofunder_name": "Northern Star Foundation",
+    "intermediary_name": INTERMEDIARY,
+}
+
+
+@pytest.fixture
+def intermediary_listed(db: None, tmp_path: Path) -> None:
+    path = tmp_path / "roles.csv"
+    path.write_text(
+        f"id,name,aliases,type,countries,notes\nRL-1,{INTERMEDIARY},,organization,AE,Test entry\n",
+        encoding="utf-8",
+    )
+    list_snapshot_import(paths=[path], source="custom:roles", actor="test:triage")
+    current_index()
+
+
+def test_each_organisation_carries_its_role_wherever_it_is_shown(
+    cast: Cast, intermediary_listed: None
+) -> None:
+    session = rich(cast.rita, **OTHERS)
+
+    researcher = page(cast.rita, session.get_absolute_url())
+    officer = page(cast.olga, session.get_absolute_url())
+    form = page(cast.rita, reverse("cases:engagement-create") + f"?triage={session.public_id}")
+
+    # the summary names each organisation with its role
+    summary = researcher[researcher.index("Organisations named:") : researcher.index("Processes")]
+    for name, role in (
+        ("Moscow Institute of Applied Photonics", "partner organisation"),
+        ("Northern Star Foundation", "funder or co-funder"),
+        (INTERMEDIARY, "intermediary"),
+    ):
+        assert f'{name} <span class="role">({role})</span>' in summary
+    # each hit row says which organisation it concerns, for researchers and officers alike
+    assert f"{INTERMEDIARY} (Intermediary): possible match on a watch list" in researcher
+    assert f"<td>{INTERMEDIARY} (Intermediary)</td>" in officer
+    # and the engagement proposed from the triage starts with them
+    assert (
+        "Organisations named in triage: Moscow Institute of Applied Photonics (partner "
+        f"organisation); Northern Star Foundation (funder or co-funder); {INTERMEDIARY} "
+        "(intermediary)"
+    ) in form
+
+
+def test_a_pep_found_for_the_partner_never_raises_the_tier_under_gb_base(
+    cast: Cast, tmp_path: Path
+) -> None:
+    # given an OpenSanctions PEP dataset's target (a company whose only topic is a role)
+    name = "Western Harbour Holdings"
+    path = tmp_path / "entities.ftm.json"
+    entity = {
+        "id": "os-pep-2",
+        "caption": name,
+        "schema": "Company",
+        "properties": {"name": [name], "topics": ["role.pep"]},
+        "datasets": ["test_peps"],
+        "target": True,
+    }
+    path.write_text(json.dumps(entity) + "\n", encoding="utf-8")
+    list_snapshot_import(paths=[path], source="opensanctions", actor="test:triage")
+    current_index()
+    quiet = {
+        "engagement_kind": ["research-collaboration"],
+        "partner_kind": "company",
+        "partner_country": "FR",
+        "research_areas": ["history"],
+        "transfer_abroad": False,
+        "military_end_use": "none",
+        "partner_military_links": False,
+        "other_organisations": [],
+        "payment_to_partner": False,
+        "personal_data": "none",
+        "human_participants": False,
+        "publication_restrictions": False,
+        "ip_transfer": False,
+    }
+
+    # when the partner is named like it
+    session = services.triage_start(actor=cast.rita, engagement=None)
+    answers = {**quiet, "partner_name": name}
+    session = services.triage_answers_save(
+        actor=cast.rita, session=session, answers=answers, questions=list(answers)
+    )
+    session = services.triage_complete(actor=cast.rita, session=session)
+
+    # then the tier stays standard, no sanctions process comes in, and only officers see it
+    assert session.outcome is not None
+    assert session.outcome["tier"]["id"] == "standard"
+    assert "sanctions-check" not in [p["id"] for p in session.outcome["processes"]]
+    assert "os-pep-2" in page(cast.olga, session.get_absolute_url())
+    assert "os-pep-2" not in page(cast.rita, session.get_absolute_url())
+
+
+def test_the_checklist_on_the_result_carries_over_into_the_case_plan(cast: Cast) -> None:
+    # given a researcher's triage whose result shows a checklist
+    session = rich(cast.rita)
+    shown = [m["description"] for m in session.outcome["mitigations"]]  # type: ignore[index]
+    html = page(cast.rita, session.get_absolute_url())
+    assert all(escape(text) in html for text in shown)
+
+    # when they propose the engagement from it and an officer proposes the plan
+    client = Client()
+    client.force_login(cast.rita)
+    client.post(
+        reverse("cases:engagement-create") + f"?triage={session.public_id}",
+        {"title": "Photonics collaboration", "kind": "research_collaboration"},
+    )
+    engagement = Engagement.objects.get(title="Photonics collaboration")
+    made = mitigation_services.mitigation_propose(actor=cast.olga, engagement=engagement)
+
+    # then every checklist item is on the case's plan, once, with the reasons it applies
+    assert sorted(i.title for i in made) == sorted(shown)
+    assert len({i.checklist_item for i in made}) == len(shown)
+    assert all(i.description for i in made)

@@ -80,6 +80,39 @@ def evaluate(pack: Pack, raw: Mapping[str, object]) -> Evaluation:
     )  # pragma: no cover
 
 
+#: Why a match on an organisation answer is context for officers and not a hit, by kind.
+CONTEXT_WHY: Mapping[str, str] = {
+    "person": "A person's record, not an organisation's",
+    "pep": (
+        "A politically exposed person, on no sanctions, export-control or research-security list"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ContextMatch:
+    """A person record or a politically exposed person found for an organisation answer.
+
+    Kept for officers as context, never as a hit: it never reaches the policy engine, so it
+    cannot raise the tier, bring in a process or stop dealings, and a researcher never sees it.
+    `why` is a key of `CONTEXT_WHY`.
+    """
+
+    hit: ScreeningHit
+    why: str
+
+    @property
+    def why_text(self) -> str:
+        return CONTEXT_WHY.get(self.why, CONTEXT_WHY["person"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"hit": self.hit.to_dict(), "why": self.why}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ContextMatch:
+        return cls(ScreeningHit.from_dict(data["hit"]), str(data.get("why") or "person"))
+
+
 @dataclass(frozen=True)
 class AnswerScreening:
     """An organisation answer screened against the loaded lists, as stored on its session.
@@ -94,6 +127,7 @@ class AnswerScreening:
     hits: tuple[ScreeningHit, ...] = ()
     screened: bool = True
     coverage: Coverage | None = None  # the lists consulted, and those missing or out of date
+    context: tuple[ContextMatch, ...] = ()  # person and PEP records: for officers, never hits
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +137,7 @@ class AnswerScreening:
             "matcher_version": self.matcher_version,
             "hits": [h.to_dict() for h in self.hits],
             "screened": self.screened,
+            "context": [c.to_dict() for c in self.context],
         }
 
     @classmethod
@@ -114,6 +149,11 @@ class AnswerScreening:
             hits=tuple(ScreeningHit.from_dict(h) for h in data.get("hits") or ()),
             screened=bool(data.get("screened", True)),
             coverage=Coverage.from_dict(data["coverage"]) if data.get("coverage") else None,
+            context=tuple(
+                ContextMatch.from_dict(c)
+                for c in data.get("context") or ()
+                if isinstance(c, Mapping) and isinstance(c.get("hit"), Mapping)
+            ),
         )
 
 
@@ -134,6 +174,11 @@ def unchecked_names(session: TriageSession) -> list[str]:
 def used_hits(session: TriageSession) -> list[ScreeningHit]:
     """Every hit that went into the session's completed outcome."""
     return [ScreeningHit.from_dict(h) for h in session.hits if isinstance(h, Mapping)]
+
+
+def context_matches(session: TriageSession) -> list[ContextMatch]:
+    """Person and PEP records found for the organisation answers: officers' context, not hits."""
+    return [c for a in answer_screening(session).values() for c in a.context]
 
 
 def stored_outcome(session: TriageSession) -> Outcome | None:

@@ -49,13 +49,23 @@ class TreeNode:
 
 @dataclass(frozen=True, slots=True)
 class HitView:
-    """A possible match on a watch list, with the entry only for those who may see it."""
+    """A possible match on a watch list, with the entry only for those who may see it.
+
+    `role` is what the screened organisation is to the engagement (partner, funder or
+    co-funder, intermediary, talent programme …), shown with its name on every row.
+    """
 
     subject: str
     list_title: str
     entry: str
     score: float
     status: HitStatus
+    role: str = ""
+
+    @property
+    def subject_text(self) -> str:
+        """The name screened, with its role when it has one: "Acme Ltd (Intermediary)"."""
+        return f"{self.subject} ({self.role})" if self.role else self.subject
 
     @property
     def status_text(self) -> str:

@@ -123,7 +123,8 @@ def merged_hits(hits: Sequence[HitView]) -> list[MergedHit]:
     """Rows of identical hits (same name, entry and list) merged, keeping the best score.
 
     Without entry details every row of one name says the same ("possible match"), so those merge
-    into one row per name.
+    into one row per name. A name given in two roles (the partner is also the funder) is one
+    row naming both roles.
     """
     rows: dict[tuple[str, str, str], list[HitView]] = {}
     for h in hits:
@@ -132,6 +133,7 @@ def merged_hits(hits: Sequence[HitView]) -> list[MergedHit]:
     for same in rows.values():
         best = max(same, key=lambda h: (_STATUS_WEIGHT.get(h.status, 1), h.score))
         score = max(h.score for h in same)
-        shown = HitView(best.subject, best.list_title, best.entry, score, best.status)
+        roles = ", ".join(dict.fromkeys(h.role for h in same if h.role))
+        shown = HitView(best.subject, best.list_title, best.entry, score, best.status, roles)
         out.append(MergedHit(shown, len(same)))
     return out

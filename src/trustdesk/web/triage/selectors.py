@@ -169,6 +169,38 @@ def programmes(snapshots: Mapping[str, str], keys: list[tuple[str, str]]) -> dic
     return found
 
 
+def organisation_roles(current: Pack) -> dict[str, str]:
+    """The role each organisation question gives the name it asks for (its label), by id.
+
+    Partner, funder or co-funder, intermediary, talent programme …: the label goes with the
+    name wherever it is shown (the result's summary, each hit row, the engagement proposed).
+    """
+    return {q.id: q.label or q.text for q in current.questions if q.kind == "organisation"}
+
+
+@dataclass(frozen=True, slots=True)
+class NamedOrganisation:
+    """An organisation named in a triage's answers, with the role its question gives it."""
+
+    name: str
+    role: str
+
+
+def named_organisations(
+    current: Pack, answers: Mapping[str, object], asked: tuple[str, ...] | None = None
+) -> list[NamedOrganisation]:
+    """The organisations the answers name, in question order (only asked ones, given `asked`)."""
+    roles = organisation_roles(current)
+    named = []
+    for qid, role in roles.items():
+        value = answers.get(qid)
+        if asked is not None and qid not in asked:
+            continue
+        if isinstance(value, str) and value.strip():
+            named.append(NamedOrganisation(value.strip(), role))
+    return named
+
+
 @dataclass(frozen=True, slots=True)
 class PartnerScreenings:
     """The engagement's partners' current screening: their hits, and each one's run by name."""
@@ -179,17 +211,21 @@ class PartnerScreenings:
 
 #: Publisher categories that make an entry a sanctions, export-control or research-security
 #: listing; an entry of an aggregating source (OpenSanctions) without any is context only.
-_LISTING_CATEGORIES = ("sanction", "export.control", "debarment", "crime", "target")
+#: Not "target": OpenSanctions marks every subject of a dataset a target, PEP datasets' too, so
+#: a target whose only topics are roles is a politically exposed person, not a listing.
+_LISTING_CATEGORIES = ("sanction", "export.control", "debarment", "crime")
 
 
-def context_only(snapshots: Mapping[str, str], keys: list[tuple[str, str]]) -> set[str]:
-    """The listed entries that may not count as a hit on an organisation ("source:entry_id").
+def context_only(snapshots: Mapping[str, str], keys: list[tuple[str, str]]) -> dict[str, str]:
+    """The listed entries that may not count as a hit on an organisation, and why.
 
-    A person record (a director, a politically exposed person, a relative) matched against an
-    organisation's name is context for an officer, never a sanctions hit; nor is an entry of an
-    aggregating source whose categories say only that it is a PEP or a person of interest.
+    By "source:entry_id": ``person`` for a person record (a director, a relative) matched
+    against an organisation's name, ``pep`` for an entry of an aggregating source whose
+    categories say only that it is a politically exposed person or a person of interest.
+    Either is context for an officer, never a sanctions hit (the keys of
+    `answers.CONTEXT_WHY`).
     """
-    found: set[str] = set()
+    found: dict[str, str] = {}
     by_source: dict[str, list[str]] = {}
     for source, entry_id in keys:
         by_source.setdefault(source, []).append(entry_id)
@@ -207,8 +243,10 @@ def context_only(snapshots: Mapping[str, str], keys: list[tuple[str, str]]) -> s
                 and any(str(c).startswith("role.") for c in categories)
                 and not any(str(c).startswith(_LISTING_CATEGORIES) for c in categories)
             )
-            if entity_type == "person" or pep_only:
-                found.add(f"{source}:{entry_id}")
+            if pep_only:
+                found[f"{source}:{entry_id}"] = "pep"
+            elif entity_type == "person":
+                found[f"{source}:{entry_id}"] = "person"
     return found
 
 
@@ -466,6 +504,14 @@ def engagement_initial(*, current: Pack, session: TriageSession) -> dict[str, ob
         initial["title"] = f"Engagement with {partner}"
         if "funding_amount" in initial:
             initial["funding_source"] = partner
+    outcome = session.typed_outcome
+    named = named_organisations(current, answers, outcome.asked if outcome else None)
+    if named:
+        # Each organisation with its role, so the case starts knowing who is partner, funder,
+        # intermediary or talent programme (the form has no field per role).
+        initial["summary"] = "Organisations named in triage: " + "; ".join(
+            f"{o.name} ({o.role.lower()})" for o in named
+        )
     if countries:
         initial["countries"] = ", ".join(countries)
     if areas:

@@ -113,28 +113,34 @@ ANSWER = "answer"  # the origin of a hit found by screening an organisation answ
 Screened = Mapping[str, answer_glue.AnswerScreening]  # by question id
 
 
-def _screen_name(name: str, *, build: bool = False) -> answer_glue.AnswerScreening:
+def _screen_name(name: str, *, role: str = "", build: bool = False) -> answer_glue.AnswerScreening:
     """The name against the loaded lists, through partner screening's own service.
 
     The index is never built in a request (it must not spend minutes on it): when it is not
     built yet, the name is recorded as not checked, and the pages say so. The CLI may build it.
+    `role` is the label of the question the name answers (partner, funder, intermediary …),
+    carried on every hit so that each row says which organisation it concerns.
     """
     result = partner_services.organisation_name_screen(name, limit=HITS_PER_ANSWER, build=build)
     if result is None:
         return answer_glue.AnswerScreening(name=name, screened=False)
     keys = [(h.source, h.entry_id) for h in result.hits]
     names = selectors.programmes(result.snapshots, keys)
-    # Only sanctions, export-control and research-security listings count for an organisation.
+    # Only sanctions, export-control and research-security listings count for an organisation;
+    # person and PEP records are kept apart, as officers' context that the engine never sees.
     context = selectors.context_only(result.snapshots, keys)
+    kept = [
+        ScreeningHit.of(h, subject=name, origin=ANSWER, programme=names.get(h.key), role=role)
+        for h in result.hits
+    ]
     return answer_glue.AnswerScreening(
         name=name,
         snapshots=result.snapshots,
         coverage=result.coverage,
         matcher_version=result.matcher_version,
-        hits=tuple(
-            ScreeningHit.of(h, subject=name, origin=ANSWER, programme=names.get(h.key))
-            for h in result.hits
-            if h.key not in context
+        hits=tuple(h for h in kept if h.key not in context),
+        context=tuple(
+            answer_glue.ContextMatch(h, context[h.key]) for h in kept if h.key in context
         ),
     )
 
@@ -188,12 +194,13 @@ def _screen(
     the lists and the index, and must not hold a lock while it does.
     """
     screened: dict[str, answer_glue.AnswerScreening] = {}
+    roles = selectors.organisation_roles(current)
     for qid, name in sorted(_organisation_names(current, answers).items()):
         previous = stored.get(qid)
         if not again and previous is not None and previous.name == name and previous.screened:
             screened[qid] = previous
         else:
-            screened[qid] = _screen_name(name, build=build)
+            screened[qid] = _screen_name(name, role=roles.get(qid, ""), build=build)
     return screened
 
 

@@ -63,9 +63,22 @@ def _hit_views(
                 entry=f"{h.name} ({h.key})" if details else "",
                 score=h.score,
                 status=h.status,
+                role=h.role,
             )
         )
     return views
+
+
+def _context_views(
+    current: Pack, matches: Sequence[answer_glue.ContextMatch]
+) -> list[tuple[forms.HitView, str]]:
+    """Person and PEP records as officers see them: one row per name and entry, with why."""
+    rows: dict[tuple[str, str], tuple[forms.HitView, str]] = {}
+    for match, view in zip(
+        matches, _hit_views(current, [m.hit for m in matches], details=True), strict=True
+    ):
+        rows.setdefault((view.subject, view.entry), (view, match.why_text))
+    return list(rows.values())
 
 
 @login_required
@@ -252,6 +265,11 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
         "hits": presentation.merged_hits(
             _hit_views(current, answer_glue.used_hits(session), details=details)
         ),
+        # Each organisation named, with its role (partner, funder, intermediary …).
+        "organisations": selectors.named_organisations(current, session.answers, outcome.asked),
+        # Person and PEP records found for the answers: context for officers, never hits, and
+        # never shown to a role that may not read the lists.
+        "context": _context_views(current, answer_glue.context_matches(session)) if details else [],
         "can_propose": is_owner
         and session.engagement_id is None
         and permissions.can_start_triage(request.user),
