@@ -289,3 +289,25 @@ def test_person_and_pep_context_is_shown_to_officers_and_hidden_from_researchers
     assert "os-pep-1" not in researcher
     assert "politically exposed" not in researcher
     assert "No watch-list hits were considered." in researcher
+
+
+def test_the_case_brief_shows_the_context_to_officers_only(
+    cast: Cast, answer: Answer, people_lists: None
+) -> None:
+    # given a submitted engagement whose triage named a person's record as the partner
+    engagement = case_services.engagement_create(actor=cast.rita, fields=fields())
+    session = services.triage_start(actor=cast.rita, engagement=engagement)
+    session = answer(session, cast.rita, **{**TYPICAL, "partner_name": PERSON_NAME})
+    services.triage_complete(actor=cast.rita, session=session)
+    engagement = case_services.engagement_submit(actor=cast.rita, engagement=engagement)
+
+    pages = {}
+    for user in (cast.olga, cast.rita):
+        client = Client()
+        client.force_login(user)
+        pages[user.username] = client.get(engagement.get_absolute_url()).content.decode()
+
+    assert "Context, not hits:" in pages["olga"]
+    assert f"{PERSON_NAME} (Partner): {PERSON_NAME} (custom:people:PP-1)" in pages["olga"]
+    assert "Context, not hits:" not in pages["rita"]
+    assert "PP-1" not in pages["rita"]

@@ -26,6 +26,7 @@ from trustdesk.web.mitigations.selectors import CaseMitigations
 from trustdesk.web.partners.grouping import list_title
 from trustdesk.web.partners.models import ScreeningHit
 from trustdesk.web.partners.selectors import HitCounts, current_hits, hit_bucket
+from trustdesk.web.triage import answers as triage_answers
 from trustdesk.web.triage.selectors import EngagementTriage
 
 Status = Engagement.Status
@@ -101,6 +102,9 @@ class Brief:
     letter: bool  # links the reader may follow
     report: bool
     hidden_open: int = field(default=0)  # open hits the reader may not see by name (a count)
+    # Person and PEP records the latest triage found for its organisation answers: context for
+    # readers of the lists, never hits ("Acme Ltd (Partner): a politically exposed person …").
+    context: tuple[str, ...] = ()
 
     @property
     def next_anchor(self) -> str:
@@ -335,4 +339,17 @@ def build(
         letter=letter,
         report=document_permissions.can_view_report(user, engagement),
         hidden_open=0 if sees else sum(p.counts.open for p in partners),
+        context=_context(triage) if sees else (),
     )
+
+
+def _context(triage: EngagementTriage) -> tuple[str, ...]:
+    """The latest triage's person and PEP records, one line per name and entry."""
+    if triage.latest is None:
+        return ()
+    lines = {
+        f"{c.hit.subject}{f' ({c.hit.role})' if c.hit.role else ''}: {c.hit.name} "
+        f"({c.hit.key}), {c.why_text[0].lower()}{c.why_text[1:]}": None
+        for c in triage_answers.context_matches(triage.latest)
+    }
+    return tuple(lines)
