@@ -44,7 +44,11 @@ RICH: dict[str, object] = {
     "transfer_abroad": True,
     "goods_rating": "not-rated",
     "publication_status": "unpublished",
-    "other_organisations": [],
+    "other_organisations": ["co-funder", "intermediary"],
+    "cofunder_name": "Northern Star Foundation",
+    "intermediary_name": "Maria Kovalenko",  # an agent trading under her own name
+    "external_appointments": ["partner-post", "talent-programme"],
+    "appointments_declared": "not-declared",
     "payment_to_partner": True,
     "personal_data_kinds": ["biometric"],
     "ip_terms": ["exclusive-licence", "know-how"],
@@ -228,7 +232,7 @@ def test_each_organisation_carries_its_role_wherever_it_is_shown(
         assert f'{name} <span class="role">({role})</span>' in summary
     # each hit row says which organisation it concerns, for researchers and officers alike
     assert f"{INTERMEDIARY} (Intermediary): possible match on a watch list" in researcher
-    assert f"<td>{INTERMEDIARY} (Intermediary)</td>" in officer
+    assert f'<td data-label="Name screened">{INTERMEDIARY} (Intermediary)</td>' in officer
     # and the engagement proposed from the triage starts with them
     assert (
         "Organisations named in triage: Moscow Institute of Applied Photonics (partner "
