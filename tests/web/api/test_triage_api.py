@@ -530,6 +530,7 @@ def test_partners_adjudicated_hits_count_and_only_list_readers_see_the_entry(
         {
             "subject": LISTED,
             "origin": "partner",
+            "role": "Partner institution",
             "score": partner_hits[0]["score"],
             "status": "confirmed",
             "source": None,

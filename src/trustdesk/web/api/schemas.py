@@ -613,6 +613,11 @@ class TriageOutcomeOut(Schema):
 class TriageHitOut(Schema):
     subject: str = Field(description="The name that was screened.")
     origin: str = Field(description="answer (a name given in the answers) or partner.")
+    role: str = Field(
+        default="",
+        description="What the screened organisation is to the engagement: the answer's question "
+        "(Partner organisation, Funder or co-funder, Intermediary …) or the partner's role.",
+    )
     score: float
     status: HitStatus
     source: str | None = Field(description="Null unless your role may read the watch lists.")

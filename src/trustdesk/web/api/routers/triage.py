@@ -109,6 +109,7 @@ def _hit_out(hit: ScreeningHit, *, details: bool) -> TriageHitOut:
     return TriageHitOut(
         subject=hit.subject,
         origin=hit.origin,
+        role=hit.role,
         score=hit.score,
         status=hit.status,
         source=hit.source if details else None,
