@@ -144,7 +144,7 @@ def test_only_the_kinds_may_see_it_and_an_officer_does(cast: Cast, case: TriageS
     seen = _walk(cast.olga, case)
 
     assert f"{ENTRY_NAME} (custom:triage-test:{ENTRY_ID})" in seen[case.get_absolute_url()]
-    assert "<td>Not yet reviewed</td>" in seen[case.get_absolute_url()]
+    assert '<td data-label="Status">Not yet reviewed</td>' in seen[case.get_absolute_url()]
     assert ENTRY_ID in seen[f"/api/triage/sessions/{case.public_id}"]
     partner_pages = [body for url, body in seen.items() if url.startswith("/partners/")]
     assert len(partner_pages) == 2
