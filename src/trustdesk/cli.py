@@ -1160,6 +1160,8 @@ class _AnswerScreening:
                     "question": qid,
                     "name": record.name,
                     "hits": [h.to_dict() for h in record.hits],
+                    # Person and PEP records: context for whoever runs this, never hits.
+                    "context": [c.to_dict() for c in record.context],
                     "snapshots": dict(record.snapshots),
                     "matcher_version": record.matcher_version,
                 }
@@ -1179,6 +1181,10 @@ class _AnswerScreening:
                 f"  {qid}: {record.name!r}: {count} possible match{'es' if count != 1 else ''}"
             )
             lines += [f"    {h.score:.3f}  {h.key}  {h.name}" for h in record.hits]
+            lines += [
+                f"    context, not a hit ({c.why_text}): {c.hit.key}  {c.hit.name}"
+                for c in record.context
+            ]
         lines.append(_coverage_text(self.coverage))
         return "\n".join(lines)
 

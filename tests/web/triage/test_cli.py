@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from trustdesk.cli import main
+from trustdesk.web.lists.services import list_snapshot_import
 
 pytestmark = pytest.mark.django_db
 HIT = "Harbin Institute of Technology"
@@ -74,3 +75,21 @@ def test_a_partner_name_with_nothing_to_screen_is_a_problem_not_a_clean_result(
     assert code == 1
     assert "partner_name: organisation question expects an organisation name with a word" in out
     assert "no triage outcome" in out
+
+
+def test_a_person_record_is_named_as_context_never_counted_as_a_match(tmp_path: Path) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "id,name,aliases,type,countries,notes\nPP-1,Maria Kovalenko,,person,UA,A person\n",
+        encoding="utf-8",
+    )
+    list_snapshot_import(paths=[people], source="custom:people", actor="test:cli")
+
+    code, out = _triage(str(_answers(tmp_path, "Maria Kovalenko")))
+
+    assert code == 0, out
+    assert "  partner_name: 'Maria Kovalenko': 0 possible matches" in out
+    assert (
+        "    context, not a hit (A person's record, not an organisation's): "
+        "custom:people:PP-1  Maria Kovalenko"
+    ) in out
