@@ -125,7 +125,8 @@ def test_a_gap_closed_before_completion_withdraws_its_proposal(cast: Cast) -> No
         .order_by("sequence")
         .last()
     )
-    assert event is not None and event.data["withdrawn"] == ["gov-board-report"]
+    assert event is not None
+    assert event.data["withdrawn"] == ["gov-board-report"]
 
 
 def test_completion_needs_every_answer_and_a_decision_on_every_gap(cast: Cast) -> None:
@@ -191,7 +192,8 @@ def test_an_action_owner_or_a_manager_marks_it_done_and_nobody_else(cast: Cast) 
     with pytest.raises(PermissionDenied, match="Only the action's owner"):
         services.action_complete(actor=cast.otto, action=action)
     done = services.action_complete(actor=cast.rita, action=action, note="Approvals reviewed")
-    assert done.status == Action.Status.DONE and done.done_at is not None
+    assert done.status == Action.Status.DONE
+    assert done.done_at is not None
     with pytest.raises(services.SelfAssessmentError, match="Only an open action"):
         services.action_complete(actor=cast.olga, action=action)
 
@@ -223,7 +225,9 @@ def test_results_compare_each_question_and_section_with_the_previous_completed(
     governance = result.section("governance")
     it = result.section("it-data")
     risk = result.section("risk")
-    assert governance is not None and it is not None and risk is not None
+    assert governance is not None
+    assert it is not None
+    assert risk is not None
     assert (governance.previous_average, governance.average, governance.change) == (2.0, 2.5, "up")
     assert (it.previous_average, it.average, it.change) == (2.3, 1.7, "down")
     assert risk.change == "same"
@@ -231,7 +235,8 @@ def test_results_compare_each_question_and_section_with_the_previous_completed(
     assert changes["gov-board-report"] == "up"
     assert changes["it-cyber"] == "down"
     assert changes["risk-register"] == "same"
-    assert result.previous is not None and result.previous.as_of == date(2025, 11, 30)
+    assert result.previous is not None
+    assert result.previous.as_of == date(2025, 11, 30)
 
 
 def test_a_first_assessment_reads_as_new_everywhere(cast: Cast) -> None:
@@ -252,12 +257,14 @@ def test_the_governing_body_summary_reads_the_latest_completed_on_or_before_the_
         latest = completed(cast.olga, TODAY, 3, {"pa-tne": 1}, today=date(2026, 12, 1))
     # as at mid-2026, the 2025 assessment: its 25 gaps (level 2 < 3) are open, 25 overdue
     mid = selectors.self_assessment_summary(as_of=date(2026, 6, 30))
-    assert mid is not None and mid.as_of == date(2025, 11, 30)
+    assert mid is not None
+    assert mid.as_of == date(2025, 11, 30)
     assert (mid.average, mid.previous_average, mid.previous_as_of) == (2.0, None, None)
     assert (mid.open_actions, mid.overdue_actions) == (25, 25)
     # as at the end of 2026, the latest, against the 2025 one
     end = selectors.self_assessment_summary(as_of=date(2026, 12, 31))
-    assert end is not None and end.public_id == latest.public_id
+    assert end is not None
+    assert end.public_id == latest.public_id
     assert end.previous_as_of == date(2025, 11, 30)
     governance = next(s for s in end.sections if s.section_id == "governance")
     assert (governance.average, governance.previous_average, governance.change) == (3.0, 2.0, "up")
