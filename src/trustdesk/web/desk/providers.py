@@ -256,10 +256,9 @@ def self_assessment_actions(*, user: User, today: date) -> Iterable[WorkItem]:
         yield WorkItem(
             "self_assessment_action",
             "Close the gap:",
-            detail=f"self-assessment action ({action.assessment.title})",
+            detail=f"your action from {action.assessment.title}",
             due=action.due_date,
             since=action.created_at,
-            mine=True,
             subject=action.title,
             link=action.get_absolute_url(),
         )

@@ -167,8 +167,11 @@ def actions_propose(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
     except services.SelfAssessmentError as exc:
         messages.error(request, str(exc))
     else:
-        said = "1 action" if len(made) == 1 else f"{len(made)} actions"
-        messages.success(request, f"{said} proposed. Check each owner and due date.")
+        if made:
+            said = "1 action" if len(made) == 1 else f"{len(made)} actions"
+            messages.success(request, f"{said} proposed. Check each owner and due date.")
+        else:
+            messages.info(request, "No new gap: every answer below its target has an action.")
     return redirect(assessment.get_absolute_url() + "#actions-heading")
 
 
