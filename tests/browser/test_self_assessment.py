@@ -137,6 +137,13 @@ def test_an_officer_completes_a_short_assessment_and_the_owner_closes_its_gap(
     expect(numbers.get_by_role("row", name="Due diligence 3.0")).to_be_visible()
     _no_axe_violations(page)
     assert Assessment.objects.get().status == Assessment.Status.COMPLETED
+    # on a phone the result's number tables stay tables and nothing spills sideways
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/self-assessment/actions/")
+    expect(page.get_by_role("link", name="Report to Council every July")).to_be_visible()
+    _no_axe_violations(page)
 
     # Rita, a researcher, finds the action on her desk and closes it
     page.context.clear_cookies()
