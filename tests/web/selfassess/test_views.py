@@ -120,7 +120,10 @@ def test_an_owner_without_the_view_permission_reaches_only_their_own_action(cast
     services.assessment_complete(actor=cast.olga, assessment=assessment)
     theirs = Action.objects.get(question_id="it-cyber")
     rita = client_for(cast.rita)
-    assert rita.get(mine.get_absolute_url()).status_code == 200
+    detail = rita.get(mine.get_absolute_url())
+    assert detail.status_code == 200
+    assert "0 Not started when assessed; target 3 Established" in _text(detail)
+    assert "Are transnational education partnerships assessed" in _text(detail)
     assert rita.get(theirs.get_absolute_url()).status_code == 404
     assert rita.get(f"/self-assessment/actions/{theirs.public_id}/edit/").status_code == 404
     listed = _text(rita.get("/self-assessment/actions/"))

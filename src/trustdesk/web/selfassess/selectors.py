@@ -266,6 +266,27 @@ def open_actions_for_owner(*, user: User) -> QuerySet[Action]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ActionContext:
+    """What an action's page says about the question it closes, from the kept questionnaire."""
+
+    section: str
+    question: str
+    level: str
+    target: str
+
+
+def action_context(action: Action) -> ActionContext:
+    questionnaire = questionnaire_of(action.assessment)
+    found = next(((s, q) for s, q in questionnaire.questions() if q.id == action.question_id), None)
+    return ActionContext(
+        section=found[0].title if found else action.section_id,
+        question=found[1].text if found else action.question_id,
+        level=_label(questionnaire.scale, action.level),
+        target=_label(questionnaire.scale, action.target),
+    )
+
+
 def owner_candidates() -> list[User]:
     """Who may own an action: active accounts that may change something (not auditors)."""
     return list(

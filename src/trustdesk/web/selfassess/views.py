@@ -220,7 +220,7 @@ def action_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Ht
     action = _action(request, public_id)
     context = {
         "action": action,
-        "question": _question_text(action),
+        "about": selectors.action_context(action),
         "today": timezone.localdate(),
         "can_manage": permissions.can_manage(request.user),
         "can_view": permissions.can_view(request.user),
@@ -228,11 +228,6 @@ def action_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Ht
         "done_form": forms.DoneForm(),
     }
     return render(request, "selfassess/action_detail.html", context)
-
-
-def _question_text(action: Action) -> str:
-    questionnaire = selectors.questionnaire_of(action.assessment)
-    return next((q.text for _, q in questionnaire.questions() if q.id == action.question_id), "")
 
 
 @require_http_methods(["GET", "POST"])
