@@ -96,7 +96,7 @@ def assessment_start(*, actor: User, pack: Pack, as_of: date, title: str = "") -
     if Assessment.objects.select_for_update().filter(status=Assessment.Status.DRAFT).exists():
         raise SelfAssessmentError(DRAFT_EXISTS)
     assessment = Assessment.objects.create(
-        title=title.strip() or f"Self-assessment as at {as_of:%-d %B %Y}",
+        title=title.strip() or f"Self-assessment as at {as_of.day} {as_of:%B %Y}",
         as_of=as_of,
         pack_id=pack.id,
         pack_version=pack.version,
