@@ -88,6 +88,17 @@ def test_an_officer_completes_an_assessment_through_the_pages(cast: Cast) -> Non
     assert (action.status, action.owner) == (Action.Status.OPEN, cast.alan)
 
 
+def test_evidence_without_a_level_is_sent_back_not_dropped(cast: Cast) -> None:
+    assessment = services.assessment_start(actor=cast.olga, pack=pack(), as_of=TODAY)
+    response = client_for(cast.olga).post(
+        f"/self-assessment/{assessment.public_id}/sections/governance/",
+        {"gov-policy-evidence": "Policy approved by Senate in 2025"},
+    )
+    assert response.status_code == 200
+    assert "Choose a level: evidence is kept with the level it supports." in _text(response)
+    assert not assessment.answers.exists()
+
+
 def test_a_reader_without_manage_sees_the_result_but_no_form(cast: Cast) -> None:
     assessment = services.assessment_start(actor=cast.olga, pack=pack(), as_of=TODAY)
     alan = client_for(cast.alan)

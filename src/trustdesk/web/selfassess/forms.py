@@ -23,6 +23,9 @@ class StartForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200, required=False)
 
 
+LEVEL_FOR_EVIDENCE = "Choose a level: evidence is kept with the level it supports."
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionFields:
     """One question's fields, with each level's radio beside what the level means for it."""
@@ -75,6 +78,15 @@ class SectionForm(forms.Form):
                 max_length=500,
                 initial=had.evidence_link if had else "",
             )
+
+    def clean(self) -> dict[str, Any]:
+        """Evidence without a level would be dropped unseen: ask for the level instead."""
+        data = super().clean() or {}
+        for q in self.section.questions:
+            noted = data.get(f"{q.id}-evidence") or data.get(f"{q.id}-link")
+            if noted and data.get(f"{q.id}-level") in ("", None):
+                self.add_error(f"{q.id}-level", LEVEL_FOR_EVIDENCE)
+        return data
 
     def questions(self) -> list[QuestionFields]:
         """The bound fields question by question, for the template."""
