@@ -23,7 +23,7 @@ the out-of-scope 404 with the missing one).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -47,6 +47,10 @@ from trustdesk.web.notify import services as notify_services
 from trustdesk.web.notify.models import Notification
 from trustdesk.web.partners import services as partner_services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.reference.selectors import active_pack
+from trustdesk.web.selfassess import selectors as selfassess_selectors
+from trustdesk.web.selfassess import services as selfassess_services
+from trustdesk.web.selfassess.models import Action, Assessment
 from trustdesk.web.triage import services as triage_services
 from trustdesk.web.triage.models import TriageSession
 
@@ -206,6 +210,51 @@ def _hub_records(officer: User) -> None:
     )
 
 
+_GAPS = ("it-cyber", "pa-tne")  # answered 0 in the completed assessment: two actions
+
+
+def _self_assessment(officer: User, owners: Sequence[User]) -> None:
+    """A completed self-assessment whose two actions Rita and Cara own, and a draft.
+
+    Rita (researcher) and Cara (champion) reach their actions through ownership alone. The
+    draft has a proposed action, Olga's, for the pages that change a draft.
+    """
+    done = selfassess_services.assessment_start(
+        actor=officer, pack=active_pack(), as_of=date(2025, 11, 30)
+    )
+    questionnaire = selfassess_selectors.questionnaire_of(done)
+    for section in questionnaire.sections:
+        selfassess_services.answers_save(
+            actor=officer,
+            assessment=done,
+            section_id=section.id,
+            answers=[
+                selfassess_services.AnswerInput(q.id, 0 if q.id in _GAPS else 3)
+                for q in section.questions
+            ],
+        )
+    made = selfassess_services.actions_propose(
+        actor=officer, assessment=done, today=date(2025, 12, 1)
+    )
+    for action, owner in zip(sorted(made, key=lambda a: a.question_id), owners, strict=True):
+        selfassess_services.action_update(
+            actor=officer,
+            action=action,
+            fields=selfassess_services.ActionFields(action.title, owner, action.due_date),
+        )
+    selfassess_services.assessment_complete(actor=officer, assessment=done)
+    draft = selfassess_services.assessment_start(
+        actor=officer, pack=active_pack(), as_of=date(2026, 11, 30)
+    )
+    selfassess_services.answers_save(
+        actor=officer,
+        assessment=draft,
+        section_id="governance",
+        answers=[selfassess_services.AnswerInput("gov-policy", 1)],
+    )
+    selfassess_services.actions_propose(actor=officer, assessment=draft, today=date(2026, 12, 1))
+
+
 def build_world(folder: Path) -> World:
     physics = factories.make_department("Physics (matrix)", faculty="Science")
     chemistry = factories.make_department("Chemistry (matrix)", faculty="Science")
@@ -221,6 +270,7 @@ def build_world(folder: Path) -> World:
     _import_lists(folder)
     officer = users[Role.OFFICER.value]
     _hub_records(officer)
+    _self_assessment(officer, [users[Role.RESEARCHER.value], users[Role.CHAMPION.value]])
     mine = _records(users[Role.RESEARCHER.value], "Rita's", officer)
     theirs = _records(users["outsider"], "Otto's", officer)
     runs = {
@@ -423,4 +473,45 @@ MODULE = Target(
     inside=lambda world, role: {
         "public_id": str(TrainingModule.objects.get(key=HUB_MODULE).public_id)
     },
+)
+
+# The institution's self-assessments are not scoped: readers of them see every one. The draft
+# is the one the pages that change a draft take.
+ASSESSMENT = Target(
+    "self-assessment (draft)",
+    inside=lambda world, role: {
+        "public_id": str(Assessment.objects.get(status=Assessment.Status.DRAFT).public_id)
+    },
+    missing=lambda: {"public_id": _uuid()},
+)
+ASSESSMENT_SECTION = Target(
+    "self-assessment section",
+    inside=lambda world, role: {
+        "public_id": str(Assessment.objects.get(status=Assessment.Status.DRAFT).public_id),
+        "section": "governance",
+    },
+    missing=lambda: {"public_id": _uuid(), "section": "governance"},
+)
+
+
+# Each role's action: Rita's and Cara's own open ones (from the completed assessment; they reach
+# them by owning them), and the draft's proposed one, Olga's, for every role that reads the
+# self-assessment. The proposed one lies outside the researcher's and the champion's scope.
+def _proposed() -> Kwargs:
+    return {"public_id": str(Action.objects.get(status=Action.Status.PROPOSED).public_id)}
+
+
+def _own_action(world: World, role: str) -> Kwargs:
+    if role not in (Role.RESEARCHER.value, Role.CHAMPION.value):
+        return _proposed()
+    owned = Action.objects.get(owner=world.users[role], status=Action.Status.OPEN)
+    return {"public_id": str(owned.public_id)}
+
+
+ACTION = Target(
+    "self-assessment action",
+    inside=_own_action,
+    outside=lambda world, role: _proposed(),
+    scoped=frozenset({Role.RESEARCHER.value, Role.CHAMPION.value}),
+    missing=lambda: {"public_id": _uuid()},
 )

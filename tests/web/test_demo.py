@@ -21,6 +21,8 @@ from trustdesk.web.core.audit import verify_chain
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.decisions.models import Decision, Recommendation
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.selfassess import selectors as selfassess_selectors
+from trustdesk.web.selfassess.models import Action, Assessment
 from trustdesk.web.triage import answers as answer_glue
 from trustdesk.web.triage.models import TriageSession
 
@@ -132,6 +134,26 @@ def test_the_review_due_case_was_marked_by_the_sweep(summary: demo.DemoSummary) 
 
     assert due.status == Engagement.Status.REVIEW_DUE
     assert due.title.startswith("Digitising the Wessex–Normandy medieval charters")
+
+
+def test_the_self_assessment_moved_since_last_year_and_its_gaps_are_on_desks(
+    summary: demo.DemoSummary,
+) -> None:
+    latest, previous = Assessment.objects.order_by("-as_of")
+    assert {latest.status, previous.status} == {Assessment.Status.COMPLETED}
+    result = selfassess_selectors.assessment_result(latest)
+    assert result.previous == previous
+    changes = {s.section.id: s.change for s in result.sections}
+    assert (changes["governance"], changes["due-diligence"], changes["it-data"]) == (
+        "up",
+        "up",
+        "down",
+    )
+    assert not previous.actions.exclude(status=Action.Status.DONE).exists()
+    mellis = User.objects.get(username="mellis")
+    overdue = list(selfassess_selectors.open_actions_for_owner(user=mellis))
+    assert [a.question_id for a in overdue] == ["it-cyber", "it-devices"]
+    assert overdue[0].due_date < latest.completed_at.date()  # type: ignore[union-attr]
 
 
 def test_listed_partners_have_screening_hits_with_explanations(

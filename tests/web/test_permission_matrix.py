@@ -66,7 +66,10 @@ from pytest_django import DjangoDbBlocker
 
 from tests.support import GB_QUIET_COLLABORATION
 from tests.web.matrix_support import (
+    ACTION,
     ANONYMOUS,
+    ASSESSMENT,
+    ASSESSMENT_SECTION,
     AUDIT_EVENT,
     CONTACT,
     ENGAGEMENT,
@@ -123,6 +126,8 @@ ADMINS = frozenset({ADMIN})
 REPORT_READERS = frozenset({OFFICER, APPROVER, AUDITOR})  # `engagement.report`
 GUIDANCE_EDITORS = frozenset({OFFICER, ADMIN})  # `guidance.manage`
 COMPLETION_READERS = frozenset({CHAMPION, OFFICER, AUDITOR})  # `training.view_completion`
+SELF_ASSESSMENT_READERS = frozenset({OFFICER, APPROVER, AUDITOR, ADMIN})  # `selfassessment.view`
+SELF_ASSESSMENT_MANAGERS = frozenset({OFFICER, ADMIN})  # `selfassessment.manage`
 
 HIDDEN = "hidden"  # outside the scope: the same 404 as a missing object
 SAME = "same"  # outside the scope: answered as inside (a shared record)
@@ -394,6 +399,39 @@ MATRIX: dict[str, Route] = {
     # Without a chosen engagement the owner is sent back with a message (302).
     "triage:session-attach": route(post(OWNER), target=TRIAGE),
     "triage:session-rerun": route(post(OFFICERS), target=TRIAGE_DONE),
+    # --- the institution's self-assessment: read centrally, answered by officers and admins;
+    # an action's owner (Rita, Cara) reaches their own action and marks it done. The target is
+    # the draft (starting another is refused with a message, completing it too: unanswered) ---
+    "selfassess:assessment-list": route(get(SELF_ASSESSMENT_READERS)),
+    "selfassess:assessment-start": route(
+        post(SELF_ASSESSMENT_MANAGERS, body={"as_of": "2026-12-01"})
+    ),
+    "selfassess:assessment-detail": route(get(SELF_ASSESSMENT_READERS), target=ASSESSMENT),
+    "selfassess:assessment-section": route(
+        get(SELF_ASSESSMENT_MANAGERS),
+        post(SELF_ASSESSMENT_MANAGERS, body={"gov-policy-level": "2"}),
+        target=ASSESSMENT_SECTION,
+    ),
+    "selfassess:actions-propose": route(post(SELF_ASSESSMENT_MANAGERS), target=ASSESSMENT),
+    "selfassess:assessment-complete": route(post(SELF_ASSESSMENT_MANAGERS), target=ASSESSMENT),
+    "selfassess:assessment-compare": route(get(SELF_ASSESSMENT_READERS), target=ASSESSMENT),
+    "selfassess:action-list": route(get(EVERYONE)),  # the reader's own, or every one
+    "selfassess:action-detail": route(get(EVERYONE), target=ACTION),
+    "selfassess:action-edit": route(
+        get(SELF_ASSESSMENT_MANAGERS),
+        post(
+            SELF_ASSESSMENT_MANAGERS,
+            body={"title": "Matrix", "owner": "olga", "due_date": "2027-01-31"},
+        ),
+        target=ACTION,
+    ),
+    "selfassess:action-drop": route(
+        post(SELF_ASSESSMENT_MANAGERS, body={"reason": REASON}), target=ACTION
+    ),
+    # Owners mark their own done; managers may too (the proposed one: refused by its status).
+    "selfassess:action-done": route(
+        post(frozenset({RESEARCHER, CHAMPION}) | SELF_ASSESSMENT_MANAGERS), target=ACTION
+    ),
     # --- the guidance hub: read by every account, written by guidance editors ---
     "hub:home": route(get(EVERYONE)),
     "hub:search": route(get(EVERYONE)),

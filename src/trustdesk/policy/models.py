@@ -538,6 +538,78 @@ class TrainingRequirement(_Strict):
     reason: str
 
 
+#: The shared maturity scale's ids run 0 (nothing in place) upwards; a question's target is one.
+DEFAULT_MATURITY_TARGET = 3
+
+
+class MaturityLevel(_Strict):
+    """One step of the self-assessment's maturity scale; ``scale`` lists them from 0 upwards."""
+
+    level: int = Field(ge=0, le=10)
+    label: str
+    description: str
+
+
+class GuidanceRef(_Strict):
+    """The guidance a self-assessment question rests on: a cited source and the part of it.
+
+    ``section`` names the part as the publisher does ("1.2 Due diligence"), so a reader can open
+    the document at it; ``note`` says how the link was made when it is not the section's title.
+    """
+
+    source: Source
+    section: str
+    note: str | None = None
+
+
+class AssessmentQuestion(_Strict):
+    """One question of the institutional self-assessment, answered on the maturity scale.
+
+    ``target`` is the level below which an answer is a gap that becomes an action (the
+    questionnaire's ``default_target`` when omitted). ``levels`` may describe what a level means
+    for this question; levels it does not describe read as the shared scale says.
+    """
+
+    id: str = Field(pattern=_ID_PATTERN)
+    text: str
+    help: str
+    guidance: list[GuidanceRef] = Field(min_length=1)
+    target: int | None = None
+    levels: dict[int, str] = {}
+
+
+class AssessmentSection(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    title: str
+    description: str | None = None
+    questions: list[AssessmentQuestion] = Field(min_length=1)
+
+
+class SelfAssessment(_Strict):
+    """The institution's periodic review of its own response to security-related risks.
+
+    Questions are grouped in sections and answered on one maturity scale with evidence; an
+    extension pack may add sections (new ids) but not change the base's scale.
+    """
+
+    title: str
+    scale: list[MaturityLevel] = []
+    default_target: int | None = None
+    sections: list[AssessmentSection] = []
+
+    def target_of(self, question: AssessmentQuestion) -> int:
+        """The level below which the answer to ``question`` is a gap."""
+        if question.target is not None:
+            return question.target
+        if self.default_target is not None:
+            return self.default_target
+        return DEFAULT_MATURITY_TARGET
+
+    def questions(self) -> list[tuple[AssessmentSection, AssessmentQuestion]]:
+        """Every question with its section, in questionnaire order."""
+        return [(s, q) for s in self.sections for q in s.questions]
+
+
 class FactDecl(_Strict):
     """A value the caller supplies beside the answers (from the case record, say)."""
 
@@ -581,5 +653,7 @@ class Pack(_Strict):
     list_sources: list[ListSource] = []
     #: Training a researcher completes before submitting some engagements (see the hub).
     training: list[TrainingRequirement] = []
+    #: The institution's self-assessment questionnaire (see docs/self-assessment.md).
+    self_assessment: SelfAssessment | None = None
     #: The packs this one was built from, base first, as ``id@version`` (set by the registry).
     lineage: list[str] = []

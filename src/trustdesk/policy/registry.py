@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from trustdesk.policy.loader import PackError, PackInvalid, parse_pack, parse_yaml, read_yaml
-from trustdesk.policy.models import Pack
+from trustdesk.policy.models import Pack, SelfAssessment
 from trustdesk.policy.reference import IndicatorOverlay, apply_overlays
 from trustdesk.policy.validate import validate_pack
 
@@ -140,6 +140,8 @@ def _merge(base: Pack, child: Pack, file: str) -> tuple[Pack, list[PackError]]:
                 update={"name": p.name or had.name, "indicators": had.indicators | p.indicators}
             )
         )
+    assessment, assessment_errors = _merge_self_assessment(base, child, file)
+    errors += assessment_errors
     merged_pack = child.model_copy(
         update={
             **merged,
@@ -152,10 +154,51 @@ def _merge(base: Pack, child: Pack, file: str) -> tuple[Pack, list[PackError]]:
             "risk_areas": base.risk_areas
             + [a for a in child.risk_areas if a.id not in {b.id for b in base.risk_areas}],
             "country_profiles": [profiles[c] for c in sorted(profiles)],
+            "self_assessment": assessment,
             "lineage": [*base.lineage, f"{base.id}@{base.version}"],
         }
     )
     return merged_pack, errors
+
+
+def _merge_self_assessment(
+    base: Pack, child: Pack, file: str
+) -> tuple[SelfAssessment | None, list[PackError]]:
+    """The base's questionnaire plus the extension's new sections, on the base's scale.
+
+    An extension adds sections; it does not rewrite the base's questions or change its scale,
+    since assessments made under the base are compared question by question with later ones.
+    """
+    mine, theirs = child.self_assessment, base.self_assessment
+    if mine is None or theirs is None:
+        return mine or theirs, []
+    errors: list[PackError] = []
+    relabels = bool(mine.scale) and [m.level for m in mine.scale] == [m.level for m in theirs.scale]
+    if mine.scale and not relabels:
+        errors.append(
+            PackError(file, "self_assessment.scale", "may relabel the base's scale, not change it")
+        )
+    known = {s.id for s in theirs.sections}
+    for i, section in enumerate(mine.sections):
+        if section.id in known:
+            errors.append(
+                PackError(
+                    file,
+                    f"self_assessment.sections[{i}]({section.id})",
+                    f"already defined in base pack {base.id!r}; an extension adds sections",
+                )
+            )
+    merged = theirs.model_copy(
+        update={
+            "title": mine.title,
+            "scale": mine.scale if relabels else theirs.scale,
+            "default_target": mine.default_target
+            if mine.default_target is not None
+            else theirs.default_target,
+            "sections": theirs.sections + [s for s in mine.sections if s.id not in known],
+        }
+    )
+    return merged, errors
 
 
 _PATH_HEAD = re.compile(r"^(?P<section>[a-z_]+)\[(?P<index>\d+)\]\((?P<id>[^)]*)\)")

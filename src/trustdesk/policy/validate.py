@@ -308,6 +308,7 @@ def validate_pack(pack: Pack, *, file: str) -> list[PackError]:
     errors += _check_training(pack, file)
     errors += _check_risk(pack, file)
     errors += _check_routing(pack, file)
+    errors += _check_self_assessment(pack, file)
     highest = pack.tiers[-1].id if pack.tiers else None
     for i, r in enumerate(pack.rules):
         where = f"rules[{i}]({r.id})"
@@ -489,6 +490,51 @@ def _check_routing(pack: Pack, file: str) -> list[PackError]:
     return errors
 
 
+def _check_self_assessment(pack: Pack, file: str) -> list[PackError]:
+    """The questionnaire's scale runs 0, 1, 2 … and every target and level descriptor is on it.
+
+    A question id is unique across sections, because answers and actions are keyed by it alone
+    and an assessment is compared with the previous one question by question.
+    """
+    sa = pack.self_assessment
+    if sa is None:
+        return []
+    errors: list[PackError] = []
+    where = "self_assessment"
+    levels = [m.level for m in sa.scale]
+    if not levels:
+        errors.append(PackError(file, f"{where}.scale", "a questionnaire needs a maturity scale"))
+    elif levels != list(range(len(levels))):
+        errors.append(
+            PackError(
+                file, f"{where}.scale", f"levels must run 0, 1, 2 … in order (found {levels})"
+            )
+        )
+    if not sa.sections:
+        errors.append(PackError(file, f"{where}.sections", "a questionnaire needs a section"))
+    on_scale = set(levels)
+    if sa.default_target is not None and sa.default_target not in on_scale:
+        errors.append(
+            PackError(file, f"{where}.default_target", f"{sa.default_target} is not on the scale")
+        )
+    errors += _duplicates(file, f"{where}.sections", (s.id for s in sa.sections))
+    seen: set[str] = set()
+    for i, section in enumerate(sa.sections):
+        for j, q in enumerate(section.questions):
+            at = f"{where}.sections[{i}]({section.id}).questions[{j}]({q.id})"
+            if q.id in seen:
+                errors.append(PackError(file, at, f"duplicate question id {q.id!r}"))
+            seen.add(q.id)
+            if q.target is not None and q.target not in on_scale:
+                errors.append(PackError(file, f"{at}.target", f"{q.target} is not on the scale"))
+            errors += [
+                PackError(file, f"{at}.levels.{level}", f"{level} is not on the scale")
+                for level in q.levels
+                if level not in on_scale
+            ]
+    return errors
+
+
 def _cited_sources(pack: Pack) -> Iterator[tuple[str, Source]]:
     for i, src in enumerate(pack.sources):
         yield f"sources[{i}]", src
@@ -506,6 +552,12 @@ def _cited_sources(pack: Pack) -> Iterator[tuple[str, Source]]:
             yield f"processes[{i}]({proc.id}).sources[{j}]", src
         for j, src in enumerate(proc.practice.recommended_by if proc.practice else ()):
             yield f"processes[{i}]({proc.id}).practice.recommended_by[{j}]", src
+    sa = pack.self_assessment
+    for i, part in enumerate(sa.sections if sa is not None else ()):
+        for j, q in enumerate(part.questions):
+            for k, ref in enumerate(q.guidance):
+                at = f"self_assessment.sections[{i}]({part.id}).questions[{j}]({q.id})"
+                yield f"{at}.guidance[{k}].source", ref.source
 
 
 def _unchecked_sources(pack: Pack, file: str) -> list[PackError]:

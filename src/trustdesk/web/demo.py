@@ -45,6 +45,9 @@ from trustdesk.web.mitigations.models import MitigationItem
 from trustdesk.web.partners import selectors as partner_selectors
 from trustdesk.web.partners import services as partner_services
 from trustdesk.web.partners.models import Organisation, Person
+from trustdesk.web.selfassess import selectors as selfassess_selectors
+from trustdesk.web.selfassess import services as selfassess_services
+from trustdesk.web.selfassess.models import Action
 from trustdesk.web.triage import selectors as triage_selectors
 from trustdesk.web.triage import services as triage_services
 
@@ -242,6 +245,8 @@ class _Loader:
         case_services.engagement_mark_review_due(now=sweep_at)
         # And today's job that brings a review forward when a decided case changed.
         assessment_services.engagement_review_due_on_triggers(today=self.today)
+        for assessment in data.SELF_ASSESSMENTS:
+            self._self_assessment(assessment)
         for item, engagement in zip(data.ENGAGEMENTS, engagements, strict=True):
             engagement.refresh_from_db(fields=["status"])
             if self._triages() and engagement.status != item.expected_status:
@@ -313,6 +318,53 @@ class _Loader:
                         holder=self.users[holder],
                         pack_id=pack.id,
                     )
+
+    def _self_assessment(self, item: data.SelfAssessmentData) -> None:
+        """An officer answers every section, settles each gap's action, and completes it."""
+        if not self._triages():
+            return  # the questionnaire is gb-base's; another pack may have none
+        officer = self.users[item.completed_by]
+        assessment = selfassess_services.assessment_start(
+            actor=officer,
+            pack=triage_selectors.pack(),
+            as_of=self.today + timedelta(days=item.as_of_days),
+        )
+        levels, evidence = dict(item.levels), dict(item.evidence)
+        for section in selfassess_selectors.questionnaire_of(assessment).sections:
+            selfassess_services.answers_save(
+                actor=officer,
+                assessment=assessment,
+                section_id=section.id,
+                answers=[
+                    selfassess_services.AnswerInput(
+                        q.id, levels.get(q.id, item.level), evidence.get(q.id, "")
+                    )
+                    for q in section.questions
+                ],
+            )
+        proposed = {
+            a.question_id: a
+            for a in selfassess_services.actions_propose(
+                actor=officer, assessment=assessment, today=self.today
+            )
+        }
+        if set(proposed) != {g.question for g in item.actions}:
+            raise DemoDataError(f"the self-assessment's gaps are {sorted(proposed)}")
+        for gap in item.actions:
+            selfassess_services.action_update(
+                actor=officer,
+                action=proposed[gap.question],
+                fields=selfassess_services.ActionFields(
+                    gap.title, self.users[gap.owner], self.today + timedelta(days=gap.due_in_days)
+                ),
+            )
+        selfassess_services.assessment_complete(actor=officer, assessment=assessment)
+        for gap in item.actions:
+            if gap.done:
+                action = Action.objects.get(assessment=assessment, question_id=gap.question)
+                selfassess_services.action_complete(
+                    actor=self.users[gap.owner], action=action, note=gap.done
+                )
 
     def _email(self, item: data.UserData) -> str:
         return f"{item.username}@{data.EMAIL_DOMAIN}"

@@ -1037,3 +1037,128 @@ ENGAGEMENTS: Final = (
         expected_status="closed",
     ),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class GapAction:
+    """How the officer completing a self-assessment settles one gap's proposed action."""
+
+    question: str
+    owner: str
+    due_in_days: int  # from the day the demo is loaded; negative: already overdue
+    title: str
+    done: str = ""  # what was done, for an action its owner has since completed
+
+
+@dataclass(frozen=True, slots=True)
+class SelfAssessmentData:
+    """One completed self-assessment: every question at `level` except those `levels` names."""
+
+    completed_by: str
+    as_of_days: int  # the day the answers describe, from the day the demo is loaded
+    level: int
+    levels: tuple[tuple[str, int], ...]
+    evidence: tuple[tuple[str, str], ...]
+    actions: tuple[GapAction, ...]  # one per gap (an answer below its target of 3)
+
+
+# Last year's assessment, its actions since done, and this year's: governance and due diligence
+# up, IT and data down, four gaps with owners on their desks, one of them overdue.
+SELF_ASSESSMENTS: Final = (
+    SelfAssessmentData(
+        completed_by="oadeyemi",
+        as_of_days=-395,
+        level=3,
+        levels=(
+            ("gov-board-report", 1),
+            ("gov-senior-owner", 2),
+            ("dd-screening", 2),
+            ("tc-training", 1),
+            ("pa-tne", 2),
+        ),
+        evidence=(
+            ("gov-senior-owner", "The PVC Research chairs the committee; not yet in her role."),
+            ("dd-screening", "Partners screened by hand against the UK sanctions list only."),
+        ),
+        actions=(
+            GapAction(
+                "gov-board-report",
+                "mthornbury",
+                -200,
+                "First annual report to Council",
+                "Council received the first report on security-related risks.",
+            ),
+            GapAction(
+                "gov-senior-owner",
+                "mthornbury",
+                -250,
+                "Write research security into the PVC Research's role",
+                "Role description amended by Council.",
+            ),
+            GapAction(
+                "dd-screening",
+                "hkowalczyk",
+                -220,
+                "Screen partners against every shipped list",
+                "trustdesk screens every organisation and person on entry.",
+            ),
+            GapAction(
+                "tc-training",
+                "hkowalczyk",
+                -180,
+                "Trusted research module for higher-risk departments",
+                "Module published in the guidance hub.",
+            ),
+            GapAction(
+                "pa-tne",
+                "dokonkwo",
+                -150,
+                "Add security review to TNE approvals",
+                "Approval form now routes to the research security office.",
+            ),
+        ),
+    ),
+    SelfAssessmentData(
+        completed_by="oadeyemi",
+        as_of_days=-30,
+        level=3,
+        levels=(
+            ("gov-senior-owner", 4),
+            ("gov-board-report", 2),
+            ("dd-screening", 4),
+            ("dd-records", 4),
+            ("it-cyber", 2),
+            ("it-devices", 1),
+            ("tc-training", 2),
+            ("pa-tne", 3),
+        ),
+        evidence=(
+            ("gov-senior-owner", "PVC Research, scheme of delegation 2026, section 4.2."),
+            ("gov-board-report", "One report to Council so far; no fixed date in its cycle."),
+            ("dd-screening", "Every organisation and person screened on entry; hits adjudicated."),
+            ("it-cyber", "Sensitive research systems not yet separated from the campus network."),
+            ("it-devices", "Advice given on request; no travel devices available."),
+        ),
+        actions=(
+            GapAction(
+                "gov-board-report",
+                "mthornbury",
+                120,
+                "Put the security report in Council's July cycle",
+            ),
+            GapAction(
+                "it-cyber",
+                "mellis",
+                -5,
+                "Separate sensitive research systems from the campus network",
+            ),
+            GapAction("it-devices", "mellis", 60, "Lend prepared devices for higher-risk travel"),
+            GapAction(
+                "tc-training",
+                "hkowalczyk",
+                90,
+                "Make the trusted research module required in higher-risk departments",
+            ),
+        ),
+    ),
+)

@@ -75,6 +75,14 @@ def test_only_admins_manage_users_and_only_officers_and_approvers_decide() -> No
     assert reviewers == {User.Role.OFFICER}
 
 
+def test_the_self_assessment_is_read_centrally_and_managed_by_officers_and_admins() -> None:
+    readers = {r for r, d in ROLES.items() if "selfassessment.view" in d.permissions}
+    managers = {r for r, d in ROLES.items() if "selfassessment.manage" in d.permissions}
+    role = User.Role
+    assert readers == {role.OFFICER, role.APPROVER, role.AUDITOR, role.ADMIN}
+    assert managers == {role.OFFICER, role.ADMIN}
+
+
 def test_role_permissions_keep_declaration_order() -> None:
     assert [p.key for p in role_permissions("researcher")] == [
         "engagement.view",

@@ -195,6 +195,20 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=False,
     ),
     Permission(
+        "selfassessment.view",
+        "see the institution's self-assessments",
+        "See the institution's self-assessments: answers, evidence, maturity by section, the "
+        "comparison with the previous assessment, and the actions that close its gaps.",
+        writes=False,
+    ),
+    Permission(
+        "selfassessment.manage",
+        "complete the institution's self-assessment",
+        "Start and answer the institution's self-assessment, confirm the actions its gaps "
+        "propose (owner and due date), complete it, and follow its actions up.",
+        writes=True,
+    ),
+    Permission(
         "audit.view",
         "read the audit trail",
         "Read the audit trail: who did what, when, and why.",
@@ -280,7 +294,13 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
             _RESEARCHER
             | _CASEWORK
             | _PARTNER_REVIEW
-            | {"guidance.manage", "committee.manage", "training.view_completion"},
+            | {
+                "guidance.manage",
+                "committee.manage",
+                "training.view_completion",
+                "selfassessment.view",
+                "selfassessment.manage",
+            },
         ),
         Role.APPROVER: RoleDefinition(
             Role.APPROVER,
@@ -294,6 +314,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "partner.view",
                     "lists.view",
                     "report.view",
+                    "selfassessment.view",
                 }
             ),
         ),
@@ -322,6 +343,8 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "user.manage",
                     "settings.manage",
                     "committee.manage",
+                    "selfassessment.view",
+                    "selfassessment.manage",
                 }
             ),
         ),

@@ -25,6 +25,7 @@ from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement, InformationRequest
 from trustdesk.web.decisions import selectors as decision_selectors
 from trustdesk.web.mitigations import selectors as mitigation_selectors
+from trustdesk.web.selfassess import selectors as selfassess_selectors
 
 Role = User.Role
 Status = Engagement.Status
@@ -242,11 +243,33 @@ def mitigations_to_do(*, user: User, today: date) -> Iterable[WorkItem]:
         )
 
 
+# --- every role -----------------------------------------------------------------------------
+
+
+def self_assessment_actions(*, user: User, today: date) -> Iterable[WorkItem]:
+    """The reader's own open actions from the institution's self-assessment, soonest due first.
+
+    Ownership, not role, puts an action here: whoever the person completing the assessment
+    named owns the gap, whatever their role.
+    """
+    for action in selfassess_selectors.open_actions_for_owner(user=user)[:LIMIT]:
+        yield WorkItem(
+            "self_assessment_action",
+            "Close the gap:",
+            detail=f"your action from {action.assessment.title}",
+            due=action.due_date,
+            since=action.created_at,
+            subject=action.title,
+            link=action.get_absolute_url(),
+        )
+
+
 _RESEARCHER: tuple[Provider, ...] = (
     questions_to_answer,
     mitigations_to_do,
     reviews_coming_up,
     drafts_to_submit,
+    self_assessment_actions,
 )
 
 PROVIDERS: Mapping[str, tuple[Provider, ...]] = {
@@ -259,10 +282,11 @@ PROVIDERS: Mapping[str, tuple[Provider, ...]] = {
         answers_returned,
         mitigations_overdue,
         reviews_due,
+        self_assessment_actions,
     ),
-    Role.APPROVER: (awaiting_decision,),
-    Role.AUDITOR: (),
-    Role.ADMIN: (),
+    Role.APPROVER: (awaiting_decision, self_assessment_actions),
+    Role.AUDITOR: (),  # an auditor changes nothing, so owns no action
+    Role.ADMIN: (self_assessment_actions,),
 }
 
 
