@@ -36,6 +36,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("notifications/", include("trustdesk.web.notify.urls")),
     path("policy/", include("trustdesk.web.reference.urls")),
     path("guidance/", include("trustdesk.web.hub.urls")),
+    path("leadership/", include("trustdesk.web.leadership.urls")),
     path("api/", include("trustdesk.web.api.urls")),
     # /healthz, /readyz and /metrics, where load balancers and Prometheus look.
     path("", include("trustdesk.web.monitoring.urls")),

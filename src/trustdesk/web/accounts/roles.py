@@ -195,6 +195,20 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=False,
     ),
     Permission(
+        "leadership.view",
+        "see the leadership dashboard",
+        "See the leadership dashboard: engagements, risk, decisions, overdue work, training and "
+        "list freshness across every department, in figures; cases appear only by reference.",
+        writes=False,
+    ),
+    Permission(
+        "board_report.generate",
+        "generate the governing-body report",
+        "Generate the report for the governing body for a chosen period, as a PDF and as CSV, "
+        "and download the reports generated before.",
+        writes=True,
+    ),
+    Permission(
         "audit.view",
         "read the audit trail",
         "Read the audit trail: who did what, when, and why.",
@@ -280,7 +294,13 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
             _RESEARCHER
             | _CASEWORK
             | _PARTNER_REVIEW
-            | {"guidance.manage", "committee.manage", "training.view_completion"},
+            | {
+                "guidance.manage",
+                "committee.manage",
+                "training.view_completion",
+                "leadership.view",
+                "board_report.generate",
+            },
         ),
         Role.APPROVER: RoleDefinition(
             Role.APPROVER,
@@ -294,6 +314,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "partner.view",
                     "lists.view",
                     "report.view",
+                    "leadership.view",
                 }
             ),
         ),
@@ -322,8 +343,18 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "user.manage",
                     "settings.manage",
                     "committee.manage",
+                    "leadership.view",
                 }
             ),
+        ),
+        # Board-level ownership (UUK 2020, NPSA): figures across every department and the
+        # governing body's report, with no case file, researcher or partner record behind them.
+        Role.SENIOR_OWNER: RoleDefinition(
+            Role.SENIOR_OWNER,
+            "The senior responsible owner: sees the institution's figures across departments and "
+            "generates the governing body's report; cases only by reference.",
+            Scope.ALL,
+            frozenset({"leadership.view", "board_report.generate"}),
         ),
     }
 )
