@@ -58,6 +58,7 @@ def test_the_auditor_reads_everything_and_changes_nothing() -> None:
         (User.Role.APPROVER, Scope.ALL),
         (User.Role.AUDITOR, Scope.ALL),
         (User.Role.ADMIN, Scope.ALL),
+        (User.Role.SENIOR_OWNER, Scope.ALL),
     ],
 )
 def test_scopes(role: User.Role, scope: Scope) -> None:
@@ -73,6 +74,16 @@ def test_only_admins_manage_users_and_only_officers_and_approvers_decide() -> No
     assert deciders == {User.Role.OFFICER, User.Role.APPROVER}  # which of them: the route
     assert seats == {User.Role.OFFICER, User.Role.ADMIN}
     assert reviewers == {User.Role.OFFICER}
+
+
+def test_the_senior_owner_reads_figures_and_no_case() -> None:
+    """Board-level ownership without case details: aggregates and the report, nothing else."""
+    owner = ROLES[User.Role.SENIOR_OWNER]
+    assert owner.permissions == {"leadership.view", "board_report.generate"}
+    viewers = {r for r, d in ROLES.items() if "leadership.view" in d.permissions}
+    generators = {r for r, d in ROLES.items() if "board_report.generate" in d.permissions}
+    assert viewers == set(User.Role) - {User.Role.RESEARCHER, User.Role.CHAMPION}
+    assert generators == {User.Role.OFFICER, User.Role.SENIOR_OWNER}
 
 
 def test_role_permissions_keep_declaration_order() -> None:

@@ -259,11 +259,16 @@ SECTIONS: tuple[SectionBuilder, ...] = (
 )
 
 
+def steps_of_report() -> int:
+    """Progress steps: each builder's sections, then the PDF and CSV (the service's last)."""
+    return len(SECTIONS) + 1
+
+
 def build_report(
     *, user: User, filters: Filters, today: dt.date, progress: Progress | None = None
 ) -> BoardReportContent:
     """Every section for the period, reporting after each builder as a step of the whole."""
-    steps = len(SECTIONS) + 1
+    steps = steps_of_report()
     if progress:
         progress(0, steps, "counting the period's figures")
     board = selectors.dashboard(user=user, filters=filters, today=today)

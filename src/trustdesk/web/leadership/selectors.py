@@ -119,6 +119,13 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""
 
+    @property
+    def labelled(self) -> tuple[tuple[Cell, tuple[tuple[str, Cell], ...]], ...]:
+        """Each row's label, then its other cells with their headings (a phone's stacked table)."""
+        return tuple(
+            (row[0], tuple(zip(self.headings[1:], row[1:], strict=False))) for row in self.rows
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class HeatMap:

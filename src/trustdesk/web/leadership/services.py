@@ -82,10 +82,11 @@ def board_report_generate(
         today=timezone.localdate(),
         progress=progress,
     )
-    document = pdf.board_report_pdf(content)
-    return board_report_store(
-        report_row=row, pdf=document, csv=exports.report_csv(content), figures=content.headline
-    )
+    document, table = pdf.board_report_pdf(content), exports.report_csv(content)
+    if progress:
+        steps = report.steps_of_report()
+        progress(steps, steps, "the PDF and the CSV are written")
+    return board_report_store(report_row=row, pdf=document, csv=table, figures=content.headline)
 
 
 @transaction.atomic

@@ -73,7 +73,9 @@ def figure_csv(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
 def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(permissions.can_read_board_reports(request.user))
     can_generate = permissions.can_generate_board_report(request.user)
-    form = PeriodForm(request.POST or None, today=timezone.localdate())
+    # An empty POST is a request too: no dates means the past year.
+    data = request.POST if request.method == "POST" else None
+    form = PeriodForm(data, today=timezone.localdate())
     if request.method == "POST":
         _require(can_generate)
         if form.is_valid():
