@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.db.models import F
+from django.test import Client
 
 from trustdesk.web import demo, demo_data
 from trustdesk.web.accounts.models import User
@@ -192,8 +193,6 @@ def test_the_audit_chain_holds_the_whole_path() -> None:
 
 def test_the_senior_owner_reads_the_demos_figures_across_departments() -> None:
     """Gillian Brathwaite, the senior responsible owner, sees every case counted and none named."""
-    from django.test import Client
-
     owner = User.objects.get(role=User.Role.SENIOR_OWNER)
     client = Client()
     client.force_login(owner)

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests import factories
 from tests.web.cases.conftest import Advance, Cast
@@ -30,8 +31,6 @@ def _client(user: User) -> Client:
 
 
 def _filters() -> Filters:
-    from django.utils import timezone
-
     return Filters(default_period(timezone.localdate()))
 
 

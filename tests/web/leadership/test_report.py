@@ -9,7 +9,9 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.web.cases.conftest import Advance, Cast
@@ -21,9 +23,10 @@ from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.documents.builders import reference
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.leadership import report, services
+from trustdesk.web.leadership.exports import REPORT_COLUMNS
 from trustdesk.web.leadership.forms import default_period
 from trustdesk.web.leadership.models import BoardReport
-from trustdesk.web.leadership.selectors import Period
+from trustdesk.web.leadership.selectors import Filters, Period
 
 pytestmark = pytest.mark.django_db
 Status = Engagement.Status
@@ -99,7 +102,7 @@ def test_the_reports_csv_holds_the_same_figures(
     response = _client(sam).get(f"{row.get_absolute_url()}report.csv")
 
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == list(services_columns())
+    assert rows[0] == list(REPORT_COLUMNS)
     tier = {
         r[2]: r[4]
         for r in rows
@@ -107,12 +110,6 @@ def test_the_reports_csv_holds_the_same_figures(
     }
     assert tier["Standard"] == "1"
     assert tier["Enhanced due diligence"] == "1"
-
-
-def services_columns() -> tuple[str, ...]:
-    from trustdesk.web.leadership.exports import REPORT_COLUMNS
-
-    return REPORT_COLUMNS
 
 
 def test_only_those_who_generate_reports_ask_for_one(cast: Cast, sam: User) -> None:
@@ -134,3 +131,29 @@ def test_a_backwards_or_overlong_period_is_refused(sam: User) -> None:
             actor=sam, period=Period(today.replace(year=today.year - 5), today)
         )
     assert BoardReport.objects.count() == 0
+
+
+def _report_queries(user: User) -> int:
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as captured:
+        report.build_report(user=user, filters=Filters(default_period(today)), today=today)
+    return len(captured.captured_queries)
+
+
+def test_the_report_costs_the_same_queries_for_few_or_many_cases(
+    cast: Cast, advance: Advance, sam: User
+) -> None:
+    def grow() -> None:
+        assessed = advance(Status.IN_REVIEW, tier="enhanced")
+        assessment_services.assessment_run(actor=cast.olga, engagement=assessed)
+        advance(Status.DECIDED)
+        advance(Status.ACTIVE)
+
+    grow()
+    few = _report_queries(sam)
+    for _ in range(3):
+        grow()
+    many = _report_queries(sam)
+
+    assert Engagement.objects.count() == 12
+    assert many == few
