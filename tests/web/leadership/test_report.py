@@ -53,7 +53,14 @@ def test_the_report_is_generated_in_the_background_and_names_cases_by_reference_
     cast: Cast, advance: Advance, sam: User, django_capture_on_commit_callbacks: Commits
 ) -> None:
     assessed = advance(Status.IN_REVIEW, tier="enhanced")
-    assessment_services.assessment_run(actor=cast.olga, engagement=assessed)
+    assessment = assessment_services.assessment_run(actor=cast.olga, engagement=assessed)
+    assessment_services.assessment_override(
+        actor=cast.olga,
+        assessment=assessment,
+        area="campuses",
+        rating="very-high",
+        justification="The partner's laboratory sits on a military campus.",
+    )
     decided = advance(Status.DECIDED)
 
     row = _generate(sam, django_capture_on_commit_callbacks)
@@ -79,7 +86,10 @@ def test_the_report_is_generated_in_the_background_and_names_cases_by_reference_
     # No researcher, officer or title: the cases are references.
     for name in ("Rita", "Tom Tester", "Olga", "Alan", decided.title, "Tester"):
         assert name not in text
-    assert reference(assessed) in text or "0 rated" in text
+    # The campuses section names the case rated very high by its reference, and only there.
+    assert "1 rated high or very high" in text
+    assert f"{reference(assessed)} Research collaboration Enhanced due diligence" in text
+    assert "military campus" not in text  # the case file's reasons stay in the case file
     actions = list(
         AuditEvent.objects.filter(action__startswith="trustdesk.board_report.")
         .order_by("sequence")

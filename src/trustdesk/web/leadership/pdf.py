@@ -8,6 +8,7 @@ from trustdesk.web.leadership.selectors import Cell, Table
 
 PAGE_WIDTH = 174.0  # A4 less the margins, in mm
 LABEL_SHARE = 0.34  # a table's first column (the labels) takes this share of the width
+KEEP_WITH_TITLE = 25.0  # mm: a table's title and its first rows stay on one page
 
 
 def _text(value: Cell) -> str:
@@ -27,6 +28,8 @@ def _widths(columns: int) -> tuple[float, ...]:
 
 
 def _table(pdf: PdfDocument, table: Table) -> None:
+    if pdf.will_page_break(KEEP_WITH_TITLE):  # a title never ends a page without its table
+        pdf.add_page()
     pdf.subheading(table.title)
     if not table.rows:
         pdf.para("None in the period.", muted=True)

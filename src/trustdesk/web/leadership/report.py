@@ -127,9 +127,8 @@ def reviewed_sections(data: ReportInput) -> Sequence[Section]:
 def area_sections(data: ReportInput) -> Sequence[Section]:
     """One section per UUK area: its ratings, the cases rated at the top of the scale, overdue."""
     heat = data.dashboard.heat
-    scale = [rating for rating, _ in heat.ratings]
-    serious = scale[-2:] if len(scale) >= 2 else scale
-    serious_words = " or ".join(label for rating, label in heat.ratings if rating in serious)
+    serious = dict(heat.ratings[-2:])  # the top two ratings of the pack's scale
+    serious_words = " or ".join(serious.values())
     overdue = report_selectors.overdue_mitigations_by_area(
         user=data.user, filters=data.filters, today=data.today
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,8 +79,10 @@ def _case_line(row: Mapping[str, Any], tiers: Mapping[str, str], **extra: str) -
 _CASE_FIELDS = ("public_id", "kind", "status", "triage_tier", "countries")
 
 
-def high_risk_cases(*, user: User, filters: Filters, area: str, ratings: Sequence[str]) -> Lines:
-    """Engagements whose latest assessment rates `area` at one of `ratings`, by reference."""
+def high_risk_cases(
+    *, user: User, filters: Filters, area: str, ratings: Mapping[str, str]
+) -> Lines:
+    """Engagements whose latest assessment rates `area` at one of `ratings` (id to label)."""
     engagements = engagements_in_scope(user=user, filters=filters)
     found = (
         AreaRating.objects.filter(
@@ -95,7 +97,7 @@ def high_risk_cases(*, user: User, filters: Filters, area: str, ratings: Sequenc
         _case_line(
             {f: row[f"assessment__engagement__{f}"] for f in _CASE_FIELDS},
             tiers,
-            detail=str(row["chosen"]),
+            detail=ratings.get(row["chosen"], row["chosen"]),
         )
         for row in found[:REFERENCES]
     )

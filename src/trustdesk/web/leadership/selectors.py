@@ -403,9 +403,10 @@ def decision_figures(decisions: QuerySet[Decision], period: Period) -> DecisionF
             taken = (decided_at - first).total_seconds() / 86400
             days[key].append(taken)
             all_days.append(taken)
+    # From the first month with a decision: a long period does not open on years of zeros.
+    months = [m for m in period.months() if count and m >= min(count)]
     by_month = tuple(
-        (f"{m:%B %Y}", count[m], round(median(days[m]), 1) if days[m] else None)
-        for m in period.months()
+        (f"{m:%B %Y}", count[m], _days(median(days[m])) if days[m] else None) for m in months
     )
     return DecisionFigures(
         by_month=Table(
@@ -416,8 +417,13 @@ def decision_figures(decisions: QuerySet[Decision], period: Period) -> DecisionF
         ),
         by_outcome=_outcome_figure(outcomes),
         escalations=_route_table(routes),
-        median_days=round(median(all_days), 1) if all_days else None,
+        median_days=_days(median(all_days)) if all_days else None,
     )
+
+
+def _days(value: float) -> float:
+    """Days to one decimal; adding 0.0 turns a rounded -0.0 into 0.0."""
+    return round(value, 1) + 0.0
 
 
 def _month_of(value: dt.date | dt.datetime) -> dt.date:
