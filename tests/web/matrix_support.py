@@ -7,6 +7,7 @@ role's view:
   organisation, a person with a screening hit), and one task run.
 - Cara, champion, Physics: sees Rita's records through her department.
 - Olga officer, Alan approver, Aude auditor, Ada admin: no department; they see everything.
+- Sol, senior responsible owner: no department; figures across every department, no case.
 - Otto, researcher, Chemistry: owns the "theirs" records, the same kinds as Rita's.
 
 Everything is made through the services, as a person would make it (engagements, partners,
@@ -40,6 +41,9 @@ from trustdesk.web.hub import services as hub_services
 from trustdesk.web.hub.models import Contact, GuidancePage, TrainingModule
 from trustdesk.web.jobs.actors import actor_for
 from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.leadership import services as leadership_services
+from trustdesk.web.leadership.models import BoardReport
+from trustdesk.web.leadership.selectors import Period
 from trustdesk.web.lists.services import list_snapshot_import
 from trustdesk.web.mitigations import services as mitigation_services
 from trustdesk.web.mitigations.models import EvidenceFile, MitigationItem
@@ -65,6 +69,7 @@ ANONYMOUS = "anonymous"
 INSIDE = "inside"
 OUTSIDE = "outside"
 NO_OBJECT = "page"  # the route names no object
+BLIND = "blind"  # the role sees no object of the kind: answered as for a missing one
 
 LIST_SOURCE = "custom:matrix"
 _LIST_HEADER = "id,name,aliases,type,countries,notes\n"
@@ -255,6 +260,13 @@ def _self_assessment(officer: User, owners: Sequence[User]) -> None:
     selfassess_services.actions_propose(actor=officer, assessment=draft, today=date(2026, 12, 1))
 
 
+def _board_report(officer: User) -> None:
+    """A governing-body report asked for and queued (its task runs after a commit never made)."""
+    leadership_services.board_report_request(
+        actor=officer, period=Period(date(2026, 1, 1), date(2026, 6, 30))
+    )
+
+
 def build_world(folder: Path) -> World:
     physics = factories.make_department("Physics (matrix)", faculty="Science")
     chemistry = factories.make_department("Chemistry (matrix)", faculty="Science")
@@ -265,12 +277,14 @@ def build_world(folder: Path) -> World:
         Role.APPROVER.value: _user("alan", Role.APPROVER, None),
         Role.AUDITOR.value: _user("aude", Role.AUDITOR, None),
         Role.ADMIN.value: _user("ada", Role.ADMIN, None),
+        Role.SENIOR_OWNER.value: _user("sol", Role.SENIOR_OWNER, None),
         "outsider": _user("otto", Role.RESEARCHER, chemistry),
     }
     _import_lists(folder)
     officer = users[Role.OFFICER.value]
     _hub_records(officer)
     _self_assessment(officer, [users[Role.RESEARCHER.value], users[Role.CHAMPION.value]])
+    _board_report(officer)
     mine = _records(users[Role.RESEARCHER.value], "Rita's", officer)
     theirs = _records(users["outsider"], "Otto's", officer)
     runs = {
@@ -318,6 +332,9 @@ class Target:
     outside: Callable[[World, str], Kwargs] | None = None
     scoped: frozenset[str] = field(default_factory=frozenset)
     missing: Callable[[], Kwargs] | None = None
+    # Roles that see no record of this kind at all (the senior owner sees figures, no case):
+    # their row names the inside record, and must be answered as a missing one is.
+    blind: frozenset[str] = field(default_factory=frozenset)
 
     def renamed(self, **names: str) -> Target:
         """The same objects under other argument names, for a route that calls them otherwise.
@@ -335,6 +352,7 @@ class Target:
             outside=None if outside is None else lambda world, role: rename(outside(world, role)),
             scoped=self.scoped,
             missing=None if missing is None else lambda: rename(missing()),
+            blind=self.blind,
         )
 
 
@@ -362,6 +380,7 @@ def _owned(label: str, **args: Callable[[Records], _Identified]) -> Target:
         # department's; every other role sees them all.
         scoped=frozenset({Role.RESEARCHER.value, Role.CHAMPION.value}),
         missing=lambda: {k: _uuid() for k in args},
+        blind=frozenset({Role.SENIOR_OWNER.value}),
     )
 
 
@@ -514,4 +533,17 @@ ACTION = Target(
     outside=lambda world, role: _proposed(),
     scoped=frozenset({Role.RESEARCHER.value, Role.CHAMPION.value}),
     missing=lambda: {"public_id": _uuid()},
+)
+# The leadership's figures and reports are the institution's: every reader sees the same ones.
+FIGURE = Target("dashboard figure", inside=lambda world, role: {"key": "tier"})
+BOARD_REPORT = Target(
+    "governing-body report",
+    inside=lambda world, role: {"public_id": str(BoardReport.objects.get().public_id)},
+)
+BOARD_REPORT_FILE = Target(
+    "governing-body report file",
+    inside=lambda world, role: {
+        "public_id": str(BoardReport.objects.get().public_id),
+        "kind": "pdf",
+    },
 )

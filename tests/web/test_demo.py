@@ -217,7 +217,7 @@ def test_the_summary_prints_every_sign_in(summary: demo.DemoSummary) -> None:
     text = summary.text()
 
     assert text.startswith(
-        "Loaded the demo, the fictional University of Wessex: 6 departments, 22 users, "
+        "Loaded the demo, the fictional University of Wessex: 6 departments, 23 users, "
         "17 organisations, 8 people, 15 engagements."
     )
     for sign_in in summary.sign_ins:

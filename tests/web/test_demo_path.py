@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.db.models import F
+from django.test import Client
 
 from trustdesk.web import demo, demo_data
 from trustdesk.web.accounts.models import User
@@ -188,3 +189,19 @@ def test_the_audit_chain_holds_the_whole_path() -> None:
         "trustdesk.decision.seat_assigned",
         "trustdesk.information.answered",
     } <= actions
+
+
+def test_the_senior_owner_reads_the_demos_figures_across_departments() -> None:
+    """Gillian Brathwaite, the senior responsible owner, sees every case counted and none named."""
+    owner = User.objects.get(role=User.Role.SENIOR_OWNER)
+    client = Client()
+    client.force_login(owner)
+
+    response = client.get("/leadership/", {"start": "2000-01-01"})
+
+    board = response.context["board"]
+    assert board.engagements == Engagement.objects.count()
+    assert board.decisions_by_outcome.total == Decision.objects.count()
+    assert len(board.by_department.rows) >= 4
+    assert sum(board.heat.counts.values()) > 0
+    assert _case(COMMITTEE_CASE).title.encode() not in response.content

@@ -35,9 +35,12 @@ How to add a row
   as JSON, and a visitor gets 401 rather than a redirect. Signed-in rows use the session, as the
   web pages do (`headers=` for anything else)::
 
-      "api:engagement_list": route(api_get(EVERYONE)),
+      "api:engagement_list": route(api_get(CASE_READERS)),
       "api:engagement_submit": route(api_send("POST", OWNER), target=ENGAGEMENT),
 
+- A role in the target's `blind` set (the senior owner, for every case, partner and triage
+  record) sees no record of the kind: its one row names Rita's record and asserts the answer is
+  byte for byte the one a missing id gets (a 403 before any lookup, or the 404).
 - A known permission bug stays visible as a strict xfail: `bugs={"researcher": "bug: …"}` (or
   `"researcher/inside"` for one scope only) on the check. Fixing the bug makes the row XPASS,
   which fails until the entry is removed.
@@ -71,10 +74,14 @@ from tests.web.matrix_support import (
     ASSESSMENT,
     ASSESSMENT_SECTION,
     AUDIT_EVENT,
+    BLIND,
+    BOARD_REPORT,
+    BOARD_REPORT_FILE,
     CONTACT,
     ENGAGEMENT,
     ENGAGEMENT_LINK,
     EVIDENCE,
+    FIGURE,
     GROUP_KEY,
     GUIDANCE_PAGE,
     INSIDE,
@@ -111,8 +118,10 @@ pytestmark = pytest.mark.django_db
 
 # --- the vocabulary of the table -----------------------------------------------------------
 
-RESEARCHER, CHAMPION, OFFICER, APPROVER, AUDITOR, ADMIN = ROLES
+RESEARCHER, CHAMPION, OFFICER, APPROVER, AUDITOR, ADMIN, SENIOR_OWNER = ROLES
 EVERYONE = frozenset(ROLES)
+# Every role but the senior owner, who reads figures and no case, partner or triage (issue 17).
+CASE_READERS = EVERYONE - {SENIOR_OWNER}
 PROPOSERS = frozenset({RESEARCHER, CHAMPION, OFFICER})  # propose; supply evidence to drafts
 OWNER = frozenset({RESEARCHER})  # only the engagement's owner (Rita) submits and withdraws
 OFFICERS = frozenset({OFFICER})
@@ -126,8 +135,11 @@ ADMINS = frozenset({ADMIN})
 REPORT_READERS = frozenset({OFFICER, APPROVER, AUDITOR})  # `engagement.report`
 GUIDANCE_EDITORS = frozenset({OFFICER, ADMIN})  # `guidance.manage`
 COMPLETION_READERS = frozenset({CHAMPION, OFFICER, AUDITOR})  # `training.view_completion`
-SELF_ASSESSMENT_READERS = frozenset({OFFICER, APPROVER, AUDITOR, ADMIN})  # `selfassessment.view`
+# `selfassessment.view`
+SELF_ASSESSMENT_READERS = frozenset({OFFICER, APPROVER, AUDITOR, ADMIN, SENIOR_OWNER})
 SELF_ASSESSMENT_MANAGERS = frozenset({OFFICER, ADMIN})  # `selfassessment.manage`
+LEADERSHIP = frozenset({OFFICER, APPROVER, AUDITOR, ADMIN, SENIOR_OWNER})  # `leadership.view`
+REPORT_GENERATORS = frozenset({OFFICER, SENIOR_OWNER})  # `board_report.generate`
 
 HIDDEN = "hidden"  # outside the scope: the same 404 as a missing object
 SAME = "same"  # outside the scope: answered as inside (a shared record)
@@ -280,7 +292,7 @@ MATRIX: dict[str, Route] = {
     "audit:verify": route(get(AUDITORS), post(AUDITORS)),
     "audit:event_detail": route(get(AUDIT_READERS), target=AUDIT_EVENT),
     # --- engagements (the target is a draft) ---
-    "cases:engagement-list": route(get(EVERYONE)),
+    "cases:engagement-list": route(get(CASE_READERS)),
     "cases:engagement-create": route(get(PROPOSERS), post(PROPOSERS)),
     "cases:engagement-detail": route(get(EVERYONE), target=ENGAGEMENT),
     "cases:engagement-edit": route(get(PROPOSERS), post(PROPOSERS), target=ENGAGEMENT),
@@ -337,7 +349,7 @@ MATRIX: dict[str, Route] = {
     "mitigations:evidence-add": route(post(OWNER | OFFICERS), target=MITIGATION),
     "mitigations:evidence-download": route(get(EVERYONE), target=EVIDENCE),
     # --- organisations: a shared register, so Otto's is seen by all but corrected by him ---
-    "partners:organisation-list": route(get(EVERYONE)),
+    "partners:organisation-list": route(get(CASE_READERS)),
     "partners:organisation-create": route(get(PROPOSERS), post(PROPOSERS)),
     "partners:organisation-detail": route(get(EVERYONE, outside=SAME), target=ORGANISATION),
     "partners:organisation-update": route(
@@ -349,7 +361,7 @@ MATRIX: dict[str, Route] = {
     "partners:organisation-screen": route(post(OFFICERS, outside=SAME), target=ORGANISATION),
     "partners:organisation-screening": route(get(EVERYONE, outside=SAME), target=ORGANISATION),
     # --- people: personal data, seen only within the scope ---
-    "partners:person-list": route(get(EVERYONE)),
+    "partners:person-list": route(get(CASE_READERS)),
     "partners:person-create": route(get(PROPOSERS), post(PROPOSERS)),
     "partners:person-detail": route(get(EVERYONE), target=PERSON),
     "partners:person-update": route(get(PROPOSERS), post(PROPOSERS), target=PERSON),
@@ -383,7 +395,7 @@ MATRIX: dict[str, Route] = {
         target=ENGAGEMENT,
     ),
     # --- triage: drafts answered by their owner; results read in scope; officers re-run ---
-    "triage:session-list": route(get(EVERYONE)),
+    "triage:session-list": route(get(CASE_READERS)),
     "triage:session-create": route(get(PROPOSERS), post(PROPOSERS)),
     # Rita's engagement: its owner starts a triage; an officer is not on it (403, not 404).
     "triage:session-start": route(
@@ -465,13 +477,22 @@ MATRIX: dict[str, Route] = {
     "api:training_attempt": route(
         api_send("POST", PROPOSERS, ok=201, body={"answers": [0]}), target=MODULE
     ),
+    # --- leadership: figures across departments for the central roles and the senior owner;
+    # the governing body's report generated by officers and the senior owner ---
+    "leadership:dashboard": route(get(LEADERSHIP)),
+    "leadership:figure-csv": route(get(LEADERSHIP), target=FIGURE),
+    "leadership:report-list": route(get(LEADERSHIP), post(REPORT_GENERATORS, ok=302)),
+    "leadership:report-detail": route(get(LEADERSHIP), target=BOARD_REPORT),
+    "leadership:report-progress": route(get(LEADERSHIP), target=BOARD_REPORT),
+    # Still queued (its task runs after a commit the matrix never makes): sent back to its page.
+    "leadership:report-file": route(get(LEADERSHIP, ok=302), target=BOARD_REPORT_FILE),
     # --- the JSON API (session-authenticated here; tests/web/api covers bearer tokens) ---
     "api:openapi-json": route(get(EVERYONE, anonymous=200)),  # the schema is public
     "api:openapi-view": route(get(EVERYONE, anonymous=200)),  # the docs page too
     # Any other path under /api/ (including /api/ itself) is a JSON 404, for everyone.
     "api:api-root": route(get(EVERYONE, ok=404, anonymous=404)),
     "api:not-found": route(get(EVERYONE, ok=404, anonymous=404)),
-    "api:organisation_list": route(api_get(EVERYONE)),
+    "api:organisation_list": route(api_get(CASE_READERS)),
     "api:organisation_create": route(
         api_send("POST", PROPOSERS, ok=201, body={"name": "Matrix Institute", "kind": "company"})
     ),
@@ -495,7 +516,7 @@ MATRIX: dict[str, Route] = {
     "api:organisation_rescreen": route(
         api_send("POST", OFFICERS, ok=202, outside=SAME), target=ORGANISATION
     ),
-    "api:person_list": route(api_get(EVERYONE)),
+    "api:person_list": route(api_get(CASE_READERS)),
     "api:person_create": route(api_send("POST", PROPOSERS, ok=201, body={"name": "Matrix Person"})),
     "api:person_detail": route(api_get(EVERYONE), target=PERSON),
     "api:person_update": route(
@@ -529,7 +550,7 @@ MATRIX: dict[str, Route] = {
         target=PERSON_RUN,
     ),
     "api:name_screen": route(api_send("POST", OFFICERS, ok=200, body={"name": "Matrix Institute"})),
-    "api:engagement_list": route(api_get(EVERYONE)),
+    "api:engagement_list": route(api_get(CASE_READERS)),
     "api:engagement_create": route(
         api_send("POST", PROPOSERS, ok=201, body={"title": "Matrix", "kind": "event"})
     ),
@@ -598,11 +619,11 @@ MATRIX: dict[str, Route] = {
     "api:evidence_upload": route(api_send("POST", OWNER | OFFICERS, ok=422), target=MITIGATION),
     "api:evidence_download": route(api_get(EVERYONE), target=EVIDENCE),
     # --- triage through the API: the pack and stateless triage for everyone signed in ---
-    "api:policy_pack": route(api_get(EVERYONE)),
+    "api:policy_pack": route(api_get(CASE_READERS)),
     "api:triage_evaluate": route(
-        api_send("POST", EVERYONE, ok=200, body={"answers": {"engagement_kind": ["visitor"]}})
+        api_send("POST", CASE_READERS, ok=200, body={"answers": {"engagement_kind": ["visitor"]}})
     ),
-    "api:triage_session_list": route(api_get(EVERYONE)),
+    "api:triage_session_list": route(api_get(CASE_READERS)),
     "api:triage_session_detail": route(api_get(EVERYONE), target=TRIAGE_DONE),
     # Rita's draft: its owner triages it (201); a champion or officer is not on it (403).
     "api:engagement_triage": route(
@@ -617,6 +638,8 @@ MATRIX: dict[str, Route] = {
 def _scopes(target: Target | None, who: str) -> list[str]:
     if target is None:
         return [NO_OBJECT]
+    if who in target.blind:
+        return [BLIND]
     return [INSIDE, OUTSIDE] if who in target.scoped else [INSIDE]
 
 
@@ -666,6 +689,14 @@ def _without(kwargs: Mapping[str, str], response: TestResponse) -> str:
     for name, value in kwargs.items():
         text = text.replace(value, f"<{name}>")
     return text
+
+
+_CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+')
+
+
+def _unmasked(text: str) -> str:
+    """The page with its CSRF token blanked: the 403 page's sign-out form masks it anew."""
+    return _CSRF_VALUE.sub(r"\1<csrf>", text)
 
 
 @pytest.fixture(scope="module")
@@ -719,6 +750,19 @@ def test_each_route_answers_each_role_inside_and_outside_its_scope(
     response = _send(client, check, _url(key, kwargs))
 
     status = response.status_code
+    if scope == BLIND:
+        # Whether refused outright (403) or not found (404), the answer is the one a missing
+        # object gets, byte for byte: the role cannot tell that the record exists.
+        assert target is not None
+        assert target.missing is not None
+        missing_kwargs = target.missing()
+        missing = _send(client, check, _url(key, missing_kwargs))
+        assert status in (403, 404)
+        assert (status, _unmasked(_without(kwargs, response))) == (
+            missing.status_code,
+            _unmasked(_without(missing_kwargs, missing)),
+        )
+        return
     if who == ANONYMOUS:
         if check.anonymous is None:
             assert status == 302

@@ -337,6 +337,9 @@ USERS: Final = (
     UserData("lfairbairn", "Lachlan", "Fairbairn", "approver", None, "Professor of Fluid Dynamics"),
     UserData("rvance", "Rosalind", "Vance", "approver", None, "Deputy General Counsel"),
     UserData("ralamin", "Rashid", "Al-Amin", "auditor", None, "Internal audit"),
+    UserData(
+        "gbrathwaite", "Gillian", "Brathwaite", "senior_owner", None, "Senior responsible owner"
+    ),
     UserData("isolberg", "Ingrid", "Solberg", "champion", AERO, "Department champion"),
     UserData("kmensah", "Kwame", "Mensah", "champion", PHYSICS, "Department champion"),
     UserData("praman", "Priya", "Raman", "champion", CS, "Department champion"),

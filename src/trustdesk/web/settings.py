@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "trustdesk.web.desk",
     "trustdesk.web.hub",
     "trustdesk.web.selfassess",
+    "trustdesk.web.leadership",
     "ninja",  # django-ninja: only so its Swagger UI files are served from here, never a CDN
     "trustdesk.web.api",
     *auth_conf.APPS,

@@ -37,6 +37,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("policy/", include("trustdesk.web.reference.urls")),
     path("guidance/", include("trustdesk.web.hub.urls")),
     path("self-assessment/", include("trustdesk.web.selfassess.urls")),
+    path("leadership/", include("trustdesk.web.leadership.urls")),
     path("api/", include("trustdesk.web.api.urls")),
     # /healthz, /readyz and /metrics, where load balancers and Prometheus look.
     path("", include("trustdesk.web.monitoring.urls")),

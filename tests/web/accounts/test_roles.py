@@ -58,6 +58,7 @@ def test_the_auditor_reads_everything_and_changes_nothing() -> None:
         (User.Role.APPROVER, Scope.ALL),
         (User.Role.AUDITOR, Scope.ALL),
         (User.Role.ADMIN, Scope.ALL),
+        (User.Role.SENIOR_OWNER, Scope.ALL),
     ],
 )
 def test_scopes(role: User.Role, scope: Scope) -> None:
@@ -79,8 +80,18 @@ def test_the_self_assessment_is_read_centrally_and_managed_by_officers_and_admin
     readers = {r for r, d in ROLES.items() if "selfassessment.view" in d.permissions}
     managers = {r for r, d in ROLES.items() if "selfassessment.manage" in d.permissions}
     role = User.Role
-    assert readers == {role.OFFICER, role.APPROVER, role.AUDITOR, role.ADMIN}
+    assert readers == {role.OFFICER, role.APPROVER, role.AUDITOR, role.ADMIN, role.SENIOR_OWNER}
     assert managers == {role.OFFICER, role.ADMIN}
+
+
+def test_the_senior_owner_reads_figures_and_no_case() -> None:
+    """Board-level ownership without case details: aggregates and the report, nothing else."""
+    owner = ROLES[User.Role.SENIOR_OWNER]
+    assert owner.permissions == {"leadership.view", "board_report.generate", "selfassessment.view"}
+    viewers = {r for r, d in ROLES.items() if "leadership.view" in d.permissions}
+    generators = {r for r, d in ROLES.items() if "board_report.generate" in d.permissions}
+    assert viewers == set(User.Role) - {User.Role.RESEARCHER, User.Role.CHAMPION}
+    assert generators == {User.Role.OFFICER, User.Role.SENIOR_OWNER}
 
 
 def test_role_permissions_keep_declaration_order() -> None:

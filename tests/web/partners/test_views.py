@@ -58,8 +58,9 @@ def _url(route: str, world: World) -> str:
 
 
 # The permission matrix: GET status per role. Researchers and champions propose partners,
-# officers also screen, merge and adjudicate; approvers, auditors and admins read only.
-READ_ALL = {r.value: 200 for r in Role}
+# officers also screen, merge and adjudicate; approvers, auditors and admins read only; the
+# senior owner reads figures, never a partner record.
+READ_ALL = {r.value: 200 for r in Role} | {"senior_owner": 403}
 PROPOSERS = {
     "researcher": 200,
     "champion": 200,
@@ -67,6 +68,7 @@ PROPOSERS = {
     "approver": 403,
     "auditor": 403,
     "admin": 403,
+    "senior_owner": 403,
 }
 MERGERS = {
     "researcher": 403,
@@ -75,18 +77,20 @@ MERGERS = {
     "approver": 403,
     "auditor": 403,
     "admin": 403,
+    "senior_owner": 404,  # no partner record is in their scope: a missing one
 }
+EDITORS = PROPOSERS | {"senior_owner": 404}
 MATRIX = [
     ("/partners/organisations/", READ_ALL),
     ("/partners/organisations/{org}/", READ_ALL),
     ("/partners/organisations/{org}/screening/", READ_ALL),
     ("/partners/organisations/new/", PROPOSERS),
-    ("/partners/organisations/{org}/edit/", PROPOSERS),
+    ("/partners/organisations/{org}/edit/", EDITORS),
     ("/partners/organisations/{org}/merge/", MERGERS),
     ("/partners/people/", READ_ALL),
     ("/partners/people/{person}/", READ_ALL),
     ("/partners/people/new/", PROPOSERS),
-    ("/partners/people/{person}/edit/", PROPOSERS),
+    ("/partners/people/{person}/edit/", EDITORS),
     ("/partners/people/{person}/merge/", MERGERS),
 ]
 

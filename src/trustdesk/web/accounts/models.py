@@ -30,6 +30,7 @@ class User(AbstractUser):
         APPROVER = "approver", "Approver"
         AUDITOR = "auditor", "Auditor"
         ADMIN = "admin", "Administrator"
+        SENIOR_OWNER = "senior_owner", "Senior responsible owner"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.RESEARCHER)

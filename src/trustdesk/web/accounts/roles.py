@@ -209,6 +209,20 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=True,
     ),
     Permission(
+        "leadership.view",
+        "see the leadership dashboard",
+        "See the leadership dashboard: engagements, risk, decisions, overdue work, training and "
+        "list freshness across every department, in figures; cases appear only by reference.",
+        writes=False,
+    ),
+    Permission(
+        "board_report.generate",
+        "generate the governing-body report",
+        "Generate the report for the governing body for a chosen period, as a PDF and as CSV, "
+        "and download the reports generated before.",
+        writes=True,
+    ),
+    Permission(
         "audit.view",
         "read the audit trail",
         "Read the audit trail: who did what, when, and why.",
@@ -300,6 +314,8 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                 "training.view_completion",
                 "selfassessment.view",
                 "selfassessment.manage",
+                "leadership.view",
+                "board_report.generate",
             },
         ),
         Role.APPROVER: RoleDefinition(
@@ -315,6 +331,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "lists.view",
                     "report.view",
                     "selfassessment.view",
+                    "leadership.view",
                 }
             ),
         ),
@@ -345,8 +362,18 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "committee.manage",
                     "selfassessment.view",
                     "selfassessment.manage",
+                    "leadership.view",
                 }
             ),
+        ),
+        # Board-level ownership (UUK 2020, NPSA): figures across every department and the
+        # governing body's report, with no case file, researcher or partner record behind them.
+        Role.SENIOR_OWNER: RoleDefinition(
+            Role.SENIOR_OWNER,
+            "The senior responsible owner: sees the institution's figures across departments and "
+            "generates the governing body's report; cases only by reference.",
+            Scope.ALL,
+            frozenset({"leadership.view", "board_report.generate", "selfassessment.view"}),
         ),
     }
 )

@@ -287,6 +287,7 @@ PROVIDERS: Mapping[str, tuple[Provider, ...]] = {
     Role.APPROVER: (awaiting_decision, self_assessment_actions),
     Role.AUDITOR: (),  # an auditor changes nothing, so owns no action
     Role.ADMIN: (self_assessment_actions,),
+    Role.SENIOR_OWNER: (self_assessment_actions,),
 }
 
 

@@ -619,3 +619,8 @@ def _audit(pdf: _Document, report: DueDiligenceReport) -> None:
         for a in report.audit
     ]
     pdf.table_of(("#", "When", "Who", "What", "Hash"), rows, widths=(12, 34, 40, 56, 32), size=7)
+
+
+# The page layout (A4, a header line, page numbers, headings, wrapped tables) for documents built
+# elsewhere from the same parts: the governing body's report (trustdesk.web.leadership.pdf).
+PdfDocument = _Document
