@@ -20,11 +20,14 @@ from typing import Protocol
 
 from django.db.models import Count, Max, Q, QuerySet
 
+from trustdesk.policy.loader import PackInvalid
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement, InformationRequest
 from trustdesk.web.decisions import selectors as decision_selectors
+from trustdesk.web.hub import selectors as hub_selectors
 from trustdesk.web.mitigations import selectors as mitigation_selectors
+from trustdesk.web.reference.selectors import active_pack
 
 Role = User.Role
 Status = Engagement.Status
@@ -32,6 +35,7 @@ Status = Engagement.Status
 LIMIT = 10  # items per provider: the desk lists what to do next, the list pages list the rest
 REVIEW_NOTICE = timedelta(days=30)  # how far ahead a review "comes up" on a researcher's desk
 ANSWERS_RECENT = timedelta(days=14)  # answers older than this are no longer news to an officer
+GUIDANCE_NOTICE = timedelta(days=30)  # how far ahead a guidance page's review "comes up"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +133,78 @@ def drafts_to_submit(*, user: User, today: date) -> Iterable[WorkItem]:
     )[:LIMIT]
     for e in rows:
         yield WorkItem("draft", "Complete and submit", e, "draft", since=e.created_at)
+
+
+def training_due(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Training the reader must pass: the pack's for their drafts, then passes running out.
+
+    First the modules the pack requires before the reader's drafts can be submitted, then the
+    passes that run out within `hub_selectors.EXPIRY_WARNING` or already have. A module needed
+    for a draft is listed once, however many drafts need it, and its pass running out is not
+    said a second time. Bounded: the drafts (at most `LIMIT`), the modules and the passes,
+    whatever the number of engagements or completions.
+    """
+    now = datetime.combine(today, time.min, tzinfo=UTC)
+    drafts = list(
+        Engagement.objects.filter(owner_id=user.pk, status=Status.DRAFT).order_by(
+            "created_at", "pk"
+        )[:LIMIT]
+    )
+    required: set[str] = set()
+    if drafts:
+        try:
+            pack = active_pack()
+        except PackInvalid:  # the submission gate then requires nothing either
+            pack = None
+        if pack is not None:
+            wants = [(e.kind, e.triage_tier or None) for e in drafts]
+            missing = hub_selectors.training_missing_for(
+                pack=pack, user=user, engagements=wants, now=now
+            )
+            for module, positions in missing.values():
+                needing = [drafts[i] for i in positions]
+                what = f"“{needing[0].title}”" if len(needing) == 1 else f"{len(needing)} drafts"
+                yield WorkItem(
+                    "training_required",
+                    "Take",
+                    detail=f"training needed before you submit {what}",
+                    since=needing[0].created_at,
+                    subject=module.title,
+                    link=module.get_absolute_url(),
+                )
+            required = set(missing)
+    until = now + hub_selectors.EXPIRY_WARNING
+    for c in hub_selectors.passes_lapsing(user=user, until=until)[:LIMIT]:
+        if c.module.key in required:
+            continue
+        yield WorkItem(
+            "training_expiring",
+            "Renew",
+            detail="training pass ran out" if c.expires_at <= now else "training pass runs out",
+            due=c.expires_at.date(),
+            subject=c.module.title,
+            link=c.module.get_absolute_url(),
+        )
+
+
+# --- guidance editors ----------------------------------------------------------------------------
+
+
+def guidance_reviews_due(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Guidance pages the reader owns whose review is overdue or due within `GUIDANCE_NOTICE`.
+
+    The most overdue first; withdrawn pages are nobody's work.
+    """
+    pages = hub_selectors.pages_for_review(owner=user, until=today + GUIDANCE_NOTICE)
+    for page in pages[:LIMIT]:
+        yield WorkItem(
+            "guidance_review",
+            "Review",
+            detail="guidance page you own",
+            due=page.review_by,
+            subject=page.title,
+            link=page.get_absolute_url(),
+        )
 
 
 # --- officer -----------------------------------------------------------------------------------
@@ -247,6 +323,7 @@ _RESEARCHER: tuple[Provider, ...] = (
     mitigations_to_do,
     reviews_coming_up,
     drafts_to_submit,
+    training_due,
 )
 
 PROVIDERS: Mapping[str, tuple[Provider, ...]] = {
@@ -259,10 +336,13 @@ PROVIDERS: Mapping[str, tuple[Provider, ...]] = {
         answers_returned,
         mitigations_overdue,
         reviews_due,
+        guidance_reviews_due,
+        training_due,
     ),
     Role.APPROVER: (awaiting_decision,),
     Role.AUDITOR: (),
-    Role.ADMIN: (),
+    # An admin holds `guidance.manage`, so may own guidance pages: their reviews are its work.
+    Role.ADMIN: (guidance_reviews_due,),
 }
 
 
