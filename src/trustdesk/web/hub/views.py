@@ -183,7 +183,7 @@ def page_withdraw(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Ht
     """Asks why and shows what links to the page before it is taken away from readers."""
     _require_manage(request)
     page = _page(request, public_id)
-    form = forms.WithdrawForm(request.POST or None)
+    form = forms.WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.page_withdraw(
@@ -352,7 +352,8 @@ def contact_delete(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     _require_manage(request)
     contact = get_object_or_404(selectors.contact_list(), public_id=public_id)
     pack = _pack()
-    form = forms.ContactDeleteForm(request.POST or None)
+    # An empty POST is a confirmation too (the box is only there for a pack contact).
+    form = forms.ContactDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_delete(
