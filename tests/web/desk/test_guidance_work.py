@@ -109,9 +109,11 @@ def test_a_researcher_is_asked_to_take_the_training_their_draft_needs(
     module = _module()
     kind = Engagement.Kind.VISITING_RESEARCHER
     factories.make_engagement(cast.rita, title="Fellow from Lyon", kind=kind)
-    assert _work(desk(cast.rita))[-1] == (
-        "Take Hosting international visitors — training needed before you submit “Fellow from Lyon”"
-    )
+    take = "Take Hosting international visitors — training needed before you submit"
+    assert _work(desk(cast.rita)) == [
+        f"{take} “Fellow from Lyon”",
+        "Complete and submit Fellow from Lyon — draft",
+    ]
     factories.make_engagement(cast.rita, title="Fellow from Porto", kind=kind)
     html = desk(cast.rita)
     assert "Take Hosting international visitors — training needed before you submit 2 drafts" in (

@@ -322,8 +322,8 @@ _RESEARCHER: tuple[Provider, ...] = (
     questions_to_answer,
     mitigations_to_do,
     reviews_coming_up,
+    training_due,  # before the drafts: a draft's training comes before submitting it
     drafts_to_submit,
-    training_due,
 )
 
 PROVIDERS: Mapping[str, tuple[Provider, ...]] = {

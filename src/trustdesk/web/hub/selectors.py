@@ -97,6 +97,7 @@ class Reference:
     what: str
     url: str
     blocking: bool
+    name: str  # what the link to ``url`` is called ("the policy pack", a module's title)
 
 
 def _page_paths(page: GuidancePage) -> list[str]:
@@ -126,22 +127,24 @@ def page_references(page: GuidancePage, *, pack: Pack | None) -> list[Reference]
             if linked.search(p.guidance_url):
                 what = f"The policy pack's process “{p.title}” gives it as its guidance."
                 url = reverse("hub:process-detail", kwargs={"process_id": p.id})
-                found.append(Reference(what, url, blocking=True))
+                found.append(Reference(what, url, blocking=True, name="the process"))
         for key, c in sorted(pack.contacts.items()):
             if c.url and linked.search(c.url):
                 what = f"The policy pack's contact “{c.name}” ({key}) links to it."
-                found.append(Reference(what, reverse("reference:pack-detail"), blocking=True))
+                url = reverse("reference:pack-detail")
+                found.append(Reference(what, url, blocking=True, name="the policy pack"))
     mentions = Q()
     for path in paths:
         mentions |= Q(body__contains=path)
     for m in TrainingModule.objects.filter(mentions).order_by("title", "pk"):
         if linked.search(m.body):
             what = f"The training module “{m.title}” links to it."
-            found.append(Reference(what, m.get_absolute_url(), blocking=True))
+            found.append(Reference(what, m.get_absolute_url(), blocking=True, name=m.title))
     for other in live_pages().filter(mentions).exclude(pk=page.pk).order_by("title", "pk"):
         if linked.search(other.body):
             what = f"The guidance page “{other.title}” links to it."
-            found.append(Reference(what, other.get_absolute_url(), blocking=False))
+            url = other.get_absolute_url()
+            found.append(Reference(what, url, blocking=False, name=other.title))
     return found
 
 
@@ -155,16 +158,18 @@ def contact_references(contact: Contact, *, pack: Pack | None) -> list[Reference
     if pack is not None and contact.key and contact.key in pack.contacts:
         named = pack.contacts[contact.key]
         said = named.name + (f", {named.email}" if named.email else "")
-        processes = [p.title for p in pack.processes if p.contact == contact.key]
-        where = f" and the pages of {', '.join(processes)}" if processes else ""
+        processes = [f"“{p.title}”" for p in pack.processes if p.contact == contact.key]
+        pages = "process page" if len(processes) == 1 else "process pages"
+        where = f" and the {pages} {', '.join(processes)}" if processes else ""
         what = (
             f"The policy pack's contact “{contact.key}” resolves to this person: triage "
-            f"results, case pages{where} will name the pack's own text ({said}) instead."
+            f"results, case pages{where} will show the pack's own entry ({said}) instead."
         )
-        found.append(Reference(what, reverse("reference:pack-detail"), blocking=False))
+        url = reverse("reference:pack-detail")
+        found.append(Reference(what, url, blocking=False, name="the policy pack"))
     for other in Contact.objects.filter(deputy=contact).order_by("name", "pk"):
         what = f"{other.name} has this person as their deputy and will have none."
-        found.append(Reference(what, other.get_absolute_url(), blocking=False))
+        found.append(Reference(what, other.get_absolute_url(), blocking=False, name=other.name))
     return found
 
 

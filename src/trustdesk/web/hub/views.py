@@ -196,10 +196,12 @@ def page_withdraw(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Ht
         else:
             messages.success(request, f"“{page.title}” is withdrawn; editors can reinstate it.")
             return redirect("hub:home")
+    references = selectors.page_references(page, pack=_pack())
     context = {
         "page": page,
         "form": form,
-        "references": selectors.page_references(page, pack=_pack()),
+        "references": references,
+        "blocked": any(r.blocking for r in references),
     }
     return render(request, "hub/page_withdraw.html", context)
 

@@ -41,7 +41,7 @@ from django.utils import timezone
 from trustdesk.policy.conditions import ancestry, find_node
 from trustdesk.policy.loader import PackInvalid
 from trustdesk.policy.models import Pack
-from trustdesk.policy.triage import Outcome, triage
+from trustdesk.policy.triage import Outcome, ProcessResult, triage
 from trustdesk.screening.matching.model import ScreeningHit
 from trustdesk.web.accounts.permissions import AnyUser
 from trustdesk.web.cases import selectors as case_selectors
@@ -318,6 +318,21 @@ class EngagementTriage:
     can_rerun: bool
     # What the pack asks the owner to pass before submitting, and whether they have.
     training: tuple[hub_selectors.RequiredTraining, ...] = ()
+    # Each process of the outcome with the hub's record of its contact (None: the pack's text).
+    people: tuple[tuple[ProcessResult, hub_selectors.ResolvedContact | None], ...] = ()
+
+
+def process_people(
+    current: Pack, outcome: Outcome
+) -> list[tuple[ProcessResult, hub_selectors.ResolvedContact | None]]:
+    """Each process with the hub's record for its pack contact (None where there is none).
+
+    One query: the pack names contacts by key, and the hub says who that is today (the deputy
+    while they are away), so the result and the case page name the same person.
+    """
+    keys = {p.id: p.contact for p in current.processes}
+    people = hub_selectors.contacts_by_key(keys.values(), today=timezone.localdate())
+    return [(p, people.get(keys.get(p.id, ""))) for p in outcome.processes]
 
 
 def engagement_triage(*, user: AnyUser, engagement: Engagement) -> EngagementTriage:
@@ -354,6 +369,7 @@ def engagement_triage(*, user: AnyUser, engagement: Engagement) -> EngagementTri
         and permissions.can_attach_to(user, engagement),
         can_rerun=latest is not None and permissions.can_rerun_triage(user, latest),
         training=tuple(training),
+        people=tuple(process_people(current, outcome)) if current and outcome else (),
     )
 
 
