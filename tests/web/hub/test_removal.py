@@ -12,6 +12,7 @@ import yaml
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.web.hub.conftest import Cast, make_page, page_fields
 from tests.web.hub.test_contacts import make_contact
@@ -334,3 +335,18 @@ def test_the_api_deletes_a_contact_once_the_pack_link_is_confirmed(cast: Cast) -
     assert refused.json()["code"] == "still_referenced"
     assert done.status_code == 204
     assert not Contact.objects.exists()
+
+
+def test_the_hub_home_lists_the_owners_reviews_overdue_and_coming_up(cast: Cast) -> None:
+    today = timezone.localdate()
+    make_page(cast.olga, title="Overdue", review_by=today - dt.timedelta(days=2))
+    make_page(cast.olga, title="Soon", review_by=today + dt.timedelta(days=10))
+    make_page(cast.olga, title="Later", review_by=today + dt.timedelta(days=200))
+
+    html = _client(cast.olga).get(reverse("hub:home")).content.decode()
+    section = html[html.index('id="stale-heading"') : html.index("</section>")]
+
+    assert "Overdue</a> (<strong>overdue since" in section
+    assert "Soon</a> (review by" in section
+    assert "Later" not in section
+    assert 'id="stale-heading"' not in _client(cast.rita).get(reverse("hub:home")).content.decode()

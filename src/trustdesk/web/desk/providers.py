@@ -35,7 +35,6 @@ Status = Engagement.Status
 LIMIT = 10  # items per provider: the desk lists what to do next, the list pages list the rest
 REVIEW_NOTICE = timedelta(days=30)  # how far ahead a review "comes up" on a researcher's desk
 ANSWERS_RECENT = timedelta(days=14)  # answers older than this are no longer news to an officer
-GUIDANCE_NOTICE = timedelta(days=30)  # how far ahead a guidance page's review "comes up"
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,11 +190,12 @@ def training_due(*, user: User, today: date) -> Iterable[WorkItem]:
 
 
 def guidance_reviews_due(*, user: User, today: date) -> Iterable[WorkItem]:
-    """Guidance pages the reader owns whose review is overdue or due within `GUIDANCE_NOTICE`.
+    """Guidance pages the reader owns whose review is overdue or comes up soon.
 
-    The most overdue first; withdrawn pages are nobody's work.
+    Soon is `hub_selectors.REVIEW_NOTICE`, as on the hub home. The most overdue first;
+    withdrawn pages are nobody's work.
     """
-    pages = hub_selectors.pages_for_review(owner=user, until=today + GUIDANCE_NOTICE)
+    pages = hub_selectors.pages_for_review(owner=user, until=today + hub_selectors.REVIEW_NOTICE)
     for page in pages[:LIMIT]:
         yield WorkItem(
             "guidance_review",

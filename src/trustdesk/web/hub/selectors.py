@@ -35,6 +35,8 @@ from trustdesk.web.reference.selectors import active_pack
 
 #: A pass is "expiring" (and its holder reminded) this long before it lapses.
 EXPIRY_WARNING = dt.timedelta(days=30)
+#: A page's review "comes up" for its owner (on the hub home and the desk) this long ahead.
+REVIEW_NOTICE = dt.timedelta(days=30)
 
 
 # --- guidance pages -------------------------------------------------------------------------

@@ -59,7 +59,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "tag": tag,
         "today": today,
         "can_manage": can_manage,
-        "my_stale": selectors.stale_pages(today=today, owner=request.user),
+        # As on the desk: overdue, or due within the month ahead.
+        "my_reviews": selectors.pages_for_review(
+            owner=request.user, until=today + selectors.REVIEW_NOTICE
+        ),
         "withdrawn": selectors.withdrawn_pages() if can_manage else [],
         "training": selectors.my_training(user=request.user, now=timezone.now()),
     }
