@@ -515,7 +515,11 @@ def contact_delete(*, actor: User, contact: Contact, pack_confirmed: bool = Fals
     change for every researcher. The audit event keeps the whole record.
     """
     _require_manage(actor)
-    contact = Contact.objects.select_for_update().select_related("department").get(pk=contact.pk)
+    contact = (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=contact.pk)
+    )
     pack = _active_pack()
     if pack is not None and contact.key in pack.contacts and not pack_confirmed:
         refs = selectors.contact_references(contact, pack=pack)
