@@ -243,6 +243,20 @@ def contacts_by_key(keys: Iterable[str], *, today: dt.date) -> dict[str, Resolve
     return {c.key: resolve(c, today) for c in found}
 
 
+def answers_for(contact: Contact, processes: Iterable[Process]) -> list[str]:
+    """What a contact answers for, in words, for readers who do not know the pack's keys.
+
+    The pack's processes that name them (by the pack key they answer for, or listed on the
+    record), then their topics.
+    """
+    titles = [
+        p.title
+        for p in processes
+        if (contact.key and p.contact == contact.key) or p.id in contact.processes
+    ]
+    return titles + ([contact.topics] if contact.topics else [])
+
+
 def contacts_for_process(process_id: str) -> list[Contact]:
     """Contacts who listed the process among theirs (beside the one the pack names)."""
     return [c for c in contact_list() if process_id in c.processes]

@@ -292,8 +292,17 @@ def checklist(request: AuthenticatedHttpRequest) -> HttpResponse:
 def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     pack = _pack()
+    processes = pack.processes if pack is not None else []
     context = {
-        "contacts": [selectors.resolve(c, today) for c in selectors.contact_list()],
+        # Each contact with what they answer for in words: the pack's processes that name them
+        # (by their pack key, or as listed on the record), then their topics.
+        "contacts": [
+            (
+                selectors.resolve(c, today),
+                selectors.answers_for(c, processes),
+            )
+            for c in selectors.contact_list()
+        ],
         "champions": selectors.champions_by_department(),
         "pack_keys": sorted(pack.contacts) if pack is not None else [],
         "can_manage": permissions.can_manage_guidance(request.user),
