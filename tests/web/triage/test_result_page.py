@@ -4,21 +4,17 @@ researcher proposes an engagement from the triage with the form filled in from t
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from tests import factories
 from tests.web.cases.conftest import Cast
 from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.conf.tasks import TaskSettings
-from trustdesk.web.hub import services as hub
 from trustdesk.web.triage import services
 from trustdesk.web.triage.forms import HitView
 from trustdesk.web.triage.models import TriageSession
@@ -175,42 +171,3 @@ def test_identical_hit_rows_merge_keeping_the_best_score_and_the_open_review() -
         ("Acme", 3, 0.95, HitStatus.CONFIRMED),
         ("Acme Ltd", 1, 0.88, HitStatus.UNRESOLVED),
     ]
-
-
-def test_the_summary_and_the_case_page_name_the_hubs_person_and_their_deputy_while_away(
-    cast: Cast,
-) -> None:
-    # given the hub's records: Graham answers for the pack's export-control contact, and is
-    # away today with Priya deputising
-    today = timezone.localdate()
-    priya = hub.contact_create(
-        actor=cast.olga,
-        fields=hub.ContactFields(name="Priya Shah", email="priya@uni.example"),
-    )
-    hub.contact_create(
-        actor=cast.olga,
-        fields=hub.ContactFields(
-            name="Graham Pike",
-            key="export-control",
-            email="graham@uni.example",
-            away_from=today,
-            away_until=today + timedelta(days=3),
-            deputy=priya,
-        ),
-    )
-    engagement = factories.make_engagement(cast.rita, title="Photonics")
-    session = services.triage_attach(
-        actor=cast.rita, session=rich(cast.rita), engagement=engagement
-    )
-
-    result = page(cast.rita, session.get_absolute_url())
-    case = page(cast.rita, engagement.get_absolute_url())
-
-    table = result[result.index('class="process-table"') : result.index("</table>")]
-    assert "Export control officer" not in table  # the pack's text gives way to the person
-    assert "mailto:priya@uni.example" in table
-    assert "Graham Pike</a>, away until" in table
-    asked = case[case.index("Whom to ask") : case.index("Worked out")]
-    assert "Graham Pike</a>, away until" in asked
-    assert "mailto:priya@uni.example" in asked
-    assert f'href="{priya.get_absolute_url()}"' in case
