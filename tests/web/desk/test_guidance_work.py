@@ -82,8 +82,8 @@ def test_an_admin_who_owns_a_page_sees_its_review_on_their_desk(cast: Cast) -> N
     assert f'href="{page.get_absolute_url()}"' in html
 
 
-def test_an_admin_with_nothing_to_review_is_told_so(cast: Cast) -> None:
-    assert "Nothing waits for you." in desk(cast.ada)
+def test_an_admin_with_nothing_to_review_has_no_work_section(cast: Cast) -> None:
+    assert 'id="work-heading"' not in desk(cast.ada)
 
 
 def test_every_role_that_may_own_pages_is_asked_to_review_them() -> None:

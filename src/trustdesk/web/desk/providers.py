@@ -20,14 +20,12 @@ from typing import Protocol
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from trustdesk.policy.loader import PackInvalid
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement, InformationRequest
 from trustdesk.web.decisions import selectors as decision_selectors
 from trustdesk.web.hub import selectors as hub_selectors
 from trustdesk.web.mitigations import selectors as mitigation_selectors
-from trustdesk.web.reference.selectors import active_pack
 
 Role = User.Role
 Status = Engagement.Status
@@ -149,32 +147,24 @@ def training_due(*, user: User, today: date) -> Iterable[WorkItem]:
             "created_at", "pk"
         )[:LIMIT]
     )
-    required: set[str] = set()
-    if drafts:
-        try:
-            pack = active_pack()
-        except PackInvalid:  # the submission gate then requires nothing either
-            pack = None
-        if pack is not None:
-            wants = [(e.kind, e.triage_tier or None) for e in drafts]
-            missing = hub_selectors.training_missing_for(
-                pack=pack, user=user, engagements=wants, now=now
-            )
-            for module, positions in missing.values():
-                needing = [drafts[i] for i in positions]
-                what = f"“{needing[0].title}”" if len(needing) == 1 else f"{len(needing)} drafts"
-                yield WorkItem(
-                    "training_required",
-                    "Take",
-                    detail=f"training needed before you submit {what}",
-                    since=needing[0].created_at,
-                    subject=module.title,
-                    link=module.get_absolute_url(),
-                )
-            required = set(missing)
+    wants = [(e.kind, e.triage_tier or None) for e in drafts]
+    missing = (
+        hub_selectors.training_missing_for(user=user, engagements=wants, now=now) if drafts else {}
+    )
+    for module, positions in missing.values():
+        needing = [drafts[i] for i in positions]
+        what = f"“{needing[0].title}”" if len(needing) == 1 else f"{len(needing)} drafts"
+        yield WorkItem(
+            "training_required",
+            "Take",
+            detail=f"training needed before you submit {what}",
+            since=needing[0].created_at,
+            subject=module.title,
+            link=module.get_absolute_url(),
+        )
     until = now + hub_selectors.EXPIRY_WARNING
     for c in hub_selectors.passes_lapsing(user=user, until=until)[:LIMIT]:
-        if c.module.key in required:
+        if c.module.key in missing:
             continue
         yield WorkItem(
             "training_expiring",

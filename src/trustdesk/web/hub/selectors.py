@@ -473,17 +473,21 @@ def passes_lapsing(*, user: User, until: dt.datetime) -> list[TrainingCompletion
 
 def training_missing_for(
     *,
-    pack: Pack,
     user: User,
     engagements: Iterable[tuple[str | None, str | None]],
     now: dt.datetime,
 ) -> dict[str, tuple[TrainingModule, list[int]]]:
-    """Modules the pack requires for any of ``engagements`` (kind, tier) that ``user`` lacks.
+    """Modules the active pack requires for any of ``engagements`` (kind, tier) not passed.
 
     By module key: the module and the positions of the engagements that need it, in order.
-    A requirement whose module is not in the hub is left out, as the submission gate does.
-    Two queries, whatever the number of engagements.
+    A requirement whose module is not in the hub is left out, and a pack that cannot be loaded
+    requires nothing, as in the submission gate (`training_missing`). Two queries, whatever
+    the number of engagements.
     """
+    try:
+        pack = active_pack()
+    except PackInvalid:
+        return {}
     needs: dict[str, list[int]] = {}
     for i, (kind, tier) in enumerate(engagements):
         for req in applicable_training(pack, kind=kind, tier=tier):
