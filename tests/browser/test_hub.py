@@ -184,6 +184,9 @@ def test_the_hub_pages_pass_axe(
         fields=hub.ContactFields(name="Graham Pike", key="export-control", email="g@uni.example"),
     )
     module = _module()
+    gone = _page(olga, title="Old travel advice", body="Text.")
+    hub.page_withdraw(actor=olga, page=gone, reason="Replaced by the new travel page.")
+    _page(olga, title="Visitors checklist", body="Text.", review_by=dt.date(2020, 1, 1))  # desk
     paths = [
         "/guidance/",
         guidance.get_absolute_url(),
@@ -204,6 +207,12 @@ def test_the_hub_pages_pass_axe(
         "/guidance/training/completion/",
         "/guidance/public/",
         f"/guidance/public/{guidance.slug}/",
+        # removal: the confirmation pages (the contact is the pack's, so its box shows) and a
+        # withdrawn page as its editors see it
+        f"/guidance/pages/{guidance.public_id}/withdraw/",
+        f"/guidance/contacts/{contact.public_id}/delete/",
+        gone.get_absolute_url(),
+        "/",  # the desk, with the pages' reviews and training as work items
     ]
     sign_in(page, live_server, olga)
     failures = {}

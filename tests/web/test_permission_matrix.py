@@ -452,6 +452,15 @@ MATRIX: dict[str, Route] = {
     "hub:page-detail": route(get(EVERYONE), target=GUIDANCE_PAGE),
     "hub:page-edit": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS), target=GUIDANCE_PAGE),
     "hub:page-history": route(get(GUIDANCE_EDITORS), target=GUIDANCE_PAGE),
+    # The confirmation page, then the withdrawal (302 to the hub; nothing links to the page).
+    "hub:page-withdraw": route(
+        get(GUIDANCE_EDITORS),
+        post(GUIDANCE_EDITORS, body={"reason": REASON}),
+        post(GUIDANCE_EDITORS, ok=200, label="no form"),  # sent back: say why
+        target=GUIDANCE_PAGE,
+    ),
+    # The page is not withdrawn: an editor is sent back to it with a message.
+    "hub:page-reinstate": route(post(GUIDANCE_EDITORS, ok=302), target=GUIDANCE_PAGE),
     "hub:page-version": route(get(GUIDANCE_EDITORS), target=PAGE_VERSION),
     "hub:page-restore": route(post(GUIDANCE_EDITORS, ok=302), target=PAGE_VERSION),
     # A published page is open to visitors; an unpublished one is a 404 for them (test_pages).
@@ -463,6 +472,7 @@ MATRIX: dict[str, Route] = {
     "hub:contact-create": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS)),
     "hub:contact-detail": route(get(EVERYONE), target=CONTACT),
     "hub:contact-edit": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS), target=CONTACT),
+    "hub:contact-delete": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS), target=CONTACT),
     "hub:training-list": route(get(EVERYONE)),
     "hub:training-report": route(get(COMPLETION_READERS)),
     "hub:module-create": route(get(GUIDANCE_EDITORS), post(GUIDANCE_EDITORS)),
@@ -473,6 +483,12 @@ MATRIX: dict[str, Route] = {
     "api:guidance_page_detail": route(api_get(EVERYONE), target=GUIDANCE_PAGE),
     "api:guidance_search": route(api_get(EVERYONE)),
     "api:guidance_contact_list": route(api_get(EVERYONE)),
+    "api:guidance_page_withdraw": route(
+        api_send("POST", GUIDANCE_EDITORS, body={"reason": REASON}), target=GUIDANCE_PAGE
+    ),
+    "api:guidance_contact_delete": route(
+        api_send("DELETE", GUIDANCE_EDITORS, ok=204), target=CONTACT
+    ),
     "api:training_completion_list": route(api_get(EVERYONE)),
     "api:training_attempt": route(
         api_send("POST", PROPOSERS, ok=201, body={"answers": [0]}), target=MODULE

@@ -92,3 +92,13 @@ def test_champions_are_listed_by_department(cast: Cast) -> None:
     groups = selectors.champions_by_department()
 
     assert [(str(g.department), g.champions) for g in groups] == [("Physics", [cast.cara])]
+
+
+def test_the_contact_list_says_what_each_person_answers_for_in_words(cast: Cast) -> None:
+    make_contact(cast.olga, topics="licences")
+    client = Client()
+    client.force_login(cast.rita)
+
+    html = client.get(reverse("hub:contact-list")).content.decode()
+
+    assert "<td>Export control assessment (and licence, if needed); licences</td>" in html

@@ -149,6 +149,7 @@ def test_only_a_published_page_is_open_without_sign_in(cast: Cast) -> None:
     assert "Open" in index
     assert "Closed" not in index
     assert visitor.get(private.get_absolute_url()).status_code == 302  # to sign in
+    assert 'href="/accounts/login/?next=/guidance/">sign in</a>' in index  # for the rest
 
 
 def test_an_officer_edits_a_page_through_the_form(cast: Cast) -> None:

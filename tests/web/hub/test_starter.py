@@ -38,6 +38,11 @@ def test_every_starter_page_ends_with_its_dated_sources() -> None:
         sources = f.body.split("## Sources this page summarises", 1)
         assert len(sources) == 2, f.name
         assert SOURCES.search(sources[1]), f.name
+        # and every source it lists carries a date: a year, or when it was last checked
+        listed = [line for line in sources[1].splitlines() if line.startswith("- ")]
+        assert listed, f.name
+        undated = [line for line in listed if not re.search(r"\b(19|20)\d\d\b", line)]
+        assert undated == [], f.name
 
 
 def test_the_command_loads_the_starter_set_once(cast: Cast) -> None:

@@ -21,6 +21,7 @@ from trustdesk.screening.matching import NameNotScreenable
 from trustdesk.web.api.services import ApiTokenError
 from trustdesk.web.cases import services as cases
 from trustdesk.web.decisions import services as decisions
+from trustdesk.web.hub import services as hub
 from trustdesk.web.lists.screenfile import InputError
 from trustdesk.web.mitigations import files as mitigation_files
 from trustdesk.web.mitigations import services as mitigations
@@ -95,6 +96,7 @@ _CONFLICTS: list[tuple[type[Exception], int, str]] = [
     (triage.AnswersNoLongerFit, 409, "answers_no_longer_fit"),
     (mitigations.InvalidStatusChange, 409, "invalid_transition"),
     (mitigations.NotChangeable, 409, "not_changeable"),
+    (hub.GuidanceError, 409, "guidance_refused"),
 ]
 
 
@@ -194,6 +196,25 @@ def install(api: NinjaAPI) -> None:
         body = {"code": "edit_conflict", "message": str(exc), "errors": errors}
         return _json(api, request, 409, body)
 
+    @on(hub.GuidanceInvalid)
+    def guidance_invalid(request: HttpRequest, exc: hub.GuidanceInvalid) -> HttpResponse:
+        errors = [
+            _item(["body", field], message)
+            for field, messages in exc.errors.items()
+            for message in messages
+        ]
+        return _json(api, request, 422, _invalid(str(exc), errors))
+
+    @on(hub.StillReferenced)
+    def still_referenced(request: HttpRequest, exc: hub.StillReferenced) -> HttpResponse:
+        # What still links to the page or names the contact, each in words, its address in loc.
+        errors = [
+            _item(["references", r.url], r.what, "blocking" if r.blocking else "warning")
+            for r in exc.references
+        ]
+        body = {"code": "still_referenced", "message": str(exc), "errors": errors}
+        return _json(api, request, 409, body)
+
     @on(AnswersInvalid)
     def answers_invalid(request: HttpRequest, exc: AnswersInvalid) -> HttpResponse:
         # The engine's own problems, each naming the answers "file" and the question (path).
@@ -248,6 +269,7 @@ def install(api: NinjaAPI) -> None:
         ApiTokenError,
         triage.TriageError,
         mitigations.MitigationError,
+        hub.GuidanceError,
     ):
         api.add_exception_handler(base, service_error)
     # Last resort: whatever else escapes a handler (ninja picks the most specific class first).

@@ -24,6 +24,7 @@ from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement, InformationRequest
 from trustdesk.web.decisions import selectors as decision_selectors
+from trustdesk.web.hub import selectors as hub_selectors
 from trustdesk.web.mitigations import selectors as mitigation_selectors
 from trustdesk.web.selfassess import selectors as selfassess_selectors
 
@@ -130,6 +131,71 @@ def drafts_to_submit(*, user: User, today: date) -> Iterable[WorkItem]:
     )[:LIMIT]
     for e in rows:
         yield WorkItem("draft", "Complete and submit", e, "draft", since=e.created_at)
+
+
+def training_due(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Training the reader must pass: the pack's for their drafts, then passes running out.
+
+    First the modules the pack requires before the reader's drafts can be submitted, then the
+    passes that run out within `hub_selectors.EXPIRY_WARNING` or already have. A module needed
+    for a draft is listed once, however many drafts need it, and its pass running out is not
+    said a second time. Bounded: the drafts (at most `LIMIT`), the modules and the passes,
+    whatever the number of engagements or completions.
+    """
+    now = datetime.combine(today, time.min, tzinfo=UTC)
+    drafts = list(
+        Engagement.objects.filter(owner_id=user.pk, status=Status.DRAFT).order_by(
+            "created_at", "pk"
+        )[:LIMIT]
+    )
+    wants = [(e.kind, e.triage_tier or None) for e in drafts]
+    missing = (
+        hub_selectors.training_missing_for(user=user, engagements=wants, now=now) if drafts else {}
+    )
+    for module, positions in missing.values():
+        needing = [drafts[i] for i in positions]
+        what = f"“{needing[0].title}”" if len(needing) == 1 else f"{len(needing)} drafts"
+        yield WorkItem(
+            "training_required",
+            "Take",
+            detail=f"training needed before you submit {what}",
+            since=needing[0].created_at,
+            subject=module.title,
+            link=module.get_absolute_url(),
+        )
+    until = now + hub_selectors.EXPIRY_WARNING
+    for c in hub_selectors.passes_lapsing(user=user, until=until)[:LIMIT]:
+        if c.module.key in missing:
+            continue
+        yield WorkItem(
+            "training_expiring",
+            "Renew",
+            detail="training pass ran out" if c.expires_at <= now else "training pass runs out",
+            due=c.expires_at.date(),
+            subject=c.module.title,
+            link=c.module.get_absolute_url(),
+        )
+
+
+# --- guidance editors ----------------------------------------------------------------------------
+
+
+def guidance_reviews_due(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Guidance pages the reader owns whose review is overdue or comes up soon.
+
+    Soon is `hub_selectors.REVIEW_NOTICE`, as on the hub home. The most overdue first;
+    withdrawn pages are nobody's work.
+    """
+    pages = hub_selectors.pages_for_review(owner=user, until=today + hub_selectors.REVIEW_NOTICE)
+    for page in pages[:LIMIT]:
+        yield WorkItem(
+            "guidance_review",
+            "Review",
+            detail="guidance page you own",
+            due=page.review_by,
+            subject=page.title,
+            link=page.get_absolute_url(),
+        )
 
 
 # --- officer -----------------------------------------------------------------------------------
@@ -268,6 +334,7 @@ _RESEARCHER: tuple[Provider, ...] = (
     questions_to_answer,
     mitigations_to_do,
     reviews_coming_up,
+    training_due,  # before the drafts: a draft's training comes before submitting it
     drafts_to_submit,
     self_assessment_actions,
 )
@@ -283,10 +350,13 @@ PROVIDERS: Mapping[str, tuple[Provider, ...]] = {
         mitigations_overdue,
         reviews_due,
         self_assessment_actions,
+        guidance_reviews_due,
+        training_due,
     ),
     Role.APPROVER: (awaiting_decision, self_assessment_actions),
     Role.AUDITOR: (),  # an auditor changes nothing, so owns no action
-    Role.ADMIN: (self_assessment_actions,),
+    # An admin holds `guidance.manage`, so may own guidance pages: their reviews are its work.
+    Role.ADMIN: (self_assessment_actions, guidance_reviews_due),
     Role.SENIOR_OWNER: (self_assessment_actions,),
 }
 

@@ -8,7 +8,9 @@ from typing import Any
 from django import forms
 
 from trustdesk.web.accounts.models import Department, User
+from trustdesk.web.accounts.roles import ROLES
 from trustdesk.web.hub.models import Contact, TrainingModule
+from trustdesk.web.hub.permissions import MANAGE
 from trustdesk.web.hub.services import ContactFields, ModuleFields, PageFields
 
 _SPLIT = re.compile(r"[,;\n]+")
@@ -53,9 +55,10 @@ class PageForm(forms.Form):
         # Owners keep pages true, so only people who may edit guidance can own one.
         field = self.fields["owner"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  # narrows for mypy
-        field.queryset = User.objects.filter(
-            is_active=True, role__in=[User.Role.OFFICER, User.Role.ADMIN]
-        ).order_by("last_name", "username")
+        editors = [role for role, d in ROLES.items() if MANAGE in d.permissions]
+        field.queryset = User.objects.filter(is_active=True, role__in=editors).order_by(
+            "last_name", "username"
+        )
         field.empty_label = "Me"
 
     def fields_value(self) -> PageFields:
@@ -73,6 +76,23 @@ class PageForm(forms.Form):
 
 class PreviewForm(forms.Form):
     body = forms.CharField(required=False, max_length=200_000, strip=False)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the page withdrawn?",
+        help_text="Kept on the audit trail and shown to editors on the withdrawn page.",
+    )
+
+
+class ContactDeleteForm(forms.Form):
+    # Shown only when the pack's contact resolves to the record (see the confirmation page).
+    pack_confirmed = forms.BooleanField(
+        required=False,
+        label="Delete anyway: triage and case pages may show the pack's own text for this contact",
+    )
 
 
 class ContactForm(forms.Form):

@@ -45,6 +45,13 @@ class GuidancePage(models.Model):
     )
     # When the owner was last told the page is past its review date: once per review date.
     stale_notified_for = models.DateField(null=True, blank=True)
+    # A withdrawn page is gone for readers (lists, search, its public address) but keeps every
+    # version for the audit trail, and can be reinstated; pages are never deleted.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -59,6 +66,10 @@ class GuidancePage(models.Model):
 
     def is_stale(self, today: dt.date) -> bool:
         return self.review_by < today
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class PageVersion(models.Model):

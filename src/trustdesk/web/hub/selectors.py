@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.urls import reverse
 
 from trustdesk.policy.loader import PackInvalid
 from trustdesk.policy.models import Mitigation, Pack, Process, TrainingRequirement
@@ -33,13 +35,32 @@ from trustdesk.web.reference.selectors import active_pack
 
 #: A pass is "expiring" (and its holder reminded) this long before it lapses.
 EXPIRY_WARNING = dt.timedelta(days=30)
+#: A page's review "comes up" for its owner (on the hub home and the desk) this long ahead.
+REVIEW_NOTICE = dt.timedelta(days=30)
 
 
 # --- guidance pages -------------------------------------------------------------------------
 
 
+def live_pages() -> QuerySet[GuidancePage]:
+    """Pages not withdrawn: the only ones readers, search and reminders ever see."""
+    return GuidancePage.objects.filter(withdrawn_at__isnull=True)
+
+
+def page_for_reader(*, user: AnyUser) -> QuerySet[GuidancePage]:
+    """The pages a signed-in user may open: guidance editors also open withdrawn ones."""
+    pages = GuidancePage.objects.select_related("owner", "withdrawn_by")
+    if permissions.can_manage_guidance(user):
+        return pages
+    return pages.filter(withdrawn_at__isnull=True)
+
+
+def withdrawn_pages() -> QuerySet[GuidancePage]:
+    return GuidancePage.objects.filter(withdrawn_at__isnull=False).order_by("-withdrawn_at", "pk")
+
+
 def page_list(*, tag: str = "", public_only: bool = False) -> list[GuidancePage]:
-    pages = GuidancePage.objects.select_related("owner")
+    pages = live_pages().select_related("owner")
     if public_only:
         pages = pages.filter(public=True)
     # JSON containment is not on SQLite, and a hub has hundreds of pages, not millions: the
@@ -53,10 +74,105 @@ def tags_in_use(pages: Iterable[GuidancePage]) -> list[str]:
 
 def stale_pages(*, today: dt.date, owner: User | None = None) -> QuerySet[GuidancePage]:
     """Pages past their review date (one owner's, or everyone's), oldest review date first."""
-    pages = GuidancePage.objects.filter(review_by__lt=today).select_related("owner")
+    pages = live_pages().filter(review_by__lt=today).select_related("owner")
     if owner is not None:
         pages = pages.filter(owner=owner)
     return pages.order_by("review_by", "pk")
+
+
+def pages_for_review(*, owner: User, until: dt.date) -> QuerySet[GuidancePage]:
+    """The owner's pages whose review date is ``until`` or earlier, the most overdue first."""
+    return live_pages().filter(owner=owner, review_by__lte=until).order_by("review_by", "pk")
+
+
+# --- what links to a page or names a contact, asked before either is removed ----------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One thing that points at a page or a contact, in words, and whether it blocks removal.
+
+    A blocking reference would leave researchers with a dead link (the pack's guidance links,
+    a training module's text), so it must be changed first; the others are warnings.
+    """
+
+    what: str
+    url: str
+    blocking: bool
+    name: str  # what the link to ``url`` is called ("the policy pack", a module's title)
+
+
+def _page_paths(page: GuidancePage) -> list[str]:
+    """The addresses a link to ``page`` may use, without their trailing slash."""
+    return [
+        reverse("hub:page-detail", kwargs={"public_id": page.public_id}).rstrip("/"),
+        reverse("hub:public-page", kwargs={"slug": page.slug}).rstrip("/"),
+    ]
+
+
+def _links_to(paths: list[str]) -> re.Pattern[str]:
+    # A path followed by a letter, digit or hyphen is another page's ("/public/travel-2").
+    return re.compile("(" + "|".join(re.escape(p) for p in paths) + r")(?![\w-])")
+
+
+def page_references(page: GuidancePage, *, pack: Pack | None) -> list[Reference]:
+    """The pack's links, training modules and other pages that link to ``page``.
+
+    Links are matched by path, so an absolute address on the institution's own host counts
+    too. Two queries, whatever the number of pages and modules.
+    """
+    paths = _page_paths(page)
+    linked = _links_to(paths)
+    found: list[Reference] = []
+    if pack is not None:
+        for p in pack.processes:
+            if linked.search(p.guidance_url):
+                what = f"The policy pack's process “{p.title}” gives it as its guidance."
+                url = reverse("hub:process-detail", kwargs={"process_id": p.id})
+                found.append(Reference(what, url, blocking=True, name="the process"))
+        for key, c in sorted(pack.contacts.items()):
+            if c.url and linked.search(c.url):
+                what = f"The policy pack's contact “{c.name}” ({key}) links to it."
+                url = reverse("reference:pack-detail")
+                found.append(Reference(what, url, blocking=True, name="the policy pack"))
+    mentions = Q()
+    for path in paths:
+        mentions |= Q(body__contains=path)
+    for m in TrainingModule.objects.filter(mentions).order_by("title", "pk"):
+        if linked.search(m.body):
+            what = f"The training module “{m.title}” links to it."
+            found.append(Reference(what, m.get_absolute_url(), blocking=True, name=m.title))
+    for other in live_pages().filter(mentions).exclude(pk=page.pk).order_by("title", "pk"):
+        if linked.search(other.body):
+            what = f"The guidance page “{other.title}” links to it."
+            url = other.get_absolute_url()
+            found.append(Reference(what, url, blocking=False, name=other.title))
+    return found
+
+
+def contact_references(contact: Contact, *, pack: Pack | None) -> list[Reference]:
+    """What names ``contact``: the pack contact it answers for (and its processes), deputies.
+
+    None blocks: without the record the pack's own text for the contact is shown again, and a
+    contact it deputised for has no deputy; the person deleting is told both first.
+    """
+    found: list[Reference] = []
+    if pack is not None and contact.key and contact.key in pack.contacts:
+        named = pack.contacts[contact.key]
+        said = named.name + (f", {named.email}" if named.email else "")
+        processes = [f"“{p.title}”" for p in pack.processes if p.contact == contact.key]
+        pages = "process page" if len(processes) == 1 else "process pages"
+        where = f" and the {pages} {', '.join(processes)}" if processes else ""
+        what = (
+            f"The policy pack's contact “{contact.key}” resolves to this person: triage "
+            f"results, case pages{where} will show the pack's own entry ({said}) instead."
+        )
+        url = reverse("reference:pack-detail")
+        found.append(Reference(what, url, blocking=False, name="the policy pack"))
+    for other in Contact.objects.filter(deputy=contact).order_by("name", "pk"):
+        what = f"{other.name} has this person as their deputy and will have none."
+        found.append(Reference(what, other.get_absolute_url(), blocking=False, name=other.name))
+    return found
 
 
 def page_versions(page: GuidancePage) -> QuerySet[PageVersion]:
@@ -125,6 +241,20 @@ def contacts_by_key(keys: Iterable[str], *, today: dt.date) -> dict[str, Resolve
     wanted = {k for k in keys if k}
     found = Contact.objects.filter(key__in=wanted).select_related("deputy")
     return {c.key: resolve(c, today) for c in found}
+
+
+def answers_for(contact: Contact, processes: Iterable[Process]) -> list[str]:
+    """What a contact answers for, in words, for readers who do not know the pack's keys.
+
+    The pack's processes that name them (by the pack key they answer for, or listed on the
+    record), then their topics.
+    """
+    titles = [
+        p.title
+        for p in processes
+        if (contact.key and p.contact == contact.key) or p.id in contact.processes
+    ]
+    return titles + ([contact.topics] if contact.topics else [])
 
 
 def contacts_for_process(process_id: str) -> list[Contact]:
@@ -318,3 +448,54 @@ def completions_due_reminder(*, now: dt.datetime) -> QuerySet[TrainingCompletion
         expires_at__gt=now + EXPIRY_WARNING,
     )
     return soon.exclude(Exists(renewed))
+
+
+def passes_lapsing(*, user: User, until: dt.datetime) -> list[TrainingCompletion]:
+    """The user's latest pass of each module where it lapses by ``until`` (or has lapsed).
+
+    A module taken again counts by its newest pass, so a renewed one is not listed; a pass that
+    lapsed stays listed until it is renewed. Two queries.
+    """
+    latest = (
+        TrainingCompletion.objects.filter(user=user)
+        .values("module_id")
+        .annotate(last=Max("expires_at"))
+        .filter(last__lte=until)
+    )
+    wanted = Q()
+    for row in latest:
+        wanted |= Q(module_id=row["module_id"], expires_at=row["last"])
+    if not wanted:
+        return []
+    rows = TrainingCompletion.objects.filter(wanted, user=user).select_related("module")
+    return sorted(rows, key=lambda c: (c.expires_at, c.pk))
+
+
+def training_missing_for(
+    *,
+    user: User,
+    engagements: Iterable[tuple[str | None, str | None]],
+    now: dt.datetime,
+) -> dict[str, tuple[TrainingModule, list[int]]]:
+    """Modules the active pack requires for any of ``engagements`` (kind, tier) not passed.
+
+    By module key: the module and the positions of the engagements that need it, in order.
+    A requirement whose module is not in the hub is left out, and a pack that cannot be loaded
+    requires nothing, as in the submission gate (`training_missing`). Two queries, whatever
+    the number of engagements.
+    """
+    try:
+        pack = active_pack()
+    except PackInvalid:
+        return {}
+    needs: dict[str, list[int]] = {}
+    for i, (kind, tier) in enumerate(engagements):
+        for req in applicable_training(pack, kind=kind, tier=tier):
+            positions = needs.setdefault(req.module, [])
+            if i not in positions:
+                positions.append(i)
+    if not needs:
+        return {}
+    modules = {m.key: m for m in TrainingModule.objects.filter(key__in=needs)}
+    passes = current_completions(user=user, now=now, modules=modules.values())
+    return {key: (module, needs[key]) for key, module in modules.items() if module.pk not in passes}

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from trustdesk.policy.loader import PackInvalid
 from trustdesk.policy.models import Pack
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.accounts.permissions import not_allowed, require
@@ -34,6 +35,7 @@ from trustdesk.web.hub.models import (
 )
 from trustdesk.web.notify import services as notify_services
 from trustdesk.web.notify.models import Notification
+from trustdesk.web.reference.selectors import active_pack
 
 Kind = SearchDocument.Kind
 
@@ -42,8 +44,11 @@ for _action, _label in (
     ("trustdesk.guidance_page.updated", "Guidance page changed"),
     ("trustdesk.guidance_page.restored", "Guidance page restored to an earlier version"),
     ("trustdesk.guidance_page.review_reminded", "Guidance page owner told the review is due"),
+    ("trustdesk.guidance_page.withdrawn", "Guidance page withdrawn"),
+    ("trustdesk.guidance_page.reinstated", "Guidance page reinstated"),
     ("trustdesk.contact.created", "Contact added"),
     ("trustdesk.contact.updated", "Contact changed"),
+    ("trustdesk.contact.deleted", "Contact deleted"),
     ("trustdesk.training_module.saved", "Training module saved"),
     ("trustdesk.training.attempted", "Training quiz attempted"),
     ("trustdesk.training.reminded", "Training expiry reminder sent"),
@@ -63,6 +68,14 @@ AWAY_ORDER = "The last day away cannot be before the first."
 SELF_DEPUTY = "A contact cannot be their own deputy."
 UNKNOWN_VERSION = "This page has no version {number}."
 ANSWER_EVERY_QUESTION = "Answer every question."
+NEEDS_WITHDRAW_REASON = "Say why the page is withdrawn: the audit trail keeps it."
+ALREADY_WITHDRAWN = "This page is already withdrawn."
+NOT_WITHDRAWN = "This page is not withdrawn."
+STILL_LINKED = "The page cannot be withdrawn while it is linked from: {where} Change those first."
+CONTACT_IN_PACK = (
+    "The policy pack's contact {key!r} resolves to this person; confirm that triage and case "
+    "pages may show the pack's own text instead, or edit the contact to hand the role on."
+)
 EDIT_CONFLICT = (
     "Someone else saved this page since you opened it (now version {version}); "
     "your changes were not saved. Open it again and redo them."
@@ -81,6 +94,14 @@ class GuidanceInvalid(GuidanceError):
 
 class EditConflict(GuidanceError):
     pass
+
+
+class StillReferenced(GuidanceError):
+    """A removal that would leave a link or a named contact pointing at nothing."""
+
+    def __init__(self, message: str, references: Sequence[selectors.Reference]) -> None:
+        self.references = list(references)
+        super().__init__(message)
 
 
 def _require_manage(actor: User) -> None:
@@ -128,6 +149,9 @@ def _unique_slug(title: str) -> str:
 
 
 def _index_page(page: GuidancePage) -> None:
+    if page.withdrawn:
+        search.document_delete(kind=Kind.PAGE, key=str(page.public_id))
+        return
     search.document_put(
         kind=Kind.PAGE,
         key=str(page.public_id),
@@ -301,6 +325,83 @@ def stale_pages_remind(*, today: dt.date | None = None) -> list[GuidancePage]:
     return told
 
 
+def _active_pack() -> Pack | None:
+    try:
+        return active_pack()
+    except PackInvalid:
+        return None
+
+
+@transaction.atomic
+def page_withdraw(*, actor: User, page: GuidancePage, reason: str) -> GuidancePage:
+    """Takes a page away from readers, keeping it and its versions; refused while linked.
+
+    The pack's guidance links and training modules that link to the page would send readers
+    to a missing page, so they are named and must be changed first. Links from other guidance
+    pages are the editor's to see on the confirmation page; they do not block.
+    """
+    _require_manage(actor)
+    reason = reason.strip()
+    if not reason:
+        raise GuidanceInvalid({"reason": [NEEDS_WITHDRAW_REASON]})
+    page = _locked(page)
+    if page.withdrawn:
+        raise GuidanceError(ALREADY_WITHDRAWN)
+    blocking = [r for r in selectors.page_references(page, pack=_active_pack()) if r.blocking]
+    if blocking:
+        where = " ".join(r.what for r in blocking)
+        raise StillReferenced(STILL_LINKED.format(where=where), blocking)
+    page.withdrawn_at, page.withdrawn_by, page.withdrawn_reason = timezone.now(), actor, reason
+    page.updated_by = actor
+    page.save(
+        update_fields=[
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawn_reason",
+            "updated_by",
+            "updated_at",
+        ]
+    )
+    _index_page(page)
+    audit.record(
+        actor=actor,
+        action="trustdesk.guidance_page.withdrawn",
+        target=page,
+        data={"title": page.title, "version": page.version, "public": page.public},
+        reason=reason,
+    )
+    return page
+
+
+@transaction.atomic
+def page_reinstate(*, actor: User, page: GuidancePage) -> GuidancePage:
+    """Gives a withdrawn page back to readers, as it was, with its review date unchanged."""
+    _require_manage(actor)
+    page = _locked(page)
+    if not page.withdrawn:
+        raise GuidanceError(NOT_WITHDRAWN)
+    old_reason = page.withdrawn_reason
+    page.withdrawn_at, page.withdrawn_by, page.withdrawn_reason = None, None, ""
+    page.updated_by = actor
+    page.save(
+        update_fields=[
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawn_reason",
+            "updated_by",
+            "updated_at",
+        ]
+    )
+    _index_page(page)
+    audit.record(
+        actor=actor,
+        action="trustdesk.guidance_page.reinstated",
+        target=page,
+        data={"title": page.title, "withdrawn_because": old_reason},
+    )
+    return page
+
+
 # --- contacts -------------------------------------------------------------------------------
 
 
@@ -403,6 +504,52 @@ def contact_update(*, actor: User, contact: Contact, fields: ContactFields) -> C
         data={"old": old, "new": {k: _plain(v) for k, v in changed.items()}},
     )
     return contact
+
+
+@transaction.atomic
+def contact_delete(*, actor: User, contact: Contact, pack_confirmed: bool = False) -> None:
+    """Removes a contact record, after the actor has confirmed what still names it.
+
+    The pack's contact the record answers for falls back to the pack's own text, and contacts it
+    deputised for lose their deputy; the first needs ``pack_confirmed``, since triage results
+    change for every researcher. The audit event keeps the whole record.
+    """
+    _require_manage(actor)
+    contact = (
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=contact.pk)
+    )
+    pack = _active_pack()
+    if pack is not None and contact.key in pack.contacts and not pack_confirmed:
+        refs = selectors.contact_references(contact, pack=pack)
+        raise StillReferenced(CONTACT_IN_PACK.format(key=contact.key), refs)
+    deputising = sorted(Contact.objects.filter(deputy=contact).values_list("name", flat=True))
+    record = {k: _plain(v) for k, v in _contact_values(_fields_of(contact)).items()}
+    audit.record(
+        actor=actor,
+        action="trustdesk.contact.deleted",
+        target=contact,
+        data={"record": record, "deputy_for": deputising, "pack_confirmed": pack_confirmed},
+    )
+    search.document_delete(kind=Kind.CONTACT, key=str(contact.public_id))
+    contact.delete()  # deputy links to it become empty (SET_NULL)
+
+
+def _fields_of(contact: Contact) -> ContactFields:
+    return ContactFields(
+        name=contact.name,
+        key=contact.key,
+        title=contact.title,
+        email=contact.email,
+        phone=contact.phone,
+        topics=contact.topics,
+        processes=list(contact.processes),
+        department=contact.department,
+        away_from=contact.away_from,
+        away_until=contact.away_until,
+        deputy=contact.deputy,
+    )
 
 
 def _plain(value: object) -> object:

@@ -15,6 +15,8 @@ urlpatterns = [
     path("pages/new/", views.page_create, name="page-create"),
     path("pages/<uuid:public_id>/", views.page_detail, name="page-detail"),
     path("pages/<uuid:public_id>/edit/", views.page_edit, name="page-edit"),
+    path("pages/<uuid:public_id>/withdraw/", views.page_withdraw, name="page-withdraw"),
+    path("pages/<uuid:public_id>/reinstate/", views.page_reinstate, name="page-reinstate"),
     path("pages/<uuid:public_id>/history/", views.page_history, name="page-history"),
     path("pages/<uuid:public_id>/versions/<int:number>/", views.page_version, name="page-version"),
     path(
@@ -30,6 +32,7 @@ urlpatterns = [
     path("contacts/new/", views.contact_create, name="contact-create"),
     path("contacts/<uuid:public_id>/", views.contact_detail, name="contact-detail"),
     path("contacts/<uuid:public_id>/edit/", views.contact_edit, name="contact-edit"),
+    path("contacts/<uuid:public_id>/delete/", views.contact_delete, name="contact-delete"),
     path("training/", views.training_list, name="training-list"),
     path("training/completion/", views.training_report, name="training-report"),
     path("training/new/", views.module_create, name="module-create"),

@@ -41,8 +41,9 @@ def _require_manage(request: AuthenticatedHttpRequest) -> None:
         raise PermissionDenied(not_allowed(permissions.MANAGE))
 
 
-def _page(public_id: uuid.UUID) -> GuidancePage:
-    return get_object_or_404(GuidancePage.objects.select_related("owner"), public_id=public_id)
+def _page(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> GuidancePage:
+    """The page by id; a withdrawn one is missing for everyone but guidance editors."""
+    return get_object_or_404(selectors.page_for_reader(user=request.user), public_id=public_id)
 
 
 @require_GET
@@ -51,13 +52,18 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     tag = request.GET.get("tag", "")
     pages = selectors.page_list(tag=tag)
     today = timezone.localdate()
+    can_manage = permissions.can_manage_guidance(request.user)
     context = {
         "pages": pages,
         "tags": selectors.tags_in_use(selectors.page_list()),
         "tag": tag,
         "today": today,
-        "can_manage": permissions.can_manage_guidance(request.user),
-        "my_stale": selectors.stale_pages(today=today, owner=request.user),
+        "can_manage": can_manage,
+        # As on the desk: overdue, or due within the month ahead.
+        "my_reviews": selectors.pages_for_review(
+            owner=request.user, until=today + selectors.REVIEW_NOTICE
+        ),
+        "withdrawn": selectors.withdrawn_pages() if can_manage else [],
         "training": selectors.my_training(user=request.user, now=timezone.now()),
     }
     return render(request, "hub/home.html", context)
@@ -88,7 +94,7 @@ def _form_errors(form: Form, exc: services.GuidanceInvalid) -> None:
 @require_GET
 @login_required
 def page_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    page = _page(public_id)
+    page = _page(request, public_id)
     return render(request, "hub/page_detail.html", _page_context(request, page))
 
 
@@ -105,7 +111,7 @@ def _page_context(request: HttpRequest, page: GuidancePage) -> dict[str, object]
 @login_required
 def page_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     _require_manage(request)
-    page = _page(public_id)
+    page = _page(request, public_id)
     initial = {
         "title": page.title,
         "summary": page.summary,
@@ -139,7 +145,7 @@ def page_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRe
 @login_required
 def page_history(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     _require_manage(request)
-    page = _page(public_id)
+    page = _page(request, public_id)
     context = {"page": page, "versions": selectors.page_versions(page)}
     return render(request, "hub/page_history.html", context)
 
@@ -150,7 +156,7 @@ def page_version(
     request: AuthenticatedHttpRequest, public_id: uuid.UUID, number: int
 ) -> HttpResponse:
     _require_manage(request)
-    page = _page(public_id)
+    page = _page(request, public_id)
     try:
         version, lines = selectors.version_diff(page, number)
     except PageVersion.DoesNotExist as exc:
@@ -164,13 +170,55 @@ def page_version(
 def page_restore(
     request: AuthenticatedHttpRequest, public_id: uuid.UUID, number: int
 ) -> HttpResponse:
-    page = _page(public_id)
+    page = _page(request, public_id)
     try:
         page = services.page_restore(actor=request.user, page=page, number=number)
     except services.GuidanceError as exc:
         messages.error(request, str(exc))
         return redirect("hub:page-history", public_id=page.public_id)
     messages.success(request, f"Version {number} is the page's text again.")
+    return redirect(page)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def page_withdraw(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Asks why and shows what links to the page before it is taken away from readers."""
+    _require_manage(request)
+    page = _page(request, public_id)
+    form = forms.WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.page_withdraw(
+                actor=request.user, page=page, reason=form.cleaned_data["reason"]
+            )
+        except services.GuidanceInvalid as exc:
+            _form_errors(form, exc)
+        except services.GuidanceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"“{page.title}” is withdrawn; editors can reinstate it.")
+            return redirect("hub:home")
+    references = selectors.page_references(page, pack=_pack())
+    context = {
+        "page": page,
+        "form": form,
+        "references": references,
+        "blocked": any(r.blocking for r in references),
+    }
+    return render(request, "hub/page_withdraw.html", context)
+
+
+@require_POST
+@login_required
+def page_reinstate(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    page = _page(request, public_id)
+    try:
+        page = services.page_reinstate(actor=request.user, page=page)
+    except services.GuidanceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The page is back for its readers.")
     return redirect(page)
 
 
@@ -192,7 +240,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def public_page(request: HttpRequest, slug: str) -> HttpResponse:
-    page = get_object_or_404(GuidancePage, slug=slug, public=True)
+    page = get_object_or_404(selectors.live_pages(), slug=slug, public=True)
     return render(request, "hub/public_page.html", _page_context(request, page))
 
 
@@ -244,8 +292,17 @@ def checklist(request: AuthenticatedHttpRequest) -> HttpResponse:
 def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     pack = _pack()
+    processes = pack.processes if pack is not None else []
     context = {
-        "contacts": [selectors.resolve(c, today) for c in selectors.contact_list()],
+        # Each contact with what they answer for in words: the pack's processes that name them
+        # (by their pack key, or as listed on the record), then their topics.
+        "contacts": [
+            (
+                selectors.resolve(c, today),
+                selectors.answers_for(c, processes),
+            )
+            for c in selectors.contact_list()
+        ],
         "champions": selectors.champions_by_department(),
         "pack_keys": sorted(pack.contacts) if pack is not None else [],
         "can_manage": permissions.can_manage_guidance(request.user),
@@ -300,6 +357,36 @@ def contact_edit(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Htt
             messages.success(request, "The contact is saved.")
             return redirect(contact)
     return render(request, "hub/contact_form.html", {"form": form, "contact": contact})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def contact_delete(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Shows what names the contact, then deletes it once confirmed."""
+    _require_manage(request)
+    contact = get_object_or_404(selectors.contact_list(), public_id=public_id)
+    pack = _pack()
+    # An empty POST is a confirmation too (the box is only there for a pack contact).
+    form = forms.ContactDeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_delete(
+                actor=request.user,
+                contact=contact,
+                pack_confirmed=form.cleaned_data["pack_confirmed"],
+            )
+        except services.GuidanceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{contact.name} is deleted.")
+            return redirect("hub:contact-list")
+    context = {
+        "contact": contact,
+        "form": form,
+        "references": selectors.contact_references(contact, pack=pack),
+        "in_pack": pack is not None and contact.key in pack.contacts,
+    }
+    return render(request, "hub/contact_delete.html", context)
 
 
 @require_GET

@@ -41,7 +41,7 @@ from django.utils import timezone
 from trustdesk.policy.conditions import ancestry, find_node
 from trustdesk.policy.loader import PackInvalid
 from trustdesk.policy.models import Pack
-from trustdesk.policy.triage import Outcome, triage
+from trustdesk.policy.triage import ContactResult, Outcome, ProcessResult, triage
 from trustdesk.screening.matching.model import ScreeningHit
 from trustdesk.web.accounts.permissions import AnyUser
 from trustdesk.web.cases import selectors as case_selectors
@@ -356,6 +356,41 @@ class EngagementTriage:
     can_rerun: bool
     # What the pack asks the owner to pass before submitting, and whether they have.
     training: tuple[hub_selectors.RequiredTraining, ...] = ()
+    # Whom to ask about which of the outcome's processes, one entry per person.
+    people: tuple[WhomToAsk, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WhomToAsk:
+    """One person to ask and the processes they answer for; the pack's text without a record."""
+
+    resolved: hub_selectors.ResolvedContact | None
+    pack_contact: ContactResult
+    processes: list[ProcessResult]
+
+
+def whom_to_ask(current: Pack, outcome: Outcome) -> list[WhomToAsk]:
+    """The outcome's processes grouped by the person to ask, in the order they first appear."""
+    groups: dict[object, WhomToAsk] = {}
+    for process, person in process_people(current, outcome):
+        key = person.answering.pk if person else (process.contact.name, process.contact.email)
+        if key not in groups:
+            groups[key] = WhomToAsk(person, process.contact, [])
+        groups[key].processes.append(process)
+    return list(groups.values())
+
+
+def process_people(
+    current: Pack, outcome: Outcome
+) -> list[tuple[ProcessResult, hub_selectors.ResolvedContact | None]]:
+    """Each process with the hub's record for its pack contact (None where there is none).
+
+    One query: the pack names contacts by key, and the hub says who that is today (the deputy
+    while they are away), so the result and the case page name the same person.
+    """
+    keys = {p.id: p.contact for p in current.processes}
+    people = hub_selectors.contacts_by_key(keys.values(), today=timezone.localdate())
+    return [(p, people.get(keys.get(p.id, ""))) for p in outcome.processes]
 
 
 def engagement_triage(*, user: AnyUser, engagement: Engagement) -> EngagementTriage:
@@ -392,6 +427,7 @@ def engagement_triage(*, user: AnyUser, engagement: Engagement) -> EngagementTri
         and permissions.can_attach_to(user, engagement),
         can_rerun=latest is not None and permissions.can_rerun_triage(user, latest),
         training=tuple(training),
+        people=tuple(whom_to_ask(current, outcome)) if current and outcome else (),
     )
 
 

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from trustdesk.policy.models import Pack
-from trustdesk.policy.triage import Outcome, ProcessResult
 from trustdesk.screening.matching.model import ScreeningHit
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
@@ -247,13 +246,15 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     ]
     is_owner = permissions.is_owner(request.user, session)
     view = presentation.result_view(outcome)
-    people = {p.id: person for p, person in _with_people(current, outcome)}
+    summary = selectors.process_people(current, outcome)
+    people = {p.id: person for p, person in summary}
     context = {
         "session": session,
         "outcome": outcome,
         "view": view,
         # Each process's explanation with the hub's record of its contact (None: the pack's).
         "process_views": [(pv, people.get(pv.process.id)) for pv in view.processes],
+        "summary": summary,
         "training": hub_selectors.training_required(
             pack=current,
             user=session.owner,
@@ -283,15 +284,6 @@ def session_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
         else [],
     }
     return render(request, "triage/result.html", context)
-
-
-def _with_people(
-    current: Pack, outcome: Outcome
-) -> list[tuple[ProcessResult, hub_selectors.ResolvedContact | None]]:
-    """Each process with the hub's record for its pack contact (None where there is none)."""
-    keys = {p.id: p.contact for p in current.processes}
-    people = hub_selectors.contacts_by_key(keys.values(), today=timezone.localdate())
-    return [(p, people.get(keys.get(p.id, ""))) for p in outcome.processes]
 
 
 def _act(

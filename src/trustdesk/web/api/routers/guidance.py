@@ -42,6 +42,13 @@ class GuidancePageOut(Schema):
     public_url: str | None
     version: int
     updated_at: dt.datetime
+    withdrawn_at: dt.datetime | None = Field(
+        description="When an editor withdrew it; only guidance editors see withdrawn pages."
+    )
+
+
+class GuidancePageWithdrawIn(Schema):
+    reason: str = Field(description="Why the page is withdrawn; kept on the audit trail.")
 
 
 class GuidancePageDetailOut(GuidancePageOut):
@@ -115,9 +122,10 @@ def _page_out(p: GuidancePage, today: dt.date) -> dict[str, object]:
         "review_by": p.review_by,
         "stale": p.is_stale(today),
         "public": p.public,
-        "public_url": f"/guidance/public/{p.slug}/" if p.public else None,
+        "public_url": f"/guidance/public/{p.slug}/" if p.public and not p.withdrawn else None,
         "version": p.version,
         "updated_at": p.updated_at,
+        "withdrawn_at": p.withdrawn_at,
     }
 
 
@@ -142,8 +150,29 @@ def guidance_page_list(
     "/guidance/pages/{uuid:public_id}", response={200: GuidancePageDetailOut, **READ_ERRORS}
 )
 def guidance_page_detail(request: HttpRequest, public_id: uuid.UUID) -> GuidancePageDetailOut:
-    actor(request)
-    p = get_object_or_404(GuidancePage.objects.select_related("owner"), public_id=public_id)
+    p = get_object_or_404(selectors.page_for_reader(user=actor(request)), public_id=public_id)
+    return GuidancePageDetailOut(
+        **_page_out(p, timezone.localdate()),  # type: ignore[arg-type]
+        body=p.body,
+        html=markup.render(p.body),
+    )
+
+
+@router.post(
+    "/guidance/pages/{uuid:public_id}/withdraw",
+    response={200: GuidancePageDetailOut, **WRITE_ERRORS},
+)
+def guidance_page_withdraw(
+    request: HttpRequest, public_id: uuid.UUID, payload: GuidancePageWithdrawIn
+) -> GuidancePageDetailOut:
+    """Withdraw a page: gone for readers, kept with its versions; 409 while something links to it.
+
+    The policy pack's guidance links and training modules that link to the page block it
+    (code ``still_referenced``, each reference in ``errors``). Needs ``guidance.manage``.
+    """
+    user = actor(request)
+    p = get_object_or_404(selectors.page_for_reader(user=user), public_id=public_id)
+    p = services.page_withdraw(actor=user, page=p, reason=payload.reason)
     return GuidancePageDetailOut(
         **_page_out(p, timezone.localdate()),  # type: ignore[arg-type]
         body=p.body,
@@ -199,6 +228,20 @@ def guidance_contact_list(request: HttpRequest) -> list[HubContactOut]:
             )
         )
     return out
+
+
+@router.delete("/guidance/contacts/{uuid:public_id}", response={204: None, **WRITE_ERRORS})
+def guidance_contact_delete(
+    request: HttpRequest, public_id: uuid.UUID, pack_confirmed: bool = False
+) -> Status[None]:
+    """Delete a contact. One the policy pack's contact resolves to needs ``pack_confirmed``.
+
+    Without it the answer is 409 ``still_referenced``: triage and case pages would show the
+    pack's own text for that contact instead. Needs ``guidance.manage``.
+    """
+    contact = get_object_or_404(selectors.contact_list(), public_id=public_id)
+    services.contact_delete(actor=actor(request), contact=contact, pack_confirmed=pack_confirmed)
+    return Status(204, None)
 
 
 def _completion_out(c: TrainingCompletion, now: dt.datetime) -> CompletionOut:
