@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "trustdesk.web.assessments",
     "trustdesk.web.mitigations",
     "trustdesk.web.documents",
+    "trustdesk.web.watch",
     "trustdesk.web.desk",
     "trustdesk.web.hub",
     "ninja",  # django-ninja: only so its Swagger UI files are served from here, never a CDN

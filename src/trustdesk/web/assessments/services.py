@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -384,7 +384,10 @@ TRIGGERABLE = workflow.TRANSITIONS[workflow.Action.MARK_REVIEW_DUE].sources
 
 
 def engagement_review_due_on_triggers(
-    *, today: dt.date | None = None, actor: str = REVIEW_TRIGGER_ACTOR
+    *,
+    today: dt.date | None = None,
+    actor: str = REVIEW_TRIGGER_ACTOR,
+    engagement_ids: Sequence[int] | None = None,
 ) -> list[Engagement]:
     """Bring the review of every assessed active or decided case forward when a trigger fires.
 
@@ -397,6 +400,9 @@ def engagement_review_due_on_triggers(
     candidates = Engagement.objects.filter(
         status__in=list(TRIGGERABLE), risk_assessments__isnull=False
     ).distinct()
+    if engagement_ids is not None:
+        # Only these (ongoing monitoring: the engagements of partners a list change affected).
+        candidates = candidates.filter(pk__in=list(engagement_ids))
     for engagement in candidates.order_by("pk"):
         check = selectors.review_triggers(engagement=engagement, today=today)
         # The review date is the date sweep's (for active cases); here only what changed counts.

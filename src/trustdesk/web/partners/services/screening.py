@@ -6,7 +6,10 @@ matcher version it used, so the result can be replayed; officers' verdicts carry
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
@@ -20,8 +23,9 @@ from trustdesk.web.core import audit, tasks
 from trustdesk.web.core.tasks import Transient
 from trustdesk.web.lists import screening
 from trustdesk.web.lists.coverage import current_coverage
-from trustdesk.web.partners import conf, grouping
+from trustdesk.web.partners import conf, grouping, selectors
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.partners.services import memory
 from trustdesk.web.partners.services.common import (
     InvalidVerdict,
     MergedRecord,
@@ -84,13 +88,31 @@ def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
     Idempotent, as tasks must be: a completed run is returned unchanged. The names are those
     recorded when the screening was asked for; a later rename queues a run of its own. People
     are screened on their names alone (no nationality): the minimum the matcher needs.
+    Remembered verdicts that still apply are carried over (`memory.verdicts_carry`).
     """
     run = ScreeningRun.objects.get(public_id=run_id)
     if run.status == ScreeningRun.Status.COMPLETED:
         return run
     kind = EntityType.ORGANIZATION if run.organisation_id else EntityType.PERSON
+    best, first = forward_hits(run.names, kind)
+    with transaction.atomic():
+        run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == ScreeningRun.Status.COMPLETED:
+            return run
+        _complete(run, best, first, actor=actor)
+    return run
+
+
+def forward_hits(
+    names: Sequence[str], kind: EntityType
+) -> tuple[dict[str, Hit], screening.ScreeningResult | None]:
+    """The best hit per listed entry over every name, and the first name's result (or None).
+
+    Every screening of a subject goes through here, the ongoing monitoring's re-screens too, so
+    a hit and its explanation are the same whichever way the screening was started.
+    """
     best: dict[str, Hit] = {}
-    queries = [Query(name, type=kind) for name in run.names if _screenable(Query(name, type=kind))]
+    queries = [Query(name, type=kind) for name in names if _screenable(Query(name, type=kind))]
     results = [screening.screen(query, limit=HITS_PER_NAME) for query in queries]
     if len({tuple(sorted(r.snapshots.items())) for r in results}) > 1:
         # A list changed between two names: start again, so one run uses one set of snapshots.
@@ -99,42 +121,116 @@ def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
         for hit in result.hits:
             if hit.key not in best or hit.score > best[hit.key].score:
                 best[hit.key] = hit
-    first = results[0] if results else None
-    with transaction.atomic():
-        run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
-        if run.status == ScreeningRun.Status.COMPLETED:
-            return run
-        ScreeningHit.objects.bulk_create(_hit_row(run, hit) for hit in best.values())
-        run.status, run.error, run.completed_at = ScreeningRun.Status.COMPLETED, "", timezone.now()
-        run.snapshots = first.snapshots if first else {}
-        run.coverage = (first.coverage if first else current_coverage()).to_dict()
-        run.matcher_version = first.matcher_version if first else screening.MATCHER_VERSION
-        run.threshold = first.threshold if first else None
-        run.save(
-            update_fields=[
-                "status",
-                "error",
-                "completed_at",
-                "snapshots",
-                "coverage",
-                "matcher_version",
-                "threshold",
-            ]
+    return best, (results[0] if results else None)
+
+
+def _complete(
+    run: ScreeningRun,
+    best: Mapping[str, Hit],
+    first: screening.ScreeningResult | None,
+    *,
+    actor: str,
+) -> None:
+    """Store the hits on a locked run and mark it completed, audited (the caller's transaction)."""
+    run.status, run.error, run.completed_at = ScreeningRun.Status.COMPLETED, "", timezone.now()
+    run.snapshots = first.snapshots if first else {}
+    run.coverage = (first.coverage if first else current_coverage()).to_dict()
+    run.matcher_version = first.matcher_version if first else screening.MATCHER_VERSION
+    run.threshold = first.threshold if first else None
+    rows = [_hit_row(run, hit) for hit in best.values()]
+    carried = memory.verdicts_carry(run, rows)
+    ScreeningHit.objects.bulk_create(rows)
+    run.save(
+        update_fields=[
+            "status",
+            "error",
+            "completed_at",
+            "snapshots",
+            "coverage",
+            "matcher_version",
+            "threshold",
+        ]
+    )
+    data: dict[str, object] = {
+        "run": str(run.public_id),
+        "names": run.names,
+        "hits": sorted(best),
+        "snapshots": run.snapshots,
+        "coverage_complete": run.coverage["complete"],
+        "matcher_version": run.matcher_version,
+    }
+    if carried:
+        data["carried"] = sorted(carried)
+    if run.batch:
+        data["trigger"], data["batch"] = run.trigger, run.batch
+    audit.record(actor=actor, action="trustdesk.screening.completed", target=run.subject, data=data)
+
+
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """A re-screen's new run of one subject, and how its hits differ from the run before."""
+
+    run: ScreeningRun
+    gained: tuple[str, ...]  # entries matched now and not before
+    changed: tuple[str, ...]  # entries matched before and now whose listing changed
+    lost: tuple[str, ...]  # entries matched before and no longer
+
+
+def screening_refresh(
+    subject: Subject,
+    *,
+    batch: str,
+    trigger: str,
+    actor: str,
+    keys: frozenset[str] | None,
+) -> Refresh | None:
+    """Screen `subject` again for a re-screen `batch`, within the caller's transaction.
+
+    With `keys` (the entries a list change added or changed) a run is written only when the
+    subject's hits on those entries differ from its latest screening, and None returned
+    otherwise; without (a full re-screen) always. At most one run per subject and batch: a
+    batch's chunk delivered twice finds the run and returns None, writing nothing.
+    """
+    runs = ScreeningRun.objects.filter(**{subject._meta.model_name: subject})
+    if runs.filter(batch=batch).exists():
+        return None
+    kind = EntityType.ORGANIZATION if isinstance(subject, Organisation) else EntityType.PERSON
+    best, first = forward_hits(subject.names, kind)
+    latest = runs.filter(status=ScreeningRun.Status.COMPLETED).order_by("-pk").first()
+    before = {h.key: h for h in latest.hits.all()} if latest else {}
+    gained = tuple(sorted(k for k in best if k not in before))
+    lost = tuple(sorted(k for k, h in before.items() if k not in best and h.removed_on is None))
+    changed = tuple(sorted(k for k in best if k in before and keys is not None and k in keys))
+    if keys is not None and not (set(gained) & keys or set(lost) & keys or changed):
+        return None
+    run = ScreeningRun(public_id=uuid.uuid4(), trigger=trigger, names=subject.names, batch=batch)
+    run.requested_by = actor
+    if isinstance(subject, Organisation):
+        run.organisation = subject
+    else:
+        run.person = subject
+    run.save()
+    _complete(run, best, first, actor=actor)
+    return Refresh(run, gained, changed, lost)
+
+
+def hits_mark_removed(*, source: str, entry_ids: Sequence[str], on: dt.date) -> list[ScreeningHit]:
+    """Mark the current hits on entries that left `source`'s list; the hits marked now.
+
+    Only each subject's latest screening says what its screening says now; older runs are the
+    record of what was seen then and stay as they were. Marking twice marks nothing more.
+    """
+    marked: list[ScreeningHit] = []
+    for start in range(0, len(entry_ids), 500):
+        chunk = list(entry_ids[start : start + 500])
+        rows = list(
+            selectors.current_hits()
+            .filter(source=source, entry_id__in=chunk, removed_on=None)
+            .select_related("run", "run__organisation", "run__person")
         )
-        audit.record(
-            actor=actor,
-            action="trustdesk.screening.completed",
-            target=run.subject,
-            data={
-                "run": str(run.public_id),
-                "names": run.names,
-                "hits": sorted(best),
-                "snapshots": run.snapshots,
-                "coverage_complete": run.coverage["complete"],
-                "matcher_version": run.matcher_version,
-            },
-        )
-    return run
+        ScreeningHit.objects.filter(pk__in=[r.pk for r in rows]).update(removed_on=on)
+        marked += rows
+    return marked
 
 
 def _screenable(query: Query) -> bool:
@@ -269,6 +365,7 @@ def _adjudicate(
     }
     if group is not None:
         data["group"] = group
+    memory.verdict_remember(row=row, run=run, actor=actor)
     audit.record(
         actor=actor,
         action="trustdesk.screening_hit.adjudicated",
