@@ -316,7 +316,9 @@ def rescreen_finish(*, public_id: str) -> Rescreen:
         )
     engagements = _engagements_of(outcomes)
     if engagements:
-        moved = engagement_review_due_on_triggers(actor=rescreen.actor, engagement_ids=engagements)
+        moved = engagement_review_due_on_triggers(
+            actor=rescreen.actor, engagement_ids=engagements, hits_found_due=True
+        )
         rescreen.engagements_due = [str(e.public_id) for e in moved]
         rescreen.save(update_fields=["engagements_due"])
     if gaining:
@@ -382,3 +384,30 @@ def rescreen_if_matcher_changed(*, actor: str = ACTOR) -> Rescreen | None:
     if not matcher_changed():
         return None
     return rescreen_full(actor=actor)
+
+
+def rescreens_resume() -> list[RescreenChunk]:
+    """Queue again the chunks of running re-screens that nothing is working on any more.
+
+    A chunk whose task run failed (its worker stopped and the reaper failed the run, or it gave
+    up) or was never recorded would leave its re-screen running for ever; `work_recover` (on a
+    server or worker start, and the scheduler's reaping) sends each such chunk again. A chunk
+    queued or running is left to its run; a chunk redone skips the partners already done.
+    """
+    resumed = []
+    chunks = RescreenChunk.objects.filter(
+        done_at=None, rescreen__status=Rescreen.Status.RUNNING
+    ).select_related("rescreen", "task_run")
+    for chunk in chunks:
+        run = chunk.task_run
+        if run is not None and not run.finished:
+            continue
+        chunk.task_run = tasks.enqueue(
+            "watch.chunk",
+            chunk.rescreen.actor,
+            rescreen=str(chunk.rescreen.public_id),
+            number=chunk.number,
+        )
+        chunk.save(update_fields=["task_run"])
+        resumed.append(chunk)
+    return resumed

@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notify', '0004_notification_hub_kinds'),
+        ("notify", "0004_notification_hub_kinds"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('submitted', 'Engagement submitted'), ('decided', 'Decision recorded'), ('review_due', 'Review due'), ('information_requested', 'Information requested'), ('information_answered', 'Question answered'), ('mitigation_assigned', 'Mitigation assigned'), ('assigned', 'Engagement assigned'), ('awaiting_decision', 'Awaiting your decision'), ('voted', 'Committee vote cast'), ('guidance_stale', 'Guidance page due for review'), ('training_expiring', 'Training pass expiring'), ('list_hits', 'New possible matches after a list change')], max_length=30),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "Engagement submitted"),
+                    ("decided", "Decision recorded"),
+                    ("review_due", "Review due"),
+                    ("information_requested", "Information requested"),
+                    ("information_answered", "Question answered"),
+                    ("mitigation_assigned", "Mitigation assigned"),
+                    ("assigned", "Engagement assigned"),
+                    ("awaiting_decision", "Awaiting your decision"),
+                    ("voted", "Committee vote cast"),
+                    ("guidance_stale", "Guidance page due for review"),
+                    ("training_expiring", "Training pass expiring"),
+                    ("list_hits", "New possible matches after a list change"),
+                ],
+                max_length=30,
+            ),
         ),
     ]
