@@ -109,6 +109,7 @@ def test_every_job_is_started_by_run_due_once_per_period(
         "lists.update": "queued",
         "travel-advice.update": "queued",
         "engagements.review-due": "queued",
+        "partners.matcher-check": "queued",
         "screenings.purge": "queued",
         "notifications.digest": "queued",
         "guidance.review-due": "queued",

@@ -43,7 +43,7 @@ def test_a_list_change_screens_only_partners_near_what_it_added_and_marks_remove
     import_list: ImportList, researcher: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     import_list(V1)
-    polytechnic, works, bystander = _partners(researcher, django_capture_on_commit_callbacks)
+    polytechnic, _, bystander = _partners(researcher, django_capture_on_commit_callbacks)
     before = ScreeningRun.objects.count()
 
     # when the list drops W-1 and adds W-2 and W-3
@@ -81,6 +81,8 @@ def _stop_before_chunks(import_list: ImportList, capture: Any) -> Rescreen:
     Rescreen.objects.all().delete()
     ScreeningRun.objects.exclude(batch="").delete()
     source.refresh_from_db()
+    assert old is not None
+    assert source.current is not None
     with capture(execute=False):
         [rescreen] = services.rescreen_for_list_changes(
             changes=[
@@ -92,6 +94,7 @@ def _stop_before_chunks(import_list: ImportList, capture: Any) -> Rescreen:
             ],
             actor="test",
         )
+    assert rescreen.task_run is not None
     with capture(execute=False):
         run_here(rescreen.task_run)
     return Rescreen.objects.get(pk=rescreen.pk)

@@ -7,6 +7,7 @@ engagements' own scoped selectors); the counts are for everyone who may read the
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -42,7 +43,7 @@ def rescreen_list(*, since: dt.datetime | None = None) -> QuerySet[Rescreen]:
     )
 
 
-def rescreen_get(*, public_id: object) -> Rescreen:
+def rescreen_get(*, public_id: uuid.UUID) -> Rescreen:
     return rescreen_list(since=dt.datetime.min.replace(tzinfo=dt.UTC)).get(public_id=public_id)
 
 

@@ -201,8 +201,12 @@ def _mark_delisted(rescreen: Rescreen, removed: list[str]) -> None:
 
 
 def _outcome(rescreen: Rescreen, key: SubjectKey) -> RescreenOutcome:
-    field = "organisation_id" if key.kind == "o" else "person_id"
-    outcome, _ = RescreenOutcome.objects.get_or_create(rescreen=rescreen, **{field: key.pk})
+    if key.kind == "o":
+        outcome, _ = RescreenOutcome.objects.get_or_create(
+            rescreen=rescreen, organisation_id=key.pk
+        )
+    else:
+        outcome, _ = RescreenOutcome.objects.get_or_create(rescreen=rescreen, person_id=key.pk)
     return outcome
 
 

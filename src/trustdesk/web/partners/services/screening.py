@@ -191,7 +191,11 @@ def screening_refresh(
     otherwise; without (a full re-screen) always. At most one run per subject and batch: a
     batch's chunk delivered twice finds the run and returns None, writing nothing.
     """
-    runs = ScreeningRun.objects.filter(**{subject._meta.model_name: subject})
+    runs = (
+        ScreeningRun.objects.filter(organisation=subject)
+        if isinstance(subject, Organisation)
+        else ScreeningRun.objects.filter(person=subject)
+    )
     if runs.filter(batch=batch).exists():
         return None
     kind = EntityType.ORGANIZATION if isinstance(subject, Organisation) else EntityType.PERSON
