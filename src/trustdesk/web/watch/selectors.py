@@ -32,12 +32,16 @@ def rescreen_list(*, since: dt.datetime | None = None) -> QuerySet[Rescreen]:
         .exclude(chunks_total=0, kind=Rescreen.Kind.FULL, source="")
         .select_related("new_snapshot", "task_run")
         .annotate(
-            chunks_done=Count("chunks", filter=Q(chunks__done_at__isnull=False)),
+            chunks_done=Count("chunks", filter=Q(chunks__done_at__isnull=False), distinct=True),
             partners_gaining=Count(
-                "outcomes", filter=~Q(outcomes__gained=[]) | ~Q(outcomes__changed=[])
+                "outcomes",
+                filter=~Q(outcomes__gained=[]) | ~Q(outcomes__changed=[]),
+                distinct=True,
             ),
             partners_losing=Count(
-                "outcomes", filter=~Q(outcomes__lost=[]) | ~Q(outcomes__delisted=[])
+                "outcomes",
+                filter=~Q(outcomes__lost=[]) | ~Q(outcomes__delisted=[]),
+                distinct=True,
             ),
         )
     )
