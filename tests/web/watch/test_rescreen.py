@@ -16,6 +16,7 @@ from trustdesk.web.accounts.models import User
 from trustdesk.web.core.tasks import run_here
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.lists.models import ListSource
+from trustdesk.web.partners import selectors
 from trustdesk.web.partners.models import Organisation, ScreeningHit, ScreeningRun
 from trustdesk.web.recovery import work_recover
 from trustdesk.web.watch import services
@@ -43,7 +44,7 @@ def test_a_list_change_screens_only_partners_near_what_it_added_and_marks_remove
     import_list: ImportList, researcher: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     import_list(V1)
-    polytechnic, _, bystander = _partners(researcher, django_capture_on_commit_callbacks)
+    polytechnic, works, bystander = _partners(researcher, django_capture_on_commit_callbacks)
     before = ScreeningRun.objects.count()
 
     # when the list drops W-1 and adds W-2 and W-3
@@ -70,6 +71,10 @@ def test_a_list_change_screens_only_partners_near_what_it_added_and_marks_remove
     assert outcomes["Northern Example Polytechnic"].delisted == ["custom:watch:W-1"]
     assert outcomes["Southern Example Aviation Works"].gained == ["custom:watch:W-2"]
     assert not ScreeningRun.objects.filter(organisation=bystander, batch__gt="").exists()
+    # the partner's page shows the newest screening first
+    latest = selectors.screening_latest(works)
+    assert latest is not None
+    assert latest.trigger == "list_changed"
 
 
 def _stop_before_chunks(import_list: ImportList, capture: Any) -> Rescreen:

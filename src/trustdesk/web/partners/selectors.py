@@ -104,8 +104,14 @@ def screening_runs(subject: Organisation | Person) -> QuerySet[ScreeningRun]:
         if isinstance(subject, Organisation)
         else ScreeningRun.objects.filter(person=subject)
     )
-    return runs.annotate(hit_count=Count("hits")).prefetch_related(
-        Prefetch("hits", queryset=ScreeningHit.objects.select_related("adjudicated_by"))
+    # Ordered here: Django leaves a model's default ordering out of an aggregated query, and
+    # the newest run (the first) is what the screening says now.
+    return (
+        runs.annotate(hit_count=Count("hits"))
+        .order_by("-created_at", "-pk")
+        .prefetch_related(
+            Prefetch("hits", queryset=ScreeningHit.objects.select_related("adjudicated_by"))
+        )
     )
 
 

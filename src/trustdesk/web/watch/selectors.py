@@ -30,7 +30,8 @@ def rescreen_list(*, since: dt.datetime | None = None) -> QuerySet[Rescreen]:
     return (
         Rescreen.objects.filter(created_at__gte=since)
         .exclude(chunks_total=0, kind=Rescreen.Kind.FULL, source="")
-        .select_related("new_snapshot", "task_run")
+        .select_related("new_snapshot", "old_snapshot", "task_run")
+        .order_by("-created_at", "-pk")  # an aggregated query drops the model's ordering
         .annotate(
             chunks_done=Count("chunks", filter=Q(chunks__done_at__isnull=False), distinct=True),
             partners_gaining=Count(
