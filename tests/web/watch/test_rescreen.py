@@ -192,3 +192,29 @@ def test_the_monitoring_pages_show_the_change_and_its_partners(
     researcher_client = Client()
     researcher_client.force_login(researcher)
     assert researcher_client.get("/monitoring/").status_code == 403
+
+
+def test_a_matcher_change_screens_every_partner_again_once(
+    import_list: ImportList, researcher: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    import_list(V1)
+    _partners(researcher, django_capture_on_commit_callbacks)
+    # the first check records today's matcher as the baseline, screening nothing
+    assert services.rescreen_if_matcher_changed() is None
+    assert services.rescreen_if_matcher_changed() is None
+    baseline = Rescreen.objects.get(kind="full")
+    Rescreen.objects.filter(pk=baseline.pk).update(matcher_version="0.0.9/index-4")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = services.rescreen_if_matcher_changed()
+
+    assert started is not None
+    started.refresh_from_db()
+    assert (started.status, started.chunks_total, started.subjects_screened) == (
+        "completed",
+        1,
+        4,
+    )
+    runs = ScreeningRun.objects.filter(batch=str(started.public_id))
+    assert sorted(r.trigger for r in runs) == ["rescreen"] * 4
+    assert services.rescreen_if_matcher_changed() is None  # the new full re-screen is the baseline
