@@ -108,9 +108,9 @@ def _stop_before_chunks(import_list: ImportList, capture: Any) -> Rescreen:
 def _die_mid_chunk(rescreen: Rescreen, works: Organisation) -> TaskRun:
     """The chunk's worker screened one partner, then was killed: its run says running, stale."""
     chunk = RescreenChunk.objects.get(rescreen=rescreen)
-    services._refresh_one(  # what the killed worker got done
+    services._refresh_batch(  # what the killed worker got done
         rescreen,
-        SubjectKey("o", works.pk),
+        [SubjectKey("o", works.pk)],
         trigger=ScreeningRun.Trigger.LIST_CHANGED,
         keys=frozenset({"custom:watch:W-2", "custom:watch:W-3"}),
     )
@@ -194,27 +194,30 @@ def test_the_monitoring_pages_show_the_change_and_its_partners(
     assert researcher_client.get("/monitoring/").status_code == 403
 
 
-def test_a_matcher_change_screens_every_partner_again_once(
+def test_a_matcher_change_screens_every_partner_again_writing_only_what_differs(
     import_list: ImportList, researcher: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     import_list(V1)
-    _partners(researcher, django_capture_on_commit_callbacks)
+    _, _, bystander = _partners(researcher, django_capture_on_commit_callbacks)
     # the first check records today's matcher as the baseline, screening nothing
     assert services.rescreen_if_matcher_changed() is None
     assert services.rescreen_if_matcher_changed() is None
     baseline = Rescreen.objects.get(kind="full")
     Rescreen.objects.filter(pk=baseline.pk).update(matcher_version="0.0.9/index-4")
+    ScreeningRun.objects.filter(organisation=bystander).delete()  # never screened
 
     with django_capture_on_commit_callbacks(execute=True):
         started = services.rescreen_if_matcher_changed()
 
+    # then every partner was screened; a run is written where the result differs (here: the
+    # partner never screened), the others' latest screening stands as it is the same
     assert started is not None
     started.refresh_from_db()
     assert (started.status, started.chunks_total, started.subjects_screened) == (
         "completed",
         1,
-        4,
+        1,
     )
-    runs = ScreeningRun.objects.filter(batch=str(started.public_id))
-    assert sorted(r.trigger for r in runs) == ["rescreen"] * 4
+    run = ScreeningRun.objects.get(batch=str(started.public_id))
+    assert (run.subject, run.trigger) == (bystander, "rescreen")
     assert services.rescreen_if_matcher_changed() is None  # the new full re-screen is the baseline

@@ -22,18 +22,20 @@ from trustdesk.screening.matching import DEFAULT_THRESHOLD
 from trustdesk.web.assessments.services import engagement_review_due_on_triggers
 from trustdesk.web.cases.models import EngagementPartner
 from trustdesk.web.core import audit, tasks
+from trustdesk.web.lists import screening
 from trustdesk.web.lists.models import ListEntry, Snapshot
 from trustdesk.web.lists.screening import MATCHER_VERSION
 from trustdesk.web.lists.selectors import snapshot_diff
 from trustdesk.web.notify import services as notify_services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningRun
-from trustdesk.web.partners.selectors import current_hits
+from trustdesk.web.partners.selectors import current_hits, latest_completed_runs
 from trustdesk.web.partners.services.screening import hits_mark_removed, screening_refresh
 from trustdesk.web.watch import subjects
 from trustdesk.web.watch.models import Rescreen, RescreenChunk, RescreenOutcome
 from trustdesk.web.watch.subjects import SubjectKey
 
 CHUNK = 5000  # listed entries (delta) or partners (full) per chunk task
+BATCH = 200  # partners read together within a chunk (records, latest screenings)
 ACTOR = "task:watch"
 
 audit.register_action("trustdesk.rescreen.started", label="Re-screen of partners started")
@@ -227,11 +229,13 @@ def rescreen_chunk(*, public_id: str, number: int, progress: Progress | None = N
     else:
         targets, keys = [SubjectKey.parse(str(i)) for i in chunk.items], None
         trigger = ScreeningRun.Trigger.RESCREEN
+    ordered = sorted(targets, key=lambda t: (t.kind, t.pk))
     written = 0
-    for done, target in enumerate(sorted(targets, key=lambda t: (t.kind, t.pk))):
-        written += _refresh_one(rescreen, target, trigger=trigger, keys=keys)
+    for start in range(0, len(ordered), BATCH):
+        batch = ordered[start : start + BATCH]
+        written += _refresh_batch(rescreen, batch, trigger=trigger, keys=keys)
         if progress is not None:
-            progress(done + 1, len(targets))
+            progress(start + len(batch), len(ordered))
     with transaction.atomic():
         locked = RescreenChunk.objects.select_for_update().get(pk=chunk.pk)
         if locked.done_at is None:
@@ -260,13 +264,50 @@ def _delta_targets(
     return sorted(found, key=lambda t: (t.kind, t.pk)), keys
 
 
-def _refresh_one(
-    rescreen: Rescreen, target: SubjectKey, *, trigger: str, keys: frozenset[str] | None
+def _refresh_batch(
+    rescreen: Rescreen, batch: list[SubjectKey], *, trigger: str, keys: frozenset[str] | None
 ) -> int:
-    model = Organisation if target.kind == "o" else Person
-    subject = model.objects.filter(pk=target.pk, merged_into=None).first()
-    if subject is None:
-        return 0  # merged or gone since the chunk was cut
+    """Screen a few hundred partners, their records and latest screenings read in bulk."""
+    found: list[Organisation | Person] = [
+        *Organisation.objects.filter(
+            pk__in=[t.pk for t in batch if t.kind == "o"], merged_into=None
+        ),
+        *Person.objects.filter(pk__in=[t.pk for t in batch if t.kind == "p"], merged_into=None),
+    ]  # a partner merged since the chunk was cut is left out: its record lives on elsewhere
+    tag = str(rescreen.public_id)
+    done = {
+        SubjectKey("o", org) if org else SubjectKey("p", person or 0)
+        for org, person in ScreeningRun.objects.filter(batch=tag).values_list(
+            "organisation_id", "person_id"
+        )
+    }
+    latest = latest_completed_runs(found)
+    lists = screening.lists_in_use()
+    written = 0
+    for subject in found:
+        target = SubjectKey("o" if isinstance(subject, Organisation) else "p", subject.pk)
+        if target not in done:
+            written += _refresh_one(
+                rescreen,
+                subject,
+                trigger=trigger,
+                keys=keys,
+                latest=latest.get(subject),
+                lists=lists,
+            )
+    return written
+
+
+def _refresh_one(
+    rescreen: Rescreen,
+    subject: Organisation | Person,
+    *,
+    trigger: str,
+    keys: frozenset[str] | None,
+    latest: ScreeningRun | None,
+    lists: screening.ListsInUse,
+) -> int:
+    """Screen one partner and record what changed, in one transaction; 1 if a run was written."""
     try:
         with transaction.atomic():
             refresh = screening_refresh(
@@ -275,9 +316,12 @@ def _refresh_one(
                 trigger=trigger,
                 actor=rescreen.actor,
                 keys=keys,
+                latest=latest,
+                lists=lists,
             )
             if refresh is None:
                 return 0
+            target = SubjectKey("o" if isinstance(subject, Organisation) else "p", subject.pk)
             outcome = _outcome(rescreen, target)
             outcome.run = refresh.run
             outcome.gained, outcome.changed, outcome.lost = (

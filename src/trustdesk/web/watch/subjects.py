@@ -13,6 +13,8 @@ candidate missed here is a hit missed, whereas a spare candidate costs one forwa
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,8 +23,10 @@ from django.db.models import Count, Max
 
 from trustdesk.screening.entries import EntityType, Entry
 from trustdesk.screening.matching import DEFAULT_THRESHOLD, MatchIndex, NameNotScreenable, Query
-from trustdesk.web.lists.screening import MATCHER_VERSION
+from trustdesk.web.lists.screening import MATCHER_VERSION, index_dir
 from trustdesk.web.partners.models import Organisation, Person
+
+log = logging.getLogger(__name__)
 
 SOURCE = "partners"  # the pseudo-list the subjects are indexed as
 # How far below the forward threshold a reverse score may be and still name a candidate.
@@ -77,15 +81,37 @@ def _entries() -> Iterator[Entry]:
 
 
 def subject_index() -> MatchIndex:
-    """The index of every partner on file (merged records left out), built once per state."""
+    """The index of every partner on file (merged records left out), built once per state.
+
+    Kept in memory for the process and saved under TRUSTDESK_HOME/index (like the lists' index),
+    so that the workers sharing a re-screen's chunks, and the next list change while no partner
+    changed, load it instead of building it again.
+    """
     state = _state()
     with _lock:
         index = _cached.get(state)
         if index is None:
-            index = MatchIndex.build(_entries())
+            index = _load_or_build(state)
             _cached.clear()
             _cached[state] = index
         return index
+
+
+def _load_or_build(state: str) -> MatchIndex:
+    folder = index_dir() / "partners"  # apart: the lists' index removes every other *.idx
+    path = folder / f"subjects-{hashlib.sha256(state.encode()).hexdigest()[:20]}.idx"
+    if path.exists():
+        try:
+            return MatchIndex.load(path)
+        except (ValueError, OSError, EOFError) as exc:  # another version's file, or cut short
+            log.warning("rebuilding the partners' index: %s", exc)
+    index = MatchIndex.build(_entries())
+    folder.mkdir(parents=True, exist_ok=True)
+    index.save(path)  # atomic: written aside, then renamed
+    for old in folder.glob("subjects-*.idx"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return index
 
 
 def candidates(index: MatchIndex, entries: Iterable[Entry]) -> set[SubjectKey]:

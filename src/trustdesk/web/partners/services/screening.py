@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Final, Literal
 
 from django.db import transaction
 from django.db.models import Q
@@ -104,7 +105,7 @@ def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
 
 
 def forward_hits(
-    names: Sequence[str], kind: EntityType
+    names: Sequence[str], kind: EntityType, *, lists: screening.ListsInUse | None = None
 ) -> tuple[dict[str, Hit], screening.ScreeningResult | None]:
     """The best hit per listed entry over every name, and the first name's result (or None).
 
@@ -113,7 +114,7 @@ def forward_hits(
     """
     best: dict[str, Hit] = {}
     queries = [Query(name, type=kind) for name in names if _screenable(Query(name, type=kind))]
-    results = [screening.screen(query, limit=HITS_PER_NAME) for query in queries]
+    results = [screening.screen(q, limit=HITS_PER_NAME, lists=lists) for q in queries]
     if len({tuple(sorted(r.snapshots.items())) for r in results}) > 1:
         # A list changed between two names: start again, so one run uses one set of snapshots.
         raise Transient("the current list snapshots changed during the screening")
@@ -176,6 +177,9 @@ class Refresh:
     lost: tuple[str, ...]  # entries matched before and no longer
 
 
+LOOK_UP: Final = "look up"  # `screening_refresh(latest=…)`: not known, read it
+
+
 def screening_refresh(
     subject: Subject,
     *,
@@ -183,30 +187,41 @@ def screening_refresh(
     trigger: str,
     actor: str,
     keys: frozenset[str] | None,
+    latest: ScreeningRun | Literal["look up"] | None = LOOK_UP,
+    lists: screening.ListsInUse | None = None,
 ) -> Refresh | None:
     """Screen `subject` again for a re-screen `batch`, within the caller's transaction.
 
-    With `keys` (the entries a list change added or changed) a run is written only when the
-    subject's hits on those entries differ from its latest screening, and None returned
-    otherwise; without (a full re-screen) always. At most one run per subject and batch: a
-    batch's chunk delivered twice finds the run and returns None, writing nothing.
+    A run is written only when the subject's hits differ from its latest screening: with
+    `keys` (the entries a list change added or changed), on those entries; without (a full
+    re-screen after a matcher change) anywhere, by entry or score, or when it has no screening
+    yet. Otherwise None, and the latest screening stands (the same result, which a replay under
+    its own matcher gives too). At most one run per subject and batch: a chunk delivered twice
+    meets the unique constraint (IntegrityError) or, looked up, the run. A chunk passes the
+    `latest` runs and the `lists` it read once for all its subjects.
     """
     runs = (
         ScreeningRun.objects.filter(organisation=subject)
         if isinstance(subject, Organisation)
         else ScreeningRun.objects.filter(person=subject)
     )
-    if runs.filter(batch=batch).exists():
-        return None
+    if isinstance(latest, str):  # LOOK_UP
+        if runs.filter(batch=batch).exists():
+            return None
+        latest = runs.filter(status=ScreeningRun.Status.COMPLETED).order_by("-pk").first()
     kind = EntityType.ORGANIZATION if isinstance(subject, Organisation) else EntityType.PERSON
-    best, first = forward_hits(subject.names, kind)
-    latest = runs.filter(status=ScreeningRun.Status.COMPLETED).order_by("-pk").first()
+    best, first = forward_hits(subject.names, kind, lists=lists)
     before = {h.key: h for h in latest.hits.all()} if latest else {}
     gained = tuple(sorted(k for k in best if k not in before))
     lost = tuple(sorted(k for k, h in before.items() if k not in best and h.removed_on is None))
-    changed = tuple(sorted(k for k in best if k in before and keys is not None and k in keys))
-    if keys is not None and not (set(gained) & keys or set(lost) & keys or changed):
-        return None
+    if keys is None:
+        changed = tuple(sorted(k for k in best if k in before and before[k].score != best[k].score))
+        if latest is not None and not (gained or lost or changed):
+            return None
+    else:
+        changed = tuple(sorted(k for k in best if k in before and k in keys))
+        if not (set(gained) & keys or set(lost) & keys or changed):
+            return None
     run = ScreeningRun(public_id=uuid.uuid4(), trigger=trigger, names=subject.names, batch=batch)
     run.requested_by = actor
     if isinstance(subject, Organisation):
