@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import make_organisation
 from tests.web.watch.conftest import ImportList
 from trustdesk.web.accounts.models import User
+from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.partners import services
 from trustdesk.web.partners.models import ScreeningHit, ScreeningRun, VerdictMemory
-from trustdesk.web.partners.services import OrganisationInput
+from trustdesk.web.partners.services import OrganisationInput, PersonInput
 
 pytestmark = pytest.mark.django_db
 ROW = "W-1,Northern Example Polytechnic,NEP Institute,organization,CN,Listed 2024\n"
@@ -89,3 +92,26 @@ def test_an_entry_whose_names_change_raises_the_hit_again_and_remarks_alone_do_n
     raised = _latest_hit(org)
     assert raised.verdict == "unresolved"
     assert raised.changes == [{"what": "entry_names", "added": ["NEPI"], "removed": []}]
+
+
+def test_a_remembered_verdict_on_a_person_expires_with_their_screenings(
+    import_list: ImportList,
+    researcher: User,
+    officer: User,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = 30
+    import_list(["W-9,Ivan Examplovich Petrov,,person,RU,Listed\n"])
+    with django_capture_on_commit_callbacks(execute=True):
+        person = services.person_create(actor=researcher, data=PersonInput(name="Ivan Petrov"))
+    hit = ScreeningHit.objects.get(run__person=person)
+    services.hit_adjudicate(actor=officer, hit=hit, verdict="false_positive", reason="Born 1990")
+    VerdictMemory.objects.update(decided_at=timezone.now() - timedelta(days=31))
+    ScreeningRun.objects.update(completed_at=timezone.now() - timedelta(days=31))
+
+    assert services.screening_purge_expired() == 1
+
+    assert not VerdictMemory.objects.exists()
+    event = AuditEvent.objects.get(action="trustdesk.screening.purged")
+    assert event.data["verdicts_forgotten"] == 1

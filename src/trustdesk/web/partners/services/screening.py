@@ -25,7 +25,13 @@ from trustdesk.web.core.tasks import Transient
 from trustdesk.web.lists import screening
 from trustdesk.web.lists.coverage import current_coverage
 from trustdesk.web.partners import conf, grouping, selectors
-from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.partners.models import (
+    Organisation,
+    Person,
+    ScreeningHit,
+    ScreeningRun,
+    VerdictMemory,
+)
 from trustdesk.web.partners.services import memory
 from trustdesk.web.partners.services.common import (
     InvalidVerdict,
@@ -402,21 +408,28 @@ def screening_purge_expired(*, actor: str = "task:partners.purge_screenings") ->
     A screening counts from its completion; one that never completed (it failed) from when it
     was asked for, so that a failed screening's names are not kept for ever either. The audit
     trail keeps its events: that each screening happened and who decided what on its hits.
-    Organisations' screenings are not personal data and are kept.
+    Organisations' screenings are not personal data and are kept. Remembered verdicts on
+    people (which keep their names then) go by the same rule, counted from the verdict: a
+    person's dismissed match older than the retention period may come back once.
     """
     cutoff = timezone.now() - conf.person_screening_retention()
     expired = ScreeningRun.objects.filter(person__isnull=False).filter(
         Q(completed_at__lt=cutoff) | Q(completed_at=None, created_at__lt=cutoff)
     )
-    count = expired.count()
-    if not count:
+    memories = VerdictMemory.objects.filter(person__isnull=False, decided_at__lt=cutoff)
+    count, forgotten = expired.count(), memories.count()
+    if not count and not forgotten:
         return 0
     hits = ScreeningHit.objects.filter(run__in=expired).count()
+    memories.delete()
     expired.delete()
+    data: dict[str, object] = {"runs": count, "hits": hits, "completed_before": cutoff.isoformat()}
+    if forgotten:
+        data["verdicts_forgotten"] = forgotten
     audit.record(
         actor=actor,
         action="trustdesk.screening.purged",
         target=audit.AuditTarget("partners.screeningrun", "people", "screenings of people"),
-        data={"runs": count, "hits": hits, "completed_before": cutoff.isoformat()},
+        data=data,
     )
     return count
