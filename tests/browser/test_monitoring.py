@@ -26,6 +26,7 @@ from trustdesk.web.partners import services
 from trustdesk.web.partners.models import ScreeningHit
 from trustdesk.web.watch.models import Rescreen
 
+pytestmark = pytest.mark.slow  # a browser and three list imports: about 30 s
 PASSWORD = "correct horse battery staple"
 HEADER = "id,name,aliases,type,countries,notes\n"
 POLYTECHNIC = "W-1,Northern Example Polytechnic,NEP Institute,organization,CN,Listed\n"
@@ -101,3 +102,14 @@ def test_a_new_list_file_reaches_the_officer_and_a_dismissed_hit_stays_dismissed
         [],
     )
     assert works.pk != polytechnic.pk
+
+    # when the listed entry gains a name, the dismissed match is raised again, saying why
+    _import(tmp_path / "v3", [POLYTECHNIC.replace("NEP Institute", "NEP Institute;NEPI"), WORKS])
+    page.goto(f"{live_server.url}{detail}")
+    expect(page.locator("p.group-match", has_text="Raised again")).to_contain_text(
+        "The listed entry's names changed: now “NEPI”."
+    )
+    page.get_by_text("Match details and verdict history").first.click()
+    page.get_by_text("Verdict history (1)").click()
+    expect(page.get_by_text("False positive by Olga Tester").last).to_be_visible()
+    _shoot(page, "raised-again")
