@@ -12,6 +12,7 @@ from tests.factories import make_organisation
 from tests.web.watch.conftest import ImportList
 from trustdesk.web.accounts.models import User
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.notify.models import Notification
 from trustdesk.web.partners import services
 from trustdesk.web.partners.models import ScreeningHit, ScreeningRun, VerdictMemory
 from trustdesk.web.partners.services import OrganisationInput, PersonInput
@@ -86,12 +87,15 @@ def test_an_entry_whose_names_change_raises_the_hit_again_and_remarks_alone_do_n
     # the notes (remarks) change: the delta re-screen carries the verdict over
     import_list([ROW.replace("Listed 2024", "Listed 2024 and renewed 2025")])
     assert _latest_hit(org).verdict == "false_positive"
+    assert not Notification.objects.filter(kind=Notification.Kind.LIST_HITS).exists()
 
     # an alias is added: the hit is raised again, with the new name
     import_list([ROW.replace("NEP Institute", "NEP Institute;NEPI")])
     raised = _latest_hit(org)
     assert raised.verdict == "unresolved"
     assert raised.changes == [{"what": "entry_names", "added": ["NEPI"], "removed": []}]
+    told = Notification.objects.get(kind=Notification.Kind.LIST_HITS)
+    assert (told.recipient, told.data["partners"]) == (officer, 1)
 
 
 def test_a_remembered_verdict_on_a_person_expires_with_their_screenings(

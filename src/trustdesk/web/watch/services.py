@@ -28,7 +28,11 @@ from trustdesk.web.lists.screening import MATCHER_VERSION
 from trustdesk.web.lists.selectors import snapshot_diff
 from trustdesk.web.notify import services as notify_services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningRun
-from trustdesk.web.partners.selectors import current_hits, latest_completed_runs
+from trustdesk.web.partners.selectors import (
+    OPEN_VERDICTS,
+    current_hits,
+    latest_completed_runs,
+)
 from trustdesk.web.partners.services.screening import hits_mark_removed, screening_refresh
 from trustdesk.web.watch import subjects
 from trustdesk.web.watch.models import Rescreen, RescreenChunk, RescreenOutcome
@@ -58,6 +62,10 @@ def rescreen_for_list_changes(*, changes: Sequence[dict[str, Any]], actor: str) 
         if new is None:
             continue
         old = Snapshot.objects.filter(public_id=change["old"]).first() if change["old"] else None
+        if Rescreen.objects.filter(
+            kind=Rescreen.Kind.DELTA, source=change["source"], old_snapshot=old, new_snapshot=new
+        ).exists():
+            continue  # the same change reported again (a redelivered run): started already
         started.append(
             _start(Rescreen.Kind.DELTA, actor, source=change["source"], old=old, new=new)
         )
@@ -347,7 +355,7 @@ def rescreen_finish(*, public_id: str) -> Rescreen:
         rescreen.status, rescreen.completed_at = Rescreen.Status.COMPLETED, timezone.now()
         rescreen.save(update_fields=["status", "completed_at"])
         outcomes = list(rescreen.outcomes.all())
-        gaining = [o for o in outcomes if o.gained or o.changed]
+        gaining = [o for o in outcomes if _awaits_verdict(o)]
         audit.record(
             actor=rescreen.actor,
             action="trustdesk.rescreen.completed",
@@ -358,7 +366,7 @@ def rescreen_finish(*, public_id: str) -> Rescreen:
                 "added": rescreen.added,
                 "changed": rescreen.changed,
                 "removed": rescreen.removed,
-                "partners_gaining": len(gaining),
+                "partners_awaiting_verdict": len(gaining),
                 "partners_affected": len(outcomes),
             },
         )
@@ -382,6 +390,15 @@ def rescreen_finish(*, public_id: str) -> Rescreen:
             },
         )
     return rescreen
+
+
+def _awaits_verdict(outcome: RescreenOutcome) -> bool:
+    """Whether the re-screen gave the partner a hit an officer must look at (not carried over)."""
+    if outcome.run_id is None or not (outcome.gained or outcome.changed):
+        return False
+    keys = {*outcome.gained, *outcome.changed}
+    hits = outcome.run.hits.filter(verdict__in=OPEN_VERDICTS) if outcome.run else []
+    return any(h.key in keys for h in hits)
 
 
 def _engagements_of(outcomes: Iterable[RescreenOutcome]) -> list[int]:
