@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("TRUSTDESK_SHARED_DIR", ROOT.parent / "shared"))
@@ -33,3 +36,17 @@ GB_QUIET_COLLABORATION: dict[str, object] = {
     "other_organisations": [],
     "payment_to_partner": False,
 }
+
+
+@pytest.fixture
+def migrations_restored() -> Iterator[None]:
+    """After a test that migrates an app backwards, every app is migrated forward again.
+
+    Migrating one app back also unapplies the later migrations of other apps that depend on it;
+    migrating that app forward again does not reapply them, so without this the tests after it
+    would meet a schema with tables missing.
+    """
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -432,6 +432,30 @@ TASK_RUN = Target(
     missing=lambda: {"public_id": _uuid()},
 )
 
+
+def _rescreen() -> str:
+    """A completed re-screen of the matrix list (imports here run no on-commit work)."""
+    from trustdesk.web.watch.models import Rescreen
+
+    found = Rescreen.objects.filter(source=LIST_SOURCE).first() or Rescreen.objects.create(
+        kind=Rescreen.Kind.DELTA,
+        status=Rescreen.Status.COMPLETED,
+        source=LIST_SOURCE,
+        matcher_version="test",
+        threshold=0.7,
+        chunks_total=0,
+        actor="test:matrix",
+    )
+    return str(found.public_id)
+
+
+# `watch.view` holders (officer, auditor, admin) read every re-screen: no scope on the page itself.
+RESCREEN = Target(
+    "re-screen",
+    inside=lambda world, role: {"public_id": _rescreen()},
+    missing=lambda: {"public_id": _uuid()},
+)
+
 # `user.view` holders (auditor, admin) see every account; everyone else only their own.
 _SEES_OWN_ACCOUNT = frozenset(ROLES) - {Role.AUDITOR.value, Role.ADMIN.value}
 USER = Target(

@@ -100,6 +100,7 @@ from tests.web.matrix_support import (
     PROCESS,
     PUBLIC_PAGE,
     QUESTION,
+    RESCREEN,
     ROLES,
     SOURCE,
     TASK_RUN,
@@ -282,6 +283,9 @@ MATRIX: dict[str, Route] = {
     "reference:travel-advice-detail": route(get(LIST_READERS)),
     # Queues a refresh (the task runs after commit, which the matrix never reaches).
     "reference:travel-advice-update": route(post(ADMINS)),
+    # --- ongoing monitoring: officers, auditors and admins (`watch.view`) ---
+    "watch:index": route(get(TASK_WATCHERS)),
+    "watch:detail": route(get(TASK_WATCHERS), target=RESCREEN),
     # --- task runs: officers, auditors and admins watch them all; nobody else any ---
     "jobs:run_list": route(get(TASK_WATCHERS)),
     "jobs:run_detail": route(get(TASK_WATCHERS), target=TASK_RUN),

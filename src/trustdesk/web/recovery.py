@@ -4,8 +4,9 @@ A process killed mid-work (a deploy, an out-of-memory kill, a power cut) leaves 
 "running" that nothing will finish, and on the embedded default queued runs that nothing will
 start. `work_recover()` finds both: runs whose lease expired are failed with that reason (list
 imports, reference refreshes and task runs alike), queued runs that waited too long are sent
-again (an upload accepted just before a restart is imported), and upload files whose import
-ended are removed. `trustdesk serve` and `trustdesk worker` call it on start; `trustdesk jobs
+again (an upload accepted just before a restart is imported), the chunks of a partners'
+re-screen whose run was abandoned are queued again, and upload files whose import ended are
+removed. `trustdesk serve` and `trustdesk worker` call it on start; `trustdesk jobs
 reap` runs it from a scheduler.
 """
 
@@ -22,6 +23,7 @@ from trustdesk.web.core.context import audit_context
 from trustdesk.web.core.tasks import redelivery_grace, task_runs_resume
 from trustdesk.web.jobs import services as jobs
 from trustdesk.web.lists import upload_store
+from trustdesk.web.watch.services import rescreens_resume
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,4 +59,6 @@ def work_recover(*, now: datetime | None = None) -> Recovery:
             for r in jobs.task_run_reap(lease=conf.lease, grace=redelivery_grace(conf), now=now)
         ]
     resumed = [f"{r.task} {r.public_id}: {r.status}" for r in task_runs_resume(now=now)]
+    # A re-screen's chunk whose run was just failed as abandoned is queued again, to finish.
+    resumed += [f"watch.chunk {c.rescreen.public_id} #{c.number}" for c in rescreens_resume()]
     return Recovery(tuple(reaped), tuple(resumed), upload_store.upload_files_prune())

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "trustdesk.web.assessments",
     "trustdesk.web.mitigations",
     "trustdesk.web.documents",
+    "trustdesk.web.watch",
     "trustdesk.web.desk",
     "trustdesk.web.hub",
     "trustdesk.web.selfassess",
@@ -198,21 +199,29 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# SQLite, embedded or named by a sqlite:// URL (a worker given the embedded file, say), takes its
+# write lock when a transaction begins: the audit chain's appends must never fork.
+_SQLITE_OPTIONS = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL;",
+}
 DATABASES: dict[str, dict[str, Any]]
 if EMBEDDED:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(HOME / "trustdesk.sqlite3"),
-            "OPTIONS": {
-                "timeout": 30,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL;",
-            },
+            "OPTIONS": dict(_SQLITE_OPTIONS),
         }
     }
 else:
     DATABASES = {"default": dict(dj_database_url.parse(env_str("TRUSTDESK_DATABASE_URL")))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {
+            **_SQLITE_OPTIONS,
+            **DATABASES["default"].get("OPTIONS", {}),
+        }
 
 # Largest list file accepted in one import; the full OpenSanctions export needs more than this.
 TRUSTDESK_MAX_LIST_BYTES = env_int("TRUSTDESK_MAX_LIST_BYTES", 1 << 30)

@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("accounts/", include("trustdesk.web.accounts.urls")),
     path("lists/", include("trustdesk.web.lists.urls")),
+    path("monitoring/", include("trustdesk.web.watch.urls")),
     path("jobs/", include("trustdesk.web.jobs.urls")),
     path("audit/", include("trustdesk.web.core.urls")),
     path("engagements/", include("trustdesk.web.cases.urls")),

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.support import migrations_restored  # noqa: F401 (a fixture)
 from tests.web.cases.conftest import Cast
 from tests.web.triage.conftest import LISTED, Completed
 from trustdesk.policy.reasons import REDACTED_HIT, FactKind
@@ -82,6 +83,7 @@ def test_a_sentence_that_names_no_stored_hit_stays_a_screening_fact() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrations_restored")
 def test_the_migration_upgrades_stored_rows(
     cast: Cast, completed: Completed, watch_list: str
 ) -> None:

@@ -235,6 +235,14 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=False,
     ),
     Permission(
+        "watch.view",
+        "see the ongoing monitoring of partners",
+        "See what each list change did to the partners on file: entries added, changed and "
+        "removed, partners gaining or losing possible matches, engagements falling due for "
+        "review, and the re-screens running or failed.",
+        writes=False,
+    ),
+    Permission(
         "task.view",
         "watch background task runs",
         "See background task runs (list updates, imports, screenings): what each ran on, who "
@@ -284,6 +292,7 @@ _CASEWORK = frozenset(
         "lists.view",
         "report.view",
         "task.view",
+        "watch.view",
     }
 )
 
@@ -356,6 +365,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "report.view",
                     "audit.view",
                     "task.view",
+                    "watch.view",
                     "user.view",
                     "user.manage",
                     "settings.manage",

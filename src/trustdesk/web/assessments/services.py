@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -28,7 +28,7 @@ from trustdesk.policy.assessment import (
     override_problems,
 )
 from trustdesk.policy.conditions import FactValue
-from trustdesk.policy.review import ReviewCheck, Trigger
+from trustdesk.policy.review import Trigger
 from trustdesk.policy.triage import AnswersInvalid
 from trustdesk.web.accounts.models import User
 from trustdesk.web.assessments import changes as change_glue
@@ -384,40 +384,57 @@ TRIGGERABLE = workflow.TRANSITIONS[workflow.Action.MARK_REVIEW_DUE].sources
 
 
 def engagement_review_due_on_triggers(
-    *, today: dt.date | None = None, actor: str = REVIEW_TRIGGER_ACTOR
+    *,
+    today: dt.date | None = None,
+    actor: str = REVIEW_TRIGGER_ACTOR,
+    engagement_ids: Sequence[int] | None = None,
+    hits_found_due: bool = False,
 ) -> list[Engagement]:
     """Bring the review of every assessed active or decided case forward when a trigger fires.
 
     Scheduled, not a person's action, so it checks no permission. Each case is checked
     outside any transaction, then moved in its own, re-checked under its lock; the audit
     event and the notification name only the kinds of change (no listed entry).
+
+    `engagement_ids` narrows the sweep to those cases, and `hits_found_due` makes a possible
+    match not yet reviewed bring the review forward too: ongoing monitoring does both after a
+    list change gave their partners new hits, since a newly listed partner of a case under way
+    must not wait for an officer to find it (a partner's own screening still waits).
     """
     today = today or timezone.localdate()
     moved = []
     candidates = Engagement.objects.filter(
         status__in=list(TRIGGERABLE), risk_assessments__isnull=False
     ).distinct()
+    if engagement_ids is not None:
+        # Only these (ongoing monitoring: the engagements of partners a list change affected).
+        candidates = candidates.filter(pk__in=list(engagement_ids))
     for engagement in candidates.order_by("pk"):
         check = selectors.review_triggers(engagement=engagement, today=today)
         # The review date is the date sweep's (for active cases); here only what changed counts.
-        if not any(c.trigger != Trigger.DATE_REACHED for c in check.due_because):
+        triggers = sorted(
+            {
+                c.trigger.value
+                for c in check.changes
+                if c.trigger != Trigger.DATE_REACHED
+                and (c.makes_due or (hits_found_due and c.trigger == Trigger.HIT_FOUND))
+            }
+        )
+        if not triggers:
             continue
         with transaction.atomic():
             locked = _locked(engagement)
             if locked.status not in TRIGGERABLE:
                 continue
-            moved.append(_bring_forward(locked, check, actor))
+            moved.append(_bring_forward(locked, triggers, actor))
     return moved
 
 
-def _bring_forward(engagement: Engagement, check: ReviewCheck, actor: str) -> Engagement:
+def _bring_forward(engagement: Engagement, triggers: list[str], actor: str) -> Engagement:
     old = engagement.status
     engagement.status = Status.REVIEW_DUE
     engagement.version += 1
     engagement.save(update_fields=["status", "version", "updated_at"])
-    triggers = sorted(
-        {c.trigger.value for c in check.due_because if c.trigger != Trigger.DATE_REACHED}
-    )
     audit.record(
         actor=actor,
         action="trustdesk.engagement.review_due",

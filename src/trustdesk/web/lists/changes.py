@@ -16,6 +16,7 @@ from django.db import transaction
 
 from trustdesk.web.core import tasks
 from trustdesk.web.jobs.models import TaskRun
+from trustdesk.web.lists.models import ListSource
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +53,26 @@ def current_changed(*sources: str, actor: str) -> None:
 
 
 def lists_current_changed(*, sources: Sequence[str], actor: str) -> TaskRun:
-    """What follows a change of what screening uses: the match index is rebuilt, off the request.
+    """What follows a change of what screening uses: the index rebuilt, the partners re-screened.
 
     Every way a list arrives (`trustdesk lists import`, the upload page, `lists update`, the
     lists shipped with trustdesk) ends here, once its new current snapshot has committed. The
-    ongoing-monitoring issue starts the re-screen of partners against `sources` here, beside
-    the index rebuild.
+    match index is rebuilt first, then the ongoing monitoring (`watch.rescreen_lists`, a task
+    of an app above this one, so named rather than imported) re-screens the partners on file
+    against what each source's new snapshot added, changed or removed.
     """
     log.info("current snapshot changed: %s", ", ".join(sources))
-    return tasks.enqueue("lists.rebuild_index", actor)
+    rows = ListSource.objects.filter(key__in=list(sources)).select_related("current", "previous")
+    changes = [
+        {
+            "source": row.key,
+            "old": str(row.previous.public_id) if row.previous else None,
+            "new": str(row.current.public_id),
+        }
+        for row in rows.order_by("key")
+        if row.current is not None
+    ]
+    rebuild = tasks.enqueue("lists.rebuild_index", actor)
+    if changes:
+        tasks.enqueue("watch.rescreen_lists", actor, changes=changes)
+    return rebuild

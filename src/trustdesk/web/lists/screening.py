@@ -125,6 +125,19 @@ def _load_or_build(
     return index
 
 
+@dataclass(frozen=True, slots=True)
+class ListsInUse:
+    """The loaded index and the coverage, read once for a batch of screenings (a re-screen)."""
+
+    loaded: LoadedIndex
+    coverage: Coverage
+
+
+def lists_in_use() -> ListsInUse:
+    """The current index and coverage, for many screenings that must use the same lists."""
+    return ListsInUse(current_index(), current_coverage())
+
+
 def screen(
     query: Query,
     *,
@@ -132,15 +145,16 @@ def screen(
     limit: int = 10,
     progress: Callable[[int], None] | None = None,
     build: bool = True,
+    lists: ListsInUse | None = None,
 ) -> ScreeningResult:
     """Hits for one name against every current list, with what is needed to replay it later.
 
     `build=False` for a request: `IndexNotReady` rather than building the index there. A name
-    with nothing to compare is refused (NameNotScreenable) before the index is loaded.
+    with nothing to compare is refused (NameNotScreenable) before the index is loaded. `lists`
+    (from `lists_in_use`) spares a batch the index and coverage lookups of every name.
     """
     check_name(query)
-    loaded = current_index(progress=progress, build=build)
+    loaded = lists.loaded if lists else current_index(progress=progress, build=build)
     hits = loaded.index.search(query, threshold=threshold, limit=limit)
-    return ScreeningResult(
-        query, hits, loaded.snapshots, MATCHER_VERSION, threshold, current_coverage()
-    )
+    coverage = lists.coverage if lists else current_coverage()
+    return ScreeningResult(query, hits, loaded.snapshots, MATCHER_VERSION, threshold, coverage)

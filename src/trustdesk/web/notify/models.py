@@ -25,6 +25,7 @@ class Notification(models.Model):
         VOTED = "voted", "Committee vote cast"
         GUIDANCE_STALE = "guidance_stale", "Guidance page due for review"
         TRAINING_EXPIRING = "training_expiring", "Training pass expiring"
+        LIST_HITS = "list_hits", "New possible matches after a list change"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(

@@ -55,6 +55,10 @@ _TEXTS: Mapping[str, str] = {
         "The guidance page “{page}” you own was due for review on {review_by}: check it and "
         "set a new review date."
     ),
+    Kind.LIST_HITS: (
+        "A change of {source} gave {partners} partner(s) on file new or changed possible "
+        "matches: they await a verdict (Monitoring page)."
+    ),
     Kind.TRAINING_EXPIRING: (
         "Your pass of the training module “{module}” expires on {expires}: take it again to "
         "keep it."

@@ -138,6 +138,8 @@ class ScreeningRun(models.Model):
         RENAMED = "renamed", "Names changed"
         MERGED = "merged", "Duplicate merged in"
         REQUESTED = "requested", "Screened again on request"
+        LIST_CHANGED = "list_changed", "A list it matched changed"
+        RESCREEN = "rescreen", "Screened again: the matcher or its threshold changed"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
@@ -160,6 +162,9 @@ class ScreeningRun(models.Model):
         "jobs.TaskRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     error = models.TextField(blank=True)
+    # The re-screen (ongoing monitoring) that wrote this run: at most one run per subject each,
+    # so a chunk of that re-screen delivered twice (a worker died mid-chunk) adds nothing.
+    batch = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -172,6 +177,16 @@ class ScreeningRun(models.Model):
                     | Q(organisation__isnull=True, person__isnull=False)
                 ),
                 name="partners_screeningrun_one_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "batch"],
+                condition=~Q(batch=""),
+                name="partners_run_one_per_batch_org",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "batch"],
+                condition=~Q(batch=""),
+                name="partners_run_one_per_batch_person",
             ),
         ]
         indexes = [
@@ -212,6 +227,18 @@ class ScreeningHit(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     adjudicated_at = models.DateTimeField(null=True, blank=True)
+    # The remembered verdict this hit's verdict was carried over from (a later screening that
+    # found the same entry, unchanged, for the same names), or that no longer applies because
+    # `changes` says what changed since.
+    memory = models.ForeignKey(
+        "VerdictMemory", null=True, blank=True, on_delete=models.SET_NULL, related_name="hits"
+    )
+    # What changed since the remembered verdict: [{"what": "entry_names" | "entry_details" |
+    # "subject_names", "added": [...], "removed": [...]}]; empty when nothing did.
+    changes = models.JSONField(default=list, blank=True)
+    # The day the entry left its list (a later snapshot no longer has it): the hit stays on the
+    # record with its verdict, marked, rather than vanishing from the officer's view.
+    removed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-score", "source", "entry_id"]
@@ -248,3 +275,55 @@ class ScreeningHit(models.Model):
             origin=origin,
             role=role,
         )
+
+
+class VerdictMemory(models.Model):
+    """An officer's verdict on one listed entry for one subject, remembered for later screenings.
+
+    It keeps the entry as it was judged (its fingerprint, the one `ListEntry.fingerprint`, and
+    its names and identifying details) and the subject's names then. A later screening that
+    finds the same entry carries the verdict over while neither side changed in what the
+    verdict rested on, and otherwise raises the hit again saying what changed. A new verdict on
+    the same entry supersedes the memory; superseded ones stay as the hit's history.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.CharField(max_length=100)
+    entry_id = models.CharField(max_length=200)
+    verdict = models.CharField(max_length=20, choices=[(s.value, s.label) for s in HitStatus])
+    reason = models.TextField()
+    entry_fingerprint = models.CharField(max_length=64, blank=True)
+    # {"names": [...], "details": [...]}: what a change of the entry is compared on.
+    entry_identity = models.JSONField(default=dict)
+    subject_names = models.JSONField(default=list)
+    hit = models.ForeignKey(
+        ScreeningHit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation__isnull=False, person__isnull=True)
+                    | Q(organisation__isnull=True, person__isnull=False)
+                ),
+                name="partners_memory_one_subject",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["source", "entry_id"], name="partners_memory_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verdict} on {self.source}:{self.entry_id}"

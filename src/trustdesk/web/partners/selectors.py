@@ -17,7 +17,13 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web.accounts.models import User
 from trustdesk.web.partners.identifiers import IdentifierError, normalise_orcid, normalise_ror
-from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.partners.models import (
+    Organisation,
+    Person,
+    ScreeningHit,
+    ScreeningRun,
+    VerdictMemory,
+)
 from trustdesk.web.partners.names import search_keys
 from trustdesk.web.partners.permissions import can_view, organisation_scope, person_scope
 
@@ -98,8 +104,14 @@ def screening_runs(subject: Organisation | Person) -> QuerySet[ScreeningRun]:
         if isinstance(subject, Organisation)
         else ScreeningRun.objects.filter(person=subject)
     )
-    return runs.annotate(hit_count=Count("hits")).prefetch_related(
-        Prefetch("hits", queryset=ScreeningHit.objects.select_related("adjudicated_by"))
+    # Ordered here: Django leaves a model's default ordering out of an aggregated query, and
+    # the newest run (the first) is what the screening says now.
+    return (
+        runs.annotate(hit_count=Count("hits"))
+        .order_by("-created_at", "-pk")
+        .prefetch_related(
+            Prefetch("hits", queryset=ScreeningHit.objects.select_related("adjudicated_by"))
+        )
     )
 
 
@@ -228,3 +240,16 @@ def organisations_by_screening(
     if wanted == "clear":
         return records.exclude(pk__in=open_).exclude(pk__in=confirmed)
     return records
+
+
+def verdict_history(run: ScreeningRun) -> dict[str, list[VerdictMemory]]:
+    """Every verdict given on the run's entries for its subject, oldest first, by entry key."""
+    subject = run.subject
+    field = "organisation" if isinstance(subject, Organisation) else "person"
+    memories = VerdictMemory.objects.filter(
+        **{field: subject}, entry_id__in=[h.entry_id for h in run.hits.all()]
+    ).select_related("decided_by")
+    found: dict[str, list[VerdictMemory]] = {}
+    for memory in memories.order_by("decided_at", "pk"):
+        found.setdefault(f"{memory.source}:{memory.entry_id}", []).append(memory)
+    return found

@@ -28,7 +28,8 @@ from trustdesk.web.accounts.permissions import has_permission, require
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.lists.coverage import Coverage
 from trustdesk.web.partners import forms, grouping, permissions, selectors, services
-from trustdesk.web.partners.models import Organisation, Person, ScreeningHit
+from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.partners.services.memory import change_sentences
 
 PAGE_SIZE = 25
 Subject = Organisation | Person
@@ -152,6 +153,8 @@ def _screening_context(request: AuthenticatedHttpRequest, subject: Subject) -> d
     sees_entries = has_permission(request.user, "lists.view")
     completed = latest is not None and latest.status == latest.Status.COMPLETED
     groups = grouping.screening_groups(latest) if latest and completed else []
+    if latest and completed:
+        _annotate_history(latest, groups)
     return {
         "sees_entries": sees_entries,
         "groups": groups if sees_entries else [],
@@ -178,6 +181,16 @@ def _screening_context(request: AuthenticatedHttpRequest, subject: Subject) -> d
         "can_adjudicate": has_permission(request.user, "partner.adjudicate"),
         "verdicts": forms.AdjudicationForm.base_fields["verdict"].choices,  # type: ignore[attr-defined]
     }
+
+
+def _annotate_history(run: ScreeningRun, groups: list[grouping.HitGroupView]) -> None:
+    """Give each shown hit its verdict history and what changed since its remembered verdict."""
+    history = selectors.verdict_history(run)
+    for group in groups:
+        for hit in group.hits:
+            # Presentation attributes for the hit's template only; never saved.
+            setattr(hit, "history", history.get(hit.key, []))  # noqa: B010
+            setattr(hit, "change_text", change_sentences(hit.changes or []))  # noqa: B010
 
 
 def _verdict_counts(groups: list[grouping.HitGroupView]) -> list[tuple[str, int]]:

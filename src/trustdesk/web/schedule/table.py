@@ -61,6 +61,15 @@ SCHEDULE: tuple[Job, ...] = (
         "a new pack version changes its triage outcome.",
     ),
     Job(
+        "partners.matcher-check",
+        "watch.matcher_check",
+        Cadence(DAY, at=_at(0, 30)),
+        "A new version of the matcher or a new threshold scores every partner differently; "
+        "list changes re-screen only what they touched, so once a day the matcher in use is "
+        "compared with the one the last full re-screen recorded, and every partner is screened "
+        "again (in chunks, on the workers) when they differ.",
+    ),
+    Job(
         "screenings.purge",
         "partners.purge_screenings",
         Cadence(DAY, at=_at(1)),

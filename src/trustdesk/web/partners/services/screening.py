@@ -6,7 +6,11 @@ matcher version it used, so the result can be replayed; officers' verdicts carry
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
 
 from django.db import transaction
 from django.db.models import Q
@@ -20,8 +24,15 @@ from trustdesk.web.core import audit, tasks
 from trustdesk.web.core.tasks import Transient
 from trustdesk.web.lists import screening
 from trustdesk.web.lists.coverage import current_coverage
-from trustdesk.web.partners import conf, grouping
-from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.partners import conf, grouping, selectors
+from trustdesk.web.partners.models import (
+    Organisation,
+    Person,
+    ScreeningHit,
+    ScreeningRun,
+    VerdictMemory,
+)
+from trustdesk.web.partners.services import memory
 from trustdesk.web.partners.services.common import (
     InvalidVerdict,
     MergedRecord,
@@ -84,14 +95,32 @@ def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
     Idempotent, as tasks must be: a completed run is returned unchanged. The names are those
     recorded when the screening was asked for; a later rename queues a run of its own. People
     are screened on their names alone (no nationality): the minimum the matcher needs.
+    Remembered verdicts that still apply are carried over (`memory.verdicts_carry`).
     """
     run = ScreeningRun.objects.get(public_id=run_id)
     if run.status == ScreeningRun.Status.COMPLETED:
         return run
     kind = EntityType.ORGANIZATION if run.organisation_id else EntityType.PERSON
+    best, first = forward_hits(run.names, kind)
+    with transaction.atomic():
+        run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
+        if run.status == ScreeningRun.Status.COMPLETED:
+            return run
+        _complete(run, best, first, actor=actor)
+    return run
+
+
+def forward_hits(
+    names: Sequence[str], kind: EntityType, *, lists: screening.ListsInUse | None = None
+) -> tuple[dict[str, Hit], screening.ScreeningResult | None]:
+    """The best hit per listed entry over every name, and the first name's result (or None).
+
+    Every screening of a subject goes through here, the ongoing monitoring's re-screens too, so
+    a hit and its explanation are the same whichever way the screening was started.
+    """
     best: dict[str, Hit] = {}
-    queries = [Query(name, type=kind) for name in run.names if _screenable(Query(name, type=kind))]
-    results = [screening.screen(query, limit=HITS_PER_NAME) for query in queries]
+    queries = [Query(name, type=kind) for name in names if _screenable(Query(name, type=kind))]
+    results = [screening.screen(q, limit=HITS_PER_NAME, lists=lists) for q in queries]
     if len({tuple(sorted(r.snapshots.items())) for r in results}) > 1:
         # A list changed between two names: start again, so one run uses one set of snapshots.
         raise Transient("the current list snapshots changed during the screening")
@@ -99,42 +128,134 @@ def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
         for hit in result.hits:
             if hit.key not in best or hit.score > best[hit.key].score:
                 best[hit.key] = hit
-    first = results[0] if results else None
-    with transaction.atomic():
-        run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
-        if run.status == ScreeningRun.Status.COMPLETED:
-            return run
-        ScreeningHit.objects.bulk_create(_hit_row(run, hit) for hit in best.values())
-        run.status, run.error, run.completed_at = ScreeningRun.Status.COMPLETED, "", timezone.now()
-        run.snapshots = first.snapshots if first else {}
-        run.coverage = (first.coverage if first else current_coverage()).to_dict()
-        run.matcher_version = first.matcher_version if first else screening.MATCHER_VERSION
-        run.threshold = first.threshold if first else None
-        run.save(
-            update_fields=[
-                "status",
-                "error",
-                "completed_at",
-                "snapshots",
-                "coverage",
-                "matcher_version",
-                "threshold",
-            ]
+    return best, (results[0] if results else None)
+
+
+def _complete(
+    run: ScreeningRun,
+    best: Mapping[str, Hit],
+    first: screening.ScreeningResult | None,
+    *,
+    actor: str,
+) -> None:
+    """Store the hits on a locked run and mark it completed, audited (the caller's transaction)."""
+    run.status, run.error, run.completed_at = ScreeningRun.Status.COMPLETED, "", timezone.now()
+    run.snapshots = first.snapshots if first else {}
+    run.coverage = (first.coverage if first else current_coverage()).to_dict()
+    run.matcher_version = first.matcher_version if first else screening.MATCHER_VERSION
+    run.threshold = first.threshold if first else None
+    rows = [_hit_row(run, hit) for hit in best.values()]
+    carried = memory.verdicts_carry(run, rows)
+    ScreeningHit.objects.bulk_create(rows)
+    run.save(
+        update_fields=[
+            "status",
+            "error",
+            "completed_at",
+            "snapshots",
+            "coverage",
+            "matcher_version",
+            "threshold",
+        ]
+    )
+    data: dict[str, object] = {
+        "run": str(run.public_id),
+        "names": run.names,
+        "hits": sorted(best),
+        "snapshots": run.snapshots,
+        "coverage_complete": run.coverage["complete"],
+        "matcher_version": run.matcher_version,
+    }
+    if carried:
+        data["carried"] = sorted(carried)
+    if run.batch:
+        data["trigger"], data["batch"] = run.trigger, run.batch
+    audit.record(actor=actor, action="trustdesk.screening.completed", target=run.subject, data=data)
+
+
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """A re-screen's new run of one subject, and how its hits differ from the run before."""
+
+    run: ScreeningRun
+    gained: tuple[str, ...]  # entries matched now and not before
+    changed: tuple[str, ...]  # entries matched before and now whose listing changed
+    lost: tuple[str, ...]  # entries matched before and no longer
+
+
+LOOK_UP: Final = "look up"  # `screening_refresh(latest=…)`: not known, read it
+
+
+def screening_refresh(
+    subject: Subject,
+    *,
+    batch: str,
+    trigger: str,
+    actor: str,
+    keys: frozenset[str] | None,
+    latest: ScreeningRun | Literal["look up"] | None = LOOK_UP,
+    lists: screening.ListsInUse | None = None,
+) -> Refresh | None:
+    """Screen `subject` again for a re-screen `batch`, within the caller's transaction.
+
+    A run is written only when the subject's hits differ from its latest screening: with
+    `keys` (the entries a list change added or changed), on those entries; without (a full
+    re-screen after a matcher change) anywhere, by entry or score, or when it has no screening
+    yet. Otherwise None, and the latest screening stands (the same result, which a replay under
+    its own matcher gives too). At most one run per subject and batch: a chunk delivered twice
+    meets the unique constraint (IntegrityError) or, looked up, the run. A chunk passes the
+    `latest` runs and the `lists` it read once for all its subjects.
+    """
+    runs = (
+        ScreeningRun.objects.filter(organisation=subject)
+        if isinstance(subject, Organisation)
+        else ScreeningRun.objects.filter(person=subject)
+    )
+    if isinstance(latest, str):  # LOOK_UP
+        if runs.filter(batch=batch).exists():
+            return None
+        latest = runs.filter(status=ScreeningRun.Status.COMPLETED).order_by("-pk").first()
+    kind = EntityType.ORGANIZATION if isinstance(subject, Organisation) else EntityType.PERSON
+    best, first = forward_hits(subject.names, kind, lists=lists)
+    before = {h.key: h for h in latest.hits.all()} if latest else {}
+    gained = tuple(sorted(k for k in best if k not in before))
+    lost = tuple(sorted(k for k, h in before.items() if k not in best and h.removed_on is None))
+    if keys is None:
+        changed = tuple(sorted(k for k in best if k in before and before[k].score != best[k].score))
+        if latest is not None and not (gained or lost or changed):
+            return None
+    else:
+        changed = tuple(sorted(k for k in best if k in before and k in keys))
+        if not (set(gained) & keys or set(lost) & keys or changed):
+            return None
+    run = ScreeningRun(public_id=uuid.uuid4(), trigger=trigger, names=subject.names, batch=batch)
+    run.requested_by = actor
+    if isinstance(subject, Organisation):
+        run.organisation = subject
+    else:
+        run.person = subject
+    run.save()
+    _complete(run, best, first, actor=actor)
+    return Refresh(run, gained, changed, lost)
+
+
+def hits_mark_removed(*, source: str, entry_ids: Sequence[str], on: dt.date) -> list[ScreeningHit]:
+    """Mark the current hits on entries that left `source`'s list; the hits marked now.
+
+    Only each subject's latest screening says what its screening says now; older runs are the
+    record of what was seen then and stay as they were. Marking twice marks nothing more.
+    """
+    marked: list[ScreeningHit] = []
+    for start in range(0, len(entry_ids), 500):
+        chunk = list(entry_ids[start : start + 500])
+        rows = list(
+            selectors.current_hits()
+            .filter(source=source, entry_id__in=chunk, removed_on=None)
+            .select_related("run", "run__organisation", "run__person")
         )
-        audit.record(
-            actor=actor,
-            action="trustdesk.screening.completed",
-            target=run.subject,
-            data={
-                "run": str(run.public_id),
-                "names": run.names,
-                "hits": sorted(best),
-                "snapshots": run.snapshots,
-                "coverage_complete": run.coverage["complete"],
-                "matcher_version": run.matcher_version,
-            },
-        )
-    return run
+        ScreeningHit.objects.filter(pk__in=[r.pk for r in rows]).update(removed_on=on)
+        marked += rows
+    return marked
 
 
 def _screenable(query: Query) -> bool:
@@ -269,6 +390,7 @@ def _adjudicate(
     }
     if group is not None:
         data["group"] = group
+    memory.verdict_remember(row=row, run=run, actor=actor)
     audit.record(
         actor=actor,
         action="trustdesk.screening_hit.adjudicated",
@@ -286,21 +408,28 @@ def screening_purge_expired(*, actor: str = "task:partners.purge_screenings") ->
     A screening counts from its completion; one that never completed (it failed) from when it
     was asked for, so that a failed screening's names are not kept for ever either. The audit
     trail keeps its events: that each screening happened and who decided what on its hits.
-    Organisations' screenings are not personal data and are kept.
+    Organisations' screenings are not personal data and are kept. Remembered verdicts on
+    people (which keep their names then) go by the same rule, counted from the verdict: a
+    person's dismissed match older than the retention period may come back once.
     """
     cutoff = timezone.now() - conf.person_screening_retention()
     expired = ScreeningRun.objects.filter(person__isnull=False).filter(
         Q(completed_at__lt=cutoff) | Q(completed_at=None, created_at__lt=cutoff)
     )
-    count = expired.count()
-    if not count:
+    memories = VerdictMemory.objects.filter(person__isnull=False, decided_at__lt=cutoff)
+    count, forgotten = expired.count(), memories.count()
+    if not count and not forgotten:
         return 0
     hits = ScreeningHit.objects.filter(run__in=expired).count()
+    memories.delete()
     expired.delete()
+    data: dict[str, object] = {"runs": count, "hits": hits, "completed_before": cutoff.isoformat()}
+    if forgotten:
+        data["verdicts_forgotten"] = forgotten
     audit.record(
         actor=actor,
         action="trustdesk.screening.purged",
         target=audit.AuditTarget("partners.screeningrun", "people", "screenings of people"),
-        data={"runs": count, "hits": hits, "completed_before": cutoff.isoformat()},
+        data=data,
     )
     return count

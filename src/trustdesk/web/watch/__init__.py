@@ -1,0 +1,1 @@
+"""Ongoing monitoring: partners re-screened as the lists change, and what each change did."""
