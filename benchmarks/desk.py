@@ -77,6 +77,9 @@ CASE_ANSWERS = {
     "human_participants": False,
     "publication_restrictions": False,
     "ip_transfer": False,
+    "payment_to_partner": False,
+    "goods_rating": "no-goods",
+    "publication_status": "unpublished",
 }
 
 
