@@ -22,6 +22,7 @@ from trustdesk.web.lists import screening
 from trustdesk.web.lists.coverage import current_coverage
 from trustdesk.web.partners import conf, grouping
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.partners.selectors import HITS_PER_NAME as HITS_PER_NAME
 from trustdesk.web.partners.services.common import (
     InvalidVerdict,
     MergedRecord,
@@ -41,8 +42,6 @@ audit.register_action(
     label="Screening hits on one listed institution adjudicated together",
     reason_required=True,
 )
-
-HITS_PER_NAME = 10  # listed entries kept per screened name, best first
 
 
 def _actor_label(actor: User) -> str:
