@@ -140,10 +140,11 @@ class CaseInputs:
         )
 
 
-def partner_names(*, engagement: Engagement) -> list[str]:
-    return [
-        link.partner.name for link in case_selectors.engagement_partner_list(engagement=engagement)
-    ]
+def partner_names(
+    *, engagement: Engagement, reads: triage_selectors.CaseReads | None = None
+) -> list[str]:
+    links = (reads or triage_selectors.CaseReads(engagement)).links
+    return [link.partner.name for link in links]
 
 
 def fingerprints(found: Iterable[tuple[str, str, str]]) -> dict[str, str]:
@@ -207,16 +208,11 @@ def _gather(
     return hits, screenings, where
 
 
-def case_inputs(
-    *, engagement: Engagement, reads: triage_selectors.CaseReads | None = None
-) -> CaseInputs:
-    """What an assessment of the engagement rests on now, under the active pack.
+def _assessable(reads: triage_selectors.CaseReads) -> tuple[TriageSession, Pack, Outcome]:
+    """The latest triage, the active pack and the outcome, once an assessment can rest on them.
 
-    Raises `AssessmentUnavailable` without a completed triage, or when the triage was worked
-    out under another pack than the active one (the officer re-runs it first). `reads` shares
-    the latest triage and the partners' screening with the rest of the case page.
+    `AssessmentUnavailable` without a completed triage, or for one under another pack.
     """
-    reads = reads or triage_selectors.CaseReads(engagement)
     session = reads.latest
     if session is None or session.outcome is None:
         raise AssessmentUnavailable(NO_TRIAGE)
@@ -229,6 +225,20 @@ def case_inputs(
                 now=f"{current.id} {current.version}",
             )
         )
+    return session, current, outcome
+
+
+def case_inputs(
+    *, engagement: Engagement, reads: triage_selectors.CaseReads | None = None
+) -> CaseInputs:
+    """What an assessment of the engagement rests on now, under the active pack.
+
+    Raises `AssessmentUnavailable` without a completed triage, or when the triage was worked
+    out under another pack than the active one (the officer re-runs it first). `reads` shares
+    the latest triage and the partners' screening with the rest of the case page.
+    """
+    reads = reads or triage_selectors.CaseReads(engagement)
+    session, current, outcome = _assessable(reads)
     hits, screenings, where = _gather(engagement, session, reads)
     entries = fingerprints((where[h.key], h.source, h.entry_id) for h in hits if h.key in where)
     return CaseInputs(
@@ -287,10 +297,10 @@ def case_now(
     session.engagement = engagement
     current = triage_selectors.pack()
     stored, _, _ = _gather(engagement, session, reads)
-    today = triage_selectors.partner_hits_today(engagement=engagement, stored=reads.screenings)
+    today = triage_selectors.partner_hits_today(reads=reads)
     answered = [h for h in stored if h.origin != triage_selectors.PARTNER]
     hits = [*answered, *today.hits]
-    now = triage_selectors.current_snapshots()
+    now = reads.snapshots
     listed = fingerprints((now[h.source], h.source, h.entry_id) for h in hits if h.source in now)
     kept = [h for h in hits if h.source not in now or h.key in listed]
     found = {(h.subject, h.key) for h in kept}
@@ -324,7 +334,7 @@ def case_now(
         verdicts=tuple(v.id for v in outcome.verdicts) if outcome else then.verdicts,
         hits=tuple(sorted(kept, key=hit_order)),
         entries=dict(sorted(entries.items())),
-        partners=tuple(sorted(set(partner_names(engagement=engagement)))),
+        partners=tuple(sorted(set(partner_names(engagement=engagement, reads=reads)))),
         countries=tuple(sorted({str(c) for c in engagement.countries})),
         areas=tuple(sorted({str(a) for a in engagement.research_areas})),
         ratings=assessment.ratings() if assessment else dict(then.ratings),
@@ -603,6 +613,8 @@ def case_context(
     """
     reads = reads or triage_selectors.CaseReads(engagement)
     history = assessment_history(engagement=engagement)
+    for past in history:
+        past.engagement = engagement  # already read through the user's scope
     latest = history[0] if history else None
     try:
         current: Pack | None = triage_selectors.pack()
@@ -613,7 +625,7 @@ def case_context(
     unavailable = ""
     if can_run:
         try:
-            case_inputs(engagement=engagement, reads=reads)
+            _assessable(reads)  # what the form needs to be offered; the run gathers the rest
         except (AssessmentUnavailable, triage_selectors.PackUnavailable) as exc:
             unavailable = str(exc)
     facts = latest.facts if latest else {}

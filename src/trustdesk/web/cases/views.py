@@ -77,9 +77,10 @@ def _detail(
 ) -> HttpResponse:
     user = request.user
     actions = {a.name: True for a in permissions.available_actions(user, engagement)}
-    partners = list(selectors.engagement_partner_list(engagement=engagement))
-    # Read once for the sections that share them: the latest triage, the partners' screening.
+    # Read once for the sections that share them: the partners, the latest triage, the partners'
+    # screening and today's list snapshots.
     reads = triage_selectors.CaseReads(engagement)
+    partners = reads.links
     triage = triage_selectors.engagement_triage(user=user, engagement=engagement, reads=reads)
     decisions = decision_selectors.case_context(user=user, engagement=engagement)
     information = _information(request, engagement, forms_)

@@ -224,13 +224,16 @@ def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     return partner_screenings(engagement=engagement).hits
 
 
-def partner_screenings(*, engagement: Engagement) -> PartnerScreenings:
+def partner_screenings(
+    *, engagement: Engagement, links: list[EngagementPartner] | None = None
+) -> PartnerScreenings:
     """`engagement_hits`, with the runs they came from (an assessment records both).
 
-    A fixed number of queries for any number of partners: the links, the runs with their hits,
-    and the programmes once per list snapshot.
+    A fixed number of queries for any number of partners: the links (unless given), the runs
+    with their hits, and the programmes once per list snapshot.
     """
-    links = list(case_selectors.engagement_partner_list(engagement=engagement))
+    if links is None:
+        links = list(case_selectors.engagement_partner_list(engagement=engagement))
     runs = partner_selectors.latest_completed_runs([link.partner for link in links])
     wanted: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (source, snapshot) → keys
     for screened in runs.values():
@@ -282,14 +285,14 @@ class PartnerHitsToday:
     not_screened: tuple[str, ...]
 
 
-def partner_hits_today(*, engagement: Engagement, stored: PartnerScreenings) -> PartnerHitsToday:
+def partner_hits_today(*, reads: CaseReads) -> PartnerHitsToday:
     """Each partner's names screened again against today's lists, in memory (no rows written).
 
     A hit an officer already judged keeps the verdict; a hit no screening has stored yet is new
     (not yet reviewed). Hits of a list with no snapshot today cannot be checked again, so the
     stored ones stand, as they do for every partner when no index of today's lists is loaded.
     """
-    links = list(case_selectors.engagement_partner_list(engagement=engagement))
+    links, stored = reads.links, reads.screenings
     screened = partner_selectors.screen_now([link.partner for link in links])
     if screened is None:
         names = tuple(dict.fromkeys(link.partner.name for link in links))
@@ -327,12 +330,17 @@ def _hit_keys(hits: list[ScreeningHit]) -> set[tuple[str, str, str, str]]:
 
 
 def staleness(
-    *, session: TriageSession, current: Pack, partner_hits: list[ScreeningHit] | None = None
+    *,
+    session: TriageSession,
+    current: Pack,
+    partner_hits: list[ScreeningHit] | None = None,
+    snapshots: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Why a completed outcome may no longer be what the current policy and screening give.
 
     Empty for a draft or an outcome that is still current. `partner_hits` are the engagement's
-    `engagement_hits` when the caller has read them already (the case page shares them).
+    `engagement_hits` and `snapshots` the `current_snapshots`, when the caller has read them
+    already (the case page shares them).
     """
     if not session.is_completed:
         return []
@@ -354,7 +362,7 @@ def staleness(
             reasons.append(
                 "The screening of the engagement's partners changed (new hits or adjudications)."
             )
-    now = current_snapshots()
+    now = current_snapshots() if snapshots is None else snapshots
     for question, screened in sorted(answer_glue.answer_screening(session).items()):
         if screened.snapshots != now and question in session.answers:
             reasons.append(f"The watch lists were updated since {screened.name} was screened.")
@@ -391,9 +399,14 @@ def engagement_triage(
         current: Pack | None = pack()
     except PackUnavailable:
         current = None
-    shared = reads.screenings.hits if reads is not None and latest is not None else None
+    shared = reads is not None and latest is not None and latest.engagement_id == engagement.pk
     stale = (
-        staleness(session=latest, current=current, partner_hits=shared)
+        staleness(
+            session=latest,
+            current=current,
+            partner_hits=reads.screenings.hits if shared and reads else None,
+            snapshots=reads.snapshots if shared and reads else None,
+        )
         if latest and current
         else []
     )
@@ -632,9 +645,19 @@ class CaseReads:
         return session
 
     @cached_property
+    def links(self) -> list[EngagementPartner]:
+        """The engagement's partner links, with their organisation or person."""
+        return list(case_selectors.engagement_partner_list(engagement=self.engagement))
+
+    @cached_property
     def screenings(self) -> PartnerScreenings:
         """`partner_screenings` of the engagement."""
-        return partner_screenings(engagement=self.engagement)
+        return partner_screenings(engagement=self.engagement, links=self.links)
+
+    @cached_property
+    def snapshots(self) -> dict[str, str]:
+        """`current_snapshots`: today's snapshot of every list source."""
+        return current_snapshots()
 
 
 NO_TIER = "none"
