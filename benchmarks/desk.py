@@ -77,6 +77,9 @@ CASE_ANSWERS = {
     "human_participants": False,
     "publication_restrictions": False,
     "ip_transfer": False,
+    "payment_to_partner": False,
+    "goods_rating": "no-goods",
+    "publication_status": "unpublished",
 }
 
 
@@ -467,6 +470,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="measure only the pages whose label contains TEXT (repeatable; the baseline always)",
+    )
     args = parser.parse_args(argv)
     require(
         "desk.py",
@@ -503,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {load()}")
     baseline = 0.0
     for label, path in pages().items():
+        if args.only and label != BASELINE and not any(t in label for t in args.only):
+            continue
         p50, p95, queries = measure(path, args.repeat)
         baseline = baseline or p50
         print(

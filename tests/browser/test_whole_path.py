@@ -228,7 +228,11 @@ def test_a_listed_collaboration_goes_from_triage_to_a_committee_decision_and_evi
     case = f"/engagements/{engagement.public_id}/"
 
     unfold(page, "Add a partner")
-    page.get_by_label("Organisation").select_option(label=demo_data.BEIHANG)
+    page.get_by_label("Find the organisation or person").fill(demo_data.BEIHANG)
+    partner = page.get_by_role("radio", name=re.compile(re.escape(demo_data.BEIHANG)))
+    expect(partner).to_be_visible()  # the matches arrive as the name is typed (htmx)
+    expect(page.locator(".htmx-settling, .htmx-added, .htmx-swapping")).to_have_count(0)
+    partner.check()
     page.get_by_label("Role").select_option(label="Partner institution")
     page.get_by_role("button", name="Add partner").click()
     expect(page.get_by_role("region", name="Partners")).to_contain_text(demo_data.BEIHANG)

@@ -317,6 +317,7 @@ MATRIX: dict[str, Route] = {
     "cases:engagement-close": route(post(OFFICERS), target=ENGAGEMENT),
     "cases:engagement-assign": route(post(OFFICERS, body={"to_me": "1"}), target=ENGAGEMENT),
     "cases:engagement-partner-add": route(post(PROPOSERS), target=ENGAGEMENT),
+    "cases:engagement-partner-search": route(get(PROPOSERS), target=ENGAGEMENT),
     # --- documents: the letter for whoever sees the engagement (entries only for list
     # readers), the due-diligence report for officers, approvers and auditors ---
     "documents:letter": route(get(EVERYONE), target=ENGAGEMENT),

@@ -451,7 +451,7 @@ class _Loader:
         actor = self.users[step.by]
         match step:
             case data.Submit():
-                if decision_selectors.latest_triage(engagement) is None:
+                if triage_selectors.latest_triage(engagement=engagement) is None:
                     # Decisions are routed by the triage tier: every submitted case has one.
                     self._triage(engagement.owner, engagement, data.Triage(step.by, ()))
                 return case_services.engagement_submit(actor=actor, engagement=engagement)

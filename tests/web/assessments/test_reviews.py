@@ -24,7 +24,7 @@ from trustdesk.web.lists.screening import current_index
 from trustdesk.web.lists.services import list_snapshot_import
 from trustdesk.web.notify.models import Notification
 from trustdesk.web.partners import services as partner_services
-from trustdesk.web.partners.models import ScreeningHit
+from trustdesk.web.partners.models import ScreeningHit, ScreeningRun
 from trustdesk.web.schedule.table import job_get
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +287,65 @@ def test_a_decided_case_past_its_review_date_is_left_to_the_date_sweep(
     _decided(cast, engagement)
 
     assert services.engagement_review_due_on_triggers(today=REVIEW_DATE) == []
+
+
+NEW_ENTRY = "TT-003,Wessex Rotorcraft Works,,organization,RU,Test entry\n"
+ORIGINAL = f"TT-001,{LISTED},EIAP,organization,CN,Test entry\n{OTHER}"
+
+
+def _with_clean_partner(cast: Cast, in_review: Case) -> Engagement:
+    """An assessed case with a second partner that today's lists do not name yet (no hits)."""
+    engagement, _ = in_review()
+    org = factories.make_organisation(cast.olga, "Wessex Rotorcraft Works")
+    run = ScreeningRun.objects.get(organisation=org)
+    partner_services.screening_run(run_id=str(run.public_id), actor="test:assess")
+    case_services.engagement_partner_add(
+        actor=cast.olga, engagement=engagement, partner=org, role=EngagementPartner.Role.FUNDER
+    )
+    services.assessment_run(actor=cast.olga, engagement=Engagement.objects.get(pk=engagement.pk))
+    return engagement
+
+
+def test_replay_screens_the_partners_again_and_shows_hits_gained_without_storing_them(
+    cast: Cast, in_review: Case, watch_list: str, tmp_path: Path
+) -> None:
+    _with_clean_partner(cast, in_review)
+    _relist(tmp_path, ORIGINAL + NEW_ENTRY)  # the partner is listed from today
+    stored = (ScreeningRun.objects.count(), ScreeningHit.objects.count())
+
+    officer = selectors.replay(user=cast.olga, assessment=RiskAssessment.objects.get())
+    researcher = selectors.replay(user=cast.rita, assessment=RiskAssessment.objects.get())
+
+    assert [(h.subject, h.key, h.status.value) for h in officer.hits_gained] == [
+        ("Wessex Rotorcraft Works", f"{LIST_SOURCE}:TT-003", "unresolved")
+    ]
+    assert officer.hits_lost == ()
+    assert officer.not_screened == ()
+    assert officer.differs
+    assert (researcher.hits_gained, researcher.gained_count) == ((), 1)
+    # Worked out in memory: no screening run or hit was written.
+    assert (ScreeningRun.objects.count(), ScreeningHit.objects.count()) == stored
+
+
+def test_replay_keeps_an_officers_verdict_on_a_hit_found_again(
+    cast: Cast, in_review: Case, watch_list: str
+) -> None:
+    engagement, hit = _assessed(cast, in_review)
+    partner_services.hit_adjudicate(actor=cast.olga, hit=hit, verdict="confirmed", reason="Same")
+    services.assessment_run(actor=cast.olga, engagement=Engagement.objects.get(pk=engagement.pk))
+
+    replay = selectors.replay(user=cast.olga, assessment=RiskAssessment.objects.latest("pk"))
+
+    assert not replay.differs  # found again today, still confirmed: nothing gained or lost
+
+
+def test_without_an_index_of_todays_lists_the_stored_hits_stand_in(
+    cast: Cast, in_review: Case, watch_list: str, tmp_path: Path, settings: Any
+) -> None:
+    _with_clean_partner(cast, in_review)
+    settings.HOME = tmp_path / "elsewhere"  # a process whose data directory holds no index
+
+    replay = selectors.replay(user=cast.olga, assessment=RiskAssessment.objects.get())
+
+    assert sorted(replay.not_screened) == sorted([LISTED, "Wessex Rotorcraft Works"])
+    assert not replay.differs

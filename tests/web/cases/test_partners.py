@@ -11,6 +11,7 @@ from tests import factories
 from tests.web.cases.conftest import Advance, Cast
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases import services
+from trustdesk.web.cases.forms import PartnerAddForm
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.partners.models import Organisation, Person
@@ -176,7 +177,7 @@ def test_the_add_form_wants_exactly_one_partner(
         {"organisation": str(institute.public_id), "person": str(person.public_id), "role": "host"},
     )
 
-    assert "Choose either an organisation or a person." in both.content.decode()
+    assert PartnerAddForm.CHOOSE_ONE in both.content.decode()
     assert not EngagementPartner.objects.exists()
 
 
@@ -201,3 +202,88 @@ def test_partner_pages_refuse_readers_and_outsiders(
 
     assert (add.status_code, remove.status_code) == (status_code, status_code)
     assert engagement.partners.count() == 1
+
+
+# --- the partner picker: a search, never the whole register -----------------------------------
+
+
+def test_the_case_page_offers_a_search_not_every_record(
+    cast: Cast, advance: Advance, institute: Organisation
+) -> None:
+    engagement = advance(Status.DRAFT)
+    for n in range(30):
+        factories.make_organisation(cast.olga, f"Register filler university {n}")
+
+    page = _as(cast, "rita").get(engagement.get_absolute_url()).content.decode()
+
+    assert 'role="search"' in page
+    assert (
+        reverse("cases:engagement-partner-search", kwargs={"public_id": engagement.public_id})
+        in page
+    )
+    assert "Register filler university" not in page  # no option per organisation any more
+    assert str(institute.public_id) not in page  # nor the one it will be
+
+
+def test_the_search_finds_organisations_and_people_the_user_sees(
+    cast: Cast, advance: Advance, institute: Organisation
+) -> None:
+    engagement = advance(Status.DRAFT)
+    person = _person(cast.rita, "Dr Ana Example")
+    factories.make_organisation(cast.olga, "Unrelated College")
+    url = reverse("cases:engagement-partner-search", kwargs={"public_id": engagement.public_id})
+    client = _as(cast, "rita")
+
+    page = client.get(url, {"q": "example"})  # without JavaScript: a page with the add form
+    fragment = client.get(url, {"q": "example"}, headers={"HX-Request": "true"})
+
+    html = page.content.decode()
+    assert f'value="organisation:{institute.public_id}"' in html
+    assert f'value="person:{person.public_id}"' in html
+    assert "Unrelated College" not in html
+    assert "<!DOCTYPE html>" in html
+    assert 'name="role"' in html
+    part = fragment.content.decode()
+    assert "<!DOCTYPE html>" not in part
+    assert f'value="organisation:{institute.public_id}"' in part
+    assert 'id="partner-matches"' in part
+
+
+def test_a_search_without_a_match_says_so(cast: Cast, advance: Advance) -> None:
+    engagement = advance(Status.DRAFT)
+    url = reverse("cases:engagement-partner-search", kwargs={"public_id": engagement.public_id})
+
+    page = _as(cast, "rita").get(url, {"q": "Nowhere Polytechnic"}).content.decode()
+
+    assert "Nothing in the register matches “Nowhere Polytechnic”" in page
+
+
+def test_a_chosen_match_is_added_in_its_role(
+    cast: Cast, advance: Advance, institute: Organisation
+) -> None:
+    engagement = advance(Status.DRAFT)
+    person = _person(cast.rita, "Dr Ana Example")
+    add = reverse("cases:engagement-partner-add", kwargs={"public_id": engagement.public_id})
+    client = _as(cast, "rita")
+
+    client.post(add, {"match": f"organisation:{institute.public_id}", "role": "funder"})
+    client.post(add, {"match": f"person:{person.public_id}", "role": "host"})
+    nothing = client.post(add, {"role": "host"})
+    forged = client.post(add, {"match": f"organisation:{person.public_id}", "role": "host"})
+
+    assert sorted((link.partner.name, link.role) for link in EngagementPartner.objects.all()) == [
+        ("Dr Ana Example", "host"),
+        ("Example Institute of Technology", "funder"),
+    ]
+    assert PartnerAddForm.CHOOSE_ONE in nothing.content.decode()
+    assert PartnerAddForm.CHOOSE_ONE in forged.content.decode()
+
+
+@pytest.mark.parametrize(("who", "status_code"), [("aude", 403), ("alan", 403), ("otto", 404)])
+def test_the_partner_search_refuses_readers_and_outsiders(
+    cast: Cast, advance: Advance, institute: Organisation, who: str, status_code: int
+) -> None:
+    engagement = advance(Status.DRAFT)
+    url = reverse("cases:engagement-partner-search", kwargs={"public_id": engagement.public_id})
+
+    assert _as(cast, who).get(url, {"q": "example"}).status_code == status_code

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -430,6 +431,21 @@ def test_awaiting_decision_lists_the_cases_a_person_can_act_on(
     assert titles(committee.bea) == {enhanced.pk}
     assert titles(committee.cem) == {enhanced.pk, escalated.pk}
     assert titles(cast.rita) == set()
+
+
+def test_awaiting_decision_is_one_query_however_many_cases(
+    cast: Cast,
+    committee: Committee,
+    in_review: InReview,
+    django_assert_num_queries: Any,
+) -> None:
+    for tier in ("standard", "enhanced", "escalated") * 3:
+        _recommend(in_review(tier), cast)
+
+    with django_assert_num_queries(2):  # the reference snapshot under the pack, then the cases
+        found = list(selectors.awaiting_decision(committee.cem))
+
+    assert len(found) == 6  # the enhanced and escalated cases; the standard ones are an officer's
 
 
 def test_seats_are_assigned_by_officers_and_admins_audited(cast: Cast) -> None:

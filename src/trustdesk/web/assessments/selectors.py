@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,15 +114,6 @@ def assessment_for_user(*, user: AnyUser, assessment: RiskAssessment) -> Assessm
 # --- what an assessment rests on ---------------------------------------------------------------
 
 
-def latest_triage(*, engagement: Engagement) -> TriageSession | None:
-    """The engagement's latest completed triage (no user scope)."""
-    return (
-        TriageSession.objects.filter(engagement=engagement, status=TriageSession.Status.COMPLETED)
-        .order_by("-completed_at", "-pk")
-        .first()
-    )
-
-
 @dataclass(frozen=True)
 class CaseInputs:
     """Everything one assessment of a case is worked out from, and what to record of it."""
@@ -149,10 +140,11 @@ class CaseInputs:
         )
 
 
-def partner_names(*, engagement: Engagement) -> list[str]:
-    return [
-        link.partner.name for link in case_selectors.engagement_partner_list(engagement=engagement)
-    ]
+def partner_names(
+    *, engagement: Engagement, reads: triage_selectors.CaseReads | None = None
+) -> list[str]:
+    links = (reads or triage_selectors.CaseReads(engagement)).links
+    return [link.partner.name for link in links]
 
 
 def fingerprints(found: Iterable[tuple[str, str, str]]) -> dict[str, str]:
@@ -174,7 +166,7 @@ def fingerprints(found: Iterable[tuple[str, str, str]]) -> dict[str, str]:
 
 
 def _gather(
-    engagement: Engagement, session: TriageSession
+    engagement: Engagement, session: TriageSession, reads: triage_selectors.CaseReads
 ) -> tuple[list[ScreeningHit], list[dict[str, Any]], dict[str, str]]:
     """The hits, the screenings they came from, and each hit's snapshot: "source:entry" → id."""
     hits: list[ScreeningHit] = []
@@ -196,7 +188,7 @@ def _gather(
             hits.append(hit)
             if hit.source in screened.snapshots:
                 where.setdefault(hit.key, screened.snapshots[hit.source])
-    found = triage_selectors.partner_screenings(engagement=engagement)
+    found = reads.screenings
     runs = found.runs
     for name, run in sorted(runs.items()):
         screenings.append(
@@ -216,16 +208,14 @@ def _gather(
     return hits, screenings, where
 
 
-def case_inputs(*, engagement: Engagement) -> CaseInputs:
-    """What an assessment of the engagement rests on now, under the active pack.
+def _assessable(reads: triage_selectors.CaseReads) -> tuple[TriageSession, Pack, Outcome]:
+    """The latest triage, the active pack and the outcome, once an assessment can rest on them.
 
-    Raises `AssessmentUnavailable` without a completed triage, or when the triage was worked
-    out under another pack than the active one (the officer re-runs it first).
+    `AssessmentUnavailable` without a completed triage, or for one under another pack.
     """
-    session = latest_triage(engagement=engagement)
+    session = reads.latest
     if session is None or session.outcome is None:
         raise AssessmentUnavailable(NO_TRIAGE)
-    session.engagement = engagement
     current = triage_selectors.pack()
     outcome = Outcome.from_dict(session.outcome)
     if (outcome.pack_id, outcome.pack_version) != (current.id, current.version):
@@ -235,7 +225,21 @@ def case_inputs(*, engagement: Engagement) -> CaseInputs:
                 now=f"{current.id} {current.version}",
             )
         )
-    hits, screenings, where = _gather(engagement, session)
+    return session, current, outcome
+
+
+def case_inputs(
+    *, engagement: Engagement, reads: triage_selectors.CaseReads | None = None
+) -> CaseInputs:
+    """What an assessment of the engagement rests on now, under the active pack.
+
+    Raises `AssessmentUnavailable` without a completed triage, or when the triage was worked
+    out under another pack than the active one (the officer re-runs it first). `reads` shares
+    the latest triage and the partners' screening with the rest of the case page.
+    """
+    reads = reads or triage_selectors.CaseReads(engagement)
+    session, current, outcome = _assessable(reads)
+    hits, screenings, where = _gather(engagement, session, reads)
     entries = fingerprints((where[h.key], h.source, h.entry_id) for h in hits if h.key in where)
     return CaseInputs(
         session=session,
@@ -269,32 +273,38 @@ class CaseNow:
     assessment: Assessment | None
     outcome: Outcome | None
     pack: Pack
-    lost: tuple[ScreeningHit, ...]  # hits whose entry left today's lists
+    lost: tuple[ScreeningHit, ...]  # hits today's lists would no longer give
     problem: str = ""  # why it could not be worked out again (the state then keeps the old outcome)
+    # Partners whose names could not be screened again (no index of today's lists yet).
+    not_screened: tuple[str, ...] = ()
 
 
 def case_now(
     *,
     engagement: Engagement,
     previous: RiskAssessment,
-    hits: Sequence[ScreeningHit] | None = None,
+    reads: triage_selectors.CaseReads | None = None,
 ) -> CaseNow:
     """Today's state of an assessed case: today's lists, verdicts, partners and active pack.
 
-    `hits` are the case's hits as `case_inputs` just gathered them for the latest triage, when
-    the caller has them (the case page does), so they are not read a second time.
+    The partners' names are screened again in memory against today's index (nothing is
+    stored), so a hit today's lists would give shows before the next screening stores it; the
+    organisation answers' hits keep what the triage found, less the entries gone from today's
+    lists. `reads` shares the latest triage and stored screening with the rest of the page.
     """
-    session = latest_triage(engagement=engagement) or previous.triage_session
+    reads = reads or triage_selectors.CaseReads(engagement)
+    session = reads.latest or previous.triage_session
     session.engagement = engagement
     current = triage_selectors.pack()
-    if hits is None:
-        hits, _, _ = _gather(engagement, session)
-    else:
-        hits = list(hits)
-    now = triage_selectors.current_snapshots()
+    stored, _, _ = _gather(engagement, session, reads)
+    today = triage_selectors.partner_hits_today(reads=reads)
+    answered = [h for h in stored if h.origin != triage_selectors.PARTNER]
+    hits = [*answered, *today.hits]
+    now = reads.snapshots
     listed = fingerprints((now[h.source], h.source, h.entry_id) for h in hits if h.source in now)
     kept = [h for h in hits if h.source not in now or h.key in listed]
-    lost = tuple(h for h in hits if h.source in now and h.key not in listed)
+    found = {(h.subject, h.key) for h in kept}
+    lost = tuple(h for h in stored if (h.subject, h.key) not in found)
     # An entry of a source with no current snapshot cannot be checked today: as it was.
     then = previous.typed_state
     source_of = {h.key: h.source for h in (*then.hits, *hits)}  # a source key may hold a colon
@@ -324,12 +334,12 @@ def case_now(
         verdicts=tuple(v.id for v in outcome.verdicts) if outcome else then.verdicts,
         hits=tuple(sorted(kept, key=hit_order)),
         entries=dict(sorted(entries.items())),
-        partners=tuple(sorted(set(partner_names(engagement=engagement)))),
+        partners=tuple(sorted(set(partner_names(engagement=engagement, reads=reads)))),
         countries=tuple(sorted({str(c) for c in engagement.countries})),
         areas=tuple(sorted({str(a) for a in engagement.research_areas})),
         ratings=assessment.ratings() if assessment else dict(then.ratings),
     )
-    return CaseNow(state, assessment, outcome, current, lost, problem)
+    return CaseNow(state, assessment, outcome, current, lost, problem, today.not_screened)
 
 
 def _date_only(engagement: Engagement, today: dt.date) -> ReviewCheck:
@@ -411,6 +421,7 @@ class Replay:
     lost_count: int
     changes: tuple[ChangeView, ...]  # entries changed or removed, hits confirmed or dismissed
     problem: str = ""
+    not_screened: tuple[str, ...] = ()  # partners whose stored hits stand in (no index today)
 
     @property
     def differs(self) -> bool:
@@ -464,15 +475,19 @@ def _hit_keys(hits: Iterable[ScreeningHit]) -> dict[tuple[str, str], ScreeningHi
 
 
 def replay(
-    *, user: AnyUser, assessment: RiskAssessment, hits: Sequence[ScreeningHit] | None = None
+    *,
+    user: AnyUser,
+    assessment: RiskAssessment,
+    reads: triage_selectors.CaseReads | None = None,
 ) -> Replay:
     """The latest assessment against today's lists and active pack, as the reader may see it.
 
-    Hits gained or lost are compared by subject and entry; for a role without `lists.view`
-    every hit and change is redacted (the page then shows only how many).
+    Hits gained or lost are compared by subject and entry: the partners are screened again in
+    memory (`case_now`), so a hit gained shows before the next screening stores it. For a role
+    without `lists.view` every hit and change is redacted (the page then shows only how many).
     """
     engagement = assessment.engagement
-    now = case_now(engagement=engagement, previous=assessment, hits=hits)
+    now = case_now(engagement=engagement, previous=assessment, reads=reads)
     then = assessment.typed_state
     tiers = {t.id: t.label for t in now.pack.tiers}
     titles = {p.id: p.title for p in now.pack.processes}
@@ -514,6 +529,7 @@ def replay(
         lost_count=counts[1],
         changes=changes,
         problem=now.problem,
+        not_screened=now.not_screened,
     )
 
 
@@ -587,12 +603,18 @@ def _area_views(
     return tuple(views)
 
 
-def case_context(user: AnyUser, engagement: Engagement) -> dict[str, object]:
+def case_context(
+    user: AnyUser, engagement: Engagement, reads: triage_selectors.CaseReads | None = None
+) -> dict[str, object]:
     """The context of `assessments/partials/case_section.html` for the engagement's page.
 
-    The engagement was fetched through the user's scope by the caller.
+    The engagement was fetched through the user's scope by the caller; `reads` shares the
+    latest triage and the partners' screening with the page's other sections.
     """
+    reads = reads or triage_selectors.CaseReads(engagement)
     history = assessment_history(engagement=engagement)
+    for past in history:
+        past.engagement = engagement  # already read through the user's scope
     latest = history[0] if history else None
     try:
         current: Pack | None = triage_selectors.pack()
@@ -601,10 +623,9 @@ def case_context(user: AnyUser, engagement: Engagement) -> dict[str, object]:
     scale = {r.id: r.label for r in current.risk_scale} if current else {}
     can_run = permissions.can_assess_now(user, engagement)
     unavailable = ""
-    gathered: Sequence[ScreeningHit] | None = None  # read once for the form and the replay
     if can_run:
         try:
-            gathered = case_inputs(engagement=engagement).hits
+            _assessable(reads)  # what the form needs to be offered; the run gathers the rest
         except (AssessmentUnavailable, triage_selectors.PackUnavailable) as exc:
             unavailable = str(exc)
     facts = latest.facts if latest else {}
@@ -628,7 +649,7 @@ def case_context(user: AnyUser, engagement: Engagement) -> dict[str, object]:
             )
             for past in history[1:]
         ),
-        replay=replay(user=user, assessment=latest, hits=gathered) if latest and current else None,
+        replay=replay(user=user, assessment=latest, reads=reads) if latest and current else None,
         reviews=tuple(
             ReviewView(
                 review,

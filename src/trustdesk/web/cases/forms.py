@@ -7,10 +7,6 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.accounts.selectors import department_list
@@ -247,57 +243,33 @@ class AssignForm(forms.Form):
         return assignee
 
 
-class NamedRecordSelect(forms.Select):
-    """A select of a model choice field's records, written out from two columns per record.
+class PartnerAddForm(forms.Form):
+    """One organisation or one person the user can see, and the role they play.
 
-    The stock select builds a model instance and renders a template for every option: with
-    the register's 2,500 organisations that was 300 ms of every case page. This reads only
-    the value and the name (a record's label is its name) and joins the options in Python;
-    the markup is what the stock widget writes.
+    The page offers a search rather than a list of the whole register (thousands of records,
+    hundreds of kilobytes on every case page): the matches come back as one radio group,
+    `match`, each "organisation:<uuid>" or "person:<uuid>". `organisation` and `person`
+    (a public id each) are still accepted, as the JSON API and scripts name them; none of the
+    three is ever rendered as a list of every record.
     """
 
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        choices = self.choices
-        if not isinstance(choices, ModelChoiceIterator):  # pragma: no cover  # only used below
-            return super().render(name, value, attrs, renderer)
-        field = choices.field
-        assert field.queryset is not None  # noqa: S101  # the form sets it before rendering
-        key = field.to_field_name or "pk"
-        chosen = "" if value is None else str(value)
-        rows = [(str(v), str(label)) for v, label in field.queryset.values_list(key, "name")]
-        if field.empty_label is not None:
-            rows.insert(0, ("", str(field.empty_label)))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, SafeString(" selected") if v == chosen else "", label) for v, label in rows),
-        )
-        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return format_html("<select{}>{}</select>", flatatt(final), options)
-
-
-class PartnerAddForm(forms.Form):
-    """Pick one organisation or one person the user can see, and the role they play."""
-
+    match = forms.CharField(required=False, widget=forms.HiddenInput)
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
         to_field_name="public_id",
-        empty_label="—",
-        widget=NamedRecordSelect,
+        widget=forms.HiddenInput,
     )
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         required=False,
         to_field_name="public_id",
-        empty_label="—",
-        help_text="Choose an organisation or a person, not both.",
-        widget=NamedRecordSelect,
+        widget=forms.HiddenInput,
     )
     role = forms.ChoiceField(choices=EngagementPartner.Role.choices)
     note = forms.CharField(max_length=300, required=False, label="Note (optional)")
+
+    CHOOSE_ONE = "Search for the partner, then choose one organisation or one person."
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "partner-%s")
@@ -310,8 +282,21 @@ class PartnerAddForm(forms.Form):
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean()
-        if data is not None and bool(data.get("organisation")) == bool(data.get("person")):
-            raise forms.ValidationError("Choose either an organisation or a person.")
+        if data is None:
+            return data
+        chosen = str(data.get("match") or "")
+        if chosen:
+            kind, _, public_id = chosen.partition(":")
+            field = self.fields.get(kind) if kind in ("organisation", "person") else None
+            try:
+                # The field's own scoped lookup: a record the user cannot see is not found.
+                data[kind] = field.clean(public_id) if field is not None else None
+            except forms.ValidationError:
+                data[kind] = None
+            if data.get(kind) is None:
+                raise forms.ValidationError(self.CHOOSE_ONE)
+        if bool(data.get("organisation")) == bool(data.get("person")):
+            raise forms.ValidationError(self.CHOOSE_ONE)
         return data
 
     def partner(self) -> Organisation | Person:
@@ -319,6 +304,26 @@ class PartnerAddForm(forms.Form):
             self.cleaned_data["organisation"] or self.cleaned_data["person"]
         )
         return chosen
+
+
+class PartnerSearchForm(forms.Form):
+    """The name (any script, an alias) or identifier of the partner to add, to search for."""
+
+    q = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Find the organisation or person",
+        help_text="Type part of a name or alias, a ROR id or an ORCID iD.",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "partner-search-%s")
+        super().__init__(*args, **kwargs)
+
+    @property
+    def query(self) -> str:
+        return str(self.cleaned_data.get("q") or "").strip() if self.is_valid() else ""
 
 
 _QUESTION_SPLIT = re.compile(r"\n\s*\n")

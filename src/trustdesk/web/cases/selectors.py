@@ -17,12 +17,17 @@ from trustdesk.web.cases.models import Engagement, EngagementPartner, Informatio
 from trustdesk.web.cases.permissions import engagement_scope
 from trustdesk.web.core.audit import action_type
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.partners.models import Organisation, Person
 from trustdesk.web.partners.selectors import (
     OPEN_VERDICTS,
     SCREENING_FILTERS,
     HitCounts,
     current_hits,
     hit_bucket,
+    organisation_list_for_user,
+    organisation_search,
+    person_list_for_user,
+    person_search,
 )
 
 # The audit target type of an engagement: `record()` writes the model's `app_label.model_name`.
@@ -245,3 +250,34 @@ def information_request_list(*, engagement: Engagement) -> QuerySet[InformationR
 def information_request_get(*, engagement: Engagement, public_id: uuid.UUID) -> InformationRequest:
     """One question on this engagement; DoesNotExist for another engagement's, as for none."""
     return information_request_list(engagement=engagement).get(public_id=public_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerMatches:
+    """The records a partner search found, each kind capped; `more` when either had more."""
+
+    organisations: list[Organisation]
+    people: list[Person]
+    more: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.organisations or self.people)
+
+
+def partner_matches(*, user: User, query: str, limit: int) -> PartnerMatches:
+    """Organisations and people the user sees whose name, alias or identifier matches.
+
+    Two small queries of at most `limit + 1` rows each (the register may hold thousands), with
+    the partners app's own search: any script, transliterated, or a ROR id or ORCID iD exactly.
+    """
+    organisations = list(
+        organisation_search(organisation_list_for_user(user=user), query).order_by("name", "pk")[
+            : limit + 1
+        ]
+    )
+    people = list(
+        person_search(person_list_for_user(user=user), query).order_by("name", "pk")[: limit + 1]
+    )
+    return PartnerMatches(
+        organisations[:limit], people[:limit], len(organisations) > limit or len(people) > limit
+    )

@@ -18,7 +18,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from trustdesk.policy import triage as policy_triage
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.accounts.permissions import out_of_scope, require
 from trustdesk.web.cases import permissions, selectors, values, workflow
@@ -393,22 +392,6 @@ def _move(
     return engagement
 
 
-def _triaged_tier(engagement: Engagement) -> str | None:
-    """The due-diligence tier of the engagement's latest completed triage, None before one."""
-    stored = (
-        engagement.triage_sessions.filter(status="completed")
-        .order_by("-completed_at", "-pk")
-        .values_list("outcome", flat=True)
-        .first()
-    )
-    if not stored:
-        return None
-    try:
-        return policy_triage.Outcome.from_dict(stored).tier.id
-    except policy_triage.OutcomeUnreadable:
-        return None
-
-
 @transaction.atomic
 def engagement_submit(*, actor: User, engagement: Engagement) -> Engagement:
     """The owner sends a draft to the research-security team."""
@@ -417,7 +400,11 @@ def engagement_submit(*, actor: User, engagement: Engagement) -> Engagement:
         # The department decides which champion sees the case; without it nobody local would.
         raise NotReady(NEEDS_DEPARTMENT)
     missing = hub_selectors.training_missing(
-        user=actor, kind=engagement.kind, tier=_triaged_tier(engagement), now=timezone.now()
+        # The stored tier: the triage services keep it as the latest completed triage says.
+        user=actor,
+        kind=engagement.kind,
+        tier=engagement.triage_tier or None,
+        now=timezone.now(),
     )
     if missing:
         # The policy pack asks for these modules first (the hub's training pages teach them).

@@ -25,6 +25,11 @@ urlpatterns = [
         name="engagement-partner-add",
     ),
     path(
+        "<uuid:public_id>/partners/search/",
+        views.engagement_partner_search,
+        name="engagement-partner-search",
+    ),
+    path(
         "<uuid:public_id>/partners/<uuid:link_id>/remove/",
         views.engagement_partner_remove,
         name="engagement-partner-remove",

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
@@ -77,12 +77,15 @@ def _detail(
 ) -> HttpResponse:
     user = request.user
     actions = {a.name: True for a in permissions.available_actions(user, engagement)}
-    partners = list(selectors.engagement_partner_list(engagement=engagement))
-    triage = triage_selectors.engagement_triage(user=user, engagement=engagement)
+    # Read once for the sections that share them: the partners, the latest triage, the partners'
+    # screening and today's list snapshots.
+    reads = triage_selectors.CaseReads(engagement)
+    partners = reads.links
+    triage = triage_selectors.engagement_triage(user=user, engagement=engagement, reads=reads)
     decisions = decision_selectors.case_context(user=user, engagement=engagement)
     information = _information(request, engagement, forms_)
-    assessment = assessment_selectors.case_context(user, engagement)
-    mitigations = mitigation_selectors.case_context(user, engagement)
+    assessment = assessment_selectors.case_context(user, engagement, reads)
+    mitigations = mitigation_selectors.case_context(user, engagement, reads=reads)
     section = assessment["assessment_section"]
     context = {
         "engagement": engagement,
@@ -115,6 +118,7 @@ def _detail(
         "withdraw_form": forms.WithdrawForm(),
         "partners": partners,
         "partner_form": forms_.get("partner_form") or forms.PartnerAddForm(user=user),
+        "partner_search": forms.PartnerSearchForm(),
         "triage": triage,
         **information,
         **assessment,
@@ -360,6 +364,42 @@ def engagement_partner_add(request: AuthenticatedHttpRequest, public_id: uuid.UU
         ),
         f"{partner.name} added.",
     )
+
+
+#: Matches of each kind a partner search shows; more means the name should be typed further.
+SEARCH_LIMIT = 15
+
+
+@require_GET
+@login_required
+def engagement_partner_search(
+    request: AuthenticatedHttpRequest, public_id: uuid.UUID
+) -> HttpResponse:
+    """Organisations and people matching a name, to choose the partner to add from.
+
+    With JavaScript the case page asks for the matches as the person types (htmx) and puts
+    them into its add form; without it, the search form opens this page, which shows the
+    matches with the add form around them.
+    """
+    engagement = _get(request, public_id)
+    permissions.require_edit(request.user, engagement)
+    search = forms.PartnerSearchForm(request.GET)
+    query = search.query
+    matches = (
+        selectors.partner_matches(user=request.user, query=query, limit=SEARCH_LIMIT)
+        if query
+        else None
+    )
+    context = {
+        "engagement": engagement,
+        "query": query,
+        "matches": matches,
+        "partner_search": search,
+        "partner_form": forms.PartnerAddForm(user=request.user),
+    }
+    if is_htmx(request):
+        return render(request, "cases/partials/partner_matches.html", context)
+    return render(request, "cases/partner_search.html", context)
 
 
 @require_POST

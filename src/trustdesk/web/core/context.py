@@ -8,10 +8,13 @@ lives in a `ContextVar`, so threads and asyncio tasks each see their own.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +63,43 @@ def current_context() -> AuditContext | None:
 def current_request_id() -> uuid.UUID | None:
     context = _current.get()
     return context.request_id if context is not None else None
+
+
+# --- reads remembered for one request ------------------------------------------------------------
+
+_remembered: ContextVar[dict[Hashable, object] | None] = ContextVar(
+    "trustdesk_request_memo", default=None
+)
+
+
+@contextmanager
+def request_memo() -> Iterator[dict[Hashable, object]]:
+    """Remember reads that cannot change within one request (the policy pack) until it ends.
+
+    A page reads the active pack from several apps' selectors; each read costs a query and a
+    cache lookup. Inside this context `remember` computes each key once. Outside any (a task,
+    the CLI, a test calling a selector) nothing is remembered, so a long process never keeps
+    a stale value.
+    """
+    token = _remembered.set({})
+    try:
+        yield _remembered.get() or {}
+    finally:
+        _remembered.reset(token)
+
+
+def remember(key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, once per key within the current request's memo (every call outside one)."""
+    memo = _remembered.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]  # type: ignore[return-value]  # stored by this function under this key
+
+
+def forget(key: Hashable) -> None:
+    """Drop a remembered read, after the request itself changed what it reads."""
+    memo = _remembered.get()
+    if memo is not None:
+        memo.pop(key, None)

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 
 from trustdesk.web.conf.logs import ACCESS_LOGGER
-from trustdesk.web.core.context import REQUEST_ID_META, audit_context
+from trustdesk.web.core.context import REQUEST_ID_META, audit_context, request_memo
 
 REQUEST_ID_HEADER = "X-Request-ID"
 V = TypeVar("V", bound=Callable[..., Any])
@@ -37,7 +37,8 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        with audit_context(request_id=uuid.uuid4()) as context:
+        # The request's memo too (`context.remember`): reads such as the active pack, once each.
+        with audit_context(request_id=uuid.uuid4()) as context, request_memo():
             # For the records Django logs after this context closes (core.logs.RequestContext).
             request.META[REQUEST_ID_META] = context.request_id
             response = self.get_response(request)

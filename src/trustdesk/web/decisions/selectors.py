@@ -1,7 +1,8 @@
 """Reads of a case's decision: its route, the current round, votes, and what awaits a person.
 
 The route is computed, never stored on the engagement: from the tier of the engagement's latest
-completed triage, under the policy pack in force now (`trustdesk.web.triage.selectors.pack`),
+completed triage (the engagement's stored copy, `Engagement.triage_tier`, which the triage
+services keep current), under the policy pack in force now (`trustdesk.web.triage.selectors.pack`),
 so a re-triage that changes the tier changes who decides the next round. A decision records the
 route it was made under.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from trustdesk.policy import routing
 from trustdesk.policy.models import Pack, Route
@@ -21,7 +22,6 @@ from trustdesk.web.cases.models import Engagement
 from trustdesk.web.decisions import permissions
 from trustdesk.web.decisions.models import CommitteeSeat, Decision, Outcome, Recommendation, Vote
 from trustdesk.web.triage import selectors as triage_selectors
-from trustdesk.web.triage.models import TriageSession
 
 NO_TRIAGE = (
     "No completed triage: the triage tier decides who decides this case, so it cannot be "
@@ -71,39 +71,29 @@ class CaseRouting:
         return committee.quorum if committee is not None else 0
 
 
-def latest_triage(engagement: Engagement) -> TriageSession | None:
-    """The engagement's latest completed triage, whoever ran it: its tier is a fact of the case."""
-    return (
-        TriageSession.objects.filter(engagement=engagement, status=TriageSession.Status.COMPLETED)
-        .order_by("-completed_at", "-pk")
-        .first()
-    )
-
-
 def routing_for(engagement: Engagement) -> CaseRouting:
     """The route of the engagement's latest triage tier under the current pack."""
     try:
         pack = triage_selectors.pack()
     except triage_selectors.PackUnavailable as exc:
         return CaseRouting(problem=NO_PACK.format(problem=exc))
-    session = latest_triage(engagement)
-    outcome = session.typed_outcome if session is not None else None
-    if outcome is None:
+    tier = engagement.triage_tier
+    if not tier:
         return CaseRouting(pack_id=pack.id, pack_version=pack.version, problem=NO_TRIAGE)
-    tier = outcome.tier
+    label = next((t.label for t in pack.tiers if t.id == tier), tier)
     try:
-        route = routing.route_for(pack, tier.id)
+        route = routing.route_for(pack, tier)
     except routing.RouteMissing:
         return CaseRouting(
-            tier=tier.id,
-            tier_label=tier.label,
+            tier=tier,
+            tier_label=label,
             pack_id=pack.id,
             pack_version=pack.version,
-            problem=UNROUTED.format(pack=f"{pack.id}@{pack.version}", tier=tier.id),
+            problem=UNROUTED.format(pack=f"{pack.id}@{pack.version}", tier=tier),
         )
     return CaseRouting(
-        tier=tier.id,
-        tier_label=tier.label,
+        tier=tier,
+        tier_label=label,
         route=route,
         pack_id=pack.id,
         pack_version=pack.version,
@@ -192,22 +182,48 @@ def actionable(user: AnyUser, engagement: Engagement, case: CaseRouting) -> Acti
     return Actionable(recommend=recommend, vote=not voted, seat=seat)
 
 
-def awaiting_decision(user: AnyUser) -> list[Engagement]:
+def awaiting_decision(user: AnyUser) -> QuerySet[Engagement]:
     """Cases in review with an open recommendation that the user may decide or still vote on.
 
-    For the desk; routes are computed per case (the tier lives on the triage), over the cases
-    in review with an undecided recommendation only.
+    For the desk, in one query: the pack's routing map says which stored tiers
+    (`Engagement.triage_tier`) the user's role decides alone and which a committee votes on;
+    a committee tier counts where the user holds one of its seats and that seat has not yet
+    voted in the open round. Nobody is offered a case they proposed or are on the team of
+    (`permissions.may_act` says the same per case).
     """
-    open_rounds = Recommendation.objects.filter(decision__isnull=True).values("engagement_id")
-    candidates = case_selectors.engagement_list_for_user(user=user).filter(
-        status=Engagement.Status.IN_REVIEW, pk__in=open_rounds
+    nothing = Engagement.objects.none()
+    if user.pk is None or not user.is_active or not has_permission(user, "engagement.decide"):
+        return nothing
+    try:
+        pack = triage_selectors.pack()
+    except triage_selectors.PackUnavailable:
+        return nothing
+    role = str(getattr(user, "role", ""))
+    mine = CommitteeSeat.objects.filter(pack_id=pack.id, holder_id=user.pk).values("seat")
+    routed = Q(pk__in=[])
+    for route in pack.routing:
+        if route.role != role:
+            continue
+        if route.committee is None:
+            routed |= Q(triage_tier=route.tier)
+            continue
+        seats = [s.id for s in route.committee.seats]
+        holds = CommitteeSeat.objects.filter(pack_id=pack.id, holder_id=user.pk, seat__in=seats)
+        voted = Vote.objects.filter(
+            recommendation__engagement=OuterRef("pk"),
+            recommendation__decision__isnull=True,
+            seat__in=mine,
+        )
+        routed |= Q(triage_tier=route.tier) & Q(Exists(holds)) & ~Q(Exists(voted))
+    open_round = Recommendation.objects.filter(engagement=OuterRef("pk"), decision__isnull=True)
+    on_team = Engagement.team.through.objects.filter(engagement_id=OuterRef("pk"), user_id=user.pk)
+    return (
+        case_selectors.engagement_list_for_user(user=user)
+        .filter(status=Engagement.Status.IN_REVIEW)
+        .filter(Exists(open_round), routed)
+        .exclude(owner_id=user.pk)
+        .exclude(Exists(on_team))
     )
-    found = []
-    for engagement in candidates:
-        can = actionable(user, engagement, routing_for(engagement))
-        if can.decide or can.vote:
-            found.append(engagement)
-    return found
 
 
 @dataclass(frozen=True, slots=True)

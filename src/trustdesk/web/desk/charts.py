@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WIDTH = 440  # viewBox units; the SVG scales to its container
-BAR_HEIGHT = 18
-GAP = 6
-LABEL_WIDTH = 200  # room on the left for each bar's label
-LABEL_CHARACTERS = 26  # a longer label is shortened in the drawing; the table has it whole
+WIDTH = 320  # viewBox units; the SVG scales to its container (a phone's width is about this)
+BAR_HEIGHT = 20  # a bar is a light band with its label written over it, from the left edge
+GAP = 4
+VALUE_ROOM = 36  # on the right, where each bar's number is written
+LABEL_CHARACTERS = 44  # a longer label is shortened in the drawing; the table has it whole
+ROW = BAR_HEIGHT + GAP
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +33,17 @@ class Bar:
 
     @property
     def text_y(self) -> int:
-        return self.y + BAR_HEIGHT - 5
+        """The baseline of the label and the number, inside the bar's band."""
+        return self.y + BAR_HEIGHT - 6
+
+    @property
+    def bar_y(self) -> int:
+        return self.y
 
     @property
     def value_x(self) -> int:
-        return LABEL_WIDTH + self.width + 4
+        """The number's right edge: every number in one column at the right, never overlapped."""
+        return WIDTH
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +55,12 @@ class BarChart:
 
     @property
     def height(self) -> int:
-        return max(len(self.bars), 1) * (BAR_HEIGHT + GAP)
+        return max(len(self.bars), 1) * ROW - GAP
+
+    @property
+    def track_width(self) -> int:
+        """The band behind every bar: the full length a bar may take."""
+        return WIDTH - VALUE_ROOM
 
     @property
     def width(self) -> int:
@@ -56,11 +68,12 @@ class BarChart:
 
     @property
     def label_x(self) -> int:
-        return LABEL_WIDTH - 6
+        """Labels start inside the band, over the bar: the whole width is theirs, none is cut."""
+        return 4
 
     @property
     def bar_x(self) -> int:
-        return LABEL_WIDTH
+        return 0
 
     @property
     def bar_height(self) -> int:
@@ -79,12 +92,12 @@ class BarChart:
 def bar_chart(key: str, title: str, unit: str, data: Sequence[tuple[str, int]]) -> BarChart:
     """Bars scaled to the largest value (with room left on the right for the number)."""
     top = max((v for _, v in data), default=0)
-    room = WIDTH - LABEL_WIDTH - 50
+    room = WIDTH - VALUE_ROOM
     bars = tuple(
         Bar(
             label=label,
             value=value,
-            y=i * (BAR_HEIGHT + GAP),
+            y=i * ROW,
             width=max(1, round(room * value / top)) if value and top else 0,
         )
         for i, (label, value) in enumerate(data)

@@ -108,7 +108,8 @@ def decision_times(*, engagements: QuerySet[Engagement], today: date) -> Decisio
     bands = [(label, counts[label]) for label, _ in BANDS] + [(LONGER, counts[LONGER])]
     return DecisionTimes(
         bands=bands,
-        median_days=round(median(days), 1) if days else None,
+        # Never below zero: a decision recorded within the second of its submission gave -0.0.
+        median_days=round(max(0.0, median(days)), 1) if days else None,
         decided=len(days),
     )
 

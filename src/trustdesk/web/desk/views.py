@@ -24,15 +24,20 @@ from trustdesk.web.desk import charts, providers, selectors
 from trustdesk.web.lists.coverage import current_coverage_for
 
 Role = User.Role
+QUEUE_SHOWN = 8  # work items in view; the rest of the queue is one click away
 
 
 @require_GET
 @login_required
 def desk(request: AuthenticatedHttpRequest) -> HttpResponse:
     user, today = request.user, timezone.localdate()
+    items = providers.work_items(user=user, today=today)
     context: dict[str, object] = {
         "role": user.role,
-        "items": providers.work_items(user=user, today=today),
+        "items": items,
+        # The first few in view, the rest folded: on a phone a long queue pushed all else away.
+        "first_items": items[:QUEUE_SHOWN],
+        "more_items": items[QUEUE_SHOWN:],
         "today": today,
     }
     if has_permission(user, "engagement.view"):

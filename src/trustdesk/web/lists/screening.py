@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 MATCHER_VERSION = f"{__version__}/index-{FORMAT_VERSION}"
 _lock = threading.Lock()
-_loaded: dict[str, LoadedIndex] = {}  # cache by key; the files on disk are the source of truth
+_loaded: dict[str, LoadedIndex] = {}  # by the index file's path; the files are the source of truth
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +91,12 @@ def current_index(
     """
     snapshots = _current_snapshots()
     key = _key(snapshots)
+    path = index_dir() / f"{key}.idx"
     with _lock:
-        if key in _loaded:
-            return _loaded[key]
-        path = index_dir() / f"{key}.idx"
+        # Kept by the file it was read from, not the key alone: a process (or a test) whose
+        # TRUSTDESK_HOME changes must not keep answering from another data directory's index.
+        if str(path) in _loaded:
+            return _loaded[str(path)]
         # An index of no lists costs nothing to build, so a request may have that one.
         build = build or not snapshots
         if not build and not path.exists():
@@ -102,7 +104,7 @@ def current_index(
         index = _load_or_build(path, snapshots, progress, build=build)
         loaded = LoadedIndex(key, index, {s.source.key: str(s.public_id) for s in snapshots})
         _loaded.clear()
-        _loaded[key] = loaded
+        _loaded[str(path)] = loaded
         return loaded
 
 

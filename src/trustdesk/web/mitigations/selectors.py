@@ -26,7 +26,6 @@ from trustdesk.web.cases.permissions import engagement_scope
 from trustdesk.web.mitigations import files, permissions
 from trustdesk.web.mitigations.models import EvidenceFile, MitigationItem
 from trustdesk.web.triage import selectors as triage_selectors
-from trustdesk.web.triage.models import TriageSession
 
 Status = MitigationItem.Status
 CLOSED = (Status.DONE, Status.WAIVED)
@@ -117,14 +116,6 @@ class Proposal:
     why: tuple[str, ...]  # the rules' reasons, in words every reader may see
 
 
-def latest_triage(*, engagement: Engagement) -> TriageSession | None:
-    return (
-        TriageSession.objects.filter(engagement=engagement, status=TriageSession.Status.COMPLETED)
-        .order_by("-completed_at", "-pk")
-        .first()
-    )
-
-
 def _current_pack() -> Pack | None:
     try:
         return triage_selectors.pack()
@@ -132,13 +123,16 @@ def _current_pack() -> Pack | None:
         return None
 
 
-def proposals(*, engagement: Engagement) -> list[Proposal]:
+def proposals(
+    *, engagement: Engagement, reads: triage_selectors.CaseReads | None = None
+) -> list[Proposal]:
     """The checklist items the latest completed triage of the engagement applies, pack order.
 
     The outcome names each item and its area's label; the area's id comes from the pack (the
-    item's own declaration, else the area whose label the outcome gives).
+    item's own declaration, else the area whose label the outcome gives). `reads` shares the
+    latest triage with the rest of the case page.
     """
-    session = latest_triage(engagement=engagement)
+    session = (reads or triage_selectors.CaseReads(engagement)).latest
     outcome = session.typed_outcome if session is not None else None
     if outcome is None:
         return []
@@ -156,14 +150,18 @@ def proposals(*, engagement: Engagement) -> list[Proposal]:
     ]
 
 
-def new_proposals(*, engagement: Engagement) -> list[Proposal]:
+def new_proposals(
+    *, engagement: Engagement, reads: triage_selectors.CaseReads | None = None
+) -> list[Proposal]:
     """The proposals not yet on the plan (an item once removed counts as on it)."""
     known = set(
         MitigationItem.objects.filter(
             engagement=engagement, source=MitigationItem.Source.PACK
         ).values_list("checklist_item", flat=True)
     )
-    return [p for p in proposals(engagement=engagement) if p.checklist_item not in known]
+    return [
+        p for p in proposals(engagement=engagement, reads=reads) if p.checklist_item not in known
+    ]
 
 
 def area_labels() -> dict[str, str]:
@@ -235,9 +233,16 @@ def _group(items: list[ItemView], labels: dict[str, str]) -> list[AreaGroup]:
 
 
 def case_context(
-    user: AnyUser, engagement: Engagement, *, today: date | None = None
+    user: AnyUser,
+    engagement: Engagement,
+    *,
+    today: date | None = None,
+    reads: triage_selectors.CaseReads | None = None,
 ) -> dict[str, object]:
-    """What the engagement page's mitigation section shows this reader, as `mitigations`."""
+    """What the engagement page's mitigation section shows this reader, as `mitigations`.
+
+    `reads` shares the latest triage with the rest of the case page.
+    """
     day = _today(today)
     access = permissions.access_for(user, engagement)  # once: the same for every item
     can_manage = access.manages
@@ -262,7 +267,7 @@ def case_context(
         mine_to_do=sum(v.next_step for v in views),
         open=sum(not v.item.is_closed for v in views),
         can_manage=can_manage,
-        new_proposals=new_proposals(engagement=engagement) if can_manage else [],
+        new_proposals=new_proposals(engagement=engagement, reads=reads) if can_manage else [],
         owners=owner_candidates(engagement=engagement) if can_manage else [],
         areas=labels,
         statuses=[(s.value, str(s.label)) for s in Status],

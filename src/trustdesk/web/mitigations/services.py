@@ -22,6 +22,7 @@ from trustdesk.web.mitigations import files, permissions, selectors
 from trustdesk.web.mitigations.models import EvidenceFile, MitigationItem
 from trustdesk.web.notify import services as notify_services
 from trustdesk.web.notify.models import Notification
+from trustdesk.web.triage import selectors as triage_selectors
 
 Status = MitigationItem.Status
 Source = MitigationItem.Source
@@ -223,7 +224,7 @@ def mitigation_propose(*, actor: User, engagement: Engagement) -> list[Mitigatio
     """
     permissions.require_manage(actor, engagement)
     engagement = _locked(engagement)
-    if selectors.latest_triage(engagement=engagement) is None:
+    if triage_selectors.latest_triage(engagement=engagement) is None:
         raise NotChangeable(NO_TRIAGE)
     made = [
         _create(

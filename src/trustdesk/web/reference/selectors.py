@@ -26,6 +26,7 @@ from trustdesk.policy.travel_advice import (
     AdviceStatus,
     public_page,
 )
+from trustdesk.web.core.context import forget, remember
 from trustdesk.web.reference.models import ReferenceSnapshot, ReferenceValue, RefreshRun
 
 FCDO = ReferenceSnapshot.Kind.FCDO_TRAVEL_ADVICE
@@ -162,11 +163,27 @@ def active_pack() -> Pack:
     """The configured pack with the current travel advice over it; raises PackInvalid.
 
     Cached per pack reference and snapshot (and its confirmation time), so a page costs one
-    small query here instead of parsing and checking the pack's YAML again.
+    small query here instead of parsing and checking the pack's YAML again; and remembered for
+    the rest of the request (`core.context.remember`), so a page whose sections each read the
+    pack costs that query once.
     """
+    ref = settings.TRUSTDESK_POLICY_PACK
+    return remember((ACTIVE_PACK, ref), lambda: _active_pack(ref))
+
+
+#: The request memo's key of the active pack, with the pack's reference.
+ACTIVE_PACK = "reference.active_pack"
+
+
+def forget_active_pack() -> None:
+    """After a refresh switched or confirmed the snapshot: the request reads the pack anew."""
+    forget((ACTIVE_PACK, settings.TRUSTDESK_POLICY_PACK))
+
+
+def _active_pack(ref: str) -> Pack:
     snapshot = current_snapshot()
     key = "" if snapshot is None else f"{snapshot.public_id}@{snapshot.confirmed_at.isoformat()}"
-    return _pack(settings.TRUSTDESK_POLICY_PACK, key)
+    return _pack(ref, key)
 
 
 @lru_cache(maxsize=8)

@@ -135,6 +135,7 @@ def travel_advice_refresh(
     except (TravelAdviceError, DatabaseError) as exc:
         log.info("travel advice refresh failed: %s", _reason(exc))  # the command or task shows it
         raise RefreshFailed(_reason(exc), _kept(current, origin)) from exc
+    selectors.forget_active_pack()  # a request that refreshed reads the new advice after
     return RefreshOutcome(
         snapshot=stored.snapshot,
         created=stored.created,

@@ -31,6 +31,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.db.models import QuerySet, Value
@@ -261,13 +262,16 @@ def engagement_hits(*, engagement: Engagement) -> list[ScreeningHit]:
     return partner_screenings(engagement=engagement).hits
 
 
-def partner_screenings(*, engagement: Engagement) -> PartnerScreenings:
+def partner_screenings(
+    *, engagement: Engagement, links: list[EngagementPartner] | None = None
+) -> PartnerScreenings:
     """`engagement_hits`, with the runs they came from (an assessment records both).
 
-    A fixed number of queries for any number of partners: the links, the runs with their hits,
-    and the programmes once per list snapshot.
+    A fixed number of queries for any number of partners: the links (unless given), the runs
+    with their hits, and the programmes once per list snapshot.
     """
-    links = list(case_selectors.engagement_partner_list(engagement=engagement))
+    if links is None:
+        links = list(case_selectors.engagement_partner_list(engagement=engagement))
     runs = partner_selectors.latest_completed_runs([link.partner for link in links])
     wanted: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (source, snapshot) → keys
     for screened in runs.values():
@@ -310,14 +314,71 @@ def partner_screenings(*, engagement: Engagement) -> PartnerScreenings:
     return PartnerScreenings(records, by_name)
 
 
+@dataclass(frozen=True, slots=True)
+class PartnerHitsToday:
+    """The partners' hits as a screening today would find them, with the verdicts standing."""
+
+    hits: list[ScreeningHit]
+    # Partners not screened again (no index of today's lists yet): their stored hits stand in.
+    not_screened: tuple[str, ...]
+
+
+def partner_hits_today(*, reads: CaseReads) -> PartnerHitsToday:
+    """Each partner's names screened again against today's lists, in memory (no rows written).
+
+    A hit an officer already judged keeps the verdict; a hit no screening has stored yet is new
+    (not yet reviewed). Hits of a list with no snapshot today cannot be checked again, so the
+    stored ones stand, as they do for every partner when no index of today's lists is loaded.
+    """
+    links, stored = reads.links, reads.screenings
+    screened = partner_selectors.screen_now([link.partner for link in links])
+    if screened is None:
+        names = tuple(dict.fromkeys(link.partner.name for link in links))
+        return PartnerHitsToday(list(stored.hits), names)
+    verdicts = {(h.subject, h.key): h.status for h in stored.hits}
+    keys = [(row.source, row.entry_id) for rows in screened.hits.values() for row in rows]
+    named = programmes(screened.snapshots, keys)
+    records: list[ScreeningHit] = []
+    seen: set[tuple[str, str]] = set()
+    for link in links:
+        subject = link.partner
+        role = EngagementPartner.Role(link.role).label
+        for row in screened.hits.get(subject, []):
+            if (subject.name, row.key) in seen:
+                continue
+            seen.add((subject.name, row.key))
+            status = verdicts.get((subject.name, row.key))
+            if status is not None:
+                row.verdict = status.value
+            records.append(
+                row.typed(
+                    subject=subject.name, origin=PARTNER, programme=named.get(row.key), role=role
+                )
+            )
+    unchecked = [
+        h
+        for h in stored.hits
+        if h.source not in screened.snapshots and (h.subject, h.key) not in seen
+    ]
+    return PartnerHitsToday(records + unchecked, ())
+
+
 def _hit_keys(hits: list[ScreeningHit]) -> set[tuple[str, str, str, str]]:
     return {(h.subject, h.source, h.entry_id, h.status.value) for h in hits}
 
 
-def staleness(*, session: TriageSession, current: Pack) -> list[str]:
+def staleness(
+    *,
+    session: TriageSession,
+    current: Pack,
+    partner_hits: list[ScreeningHit] | None = None,
+    snapshots: Mapping[str, str] | None = None,
+) -> list[str]:
     """Why a completed outcome may no longer be what the current policy and screening give.
 
-    Empty for a draft or an outcome that is still current.
+    Empty for a draft or an outcome that is still current. `partner_hits` are the engagement's
+    `engagement_hits` and `snapshots` the `current_snapshots`, when the caller has read them
+    already (the case page shares them).
     """
     if not session.is_completed:
         return []
@@ -333,11 +394,13 @@ def staleness(*, session: TriageSession, current: Pack) -> list[str]:
         )
     if session.engagement_id is not None and session.engagement is not None:
         used = [h for h in answer_glue.used_hits(session) if h.origin == PARTNER]
-        if _hit_keys(used) != _hit_keys(engagement_hits(engagement=session.engagement)):
+        if partner_hits is None:
+            partner_hits = engagement_hits(engagement=session.engagement)
+        if _hit_keys(used) != _hit_keys(partner_hits):
             reasons.append(
                 "The screening of the engagement's partners changed (new hits or adjudications)."
             )
-    now = current_snapshots()
+    now = current_snapshots() if snapshots is None else snapshots
     for question, screened in sorted(answer_glue.answer_screening(session).items()):
         if screened.snapshots != now and question in session.answers:
             reasons.append(f"The watch lists were updated since {screened.name} was screened.")
@@ -393,8 +456,13 @@ def process_people(
     return [(p, people.get(keys.get(p.id, ""))) for p in outcome.processes]
 
 
-def engagement_triage(*, user: AnyUser, engagement: Engagement) -> EngagementTriage:
-    """The latest completed triage of an engagement the user sees, with its freshness."""
+def engagement_triage(
+    *, user: AnyUser, engagement: Engagement, reads: CaseReads | None = None
+) -> EngagementTriage:
+    """The latest completed triage of an engagement the user sees, with its freshness.
+
+    `reads` shares the partners' screening with the page's other sections.
+    """
     sessions = triage_list_for_user(user=user).filter(engagement=engagement)
     latest = (
         sessions.filter(status=TriageSession.Status.COMPLETED).order_by("-completed_at").first()
@@ -404,7 +472,17 @@ def engagement_triage(*, user: AnyUser, engagement: Engagement) -> EngagementTri
         current: Pack | None = pack()
     except PackUnavailable:
         current = None
-    stale = staleness(session=latest, current=current) if latest and current else []
+    shared = reads is not None and latest is not None and latest.engagement_id == engagement.pk
+    stale = (
+        staleness(
+            session=latest,
+            current=current,
+            partner_hits=reads.screenings.hits if shared and reads else None,
+            snapshots=reads.snapshots if shared and reads else None,
+        )
+        if latest and current
+        else []
+    )
     outcome = outcome_for_user(session=latest, user=user) if latest else None
     training = (
         hub_selectors.training_required(
@@ -601,18 +679,67 @@ def engagements_with_tier(
     return annotated
 
 
+def _completed_of(engagement_id: int) -> QuerySet[TriageSession]:
+    return TriageSession.objects.filter(
+        engagement_id=engagement_id, status=TriageSession.Status.COMPLETED
+    ).order_by("-completed_at", "-pk")
+
+
+def latest_triage(*, engagement: Engagement) -> TriageSession | None:
+    """The engagement's latest completed triage, whoever ran it (no user scope).
+
+    The one read of it that the assessment, the mitigation plan and the decision share: its
+    answers and outcome are facts of the case. For the tier alone, read the engagement's stored
+    copy (`Engagement.triage_tier`), which `latest_tier` keeps current.
+    """
+    return _completed_of(engagement.pk).first()
+
+
 def latest_tier(*, engagement_id: int) -> str:
     """The tier id of the engagement's latest completed triage, or "" (what the copy must say)."""
     found = (
-        TriageSession.objects.filter(
-            engagement_id=engagement_id, status=TriageSession.Status.COMPLETED
-        )
-        .order_by("-completed_at", "-pk")
+        _completed_of(engagement_id)
         .annotate(tier_id=KT("outcome__tier__id"))
         .values_list("tier_id", flat=True)
         .first()
     )
     return str(found or "")
+
+
+class CaseReads:
+    """What several sections of one case page read alike, each read once and shared.
+
+    The triage section checks its outcome against the partners' screening, the assessment
+    section gathers the same screening for its form and its replay, and the mitigation plan
+    and the assessment both start from the latest triage: one `CaseReads` per page serves them
+    all (built lazily, no user scope: the caller fetched the engagement through the reader's).
+    """
+
+    def __init__(self, engagement: Engagement) -> None:
+        self.engagement = engagement
+
+    @cached_property
+    def latest(self) -> TriageSession | None:
+        """`latest_triage` of the engagement."""
+        session = latest_triage(engagement=self.engagement)
+        if session is not None:
+            session.engagement = self.engagement
+        return session
+
+    @cached_property
+    def links(self) -> list[EngagementPartner]:
+        """The engagement's partner links, with their organisation or person."""
+        return list(case_selectors.engagement_partner_list(engagement=self.engagement))
+
+    @cached_property
+    def screenings(self) -> PartnerScreenings:
+        """`partner_screenings` of the engagement."""
+        return partner_screenings(engagement=self.engagement, links=self.links)
+
+    @cached_property
+    def snapshots(self) -> dict[str, str]:
+        """`current_snapshots`: today's snapshot of every list source."""
+        return current_snapshots()
 
 
 NO_TIER = "none"

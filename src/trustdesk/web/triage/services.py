@@ -370,21 +370,29 @@ def _store(session: TriageSession, outcome: Outcome, actor: User) -> None:
             "updated_at",
         ]
     )
-    engagement_tier_sync(engagement_id=session.engagement_id)
+    engagement_tier_sync(engagement_id=session.engagement_id, session=session)
 
 
-def engagement_tier_sync(*, engagement_id: int | None) -> None:
+def engagement_tier_sync(
+    *, engagement_id: int | None, session: TriageSession | None = None
+) -> None:
     """The engagement's stored tier follows its latest completed triage.
 
     Called under the services' transaction whenever a completed outcome appears, changes or
-    goes (complete, re-run, reopen, attach), so lists and counts by tier can read a column.
-    Not a user action of its own, so not audited: the triage event that caused it is.
+    goes (complete, re-run, reopen, attach), so lists and counts by tier can read a column, and
+    the decision's route and the training required read the tier without the triage. The
+    session's engagement, when already loaded, gets the new value too, so a caller holding it
+    never reads the old tier. Not a user action of its own, so not audited: the triage event
+    that caused it is.
     """
     if engagement_id is None:
         return
-    Engagement.objects.filter(pk=engagement_id).update(
-        triage_tier=selectors.latest_tier(engagement_id=engagement_id)
-    )
+    tier = selectors.latest_tier(engagement_id=engagement_id)
+    Engagement.objects.filter(pk=engagement_id).update(triage_tier=tier)
+    if session is not None and TriageSession.engagement.is_cached(session):
+        loaded = session.engagement
+        if loaded is not None and loaded.pk == engagement_id:
+            loaded.triage_tier = tier
 
 
 def _summary(outcome: Outcome) -> dict[str, Any]:
@@ -461,7 +469,7 @@ def triage_reopen(*, actor: User, session: TriageSession) -> TriageSession:
     previous = answer_glue.stored_outcome(session)
     session.status, session.outcome, session.completed_at = Status.DRAFT, None, None
     session.save(update_fields=["status", "outcome", "completed_at", "updated_at"])
-    engagement_tier_sync(engagement_id=session.engagement_id)
+    engagement_tier_sync(engagement_id=session.engagement_id, session=session)
     _audit(
         actor,
         "trustdesk.triage.reopened",
@@ -485,7 +493,7 @@ def triage_attach(*, actor: User, session: TriageSession, engagement: Engagement
         raise PermissionDenied(ENGAGEMENT_NOT_YOURS)
     session.engagement = engagement
     session.save(update_fields=["engagement", "updated_at"])
-    engagement_tier_sync(engagement_id=session.engagement_id)
+    engagement_tier_sync(engagement_id=session.engagement_id, session=session)
     _audit(actor, "trustdesk.triage.attached", session, status=session.status)
     return session
 

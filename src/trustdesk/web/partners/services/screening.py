@@ -32,6 +32,7 @@ from trustdesk.web.partners.models import (
     ScreeningRun,
     VerdictMemory,
 )
+from trustdesk.web.partners.selectors import HITS_PER_NAME as HITS_PER_NAME
 from trustdesk.web.partners.services import memory
 from trustdesk.web.partners.services.common import (
     InvalidVerdict,
@@ -52,8 +53,6 @@ audit.register_action(
     label="Screening hits on one listed institution adjudicated together",
     reason_required=True,
 )
-
-HITS_PER_NAME = 10  # listed entries kept per screened name, best first
 
 
 def _actor_label(actor: User) -> str:
