@@ -357,6 +357,13 @@ def _index_progress() -> Callable[[int], None] | None:
 @click.option("--country-column", default="country", show_default=True)
 @click.option("--threshold", type=float, help="Lowest score kept (default: the matcher's).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes that screen in parallel (each a core); output order is the input's.",
+)
 def screen_file(
     input_path: Path,
     output: Path | None,
@@ -367,43 +374,46 @@ def screen_file(
     country_column: str,
     threshold: float | None,
     limit: int,
+    workers: int,
 ) -> None:
     """Screen every name in a CSV file; writes CSV or JSON lines, best hits first.
 
     A row whose name has nothing to compare is written with an error, not as a clean no-match.
     The lists consulted, and any expected list missing or out of date, are reported on stderr.
+    With --workers N, N processes screen chunks of the file and the output keeps its order.
     """
     cut = _threshold(threshold)
     fmt = fmt or ("csv" if output is not None and output.suffix.lower() == ".csv" else "jsonl")
     _setup_django()
-    from trustdesk.screening.matching import Hit, NameNotScreenable
+    from trustdesk.screening.matching import NameNotScreenable
     from trustdesk.web.lists import screenfile, screening
     from trustdesk.web.lists.coverage import current_coverage
 
     columns = screenfile.Columns(name_column, id_column, type_column, country_column)
     loaded = screening.current_index(progress=_index_progress())
     coverage = current_coverage()
+    # Nothing below reads the database, so forked workers never use the connection they inherit
+    # (and a pool worker ends with os._exit, which does not close it under this process).
     total = screenfile.count_rows(input_path) if input_path.is_file() else 0
+    settings = screenfile.ChunkSettings("csv" if fmt == "csv" else "jsonl", cut, limit)
     refusals = 0
 
     def write(out: IO[str]) -> None:
         nonlocal refusals
-        writer = csv.writer(out) if fmt == "csv" else None
-        if writer:
-            writer.writerow(screenfile.CSV_FIELDS)
+        if fmt == "csv":
+            csv.writer(out).writerow(screenfile.CSV_FIELDS)
+        chunks = screenfile.screen_chunks(
+            screenfile.read_rows(input_path, columns),
+            index=loaded.index,
+            index_path=screening.index_path(loaded),
+            settings=settings,
+            workers=workers,
+        )
         with _maybe_bar(total) as bar:
-            for row in screenfile.read_rows(input_path, columns):
-                hits: list[Hit] = []
-                refused = None
-                try:
-                    hits = loaded.index.search(row.query, threshold=cut, limit=limit)
-                except NameNotScreenable as exc:
-                    refused, refusals = exc, refusals + 1
-                if writer:
-                    writer.writerows(screenfile.csv_rows(row, hits, refused))
-                else:
-                    out.write(screenfile.jsonl_record(row, hits, refused) + "\n")
-                bar.update(1)
+            for chunk in chunks:
+                out.write(chunk.text)
+                refusals += chunk.refusals
+                bar.update(chunk.rows)
 
     try:
         screenfile.write_atomically(output, write, sys.stdout)

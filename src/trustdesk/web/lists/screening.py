@@ -75,6 +75,11 @@ def index_dir() -> Path:
     return Path(settings.HOME) / "index"
 
 
+def index_path(loaded: LoadedIndex) -> Path:
+    """Where `loaded` is saved, for worker processes that load it themselves."""
+    return index_dir() / f"{loaded.key}.idx"
+
+
 class IndexNotReady(Exception):
     """No index of the current snapshots is loaded or saved yet, and the caller may not build one.
 
@@ -94,7 +99,7 @@ def current_index(
     with _lock:
         if key in _loaded:
             return _loaded[key]
-        path = index_dir() / f"{key}.idx"
+        path = index_dir() / f"{key}.idx"  # as index_path() says
         # An index of no lists costs nothing to build, so a request may have that one.
         build = build or not snapshots
         if not build and not path.exists():
