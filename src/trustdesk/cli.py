@@ -1019,6 +1019,87 @@ def policy_check(pack: str) -> None:
     click.echo(f"{pack}: OK")
 
 
+@policy.command("preview")
+@click.argument("pack_file", metavar="PACK.yaml", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def policy_preview(pack_file: Path, as_json: bool) -> None:
+    """What making PACK.yaml current would change: open cases whose tier or processes move.
+
+    Replays the latest triage of every open case under the pack in use and under PACK.yaml,
+    with the same answers and screening hits; changes nothing and stores nothing.
+    """
+    _setup_django()
+    from trustdesk.policy import registry
+    from trustdesk.policy.loader import PackInvalid
+    from trustdesk.web.packs import report, services
+    from trustdesk.web.reference.selectors import current_overlays
+
+    try:
+        candidate = registry.load(str(pack_file), overlays=current_overlays())
+    except PackInvalid as exc:
+        for problem in exc.errors:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(exc.errors)} problem(s) in {pack_file}") from exc
+    line = _StatusLine(not as_json)
+    impact = services.pack_impact(
+        candidate=candidate, progress=lambda done, total: line.show(f"{done:,} of {total:,} cases")
+    )
+    line.done()
+    if as_json:
+        _emit_json(impact.to_dict())
+    else:
+        click.echo(report.impact_text(impact))
+
+
+@policy.command("activate")
+@click.argument("pack_file", metavar="PACK.yaml", type=click.Path(exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation after the preview.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (implies --yes).")
+def policy_activate(pack_file: Path, yes: bool, as_json: bool) -> None:
+    """Install PACK.yaml and make it the pack triage uses, keeping what it changed.
+
+    The web pages' "Install" and "Make current" in one step: the file is checked, installed
+    (or found, when the same file was installed before), its impact shown, and, once
+    confirmed, it is made current and the impact kept as the record of the change (audited).
+    """
+    _setup_django()
+    from trustdesk.web.packs import report, services
+    from trustdesk.web.reference import selectors
+    from trustdesk.web.reference import services as reference_services
+
+    content = pack_file.read_bytes()
+    version = selectors.pack_version_with_content(content)
+    if version is None:
+        try:
+            version = reference_services.pack_version_upload(
+                actor=_actor(), file_name=pack_file.name, content=content
+            )
+        except reference_services.PackRefused as exc:
+            for problem in exc.problems:
+                click.echo(problem, err=True)
+            raise click.ClickException(f"{pack_file} was not installed") from exc
+    candidate = selectors.pack_version_load(version)
+    if not (yes or as_json):
+        click.echo(report.impact_text(services.pack_impact(candidate=candidate)))
+        click.confirm(f"Make {version.label} the pack in use?", abort=True)
+    line = _StatusLine(not as_json)
+    try:
+        change = services.pack_version_make_current(
+            actor=_actor(),
+            version=version,
+            progress=lambda done, total: line.show(f"{done:,} of {total:,} cases"),
+        )
+    except reference_services.PackConflict as exc:
+        line.done()
+        raise click.ClickException(str(exc)) from exc
+    line.done()
+    if as_json:
+        _emit_json({"change": str(change.public_id), "impact": change.impact})
+        return
+    click.echo(f"{version.label} is now the pack in use (replacing {change.replaced}).")
+    click.echo(f"What changed is kept as change {change.public_id}.")
+
+
 @policy.group("travel-advice", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context

@@ -82,6 +82,8 @@ from tests.web.matrix_support import (
     ORGANISATION,
     ORGANISATION_RUN,
     OUTSIDE,
+    PACK_CHANGE,
+    PACK_VERSION,
     PAGE_VERSION,
     PASSWORD_LINK,
     PERSON,
@@ -123,6 +125,7 @@ ADMINS = frozenset({ADMIN})
 REPORT_READERS = frozenset({OFFICER, APPROVER, AUDITOR})  # `engagement.report`
 GUIDANCE_EDITORS = frozenset({OFFICER, ADMIN})  # `guidance.manage`
 COMPLETION_READERS = frozenset({CHAMPION, OFFICER, AUDITOR})  # `training.view_completion`
+PACK_READERS = frozenset({OFFICER, AUDITOR, ADMIN})  # `policy.preview`
 
 HIDDEN = "hidden"  # outside the scope: the same 404 as a missing object
 SAME = "same"  # outside the scope: answered as inside (a shared record)
@@ -262,6 +265,13 @@ MATRIX: dict[str, Route] = {
     "lists:diff": route(get(LIST_READERS), target=SOURCE),
     # --- the policy pack's sources (everyone) and FCDO travel advice (list readers) ---
     "reference:pack-detail": route(get(EVERYONE)),
+    # Policy pack versions: the team, admins and auditors read previews; admins act on them.
+    "packs:version-list": route(get(PACK_READERS)),
+    "packs:version-upload": route(post(ADMINS)),  # no file: the form is sent back (400)
+    "packs:version-detail": route(get(PACK_READERS), target=PACK_VERSION),
+    "packs:version-preview": route(post(ADMINS), target=PACK_VERSION),
+    "packs:version-activate": route(post(ADMINS), target=PACK_VERSION),
+    "packs:change-detail": route(get(PACK_READERS), target=PACK_CHANGE),
     "reference:travel-advice-detail": route(get(LIST_READERS)),
     # Queues a refresh (the task runs after commit, which the matrix never reaches).
     "reference:travel-advice-update": route(post(ADMINS)),
