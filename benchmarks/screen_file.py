@@ -23,7 +23,10 @@ Why it is built this way:
 - The runs' outputs must be identical byte for byte (their sha256 is compared), so a speed-up
   cannot come from screening less.
 - The machine's load average is printed before and after each run: on a shared machine the
-  figures are only comparable to others taken at a similar load.
+  wall-clock figures are only comparable to others taken at a similar load. The CPU time of
+  every process of the run (user plus system, from /proc) is summed too: rows per CPU-second
+  says what the work costs whatever else the machine is doing, so 2 workers on 2 idle cores
+  give about twice the 1-worker rows/s when that figure holds.
 """
 
 from __future__ import annotations
@@ -80,6 +83,16 @@ def _status(pid: int) -> tuple[int, int] | None:
     return int(fields["PPid"]), int(hwm)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a live process has used so far (from /proc/PID/stat)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return 0.0
+    fields = text.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _pss(pid: int) -> int:
     try:
         text = Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii")
@@ -93,10 +106,11 @@ def _pss(pid: int) -> int:
 
 @dataclass
 class Sampled:
-    """Per process (by pid): the largest VmHWM and Pss seen, in KiB."""
+    """Per process (by pid): the largest VmHWM and Pss seen, in KiB, and the CPU time used."""
 
     hwm: dict[int, int] = field(default_factory=dict)
     pss: dict[int, int] = field(default_factory=dict)
+    cpu: dict[int, float] = field(default_factory=dict)
 
     def sample(self, root: int) -> None:
         tree = {root}
@@ -109,6 +123,7 @@ class Sampled:
                 continue
             self.hwm[pid] = max(self.hwm.get(pid, 0), found[1])
             self.pss[pid] = max(self.pss.get(pid, 0), _pss(pid))
+            self.cpu[pid] = max(self.cpu.get(pid, 0.0), _cpu_seconds(pid))
 
 
 @dataclass(frozen=True)
@@ -116,6 +131,7 @@ class Run:
     workers: int
     seconds: float
     rows_per_s: float
+    cpu_seconds: float  # every process of the run, as last sampled
     digest: str
     parent_hwm_mib: float
     worker_hwm_mib: tuple[float, ...]
@@ -145,6 +161,7 @@ def run(home: Path, rows_csv: Path, rows: int, workers: int, out_dir: Path) -> R
         workers,
         seconds,
         rows / seconds,
+        sum(sampled.cpu.values()),
         digest,
         sampled.hwm.get(child.pid, 0) / 1024,
         tuple(sampled.hwm[p] / 1024 for p in workers_seen),
@@ -183,10 +200,14 @@ def main() -> None:
             results.append(result := run(home, rows_csv, args.rows, workers, work))
             print(f"--workers {workers}: {result.seconds:.0f} s; after, {load()}")
     print()
-    print("workers  seconds   rows/s   parent RSS/PSS MiB   workers' peak RSS MiB   PSS MiB")
+    print(
+        "workers  seconds   rows/s   CPU s  rows/CPU-s   parent RSS/PSS MiB   "
+        "workers' peak RSS MiB   PSS MiB"
+    )
     for r in results:
         print(
-            f"{r.workers:>7}  {r.seconds:>7.0f}  {r.rows_per_s:>7,.0f}   "
+            f"{r.workers:>7}  {r.seconds:>7.0f}  {r.rows_per_s:>7,.0f}  {r.cpu_seconds:>6.0f}  "
+            f"{args.rows / r.cpu_seconds:>10,.0f}   "
             f"{r.parent_hwm_mib:>6,.0f} / {r.parent_pss_mib:<6,.0f}      "
             f"{_mib(r.worker_hwm_mib):<22}  {_mib(r.worker_pss_mib)}"
         )

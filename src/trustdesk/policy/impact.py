@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trustdesk.policy.models import Pack
-from trustdesk.policy.triage import AnswersInvalid, Outcome, read_answers, triage
+from trustdesk.policy.triage import AnswersInvalid, Outcome, triage
 from trustdesk.screening.matching.model import ScreeningHit
 
 IMPACT_SCHEMA = 1
@@ -178,15 +178,12 @@ def case_change(current: Pack, candidate: Pack, case: CaseAnswers) -> CaseChange
         return CaseChange(
             case.key, case.label, before.tier.id, "", problems=problems, extra=case.extra
         )
-    unanswered = _newly_unanswered(current, candidate, case)
+    # Each outcome lists the questions its pack asked of these answers: no second reading.
+    had = set(before.asked)
+    unanswered = tuple(
+        q for q in after.asked if q not in had and case.candidate_answers.get(q) is None
+    )
     return _compared(case, before, after, unanswered)
-
-
-def _newly_unanswered(current: Pack, candidate: Pack, case: CaseAnswers) -> tuple[str, ...]:
-    _, asked_before, _ = read_answers(current, case.current_answers)
-    _, asked_after, _ = read_answers(candidate, case.candidate_answers)
-    had = set(asked_before)
-    return tuple(q for q in asked_after if q not in had and case.candidate_answers.get(q) is None)
 
 
 def _compared(
