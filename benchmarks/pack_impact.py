@@ -26,9 +26,24 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from _common import TRUSTDESK, child_env, open_home, peak_rss_mib
+from _requires import require
+
+
+@dataclass(frozen=True)
+class Home:
+    """A TRUSTDESK_HOME named with --home, which must exist (the demo loaded into it)."""
+
+    path: Path
+
+    def missing(self) -> str | None:
+        if self.path.is_dir():
+            return None
+        return f"{self.path} (a TRUSTDESK_HOME with the demo loaded; or leave out --home)"
+
 
 CANDIDATE = b"""
 id: bench-institution
@@ -135,6 +150,8 @@ def main() -> None:
     parser.add_argument("--home", type=Path, help="a TRUSTDESK_HOME with the demo loaded")
     parser.add_argument("--cases", type=int, default=5000)
     args = parser.parse_args()
+    if args.home is not None:
+        require("pack_impact.py", [Home(args.home)])
     with tempfile.TemporaryDirectory(prefix="trustdesk-impact-") as tmp:
         home = args.home or Path(tmp)
         if args.home is None:
