@@ -267,12 +267,18 @@ def _shipped_status(profile: CountryProfile) -> AdviceStatus:
 
 
 def shipped_pack_levels() -> tuple[dict[str, CountryLevel], dt.date | None, str]:
-    """The configured pack's shipped values, or why there are none."""
+    """The shipped values of the pack in use (before any overlay), or why there are none."""
+    version = current_pack_version_id()
+    ref = settings.TRUSTDESK_POLICY_PACK if version is None else f"installed version {version}"
     try:
-        pack = _pack(settings.TRUSTDESK_POLICY_PACK, "")
+        pack = (
+            _pack(settings.TRUSTDESK_POLICY_PACK, "")
+            if version is None
+            else _stored_pack(version, "")
+        )
     except PackInvalid as exc:
         problems = "; ".join(str(e) for e in exc.errors[:3])
-        return {}, None, f"pack {settings.TRUSTDESK_POLICY_PACK!r} cannot be loaded: {problems}"
+        return {}, None, f"pack {ref!r} cannot be loaded: {problems}"
     levels, checked = shipped_levels(pack)
     if not levels:
         return {}, None, f"pack {pack.id!r} has no {INDICATOR} values"
