@@ -95,6 +95,14 @@ CASES = {
     "lists_parse_import.py": Case(
         ("--shared", NOWHERE), (), (f"lists_parse_import.py needs {NOWHERE}/data (",)
     ),
+    "pack_impact.py": Case(
+        ("--home", NOWHERE), (), (f"pack_impact.py needs {NOWHERE} (a TRUSTDESK_HOME with",)
+    ),
+    "screen_file.py": Case(
+        ("--shared", NOWHERE),
+        (),
+        (f"screen_file.py needs {NOWHERE}/data (the shared data; give its folder with --shared)",),
+    ),
 }
 # Benchmarks that need nothing but trustdesk and the standard library (checked below).
 SELF_CONTAINED = {"policy_triage.py"}

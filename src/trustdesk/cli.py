@@ -357,6 +357,13 @@ def _index_progress() -> Callable[[int], None] | None:
 @click.option("--country-column", default="country", show_default=True)
 @click.option("--threshold", type=float, help="Lowest score kept (default: the matcher's).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes that screen in parallel (each a core); output order is the input's.",
+)
 def screen_file(
     input_path: Path,
     output: Path | None,
@@ -367,43 +374,46 @@ def screen_file(
     country_column: str,
     threshold: float | None,
     limit: int,
+    workers: int,
 ) -> None:
     """Screen every name in a CSV file; writes CSV or JSON lines, best hits first.
 
     A row whose name has nothing to compare is written with an error, not as a clean no-match.
     The lists consulted, and any expected list missing or out of date, are reported on stderr.
+    With --workers N, N processes screen chunks of the file and the output keeps its order.
     """
     cut = _threshold(threshold)
     fmt = fmt or ("csv" if output is not None and output.suffix.lower() == ".csv" else "jsonl")
     _setup_django()
-    from trustdesk.screening.matching import Hit, NameNotScreenable
+    from trustdesk.screening.matching import NameNotScreenable
     from trustdesk.web.lists import screenfile, screening
     from trustdesk.web.lists.coverage import current_coverage
 
     columns = screenfile.Columns(name_column, id_column, type_column, country_column)
     loaded = screening.current_index(progress=_index_progress())
     coverage = current_coverage()
+    # Nothing below reads the database, so forked workers never use the connection they inherit
+    # (and a pool worker ends with os._exit, which does not close it under this process).
     total = screenfile.count_rows(input_path) if input_path.is_file() else 0
+    settings = screenfile.ChunkSettings("csv" if fmt == "csv" else "jsonl", cut, limit)
     refusals = 0
 
     def write(out: IO[str]) -> None:
         nonlocal refusals
-        writer = csv.writer(out) if fmt == "csv" else None
-        if writer:
-            writer.writerow(screenfile.CSV_FIELDS)
+        if fmt == "csv":
+            csv.writer(out).writerow(screenfile.CSV_FIELDS)
+        chunks = screenfile.screen_chunks(
+            screenfile.read_rows(input_path, columns),
+            index=loaded.index,
+            index_path=screening.index_path(loaded),
+            settings=settings,
+            workers=workers,
+        )
         with _maybe_bar(total) as bar:
-            for row in screenfile.read_rows(input_path, columns):
-                hits: list[Hit] = []
-                refused = None
-                try:
-                    hits = loaded.index.search(row.query, threshold=cut, limit=limit)
-                except NameNotScreenable as exc:
-                    refused, refusals = exc, refusals + 1
-                if writer:
-                    writer.writerows(screenfile.csv_rows(row, hits, refused))
-                else:
-                    out.write(screenfile.jsonl_record(row, hits, refused) + "\n")
-                bar.update(1)
+            for chunk in chunks:
+                out.write(chunk.text)
+                refusals += chunk.refusals
+                bar.update(chunk.rows)
 
     try:
         screenfile.write_atomically(output, write, sys.stdout)
@@ -1007,6 +1017,87 @@ def policy_check(pack: str) -> None:
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) in {pack}")
     click.echo(f"{pack}: OK")
+
+
+@policy.command("preview")
+@click.argument("pack_file", metavar="PACK.yaml", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def policy_preview(pack_file: Path, as_json: bool) -> None:
+    """What making PACK.yaml current would change: open cases whose tier or processes move.
+
+    Replays the latest triage of every open case under the pack in use and under PACK.yaml,
+    with the same answers and screening hits; changes nothing and stores nothing.
+    """
+    _setup_django()
+    from trustdesk.policy import registry
+    from trustdesk.policy.loader import PackInvalid
+    from trustdesk.web.packs import report, services
+    from trustdesk.web.reference.selectors import current_overlays
+
+    try:
+        candidate = registry.load(str(pack_file), overlays=current_overlays())
+    except PackInvalid as exc:
+        for problem in exc.errors:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(exc.errors)} problem(s) in {pack_file}") from exc
+    line = _StatusLine(not as_json)
+    impact = services.pack_impact(
+        candidate=candidate, progress=lambda done, total: line.show(f"{done:,} of {total:,} cases")
+    )
+    line.done()
+    if as_json:
+        _emit_json(impact.to_dict())
+    else:
+        click.echo(report.impact_text(impact))
+
+
+@policy.command("activate")
+@click.argument("pack_file", metavar="PACK.yaml", type=click.Path(exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation after the preview.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (implies --yes).")
+def policy_activate(pack_file: Path, yes: bool, as_json: bool) -> None:
+    """Install PACK.yaml and make it the pack triage uses, keeping what it changed.
+
+    The web pages' "Install" and "Make current" in one step: the file is checked, installed
+    (or found, when the same file was installed before), its impact shown, and, once
+    confirmed, it is made current and the impact kept as the record of the change (audited).
+    """
+    _setup_django()
+    from trustdesk.web.packs import report, services
+    from trustdesk.web.reference import selectors
+    from trustdesk.web.reference import services as reference_services
+
+    content = pack_file.read_bytes()
+    version = selectors.pack_version_with_content(content)
+    if version is None:
+        try:
+            version = reference_services.pack_version_upload(
+                actor=_actor(), file_name=pack_file.name, content=content
+            )
+        except reference_services.PackRefused as exc:
+            for problem in exc.problems:
+                click.echo(problem, err=True)
+            raise click.ClickException(f"{pack_file} was not installed") from exc
+    candidate = selectors.pack_version_load(version)
+    if not (yes or as_json):
+        click.echo(report.impact_text(services.pack_impact(candidate=candidate)))
+        click.confirm(f"Make {version.label} the pack in use?", abort=True)
+    line = _StatusLine(not as_json)
+    try:
+        change = services.pack_version_make_current(
+            actor=_actor(),
+            version=version,
+            progress=lambda done, total: line.show(f"{done:,} of {total:,} cases"),
+        )
+    except reference_services.PackConflict as exc:
+        line.done()
+        raise click.ClickException(str(exc)) from exc
+    line.done()
+    if as_json:
+        _emit_json({"change": str(change.public_id), "impact": change.impact})
+        return
+    click.echo(f"{version.label} is now the pack in use (replacing {change.replaced}).")
+    click.echo(f"What changed is kept as change {change.public_id}.")
 
 
 @policy.group("travel-advice", invoke_without_command=True)

@@ -26,13 +26,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
 
 from tests import factories
+from trustdesk.policy.impact import Impact
 from trustdesk.web.accounts.models import Department, User
 from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement, EngagementPartner, InformationRequest
@@ -51,6 +53,8 @@ from trustdesk.web.notify import services as notify_services
 from trustdesk.web.notify.models import Notification
 from trustdesk.web.partners import services as partner_services
 from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
+from trustdesk.web.reference import services as reference_services
+from trustdesk.web.reference.models import PackChange, PackVersion
 from trustdesk.web.reference.selectors import active_pack
 from trustdesk.web.selfassess import selectors as selfassess_selectors
 from trustdesk.web.selfassess import services as selfassess_services
@@ -285,6 +289,7 @@ def build_world(folder: Path) -> World:
     _hub_records(officer)
     _self_assessment(officer, [users[Role.RESEARCHER.value], users[Role.CHAMPION.value]])
     _board_report(officer)
+    _pack_records(users[Role.ADMIN.value])
     mine = _records(users[Role.RESEARCHER.value], "Rita's", officer)
     theirs = _records(users["outsider"], "Otto's", officer)
     runs = {
@@ -311,6 +316,23 @@ def build_world(folder: Path) -> World:
         event,
         LIST_SOURCE,
         MappingProxyType(notifications),
+    )
+
+
+def _pack_records(admin: User) -> None:
+    """An installed pack version (the shipped Canadian pack, never made current here) and a
+    record of a change to it, written directly: making it current would move every later row's
+    triage to another pack."""
+    content = resources.files("trustdesk.policy").joinpath("packs/ca-base.yaml").read_text()
+    version = reference_services.pack_version_upload(
+        actor=admin, file_name=MATRIX_PACK_FILE, content=content.encode()
+    )
+    PackChange.objects.create(
+        version=version,
+        replaced="gb-base@2026.1",
+        activated_by="matrix",
+        activated_at=datetime.now(tz=UTC),
+        impact=Impact("gb-base@2026.1", version.label, 0, ()).to_dict(),
     )
 
 
@@ -483,6 +505,21 @@ AUDIT_EVENT = Target(
     "audit event", inside=lambda world, role: {"sequence": str(world.event.sequence)}
 )
 SOURCE = Target("list source", inside=lambda world, role: {"source": world.source})
+
+# Policy pack versions and their change records are the institution's: no scope narrows them.
+MATRIX_PACK_FILE = "matrix-ca-base.yaml"
+PACK_VERSION = Target(
+    "policy pack version",
+    inside=lambda world, role: {
+        "public_id": str(PackVersion.objects.get(file_name=MATRIX_PACK_FILE).public_id)
+    },
+    missing=lambda: {"public_id": _uuid()},
+)
+PACK_CHANGE = Target(
+    "policy pack change",
+    inside=lambda world, role: {"public_id": str(PackChange.objects.get().public_id)},
+    missing=lambda: {"public_id": _uuid()},
+)
 
 # An e-mailed link to set a password, for a user who does not exist with a token that does not
 # verify: every visitor gets the page that says the link no longer works.

@@ -92,6 +92,8 @@ from tests.web.matrix_support import (
     ORGANISATION,
     ORGANISATION_RUN,
     OUTSIDE,
+    PACK_CHANGE,
+    PACK_VERSION,
     PAGE_VERSION,
     PASSWORD_LINK,
     PERSON,
@@ -141,6 +143,7 @@ SELF_ASSESSMENT_READERS = frozenset({OFFICER, APPROVER, AUDITOR, ADMIN, SENIOR_O
 SELF_ASSESSMENT_MANAGERS = frozenset({OFFICER, ADMIN})  # `selfassessment.manage`
 LEADERSHIP = frozenset({OFFICER, APPROVER, AUDITOR, ADMIN, SENIOR_OWNER})  # `leadership.view`
 REPORT_GENERATORS = frozenset({OFFICER, SENIOR_OWNER})  # `board_report.generate`
+PACK_READERS = frozenset({OFFICER, AUDITOR, ADMIN})  # `policy.preview`
 
 HIDDEN = "hidden"  # outside the scope: the same 404 as a missing object
 SAME = "same"  # outside the scope: answered as inside (a shared record)
@@ -280,6 +283,13 @@ MATRIX: dict[str, Route] = {
     "lists:diff": route(get(LIST_READERS), target=SOURCE),
     # --- the policy pack's sources (everyone) and FCDO travel advice (list readers) ---
     "reference:pack-detail": route(get(EVERYONE)),
+    # Policy pack versions: the team, admins and auditors read previews; admins act on them.
+    "packs:version-list": route(get(PACK_READERS)),
+    "packs:version-upload": route(post(ADMINS)),  # no file: the form is sent back (400)
+    "packs:version-detail": route(get(PACK_READERS), target=PACK_VERSION),
+    "packs:version-preview": route(post(ADMINS), target=PACK_VERSION),
+    "packs:version-activate": route(post(ADMINS), target=PACK_VERSION),
+    "packs:change-detail": route(get(PACK_READERS), target=PACK_CHANGE),
     "reference:travel-advice-detail": route(get(LIST_READERS)),
     # Queues a refresh (the task runs after commit, which the matrix never reaches).
     "reference:travel-advice-update": route(post(ADMINS)),

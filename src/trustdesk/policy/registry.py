@@ -238,6 +238,26 @@ def load(
     as a cycle instead of recursing forever.
     """
     pack, file, here = _read(ref, _relative_to)
+    return _resolved(pack, file, here, overlays, _seen)
+
+
+def load_text(content: bytes, *, name: str, overlays: Sequence[IndicatorOverlay] = ()) -> Pack:
+    """Loads a pack from its YAML bytes (an uploaded file), checked exactly as `load` checks one.
+
+    ``name`` is what problems are reported against. Its ``extends`` must name an installed pack
+    or an absolute path: there is no folder for a relative path to be read from.
+    """
+    pack = parse_pack(parse_yaml(content, file=name), file=name)
+    return _resolved(pack, name, None, overlays, ())
+
+
+def _resolved(
+    pack: Pack,
+    file: str,
+    here: Path | None,
+    overlays: Sequence[IndicatorOverlay],
+    _seen: tuple[str, ...],
+) -> Pack:
     key = f"{pack.id}"
     if key in _seen:
         chain = " -> ".join((*_seen, key))

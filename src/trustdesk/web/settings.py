@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "trustdesk.web.partners",
     "trustdesk.web.reference",
     "trustdesk.web.triage",
+    "trustdesk.web.packs",
     "trustdesk.web.decisions",
     "trustdesk.web.notify",
     "trustdesk.web.assessments",

@@ -35,6 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("partners/", include("trustdesk.web.partners.urls")),
     path("triage/", include("trustdesk.web.triage.urls")),
     path("notifications/", include("trustdesk.web.notify.urls")),
+    path("policy/versions/", include("trustdesk.web.packs.urls")),
     path("policy/", include("trustdesk.web.reference.urls")),
     path("guidance/", include("trustdesk.web.hub.urls")),
     path("self-assessment/", include("trustdesk.web.selfassess.urls")),

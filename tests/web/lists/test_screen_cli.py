@@ -191,3 +191,57 @@ def test_screen_file_reports_a_wordless_name_as_an_error_not_a_clean_row(tmp_pat
     assert rows[1][-1].startswith("name_not_screenable: the name has nothing to screen")
     assert "1 row(s) not screened" in output
     assert "WARNING: coverage is incomplete. Sanctions were not checked" in output
+
+
+def _mixed_names(count: int) -> str:
+    """A few hundred rows: listed names, near misses, ordinary names and an unscreenable one."""
+    listed = ["Beihang University", "Al-Qaida", "National University of Defense Technology"]
+    ordinary = ["University of Oxford", "Acme Trading Ltd", "Maria Garcia", "Zhang Wei"]
+    lines = ["id,name,type,country"]
+    for i in range(count):
+        pick = i % 9
+        if pick < 3:
+            name, kind = listed[pick], "any"
+        elif pick < 7:
+            name, kind = ordinary[pick - 3], "any"
+        elif pick == 7:
+            name, kind = f"Harbin Institute {i} of Technology", "organization"
+        else:
+            name, kind = "---", ""
+        lines.append(f"r{i},{name},{kind},")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_screen_file_with_workers_writes_what_one_process_writes(tmp_path: Path, fmt: str) -> None:
+    _run("lists", "import", str(shared_path(UN)))
+    names = tmp_path / "in.csv"
+    names.write_text(_mixed_names(1300), encoding="utf-8")  # three chunks, the last one short
+    one, two = tmp_path / f"one.{fmt}", tmp_path / f"two.{fmt}"
+
+    code_one, out_one = _run("screen-file", str(names), "-o", str(one), "--format", fmt)
+    code_two, out_two = _run(
+        "screen-file", str(names), "-o", str(two), "--format", fmt, "--workers", "2"
+    )
+
+    assert (code_one, code_two) == (0, 0)
+    assert two.read_bytes() == one.read_bytes()
+    assert out_two == out_one
+    assert "144 row(s) not screened" in out_two
+    if fmt == "jsonl":
+        ids = [json.loads(line)["id"] for line in two.read_text(encoding="utf-8").splitlines()]
+        assert ids == [f"r{i}" for i in range(1300)]
+        assert any('"un-sc"' in line for line in two.read_text(encoding="utf-8").splitlines())
+
+
+def test_screen_file_with_workers_refuses_a_bad_row_and_writes_nothing(tmp_path: Path) -> None:
+    names = tmp_path / "in.csv"
+    names.write_text(_mixed_names(1200) + "late,Acme,robot,\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+
+    code, output = _run("screen-file", str(names), "-o", str(out), "--workers", "2")
+
+    assert code == 1
+    assert "unknown type 'robot'" in output
+    assert "(nothing was written)" in output
+    assert not out.exists()

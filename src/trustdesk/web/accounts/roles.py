@@ -176,6 +176,13 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=True,
     ),
     Permission(
+        "policy.preview",
+        "see what a new policy pack would change",
+        "See the policy pack versions installed and, before one is made current, which open "
+        "cases it would triage to another tier or other processes; after, what it changed.",
+        writes=False,
+    ),
+    Permission(
         "guidance.manage",
         "edit guidance and contacts",
         "Edit guidance pages, named contacts and training records.",
@@ -325,6 +332,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                 "selfassessment.manage",
                 "leadership.view",
                 "board_report.generate",
+                "policy.preview",
             },
         ),
         Role.APPROVER: RoleDefinition(
@@ -361,6 +369,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "lists.manage",
                     "partner.view",
                     "policy.manage",
+                    "policy.preview",
                     "guidance.manage",
                     "report.view",
                     "audit.view",

@@ -75,6 +75,11 @@ def index_dir() -> Path:
     return Path(settings.HOME) / "index"
 
 
+def index_path(loaded: LoadedIndex) -> Path:
+    """Where `loaded` is saved, for worker processes that load it themselves."""
+    return index_dir() / f"{loaded.key}.idx"
+
+
 class IndexNotReady(Exception):
     """No index of the current snapshots is loaded or saved yet, and the caller may not build one.
 

@@ -109,3 +109,72 @@ class RefreshRun(LeasedRun):
         if not isinstance(snapshot, ReferenceSnapshot):
             raise TypeError(f"a refresh run stores a reference snapshot, not {type(snapshot)}")
         self.snapshot = snapshot
+
+
+class PackVersion(models.Model):
+    """A policy pack file an admin installed, and whether it is the one triage uses now.
+
+    The YAML is stored as uploaded, so every web process and worker reads the same pack from
+    the database, and a case triaged under it can be replayed later. At most one version is
+    current; with none, the pack named by TRUSTDESK_POLICY_PACK is in use. ``preview`` holds the
+    latest impact preview (`trustdesk.policy.impact.Impact` as JSON): what making it current
+    would change for the open cases.
+    """
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate", "Not yet in use"
+        CURRENT = "current", "In use"
+        RETIRED = "retired", "Replaced"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    pack_id = models.CharField(max_length=100)
+    version = models.CharField(max_length=50)
+    file_name = models.CharField(max_length=255)
+    content = models.TextField()
+    digest = models.CharField(max_length=64)  # sha256 of content
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CANDIDATE)
+    uploaded_by = models.CharField(max_length=150)  # an actor, as jobs.actors writes it
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    preview = models.JSONField(null=True, blank=True)
+    previewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="current"),
+                name="reference_one_current_pack_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pack_id} {self.version}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.pack_id}@{self.version}"
+
+
+class PackChange(models.Model):
+    """A pack version made current: who, when, what it replaced, and what it changed.
+
+    ``impact`` is the comparison worked out as it was made current (the same computation as
+    the preview, between the pack it replaced and this one), kept as the "what changed" record.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    version = models.ForeignKey(PackVersion, on_delete=models.PROTECT, related_name="changes")
+    replaced = models.CharField(max_length=200)  # "id@version" in use before
+    replaced_version = models.ForeignKey(
+        PackVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    activated_by = models.CharField(max_length=150)
+    activated_at = models.DateTimeField()
+    impact = models.JSONField()
+
+    class Meta:
+        ordering = ["-activated_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.replaced} -> {self.version.label}"

@@ -1,18 +1,21 @@
 """Reads of reference data: the current snapshot, its overlay on the pack, and what it says.
 
-``active_pack()`` is what every triage in the web application uses: the configured pack with the
-current travel advice laid over its shipped values. Until a refresh has stored a snapshot, the
+``active_pack()`` is what every triage in the web application uses: the pack in use (an
+installed version made current, else the configured one) with the current travel advice laid
+over its shipped values. Until a refresh has stored a snapshot, the
 pack's own values (its offline seed) apply unchanged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from trustdesk.policy import registry
 from trustdesk.policy.loader import PackInvalid
@@ -27,7 +30,13 @@ from trustdesk.policy.travel_advice import (
     public_page,
 )
 from trustdesk.web.core.context import forget, remember
-from trustdesk.web.reference.models import ReferenceSnapshot, ReferenceValue, RefreshRun
+from trustdesk.web.reference.models import (
+    PackChange,
+    PackVersion,
+    ReferenceSnapshot,
+    ReferenceValue,
+    RefreshRun,
+)
 
 FCDO = ReferenceSnapshot.Kind.FCDO_TRAVEL_ADVICE
 OVERLAY_TITLE = "FCDO travel advice (GOV.UK Content API)"
@@ -160,39 +169,92 @@ def current_overlays() -> list[IndicatorOverlay]:
 
 
 def active_pack() -> Pack:
-    """The configured pack with the current travel advice over it; raises PackInvalid.
+    """The pack in use with the current travel advice over it; raises PackInvalid.
 
-    Cached per pack reference and snapshot (and its confirmation time), so a page costs one
-    small query here instead of parsing and checking the pack's YAML again; and remembered for
-    the rest of the request (`core.context.remember`), so a page whose sections each read the
-    pack costs that query once.
+    The pack in use is the current installed version (`PackVersion`) when an admin has made one
+    current, else the one TRUSTDESK_POLICY_PACK names. Cached per pack and snapshot (and its
+    confirmation time), so a page costs two small queries here instead of parsing and checking
+    the pack's YAML again; and remembered for the rest of the request (`core.context.remember`),
+    so a page whose sections each read the pack costs those queries once.
     """
-    ref = settings.TRUSTDESK_POLICY_PACK
-    return remember((ACTIVE_PACK, ref), lambda: _active_pack(ref))
+    return remember(ACTIVE_PACK, _active_pack)
 
 
-#: The request memo's key of the active pack, with the pack's reference.
+#: The request memo's key of the active pack.
 ACTIVE_PACK = "reference.active_pack"
 
 
 def forget_active_pack() -> None:
-    """After a refresh switched or confirmed the snapshot: the request reads the pack anew."""
-    forget((ACTIVE_PACK, settings.TRUSTDESK_POLICY_PACK))
+    """After a refresh or a switch of version: the request reads the pack anew."""
+    forget(ACTIVE_PACK)
 
 
-def _active_pack(ref: str) -> Pack:
+def _active_pack() -> Pack:
+    key = _snapshot_key()
+    version = current_pack_version_id()
+    if version is not None:
+        return _stored_pack(version, key)
+    return _pack(settings.TRUSTDESK_POLICY_PACK, key)
+
+
+def _snapshot_key() -> str:
     snapshot = current_snapshot()
-    key = "" if snapshot is None else f"{snapshot.public_id}@{snapshot.confirmed_at.isoformat()}"
-    return _pack(ref, key)
+    return "" if snapshot is None else f"{snapshot.public_id}@{snapshot.confirmed_at.isoformat()}"
+
+
+def _overlays(snapshot_key: str) -> list[IndicatorOverlay]:
+    if not snapshot_key:
+        return []
+    public_id = snapshot_key.partition("@")[0]
+    return overlays_of(ReferenceSnapshot.objects.get(public_id=public_id))
 
 
 @lru_cache(maxsize=8)
 def _pack(ref: str, snapshot_key: str) -> Pack:
-    if not snapshot_key:
-        return registry.load(ref)
-    public_id = snapshot_key.partition("@")[0]
-    snapshot = ReferenceSnapshot.objects.get(public_id=public_id)
-    return registry.load(ref, overlays=overlays_of(snapshot))
+    return registry.load(ref, overlays=_overlays(snapshot_key))
+
+
+@lru_cache(maxsize=8)
+def _stored_pack(public_id: str, snapshot_key: str) -> Pack:
+    version = PackVersion.objects.get(public_id=public_id)
+    return registry.load_text(
+        version.content.encode(), name=version.file_name, overlays=_overlays(snapshot_key)
+    )
+
+
+def current_pack_version_id() -> str | None:
+    """The public id of the installed version in use, or None (the configured pack is)."""
+    found = (
+        PackVersion.objects.filter(status=PackVersion.Status.CURRENT)
+        .values_list("public_id", flat=True)
+        .first()
+    )
+    return None if found is None else str(found)
+
+
+def pack_version_load(version: PackVersion) -> Pack:
+    """An installed version as triage would use it now (today's travel advice laid over it)."""
+    return _stored_pack(str(version.public_id), _snapshot_key())
+
+
+def pack_version_with_content(content: bytes) -> PackVersion | None:
+    """The installed version of exactly this file, if any (by the sha256 of its bytes)."""
+    return PackVersion.objects.filter(digest=hashlib.sha256(content).hexdigest()).first()
+
+
+def configured_pack() -> str:
+    """What TRUSTDESK_POLICY_PACK names: in use whenever no installed version is current."""
+    return str(settings.TRUSTDESK_POLICY_PACK)
+
+
+def pack_version_list() -> QuerySet[PackVersion]:
+    """Installed versions, newest first, without their YAML (a list needs none of it)."""
+    return PackVersion.objects.defer("content", "preview")
+
+
+def pack_change_list() -> QuerySet[PackChange]:
+    """Every time a version was made current, newest first, without the stored impact."""
+    return PackChange.objects.select_related("version").defer("impact", "version__content")
 
 
 def shipped_levels(pack: Pack) -> tuple[dict[str, CountryLevel], dt.date | None]:
@@ -220,12 +282,18 @@ def _shipped_status(profile: CountryProfile) -> AdviceStatus:
 
 
 def shipped_pack_levels() -> tuple[dict[str, CountryLevel], dt.date | None, str]:
-    """The configured pack's shipped values, or why there are none."""
+    """The shipped values of the pack in use (before any overlay), or why there are none."""
+    version = current_pack_version_id()
+    ref = settings.TRUSTDESK_POLICY_PACK if version is None else f"installed version {version}"
     try:
-        pack = _pack(settings.TRUSTDESK_POLICY_PACK, "")
+        pack = (
+            _pack(settings.TRUSTDESK_POLICY_PACK, "")
+            if version is None
+            else _stored_pack(version, "")
+        )
     except PackInvalid as exc:
         problems = "; ".join(str(e) for e in exc.errors[:3])
-        return {}, None, f"pack {settings.TRUSTDESK_POLICY_PACK!r} cannot be loaded: {problems}"
+        return {}, None, f"pack {ref!r} cannot be loaded: {problems}"
     levels, checked = shipped_levels(pack)
     if not levels:
         return {}, None, f"pack {pack.id!r} has no {INDICATOR} values"

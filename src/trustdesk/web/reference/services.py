@@ -15,8 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 
+from trustdesk.policy import registry
+from trustdesk.policy.impact import Impact
+from trustdesk.policy.loader import PackInvalid
 from trustdesk.policy.travel_advice import (
     AdviceStatus,
     FetchConfig,
@@ -25,10 +29,19 @@ from trustdesk.policy.travel_advice import (
     TravelAdviceError,
     fetch_travel_advice,
 )
+from trustdesk.web.accounts import permissions
+from trustdesk.web.accounts.models import User
 from trustdesk.web.core import audit, runs, tasks
+from trustdesk.web.jobs.actors import actor_for
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.reference import selectors
-from trustdesk.web.reference.models import ReferenceSnapshot, ReferenceValue, RefreshRun
+from trustdesk.web.reference.models import (
+    PackChange,
+    PackVersion,
+    ReferenceSnapshot,
+    ReferenceValue,
+    RefreshRun,
+)
 from trustdesk.web.reference.selectors import FCDO, CountryLevel, LevelChange
 
 log = logging.getLogger(__name__)
@@ -365,3 +378,164 @@ def _audit_failure(reason: str, *, actor: str, failed: list[str]) -> None:
         target=audit.AuditTarget("reference", FCDO, "FCDO travel advice"),
         data={"kind": FCDO, "error": reason, "failed": failed},
     )
+
+
+# --- policy pack versions -------------------------------------------------------------------
+
+audit.register_action(
+    "trustdesk.pack_version.uploaded",
+    label="Policy pack installed",
+    summary=lambda e: f"{e.data.get('pack')} installed from {e.data.get('file')}, not yet in use",
+)
+audit.register_action(
+    "trustdesk.pack_version.previewed",
+    label="Policy pack impact previewed",
+    summary=lambda e: (
+        f"{e.data.get('pack')} against {e.data.get('current')}: {e.data.get('examined', 0)} "
+        f"cases, {e.data.get('changed', 0)} would change"
+    ),
+)
+audit.register_action(
+    "trustdesk.pack_version.activated",
+    label="Policy pack made current",
+    summary=lambda e: (
+        f"{e.data.get('pack')} replaces {e.data.get('replaced')}: {e.data.get('changed', 0)} of "
+        f"{e.data.get('examined', 0)} cases changed"
+    ),
+)
+
+PACK_DUPLICATE = "This file is already installed, as {label} ({when})."
+PACK_NOT_UTF8 = "The file is not UTF-8 text: save the pack as UTF-8 YAML."
+PACK_IN_USE = "{label} is already the pack in use."
+PACK_MOVED_ON = (
+    "The pack in use changed to {now} while the impact was worked out against {then}; "
+    "make it current again to compare with the pack in use now."
+)
+
+
+class PackRefused(Exception):
+    """An uploaded pack was not installed; ``problems`` says why, one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class PackConflict(Exception):
+    """The version cannot be made current as asked; the message says why."""
+
+
+def _require_manage(actor: User | str) -> None:
+    # A string actor is the `trustdesk` command on the host (or a task queued by a checked
+    # view), trusted as every other operator command is; a signed-in user needs the permission.
+    if isinstance(actor, User):
+        permissions.require(actor, "policy.manage")
+
+
+def _impact_summary(impact: Impact) -> dict[str, object]:
+    return {
+        "current": impact.current,
+        "examined": impact.examined,
+        "changed": len(impact.changes),
+        "tier_changes": impact.tier_changes,
+        "process_changes": impact.process_changes,
+        "needs_triage": impact.needs_triage,
+    }
+
+
+def pack_version_upload(*, actor: User | str, file_name: str, content: bytes) -> PackVersion:
+    """Install a pack file as a version not yet in use, once it loads without a problem."""
+    _require_manage(actor)
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackRefused([PACK_NOT_UTF8]) from exc
+    try:
+        pack = registry.load_text(content, name=file_name)
+    except PackInvalid as exc:
+        raise PackRefused([str(e) for e in exc.errors]) from exc
+    digest = hashlib.sha256(content).hexdigest()
+    same = PackVersion.objects.filter(digest=digest).first()
+    if same is not None:
+        raise PackRefused(
+            [PACK_DUPLICATE.format(label=same.label, when=f"{same.uploaded_at:%Y-%m-%d %H:%M}")]
+        )
+    with transaction.atomic():
+        version = PackVersion.objects.create(
+            pack_id=pack.id,
+            version=pack.version,
+            file_name=file_name,
+            content=text,
+            digest=digest,
+            uploaded_by=_actor_label(actor),
+        )
+        audit.record(
+            actor=actor,
+            action="trustdesk.pack_version.uploaded",
+            target=version,
+            data={"pack": version.label, "file": file_name, "digest": digest},
+        )
+    return version
+
+
+def _actor_label(actor: User | str) -> str:
+    return actor if isinstance(actor, str) else actor_for(actor)
+
+
+@transaction.atomic
+def pack_version_preview_store(
+    *, actor: User | str, version: PackVersion, impact: Impact
+) -> PackVersion:
+    """Keep the latest preview with the version; audited, as the officers act on it."""
+    version = PackVersion.objects.select_for_update().get(pk=version.pk)
+    version.preview = impact.to_dict()
+    version.previewed_at = timezone.now()
+    version.save(update_fields=["preview", "previewed_at"])
+    audit.record(
+        actor=actor,
+        action="trustdesk.pack_version.previewed",
+        target=version,
+        data={"pack": version.label, **_impact_summary(impact)},
+    )
+    return version
+
+
+@transaction.atomic
+def pack_version_activate(
+    *, actor: User | str, version: PackVersion, impact: Impact, in_use: str
+) -> PackChange:
+    """Make the version the pack triage uses, keeping `impact` as the record of what changed.
+
+    `in_use` is the "id@version" the impact was worked out against: if another version was
+    made current meanwhile, the impact would describe the wrong change, so it is refused.
+    """
+    _require_manage(actor)
+    previous = PackVersion.objects.select_for_update().filter(status=PackVersion.Status.CURRENT)
+    replaced_version = previous.first()
+    version = PackVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status == PackVersion.Status.CURRENT:
+        raise PackConflict(PACK_IN_USE.format(label=version.label))
+    now_in_use = replaced_version.label if replaced_version else None
+    if now_in_use is not None and now_in_use != in_use:
+        raise PackConflict(PACK_MOVED_ON.format(now=now_in_use, then=in_use))
+    if replaced_version is not None:
+        replaced_version.status = PackVersion.Status.RETIRED
+        replaced_version.save(update_fields=["status"])
+    version.status = PackVersion.Status.CURRENT
+    version.save(update_fields=["status"])
+    change = PackChange.objects.create(
+        version=version,
+        replaced=in_use,
+        replaced_version=replaced_version,
+        activated_by=_actor_label(actor),
+        activated_at=timezone.now(),
+        impact=impact.to_dict(),
+    )
+    audit.record(
+        actor=actor,
+        action="trustdesk.pack_version.activated",
+        target=version,
+        data={"pack": version.label, "replaced": in_use, **_impact_summary(impact)},
+    )
+    selectors.forget_active_pack()  # the rest of this request reads the version made current
+    return change

@@ -45,6 +45,7 @@ def pack_detail(request: AuthenticatedHttpRequest) -> HttpResponse:
         "taxonomies": pack_selectors.taxonomy_views(pack),
         "country_lists": pack_selectors.country_list_views(pack),
         "can_see_travel_advice": permissions.has_permission(request.user, "lists.view"),
+        "can_see_versions": permissions.has_permission(request.user, "policy.preview"),
     }
     return render(request, "reference/pack_detail.html", context)
 
