@@ -109,6 +109,12 @@ class ScoringConfig:
     # rarity is a compressed scale (the commonest given names still weigh 0.3-0.5), and a name
     # shared by millions should count far less than one on a handful of entries.
     person_evidence_power: float = 3.0
+    # The evidence needed when the query gives only part of the listed name (the listed person
+    # has a given name, middle name or patronymic the query lacks): "Aleksandr Kuznetsov" fits
+    # every Aleksandr Something Kuznetsov, so common parts must carry more to identify one.
+    person_evidence_partial: float = 2.0
+    # And how much more the shortfall counts then.
+    person_partial_scale: float = 1.8
     # What an agreeing initial adds to that evidence ("PATRUSHEV, D.").
     initial_evidence: float = 0.3
     # Organisations sharing a single distinctive word that agrees only nearly: the longest such
@@ -330,15 +336,30 @@ def common_name_parts(
         # otherwise count as the rarest of words. A near agreement counts as much less evidence.
         evidence = sum(p.similarity**2 * weights[p.candidate] ** power for p in strong)
     evidence += config.initial_evidence * initials
-    if not strong or evidence >= config.person_evidence:
+    born = query.birth_date
+    born_alike = born is not None and any(_dates_agree(born, d) for d in candidate.dates_of_birth)
+    needed, scale = config.person_evidence, 1.0
+    if not born_alike and _partial_name(query, candidate, initials):
+        needed, scale = max(needed, config.person_evidence_partial), config.person_partial_scale
+    if not strong or evidence >= needed:
         return SILENT
-    value = 1.0 - evidence / config.person_evidence
-    if query.birth_date and any(
-        _dates_agree(query.birth_date, d) for d in candidate.dates_of_birth
-    ):
+    value = min(1.0, scale * (1.0 - evidence / needed))
+    if born_alike:
         value /= 2  # the same date of birth is evidence of its own
     words = _quote(candidate.name, [p.candidate for p in strong])
     return FeatureResult(round(value, 3), f"only common name parts agree: {words}")
+
+
+def _partial_name(query: QuerySide, candidate: CandidateSide, initials: int) -> bool:
+    """The query writes its names in full but leaves out one the listed name gives.
+
+    "Aleksandr Kuznetsov" fits every Aleksandr Something Kuznetsov: the words that agree must
+    then carry more evidence. A query that abbreviates ("PATRUSHEV, D.") says it gives less.
+    """
+    if candidate.alignment.joined_equal or initials:
+        return False
+    flags = candidate.name.flags
+    return any(not flags[j] & INITIAL for j in candidate.alignment.candidate_left)
 
 
 @feature
@@ -752,11 +773,13 @@ def score(
 def kind_admits(query: QuerySide, candidate: CandidateSide, config: ScoringConfig) -> bool:
     """Whether a hit of this kind of entry may be shown for this kind of query.
 
-    An organisation query meets a listed person only on strong evidence: every word of the
-    person's name agrees exactly with the query's and the name has two words or more ("Andrews
-    University" is not Ms Andrews, nor "Faisal Foundation" Mr Faisal).
+    An organisation query meets a listed person, and a person query a listed organisation, only
+    on strong evidence: every word of the one name agrees exactly with the other's and the name
+    has two words or more ("Andrews University" is not Ms Andrews, nor "Faisal Foundation" Mr
+    Faisal; a person called "Ji-an An" is not the group one list also calls "JI"). Lists that
+    do not say whether an entry is a person still meet a person's full name.
     """
-    if query.type != "organization" or candidate.type != "person":
+    if (query.type, candidate.type) not in (("organization", "person"), ("person", "organization")):
         return True
     a = candidate.alignment
     exact = [p for p in a.pairs if p.similarity >= 1.0]
