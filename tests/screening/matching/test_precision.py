@@ -243,3 +243,10 @@ def test_common_parts_of_a_longer_listed_name_need_more_evidence(index: MatchInd
     assert "common name parts" in next(h for h in scored if h.key == "t:p").explanation
     full = Query("Tarvek Olmirovich Zelqorin", type=PERSON)
     assert [h.key for h in partial.search(full)] == ["t:r"]
+
+
+def test_a_title_before_a_name_is_not_part_of_it() -> None:
+    index = MatchIndex.build([Entry("t", "x", PERSON, "ZORVANI, Haji Abdul Qelmir")])
+
+    hits = index.search(Query("Abdul Qelmir Zorvani", type=PERSON))
+    assert [(h.key, h.score) for h in hits] == [("t:x", 1.0)]

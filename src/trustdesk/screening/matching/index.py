@@ -46,7 +46,7 @@ FORMAT_VERSION = 6  # bump when the saved layout or the name normalisation chang
 # named in several words are flagged as places; 4: format characters are removed, not spaces;
 # 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of
 # an institution as qualifiers, and each listed name's legal form kept; 6: hyphened short
-# syllables of a person's name joined)
+# syllables of a person's name joined, religious titles set aside, final articles kept)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first

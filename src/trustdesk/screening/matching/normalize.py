@@ -27,7 +27,12 @@ GENERIC = 16  # says what kind of organisation, not which one
 LOCATION = 32  # a place name
 EXPANDED = 64  # read from an abbreviation, a legal form phrase or a pinyin word
 
-_HONORIFICS = vocab.words("mr mrs ms miss dr prof sir jr sr ii iii iv hon")
+# Titles, not names: forms of address, and the religious titles lists write before a name
+# ("Haji Abdul BARI", "Mullah Mohammed Shah") that people leave out or add at will.
+_HONORIFICS = vocab.words(
+    "mr mrs ms miss dr prof sir jr sr ii iii iv hon "
+    "haji hajji hadji alhaji mullah mulla mawlawi maulvi maulavi maulana mawlana qari"
+)
 _MAX_PHRASE = max(len(phrase.split()) for phrase in vocab.LEGAL_FORMS)
 _LEGAL_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in vocab.LEGAL_FORMS)
 _INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
