@@ -223,7 +223,7 @@ def _gendered_pair(a: str, b: str) -> bool:
     misspelling of one.
     """
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    if len(short) < 4:
+    if long[-1] != "a" or len(short) < 4:  # most pairs: the longer one is no woman's form
         return False
     if long == short + "a" and short.endswith(_MASCULINE_ENDINGS):
         return True
