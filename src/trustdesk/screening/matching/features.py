@@ -36,7 +36,8 @@ from trustdesk.screening.matching.normalize import (
 DEFAULT_THRESHOLD = 0.7
 """Hits scoring below this are not shown. At 0.7 a name must agree on its distinctive words
 (allowing spelling variants, a typo or two in long words, abbreviations and a missing middle
-name); generic words, places, legal forms and common name parts alone never reach it. On
+name when the names that agree are not common ones); generic words, places, legal forms and
+common name parts alone never reach it. On
 independent held-out data (docs/screening.md), hits scoring 0.9 or more were right about nine
 times in ten, 0.8 to 0.9 three in four, 0.7 to 0.8 one in two."""
 
