@@ -167,3 +167,86 @@ def test_a_single_given_name_alias_does_not_match_a_full_name() -> None:
 
     assert index.search(Query("Samir Haddad", type=PERSON)) == []
     assert [h.key for h in index.search(Query("Zorvan Keltrami", type=PERSON))] == ["t:x"]
+
+
+def test_a_person_query_never_meets_a_vessel_and_an_organisation_only_on_the_whole_name() -> None:
+    index = MatchIndex.build(
+        [
+            Entry("t", "ship", VESSEL, "KORVA STAR", aliases=("Y TELVUN",)),
+            Entry("t", "group", ORG, "JEMRA TALVOSH FRONT", weak_aliases=("JT",)),
+            Entry("t", "firm", ORG, "Velmar Oskado"),
+        ]
+    )
+
+    assert index.search(Query("Ilse Y. Telvun", type=PERSON)) == []
+    assert index.search(Query("Ji-an Jt", type=PERSON)) == []
+    assert [h.key for h in index.search(Query("Velmar Oskado", type=PERSON))] == ["t:firm"]
+    assert [h.key for h in index.search(Query("Y Telvun"))] == ["t:ship"]  # untyped: found
+
+
+def test_joined_syllables_must_spell_the_same_sound() -> None:
+    # "Ji Sang" run together is "Jisang", two letters from "Jang": not the same name.
+    index = MatchIndex.build(
+        [
+            Entry("t", "ji", PERSON, "JI, Sang Yorv"),
+            Entry("t", "bei", PERSON, "ZELKOV, Beihang"),
+        ]
+    )
+
+    assert index.search(Query("Jang Seo-yorv", type=PERSON)) == []
+    assert [h.key for h in index.search(Query("Bei Hang Zelkov", type=PERSON))] == ["t:bei"]
+
+
+def test_a_syllable_of_a_hyphened_given_name_is_not_a_name() -> None:
+    index = MatchIndex.build([Entry("t", "x", PERSON, "VORNAK, Telmo", weak_aliases=("AH TORV",))])
+
+    assert index.search(Query("Seo-ah Torv", type=PERSON)) == []
+    assert [h.key for h in index.search(Query("Ah Torv", type=PERSON), threshold=0.6)] == ["t:x"]
+
+
+def test_a_mans_and_a_womans_form_of_a_family_name_are_two_people() -> None:
+    index = MatchIndex.build(
+        [
+            Entry("t", "m", PERSON, "Natalya KRESHNOVA"),
+            Entry("t", "s", PERSON, "Irina BELOZARSKAYA"),
+        ]
+    )
+
+    assert index.search(Query("Natalya Kreshnov", type=PERSON)) == []
+    assert index.search(Query("Irina Belozarskiy", type=PERSON)) == []
+    assert [h.key for h in index.search(Query("Natalia Kreshnova", type=PERSON))] == ["t:m"]
+
+
+def test_an_article_ends_no_name() -> None:
+    # "Al-" before a name is an article; the "Az" ending "Terrik-Az" is part of the name.
+    index = MatchIndex.build([Entry("t", "x", ORG, "TERRIK-AZ LIMITED")])
+
+    assert index.search(Query("Terrik", type=ORG)) == []
+    assert [h.key for h in index.search(Query("Terrik Az Ltd", type=ORG))] == ["t:x"]
+
+
+def test_common_parts_of_a_longer_listed_name_need_more_evidence(index: MatchIndex) -> None:
+    # "Tarvek" and "Hamsir" are common: a query that leaves out a name the list gives needs
+    # rarer parts, unless a date of birth agrees; the full name still identifies.
+    partial = MatchIndex.build(
+        [
+            *BACKGROUND,
+            Entry("t", "p", PERSON, "Tarvek Olmirovich HAMSIR", dates_of_birth=("1970-03-01",)),
+            Entry("t", "r", PERSON, "Tarvek Olmirovich ZELQORIN"),
+        ]
+    )
+
+    assert partial.search(Query("Tarvek Hamsir", type=PERSON)) == []
+    dated = Query("Tarvek Hamsir", type=PERSON, birth_date="1970")
+    assert [h.key for h in partial.search(dated, threshold=0.6)] == ["t:p"]
+    scored = partial.search(Query("Tarvek Hamsir", type=PERSON), threshold=0.0)
+    assert "common name parts" in next(h for h in scored if h.key == "t:p").explanation
+    full = Query("Tarvek Olmirovich Zelqorin", type=PERSON)
+    assert [h.key for h in partial.search(full)] == ["t:r"]
+
+
+def test_a_title_before_a_name_is_not_part_of_it() -> None:
+    index = MatchIndex.build([Entry("t", "x", PERSON, "ZORVANI, Haji Abdul Qelmir")])
+
+    hits = index.search(Query("Abdul Qelmir Zorvani", type=PERSON))
+    assert [(h.key, h.score) for h in hits] == [("t:x", 1.0)]

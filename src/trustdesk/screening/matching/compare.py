@@ -175,6 +175,8 @@ def token_similarity(
             if ia == ib and _phonetic(a[len(ia) :]) == _phonetic(b[len(ib) :]):
                 return config.variant_similarity, VARIANT
             return 0.0, ""
+    if person and _gendered_pair(a, b):
+        return 0.0, ""
     shortest = min(len(a), len(b))
     if (
         shortest >= config.min_variant_length
@@ -206,6 +208,29 @@ def token_similarity(
     ):
         return config.prefix_similarity, ABBREVIATION
     return 0.0, ""
+
+
+# Slavic family names take a man's and a woman's form: Volkov/Volkova, Vasilev/Vasileva,
+# Ilyin/Ilyina, Kovalsky/Kovalskaya. The endings of the man's form, and what the woman's adds.
+_MASCULINE_ENDINGS = ("ov", "ev", "yov", "in", "yn")
+_MASCULINE_ADJECTIVAL = ("skiy", "skii", "sky", "ski", "tskiy", "tsky")
+
+
+def _gendered_pair(a: str, b: str) -> bool:
+    """Whether two family names are one name's forms for a man and for a woman.
+
+    "Volkov" and "Volkova" are one letter apart, but a man and a woman: two people, never a
+    misspelling of one.
+    """
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if long[-1] != "a" or len(short) < 4:  # most pairs: the longer one is no woman's form
+        return False
+    if long == short + "a" and short.endswith(_MASCULINE_ENDINGS):
+        return True
+    if long.endswith("skaya") and short.endswith(_MASCULINE_ADJECTIVAL):
+        stem = short[: short.rfind("sk")]
+        return long[: -len("skaya")] == stem
+    return False
 
 
 def align(
@@ -285,10 +310,18 @@ def _joined_partner(
 ) -> int | None:
     if second != first + 1:
         return None
-    together = _phonetic(two.tokens[first] + two.tokens[second])
-    budget = allowed_edits(len(together), config)
+    joined = two.tokens[first] + two.tokens[second]
+    together = _phonetic(joined)
     for j in right:
-        if OSA.distance(together, _phonetic(one.tokens[j]), score_cutoff=budget) <= budget:
+        word = one.tokens[j]
+        # The typos a word this long tolerates, counted on the shorter spelling: "Ji Sang" run
+        # together is not "Jang" two letters off. Chinese and Korean names are syllables, each
+        # a character, so there the joined syllables must sound the same ("Ye Jun" is not
+        # "Yeyou").
+        budget = allowed_edits(min(len(joined), len(word)), config)
+        if one.person and (_syllabic(word) or _syllabic(joined)):
+            budget = 0
+        if OSA.distance(together, _phonetic(word), score_cutoff=budget) <= budget:
             return j
     return None
 

@@ -41,11 +41,12 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 5  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 6  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
 # named in several words are flagged as places; 4: format characters are removed, not spaces;
 # 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of
-# an institution as qualifiers, and each listed name's legal form kept)
+# an institution as qualifiers, and each listed name's legal form kept; 6: hyphened short
+# syllables of a person's name joined, religious titles set aside, final articles kept)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
@@ -428,14 +429,15 @@ def _type_fits(wanted: EntityType | None, listed: str, person: bool) -> bool:
 
     An untyped query is read as a person's name for people and as an organisation's for the
     rest; a typed query is read one way and meets every entry of a kind it can be
-    (`type_differs` weighs the rest), except that an organisation query never meets a vessel
-    or an aircraft.
+    (`type_differs` weighs the rest), except that an organisation or person query never meets
+    a vessel or an aircraft.
     """
     if wanted is not None:
-        # An organisation is never a vessel or an aircraft: a ship called "Snow" is not a
-        # university. People met by an organisation query are judged in `kind_admits`.
+        # An organisation or a person is never a vessel or an aircraft: a ship called "Snow"
+        # is not a university, nor a tanker's alias "Y CHUN" a researcher. People met by an
+        # organisation query, and organisations by a person query, are judged in `kind_admits`.
         return not (
-            wanted == EntityType.ORGANIZATION
+            wanted in (EntityType.ORGANIZATION, EntityType.PERSON)
             and listed in (EntityType.VESSEL.value, EntityType.AIRCRAFT.value)
         )
     return (listed == EntityType.PERSON.value) == person

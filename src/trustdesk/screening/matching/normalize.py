@@ -27,7 +27,12 @@ GENERIC = 16  # says what kind of organisation, not which one
 LOCATION = 32  # a place name
 EXPANDED = 64  # read from an abbreviation, a legal form phrase or a pinyin word
 
-_HONORIFICS = vocab.words("mr mrs ms miss dr prof sir jr sr ii iii iv hon")
+# Titles, not names: forms of address, and the religious titles lists write before a name
+# ("Haji Abdul BARI", "Mullah Mohammed Shah") that people leave out or add at will.
+_HONORIFICS = vocab.words(
+    "mr mrs ms miss dr prof sir jr sr ii iii iv hon "
+    "haji hajji hadji alhaji mullah mulla mawlawi maulvi maulavi maulana mawlana qari"
+)
 _MAX_PHRASE = max(len(phrase.split()) for phrase in vocab.LEGAL_FORMS)
 _LEGAL_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in vocab.LEGAL_FORMS)
 _INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
@@ -76,7 +81,27 @@ def token_flags(token: str) -> int:
     return flags
 
 
-def _raw_tokens(pieces: list[Piece]) -> list[_Tok]:
+# Two parts of a person's name joined by a hyphen: "Seo-ah", "Ji-an", "Ho-chin".
+_HYPHENED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
+
+
+def _join_syllables(match: re.Match[str]) -> str:
+    """A hyphened given name of two short syllables is one name: "Seo-ah" is "Seoah", not "Ah".
+
+    Korean and Chinese given names are often written so; a listed "AH HAN" shares a syllable
+    with "Seo-ah Han", not a name. Articles ("Al-Ahmad") and longer parts ("Ali-Reza",
+    "Jean-Pierre", each part a name of its own; "Ho-chin", whose syllables lists write apart
+    and in other romanisations) stay apart; a list that writes short syllables apart ("Ji An")
+    still meets the joined name through `compare`'s joined-word repair.
+    """
+    first, second = match.group(1), match.group(2)
+    short = min(len(first), len(second)) <= 2 and len(first) + len(second) <= 5
+    if not short or first in vocab.PARTICLES or second in vocab.PARTICLES:
+        return match.group(0)
+    return first + second
+
+
+def _raw_tokens(pieces: list[Piece], person: bool = False) -> list[_Tok]:
     out: list[_Tok] = []
     segment, bracket = 0, False
     for piece in pieces:
@@ -90,6 +115,8 @@ def _raw_tokens(pieces: list[Piece]) -> list[_Tok]:
             text = _INITIALISM.sub(lambda m: m.group(0).replace(".", "") + " ", text)
         if "&" in text:
             text = _AMP_IN_WORD.sub("&", text)
+        if person and "-" in text:
+            text = _HYPHENED.sub(_join_syllables, text)
         flag = ABJAD if piece.abjad else 0
         for word in _TOKEN.findall(text):
             if word[0].isalnum() and word[-1] != "&":  # a plain word: most tokens
@@ -340,12 +367,12 @@ def _mark_units(toks: list[_Tok]) -> None:
 
 def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
     out: list[_Tok] = []
-    for tok in toks:
+    for k, tok in enumerate(toks):
         word = tok.text
         if person and len(word) == 1:  # "E." is an initial, not the conjunction "e"
             out.append(tok)
             continue
-        if word in vocab.STOPWORDS or word in vocab.PARTICLES:
+        if word in vocab.STOPWORDS or (word in vocab.PARTICLES and _precedes_a_word(toks, k)):
             continue
         if person:
             if word in _HONORIFICS:
@@ -371,6 +398,14 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
             for part in expansion
         )
     return out
+
+
+def _precedes_a_word(toks: list[_Tok], k: int) -> bool:
+    """Whether a word has another after it in its segment: an article stands before a name.
+
+    "Al-Ahmad" drops its article; the "Az" of "Terra-Az" ends the name and is part of it.
+    """
+    return k + 1 < len(toks) and toks[k + 1].segment == toks[k].segment
 
 
 def _dedupe_places(toks: list[_Tok]) -> list[_Tok]:
@@ -412,7 +447,7 @@ def _acronyms(text: str, toks: list[_Tok], person: bool) -> tuple[tuple[str, ...
 
 def name_form(text: str, *, person: bool) -> NameForm:
     """The comparable form of one name; a name with no letters or digits gives no tokens."""
-    toks = _raw_tokens(to_latin(text))
+    toks = _raw_tokens(to_latin(text), person)
     legal: list[str] = []
     if toks and not person:
         _correct_misspelt(toks)
@@ -420,7 +455,12 @@ def name_form(text: str, *, person: bool) -> NameForm:
         _mark_place_phrases(toks)
         _mark_qualifiers(toks)
     listed, derived = _acronyms(strip_format(text), toks, person)
-    core = [t for t in toks if t.text not in vocab.STOPWORDS and t.text not in vocab.PARTICLES]
+    core = [
+        t
+        for k, t in enumerate(toks)
+        if t.text not in vocab.STOPWORDS
+        and not (t.text in vocab.PARTICLES and _precedes_a_word(toks, k))
+    ]
     joined = "".join(t.text for t in core)
     toks = _expand(toks, person)
     toks = _with_flags(toks) if person else _dedupe_places(_with_flags(toks))
