@@ -105,6 +105,11 @@ def screens(transactional_db: None) -> list[Screen]:
         Screen("policy and sources", "/policy/", officer),
         Screen("travel advice", "/policy/travel-advice/", admin),
         Screen("notifications", "/notifications/", officer),
+        Screen("leadership dashboard", "/leadership/", officer),
+        Screen("governing-body reports", "/leadership/reports/", officer),
+        Screen("self-assessments", "/self-assessment/", officer),
+        Screen("ongoing monitoring", "/monitoring/", officer),
+        Screen("policy pack versions", "/policy/versions/", officer),
     ]
 
 
