@@ -95,6 +95,11 @@ CASES = {
     "lists_parse_import.py": Case(
         ("--shared", NOWHERE), (), (f"lists_parse_import.py needs {NOWHERE}/data (",)
     ),
+    "monitoring.py": Case(
+        ("--database-url", f"{CLOSED_PORT}/monitoring_bench"),
+        (),
+        (f"monitoring.py needs a PostgreSQL database at {CLOSED_PORT}/monitoring_bench (",),
+    ),
     "pack_impact.py": Case(
         ("--home", NOWHERE), (), (f"pack_impact.py needs {NOWHERE} (a TRUSTDESK_HOME with",)
     ),
