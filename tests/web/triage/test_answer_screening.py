@@ -23,7 +23,7 @@ from trustdesk.web.lists.services import list_snapshot_import
 from trustdesk.web.partners import services as partner_services
 from trustdesk.web.partners.models import ScreeningRun
 from trustdesk.web.triage import answers as answer_glue
-from trustdesk.web.triage import services
+from trustdesk.web.triage import selectors, services
 
 UNCHECKED = "Not yet checked against the watch lists:"
 
@@ -311,3 +311,76 @@ def test_the_case_brief_shows_the_context_to_officers_only(
     assert f"{PERSON_NAME} (Partner): {PERSON_NAME} (custom:people:PP-1)" in pages["olga"]
     assert "Context, not hits:" not in pages["rita"]
     assert "PP-1" not in pages["rita"]
+
+
+def _engagement_triage(cast: Cast, answer: Answer, *partners: str) -> Any:
+    """A completed triage of an engagement whose organisation partners were screened."""
+    engagement = case_services.engagement_create(actor=cast.rita, fields=fields())
+    for name in partners:
+        org = partner_services.organisation_create(
+            actor=cast.rita, data=partner_services.OrganisationInput(name=name, kind="company")
+        )
+        run = ScreeningRun.objects.get(organisation=org)
+        partner_services.screening_run(run_id=str(run.public_id), actor="test:triage")
+        case_services.engagement_partner_add(
+            actor=cast.rita, engagement=engagement, partner=org, role="partner_institution"
+        )
+    session = services.triage_start(actor=cast.rita, engagement=engagement)
+    session = answer(session, cast.rita, **{**TYPICAL, "partner_name": QUIET_NAME})
+    return services.triage_complete(actor=cast.rita, session=session)
+
+
+def test_a_partners_person_or_pep_record_is_context_and_never_raises_the_tier(
+    cast: Cast, answer: Answer, people_lists: None
+) -> None:
+    # given an engagement whose organisation partners match nothing
+    quiet = _engagement_triage(cast, answer, QUIET_NAME)
+
+    # when its partners' stored screenings found a person record and a PEP instead
+    session = _engagement_triage(cast, answer, PERSON_NAME, PEP_NAME)
+
+    # then neither is a hit: both are context, and the outcome is the quiet one
+    context = answer_glue.context_matches(session)
+    assert sorted((c.hit.entry_id, c.hit.subject, c.hit.origin, c.why) for c in context) == [
+        ("PP-1", PERSON_NAME, "partner", "person"),
+        ("os-pep-1", PEP_NAME, "partner", "pep"),
+    ]
+    assert answer_glue.used_hits(session) == []
+    assert session.outcome["tier"] == quiet.outcome["tier"]
+    assert session.outcome["processes"] == quiet.outcome["processes"]
+    # and the outcome stays current: context is no change in the partners' screening
+    assert selectors.staleness(session=session, current=selectors.pack()) == []
+
+
+def test_a_partners_pep_context_is_shown_to_officers_and_hidden_from_researchers(
+    cast: Cast, answer: Answer, people_lists: None
+) -> None:
+    session = _engagement_triage(cast, answer, PEP_NAME)
+    pages = {}
+    for user in (cast.olga, cast.rita):
+        client = Client()
+        client.force_login(user)
+        pages[user.username] = client.get(session.get_absolute_url()).content.decode()
+
+    officer, researcher = pages["olga"], pages["rita"]
+    assert "Context for officers: 1 person or PEP record, not list hits" in officer
+    assert "os-pep-1" in officer
+    assert "A politically exposed person" in officer
+    assert "Context for officers" not in researcher
+    assert "os-pep-1" not in researcher
+    assert "politically exposed" not in researcher
+
+
+def test_a_partners_sanctions_entry_still_counts_beside_its_context(
+    cast: Cast, answer: Answer, people_lists: None, watch_list: str
+) -> None:
+    current_index()  # both lists in one index
+    quiet = _engagement_triage(cast, answer, QUIET_NAME)
+
+    session = _engagement_triage(cast, answer, LISTED, PEP_NAME)
+
+    assert [(h.entry_id, h.origin) for h in answer_glue.used_hits(session)] == [
+        ("TT-001", "partner")
+    ]
+    assert [c.hit.entry_id for c in answer_glue.context_matches(session)] == ["os-pep-1"]
+    assert session.outcome["tier"] != quiet.outcome["tier"]

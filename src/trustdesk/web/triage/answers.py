@@ -177,8 +177,17 @@ def used_hits(session: TriageSession) -> list[ScreeningHit]:
 
 
 def context_matches(session: TriageSession) -> list[ContextMatch]:
-    """Person and PEP records found for the organisation answers: officers' context, not hits."""
-    return [c for a in answer_screening(session).values() for c in a.context]
+    """Person and PEP records: officers' context, not hits.
+
+    Those found for the organisation answers, then those of the engagement's organisation
+    partners as they stood when the triage was completed.
+    """
+    partners = [
+        ContextMatch.from_dict(c)
+        for c in session.partner_context or ()
+        if isinstance(c, Mapping) and isinstance(c.get("hit"), Mapping)
+    ]
+    return [c for a in answer_screening(session).values() for c in a.context] + partners
 
 
 def stored_outcome(session: TriageSession) -> Outcome | None:

@@ -49,6 +49,9 @@ class TriageSession(models.Model):
     answer_screening = models.JSONField(default=dict, blank=True)
     # Every hit that went into the completed outcome (answers' and the engagement partners').
     hits = models.JSONField(default=list, blank=True)
+    # Person and PEP records on the engagement's organisation partners when it was completed:
+    # officers' context, kept apart from `hits` because they never went into the outcome.
+    partner_context = models.JSONField(default=list, blank=True)
     outcome = models.JSONField(null=True, blank=True)
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

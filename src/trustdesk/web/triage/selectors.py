@@ -29,7 +29,7 @@ import hashlib
 import threading
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
@@ -208,6 +208,8 @@ class PartnerScreenings:
 
     hits: list[ScreeningHit]
     runs: dict[str, ScreeningRun]  # the partner's name → its latest completed run
+    # Person and PEP records found for an organisation partner: officers' context, never hits.
+    context: list[answer_glue.ContextMatch] = field(default_factory=list)
 
 
 #: Publisher categories that make an entry a sanctions, export-control or research-security
@@ -284,10 +286,14 @@ def partner_screenings(
                     (hit.source, hit.entry_id)
                 )
     names: dict[tuple[str, str], str] = {}  # (snapshot, "source:entry_id") → programme
+    kinds: dict[tuple[str, str], str] = {}  # (snapshot, "source:entry_id") → why context only
     for (source, snapshot), keys in wanted.items():
         for found, programme in programmes({source: snapshot}, keys).items():
             names[(snapshot, found)] = programme
+        for found, why in context_only({source: snapshot}, keys).items():
+            kinds[(snapshot, found)] = why
     records: list[ScreeningHit] = []
+    context: list[answer_glue.ContextMatch] = []
     seen: set[tuple[str, str, str]] = set()
     for link in links:
         subject = link.partner
@@ -300,18 +306,23 @@ def partner_screenings(
             if seen_key in seen:
                 continue
             seen.add(seen_key)
-            records.append(
-                hit.typed(
-                    subject=subject.name,
-                    origin=PARTNER,
-                    programme=names.get((str(snapshots.get(hit.source)), hit.key)),
-                    role=EngagementPartner.Role(link.role).label,
-                )
+            at = (str(snapshots.get(hit.source)), hit.key)
+            typed = hit.typed(
+                subject=subject.name,
+                origin=PARTNER,
+                programme=names.get(at),
+                role=EngagementPartner.Role(link.role).label,
             )
+            # As for an organisation answer: only listings count against an organisation.
+            kind = kinds.get(at) if link.organisation_id is not None else None
+            if kind is not None:
+                context.append(answer_glue.ContextMatch(typed, kind))
+            else:
+                records.append(typed)
     by_name: dict[str, ScreeningRun] = {}
     for subject, run in runs.items():
         by_name.setdefault(subject.name, run)
-    return PartnerScreenings(records, by_name)
+    return PartnerScreenings(records, by_name, context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,6 +349,7 @@ def partner_hits_today(*, reads: CaseReads) -> PartnerHitsToday:
     verdicts = {(h.subject, h.key): h.status for h in stored.hits}
     keys = [(row.source, row.entry_id) for rows in screened.hits.values() for row in rows]
     named = programmes(screened.snapshots, keys)
+    kinds = context_only(screened.snapshots, keys)
     records: list[ScreeningHit] = []
     seen: set[tuple[str, str]] = set()
     for link in links:
@@ -347,6 +359,8 @@ def partner_hits_today(*, reads: CaseReads) -> PartnerHitsToday:
             if (subject.name, row.key) in seen:
                 continue
             seen.add((subject.name, row.key))
+            if link.organisation_id is not None and row.key in kinds:
+                continue  # a person or PEP record: context for officers, never a hit
             status = verdicts.get((subject.name, row.key))
             if status is not None:
                 row.verdict = status.value

@@ -343,9 +343,13 @@ def _outcome(session: TriageSession, current: Pack) -> Outcome:
     """Runs the engine over the session's answers, its screenings and its engagement's hits."""
     screened = answer_glue.answer_screening(session).values()
     hits = [h for answer in screened for h in answer.hits]
+    context: list[answer_glue.ContextMatch] = []
     if session.engagement is not None:
-        hits += selectors.engagement_hits(engagement=session.engagement)
+        partners = selectors.partner_screenings(engagement=session.engagement)
+        hits += partners.hits
+        context = partners.context  # person and PEP records: officers' context, never hits
     session.hits = [h.to_dict() for h in hits]
+    session.partner_context = [c.to_dict() for c in context]
     return triage(current, answer_glue.typed_answers(current, session.answers), screening=hits)
 
 
@@ -362,6 +366,7 @@ def _store(session: TriageSession, outcome: Outcome, actor: User) -> None:
             "completed_at",
             "completed_by",
             "hits",
+            "partner_context",
             "answer_screening",
             "pack_id",
             "pack_version",
