@@ -1,8 +1,9 @@
 """Ongoing monitoring in the browser: a new list file lists a partner already on file.
 
 The officer's monitoring page shows the change, its "what changed" page names the partner that
-gained a hit, the partner's page shows the new hit, and another partner's dismissed hit stays
-dismissed (remembered, with its history). Screenshots at laptop and phone width go to
+gained a hit, the partner's page shows the new hit, the officer's desk asks for a verdict on it,
+the decided engagement with that partner shows "review due", and another partner's dismissed hit
+stays dismissed (remembered, with its history). Screenshots at laptop and phone width go to
 TRUSTDESK_SCREENSHOTS when set.
 """
 
@@ -20,6 +21,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests import factories
 from trustdesk.web.accounts.models import User
+from trustdesk.web.assessments import services as assessment_services
+from trustdesk.web.cases import services as case_services
+from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.lists.services import list_snapshot_import
 from trustdesk.web.partners import services
@@ -46,6 +50,25 @@ def _import(folder: Path, rows: list[str]) -> None:
     list_snapshot_import(paths=[path], source="custom:declined", actor="cli:test")
 
 
+def _decided_engagement(researcher: User, officer: User, partner: Any) -> Engagement:
+    """The researcher's engagement with `partner`, triaged, reviewed and approved by the officer."""
+    engagement = factories.make_engagement(researcher, title="Wing testing with Southern Example")
+    case_services.engagement_partner_add(
+        actor=researcher,
+        engagement=engagement,
+        partner=partner,
+        role=EngagementPartner.Role.COLLABORATOR,
+    )
+    factories.complete_triage(engagement, researcher)
+    engagement = case_services.engagement_submit(actor=researcher, engagement=engagement)
+    engagement = case_services.engagement_review_start(actor=officer, engagement=engagement)
+    assessment_services.assessment_run(actor=officer, engagement=engagement)
+    factories.recommend_and_decide(engagement, officer)
+    engagement.refresh_from_db()
+    assert engagement.status == Engagement.Status.DECIDED
+    return engagement
+
+
 def _shoot(page: Page, name: str) -> None:
     folder = os.environ.get("TRUSTDESK_SCREENSHOTS")
     if not folder:
@@ -61,7 +84,8 @@ def test_a_new_list_file_reaches_the_officer_and_a_dismissed_hit_stays_dismissed
 ) -> None:
     # given two partners on file, one of whose listed matches an officer dismissed
     officer = factories.make_user("olga", User.Role.OFFICER, password=PASSWORD, first_name="Olga")
-    researcher = factories.make_user("rita", User.Role.RESEARCHER)
+    physics = factories.make_department("Physics", faculty="Science")
+    researcher = factories.make_user("rita", User.Role.RESEARCHER, department=physics)
     _import(tmp_path / "v1", [POLYTECHNIC])
     polytechnic = factories.make_organisation(researcher, "Northern Example Polytechnic")
     works = factories.make_organisation(researcher, "Southern Example Aviation Works")
@@ -69,6 +93,8 @@ def test_a_new_list_file_reaches_the_officer_and_a_dismissed_hit_stays_dismissed
     services.hit_adjudicate(
         actor=officer, hit=hit, verdict="false_positive", reason="A college in another city"
     )
+    # and a decided engagement with the other partner, which matched nothing when it was decided
+    engagement = _decided_engagement(researcher, officer, works)
 
     # when a new file of the list adds the other partner (and notes an update on the first)
     _import(tmp_path / "v2", [POLYTECHNIC.replace("Listed", "Listed and reviewed"), WORKS])
@@ -102,6 +128,20 @@ def test_a_new_list_file_reaches_the_officer_and_a_dismissed_hit_stays_dismissed
         [],
     )
     assert works.pk != polytechnic.pk
+
+    # and the officer's desk asks for a verdict on the new hit of the decided engagement
+    page.goto(f"{live_server.url}/")
+    item = page.locator("li.work-hits_open", has_text=engagement.title)
+    expect(item).to_contain_text("Adjudicate")
+    expect(item).to_contain_text("an open hit")
+    _shoot(page, "desk-new-hit")
+
+    # and the engagement with that partner shows that its review is due
+    item.get_by_role("link", name=engagement.title).click()
+    expect(page).to_have_url(f"{live_server.url}/engagements/{engagement.public_id}/")
+    expect(page.get_by_text("Review due").first).to_be_visible()
+    _shoot(page, "engagement-review-due")
+    assert Engagement.objects.get(pk=engagement.pk).status == Engagement.Status.REVIEW_DUE
 
     # when the listed entry gains a name, the dismissed match is raised again, saying why
     _import(tmp_path / "v3", [POLYTECHNIC.replace("NEP Institute", "NEP Institute;NEPI"), WORKS])

@@ -221,3 +221,41 @@ def test_a_matcher_change_screens_every_partner_again_writing_only_what_differs(
     run = ScreeningRun.objects.get(batch=str(started.public_id))
     assert (run.subject, run.trigger) == (bystander, "rescreen")
     assert services.rescreen_if_matcher_changed() is None  # the new full re-screen is the baseline
+
+
+def test_a_batch_that_meets_a_run_another_delivery_wrote_writes_each_partner_once(
+    import_list: ImportList,
+    researcher: User,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import_list(V1)
+    _, works, _ = _partners(researcher, django_capture_on_commit_callbacks)
+    rescreen = _stop_before_chunks(import_list, django_capture_on_commit_callbacks)
+    chunk = RescreenChunk.objects.get(rescreen=rescreen)
+    compare = services.screening_compare
+    raced: list[bool] = []
+
+    def racing(subject: Any, **kwargs: Any) -> Any:
+        # another delivery of the chunk writes this partner just after this one looked
+        if subject == works and not raced:
+            raced.append(True)
+            _die_mid_chunk(rescreen, works)
+        return compare(subject, **kwargs)
+
+    monkeypatch.setattr(services, "screening_compare", racing)
+
+    # when this delivery's batch, screened, meets the run the other one wrote
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rescreen_chunk(public_id=str(rescreen.public_id), number=chunk.number)
+
+    # then the batch is written again one partner at a time: each has one run, counted once
+    assert raced == [True]
+    rescreen.refresh_from_db()
+    assert (rescreen.status, rescreen.subjects_screened) == ("completed", 2)
+    batch = ScreeningRun.objects.filter(batch=str(rescreen.public_id))
+    assert sorted(r.subject.name for r in batch) == [
+        "Ivan Petrov",
+        "Southern Example Aviation Works",
+    ]
+    assert rescreen.outcomes.filter(run__isnull=False).count() == 2

@@ -27,13 +27,19 @@ from trustdesk.web.lists.models import ListEntry, Snapshot
 from trustdesk.web.lists.screening import MATCHER_VERSION
 from trustdesk.web.lists.selectors import snapshot_diff
 from trustdesk.web.notify import services as notify_services
-from trustdesk.web.partners.models import Organisation, Person, ScreeningRun
+from trustdesk.web.partners.models import Organisation, Person, ScreeningHit, ScreeningRun
 from trustdesk.web.partners.selectors import (
     OPEN_VERDICTS,
     current_hits,
     latest_completed_runs,
 )
-from trustdesk.web.partners.services.screening import hits_mark_removed, screening_refresh
+from trustdesk.web.partners.services.screening import (
+    Refresh,
+    hits_mark_removed,
+    screening_compare,
+    screening_refresh,
+    screenings_write,
+)
 from trustdesk.web.watch import subjects
 from trustdesk.web.watch.models import Rescreen, RescreenChunk, RescreenOutcome
 from trustdesk.web.watch.subjects import SubjectKey
@@ -223,9 +229,11 @@ def _outcome(rescreen: Rescreen, key: SubjectKey) -> RescreenOutcome:
 def rescreen_chunk(*, public_id: str, number: int, progress: Progress | None = None) -> int:
     """Screen one chunk's partners; the number of partners given a new screening.
 
-    Each partner is screened and recorded in its own transaction: a worker killed mid-chunk
-    leaves the partners done so far done, and the chunk delivered again skips them (one run per
-    partner and re-screen). The chunk is marked done last; the last chunk finishes the re-screen.
+    Each batch of partners is screened, then recorded in one transaction with bulk inserts: a
+    worker killed mid-chunk leaves the batches done so far done, and the chunk delivered again
+    skips their partners (one run per partner and re-screen). A batch that meets a run another
+    delivery wrote is recorded again one partner per transaction. The chunk is marked done
+    last; the last chunk finishes the re-screen.
     """
     rescreen = Rescreen.objects.get(public_id=public_id)
     chunk = RescreenChunk.objects.get(rescreen=rescreen, number=number)
@@ -285,25 +293,93 @@ def _refresh_batch(
     tag = str(rescreen.public_id)
     done = {
         SubjectKey("o", org) if org else SubjectKey("p", person or 0)
-        for org, person in ScreeningRun.objects.filter(batch=tag).values_list(
-            "organisation_id", "person_id"
+        for org, person in ScreeningRun.objects.filter(batch=tag)
+        .filter(
+            Q(organisation_id__in=[t.pk for t in batch if t.kind == "o"])
+            | Q(person_id__in=[t.pk for t in batch if t.kind == "p"])
         )
-    }
+        .values_list("organisation_id", "person_id")
+    }  # this batch's partners already written by an earlier delivery of the chunk
     latest = latest_completed_runs(found)
     lists = screening.lists_in_use()
-    written = 0
-    for subject in found:
-        target = SubjectKey("o" if isinstance(subject, Organisation) else "p", subject.pk)
-        if target not in done:
-            written += _refresh_one(
-                rescreen,
-                subject,
-                trigger=trigger,
-                keys=keys,
-                latest=latest.get(subject),
-                lists=lists,
+    todo = [s for s in found if _key(s) not in done]
+    differing = [
+        d
+        for d in (screening_compare(s, keys=keys, latest=latest.get(s), lists=lists) for s in todo)
+        if d is not None
+    ]
+    if not differing:
+        return 0
+    try:
+        with transaction.atomic():
+            refreshes = screenings_write(
+                differing, batch=tag, trigger=trigger, actor=rescreen.actor
             )
+            _record_outcomes(rescreen, refreshes)
+    except IntegrityError:
+        pass  # another delivery of the chunk wrote some of these first: one at a time, below
+    else:
+        return len(refreshes)
+    written = 0
+    for subject in todo:
+        written += _refresh_one(
+            rescreen,
+            subject,
+            trigger=trigger,
+            keys=keys,
+            latest=latest.get(subject),
+            lists=lists,
+        )
     return written
+
+
+def _key(subject: Organisation | Person) -> SubjectKey:
+    return SubjectKey("o" if isinstance(subject, Organisation) else "p", subject.pk)
+
+
+def _record_outcomes(rescreen: Rescreen, refreshes: Sequence[Refresh]) -> None:
+    """Each partner's outcome of the re-screen, and the count screened, in a few statements.
+
+    An outcome may exist already (the split marked the partner's delisted hits): it is
+    updated; the others are inserted together.
+    """
+    by_subject = {_key(r.run.subject): r for r in refreshes}
+    existing = RescreenOutcome.objects.filter(rescreen=rescreen).filter(
+        Q(organisation_id__in=[k.pk for k in by_subject if k.kind == "o"])
+        | Q(person_id__in=[k.pk for k in by_subject if k.kind == "p"])
+    )
+    updated: list[RescreenOutcome] = []
+    for outcome in existing:
+        key = (
+            SubjectKey("o", outcome.organisation_id or 0)
+            if outcome.organisation_id
+            else (SubjectKey("p", outcome.person_id or 0))
+        )
+        _fill_outcome(outcome, by_subject.pop(key))
+        updated.append(outcome)
+    RescreenOutcome.objects.bulk_update(updated, ["run", "gained", "changed", "lost"])
+    created = []
+    for key, refresh in by_subject.items():
+        outcome = RescreenOutcome(rescreen=rescreen)
+        if key.kind == "o":
+            outcome.organisation_id = key.pk
+        else:
+            outcome.person_id = key.pk
+        _fill_outcome(outcome, refresh)
+        created.append(outcome)
+    RescreenOutcome.objects.bulk_create(created)
+    Rescreen.objects.filter(pk=rescreen.pk).update(
+        subjects_screened=F("subjects_screened") + len(refreshes)
+    )
+
+
+def _fill_outcome(outcome: RescreenOutcome, refresh: Refresh) -> None:
+    outcome.run = refresh.run
+    outcome.gained, outcome.changed, outcome.lost = (
+        list(refresh.gained),
+        list(refresh.changed),
+        list(refresh.lost),
+    )
 
 
 def _refresh_one(
@@ -355,7 +431,8 @@ def rescreen_finish(*, public_id: str) -> Rescreen:
         rescreen.status, rescreen.completed_at = Rescreen.Status.COMPLETED, timezone.now()
         rescreen.save(update_fields=["status", "completed_at"])
         outcomes = list(rescreen.outcomes.all())
-        gaining = [o for o in outcomes if _awaits_verdict(o)]
+        open_keys = _open_hit_keys([o.run_id for o in outcomes if o.run_id is not None])
+        gaining = [o for o in outcomes if _awaits_verdict(o, open_keys)]
         audit.record(
             actor=rescreen.actor,
             action="trustdesk.rescreen.completed",
@@ -392,13 +469,26 @@ def rescreen_finish(*, public_id: str) -> Rescreen:
     return rescreen
 
 
-def _awaits_verdict(outcome: RescreenOutcome) -> bool:
+def _open_hit_keys(run_ids: Sequence[int]) -> dict[int, set[str]]:
+    """The keys of each run's hits that await a verdict, read a few hundred runs at a time.
+
+    One read per batch rather than two per partner: a full re-screen writes 300,000 runs.
+    """
+    keys: dict[int, set[str]] = {}
+    for start in range(0, len(run_ids), BATCH):
+        rows = ScreeningHit.objects.filter(
+            run_id__in=run_ids[start : start + BATCH], verdict__in=OPEN_VERDICTS
+        ).values_list("run_id", "source", "entry_id")
+        for run_id, source, entry_id in rows:
+            keys.setdefault(run_id, set()).add(f"{source}:{entry_id}")
+    return keys
+
+
+def _awaits_verdict(outcome: RescreenOutcome, open_keys: dict[int, set[str]]) -> bool:
     """Whether the re-screen gave the partner a hit an officer must look at (not carried over)."""
     if outcome.run_id is None or not (outcome.gained or outcome.changed):
         return False
-    keys = {*outcome.gained, *outcome.changed}
-    hits = outcome.run.hits.filter(verdict__in=OPEN_VERDICTS) if outcome.run else []
-    return any(h.key in keys for h in hits)
+    return bool({*outcome.gained, *outcome.changed} & open_keys.get(outcome.run_id, set()))
 
 
 def _engagements_of(outcomes: Iterable[RescreenOutcome]) -> list[int]:

@@ -138,11 +138,7 @@ def _complete(
     actor: str,
 ) -> None:
     """Store the hits on a locked run and mark it completed, audited (the caller's transaction)."""
-    run.status, run.error, run.completed_at = ScreeningRun.Status.COMPLETED, "", timezone.now()
-    run.snapshots = first.snapshots if first else {}
-    run.coverage = (first.coverage if first else current_coverage()).to_dict()
-    run.matcher_version = first.matcher_version if first else screening.MATCHER_VERSION
-    run.threshold = first.threshold if first else None
+    _mark_completed(run, first)
     rows = [_hit_row(run, hit) for hit in best.values()]
     carried = memory.verdicts_carry(run, rows)
     ScreeningHit.objects.bulk_create(rows)
@@ -157,19 +153,35 @@ def _complete(
             "threshold",
         ]
     )
+    audit.record_many([_completed_event(run, best, carried, actor=actor)])
+
+
+def _mark_completed(run: ScreeningRun, first: screening.ScreeningResult | None) -> None:
+    """Fill in a run's completion from its first name's result (not saved)."""
+    run.status, run.error, run.completed_at = ScreeningRun.Status.COMPLETED, "", timezone.now()
+    run.snapshots = first.snapshots if first else {}
+    run.coverage = (first.coverage if first else current_coverage()).to_dict()
+    run.matcher_version = first.matcher_version if first else screening.MATCHER_VERSION
+    run.threshold = first.threshold if first else None
+
+
+def _completed_event(
+    run: ScreeningRun, best: Mapping[str, Hit], carried: Sequence[str], *, actor: str
+) -> audit.Entry:
+    """The audit event of a completed screening: what was screened, against what, and found."""
     data: dict[str, object] = {
         "run": str(run.public_id),
         "names": run.names,
         "hits": sorted(best),
         "snapshots": run.snapshots,
-        "coverage_complete": run.coverage["complete"],
+        "coverage_complete": bool((run.coverage or {}).get("complete")),
         "matcher_version": run.matcher_version,
     }
     if carried:
         data["carried"] = sorted(carried)
     if run.batch:
         data["trigger"], data["batch"] = run.trigger, run.batch
-    audit.record(actor=actor, action="trustdesk.screening.completed", target=run.subject, data=data)
+    return audit.Entry(actor, "trustdesk.screening.completed", run.subject, data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +226,37 @@ def screening_refresh(
         if runs.filter(batch=batch).exists():
             return None
         latest = runs.filter(status=ScreeningRun.Status.COMPLETED).order_by("-pk").first()
+    found = screening_compare(subject, keys=keys, latest=latest, lists=lists)
+    if found is None:
+        return None
+    [refresh] = screenings_write([found], batch=batch, trigger=trigger, actor=actor)
+    return refresh
+
+
+@dataclass(frozen=True, slots=True)
+class Rescreened:
+    """A subject screened again whose hits differ from its latest screening, not yet written."""
+
+    subject: Subject
+    best: Mapping[str, Hit]
+    first: screening.ScreeningResult | None
+    gained: tuple[str, ...]
+    changed: tuple[str, ...]
+    lost: tuple[str, ...]
+
+
+def screening_compare(
+    subject: Subject,
+    *,
+    keys: frozenset[str] | None,
+    latest: ScreeningRun | None,
+    lists: screening.ListsInUse | None = None,
+) -> Rescreened | None:
+    """Screen `subject` and compare with its `latest` run, writing nothing; None if the same.
+
+    The same in the sense `screening_refresh` gives: with `keys`, on those entries; without,
+    anywhere by entry or score, a subject never screened always differing.
+    """
     kind = EntityType.ORGANIZATION if isinstance(subject, Organisation) else EntityType.PERSON
     best, first = forward_hits(subject.names, kind, lists=lists)
     before = {h.key: h for h in latest.hits.all()} if latest else {}
@@ -227,15 +270,45 @@ def screening_refresh(
         changed = tuple(sorted(k for k in best if k in before and k in keys))
         if not (set(gained) & keys or set(lost) & keys or changed):
             return None
-    run = ScreeningRun(public_id=uuid.uuid4(), trigger=trigger, names=subject.names, batch=batch)
-    run.requested_by = actor
-    if isinstance(subject, Organisation):
-        run.organisation = subject
-    else:
-        run.person = subject
-    run.save()
-    _complete(run, best, first, actor=actor)
-    return Refresh(run, gained, changed, lost)
+    return Rescreened(subject, best, first, gained, changed, lost)
+
+
+def screenings_write(
+    found: Sequence[Rescreened], *, batch: str, trigger: str, actor: str
+) -> list[Refresh]:
+    """Write a re-screen's new runs, their hits and audit events in bulk (caller's transaction).
+
+    The runs, the hits and the audit events are each one insert however many subjects there
+    are (remembered verdicts are still read per run that has hits): a full re-screen is bound
+    by these round trips. The unique run per subject and batch makes a second delivery fail
+    as a whole (IntegrityError), for the caller to roll back.
+    """
+    runs: list[ScreeningRun] = []
+    for item in found:
+        run = ScreeningRun(
+            public_id=uuid.uuid4(), trigger=trigger, names=item.subject.names, batch=batch
+        )
+        run.requested_by = actor
+        if isinstance(item.subject, Organisation):
+            run.organisation = item.subject
+        else:
+            run.person = item.subject
+        _mark_completed(run, item.first)
+        runs.append(run)
+    ScreeningRun.objects.bulk_create(runs)
+    rows: list[ScreeningHit] = []
+    events: list[audit.Entry] = []
+    for run, item in zip(runs, found, strict=True):
+        mine = [_hit_row(run, hit) for hit in item.best.values()]
+        carried = memory.verdicts_carry(run, mine)
+        rows += mine
+        events.append(_completed_event(run, item.best, carried, actor=actor))
+    ScreeningHit.objects.bulk_create(rows)
+    audit.record_many(events)
+    return [
+        Refresh(run, item.gained, item.changed, item.lost)
+        for run, item in zip(runs, found, strict=True)
+    ]
 
 
 def hits_mark_removed(*, source: str, entry_ids: Sequence[str], on: dt.date) -> list[ScreeningHit]:
