@@ -73,6 +73,11 @@ class RefreshFailed(Exception):
         self.kept = kept
         super().__init__(f"{reason}; {kept}")
 
+    def __reduce__(self) -> tuple[type[RefreshFailed], tuple[str, str]]:
+        # The task queue pickles a task's exception; without this it is rebuilt from the one
+        # message argument, fails, and is logged wrapped as "UnpickleableExceptionWrapper".
+        return (RefreshFailed, (self.reason, self.kept))
+
 
 @dataclass(frozen=True)
 class Carried:
