@@ -53,16 +53,24 @@ CHECKED = {
 # "Last Updated: March 11, 2025" in RSToolkit's nroData.js, per SOURCES.md; the CSV has no date.
 CA_NRO_EDITION = "2025-03-11"
 # Rows the transcription files only as CAEP aliases although the official list also names them as
-# organisations of their own: RSToolkit's own note on the Peac row says "Also listed as standalone
-# entity", and the "(CAEP)" suffix on its Beijing Computational Science Research Center row marks
-# the same split (the toolkit's Peac row has both forms). The official page counts 103
-# organisations; the transcription's 101 named rows plus these two make 103. Each gets a named
-# entry of its own beside its alias row, so a match says both.
+# organisations of their own. Read name by name on 2026-12-07 against a stored copy of the official
+# page (tdhock/tdhock.github.io, assets/2024-09-09-canada-list-of-risky-research-orgs.html, saved
+# 2024-09-09, "Date modified: 2024-04-18"): 103 names in bold (85 China, 12 Iran, 6 Russia); the
+# transcription's 101 named rows are all among them, and the two it lacks are these. Each gets a
+# named entry of its own beside its alias row, so a match says both. "Beijing Computational
+# Science Research Center", added here before, is not one of the 103: the page names the
+# "...Centre" (a named row already) and gives the "Center" spelling only among CAEP's aliases.
 CA_NRO_STANDALONE = {
     "peac-institute-of-multiscale-science": "Peac Institute of Multiscale Science",
-    "caep-beijing-computational-science-research-center": (
-        "Beijing Computational Science Research Center"
+    "chengdu-fine-optical-engineering-research-center": (
+        "Chengdu Fine Optical Engineering Research Center"
     ),
+}
+# Official names the transcription wrote differently, kept as aliases so the page's own wording
+# matches: the page names "Northwest Institute of Nuclear" (sic); the transcription adds
+# "Technology".
+CA_NRO_OFFICIAL_NAMES = {
+    "northwest-institute-of-nuclear-technology": "Northwest Institute of Nuclear",
 }
 CA_NRO_OFFICIAL_COUNT = 103
 CA_NRO_URL = (
@@ -269,11 +277,15 @@ def build_ca_nro(source_dir: Path) -> dict[str, Any]:
         added = [f"city: {row['city']}"] if row["city"] else []
         added += [f"note: {row['notes']}"] if row["notes"] else []
         remarks = f"Added by the RSToolkit transcription: {'; '.join(added)}." if added else ""
+        aliases = split_aliases(row["aliases"])
+        if official := CA_NRO_OFFICIAL_NAMES.get(row["id"]):
+            aliases.append(official)
+            remarks = f'{remarks} The official list names it "{official}".'.strip()
         entries.append(
             make_entry(
                 entry_id=row["id"],
                 name=row["name"],
-                aliases=split_aliases(row["aliases"]),
+                aliases=aliases,
                 countries=_country(row["country"], where),
                 categories=[category],
                 parent=parent,
@@ -281,6 +293,9 @@ def build_ca_nro(source_dir: Path) -> dict[str, Any]:
                 source_url=CA_NRO_URL,
             )
         )
+    for entry_id in CA_NRO_OFFICIAL_NAMES:
+        if entry_id not in names:
+            raise BuildError(f"{CA_NRO_CSV}: row {entry_id!r} for an official name is gone")
     for entry_id, name in CA_NRO_STANDALONE.items():
         if entry_id not in names:
             raise BuildError(f"{CA_NRO_CSV}: row {entry_id!r} for a standalone NRO is gone")

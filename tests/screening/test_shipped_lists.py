@@ -93,13 +93,29 @@ def test_ca_nro_ids_are_the_transcription_ids() -> None:
 
 
 def test_ca_nro_names_the_103_organisations_of_the_official_list() -> None:
-    """The transcription names 101; the two it filed only as CAEP aliases get their own entry."""
+    """The transcription names 101; the two it filed only as CAEP aliases get their own entry.
+
+    The two were found by reading a stored copy of the official page name by name; the
+    "...Center" spelling of the Beijing centre is only a CAEP alias there, so it is no entry of
+    its own beside the named "...Centre".
+    """
     named = [e for e in read_entries("ca-nro") if e["parent"] is None]
 
     assert len(named) == 103
     names = {str(e["name"]) for e in named}
     assert "Peac Institute of Multiscale Science" in names
-    assert "Beijing Computational Science Research Center" in names
+    assert "Chengdu Fine Optical Engineering Research Center" in names
+    assert "Beijing Computational Science Research Centre" in names
+    assert "Beijing Computational Science Research Center" not in names
+
+
+def test_ca_nro_keeps_the_official_name_the_transcription_reworded() -> None:
+    by_id = {str(e["id"]): e for e in read_entries("ca-nro")}
+
+    assert (
+        "Northwest Institute of Nuclear"
+        in by_id["northwest-institute-of-nuclear-technology"]["aliases"]
+    )
 
 
 def test_aspi_entries_under_the_strategic_support_force_say_it_was_abolished() -> None:
