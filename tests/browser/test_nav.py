@@ -103,6 +103,7 @@ def visit(browser: Browser, live_server: LiveServer, people: dict[str, User]) ->
 
 def _shoot(page: Page, name: str) -> None:
     if SCREENSHOTS:
+        expect(page.get_by_role("heading", level=1)).to_be_visible()  # the page drawn, not blank
         width = page.viewport_size["width"] if page.viewport_size else 0
         page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}-{width}.png"))
 
