@@ -95,8 +95,10 @@ def test_an_officer_completes_a_short_assessment_and_the_owner_closes_its_gap(
     page: Page, live_server: LiveServer, people: dict[str, User]
 ) -> None:
     sign_in(page, live_server, people["olga"])
-    # start from the navigation
-    page.get_by_role("link", name="Self-assessment").click()
+    # start from the navigation, where an officer finds it under "More"
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_text("More").click()
+    nav.get_by_role("link", name="Self-assessment").click()
     _no_axe_violations(page)
     page.get_by_label("As at").fill("2026-11-30")
     page.get_by_role("button", name="Start the assessment").click()

@@ -78,7 +78,9 @@ def test_update_json_failure_before_any_snapshot(settings: object, pack_path: Pa
     assert code == 1
     assert data["ok"] is False
     assert data["error"].startswith("could not connect to 127.0.0.1:9: connection refused")
-    assert data["kept"] == "the pack's shipped values (checked 2026-08-22) stay in use"
+    assert data["kept"] == (
+        "no snapshot yet: the pack's shipped values (checked 2026-08-22) stay in use"
+    )
 
 
 def test_status_text_shows_levels_and_the_level_4_and_3_countries(

@@ -7,7 +7,7 @@ import os
 import time
 from pathlib import Path
 
-from trustdesk.web.core.tasks import TaskContext, Transient, task
+from trustdesk.web.core.tasks import ExpectedFailure, TaskContext, Transient, task
 
 
 @task("tests.flaky")
@@ -21,6 +21,12 @@ def flaky(ctx: TaskContext, *, failures: int) -> dict[str, int]:
 @task("tests.broken")
 def broken(ctx: TaskContext, *, partner: int) -> None:
     raise LookupError(f"no partner {partner}")
+
+
+@task("tests.offline")
+def offline(ctx: TaskContext, *, host: str) -> None:
+    """Fails as a task does when the outside world cannot be reached."""
+    raise ExpectedFailure(f"{host} could not be reached; the previous copy stays current")
 
 
 @task("tests.count")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -137,8 +138,8 @@ def test_retries_stop_at_the_attempt_limit(
     assert embedded_mode.max_attempts == 5
 
 
-def test_an_error_that_is_not_transient_fails_at_once(
-    django_capture_on_commit_callbacks: OnCommit,
+def test_an_error_that_is_not_transient_fails_at_once_with_its_traceback_logged(
+    django_capture_on_commit_callbacks: OnCommit, caplog: pytest.LogCaptureFixture
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         run = sample_tasks.broken.enqueue("user:test", partner=42)
@@ -146,6 +147,27 @@ def test_an_error_that_is_not_transient_fails_at_once(
     run.refresh_from_db()
     assert (run.status, run.attempts, run.error) == ("failed", 1, "LookupError: no partner 42")
     assert run.finished_at is not None
+    [logged] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert logged.exc_info is not None  # unexpected: the traceback says where
+    assert logged.exc_info[0] is LookupError
+
+
+def test_an_expected_failure_fails_at_once_with_one_warning_line_and_no_traceback(
+    django_capture_on_commit_callbacks: OnCommit, caplog: pytest.LogCaptureFixture
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        run = sample_tasks.offline.enqueue("user:test", host="lists.example")
+
+    run.refresh_from_db()
+    message = "lists.example could not be reached; the previous copy stays current"
+    assert (run.status, run.attempts, run.error) == ("failed", 1, message)
+    assert run.finished_at is not None
+    [logged] = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert (logged.levelno, logged.getMessage()) == (
+        logging.WARNING,
+        f"tests.offline failed: {message}",
+    )
+    assert not any(r.exc_info for r in caplog.records)
 
 
 def test_a_redelivered_message_for_a_finished_run_does_nothing(

@@ -74,6 +74,16 @@ class Transient(Exception):
     """Raise from a task for a failure that another attempt may not meet (a busy service)."""
 
 
+class ExpectedFailure(Exception):
+    """Raise from a task for a failure the outside world causes and its message explains.
+
+    Offline, a publisher's error page: nothing in the code is wrong, so the log gets one
+    warning line with the message and no traceback, which would only bury it; the run fails
+    with the message, which the jobs page shows, and is not retried (the schedule tries again).
+    Anything else a task raises is unexpected and keeps its traceback.
+    """
+
+
 def celery_config(conf: TaskSettings) -> dict[str, Any]:
     """Celery settings for `conf`: eager in-process, or Redis with late acknowledgement."""
     common: dict[str, Any] = {
@@ -375,6 +385,10 @@ def _execute(definition: TaskDef[Any], celery_task: CeleryTask[Any, Any], run_id
         with _heartbeat(ctx, every=conf.lease / 4, enabled=beating):
             result = definition.fn(ctx, **run.arguments)
             ctx.flush()
+    except ExpectedFailure as exc:
+        jobs.task_run_fail(public_id=run_id, attempt=ctx.attempt, error=str(exc))
+        log.warning("%s failed: %s", definition.name, exc)
+        return
     except definition.retry_on as exc:
         error = f"{type(exc).__name__}: {exc}"
         again = jobs.task_run_retry_or_fail(

@@ -10,15 +10,23 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from django.conf import settings
 
 from trustdesk import __version__
-from trustdesk.screening.entries import Entry
-from trustdesk.screening.matching import DEFAULT_THRESHOLD, Hit, MatchIndex, Query, check_name
+from trustdesk.screening.entries import EntityType, Entry
+from trustdesk.screening.matching import (
+    DEFAULT_THRESHOLD,
+    Hit,
+    MatchIndex,
+    NameNotScreenable,
+    Query,
+    check_name,
+)
 from trustdesk.screening.matching.index import FORMAT_VERSION
 from trustdesk.web.lists.coverage import Coverage, current_coverage
 from trustdesk.web.lists.models import ListEntry, ListSource, Snapshot
@@ -140,9 +148,12 @@ class ListsInUse:
     coverage: Coverage
 
 
-def lists_in_use() -> ListsInUse:
-    """The current index and coverage, for many screenings that must use the same lists."""
-    return ListsInUse(current_index(), current_coverage())
+def lists_in_use(*, build: bool = True) -> ListsInUse:
+    """The current index and coverage, for many screenings that must use the same lists.
+
+    `build=False` for a request: `IndexNotReady` rather than building the index there.
+    """
+    return ListsInUse(current_index(build=build), current_coverage())
 
 
 def screen(
@@ -165,3 +176,54 @@ def screen(
     hits = loaded.index.search(query, threshold=threshold, limit=limit)
     coverage = lists.coverage if lists else current_coverage()
     return ScreeningResult(query, hits, loaded.snapshots, MATCHER_VERSION, threshold, coverage)
+
+
+#: Listed entries kept per screened name, best first: as many as a stored screening keeps.
+HITS_PER_NAME: Final = 10
+
+
+@dataclass(frozen=True, slots=True)
+class NamesScreened:
+    """A subject's names screened together: the best hit per listed entry over every name."""
+
+    best: dict[str, Hit]  # by entry key ("source:entry_id")
+    # The first comparable name's result, which says what the names were compared against
+    # (snapshots, coverage, matcher version, threshold); None when no name could be compared.
+    first: ScreeningResult | None
+
+
+def screen_names(
+    names: Iterable[str], kind: EntityType, *, lists: ListsInUse | None = None
+) -> NamesScreened:
+    """Every name of one subject (a partner) against the current lists: its best hit per entry.
+
+    The one rule for a subject's screening, whether it is stored (a screening run, a
+    re-screen) or replayed in memory (the case page's triage): the same threshold, the same
+    hits per name, the same entity type for every name, the names the matcher refuses passed
+    over, and of two names matching one entry the better score kept (the earlier name on a
+    tie). All names are compared on one index, so a run never mixes two sets of snapshots;
+    `lists` is that index when the caller read it once for many subjects.
+    """
+    queries = [q for q in (Query(name, type=kind) for name in names) if _comparable(q)]
+    if not queries:
+        return NamesScreened({}, None)  # nothing to compare: no index is read, let alone built
+    lists = lists or lists_in_use()
+    best: dict[str, Hit] = {}
+    results = [screen(query, limit=HITS_PER_NAME, lists=lists) for query in queries]
+    for result in results:
+        for hit in result.hits:
+            if hit.key not in best or hit.score > best[hit.key].score:
+                best[hit.key] = hit
+    return NamesScreened(best, results[0])
+
+
+def _comparable(query: Query) -> bool:
+    """Whether the matcher compares the name (records refuse names it would not).
+
+    Only an alias stored before that refusal ("of the") is passed over here.
+    """
+    try:
+        check_name(query)
+    except NameNotScreenable:
+        return False
+    return True

@@ -15,13 +15,6 @@ from typing import TypeVar
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from trustdesk.screening.entries import EntityType
-from trustdesk.screening.matching import (
-    DEFAULT_THRESHOLD,
-    Hit,
-    NameNotScreenable,
-    Query,
-    check_name,
-)
 from trustdesk.screening.matching.model import HitStatus
 from trustdesk.web.accounts.models import User
 from trustdesk.web.lists import screening
@@ -264,8 +257,9 @@ def verdict_history(run: ScreeningRun) -> dict[str, list[VerdictMemory]]:
     return found
 
 
-#: Listed entries kept per screened name, best first: as many as a stored screening keeps.
-HITS_PER_NAME = 10
+def subject_type(subject: Organisation | Person) -> EntityType:
+    """The entity type a subject's names are screened as (an organisation's or a person's)."""
+    return EntityType.ORGANIZATION if isinstance(subject, Organisation) else EntityType.PERSON
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,29 +274,18 @@ def screen_now(subjects: Sequence[Organisation | Person]) -> ScreenedNow | None:
     """The subjects' names against today's lists, in memory: hits a screening now would store.
 
     Nothing is written: the rows are unsaved and carry no verdict (the caller lays the
-    officers' verdicts over them). Compared as a screening run compares them (each name, the
-    best hit per entry), on the loaded index, read once for all the subjects; None when no
-    index of today's lists is loaded or built yet, which a page must never build, so the
+    officers' verdicts over them). Compared by the function a stored screening calls
+    (`screening.screen_names`), on the loaded index, read once for all the subjects; None when
+    no index of today's lists is loaded or built yet, which a page must never build, so the
     caller says it could not look.
     """
     try:
-        loaded = screening.current_index(build=False)
+        lists = screening.lists_in_use(build=False)
     except screening.IndexNotReady:
         return None
     found: dict[Organisation | Person, list[ScreeningHit]] = {}
     for subject in subjects:
-        kind = EntityType.ORGANIZATION if isinstance(subject, Organisation) else EntityType.PERSON
-        best: dict[str, Hit] = {}
-        for name in subject.names:
-            query = Query(name, type=kind)
-            try:
-                check_name(query)
-            except NameNotScreenable:
-                continue
-            # The same search `lists.screening.screen` runs, without its per-call reads.
-            for hit in loaded.index.search(query, threshold=DEFAULT_THRESHOLD, limit=HITS_PER_NAME):
-                if hit.key not in best or hit.score > best[hit.key].score:
-                    best[hit.key] = hit
+        best = screening.screen_names(subject.names, subject_type(subject), lists=lists).best
         found[subject] = [
             ScreeningHit(
                 source=hit.source,
@@ -315,4 +298,4 @@ def screen_now(subjects: Sequence[Organisation | Person]) -> ScreenedNow | None:
             )
             for hit in sorted(best.values(), key=lambda h: (h.source, h.entry_id))
         ]
-    return ScreenedNow(found, dict(loaded.snapshots))
+    return ScreenedNow(found, dict(lists.loaded.snapshots))

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -66,17 +66,27 @@ audit.register_action(
 
 
 class RefreshFailed(Exception):
-    """A refresh stored nothing; the values in use before it are still in use."""
+    """A refresh stored nothing; the values in use before it are still in use.
 
-    def __init__(self, reason: str, kept: str) -> None:
+    `expected` when the publisher could not be read (offline, an error page, too little read):
+    the outside world's doing, which the next refresh may not meet. Otherwise the refresh could
+    not be stored, which is not expected of a working database.
+    """
+
+    def __init__(self, reason: str, kept: str, *, expected: bool = False) -> None:
         self.reason = reason
         self.kept = kept
+        self.expected = expected
         super().__init__(f"{reason}; {kept}")
 
-    def __reduce__(self) -> tuple[type[RefreshFailed], tuple[str, str]]:
+    def __reduce__(self) -> tuple[Callable[..., RefreshFailed], tuple[str, str, bool]]:
         # The task queue pickles a task's exception; without this it is rebuilt from the one
         # message argument, fails, and is logged wrapped as "UnpickleableExceptionWrapper".
-        return (RefreshFailed, (self.reason, self.kept))
+        return (_refresh_failed, (self.reason, self.kept, self.expected))
+
+
+def _refresh_failed(reason: str, kept: str, expected: bool) -> RefreshFailed:
+    return RefreshFailed(reason, kept, expected=expected)
 
 
 @dataclass(frozen=True)
@@ -151,8 +161,9 @@ def travel_advice_refresh(
                     lambda: _store(advice, rows, carried, content_hash, changes, actor=actor),
                 )
     except (TravelAdviceError, DatabaseError) as exc:
-        log.info("travel advice refresh failed: %s", _reason(exc))  # the command or task shows it
-        raise RefreshFailed(_reason(exc), _kept(current, origin)) from exc
+        # Not logged here: the command prints the failure, the task logs it and the run keeps it.
+        expected = isinstance(exc, TravelAdviceError)
+        raise RefreshFailed(_reason(exc), _kept(current, origin), expected=expected) from exc
     selectors.forget_active_pack()  # a request that refreshed reads the new advice after
     return RefreshOutcome(
         snapshot=stored.snapshot,
@@ -202,8 +213,8 @@ def _kept(current: ReferenceSnapshot | None, origin: dt.datetime | None) -> str:
             f"({current.short_id}) stays current"
         )
     if origin is not None:
-        return f"the pack's shipped values (checked {origin:%Y-%m-%d}) stay in use"
-    return "no travel-advice values are stored yet"
+        return f"no snapshot yet: the pack's shipped values (checked {origin:%Y-%m-%d}) stay in use"
+    return "no snapshot yet and the pack ships no values: triage has no travel-advice levels"
 
 
 def _rows(

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import has_permission
-from trustdesk.web.core.tasks import TaskContext, task
+from trustdesk.web.core.tasks import ExpectedFailure, TaskContext, task
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.jobs.targets import RunTarget, describes
 from trustdesk.web.reference import report, services
@@ -27,7 +27,13 @@ def travel_advice_update(ctx: TaskContext) -> dict[str, Any]:
 
     # A failure (RefreshFailed) is recorded and audited by the service and fails the run with
     # its message; it is not retried here, as the next scheduled refresh tries again anyway.
-    outcome = services.travel_advice_refresh(actor=ctx.actor, progress=pages_read)
+    try:
+        outcome = services.travel_advice_refresh(actor=ctx.actor, progress=pages_read)
+    except services.RefreshFailed as exc:
+        if not exc.expected:
+            raise  # the refresh could not be stored: its traceback is logged
+        # Offline (at start-up, say): one warning line, no traceback.
+        raise ExpectedFailure(f"FCDO travel advice not refreshed: {exc}") from None
     return report.refresh_json(outcome)
 
 

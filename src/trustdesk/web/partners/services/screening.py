@@ -17,13 +17,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from trustdesk.screening.entries import EntityType
-from trustdesk.screening.matching import Hit, HitStatus, NameNotScreenable, Query, check_name
+from trustdesk.screening.matching import Hit, HitStatus, Query
 from trustdesk.web.accounts.models import User
 from trustdesk.web.accounts.permissions import require
 from trustdesk.web.core import audit, tasks
-from trustdesk.web.core.tasks import Transient
 from trustdesk.web.lists import screening
 from trustdesk.web.lists.coverage import current_coverage
+from trustdesk.web.lists.screening import HITS_PER_NAME as HITS_PER_NAME
 from trustdesk.web.partners import conf, grouping, selectors
 from trustdesk.web.partners.models import (
     Organisation,
@@ -32,7 +32,6 @@ from trustdesk.web.partners.models import (
     ScreeningRun,
     VerdictMemory,
 )
-from trustdesk.web.partners.selectors import HITS_PER_NAME as HITS_PER_NAME
 from trustdesk.web.partners.services import memory
 from trustdesk.web.partners.services.common import (
     InvalidVerdict,
@@ -100,34 +99,13 @@ def screening_run(*, run_id: str, actor: str) -> ScreeningRun:
     if run.status == ScreeningRun.Status.COMPLETED:
         return run
     kind = EntityType.ORGANIZATION if run.organisation_id else EntityType.PERSON
-    best, first = forward_hits(run.names, kind)
+    found = screening.screen_names(run.names, kind)
     with transaction.atomic():
         run = ScreeningRun.objects.select_for_update().get(pk=run.pk)
         if run.status == ScreeningRun.Status.COMPLETED:
             return run
-        _complete(run, best, first, actor=actor)
+        _complete(run, found.best, found.first, actor=actor)
     return run
-
-
-def forward_hits(
-    names: Sequence[str], kind: EntityType, *, lists: screening.ListsInUse | None = None
-) -> tuple[dict[str, Hit], screening.ScreeningResult | None]:
-    """The best hit per listed entry over every name, and the first name's result (or None).
-
-    Every screening of a subject goes through here, the ongoing monitoring's re-screens too, so
-    a hit and its explanation are the same whichever way the screening was started.
-    """
-    best: dict[str, Hit] = {}
-    queries = [Query(name, type=kind) for name in names if _screenable(Query(name, type=kind))]
-    results = [screening.screen(q, limit=HITS_PER_NAME, lists=lists) for q in queries]
-    if len({tuple(sorted(r.snapshots.items())) for r in results}) > 1:
-        # A list changed between two names: start again, so one run uses one set of snapshots.
-        raise Transient("the current list snapshots changed during the screening")
-    for result in results:
-        for hit in result.hits:
-            if hit.key not in best or hit.score > best[hit.key].score:
-                best[hit.key] = hit
-    return best, (results[0] if results else None)
 
 
 def _complete(
@@ -257,8 +235,8 @@ def screening_compare(
     The same in the sense `screening_refresh` gives: with `keys`, on those entries; without,
     anywhere by entry or score, a subject never screened always differing.
     """
-    kind = EntityType.ORGANIZATION if isinstance(subject, Organisation) else EntityType.PERSON
-    best, first = forward_hits(subject.names, kind, lists=lists)
+    found = screening.screen_names(subject.names, selectors.subject_type(subject), lists=lists)
+    best, first = found.best, found.first
     before = {h.key: h for h in latest.hits.all()} if latest else {}
     gained = tuple(sorted(k for k in best if k not in before))
     lost = tuple(sorted(k for k, h in before.items() if k not in best and h.removed_on is None))
@@ -328,18 +306,6 @@ def hits_mark_removed(*, source: str, entry_ids: Sequence[str], on: dt.date) -> 
         ScreeningHit.objects.filter(pk__in=[r.pk for r in rows]).update(removed_on=on)
         marked += rows
     return marked
-
-
-def _screenable(query: Query) -> bool:
-    """Whether the engine will compare the name (records refuse names it would not).
-
-    Only an alias stored before that refusal ("of the") is passed over here.
-    """
-    try:
-        check_name(query)
-    except NameNotScreenable:
-        return False
-    return True
 
 
 def organisation_name_screen(
