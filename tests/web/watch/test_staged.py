@@ -23,6 +23,7 @@ from trustdesk.web.assessments import services as assessment_services
 from trustdesk.web.cases import services as case_services
 from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.core.models import AuditEvent
+from trustdesk.web.desk.providers import work_items
 from trustdesk.web.jobs.actors import actor_for
 from trustdesk.web.lists import services as list_services
 from trustdesk.web.lists import staging
@@ -291,6 +292,11 @@ def test_the_upload_page_stages_with_the_preview_ticked(
     overview = client.get(reverse("lists:index")).content.decode()
     assert "Awaiting review" in overview
     assert reverse("watch:staged", args=[staged.public_id]) in overview
+    monitoring = client.get(reverse("watch:index")).content.decode()
+    assert "Awaiting review" in monitoring
+    assert reverse("watch:staged", args=[staged.public_id]) in monitoring
+    source_page = client.get(reverse("lists:source", args=[SOURCE])).content.decode()
+    assert "awaiting review" in source_page
 
 
 @pytest.fixture
@@ -315,3 +321,16 @@ def test_lists_import_stage_holds_the_file_back(
     assert "awaiting review, not current until made current" in result.output
     assert ListSource.objects.get(key=SOURCE).current == first
     assert Staging.objects.get().status == "awaiting"
+
+
+def test_the_desk_of_who_may_decide_lists_each_staged_snapshot(
+    import_list: Any, stage: Any, officer: User, researcher: User
+) -> None:
+    import_list([POLYTECHNIC])
+    staged = stage([WORKS])
+    today = staged.staged_at.date()
+
+    [item] = [i for i in work_items(user=officer, today=today) if i.kind == "list_staged"]
+    assert item.link == reverse("watch:staged", args=[staged.public_id])
+    assert item.subject == f"{SOURCE} snapshot {staged.snapshot.short_id}"
+    assert not [i for i in work_items(user=researcher, today=today) if i.kind == "list_staged"]

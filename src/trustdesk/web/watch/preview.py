@@ -422,9 +422,13 @@ def staged_impact_run(
     """Work the staged snapshot's impact out and keep it with the staging (its one row).
 
     A failure is kept on the row with the reason, for the page to say, and raised again for
-    the task run to record.
+    the task run to record. Once the snapshot was made current or discarded, the preview it was
+    decided on is kept as it is.
     """
     staging = Staging.objects.select_related("snapshot__source").get(public_id=staging_id)
+    done = StagedImpact.objects.filter(staging=staging).first()
+    if staging.status != Staging.Status.AWAITING and done is not None:
+        return done  # decided meanwhile: the preview of what was decided on stays as it was
     with transaction.atomic():
         impact, _ = StagedImpact.objects.select_for_update().get_or_create(
             staging=staging, defaults={"started_at": timezone.now()}

@@ -18,7 +18,7 @@ from trustdesk.web.accounts.models import User
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.cases.selectors import engagement_list_for_user
 from trustdesk.web.lists import selectors as lists_selectors
-from trustdesk.web.lists.models import Staging
+from trustdesk.web.lists.models import Snapshot, Staging
 from trustdesk.web.partners.models import Organisation, Person
 from trustdesk.web.partners.selectors import organisation_list_for_user, person_list_for_user
 from trustdesk.web.watch.models import Rescreen, RescreenOutcome, StagedImpact
@@ -131,6 +131,15 @@ def staging_awaiting_list() -> QuerySet[Staging]:
 
 def staging_get(*, public_id: uuid.UUID) -> Staging:
     return Staging.objects.select_related("snapshot__source", "base").get(public_id=public_id)
+
+
+def source_current(staging: Staging) -> Snapshot | None:
+    """The snapshot serving now for the staged snapshot's source: what it would replace."""
+    return (
+        Snapshot.objects.filter(pk=staging.snapshot.source.current_id).first()
+        if staging.snapshot.source.current_id
+        else None
+    )
 
 
 def staged_impact_get(staging: Staging) -> StagedImpact | None:

@@ -19,6 +19,7 @@ from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.jobs.targets import RunTarget, describes
 from trustdesk.web.lists.models import Staging
 from trustdesk.web.watch import preview, services
+from trustdesk.web.watch.staged import ImpactData
 
 
 @task("watch.rescreen_lists")
@@ -59,7 +60,7 @@ def preview_staged(ctx: TaskContext, *, staging: str) -> dict[str, Any]:
         ctx.progress(done=done, total=total or None, message=what)
 
     impact = preview.staged_impact_run(staging_id=staging, task_run=ctx.run_id, progress=progress)
-    data = preview.ImpactData.from_dict(impact.data)
+    data = ImpactData.from_dict(impact.data)
     return {
         "staging": staging,
         "partners": len(data.partners),

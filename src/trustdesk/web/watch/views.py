@@ -20,7 +20,7 @@ from trustdesk.web.accounts import permissions
 from trustdesk.web.accounts.requests import AuthenticatedHttpRequest
 from trustdesk.web.jobs.actors import actor_labels
 from trustdesk.web.lists import staging as staging_services
-from trustdesk.web.lists.models import ListSource, Snapshot, Staging
+from trustdesk.web.lists.models import Snapshot, Staging
 from trustdesk.web.lists.staging import is_newer
 from trustdesk.web.watch import selectors
 from trustdesk.web.watch.models import Rescreen, StagedImpact
@@ -73,15 +73,15 @@ def _impact_context(request: AuthenticatedHttpRequest, staging: Staging) -> dict
             )
         except (ValueError, KeyError, TypeError):
             view = None  # stored by another version: worked out again on request
-    current = ListSource.objects.select_related("current").get(pk=staging.snapshot.source_id)
+    current = selectors.source_current(staging)
     return {
         "staging": staging,
         "snapshot": staging.snapshot,
-        "current": current.current,
+        "current": current,
         "impact": impact,
         "view": view,
-        "stale": view is not None and view.data.base != _public_id(current.current),
-        "older": not is_newer(staging.snapshot, current.current),
+        "stale": view is not None and view.data.base != _public_id(current),
+        "older": not is_newer(staging.snapshot, current),
         "awaiting": staging.status == Staging.Status.AWAITING,
         "can_review": permissions.has_permission(request.user, "lists.review"),
         "rescreen": selectors.rescreen_after(staging),
