@@ -175,9 +175,12 @@ def _screen(
     found = subjects.candidates(
         subjects.subject_index(), _entries(snapshot, [*diff.added, *diff.changed])
     )
-    matched = current_hits().filter(source=source, entry_id__in=diff.changed)
-    for org, person in matched.values_list("run__organisation_id", "run__person_id"):
-        found.add(SubjectKey("o", org) if org else SubjectKey("p", person))
+    for start in range(0, len(diff.changed), IN_CHUNK):  # a changed entry may stop matching
+        matched = current_hits().filter(
+            source=source, entry_id__in=diff.changed[start : start + IN_CHUNK]
+        )
+        for org, person in matched.values_list("run__organisation_id", "run__person_id"):
+            found.add(SubjectKey("o", org) if org else SubjectKey("p", person))
     if not found:
         return 0
 
