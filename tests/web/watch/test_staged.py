@@ -268,6 +268,11 @@ def test_only_list_reviewers_decide_and_the_page_shows_the_partner(
     assert client.post(make_current).status_code == 403
 
     client.force_login(officer)
+    first = StagedImpact.objects.get(staging=staged).completed_at
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(reverse("watch:staged-preview", args=[staged.public_id]))
+    assert again.status_code == 302
+    assert StagedImpact.objects.get(staging=staged).completed_at != first
     assert client.post(make_current).status_code == 302
     assert ListSource.objects.get(key=SOURCE).current_id == staged.snapshot_id
 
