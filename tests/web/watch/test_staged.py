@@ -339,3 +339,25 @@ def test_the_desk_of_who_may_decide_lists_each_staged_snapshot(
     assert item.link == reverse("watch:staged", args=[staged.public_id])
     assert item.subject == f"{SOURCE} snapshot {staged.snapshot.short_id}"
     assert not [i for i in work_items(user=researcher, today=today) if i.kind == "list_staged"]
+
+
+def test_the_page_follows_a_preview_still_running_and_says_why_one_failed(
+    import_list: Any, write_list: Any, officer: User, client: Client
+) -> None:
+    import_list([POLYTECHNIC])
+    [outcome] = list_services.list_snapshot_import(  # no commit here: the preview is not run
+        paths=[write_list([WORKS])], source=SOURCE, actor="test", stage=True
+    )
+    staged = Staging.objects.get(public_id=outcome.staged)
+    impact = StagedImpact.objects.create(staging=staged, started_at=staged.staged_at)
+    client.force_login(officer)
+    url = reverse("watch:staged", args=[staged.public_id])
+
+    running = client.get(url).content.decode()
+    StagedImpact.objects.filter(pk=impact.pk).update(status="failed", error="OSError: disk full")
+    failed = client.get(url).content.decode()
+
+    assert 'hx-trigger="every 2s"' in running
+    assert "Working out the impact" in running
+    assert "hx-trigger" not in failed
+    assert "The impact could not be worked out: OSError: disk full" in failed
