@@ -152,8 +152,14 @@ def lists(ctx: click.Context, as_json: bool) -> None:
 @lists.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--source", help="Force the list source key (e.g. ofac-sdn, custom:my-list).")
+@click.option(
+    "--stage",
+    is_flag=True,
+    help="Store and check the snapshot but hold it back for review: an officer sees its "
+    "impact preview on the monitoring page, then makes it current or discards it.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def lists_import(paths: tuple[Path, ...], source: str | None, as_json: bool) -> None:
+def lists_import(paths: tuple[Path, ...], source: str | None, stage: bool, as_json: bool) -> None:
     """Import list files as snapshots; the files of one OFAC CSV set named together form one."""
     _setup_django()
     from trustdesk.web.lists import report, services
@@ -162,7 +168,7 @@ def lists_import(paths: tuple[Path, ...], source: str | None, as_json: bool) -> 
     try:
         with _reported_here("trustdesk.web.lists"):
             outcomes = services.list_snapshot_import(
-                paths=list(paths), source=source, actor=_actor(), progress=counter
+                paths=list(paths), source=source, actor=_actor(), progress=counter, stage=stage
             )
     except services.ImportFailed as exc:
         counter.done()

@@ -478,6 +478,33 @@ RESCREEN = Target(
     missing=lambda: {"public_id": _uuid()},
 )
 
+
+def _staging() -> str:
+    """A snapshot of the matrix list awaiting review (no entries: only the pages are checked)."""
+    from trustdesk.web.lists.models import ListSource, Snapshot, Staging
+
+    found = Staging.objects.filter(snapshot__source__key=LIST_SOURCE).first()
+    if found is None:
+        source = ListSource.objects.get(key=LIST_SOURCE)
+        snapshot = Snapshot.objects.create(
+            source=source,
+            content_hash="matrix-staged",
+            format="csv",
+            parser_version="1",
+            total=0,
+            imported_by="test:matrix",
+        )
+        found = Staging.objects.create(snapshot=snapshot, base=source.current, staged_by="test")
+    return str(found.public_id)
+
+
+# `watch.view` holders read every staged snapshot's impact preview; `lists.review` decides.
+STAGING = Target(
+    "staged snapshot",
+    inside=lambda world, role: {"public_id": _staging()},
+    missing=lambda: {"public_id": _uuid()},
+)
+
 # `user.view` holders (auditor, admin) see every account; everyone else only their own.
 _SEES_OWN_ACCOUNT = frozenset(ROLES) - {Role.AUDITOR.value, Role.ADMIN.value}
 USER = Target(

@@ -105,6 +105,7 @@ from tests.web.matrix_support import (
     RESCREEN,
     ROLES,
     SOURCE,
+    STAGING,
     TASK_RUN,
     TRIAGE,
     TRIAGE_DONE,
@@ -144,6 +145,7 @@ SELF_ASSESSMENT_MANAGERS = frozenset({OFFICER, ADMIN})  # `selfassessment.manage
 LEADERSHIP = frozenset({OFFICER, APPROVER, AUDITOR, ADMIN, SENIOR_OWNER})  # `leadership.view`
 REPORT_GENERATORS = frozenset({OFFICER, SENIOR_OWNER})  # `board_report.generate`
 PACK_READERS = frozenset({OFFICER, AUDITOR, ADMIN})  # `policy.preview`
+LIST_REVIEWERS = frozenset({OFFICER, ADMIN})  # `lists.review`
 
 HIDDEN = "hidden"  # outside the scope: the same 404 as a missing object
 SAME = "same"  # outside the scope: answered as inside (a shared record)
@@ -296,6 +298,10 @@ MATRIX: dict[str, Route] = {
     # --- ongoing monitoring: officers, auditors and admins (`watch.view`) ---
     "watch:index": route(get(TASK_WATCHERS)),
     "watch:detail": route(get(TASK_WATCHERS), target=RESCREEN),
+    "watch:staged": route(get(TASK_WATCHERS), target=STAGING),
+    "watch:staged-preview": route(post(LIST_REVIEWERS), target=STAGING),
+    "watch:staged-make-current": route(post(LIST_REVIEWERS), target=STAGING),
+    "watch:staged-discard": route(post(LIST_REVIEWERS), target=STAGING),
     # --- task runs: officers, auditors and admins watch them all; nobody else any ---
     "jobs:run_list": route(get(TASK_WATCHERS)),
     "jobs:run_detail": route(get(TASK_WATCHERS), target=TASK_RUN),

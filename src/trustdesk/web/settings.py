@@ -234,6 +234,10 @@ TRUSTDESK_DOWNLOAD_TIMEOUT = env_int("TRUSTDESK_DOWNLOAD_TIMEOUT", 60)
 # TRUSTDESK_LIST_URL_<SOURCE> replaces a source's download URL (a mirror, the EU file's token URL);
 # TRUSTDESK_LIST_URL_<SOURCE>__<ROLE> replaces one file of a multi-file set. Dashes become "_".
 TRUSTDESK_LIST_URL_OVERRIDES = list_url_overrides()
+# Stage the snapshots that `lists update` (and its schedule) downloads for review, instead of
+# making them current at once. Off by default: an official sanctions list must serve the day it
+# is published, and a held-back update is a gap in screening until someone reviews it.
+TRUSTDESK_LIST_UPDATES_STAGE = env_bool("TRUSTDESK_LIST_UPDATES_STAGE", False)
 TRUSTDESK_TASKS = tasks_conf.TASKS
 # Coverage: the list sources every screening should consult (comma-separated keys; unset: the
 # official sanctions lists and the shipped research-security lists), and per source the days

@@ -17,7 +17,7 @@ from tests.web.lists.httpserver import (
 )
 from trustdesk.cli import main
 from trustdesk.web.lists import services
-from trustdesk.web.lists.models import ImportRun, ListSource, Snapshot
+from trustdesk.web.lists.models import ImportRun, ListSource, Snapshot, Staging
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,22 @@ def test_update_downloads_validates_and_imports(server: LocalHTTPServer) -> None
     assert ListSource.objects.get(key="un-sc").current == result.outcomes[0].snapshot
     assert ImportRun.objects.get(kind="update").status == ImportRun.Status.IMPORTED
     assert _leftovers() == []
+
+
+def test_with_updates_staged_a_download_awaits_review(
+    server: LocalHTTPServer, settings: pytest.FixtureRequest
+) -> None:
+    settings.TRUSTDESK_LIST_UPDATES_STAGE = True  # type: ignore[attr-defined]
+    url = server.route("/consolidated.xml", serve_file(shared_path(UN)))
+
+    result = _update("un-sc", url)
+
+    assert result.error == ""
+    [outcome] = result.outcomes
+    assert (outcome.current, bool(outcome.staged)) == (False, True)
+    assert ListSource.objects.get(key="un-sc").current is None
+    assert ImportRun.objects.get(kind="update").status == ImportRun.Status.STAGED
+    assert Staging.objects.get(public_id=outcome.staged).kind == "update"
 
 
 def test_update_fetches_a_multi_file_set_from_a_mirror(server: LocalHTTPServer) -> None:

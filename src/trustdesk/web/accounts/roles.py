@@ -140,6 +140,13 @@ PERMISSIONS: Final[Mapping[str, Permission]] = _index(
         writes=True,
     ),
     Permission(
+        "lists.review",
+        "make staged list snapshots current",
+        "Review a staged list snapshot's impact preview (partners gaining or losing hits, "
+        "engagements whose triage would change), then make it current or discard it.",
+        writes=True,
+    ),
+    Permission(
         "partner.view",
         "see organisations and people",
         "See organisations and the people in your scope, with their screening hits and verdicts.",
@@ -333,6 +340,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                 "leadership.view",
                 "board_report.generate",
                 "policy.preview",
+                "lists.review",
             },
         ),
         Role.APPROVER: RoleDefinition(
@@ -367,6 +375,7 @@ ROLES: Final[Mapping[Role, RoleDefinition]] = MappingProxyType(
                     "engagement.view",
                     "lists.view",
                     "lists.manage",
+                    "lists.review",
                     "partner.view",
                     "policy.manage",
                     "policy.preview",

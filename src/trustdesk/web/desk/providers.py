@@ -19,12 +19,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
 
 from trustdesk.web.accounts.models import User
+from trustdesk.web.accounts.permissions import has_permission
 from trustdesk.web.cases import selectors as case_selectors
 from trustdesk.web.cases.models import Engagement, InformationRequest
 from trustdesk.web.decisions import selectors as decision_selectors
 from trustdesk.web.hub import selectors as hub_selectors
+from trustdesk.web.lists import selectors as list_selectors
 from trustdesk.web.mitigations import selectors as mitigation_selectors
 from trustdesk.web.selfassess import selectors as selfassess_selectors
 
@@ -174,6 +177,25 @@ def training_due(*, user: User, today: date) -> Iterable[WorkItem]:
             due=c.expires_at.date(),
             subject=c.module.title,
             link=c.module.get_absolute_url(),
+        )
+
+
+# --- list reviewers -----------------------------------------------------------------------------
+
+
+def staged_lists_to_review(*, user: User, today: date) -> Iterable[WorkItem]:
+    """Staged list snapshots awaiting a decision: until someone decides, the old list serves."""
+    if not has_permission(user, "lists.review"):
+        return
+    for staging in list_selectors.staging_awaiting_list()[:LIMIT]:
+        snapshot = staging.snapshot
+        yield WorkItem(
+            "list_staged",
+            "Review the impact of",
+            detail=f"{snapshot.total:,} entries, not yet used for screening",
+            since=staging.staged_at,
+            subject=f"{snapshot.source.key} snapshot {snapshot.short_id}",
+            link=reverse("watch:staged", args=[staging.public_id]),
         )
 
 
@@ -349,6 +371,7 @@ PROVIDERS: Mapping[str, tuple[Provider, ...]] = {
         answers_returned,
         mitigations_overdue,
         reviews_due,
+        staged_lists_to_review,
         self_assessment_actions,
         guidance_reviews_due,
         training_due,
@@ -356,7 +379,7 @@ PROVIDERS: Mapping[str, tuple[Provider, ...]] = {
     Role.APPROVER: (awaiting_decision, self_assessment_actions),
     Role.AUDITOR: (),  # an auditor changes nothing, so owns no action
     # An admin holds `guidance.manage`, so may own guidance pages: their reviews are its work.
-    Role.ADMIN: (self_assessment_actions, guidance_reviews_due),
+    Role.ADMIN: (staged_lists_to_review, self_assessment_actions, guidance_reviews_due),
     Role.SENIOR_OWNER: (self_assessment_actions,),
 }
 

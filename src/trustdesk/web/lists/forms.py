@@ -77,6 +77,14 @@ class UploadForm(forms.Form):
         max_length=64,
         help_text="Only for a custom list: it becomes custom:<name>.",
     )
+    # Unticked (or absent, as from a script) the file becomes current at once, as before.
+    preview = forms.BooleanField(
+        label="Preview the impact before making it current",
+        required=False,
+        initial=True,
+        help_text="The snapshot is stored and checked but not used for screening until an "
+        "officer has seen which partners and cases it would affect and made it current.",
+    )
 
     def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -113,6 +121,9 @@ class UploadForm(forms.Form):
                 except UnknownSource as exc:
                     self.add_error("custom_name", exc.reason)
         return data
+
+    def stage(self) -> bool:
+        return bool(self.cleaned_data.get("preview"))
 
     def source_key(self) -> str | None:
         return self.cleaned_data.get("source") or None

@@ -99,6 +99,8 @@ class ImportRun(LeasedRun):
         UNCHANGED = "unchanged"
         # The content equals an earlier snapshot, which became current again (no new rows).
         REINSTATED = "reinstated"
+        # Stored (or found stored) and checked, held back for review: not current.
+        STAGED = "staged"
         FAILED = "failed"
 
     source_key = models.CharField(max_length=100, blank=True)  # blank when the format was unknown
@@ -119,3 +121,42 @@ class ImportRun(LeasedRun):
         if not isinstance(snapshot, Snapshot):
             raise TypeError(f"an import run stores a list snapshot, not {type(snapshot).__name__}")
         self.snapshot = snapshot
+
+
+class Staging(models.Model):
+    """A snapshot stored and checked but held back from screening until someone reviews it.
+
+    The snapshot itself is as immutable as any other; what changes is this row: awaiting
+    review, then made current or discarded, by whom and when. `base` is the source's current
+    snapshot when it was staged, what its impact preview compares it with first.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting review"
+        MADE_CURRENT = "made_current", "Made current"
+        DISCARDED = "discarded", "Discarded"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="stagings")
+    base = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=20, default="import")  # import | update
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING)
+    staged_by = models.CharField(max_length=150)
+    staged_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-staged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot"],
+                condition=models.Q(status="awaiting"),
+                name="staging_one_awaiting_per_snapshot",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot.source.key} snapshot {self.snapshot.short_id} ({self.status})"

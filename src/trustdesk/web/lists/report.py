@@ -132,6 +132,7 @@ def outcome_json(outcome: ImportOutcome) -> dict[str, Any]:
         "source": outcome.source,
         "created": outcome.created,
         "current": outcome.current,
+        "staged": outcome.staged or None,
         "message": outcome.message,
         **snapshot_json(outcome.snapshot),
         "warning_messages": outcome.snapshot.warnings,
@@ -142,6 +143,10 @@ def outcome_text(outcome: ImportOutcome) -> str:
     snap = outcome.snapshot
     counts = ", ".join(f"{snap.counts[t]:,} {t}" for t in TYPES if snap.counts.get(t))
     lines = [f"{outcome.source} {snap.short_id}: {outcome.message}"]
+    if outcome.staged:
+        lines.append(
+            f"  impact preview (worked out in the background): /monitoring/staged/{outcome.staged}/"
+        )
     if outcome.created:
         lines.append(f"  {counts}; published {snap.published or 'not stated in the file'}")
         if snap.skipped:

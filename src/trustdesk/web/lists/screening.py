@@ -140,6 +140,20 @@ def _load_or_build(
     return index
 
 
+def index_with(snapshot: Snapshot, *, progress: Callable[[int], None] | None = None) -> LoadedIndex:
+    """An index of the current snapshots with `snapshot` in place of its source's, in memory.
+
+    What screening would use were `snapshot` current, for an impact preview: the same entries
+    and the same word weights (a word's weight depends on every list loaded), so a hit's score
+    is the score the re-screen after the switch gives. Built, never saved: saving prunes the
+    other index files, and a worker may be loading the current one.
+    """
+    snapshots = [s for s in _current_snapshots() if s.source_id != snapshot.source_id]
+    snapshots = sorted([*snapshots, snapshot], key=lambda s: s.source.key)
+    index = MatchIndex.build(_entries(snapshots), progress=progress)
+    return LoadedIndex(_key(snapshots), index, {s.source.key: str(s.public_id) for s in snapshots})
+
+
 @dataclass(frozen=True, slots=True)
 class ListsInUse:
     """The loaded index and the coverage, read once for a batch of screenings (a re-screen)."""

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from trustdesk.web.core.runs import lease_expired_reason
-from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
+from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot, Staging
 
 
 class SnapshotNotFound(Exception):
@@ -165,3 +165,12 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
 def _data(snapshot: Snapshot, ids: list[str]) -> dict[str, dict[str, Any]]:
     rows = ListEntry.objects.filter(snapshot=snapshot, entry_id__in=ids)
     return dict(rows.values_list("entry_id", "data"))
+
+
+def staging_awaiting_list() -> QuerySet[Staging]:
+    """Staged snapshots awaiting review, the longest waiting first."""
+    return (
+        Staging.objects.filter(status=Staging.Status.AWAITING)
+        .select_related("snapshot__source")
+        .order_by("staged_at", "pk")
+    )

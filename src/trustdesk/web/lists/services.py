@@ -22,7 +22,7 @@ from trustdesk.screening.parsers.trustdesk_json import TrustdeskJson
 from trustdesk.screening.safety import check_size
 from trustdesk.web.core import audit, runs, tasks
 from trustdesk.web.jobs.models import TaskRun
-from trustdesk.web.lists import changes
+from trustdesk.web.lists import changes, staging
 from trustdesk.web.lists.download import DownloadError, RoleProgress, fetch_all
 from trustdesk.web.lists.models import ImportRun, ListEntry, ListSource, Snapshot
 from trustdesk.web.lists.sources import (
@@ -41,7 +41,9 @@ audit.register_action(
     label="List snapshot imported",
     summary=lambda e: (
         f"{e.data.get('source')}: snapshot {e.target_label} with {e.data.get('total', 0):,} "
-        f"entries ({e.data.get('kind')}){'' if e.data.get('current') else ', not made current'}"
+        f"entries ({e.data.get('kind')})"
+        + ("" if e.data.get("current") else ", not made current")
+        + (", staged for review" if e.data.get("staged") else "")
     ),
 )
 audit.register_action(
@@ -80,6 +82,7 @@ class ImportOutcome:
     current: bool  # whether the snapshot serves now
     message: str
     switched: bool = False  # whether this import changed the source's current snapshot
+    staged: str = ""  # the staging's public id when the snapshot awaits review
 
 
 def default_limits() -> ParseLimits:
@@ -94,6 +97,7 @@ def list_snapshot_import(
     kind: str = "import",
     progress: Progress | None = None,
     limits: ParseLimits | None = None,
+    stage: bool = False,
 ) -> list[ImportOutcome]:
     """Import files as one snapshot per source set; each set is all-or-nothing.
 
@@ -102,6 +106,8 @@ def list_snapshot_import(
     run record and audit, and, when a current snapshot changes, `changes.lists_current_changed()`.
     The latest publication becomes current whether its content is new or was seen before; a
     file that states an earlier publication date than the current snapshot's does not.
+    With `stage`, nothing becomes current: a new (or newer stored) snapshot is held back for
+    review (`staging`), its impact previewed, until someone makes it current or discards it.
 
     Raises ImportFailed at the first set that cannot be imported; sets before it stay imported,
     since each is a complete list in its own right. Every attempt is recorded as an ImportRun.
@@ -120,7 +126,9 @@ def list_snapshot_import(
         raise ImportFailed(source or exc.source, str(exc)) from exc
     with changes.lists_changes_batched(actor=actor):
         return [
-            _import_set(fileset, actor=actor, kind=kind, progress=progress, limits=limits)
+            _import_set(
+                fileset, actor=actor, kind=kind, progress=progress, limits=limits, stage=stage
+            )
             for fileset in sets
         ]
 
@@ -177,7 +185,13 @@ def _describe_files(fileset: FileSet, limits: ParseLimits) -> tuple[list[dict[st
 
 
 def _import_set(
-    fileset: FileSet, *, actor: str, kind: str, progress: Progress | None, limits: ParseLimits
+    fileset: FileSet,
+    *,
+    actor: str,
+    kind: str,
+    progress: Progress | None,
+    limits: ParseLimits,
+    stage: bool = False,
 ) -> ImportOutcome:
     run = runs.run_start(
         ImportRun,
@@ -203,6 +217,7 @@ def _import_set(
                     actor=actor,
                     progress=progress,
                     limits=limits,
+                    stage=stage,
                 ),
             )
     except (SourceFormatError, DatabaseError, OSError) as exc:
@@ -226,6 +241,7 @@ def _store_or_reinstate(
     actor: str,
     progress: Progress | None,
     limits: ParseLimits,
+    stage: bool = False,
 ) -> tuple[runs.Switched, ImportOutcome]:
     """Inside the run's transaction: a new snapshot, or the existing one with this content."""
     src, _ = ListSource.objects.get_or_create(key=fileset.source)
@@ -244,11 +260,17 @@ def _store_or_reinstate(
             actor=actor,
             progress=progress,
             limits=limits,
+            stage=stage,
         )
-        return runs.Switched(outcome.snapshot, ImportRun.Status.IMPORTED), outcome
+        status = ImportRun.Status.STAGED if outcome.staged else ImportRun.Status.IMPORTED
+        return runs.Switched(outcome.snapshot, status), outcome
     if src.current_id == existing.pk or not _is_newer(existing, src.current):
         outcome = _unchanged(fileset.source, existing, src.current)
         return runs.Switched(existing, ImportRun.Status.UNCHANGED), outcome
+    if stage:
+        outcome = _stage_stored(src, existing, kind=kind, actor=actor)
+        status = ImportRun.Status.STAGED if outcome.staged else ImportRun.Status.UNCHANGED
+        return runs.Switched(existing, status), outcome
     outcome = _reinstate(src, existing, kind=kind, actor=actor)
     return runs.Switched(existing, ImportRun.Status.REINSTATED), outcome
 
@@ -264,6 +286,27 @@ def _unchanged(source: str, existing: Snapshot, current: Snapshot | None) -> Imp
             f"({current.published if current else '?'}): kept, not made current"
         )
     return ImportOutcome(source, existing, created=False, current=is_current, message=message)
+
+
+def _stage_stored(src: ListSource, existing: Snapshot, *, kind: str, actor: str) -> ImportOutcome:
+    """The latest file equals a stored, newer, non-current snapshot: that one awaits review."""
+    awaiting = staging.awaiting_for(existing)
+    if awaiting is not None:
+        message = f"identical to snapshot {existing.short_id}, already awaiting review"
+    else:
+        awaiting = staging.snapshot_stage(snapshot=existing, src=src, kind=kind, actor=actor)
+        message = (
+            f"identical to the earlier snapshot {existing.short_id}: awaiting review before it "
+            "is made current again"
+        )
+    return ImportOutcome(
+        src.key,
+        existing,
+        created=False,
+        current=False,
+        message=message,
+        staged=str(awaiting.public_id),
+    )
 
 
 def _reinstate(src: ListSource, existing: Snapshot, *, kind: str, actor: str) -> ImportOutcome:
@@ -311,8 +354,9 @@ def _build_snapshot(
     actor: str,
     progress: Progress | None,
     limits: ParseLimits,
+    stage: bool = False,
 ) -> ImportOutcome:
-    """Parse, store and validate the whole snapshot, then make it current.
+    """Parse, store and validate the whole snapshot, then make it current (or stage it).
 
     Runs in the caller's transaction, with the source row locked.
     Readers keep seeing the previous snapshot until commit; on any error the transaction rolls
@@ -345,7 +389,7 @@ def _build_snapshot(
     snapshot.total, snapshot.counts = total, dict(sorted(counts.items()))
     snapshot.published, snapshot.warnings = report.published or "", report.warnings
     snapshot.skipped = report.skipped
-    becomes_current = _is_newer(snapshot, src.current)
+    becomes_current = not stage and _is_newer(snapshot, src.current)
     if becomes_current:
         snapshot.previous = src.current
     snapshot.save(update_fields=["total", "counts", "published", "warnings", "skipped", "previous"])
@@ -353,6 +397,8 @@ def _build_snapshot(
         src.previous, src.current = src.current, snapshot
         src.save(update_fields=["previous", "current", "updated_at"])
         message = f"imported {total:,} entries; now current"
+    elif stage:
+        message = f"imported {total:,} entries; awaiting review, not current until made current"
     else:
         message = (
             f"imported {total:,} entries, published {snapshot.published}, older than the current "
@@ -370,7 +416,13 @@ def _build_snapshot(
             "content_hash": content_hash,
             "published": snapshot.published,
             "current": becomes_current,
+            "staged": stage,
         },
+    )
+    held = (
+        staging.snapshot_stage(snapshot=snapshot, src=src, kind=kind, actor=actor)
+        if stage
+        else None
     )
     return ImportOutcome(
         fileset.source,
@@ -379,14 +431,11 @@ def _build_snapshot(
         current=becomes_current,
         message=message,
         switched=becomes_current,
+        staged=str(held.public_id) if held else "",
     )
 
 
-def _is_newer(snapshot: Snapshot, current: Snapshot | None) -> bool:
-    """A snapshot replaces the current one unless both state dates and it is the older."""
-    if current is None or not snapshot.published or not current.published:
-        return True
-    return snapshot.published[:10] >= current.published[:10]
+_is_newer = staging.is_newer
 
 
 def _store_entries(
@@ -546,6 +595,8 @@ def _update_one(
             actor=actor,
             kind="update",
             progress=progress,
+            # Off by default: an official list must serve as soon as it is published.
+            stage=bool(settings.TRUSTDESK_LIST_UPDATES_STAGE),
         )
     except ImportFailed as exc:
         return UpdateResult(key, error=exc.reason)

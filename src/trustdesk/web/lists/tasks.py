@@ -52,7 +52,9 @@ def update(ctx: TaskContext, *, sources: list[str]) -> list[dict[str, Any]]:
 
 
 @task("lists.import_file")
-def import_file(ctx: TaskContext, *, path: str, source: str = "") -> list[dict[str, Any]]:
+def import_file(
+    ctx: TaskContext, *, path: str, source: str = "", stage: bool = False
+) -> list[dict[str, Any]]:
     """Import a file the worker can read (shared storage in production) as a snapshot.
 
     An uploaded file is removed once the import has ended, imported or failed (an import that
@@ -65,7 +67,11 @@ def import_file(ctx: TaskContext, *, path: str, source: str = "") -> list[dict[s
 
     try:
         outcomes = services.list_snapshot_import(
-            paths=[Path(path)], source=source or None, actor=ctx.actor, progress=entries_read
+            paths=[Path(path)],
+            source=source or None,
+            actor=ctx.actor,
+            progress=entries_read,
+            stage=stage,
         )
     except services.ImportFailed:
         upload_file_discard(path)
@@ -109,14 +115,32 @@ def _updated(runs: Sequence[TaskRun], viewer: User) -> Mapping[int, RunTarget]:
 
 @describes("lists.import_file", title="Import an uploaded list file")
 def _imported(runs: Sequence[TaskRun], viewer: User) -> Mapping[int, RunTarget]:
-    """The uploaded file, by the safe name it was stored under, and the source it was for."""
+    """The uploaded file, by the safe name it was stored under, and the source it was for.
+
+    A staged import links to its impact preview once it has one: the next step is there.
+    """
     targets = {}
     for run in runs:
         name = Path(str(run.arguments.get("path", ""))).name or "a file"
         source = str(run.arguments.get("source") or "")
         label = f"File {name}" + (f" as {source}" if source else "")
-        targets[run.pk] = RunTarget(label, _lists_link(viewer, source))
+        staged = _staged_in(run.result)
+        if staged and has_permission(viewer, "watch.view"):
+            label += ", awaiting review"
+            targets[run.pk] = RunTarget(label, reverse("watch:staged", args=[staged]))
+        else:
+            targets[run.pk] = RunTarget(label, _lists_link(viewer, source))
     return targets
+
+
+def _staged_in(result: object) -> str:
+    """The staging a finished import run's result names (its first), or ""."""
+    if not isinstance(result, list):
+        return ""
+    for item in result:
+        if isinstance(item, dict) and item.get("staged"):
+            return str(item["staged"])
+    return ""
 
 
 @describes("lists.rebuild_index", title="Build the match index")

@@ -51,13 +51,14 @@ def safe_file_name(name: str) -> str:
 
 
 def list_file_upload_enqueue(
-    *, upload: File[bytes], source: str | None, actor: User, max_bytes: int
+    *, upload: File[bytes], source: str | None, actor: User, max_bytes: int, stage: bool = False
 ) -> TaskRun:
     """Keep the upload privately and queue its import; the import itself is all-or-nothing.
 
     Refuses (PermissionDenied) without `lists.manage`, an unknown source (UnknownSource) before
     anything is written, and a file past `max_bytes` (UploadTooLarge) with its partial copy
-    removed, whatever the browser claimed its size was.
+    removed, whatever the browser claimed its size was. With `stage`, the snapshot awaits
+    review (its impact previewed) instead of becoming current.
     """
     permissions.require(actor, "lists.manage")
     if source:
@@ -71,7 +72,9 @@ def list_file_upload_enqueue(
     path = folder / safe_file_name(str(upload.name or ""))
     try:
         _write(upload, path, max_bytes)
-        return import_file.enqueue(actor_for(actor), path=str(path), source=source or "")
+        return import_file.enqueue(
+            actor_for(actor), path=str(path), source=source or "", stage=stage
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

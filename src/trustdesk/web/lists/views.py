@@ -32,6 +32,7 @@ from trustdesk.web.lists.selectors import (
     snapshot_diff,
     snapshot_list,
     source_status_list,
+    staging_awaiting_list,
 )
 from trustdesk.web.lists.services import list_source_update_enqueue
 
@@ -69,6 +70,8 @@ def _index_context(
         "can_manage": permissions.has_permission(request.user, "lists.manage"),
         "upload_form": upload_form or UploadForm(max_bytes=_max_bytes()),
         "update_form": UpdateForm(),
+        "staged": list(staging_awaiting_list()),
+        "can_watch": permissions.has_permission(request.user, "watch.view"),
     }
 
 
@@ -83,12 +86,15 @@ def source_detail(request: AuthenticatedHttpRequest, source: str) -> HttpRespons
     snapshots = list(snapshot_list(source))
     failures = list(web_selectors.import_failure_list(source=source))
     labels = actor_labels([s.imported_by for s in snapshots] + [f.actor for f in failures])
+    awaiting = staging_awaiting_list().filter(snapshot__source__key=source)
+    staged = {s.snapshot_id: s for s in awaiting}
     context = {
         "status": status,
         "title": web_selectors.source_title(source),
-        "snapshots": [(s, labels[s.imported_by]) for s in snapshots],
+        "snapshots": [(s, labels[s.imported_by], staged.get(s.pk)) for s in snapshots],
         "failures": [(f, labels[f.actor]) for f in failures],
         "diff_form": _diff_form(None, snapshots) if len(snapshots) >= 2 else None,
+        "can_watch": permissions.has_permission(request.user, "watch.view"),
     }
     return render(request, "lists/source.html", context)
 
@@ -188,11 +194,15 @@ def _upload(request: AuthenticatedHttpRequest, limit: ListSizeLimitHandler) -> H
             source=form.source_key(),
             actor=request.user,
             max_bytes=_max_bytes(),
+            stage=form.stage(),
         )
     except uploads.UploadTooLarge:
         form.refuse_too_large()
         return render(request, "lists/index.html", _index_context(request, form), status=400)
-    messages.success(request, f"{form.file_name()} was received; its import is queued.")
+    then = "held for review" if form.stage() else "made current"
+    messages.success(
+        request, f"{form.file_name()} was received; its import is queued (then {then})."
+    )
     return redirect("jobs:run_detail", public_id=run.public_id)
 
 

@@ -132,3 +132,34 @@ class RescreenOutcome(models.Model):
         subject = self.organisation or self.person
         assert subject is not None  # noqa: S101  # the check constraint guarantees one
         return subject
+
+
+class StagedImpact(models.Model):
+    """What making a staged snapshot current would do, worked out beforehand and kept here.
+
+    Written nowhere else: no screening, hit or engagement changes for it.
+
+    One per staging, worked out again on request (partners and cases move on while it waits);
+    `data` is `preview.ImpactData` as JSON, `base` the snapshot it was compared with.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    staging = models.OneToOneField("lists.Staging", on_delete=models.CASCADE, related_name="impact")
+    base = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    data = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    task_run = models.ForeignKey(
+        "jobs.TaskRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"impact of {self.staging} ({self.status})"

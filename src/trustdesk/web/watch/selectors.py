@@ -17,9 +17,12 @@ from django.utils import timezone
 from trustdesk.web.accounts.models import User
 from trustdesk.web.cases.models import Engagement
 from trustdesk.web.cases.selectors import engagement_list_for_user
+from trustdesk.web.lists import selectors as lists_selectors
+from trustdesk.web.lists.models import Snapshot, Staging
 from trustdesk.web.partners.models import Organisation, Person
 from trustdesk.web.partners.selectors import organisation_list_for_user, person_list_for_user
-from trustdesk.web.watch.models import Rescreen, RescreenOutcome
+from trustdesk.web.watch.models import Rescreen, RescreenOutcome, StagedImpact
+from trustdesk.web.watch.staged import HitChange, ImpactData
 
 RECENT = dt.timedelta(days=14)  # how far back the monitoring page looks
 
@@ -115,4 +118,138 @@ def _change(outcome: RescreenOutcome, subject: Organisation | Person) -> Partner
         changed=list(outcome.changed),
         lost=list(outcome.lost),
         delisted=list(outcome.delisted),
+    )
+
+
+# --- staged snapshots --------------------------------------------------------------------------
+
+
+def staging_awaiting_list() -> QuerySet[Staging]:
+    """Staged snapshots awaiting review, oldest first (the longest waiting is the first to do)."""
+    return lists_selectors.staging_awaiting_list().select_related("impact")
+
+
+def staging_get(*, public_id: uuid.UUID) -> Staging:
+    return Staging.objects.select_related("snapshot__source", "base").get(public_id=public_id)
+
+
+def source_current(staging: Staging) -> Snapshot | None:
+    """The snapshot serving now for the staged snapshot's source: what it would replace."""
+    return (
+        Snapshot.objects.filter(pk=staging.snapshot.source.current_id).first()
+        if staging.snapshot.source.current_id
+        else None
+    )
+
+
+def staged_impact_get(staging: Staging) -> StagedImpact | None:
+    return StagedImpact.objects.filter(staging=staging).select_related("task_run").first()
+
+
+def rescreen_after(staging: Staging) -> Rescreen | None:
+    """The re-screen that followed making the staged snapshot current: its "what changed"."""
+    return (
+        Rescreen.objects.filter(kind=Rescreen.Kind.DELTA, new_snapshot_id=staging.snapshot_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerRow:
+    name: str
+    url: str
+    kind: str
+    gained: tuple[HitChange, ...]
+    lost: tuple[HitChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EngagementRow:
+    title: str
+    url: str
+    status: str
+    partners: tuple[str, ...]
+    replayed: bool
+    tier_before: str
+    tier_after: str
+    tier_changed: bool
+    gained: tuple[str, ...]
+    lost: tuple[str, ...]
+    review_due: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StagedImpactView:
+    data: ImpactData
+    gaining: list[PartnerRow]
+    losing: list[PartnerRow]
+    suppressed: int  # gained hits a remembered verdict would keep from awaiting one
+    hidden: int  # partners affected that the reader may not see
+    engagements: list[EngagementRow]
+    engagements_hidden: int
+
+
+def staged_impact_view(*, user: User, data: ImpactData) -> StagedImpactView:
+    """The stored impact as `user` may see it: partners and cases outside their scope counted."""
+    ids = [p.public_id for p in data.partners]
+    visible = {
+        str(p)
+        for p in organisation_list_for_user(user=user)
+        .filter(public_id__in=ids)
+        .values_list("public_id", flat=True)
+    } | {
+        str(p)
+        for p in person_list_for_user(user=user)
+        .filter(public_id__in=ids)
+        .values_list("public_id", flat=True)
+    }
+    rows = [
+        PartnerRow(
+            p.name,
+            reverse(f"partners:{p.kind}-detail", args=[p.public_id]),
+            p.kind,
+            p.gained,
+            p.lost,
+        )
+        for p in data.partners
+        if p.public_id in visible
+    ]
+    cases = {
+        str(p)
+        for p in engagement_list_for_user(user=user)
+        .filter(public_id__in=[e.public_id for e in data.engagements])
+        .values_list("public_id", flat=True)
+    }
+    statuses = dict(Engagement.Status.choices)
+    engagements = [
+        EngagementRow(
+            e.title,
+            reverse("cases:engagement-detail", args=[e.public_id]),
+            str(statuses.get(e.status, e.status)),
+            e.partners,
+            e.replayed,
+            data.tiers.get(e.tier_before, e.tier_before),
+            data.tiers.get(e.tier_after, e.tier_after),
+            e.tier_changed,
+            tuple(data.processes.get(p, p) for p in e.gained),
+            tuple(data.processes.get(p, p) for p in e.lost),
+            e.review_due,
+        )
+        for e in data.engagements
+        if e.public_id in cases
+    ]
+    return StagedImpactView(
+        data=data,
+        gaining=[r for r in rows if r.gained],
+        losing=[r for r in rows if r.lost],
+        suppressed=sum(
+            1
+            for p in data.partners
+            for h in p.gained
+            if h.remembered is not None and h.remembered.carried
+        ),
+        hidden=len(data.partners) - len(rows),
+        engagements=engagements,
+        engagements_hidden=len(data.engagements) - len(engagements),
     )

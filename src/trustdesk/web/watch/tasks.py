@@ -17,7 +17,9 @@ from trustdesk.web.accounts.permissions import has_permission
 from trustdesk.web.core.tasks import TaskContext, task
 from trustdesk.web.jobs.models import TaskRun
 from trustdesk.web.jobs.targets import RunTarget, describes
-from trustdesk.web.watch import services
+from trustdesk.web.lists.models import Staging
+from trustdesk.web.watch import preview, services
+from trustdesk.web.watch.staged import ImpactData
 
 
 @task("watch.rescreen_lists")
@@ -48,6 +50,22 @@ def chunk(ctx: TaskContext, *, rescreen: str, number: int) -> dict[str, Any]:
 
     written = services.rescreen_chunk(public_id=rescreen, number=number, progress=progress)
     return {"screenings": written}
+
+
+@task("watch.preview_staged")
+def preview_staged(ctx: TaskContext, *, staging: str) -> dict[str, Any]:
+    """Work out what making a staged list snapshot current would change; writes no hit."""
+
+    def progress(what: str, done: int, total: int) -> None:
+        ctx.progress(done=done, total=total or None, message=what)
+
+    impact = preview.staged_impact_run(staging_id=staging, task_run=ctx.run_id, progress=progress)
+    data = ImpactData.from_dict(impact.data)
+    return {
+        "staging": staging,
+        "partners": len(data.partners),
+        "engagements": len(data.engagements),
+    }
 
 
 @task("watch.matcher_check")
@@ -86,3 +104,23 @@ def _chunk(runs: Sequence[TaskRun], viewer: User) -> Mapping[int, RunTarget]:
 @describes("watch.matcher_check", title="Check whether the matcher changed")
 def _check(runs: Sequence[TaskRun], viewer: User) -> Mapping[int, RunTarget]:
     return {run.pk: RunTarget("The matcher version and threshold", _link(viewer)) for run in runs}
+
+
+@describes("watch.preview_staged", title="Preview a staged list snapshot's impact")
+def _preview(runs: Sequence[TaskRun], viewer: User) -> Mapping[int, RunTarget]:
+    ids = {str(run.arguments.get("staging", "")) for run in runs}
+    found = {
+        str(s.public_id): s
+        for s in Staging.objects.filter(public_id__in=ids - {""}).select_related("snapshot__source")
+    }
+    sees = has_permission(viewer, "watch.view")
+    targets = {}
+    for run in runs:
+        staging = found.get(str(run.arguments.get("staging", "")))
+        if staging is None:
+            targets[run.pk] = RunTarget("A staged list snapshot", "")
+            continue
+        label = f"{staging.snapshot.source.key} snapshot {staging.snapshot.short_id}"
+        url = reverse("watch:staged", args=[staging.public_id]) if sees else ""
+        targets[run.pk] = RunTarget(label, url)
+    return targets

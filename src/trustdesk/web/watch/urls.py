@@ -11,4 +11,12 @@ app_name = "watch"
 urlpatterns = [
     path("", views.index, name="index"),
     path("<uuid:public_id>/", views.detail, name="detail"),
+    path("staged/<uuid:public_id>/", views.staged, name="staged"),
+    path("staged/<uuid:public_id>/preview/", views.staged_preview, name="staged-preview"),
+    path(
+        "staged/<uuid:public_id>/make-current/",
+        views.staged_make_current,
+        name="staged-make-current",
+    ),
+    path("staged/<uuid:public_id>/discard/", views.staged_discard, name="staged-discard"),
 ]
