@@ -41,12 +41,13 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 6  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 7  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
 # named in several words are flagged as places; 4: format characters are removed, not spaces;
 # 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of
 # an institution as qualifiers, and each listed name's legal form kept; 6: hyphened short
-# syllables of a person's name joined, religious titles set aside, final articles kept)
+# syllables of a person's name joined, religious titles set aside, final articles kept; 7: more
+# derived acronyms per name, from a Chinese place's syllables and a legal form written in full)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
@@ -195,11 +196,12 @@ class MatchIndex:
                     continue
                 seen.add(words)
                 entry_tokens += b.add(e, ordinal, kind, form)
-                if not form.acronyms and len(form.derived_acronym) < min_acronym:
+                if not form.acronyms and not form.derived_acronyms:
                     continue  # most names
                 extra = [(a, ft.LISTED_ACRONYM) for a in form.acronyms]
-                if len(form.derived_acronym) >= min_acronym:
-                    extra.append((form.derived_acronym, ft.DERIVED_ACRONYM))
+                extra += [
+                    (a, ft.DERIVED_ACRONYM) for a in form.derived_acronyms if len(a) >= min_acronym
+                ]
                 for acronym, acronym_kind in extra:
                     if (acronym,) not in seen:
                         seen.add((acronym,))

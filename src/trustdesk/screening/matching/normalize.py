@@ -53,7 +53,10 @@ class NameForm:
     surfaces: tuple[str, ...]
     legal: tuple[str, ...] = ()
     acronyms: tuple[str, ...] = ()  # the name's own acronyms, from brackets: "(VNIITF)"
-    derived_acronym: str = ""  # initials of the name's words: "NUDT"
+    # Initials of the name's words ("NUDT"), and readings people also use: the initials of each
+    # syllable of a Chinese place ("Hefei" as HF: "HFUT"), a full-word legal form's initial
+    # ("Iran Foreign Investment Company" as IFIC). The plain initials come first.
+    derived_acronyms: tuple[str, ...] = ()
     joined: str = ""  # every core word run together, for "Bei Hang" / "Beihang"
 
 
@@ -423,9 +426,11 @@ def _dedupe_places(toks: list[_Tok]) -> list[_Tok]:
 _BRACKETED_CAPS = re.compile(r"[(\[]\s*([A-Z][A-Z0-9&.-]{1,11})\s*[)\]]")
 
 
-def _acronyms(text: str, toks: list[_Tok], person: bool) -> tuple[tuple[str, ...], str]:
+def _acronyms(
+    text: str, toks: list[_Tok], person: bool, with_legal: list[_Tok]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if person or any(t.flags & EXPANDED for t in toks):
-        return (), ""
+        return (), ()
     # An acronym the list gives: capitals in brackets, "(VNIITF)", not a place "(Wuhan)".
     bracketed: set[str] = set()
     if "(" in text or "[" in text:
@@ -438,23 +443,86 @@ def _acronyms(text: str, toks: list[_Tok], person: bool) -> tuple[tuple[str, ...
         and t.text not in vocab.LOCATIONS
         and t.text not in vocab.GENERIC_WORDS
     )
-    words = [t.text for t in toks if not t.bracket and t.text not in vocab.STOPWORDS]
-    derived = ""
-    if 3 <= len(words) <= 10 and all(w[0].isalpha() for w in words):
-        derived = "".join(w[0] for w in words)
-    return listed, derived
+    readings = [[t.text for t in toks if not t.bracket and t.text not in vocab.STOPWORDS]]
+    if len(with_legal) > len(toks):
+        kept = {id(t) for t in toks}
+        # A legal form written as words ("Company", "Corporation") is often in the acronym:
+        # "China Shipbuilding Industry Corporation" is CSIC. Abbreviated ones ("Co", "LLC") not.
+        readings.append(
+            [
+                t.text
+                for t in with_legal
+                if not t.bracket
+                and t.text not in vocab.STOPWORDS
+                and (id(t) in kept or (len(t.text) >= MIN_LEGAL_WORD and t.text.isalpha()))
+            ]
+        )
+    derived: list[str] = []
+    for words in readings:
+        if not 3 <= len(words) <= 10 or not all(w[0].isalpha() for w in words):
+            continue
+        derived.append("".join(w[0] for w in words))
+        syllabic = "".join(word_initials(w) for w in words)
+        if len(syllabic) >= MIN_SYLLABLE_ACRONYM:
+            derived.append(syllabic)
+    return listed, tuple(dict.fromkeys(derived))
+
+
+# A full-word legal form ("Company", "Limited") counts in a derived acronym; shorter ones are
+# abbreviations ("Co", "LLC") whose letters acronyms leave out.
+MIN_LEGAL_WORD = 5
+# Acronyms read from syllables are longer than the plain initials by construction; shorter ones
+# would collide with too many other names.
+MIN_SYLLABLE_ACRONYM = 4
+
+
+@lru_cache(maxsize=1 << 14)
+def word_initials(word: str) -> str:
+    """The letters a word gives an acronym: one, or one per part of a compound.
+
+    A Chinese place name written in pinyin gives one letter per syllable, as its universities'
+    acronyms do ("Hangzhou" gives HZ in HZNU, "Chongqing" CQ in CQUT); a compass compound gives
+    both its parts ("Southwest" gives SW in SWUST). Generic words and English country names
+    ("China", whose letters spell two syllables) give their first letter.
+    """
+    compound = vocab.COMPOUND_INITIALS.get(word)
+    if compound is not None:
+        return compound
+    if word in vocab.GENERIC_WORDS or word in vocab.COUNTRY_WORDS or not word.isalpha():
+        return word[:1]
+    return "".join(s[0] for s in pinyin_syllables(word)) or word[:1]
+
+
+@lru_cache(maxsize=1 << 14)
+def pinyin_syllables(word: str) -> tuple[str, ...]:
+    """The fewest pinyin syllables (two or more) that spell the word, or () when none do."""
+    n = len(word)
+    best: list[tuple[str, ...] | None] = [()] + [None] * n
+    for i in range(1, n + 1):
+        for size in range(2, min(6, i) + 1):  # every syllable in the table has 2 to 6 letters
+            before = best[i - size]
+            piece = word[i - size : i]
+            if before is not None and piece in vocab.PINYIN_SYLLABLES:
+                found = (*before, piece)
+                held = best[i]
+                if held is None or len(found) < len(held):
+                    best[i] = found
+    spelled = best[n]
+    return spelled if spelled is not None and len(spelled) >= 2 else ()
 
 
 def name_form(text: str, *, person: bool) -> NameForm:
     """The comparable form of one name; a name with no letters or digits gives no tokens."""
     toks = _raw_tokens(to_latin(text), person)
     legal: list[str] = []
+    with_legal = toks
     if toks and not person:
         _correct_misspelt(toks)
+        with_legal = toks
         toks, legal = _strip_legal(toks)
         _mark_place_phrases(toks)
         _mark_qualifiers(toks)
-    listed, derived = _acronyms(strip_format(text), toks, person)
+    listed, derived = _acronyms(strip_format(text), toks, person, with_legal)
     core = [
         t
         for k, t in enumerate(toks)
@@ -472,7 +540,7 @@ def name_form(text: str, *, person: bool) -> NameForm:
         surfaces=tuple(t.surface for t in toks),
         legal=tuple(dict.fromkeys(legal)),
         acronyms=listed,
-        derived_acronym=derived,
+        derived_acronyms=derived,
         joined=joined if len(joined) >= 4 else "",
     )
 

@@ -319,8 +319,14 @@ GENERIC_WORDS: frozenset[str] = words(
 
 # Places used as qualifiers after a name ("…, Beijing", "(Wuhan)") or inside it. A place on one
 # side only counts little; two different places on the two sides are a conflict.
-LOCATIONS: frozenset[str] = words(
-    """
+# Every country whose English name is one word ("Singapore", "Malaysia"), from ISO 3166.
+COUNTRY_WORDS: frozenset[str] = frozenset(
+    country.name.casefold() for country in pycountry.countries if country.name.isalpha()
+)
+
+LOCATIONS: frozenset[str] = (
+    words(
+        """
     china beijing shanghai tianjin chongqing guangzhou shenzhen wuhan nanjing hangzhou chengdu
     xian harbin changsha hefei jinan qingdao dalian shenyang changchun taiyuan zhengzhou lanzhou
     kunming guiyang nanning fuzhou xiamen nanchang shijiazhuang hohhot urumqi lhasa xining
@@ -341,11 +347,8 @@ LOCATIONS: frozenset[str] = words(
     chinese russian iranian korean syrian iraqi indian british american european asian
     belarusian ukrainian pakistani afghan yemeni venezuelan cuban lebanese turkish emirati
     """
-) | frozenset(
-    # Every country whose English name is one word ("Singapore", "Malaysia"), from ISO 3166.
-    country.name.casefold()
-    for country in pycountry.countries
-    if country.name.isalpha()
+    )
+    | COUNTRY_WORDS
 )
 
 # Given-name spellings that lists and people use interchangeably: every variant maps to one key.
@@ -560,3 +563,16 @@ UNIT_WORDS: frozenset[str] = words(
     """
 )
 CAMPUS_WORDS: frozenset[str] = words("campus")
+
+# Compound words whose parts each give an acronym a letter: "Southwest University of Science and
+# Technology" is SWUST, "Northwestern Polytechnical University" NWPU.
+COMPOUND_INITIALS: dict[str, str] = {
+    word: initials
+    for initials, forms in (
+        ("nw", "northwest northwestern"),
+        ("ne", "northeast northeastern"),
+        ("sw", "southwest southwestern"),
+        ("se", "southeast southeastern"),
+    )
+    for word in forms.split()
+}

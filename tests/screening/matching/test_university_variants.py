@@ -1,0 +1,67 @@
+"""How people write listed universities and bodies that the lists do not (issue 15): invented names.
+
+Each test is one general rule: acronyms read from a Chinese place's syllables, a compass
+compound or a legal form written in full, and what keeps such short initials from becoming
+false alarms.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trustdesk.screening.entries import EntityType, Entry
+from trustdesk.screening.matching import MatchIndex, Query
+from trustdesk.screening.matching.normalize import name_form, word_initials
+
+ORG = EntityType.ORGANIZATION
+
+LISTED = (
+    Entry("t", "menglan", ORG, "Menglan Normal University", countries=("CN",)),
+    Entry("t", "korvan", ORG, "Southwest Korvan University", countries=("CN",)),
+    Entry("t", "zerkan", ORG, "ZERKAN FOREIGN TRADING COMPANY"),
+    Entry("t", "velmor", ORG, "China Velmor Industry Corporation", countries=("CN",)),
+)
+
+
+@pytest.fixture(scope="module")
+def index() -> MatchIndex:
+    return MatchIndex.build(LISTED)
+
+
+def keys(index: MatchIndex, name: str, country: str | None = None) -> list[str]:
+    return [h.key for h in index.search(Query(name, type=ORG, country=country))]
+
+
+def test_a_chinese_place_gives_a_letter_per_syllable(index: MatchIndex) -> None:
+    assert word_initials("menglan") == "ml"
+    assert keys(index, "MLNU", "CN") == ["t:menglan"]
+    assert keys(index, "MNU", "CN") == ["t:menglan"]  # the plain initials still count
+
+
+def test_a_compass_compound_gives_both_its_letters(index: MatchIndex) -> None:
+    assert keys(index, "SWKU", "CN") == ["t:korvan"]
+
+
+def test_a_legal_form_in_full_may_be_in_the_acronym(index: MatchIndex) -> None:
+    hits = index.search(Query("ZFTC", type=ORG))
+    assert [h.key for h in hits] == ["t:zerkan"]
+    assert "stands for 'ZERKAN FOREIGN TRADING COMPANY'" in hits[0].explanation
+    # An abbreviated legal form is not: "Co" gives no letter to CSC's kind of acronym.
+    assert name_form("ZERKAN TRADING CO", person=False).derived_acronyms == ()
+
+
+def test_an_english_country_name_gives_one_letter(index: MatchIndex) -> None:
+    assert "cvic" in name_form("China Velmor Industry Corporation", person=False).derived_acronyms
+    assert keys(index, "CVIC", "CN") == ["t:velmor"]
+    assert keys(index, "CNVIC", "CN") == []
+
+
+def test_initials_not_written_in_capitals_are_a_word(index: MatchIndex) -> None:
+    assert keys(index, "Mlnu", "CN") == []
+    assert keys(index, "Zftc") == []
+
+
+def test_a_country_the_list_cannot_confirm_sets_derived_initials_aside(index: MatchIndex) -> None:
+    # ZERKAN is listed without a country: "ZFTC" in Germany may be any body of those initials.
+    assert keys(index, "ZFTC", "DE") == []
+    assert keys(index, "ZFTC") == ["t:zerkan"]
