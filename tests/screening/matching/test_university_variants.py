@@ -20,6 +20,15 @@ LISTED = (
     Entry("t", "korvan", ORG, "Southwest Korvan University", countries=("CN",)),
     Entry("t", "zerkan", ORG, "ZERKAN FOREIGN TRADING COMPANY"),
     Entry("t", "velmor", ORG, "China Velmor Industry Corporation", countries=("CN",)),
+    Entry(
+        "t",
+        "menglan-gongye",
+        ORG,
+        "Menglan Polytechnic Institute",
+        original_script_names=("孟兰工业大学",),
+        countries=("CN",),
+    ),
+    Entry("t", "harbin-tarvo", ORG, "Tarvo Academy", original_script_names=("哈尔滨塔沃学院",)),
 )
 
 
@@ -65,3 +74,22 @@ def test_a_country_the_list_cannot_confirm_sets_derived_initials_aside(index: Ma
     # ZERKAN is listed without a country: "ZFTC" in Germany may be any body of those initials.
     assert keys(index, "ZFTC", "DE") == []
     assert keys(index, "ZFTC") == ["t:zerkan"]
+
+
+def test_pinyin_written_a_syllable_at_a_time_reads_as_its_words(index: MatchIndex) -> None:
+    form = name_form("Meng Lan Gong Ye Da Xue", person=False)
+    assert form.tokens == ("menglan", "industry", "university")
+    assert keys(index, "Meng Lan Gong Ye Da Xue", "CN") == ["t:menglan-gongye"]
+    hit = index.search(Query("Meng Lan Gong Ye Da Xue", type=ORG))[0]
+    assert "read as 'menglan'" in hit.explanation
+
+
+def test_syllables_that_spell_no_glossary_word_stay_words() -> None:
+    # Nothing shows that "Li Ning" is one word written apart: it may be two.
+    assert name_form("Li Ning Trading", person=False).tokens == ("li", "ning", "trading")
+
+
+def test_a_place_is_read_as_people_spell_it_in_english(index: MatchIndex) -> None:
+    # The Han name reads "Haerbin"; people write "Harbin".
+    assert name_form("哈尔滨塔沃学院", person=False).tokens[0] == "harbin"
+    assert keys(index, "Harbin Tawo Xueyuan") == ["t:harbin-tarvo"]

@@ -137,8 +137,80 @@ def _raw_tokens(pieces: list[Piece], person: bool = False) -> list[_Tok]:
     return out
 
 
+# Pinyin syllables that start with a vowel: inside a run of syllables written apart ("Xi An Dian
+# Zi") they are syllables too, though alone they are read as words.
+_VOWEL_SYLLABLES = vocab.words("a ai an ang ao e ei en eng er o ou")
+
+
+def _is_syllable(word: str) -> bool:
+    return word in vocab.PINYIN_SYLLABLES or word in _VOWEL_SYLLABLES
+
+
+def _join_pinyin_runs(toks: list[_Tok]) -> list[_Tok]:
+    """Pinyin written a syllable at a time ("Bei Jing Hang Kong Da Xue") read as its words.
+
+    A run of two or more words of one segment that are each a pinyin syllable is grouped as
+    Han text is (`_pinyin_words`): glossary words apart, the syllables between them joined, so
+    "Da Lian Li Gong Da Xue" reads as "Dalian Ligong Daxue". Only a run that spells a word the
+    glossary translates across its syllables is read so: that shows the syllables were written
+    apart, where "Li Ning" alone may be two words and "Jiao Tong" keeps its letters for "SJTU".
+    """
+    out: list[_Tok] = []
+    k = 0
+    while k < len(toks):
+        end = k
+        while (
+            end < len(toks)
+            and _is_syllable(toks[end].text)
+            and toks[end].segment == toks[k].segment
+        ):
+            end += 1
+        if end - k < 2:
+            out.append(toks[k])
+            k += 1
+            continue
+        run = toks[k:end]
+        words = _pinyin_words(" ".join(t.text for t in run))
+        if len(words) == len(run) or not any(_translated(w) for w in words):
+            out.extend(run)
+        else:
+            start = 0
+            for word in words:
+                parts = run[start : start + _syllable_count(word, run, start)]
+                start += len(parts)
+                first = parts[0]
+                surface = " ".join(t.surface for t in parts)
+                flags = first.flags | EXPANDED  # read as Han text is: no initials of its own
+                out.append(_Tok(word, first.segment, first.bracket, flags, surface))
+        k = end
+    return out
+
+
+def _translated(word: str) -> bool:
+    """A glossary word of two syllables or more read as English ("daxue" as University)."""
+    return vocab.PINYIN_GLOSSARY.get(word, (word,)) != (word,) and not _is_syllable(word)
+
+
+def _syllable_count(word: str, run: list[_Tok], start: int) -> int:
+    """How many of the run's syllables, from `start`, spell `word`."""
+    spelled, count = "", 0
+    while spelled != word and start + count < len(run):
+        spelled += run[start + count].text
+        count += 1
+    return count
+
+
+def _pinyin_word(word: str) -> bool:
+    """A word of its own in pinyin text: a glossary word or a known place ("Haerbin")."""
+    return (
+        word in vocab.PINYIN_GLOSSARY
+        or word in vocab.PINYIN_PLACE_NAMES
+        or (word in vocab.LOCATIONS)
+    )
+
+
 def _pinyin_words(syllables: str) -> list[str]:
-    """Pinyin syllables grouped into words: glossary words apart, the runs between them joined."""
+    """Pinyin syllables grouped into words: glossary words and places apart, runs between joined."""
     parts = syllables.split()
     words: list[str] = []
     buffer = ""
@@ -146,7 +218,7 @@ def _pinyin_words(syllables: str) -> list[str]:
     while i < len(parts):
         for size in (4, 3, 2):
             word = "".join(parts[i : i + size])
-            if i + size <= len(parts) and word in vocab.PINYIN_GLOSSARY:
+            if i + size <= len(parts) and _pinyin_word(word):
                 if buffer:
                     words.append(buffer)
                 words.append(word)
@@ -390,6 +462,7 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
         expansion = (
             vocab.ABBREVIATIONS.get(word)
             or vocab.PINYIN_GLOSSARY.get(word)
+            or vocab.PINYIN_PLACE_NAMES.get(word)
             or vocab.ORDINALS.get(word)
         )
         if expansion is None:
@@ -517,6 +590,7 @@ def name_form(text: str, *, person: bool) -> NameForm:
     legal: list[str] = []
     with_legal = toks
     if toks and not person:
+        toks = _join_pinyin_runs(toks)
         _correct_misspelt(toks)
         with_legal = toks
         toks, legal = _strip_legal(toks)

@@ -472,6 +472,19 @@ PINYIN_GLOSSARY: dict[str, tuple[str, ...]] = {
     "jiaotong": ("jiaotong",),
 }
 
+# Places whose usual English spelling is not their pinyin: a name in Han characters reads
+# "Haerbin", people write "Harbin".
+PINYIN_PLACE_NAMES: dict[str, tuple[str, ...]] = {
+    "haerbin": ("harbin",),
+    "huhehaote": ("hohhot",),
+    "wulumuqi": ("urumqi",),
+    "lasa": ("lhasa",),
+    "xianggang": ("hongkong",),
+    "aomen": ("macau",),
+    "xizang": ("tibet",),
+    "neimenggu": ("inner", "mongolia"),
+}
+
 # Pinyin syllables that start with a consonant (the Mandarin syllable table, tones left out). A
 # word made only of these is read as Chinese: each syllable is a character, so two such words
 # that differ in a syllable ("Nanyang", "Nanhang") are different names, not one misspelt.
