@@ -29,6 +29,13 @@ LISTED = (
         countries=("CN",),
     ),
     Entry("t", "harbin-tarvo", ORG, "Tarvo Academy", original_script_names=("哈尔滨塔沃学院",)),
+    Entry(
+        "t",
+        "darvina",
+        ORG,
+        "Darvina Federal University named after K.T. Orlandin, the First Rector of Darvina",
+        countries=("RU",),
+    ),
 )
 
 
@@ -93,3 +100,12 @@ def test_a_place_is_read_as_people_spell_it_in_english(index: MatchIndex) -> Non
     # The Han name reads "Haerbin"; people write "Harbin".
     assert name_form("哈尔滨塔沃学院", person=False).tokens[0] == "harbin"
     assert keys(index, "Harbin Tawo Xueyuan") == ["t:harbin-tarvo"]
+
+
+def test_whom_an_institution_is_named_after_counts_little(index: MatchIndex) -> None:
+    hits = index.search(Query("Darvina Federal University", type=ORG, country="RU"))
+    assert [h.key for h in hits] == ["t:darvina"]
+    assert hits[0].score < 0.9  # the dedication is missing: a little less than the full name
+    assert keys(index, "Darvina Federal University named after K.T. Orlandin", "RU") == [
+        "t:darvina"
+    ]

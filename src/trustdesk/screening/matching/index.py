@@ -37,6 +37,7 @@ from trustdesk.screening.matching.model import Hit, NameNotScreenable, Query
 from trustdesk.screening.matching.normalize import (
     GENERIC,
     INITIAL,
+    QUALIFIER,
     NameForm,
     name_form,
 )
@@ -47,7 +48,9 @@ FORMAT_VERSION = 7  # bump when the saved layout or the name normalisation chang
 # 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of
 # an institution as qualifiers, and each listed name's legal form kept; 6: hyphened short
 # syllables of a person's name joined, religious titles set aside, final articles kept; 7: more
-# derived acronyms per name, from a Chinese place's syllables and a legal form written in full)
+# derived acronyms per name, from a Chinese place's syllables and a legal form written in full;
+# pinyin syllables written apart joined, Chinese places read as spelt in English; a dedication
+# "named after …" a qualifier, and qualifiers weighing less in a listed name's blocking rank)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
@@ -494,6 +497,9 @@ def _arrays(b: _Builder, meta: list[tuple[Any, ...]]) -> dict[str, Any]:
     rec_count = len(b.rec_entry)
     rec_of_tok = np.repeat(np.arange(rec_count, dtype=np.int32), np.diff(rec_off))
     tok_w = idf[rec_tok] * np.where(rec_flag & GENERIC, _BUILD_CONFIG.generic_weight, 1.0)
+    # A qualifier ("(Wuhan)", a dedication "named after …") weighs in a listed name's blocking
+    # rank as little as in the query's, or a long dedication would keep the name out of reach.
+    tok_w *= np.where(rec_flag & QUALIFIER, _BUILD_CONFIG.qualifier_weight, 1.0)
     rec_weight = np.bincount(rec_of_tok, weights=tok_w, minlength=rec_count).astype(np.float32)
     # One posting per (word, listed name), sorted by word: a single 1-D sort of packed int64s.
     packed = np.unique(rec_tok.astype(np.int64) * max(rec_count, 1) + rec_of_tok)

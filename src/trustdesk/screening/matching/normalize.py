@@ -406,11 +406,30 @@ def _mark_qualifiers(toks: list[_Tok]) -> None:
         if tok.bracket or (tail_is_qualifier and tok.segment == last_segment):
             tok.flags |= QUALIFIER
     _mark_units(toks)
+    _mark_dedication(toks)
     # "Xidian University Xi'an": places after the last non-place word, when the name has one.
     for tok in reversed(toks):
         if not (tok.flags & LOCATION or tok.text in vocab.LOCATIONS) or tok is toks[0]:
             break
         tok.flags |= QUALIFIER
+
+
+def _mark_dedication(toks: list[_Tok]) -> None:
+    """Whom an institution is named after qualifies its name, to the name's end.
+
+    "Ural Federal University named after B.N. Yeltsin, the First President of Russia" is Ural
+    Federal University, as people write it: the dedication ("named after …", "imeni …") counts
+    as little as a bracketed qualifier, whether given or left out. Its words still agree when
+    both names give them ("Bauman").
+    """
+    for k in range(2, len(toks)):
+        text = toks[k].text
+        if text == "imeni" or (
+            text == "named" and k + 1 < len(toks) and toks[k + 1].text == "after"
+        ):
+            for tok in toks[k:]:
+                tok.flags |= QUALIFIER
+            return
 
 
 def _mark_units(toks: list[_Tok]) -> None:
