@@ -11,7 +11,7 @@ import pytest
 
 from trustdesk.screening.entries import EntityType, Entry
 from trustdesk.screening.matching import MatchIndex, Query
-from trustdesk.screening.matching.normalize import name_form, word_initials
+from trustdesk.screening.matching.normalize import QUALIFIER, name_form, word_initials
 
 ORG = EntityType.ORGANIZATION
 
@@ -29,6 +29,7 @@ LISTED = (
         countries=("CN",),
     ),
     Entry("t", "harbin-tarvo", ORG, "Tarvo Academy", original_script_names=("哈尔滨塔沃学院",)),
+    Entry("t", "quenlor", ORG, "Quenlor University", countries=("CN",)),
     Entry(
         "t",
         "darvina",
@@ -109,3 +110,32 @@ def test_whom_an_institution_is_named_after_counts_little(index: MatchIndex) -> 
     assert keys(index, "Darvina Federal University named after K.T. Orlandin", "RU") == [
         "t:darvina"
     ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Quenlor University College of Automation",
+        "Shenzhen Campus of Quenlor University",
+        "School of Medicine of Quenlor University",
+        "Quenlor University at Weihai",
+    ],
+)
+def test_a_part_named_in_one_run_with_its_institution_finds_it(
+    index: MatchIndex, name: str
+) -> None:
+    hits = index.search(Query(name, type=ORG, country="CN"))
+    assert [h.key for h in hits] == ["t:quenlor"]
+
+
+def test_the_explanation_says_the_query_names_a_part(index: MatchIndex) -> None:
+    hit = index.search(Query("Quenlor University College of Automation", type=ORG))[0]
+    assert "names a part of the listed institution ('College', 'Automation'" in hit.explanation
+
+
+def test_a_college_of_no_named_institution_is_no_part() -> None:
+    # "University College London" names no institution that the college would be a part of.
+    form = name_form("University College London", person=False)
+    assert not any(
+        f & QUALIFIER for t, f in zip(form.tokens, form.flags, strict=True) if t == "college"
+    )

@@ -457,6 +457,45 @@ def _mark_units(toks: list[_Tok]) -> None:
             toks[k].flags |= QUALIFIER
             if k >= 2:  # "Shahe Campus": the word naming the campus, not the institution's
                 toks[k - 1].flags |= QUALIFIER
+    _mark_units_in_line(toks)
+
+
+def _mark_units_in_line(toks: list[_Tok]) -> None:
+    """A part of an institution named in one run with it, no comma between, qualifies it too.
+
+    "Shenzhen Campus of Tarvo University" (a part, "of", then the institution), "Tarvo
+    University College of Automation" and "Tarvo University at Weihai" (the institution, then
+    a part or a place) are Tarvo University's. The institution's part of the name must hold a
+    word heading an institution ("University") and one saying which ("Tarvo"): "University
+    College London" names no other institution it would be a part of.
+    """
+    heads = [k for k, t in enumerate(toks) if t.text in vocab.INSTITUTION_HEADS]
+    if not heads or toks[0].segment != toks[-1].segment:
+        return  # most names: no institution word, or parts already set off by commas
+    first, last = heads[0], heads[-1]
+    # A part, then "of" and the institution: "Shenzhen Campus of Tarvo University", "School of
+    # Medicine of Tarvo University".
+    of = max((k for k in range(first) if toks[k].text == "of"), default=-1)
+    if of > 0 and any(t.text in vocab.UNIT_WORDS for t in toks[:of]) and _names_which(toks[of:]):
+        for tok in toks[:of]:
+            tok.flags |= QUALIFIER
+    # The institution, then a part ("… College of Automation") or "at" a place.
+    for k in range(last + 1, len(toks)):
+        if toks[k].text in vocab.UNIT_WORDS or toks[k].text == "at":
+            if _names_which(toks[:k]):
+                for tok in toks[k:]:
+                    tok.flags |= QUALIFIER
+            return
+
+
+def _names_which(toks: list[_Tok]) -> bool:
+    """Whether words name a particular institution: a head word and a word saying which.
+
+    A place counts as saying which ("Harbin Institute of Technology"); generic words do not.
+    """
+    return any(t.text in vocab.INSTITUTION_HEADS for t in toks) and any(
+        t.text not in vocab.STOPWORDS and t.text not in vocab.GENERIC_WORDS for t in toks
+    )
 
 
 def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
