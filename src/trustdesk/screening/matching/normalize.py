@@ -575,36 +575,35 @@ def _acronyms(
         and t.text not in vocab.GENERIC_WORDS
     )
     readings = [[t.text for t in toks if not t.bracket and t.text not in vocab.STOPWORDS]]
-    if len(with_legal) > len(toks):
-        kept = {id(t) for t in toks}
-        # A legal form written as words ("Company", "Corporation") is often in the acronym:
-        # "China Shipbuilding Industry Corporation" is CSIC. Abbreviated ones ("Co", "LLC") not.
-        readings.append(
-            [
-                t.text
-                for t in with_legal
-                if not t.bracket
-                and t.text not in vocab.STOPWORDS
-                and (id(t) in kept or (len(t.text) >= MIN_LEGAL_WORD and t.text.isalpha()))
-            ]
-        )
+    if len(with_legal) > len(toks) and toks:
+        # "Company" or "Corporation" written in full after the name is often in the acronym:
+        # "China Shipbuilding Industry Corporation" is CSIC, "… Commercial Company FZE" PCC.
+        # Abbreviated forms ("Co", "LLC"), "Limited", and forms before the name ("Joint Stock
+        # Company …") are not.
+        end = next(k for k, t in enumerate(with_legal) if t is toks[-1]) + 1
+        tail = [t.text for t in with_legal[end:] if t.text in _ACRONYM_LEGAL and not t.bracket]
+        if tail:
+            readings.append([*readings[0], *tail])
     derived: list[str] = []
     for words in readings:
         if not 3 <= len(words) <= 10 or not all(w[0].isalpha() for w in words):
             continue
-        derived.append("".join(w[0] for w in words))
-        syllabic = "".join(word_initials(w) for w in words)
-        if len(syllabic) >= MIN_SYLLABLE_ACRONYM:
-            derived.append(syllabic)
+        plain = "".join(w[0] for w in words)
+        derived.append(plain)
+        if len(plain) <= MAX_SYLLABLE_BASE:
+            syllabic = "".join(word_initials(w) for w in words)
+            if len(syllabic) >= MIN_SYLLABLE_ACRONYM:
+                derived.append(syllabic)
     return listed, tuple(dict.fromkeys(derived))
 
 
-# A full-word legal form ("Company", "Limited") counts in a derived acronym; shorter ones are
-# abbreviations ("Co", "LLC") whose letters acronyms leave out.
-MIN_LEGAL_WORD = 5
+# The legal forms, written in full, that acronyms keep a letter for.
+_ACRONYM_LEGAL = frozenset({"company", "corporation"})
 # Acronyms read from syllables are longer than the plain initials by construction; shorter ones
-# would collide with too many other names.
+# would collide with too many other names. Only short names are read so (HFUT, NJUST): the
+# acronyms people use for long ones keep one letter a word.
 MIN_SYLLABLE_ACRONYM = 4
+MAX_SYLLABLE_BASE = 4
 
 
 @lru_cache(maxsize=1 << 14)
@@ -613,13 +612,13 @@ def word_initials(word: str) -> str:
 
     A Chinese place name written in pinyin gives one letter per syllable, as its universities'
     acronyms do ("Hangzhou" gives HZ in HZNU, "Chongqing" CQ in CQUT); a compass compound gives
-    both its parts ("Southwest" gives SW in SWUST). Generic words and English country names
-    ("China", whose letters spell two syllables) give their first letter.
+    both its parts ("Southwest" gives SW in SWUST). Other words, and English country names
+    ("China", whose letters spell two syllables), give their first letter.
     """
     compound = vocab.COMPOUND_INITIALS.get(word)
     if compound is not None:
         return compound
-    if word in vocab.GENERIC_WORDS or word in vocab.COUNTRY_WORDS or not word.isalpha():
+    if word not in vocab.LOCATIONS or word in vocab.COUNTRY_WORDS:
         return word[:1]
     return "".join(s[0] for s in pinyin_syllables(word)) or word[:1]
 
