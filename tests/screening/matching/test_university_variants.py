@@ -30,6 +30,8 @@ LISTED = (
     ),
     Entry("t", "harbin-tarvo", ORG, "Tarvo Academy", original_script_names=("哈尔滨塔沃学院",)),
     Entry("t", "quenlor", ORG, "Quenlor University", countries=("CN",)),
+    Entry("t", "kag-logistics", ORG, "Tarnvel Logistics University of the Korvane Armed Guard"),
+    Entry("t", "kag-signal", ORG, "KAG Signal College"),
     Entry(
         "t",
         "darvina",
@@ -140,3 +142,14 @@ def test_a_college_of_no_named_institution_is_no_part() -> None:
     assert not any(
         f & QUALIFIER for t, f in zip(form.tokens, form.flags, strict=True) if t == "college"
     )
+
+
+def test_an_acronym_in_the_query_stands_for_words_of_the_listed_name(index: MatchIndex) -> None:
+    hits = index.search(Query("KAG Tarnvel Logistics University", type=ORG))
+    assert [h.key for h in hits] == ["t:kag-logistics"]
+    assert "'Kag' is the initials of words starting with 'Korvane'" in hits[0].explanation
+    assert keys(index, "Kag Tarnvel Logistics University") == []  # a word, not written as initials
+
+
+def test_an_acronym_in_the_listed_name_stands_for_words_of_the_query(index: MatchIndex) -> None:
+    assert keys(index, "Korvane Armed Guard Signal College") == ["t:kag-signal"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from trustdesk.screening.matching import vocab
 from trustdesk.screening.matching.compare import (
     ABBREVIATION,
+    ACRONYM,
     EXACT,
     INITIAL_OF,
     JOINED,
@@ -28,6 +29,7 @@ _HOW = {
     ABBREVIATION: "read as an abbreviation of",
     INITIAL_OF: "an initial of",
     JOINED: "written together as",
+    ACRONYM: "the initials of words starting with",
 }
 
 
