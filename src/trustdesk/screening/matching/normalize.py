@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz.distance import OSA
 
@@ -155,6 +156,9 @@ def _join_pinyin_runs(toks: list[_Tok]) -> list[_Tok]:
     glossary translates across its syllables is read so: that shows the syllables were written
     apart, where "Li Ning" alone may be two words and "Jiao Tong" keeps its letters for "SJTU".
     """
+    texts = [t.text for t in toks]
+    if not any(a in _GLOSSARY_STARTS and _is_syllable(b) for a, b in pairwise(texts)):
+        return toks  # most names: no translated word written in syllables
     out: list[_Tok] = []
     k = 0
     while k < len(toks):
@@ -184,6 +188,11 @@ def _join_pinyin_runs(toks: list[_Tok]) -> list[_Tok]:
                 out.append(_Tok(word, first.segment, first.bracket, flags, surface))
         k = end
     return out
+
+
+def _first_syllable(word: str) -> str:
+    """The first of the fewest pinyin syllables that spell a word."""
+    return (pinyin_syllables(word) or (word,))[0]
 
 
 def _translated(word: str) -> bool:
@@ -574,8 +583,9 @@ def _acronyms(
         and t.text not in vocab.LOCATIONS
         and t.text not in vocab.GENERIC_WORDS
     )
-    readings = [[t.text for t in toks if not t.bracket and t.text not in vocab.STOPWORDS]]
-    if len(with_legal) > len(toks) and toks:
+    words = [t.text for t in toks if not t.bracket and t.text not in vocab.STOPWORDS]
+    derived = _initials(words)
+    if toks and with_legal and with_legal[-1] is not toks[-1]:
         # "Company" or "Corporation" written in full after the name is often in the acronym:
         # "China Shipbuilding Industry Corporation" is CSIC, "… Commercial Company FZE" PCC.
         # Abbreviated forms ("Co", "LLC"), "Limited", and forms before the name ("Joint Stock
@@ -583,18 +593,20 @@ def _acronyms(
         end = next(k for k, t in enumerate(with_legal) if t is toks[-1]) + 1
         tail = [t.text for t in with_legal[end:] if t.text in _ACRONYM_LEGAL and not t.bracket]
         if tail:
-            readings.append([*readings[0], *tail])
-    derived: list[str] = []
-    for words in readings:
-        if not 3 <= len(words) <= 10 or not all(w[0].isalpha() for w in words):
-            continue
-        plain = "".join(w[0] for w in words)
-        derived.append(plain)
-        if len(plain) <= MAX_SYLLABLE_BASE:
-            syllabic = "".join(word_initials(w) for w in words)
-            if len(syllabic) >= MIN_SYLLABLE_ACRONYM:
-                derived.append(syllabic)
-    return listed, tuple(dict.fromkeys(derived))
+            derived = (*derived, *(a for a in _initials([*words, *tail]) if a not in derived))
+    return listed, derived
+
+
+def _initials(words: list[str]) -> tuple[str, ...]:
+    """The plain initials of 3 to 10 words, and their reading by syllables when it differs."""
+    if not 3 <= len(words) <= 10 or not all(w[0].isalpha() for w in words):
+        return ()
+    plain = "".join(w[0] for w in words)
+    if len(plain) <= MAX_SYLLABLE_BASE and any(w in _SEVERAL_INITIALS for w in words):
+        syllabic = "".join(_SEVERAL_INITIALS.get(w, w[0]) for w in words)
+        if len(syllabic) >= MIN_SYLLABLE_ACRONYM:
+            return plain, syllabic
+    return (plain,)
 
 
 # The legal forms, written in full, that acronyms keep a letter for.
@@ -612,18 +624,17 @@ def word_initials(word: str) -> str:
 
     A Chinese place name written in pinyin gives one letter per syllable, as its universities'
     acronyms do ("Hangzhou" gives HZ in HZNU, "Chongqing" CQ in CQUT); a compass compound gives
-    both its parts ("Southwest" gives SW in SWUST). Other words, and English country names
-    ("China", whose letters spell two syllables), give their first letter.
+    both its parts ("Southwest" gives SW in SWUST). Other words give their first letter, though
+    their letters spell syllables ("China", "Kazan").
     """
     compound = vocab.COMPOUND_INITIALS.get(word)
     if compound is not None:
         return compound
-    if word not in vocab.LOCATIONS or word in vocab.COUNTRY_WORDS:
+    if word not in vocab.CHINESE_PLACES:
         return word[:1]
     return "".join(s[0] for s in pinyin_syllables(word)) or word[:1]
 
 
-@lru_cache(maxsize=1 << 14)
 def pinyin_syllables(word: str) -> tuple[str, ...]:
     """The fewest pinyin syllables (two or more) that spell the word, or () when none do."""
     n = len(word)
@@ -639,6 +650,17 @@ def pinyin_syllables(word: str) -> tuple[str, ...]:
                     best[i] = found
     spelled = best[n]
     return spelled if spelled is not None and len(spelled) >= 2 else ()
+
+
+# The words that give an acronym more than one letter, with their letters: read once here.
+_SEVERAL_INITIALS: dict[str, str] = {
+    w: initials
+    for w in sorted(vocab.CHINESE_PLACES | frozenset(vocab.COMPOUND_INITIALS))
+    if len(initials := word_initials(w)) > 1
+}
+# The first syllables of the glossary words read as English: a run of syllables written apart
+# that spells one of those words starts with one of these.
+_GLOSSARY_STARTS = frozenset(_first_syllable(w) for w in vocab.PINYIN_GLOSSARY if _translated(w))
 
 
 def name_form(text: str, *, person: bool) -> NameForm:

@@ -324,16 +324,25 @@ COUNTRY_WORDS: frozenset[str] = frozenset(
     country.name.casefold() for country in pycountry.countries if country.name.isalpha()
 )
 
-LOCATIONS: frozenset[str] = (
-    words(
-        """
-    china beijing shanghai tianjin chongqing guangzhou shenzhen wuhan nanjing hangzhou chengdu
+# Chinese cities and provinces: their universities' acronyms give each syllable a letter
+# ("Hefei" is HF in HFUT).
+CHINESE_PLACES: frozenset[str] = words(
+    """
+    beijing shanghai tianjin chongqing guangzhou shenzhen wuhan nanjing hangzhou chengdu
     xian harbin changsha hefei jinan qingdao dalian shenyang changchun taiyuan zhengzhou lanzhou
     kunming guiyang nanning fuzhou xiamen nanchang shijiazhuang hohhot urumqi lhasa xining
     yinchuan haikou mianyang suzhou wuxi ningbo tangshan baotou luoyang xiangtan zhuzhou
     hebei shanxi shaanxi liaoning jilin heilongjiang jiangsu zhejiang anhui fujian jiangxi
     shandong henan hubei hunan guangdong hainan sichuan guizhou yunnan gansu qinghai guangxi
-    xinjiang tibet ningxia mongolia hongkong macau macao taiwan
+    xinjiang tibet ningxia hongkong macau macao taiwan
+    """
+)
+
+LOCATIONS: frozenset[str] = (
+    CHINESE_PLACES
+    | words(
+        """
+    china mongolia
     russia moscow petersburg novosibirsk yekaterinburg kazan samara omsk tomsk sarov snezhinsk
     tula perm ufa rostov volgograd krasnoyarsk voronezh nizhny izhevsk sevastopol crimea
     iran tehran isfahan esfahan shiraz tabriz mashhad qom karaj ahvaz kerman yazd
