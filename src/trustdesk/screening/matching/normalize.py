@@ -157,7 +157,9 @@ def _join_pinyin_runs(toks: list[_Tok]) -> list[_Tok]:
     apart, where "Li Ning" alone may be two words and "Jiao Tong" keeps its letters for "SJTU".
     """
     texts = [t.text for t in toks]
-    if not any(a in _GLOSSARY_STARTS and _is_syllable(b) for a, b in pairwise(texts)):
+    if _GLOSSARY_STARTS.isdisjoint(texts) or not any(
+        a in _GLOSSARY_STARTS and _is_syllable(b) for a, b in pairwise(texts)
+    ):
         return toks  # most names: no translated word written in syllables
     out: list[_Tok] = []
     k = 0
@@ -431,8 +433,11 @@ def _mark_dedication(toks: list[_Tok]) -> None:
     as little as a bracketed qualifier, whether given or left out. Its words still agree when
     both names give them ("Bauman").
     """
+    texts = [t.text for t in toks]
+    if "imeni" not in texts and "named" not in texts:
+        return  # most names
     for k in range(2, len(toks)):
-        text = toks[k].text
+        text = texts[k]
         if text == "imeni" or (
             text == "named" and k + 1 < len(toks) and toks[k + 1].text == "after"
         ):
@@ -478,9 +483,12 @@ def _mark_units_in_line(toks: list[_Tok]) -> None:
     word heading an institution ("University") and one saying which ("Tarvo"): "University
     College London" names no other institution it would be a part of.
     """
-    heads = [k for k, t in enumerate(toks) if t.text in vocab.INSTITUTION_HEADS]
-    if not heads or toks[0].segment != toks[-1].segment:
-        return  # most names: no institution word, or parts already set off by commas
+    if toks[0].segment != toks[-1].segment:
+        return  # parts already set off by commas or brackets
+    texts = [t.text for t in toks]
+    if vocab.INSTITUTION_HEADS.isdisjoint(texts):
+        return  # most names: no word heading an institution
+    heads = [k for k, text in enumerate(texts) if text in vocab.INSTITUTION_HEADS]
     first, last = heads[0], heads[-1]
     # A part, then "of" and the institution: "Shenzhen Campus of Tarvo University", "School of
     # Medicine of Tarvo University".
@@ -507,6 +515,16 @@ def _names_which(toks: list[_Tok]) -> bool:
     )
 
 
+# What an organisation's word is read as, one lookup a word: an abbreviation first, then a
+# pinyin word, a Chinese place as spelt in English, an ordinal in digits.
+_EXPANSIONS: dict[str, tuple[str, ...]] = {
+    **vocab.ORDINALS,
+    **vocab.PINYIN_PLACE_NAMES,
+    **vocab.PINYIN_GLOSSARY,
+    **vocab.ABBREVIATIONS,
+}
+
+
 def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
     out: list[_Tok] = []
     for k, tok in enumerate(toks):
@@ -526,12 +544,7 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
                 tok.flags |= EXPANDED
             out.append(tok)
             continue
-        expansion = (
-            vocab.ABBREVIATIONS.get(word)
-            or vocab.PINYIN_GLOSSARY.get(word)
-            or vocab.PINYIN_PLACE_NAMES.get(word)
-            or vocab.ORDINALS.get(word)
-        )
+        expansion = _EXPANSIONS.get(word)
         if expansion is None:
             out.append(tok)
             continue
@@ -590,8 +603,12 @@ def _acronyms(
         # "China Shipbuilding Industry Corporation" is CSIC, "… Commercial Company FZE" PCC.
         # Abbreviated forms ("Co", "LLC"), "Limited", and forms before the name ("Joint Stock
         # Company …") are not.
-        end = next(k for k, t in enumerate(with_legal) if t is toks[-1]) + 1
-        tail = [t.text for t in with_legal[end:] if t.text in _ACRONYM_LEGAL and not t.bracket]
+        tail: list[str] = []
+        for t in reversed(with_legal):
+            if t is toks[-1]:
+                break
+            if t.text in _ACRONYM_LEGAL and not t.bracket:
+                tail.insert(0, t.text)
         if tail:
             derived = (*derived, *(a for a in _initials([*words, *tail]) if a not in derived))
     return listed, derived
