@@ -1,8 +1,9 @@
 """How people write listed universities and bodies that the lists do not (issue 15): invented names.
 
-Each test is one general rule: acronyms read from a Chinese place's syllables, a compass
-compound or a legal form written in full, and what keeps such short initials from becoming
-false alarms.
+Each test is one general rule: acronyms read from a Chinese city's syllables, a compass compound
+or a legal form written in full, and what keeps such short initials from becoming false alarms;
+an acronym inside a name; pinyin written a syllable at a time; a school or campus named in one
+run with its university; whom an institution is named after.
 """
 
 from __future__ import annotations
