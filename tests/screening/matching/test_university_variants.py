@@ -154,3 +154,10 @@ def test_an_acronym_in_the_query_stands_for_words_of_the_listed_name(index: Matc
 
 def test_an_acronym_in_the_listed_name_stands_for_words_of_the_query(index: MatchIndex) -> None:
     assert keys(index, "Korvane Armed Guard Signal College") == ["t:kag-signal"]
+
+
+def test_a_plural_abbreviation_is_read_as_the_word() -> None:
+    # "Telecoms" is how British English shortens "Telecommunications", as "Telecom" is.
+    assert name_form("Quenlor University of Posts and Telecoms", person=False).tokens[-1] == (
+        "telecommunications"
+    )

@@ -50,7 +50,8 @@ FORMAT_VERSION = 7  # bump when the saved layout or the name normalisation chang
 # syllables of a person's name joined, religious titles set aside, final articles kept; 7: more
 # derived acronyms per name, from a Chinese place's syllables and a legal form written in full;
 # pinyin syllables written apart joined, Chinese places read as spelt in English; a dedication
-# "named after …" a qualifier, and qualifiers weighing less in a listed name's blocking rank)
+# "named after …" a qualifier, and qualifiers weighing less in a listed name's blocking rank;
+# "Telecoms" read as Telecommunications)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first

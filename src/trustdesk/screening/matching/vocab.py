@@ -202,6 +202,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "comm": ("communication",),
     "communications": ("communication",),
     "telecom": ("telecommunications",),
+    "telecoms": ("telecommunications",),
     "telecommunication": ("telecommunications",),
     "res": ("research",),
     "lab": ("laboratory",),
