@@ -41,6 +41,7 @@ TYPO = "typo"
 ABBREVIATION = "abbreviation"
 INITIAL_OF = "initial"
 JOINED = "joined"
+ACRONYM = "acronym"
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +279,8 @@ def align(
     out.query_left = [i for i in range(len(q_tokens)) if i not in used_q]
     out.candidate_left = [j for j in range(len(c_tokens)) if j not in used_c]
     _repair_joined(query, candidate, out, config)
+    if out.query_left and out.candidate_left and not person:
+        _repair_inner_acronyms(query, candidate, out, config)
     out.joined_equal = bool(query.joined) and query.joined == candidate.joined
     return out
 
@@ -303,6 +306,58 @@ def _repair_joined(
             left.remove(first)
             left.remove(second)
             right.remove(partner)
+
+
+MAX_INNER_ACRONYM = 5  # longest acronym read as words of the other name ("PAP", "IRGC")
+_CAPITALS = re.compile(r"[^\W_]+")
+
+
+def _repair_inner_acronyms(
+    query: NameSide, candidate: NameSide, out: Alignment, config: ScoringConfig
+) -> None:
+    """Pair a leftover acronym with the leftover words of the other name it is the initials of.
+
+    "PAP Logistics University" is the "Logistics University of the People's Armed Police
+    Force": "PAP" stands for "People's Armed Police", as a list's "PAP NCO College" does for a
+    query that writes the words out. A query's acronym must be written in capitals.
+    """
+    for acronym_is_query in (True, False):
+        short, long = (query, candidate) if acronym_is_query else (candidate, query)
+        left = out.query_left if acronym_is_query else out.candidate_left
+        other = out.candidate_left if acronym_is_query else out.query_left
+        for i in list(left):
+            word = short.tokens[i]
+            if not 2 <= len(word) <= MAX_INNER_ACRONYM or not word.isalpha():
+                continue
+            if acronym_is_query and not _written_in_capitals(short.text, short.surfaces[i]):
+                continue
+            run = _initials_run(long, other, word)
+            if run is None:
+                continue
+            weight = (short.weights[i] + sum(long.weights[j] for j in run)) / 2
+            qi, ci = (i, run[0]) if acronym_is_query else (run[0], i)
+            out.pairs.append(TokenPair(qi, ci, config.prefix_similarity, ACRONYM, weight))
+            left.remove(i)
+            for j in run:
+                other.remove(j)
+
+
+def _initials_run(side: NameSide, left: list[int], acronym: str) -> list[int] | None:
+    """Consecutive leftover words of `side` whose initials spell `acronym`, if any."""
+    n = len(acronym)
+    for k in range(len(left) - n + 1):
+        run = left[k : k + n]
+        if run[-1] - run[0] == n - 1 and all(
+            side.tokens[j][:1] == acronym[m] for m, j in enumerate(run)
+        ):
+            return run
+    return None
+
+
+def _written_in_capitals(text: str, surface: str) -> bool:
+    """Whether a name writes this word in capitals somewhere ('PAP', not 'Pap')."""
+    words = _CAPITALS.findall(text.replace(".", ""))
+    return any(w.isupper() and w.casefold() == surface for w in words)
 
 
 def _joined_partner(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from trustdesk.screening.matching import vocab
 from trustdesk.screening.matching.compare import (
     ABBREVIATION,
+    ACRONYM,
     EXACT,
     INITIAL_OF,
     JOINED,
@@ -27,6 +29,7 @@ _HOW = {
     ABBREVIATION: "read as an abbreviation of",
     INITIAL_OF: "an initial of",
     JOINED: "written together as",
+    ACRONYM: "the initials of words starting with",
 }
 
 
@@ -58,6 +61,16 @@ def _pair_notes(query: NameSide, candidate: CandidateSide) -> list[str]:
         notes.insert(
             0,
             "all distinctive words agree" + (" after expanding abbreviations" if expanded else ""),
+        )
+    part = [i for i in a.query_left if query.flags[i] & QUALIFIER and not query.person]
+    if not any(query.tokens[i] in vocab.UNIT_WORDS for i in part):
+        part = []  # a bracketed place or the like: said below like any other word
+    distinctive_left = [i for i in distinctive_left if i not in part]
+    if part:
+        words = ", ".join(_word(query, i) for i in part)
+        notes.append(
+            f"the query names a part of the listed institution ({words}: a school, campus or "
+            "branch), which counts little"
         )
     if distinctive_left:
         words = ", ".join(_word(query, i) for i in distinctive_left)

@@ -9,6 +9,7 @@ programmer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -149,6 +150,9 @@ class ScoringConfig:
     max_abbreviated_length: int = 18
     # Derived acronyms shorter than this are too ambiguous to match at all.
     min_acronym_length: int = 3
+    # How much more `derived_acronym` counts (in its own units) when the query gives a country
+    # and the list gives none for the entry: nothing then tells two bodies of one acronym apart.
+    acronym_unconfirmed_country: float = 0.75
     # Candidate generation: listed names fully scored per query.
     candidates: int = 12
     # Of one entry's listed names, at most this many (the best-ranked) are scored per query.
@@ -541,13 +545,32 @@ def derived_acronym(
 
     Initials are ambiguous, so such a match counts less than a listed name; half as much again
     less when the query says more than the acronym ('MSD (Belgium)', 'KGK Company Limited'),
-    since its other words were not found in the listed name.
+    since its other words were not found in the listed name, and more again when the query
+    gives a country the list does not give for the entry: short initials are shared by many
+    bodies, and nothing else confirms this one. A word not written in capitals is read as a
+    word, not as initials ('Sai University' is not S. A. I.).
     """
     if candidate.kind != DERIVED_ACRONYM:
         return SILENT
+    pairs = candidate.alignment.pairs
+    if pairs and not _in_capitals(query.name.text, query.name.surfaces[pairs[0].query]):
+        return FeatureResult(5.0, "a word that matches the listed name's initials, not in capitals")
+    value, detail = 1.0, "initials of the listed name"
     if candidate.alignment.query_left or query.name.legal:
-        return FeatureResult(1.5, "initials of the listed name, and the query says more")
-    return FeatureResult(1.0, "initials of the listed name")
+        value, detail = 1.5, "initials of the listed name, and the query says more"
+    if query.country and not candidate.countries:
+        value += config.acronym_unconfirmed_country
+        detail += f"; the list gives no country to confirm {query.country}"
+    return FeatureResult(value, detail)
+
+
+def _in_capitals(text: str, surface: str) -> bool:
+    """Whether the query writes this word in capitals somewhere ('HIT', not 'Hit')."""
+    words = _WORDS.findall(text.replace(".", ""))  # "M.A.T.S.A." is written in capitals too
+    return any(w.isupper() and w.casefold() == surface for w in words)
+
+
+_WORDS = re.compile(r"[^\W_]+")
 
 
 @feature

@@ -37,16 +37,21 @@ from trustdesk.screening.matching.model import Hit, NameNotScreenable, Query
 from trustdesk.screening.matching.normalize import (
     GENERIC,
     INITIAL,
+    QUALIFIER,
     NameForm,
     name_form,
 )
 
-FORMAT_VERSION = 6  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 7  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
 # named in several words are flagged as places; 4: format characters are removed, not spaces;
 # 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of
 # an institution as qualifiers, and each listed name's legal form kept; 6: hyphened short
-# syllables of a person's name joined, religious titles set aside, final articles kept)
+# syllables of a person's name joined, religious titles set aside, final articles kept; 7: more
+# derived acronyms per name, from a Chinese place's syllables and a legal form written in full;
+# pinyin syllables written apart joined, Chinese places read as spelt in English; a dedication
+# "named after …" a qualifier, and qualifiers weighing less in a listed name's blocking rank;
+# "Telecoms" read as Telecommunications)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
@@ -195,11 +200,12 @@ class MatchIndex:
                     continue
                 seen.add(words)
                 entry_tokens += b.add(e, ordinal, kind, form)
-                if not form.acronyms and len(form.derived_acronym) < min_acronym:
+                if not form.acronyms and not form.derived_acronyms:
                     continue  # most names
                 extra = [(a, ft.LISTED_ACRONYM) for a in form.acronyms]
-                if len(form.derived_acronym) >= min_acronym:
-                    extra.append((form.derived_acronym, ft.DERIVED_ACRONYM))
+                extra += [
+                    (a, ft.DERIVED_ACRONYM) for a in form.derived_acronyms if len(a) >= min_acronym
+                ]
                 for acronym, acronym_kind in extra:
                     if (acronym,) not in seen:
                         seen.add((acronym,))
@@ -492,6 +498,9 @@ def _arrays(b: _Builder, meta: list[tuple[Any, ...]]) -> dict[str, Any]:
     rec_count = len(b.rec_entry)
     rec_of_tok = np.repeat(np.arange(rec_count, dtype=np.int32), np.diff(rec_off))
     tok_w = idf[rec_tok] * np.where(rec_flag & GENERIC, _BUILD_CONFIG.generic_weight, 1.0)
+    # A qualifier ("(Wuhan)", a dedication "named after …") weighs in a listed name's blocking
+    # rank as little as in the query's, or a long dedication would keep the name out of reach.
+    tok_w *= np.where(rec_flag & QUALIFIER, _BUILD_CONFIG.qualifier_weight, 1.0)
     rec_weight = np.bincount(rec_of_tok, weights=tok_w, minlength=rec_count).astype(np.float32)
     # One posting per (word, listed name), sorted by word: a single 1-D sort of packed int64s.
     packed = np.unique(rec_tok.astype(np.int64) * max(rec_count, 1) + rec_of_tok)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz.distance import OSA
 
@@ -53,7 +54,10 @@ class NameForm:
     surfaces: tuple[str, ...]
     legal: tuple[str, ...] = ()
     acronyms: tuple[str, ...] = ()  # the name's own acronyms, from brackets: "(VNIITF)"
-    derived_acronym: str = ""  # initials of the name's words: "NUDT"
+    # Initials of the name's words ("NUDT"), and readings people also use: the initials of each
+    # syllable of a Chinese place ("Hefei" as HF: "HFUT"), a full-word legal form's initial
+    # ("Iran Foreign Investment Company" as IFIC). The plain initials come first.
+    derived_acronyms: tuple[str, ...] = ()
     joined: str = ""  # every core word run together, for "Bei Hang" / "Beihang"
 
 
@@ -134,8 +138,90 @@ def _raw_tokens(pieces: list[Piece], person: bool = False) -> list[_Tok]:
     return out
 
 
+# Pinyin syllables that start with a vowel: inside a run of syllables written apart ("Xi An Dian
+# Zi") they are syllables too, though alone they are read as words.
+_VOWEL_SYLLABLES = vocab.words("a ai an ang ao e ei en eng er o ou")
+
+
+def _is_syllable(word: str) -> bool:
+    return word in vocab.PINYIN_SYLLABLES or word in _VOWEL_SYLLABLES
+
+
+def _join_pinyin_runs(toks: list[_Tok]) -> list[_Tok]:
+    """Pinyin written a syllable at a time ("Bei Jing Hang Kong Da Xue") read as its words.
+
+    A run of two or more words of one segment that are each a pinyin syllable is grouped as
+    Han text is (`_pinyin_words`): glossary words apart, the syllables between them joined, so
+    "Da Lian Li Gong Da Xue" reads as "Dalian Ligong Daxue". Only a run that spells a word the
+    glossary translates across its syllables is read so: that shows the syllables were written
+    apart, where "Li Ning" alone may be two words and "Jiao Tong" keeps its letters for "SJTU".
+    """
+    texts = [t.text for t in toks]
+    if _GLOSSARY_STARTS.isdisjoint(texts) or not any(
+        a in _GLOSSARY_STARTS and _is_syllable(b) for a, b in pairwise(texts)
+    ):
+        return toks  # most names: no translated word written in syllables
+    out: list[_Tok] = []
+    k = 0
+    while k < len(toks):
+        end = k
+        while (
+            end < len(toks)
+            and _is_syllable(toks[end].text)
+            and toks[end].segment == toks[k].segment
+        ):
+            end += 1
+        if end - k < 2:
+            out.append(toks[k])
+            k += 1
+            continue
+        run = toks[k:end]
+        words = _pinyin_words(" ".join(t.text for t in run))
+        if len(words) == len(run) or not any(_translated(w) for w in words):
+            out.extend(run)
+        else:
+            start = 0
+            for word in words:
+                parts = run[start : start + _syllable_count(word, run, start)]
+                start += len(parts)
+                first = parts[0]
+                surface = " ".join(t.surface for t in parts)
+                flags = first.flags | EXPANDED  # read as Han text is: no initials of its own
+                out.append(_Tok(word, first.segment, first.bracket, flags, surface))
+        k = end
+    return out
+
+
+def _first_syllable(word: str) -> str:
+    """The first of the fewest pinyin syllables that spell a word."""
+    return (pinyin_syllables(word) or (word,))[0]
+
+
+def _translated(word: str) -> bool:
+    """A glossary word of two syllables or more read as English ("daxue" as University)."""
+    return vocab.PINYIN_GLOSSARY.get(word, (word,)) != (word,) and not _is_syllable(word)
+
+
+def _syllable_count(word: str, run: list[_Tok], start: int) -> int:
+    """How many of the run's syllables, from `start`, spell `word`."""
+    spelled, count = "", 0
+    while spelled != word and start + count < len(run):
+        spelled += run[start + count].text
+        count += 1
+    return count
+
+
+def _pinyin_word(word: str) -> bool:
+    """A word of its own in pinyin text: a glossary word or a known place ("Haerbin")."""
+    return (
+        word in vocab.PINYIN_GLOSSARY
+        or word in vocab.PINYIN_PLACE_NAMES
+        or (word in vocab.LOCATIONS)
+    )
+
+
 def _pinyin_words(syllables: str) -> list[str]:
-    """Pinyin syllables grouped into words: glossary words apart, the runs between them joined."""
+    """Pinyin syllables grouped into words: glossary words and places apart, runs between joined."""
     parts = syllables.split()
     words: list[str] = []
     buffer = ""
@@ -143,7 +229,7 @@ def _pinyin_words(syllables: str) -> list[str]:
     while i < len(parts):
         for size in (4, 3, 2):
             word = "".join(parts[i : i + size])
-            if i + size <= len(parts) and word in vocab.PINYIN_GLOSSARY:
+            if i + size <= len(parts) and _pinyin_word(word):
                 if buffer:
                     words.append(buffer)
                 words.append(word)
@@ -331,11 +417,33 @@ def _mark_qualifiers(toks: list[_Tok]) -> None:
         if tok.bracket or (tail_is_qualifier and tok.segment == last_segment):
             tok.flags |= QUALIFIER
     _mark_units(toks)
+    _mark_dedication(toks)
     # "Xidian University Xi'an": places after the last non-place word, when the name has one.
     for tok in reversed(toks):
         if not (tok.flags & LOCATION or tok.text in vocab.LOCATIONS) or tok is toks[0]:
             break
         tok.flags |= QUALIFIER
+
+
+def _mark_dedication(toks: list[_Tok]) -> None:
+    """Whom an institution is named after qualifies its name, to the name's end.
+
+    "Ural Federal University named after B.N. Yeltsin, the First President of Russia" is Ural
+    Federal University, as people write it: the dedication ("named after …", "imeni …") counts
+    as little as a bracketed qualifier, whether given or left out. Its words still agree when
+    both names give them ("Bauman").
+    """
+    texts = [t.text for t in toks]
+    if "imeni" not in texts and "named" not in texts:
+        return  # most names
+    for k in range(2, len(toks)):
+        text = texts[k]
+        if text == "imeni" or (
+            text == "named" and k + 1 < len(toks) and toks[k + 1].text == "after"
+        ):
+            for tok in toks[k:]:
+                tok.flags |= QUALIFIER
+            return
 
 
 def _mark_units(toks: list[_Tok]) -> None:
@@ -363,6 +471,58 @@ def _mark_units(toks: list[_Tok]) -> None:
             toks[k].flags |= QUALIFIER
             if k >= 2:  # "Shahe Campus": the word naming the campus, not the institution's
                 toks[k - 1].flags |= QUALIFIER
+    _mark_units_in_line(toks)
+
+
+def _mark_units_in_line(toks: list[_Tok]) -> None:
+    """A part of an institution named in one run with it, no comma between, qualifies it too.
+
+    "Shenzhen Campus of Tarvo University" (a part, "of", then the institution), "Tarvo
+    University College of Automation" and "Tarvo University at Weihai" (the institution, then
+    a part or a place) are Tarvo University's. The institution's part of the name must hold a
+    word heading an institution ("University") and one saying which ("Tarvo"): "University
+    College London" names no other institution it would be a part of.
+    """
+    if toks[0].segment != toks[-1].segment:
+        return  # parts already set off by commas or brackets
+    texts = [t.text for t in toks]
+    if vocab.INSTITUTION_HEADS.isdisjoint(texts):
+        return  # most names: no word heading an institution
+    heads = [k for k, text in enumerate(texts) if text in vocab.INSTITUTION_HEADS]
+    first, last = heads[0], heads[-1]
+    # A part, then "of" and the institution: "Shenzhen Campus of Tarvo University", "School of
+    # Medicine of Tarvo University".
+    of = max((k for k in range(first) if toks[k].text == "of"), default=-1)
+    if of > 0 and any(t.text in vocab.UNIT_WORDS for t in toks[:of]) and _names_which(toks[of:]):
+        for tok in toks[:of]:
+            tok.flags |= QUALIFIER
+    # The institution, then a part ("… College of Automation") or "at" a place.
+    for k in range(last + 1, len(toks)):
+        if toks[k].text in vocab.UNIT_WORDS or toks[k].text == "at":
+            if _names_which(toks[:k]):
+                for tok in toks[k:]:
+                    tok.flags |= QUALIFIER
+            return
+
+
+def _names_which(toks: list[_Tok]) -> bool:
+    """Whether words name a particular institution: a head word and a word saying which.
+
+    A place counts as saying which ("Harbin Institute of Technology"); generic words do not.
+    """
+    return any(t.text in vocab.INSTITUTION_HEADS for t in toks) and any(
+        t.text not in vocab.STOPWORDS and t.text not in vocab.GENERIC_WORDS for t in toks
+    )
+
+
+# What an organisation's word is read as, one lookup a word: an abbreviation first, then a
+# pinyin word, a Chinese place as spelt in English, an ordinal in digits.
+_EXPANSIONS: dict[str, tuple[str, ...]] = {
+    **vocab.ORDINALS,
+    **vocab.PINYIN_PLACE_NAMES,
+    **vocab.PINYIN_GLOSSARY,
+    **vocab.ABBREVIATIONS,
+}
 
 
 def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
@@ -384,11 +544,7 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
                 tok.flags |= EXPANDED
             out.append(tok)
             continue
-        expansion = (
-            vocab.ABBREVIATIONS.get(word)
-            or vocab.PINYIN_GLOSSARY.get(word)
-            or vocab.ORDINALS.get(word)
-        )
+        expansion = _EXPANSIONS.get(word)
         if expansion is None:
             out.append(tok)
             continue
@@ -423,9 +579,11 @@ def _dedupe_places(toks: list[_Tok]) -> list[_Tok]:
 _BRACKETED_CAPS = re.compile(r"[(\[]\s*([A-Z][A-Z0-9&.-]{1,11})\s*[)\]]")
 
 
-def _acronyms(text: str, toks: list[_Tok], person: bool) -> tuple[tuple[str, ...], str]:
+def _acronyms(
+    text: str, toks: list[_Tok], person: bool, with_legal: list[_Tok]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if person or any(t.flags & EXPANDED for t in toks):
-        return (), ""
+        return (), ()
     # An acronym the list gives: capitals in brackets, "(VNIITF)", not a place "(Wuhan)".
     bracketed: set[str] = set()
     if "(" in text or "[" in text:
@@ -439,22 +597,102 @@ def _acronyms(text: str, toks: list[_Tok], person: bool) -> tuple[tuple[str, ...
         and t.text not in vocab.GENERIC_WORDS
     )
     words = [t.text for t in toks if not t.bracket and t.text not in vocab.STOPWORDS]
-    derived = ""
-    if 3 <= len(words) <= 10 and all(w[0].isalpha() for w in words):
-        derived = "".join(w[0] for w in words)
+    derived = _initials(words)
+    if toks and with_legal and with_legal[-1] is not toks[-1]:
+        # "Company" or "Corporation" written in full after the name is often in the acronym:
+        # "China Shipbuilding Industry Corporation" is CSIC, "… Commercial Company FZE" PCC.
+        # Abbreviated forms ("Co", "LLC"), "Limited", and forms before the name ("Joint Stock
+        # Company …") are not.
+        tail: list[str] = []
+        for t in reversed(with_legal):
+            if t is toks[-1]:
+                break
+            if t.text in _ACRONYM_LEGAL and not t.bracket:
+                tail.insert(0, t.text)
+        if tail:
+            derived = (*derived, *(a for a in _initials([*words, *tail]) if a not in derived))
     return listed, derived
+
+
+def _initials(words: list[str]) -> tuple[str, ...]:
+    """The plain initials of 3 to 10 words, and their reading by syllables when it differs."""
+    if not 3 <= len(words) <= 10 or not all(w[0].isalpha() for w in words):
+        return ()
+    plain = "".join(w[0] for w in words)
+    if len(plain) <= MAX_SYLLABLE_BASE and any(w in _SEVERAL_INITIALS for w in words):
+        syllabic = "".join(_SEVERAL_INITIALS.get(w, w[0]) for w in words)
+        if len(syllabic) >= MIN_SYLLABLE_ACRONYM:
+            return plain, syllabic
+    return (plain,)
+
+
+# The legal forms, written in full, that acronyms keep a letter for.
+_ACRONYM_LEGAL = frozenset({"company", "corporation"})
+# Acronyms read from syllables are longer than the plain initials by construction; shorter ones
+# would collide with too many other names. Only short names are read so (HFUT, NJUST): the
+# acronyms people use for long ones keep one letter a word.
+MIN_SYLLABLE_ACRONYM = 4
+MAX_SYLLABLE_BASE = 4
+
+
+@lru_cache(maxsize=1 << 14)
+def word_initials(word: str) -> str:
+    """The letters a word gives an acronym: one, or one per part of a compound.
+
+    A Chinese place name written in pinyin gives one letter per syllable, as its universities'
+    acronyms do ("Hangzhou" gives HZ in HZNU, "Chongqing" CQ in CQUT); a compass compound gives
+    both its parts ("Southwest" gives SW in SWUST). Other words give their first letter, though
+    their letters spell syllables ("China", "Kazan").
+    """
+    compound = vocab.COMPOUND_INITIALS.get(word)
+    if compound is not None:
+        return compound
+    if word not in vocab.CHINESE_PLACES:
+        return word[:1]
+    return "".join(s[0] for s in pinyin_syllables(word)) or word[:1]
+
+
+def pinyin_syllables(word: str) -> tuple[str, ...]:
+    """The fewest pinyin syllables (two or more) that spell the word, or () when none do."""
+    n = len(word)
+    best: list[tuple[str, ...] | None] = [()] + [None] * n
+    for i in range(1, n + 1):
+        for size in range(2, min(6, i) + 1):  # every syllable in the table has 2 to 6 letters
+            before = best[i - size]
+            piece = word[i - size : i]
+            if before is not None and piece in vocab.PINYIN_SYLLABLES:
+                found = (*before, piece)
+                held = best[i]
+                if held is None or len(found) < len(held):
+                    best[i] = found
+    spelled = best[n]
+    return spelled if spelled is not None and len(spelled) >= 2 else ()
+
+
+# The words that give an acronym more than one letter, with their letters: read once here.
+_SEVERAL_INITIALS: dict[str, str] = {
+    w: initials
+    for w in sorted(vocab.CHINESE_PLACES | frozenset(vocab.COMPOUND_INITIALS))
+    if len(initials := word_initials(w)) > 1
+}
+# The first syllables of the glossary words read as English: a run of syllables written apart
+# that spells one of those words starts with one of these.
+_GLOSSARY_STARTS = frozenset(_first_syllable(w) for w in vocab.PINYIN_GLOSSARY if _translated(w))
 
 
 def name_form(text: str, *, person: bool) -> NameForm:
     """The comparable form of one name; a name with no letters or digits gives no tokens."""
     toks = _raw_tokens(to_latin(text), person)
     legal: list[str] = []
+    with_legal = toks
     if toks and not person:
+        toks = _join_pinyin_runs(toks)
         _correct_misspelt(toks)
+        with_legal = toks
         toks, legal = _strip_legal(toks)
         _mark_place_phrases(toks)
         _mark_qualifiers(toks)
-    listed, derived = _acronyms(strip_format(text), toks, person)
+    listed, derived = _acronyms(strip_format(text), toks, person, with_legal)
     core = [
         t
         for k, t in enumerate(toks)
@@ -472,7 +710,7 @@ def name_form(text: str, *, person: bool) -> NameForm:
         surfaces=tuple(t.surface for t in toks),
         legal=tuple(dict.fromkeys(legal)),
         acronyms=listed,
-        derived_acronym=derived,
+        derived_acronyms=derived,
         joined=joined if len(joined) >= 4 else "",
     )
 

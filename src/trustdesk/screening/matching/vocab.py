@@ -202,6 +202,7 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "comm": ("communication",),
     "communications": ("communication",),
     "telecom": ("telecommunications",),
+    "telecoms": ("telecommunications",),
     "telecommunication": ("telecommunications",),
     "res": ("research",),
     "lab": ("laboratory",),
@@ -319,15 +320,30 @@ GENERIC_WORDS: frozenset[str] = words(
 
 # Places used as qualifiers after a name ("…, Beijing", "(Wuhan)") or inside it. A place on one
 # side only counts little; two different places on the two sides are a conflict.
-LOCATIONS: frozenset[str] = words(
+# Every country whose English name is one word ("Singapore", "Malaysia"), from ISO 3166.
+COUNTRY_WORDS: frozenset[str] = frozenset(
+    country.name.casefold() for country in pycountry.countries if country.name.isalpha()
+)
+
+# Chinese cities and provinces: their universities' acronyms give each syllable a letter
+# ("Hefei" is HF in HFUT).
+CHINESE_PLACES: frozenset[str] = words(
     """
-    china beijing shanghai tianjin chongqing guangzhou shenzhen wuhan nanjing hangzhou chengdu
+    beijing shanghai tianjin chongqing guangzhou shenzhen wuhan nanjing hangzhou chengdu
     xian harbin changsha hefei jinan qingdao dalian shenyang changchun taiyuan zhengzhou lanzhou
     kunming guiyang nanning fuzhou xiamen nanchang shijiazhuang hohhot urumqi lhasa xining
     yinchuan haikou mianyang suzhou wuxi ningbo tangshan baotou luoyang xiangtan zhuzhou
     hebei shanxi shaanxi liaoning jilin heilongjiang jiangsu zhejiang anhui fujian jiangxi
     shandong henan hubei hunan guangdong hainan sichuan guizhou yunnan gansu qinghai guangxi
-    xinjiang tibet ningxia mongolia hongkong macau macao taiwan
+    xinjiang tibet ningxia hongkong macau macao taiwan
+    """
+)
+
+LOCATIONS: frozenset[str] = (
+    CHINESE_PLACES
+    | words(
+        """
+    china mongolia
     russia moscow petersburg novosibirsk yekaterinburg kazan samara omsk tomsk sarov snezhinsk
     tula perm ufa rostov volgograd krasnoyarsk voronezh nizhny izhevsk sevastopol crimea
     iran tehran isfahan esfahan shiraz tabriz mashhad qom karaj ahvaz kerman yazd
@@ -341,11 +357,8 @@ LOCATIONS: frozenset[str] = words(
     chinese russian iranian korean syrian iraqi indian british american european asian
     belarusian ukrainian pakistani afghan yemeni venezuelan cuban lebanese turkish emirati
     """
-) | frozenset(
-    # Every country whose English name is one word ("Singapore", "Malaysia"), from ISO 3166.
-    country.name.casefold()
-    for country in pycountry.countries
-    if country.name.isalpha()
+    )
+    | COUNTRY_WORDS
 )
 
 # Given-name spellings that lists and people use interchangeably: every variant maps to one key.
@@ -469,6 +482,19 @@ PINYIN_GLOSSARY: dict[str, tuple[str, ...]] = {
     "jiaotong": ("jiaotong",),
 }
 
+# Places whose usual English spelling is not their pinyin: a name in Han characters reads
+# "Haerbin", people write "Harbin".
+PINYIN_PLACE_NAMES: dict[str, tuple[str, ...]] = {
+    "haerbin": ("harbin",),
+    "huhehaote": ("hohhot",),
+    "wulumuqi": ("urumqi",),
+    "lasa": ("lhasa",),
+    "xianggang": ("hongkong",),
+    "aomen": ("macau",),
+    "xizang": ("tibet",),
+    "neimenggu": ("inner", "mongolia"),
+}
+
 # Pinyin syllables that start with a consonant (the Mandarin syllable table, tones left out). A
 # word made only of these is read as Chinese: each syllable is a character, so two such words
 # that differ in a syllable ("Nanyang", "Nanhang") are different names, not one misspelt.
@@ -560,3 +586,16 @@ UNIT_WORDS: frozenset[str] = words(
     """
 )
 CAMPUS_WORDS: frozenset[str] = words("campus")
+
+# Compound words whose parts each give an acronym a letter: "Southwest University of Science and
+# Technology" is SWUST, "Northwestern Polytechnical University" NWPU.
+COMPOUND_INITIALS: dict[str, str] = {
+    word: initials
+    for initials, forms in (
+        ("nw", "northwest northwestern"),
+        ("ne", "northeast northeastern"),
+        ("sw", "southwest southwestern"),
+        ("se", "southeast southeastern"),
+    )
+    for word in forms.split()
+}

@@ -1,0 +1,163 @@
+"""How people write listed universities and bodies that the lists do not (issue 15): invented names.
+
+Each test is one general rule: acronyms read from a Chinese city's syllables, a compass compound
+or a legal form written in full, and what keeps such short initials from becoming false alarms;
+an acronym inside a name; pinyin written a syllable at a time; a school or campus named in one
+run with its university; whom an institution is named after.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trustdesk.screening.entries import EntityType, Entry
+from trustdesk.screening.matching import MatchIndex, Query
+from trustdesk.screening.matching.normalize import QUALIFIER, name_form, word_initials
+
+ORG = EntityType.ORGANIZATION
+
+LISTED = (
+    Entry("t", "qorvan", ORG, "Hefei Qorvan University", countries=("CN",)),
+    Entry("t", "korvan", ORG, "Southwest Korvan University", countries=("CN",)),
+    Entry("t", "zerkan", ORG, "ZERKAN FOREIGN TRADING COMPANY"),
+    Entry("t", "velmor", ORG, "China Velmor Industry Corporation", countries=("CN",)),
+    Entry(
+        "t",
+        "menglan-gongye",
+        ORG,
+        "Menglan Polytechnic Institute",
+        original_script_names=("孟兰工业大学",),
+        countries=("CN",),
+    ),
+    Entry("t", "harbin-tarvo", ORG, "Tarvo Academy", original_script_names=("哈尔滨塔沃学院",)),
+    Entry("t", "quenlor", ORG, "Quenlor University", countries=("CN",)),
+    Entry("t", "kag-logistics", ORG, "Tarnvel Logistics University of the Korvane Armed Guard"),
+    Entry("t", "kag-signal", ORG, "KAG Signal College"),
+    Entry(
+        "t",
+        "darvina",
+        ORG,
+        "Darvina Federal University named after K.T. Orlandin, the First Rector of Darvina",
+        countries=("RU",),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def index() -> MatchIndex:
+    return MatchIndex.build(LISTED)
+
+
+def keys(index: MatchIndex, name: str, country: str | None = None) -> list[str]:
+    return [h.key for h in index.search(Query(name, type=ORG, country=country))]
+
+
+def test_a_chinese_place_gives_a_letter_per_syllable(index: MatchIndex) -> None:
+    assert word_initials("hefei") == "hf"
+    assert word_initials("qorvan") == "q"  # a word that is no Chinese place: one letter
+    assert keys(index, "HFQU", "CN") == ["t:qorvan"]
+    assert keys(index, "HQU", "CN") == ["t:qorvan"]  # the plain initials still count
+
+
+def test_a_compass_compound_gives_both_its_letters(index: MatchIndex) -> None:
+    assert keys(index, "SWKU", "CN") == ["t:korvan"]
+
+
+def test_a_legal_form_in_full_may_be_in_the_acronym(index: MatchIndex) -> None:
+    hits = index.search(Query("ZFTC", type=ORG))
+    assert [h.key for h in hits] == ["t:zerkan"]
+    assert "stands for 'ZERKAN FOREIGN TRADING COMPANY'" in hits[0].explanation
+    # An abbreviated legal form is not: "Co" gives no letter to CSC's kind of acronym.
+    assert name_form("ZERKAN TRADING CO", person=False).derived_acronyms == ()
+
+
+def test_an_english_country_name_gives_one_letter(index: MatchIndex) -> None:
+    assert "cvic" in name_form("China Velmor Industry Corporation", person=False).derived_acronyms
+    assert keys(index, "CVIC", "CN") == ["t:velmor"]
+    assert keys(index, "CNVIC", "CN") == []
+
+
+def test_initials_not_written_in_capitals_are_a_word(index: MatchIndex) -> None:
+    assert keys(index, "Hfqu", "CN") == []
+    assert keys(index, "Zftc") == []
+
+
+def test_a_country_the_list_cannot_confirm_sets_derived_initials_aside(index: MatchIndex) -> None:
+    # ZERKAN is listed without a country: "ZFTC" in Germany may be any body of those initials.
+    assert keys(index, "ZFTC", "DE") == []
+    assert keys(index, "ZFTC") == ["t:zerkan"]
+
+
+def test_pinyin_written_a_syllable_at_a_time_reads_as_its_words(index: MatchIndex) -> None:
+    form = name_form("Meng Lan Gong Ye Da Xue", person=False)
+    assert form.tokens == ("menglan", "industry", "university")
+    assert keys(index, "Meng Lan Gong Ye Da Xue", "CN") == ["t:menglan-gongye"]
+    hit = index.search(Query("Meng Lan Gong Ye Da Xue", type=ORG))[0]
+    assert "read as 'menglan'" in hit.explanation
+
+
+def test_syllables_that_spell_no_glossary_word_stay_words() -> None:
+    # Nothing shows that "Li Ning" is one word written apart: it may be two.
+    assert name_form("Li Ning Trading", person=False).tokens == ("li", "ning", "trading")
+
+
+def test_a_place_is_read_as_people_spell_it_in_english(index: MatchIndex) -> None:
+    # The Han name reads "Haerbin"; people write "Harbin".
+    assert name_form("哈尔滨塔沃学院", person=False).tokens[0] == "harbin"
+    assert keys(index, "Harbin Tawo Xueyuan") == ["t:harbin-tarvo"]
+
+
+def test_whom_an_institution_is_named_after_counts_little(index: MatchIndex) -> None:
+    hits = index.search(Query("Darvina Federal University", type=ORG, country="RU"))
+    assert [h.key for h in hits] == ["t:darvina"]
+    assert hits[0].score < 0.9  # the dedication is missing: a little less than the full name
+    assert keys(index, "Darvina Federal University named after K.T. Orlandin", "RU") == [
+        "t:darvina"
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Quenlor University College of Automation",
+        "Shenzhen Campus of Quenlor University",
+        "School of Medicine of Quenlor University",
+        "Quenlor University at Weihai",
+    ],
+)
+def test_a_part_named_in_one_run_with_its_institution_finds_it(
+    index: MatchIndex, name: str
+) -> None:
+    hits = index.search(Query(name, type=ORG, country="CN"))
+    assert [h.key for h in hits] == ["t:quenlor"]
+
+
+def test_the_explanation_says_the_query_names_a_part(index: MatchIndex) -> None:
+    hit = index.search(Query("Quenlor University College of Automation", type=ORG))[0]
+    assert "names a part of the listed institution ('College', 'Automation'" in hit.explanation
+
+
+def test_a_college_of_no_named_institution_is_no_part() -> None:
+    # "University College London" names no institution that the college would be a part of.
+    form = name_form("University College London", person=False)
+    assert not any(
+        f & QUALIFIER for t, f in zip(form.tokens, form.flags, strict=True) if t == "college"
+    )
+
+
+def test_an_acronym_in_the_query_stands_for_words_of_the_listed_name(index: MatchIndex) -> None:
+    hits = index.search(Query("KAG Tarnvel Logistics University", type=ORG))
+    assert [h.key for h in hits] == ["t:kag-logistics"]
+    assert "'Kag' is the initials of words starting with 'Korvane'" in hits[0].explanation
+    assert keys(index, "Kag Tarnvel Logistics University") == []  # a word, not written as initials
+
+
+def test_an_acronym_in_the_listed_name_stands_for_words_of_the_query(index: MatchIndex) -> None:
+    assert keys(index, "Korvane Armed Guard Signal College") == ["t:kag-signal"]
+
+
+def test_a_plural_abbreviation_is_read_as_the_word() -> None:
+    # "Telecoms" is how British English shortens "Telecommunications", as "Telecom" is.
+    assert name_form("Quenlor University of Posts and Telecoms", person=False).tokens[-1] == (
+        "telecommunications"
+    )
