@@ -40,7 +40,14 @@ def test_an_officer_finds_the_links_used_less_under_more() -> None:
 
     assert bar == ["Notifications", "Guidance", "Engagements", "Check what applies",
                    "Organisations", "People", "Watch lists"]  # fmt: skip
-    assert more == ["Leadership", "Committee seats", "Self-assessment", "Task runs"]
+    assert more == ["Monitoring", "Policy versions", "Leadership", "Committee seats",
+                    "Self-assessment", "Task runs"]  # fmt: skip
+
+
+def test_a_monitoring_page_is_current_under_more() -> None:
+    _, _, current = _nav(User.Role.OFFICER, "/monitoring/")
+
+    assert current == "More Monitoring"
 
 
 def test_a_page_under_more_is_current_there_and_more_says_so() -> None:

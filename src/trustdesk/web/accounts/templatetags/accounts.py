@@ -49,6 +49,8 @@ NAV: Final = (
     ),
     NavEntry("People", "partners:person-list", "partner.view", "partners:person-list"),
     NavEntry("Watch lists", "lists:index", "lists.view", "lists:"),
+    NavEntry("Monitoring", "watch:index", "watch.view", "watch:", folds=True),
+    NavEntry("Policy versions", "packs:version-list", "policy.preview", "packs:", folds=True),
     NavEntry("Leadership", "leadership:dashboard", "leadership.view", "leadership:", folds=True),
     NavEntry(
         "Committee seats",
