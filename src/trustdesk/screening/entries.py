@@ -77,6 +77,19 @@ class Entry:
                 seen.setdefault(name, None)
         return tuple(seen)
 
+    def known_countries(self) -> tuple[str, ...]:
+        """The entry's countries, or an organisation's registration countries if none is given.
+
+        Some lists give a company no address country but say which country issued its tax or
+        registration number ("Tax ID No. 9701012339 (Russia)"): a company is registered where
+        it is, so those countries tell two organisations of one name apart ("LLC CITADEL" in
+        Russia is not The Citadel in the United States). A person's documents are not used:
+        a passport says a nationality, not where someone lives or works.
+        """
+        if self.countries or self.type != EntityType.ORGANIZATION:
+            return self.countries
+        return unique(i.country for i in self.identifiers)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; `Entry.from_dict` reads it back exactly."""
         out: dict[str, Any] = {}

@@ -58,6 +58,7 @@ WEIGHTS: Mapping[str, float] = MappingProxyType(
     {
         "name_agreement": 1.0,
         "generic_words_only": -0.45,
+        "generic_name_inside": 1.0,
         "single_word_only": -0.3,
         "place_conflict": -0.25,
         "kind_conflict": -0.15,
@@ -153,6 +154,15 @@ class ScoringConfig:
     # How much more `derived_acronym` counts (in its own units) when the query gives a country
     # and the list gives none for the entry: nothing then tells two bodies of one acronym apart.
     acronym_unconfirmed_country: float = 0.75
+    # A name of generic words only met at the end of a longer listed name (`generic_name_inside`):
+    # the fewest words it must have ("School of Economics" is too common), and how much the two
+    # names then agree: less than a full match, as such a name is more easily shared.
+    min_generic_inside_words: int = 3
+    # ... and the least mean rarity of its words (list-wide, 1 for a word on a handful of
+    # entries): "Higher School of Economics" has 0.88 on the real lists, "University of Science
+    # and Technology", the end of dozens of listed names, 0.48.
+    generic_inside_rarity: float = 0.7
+    generic_inside_agreement: float = 0.8
     # Candidate generation: listed names fully scored per query.
     candidates: int = 12
     # Of one entry's listed names, at most this many (the best-ranked) are scored per query.
@@ -280,8 +290,72 @@ def generic_words_only(
         names_place = any(f & LOCATION for f in candidate.name.flags)
         if not names_place or not _left_type_words(query.name, a.query_left):
             return SILENT
+    if _generic_name_inside(query, candidate, config):
+        return SILENT  # weighed by `generic_name_inside`
     words = _quote(candidate.name, [p.candidate for p in a.pairs])
     return FeatureResult(1.0, f"only generic words or places agree: {words}")
+
+
+@feature
+def generic_name_inside(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """A name of generic words only is the listed name without the place or title before it.
+
+    'Higher School of Economics' is how people write 'Moscow's Higher School of Economics' or
+    'National Research University Higher School of Economics': every word of the query agrees,
+    in the listed order, at the end of the listed name, and only places or generic words
+    ('National Research University') come before them. Such a name is shared more easily than
+    a distinctive one, so this counts less than a full match; it needs three words or more
+    ('School of Economics' is too common), all generic and seldom used by the lists
+    ('University of Science and Technology' ends dozens of listed names), and countries that
+    do not disagree.
+    """
+    lead = _generic_name_inside(query, candidate, config)
+    if not lead:
+        return SILENT
+    # The words that agree are generic and weigh little, so the leading words left out would
+    # outweigh them: the pair counts as agreeing this much instead, whatever they weigh.
+    value = max(0.0, config.generic_inside_agreement - coverage(query, candidate, config))
+    return FeatureResult(
+        value,
+        f"the listed name without {_quote(candidate.name, lead)} before it, "
+        f"counted as agreeing {config.generic_inside_agreement:.2f}",
+    )
+
+
+def _generic_name_inside(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> list[int]:
+    """The listed name's leading words the query leaves out, when `generic_name_inside` holds."""
+    q, c = query.name, candidate.name
+    # Cheapest first: this is asked of every pair scoring below the threshold.
+    if q.person or len(q.tokens) < config.min_generic_inside_words or c.person:
+        return []
+    if not all(f & GENERIC for f in q.flags):
+        return []  # a name with a word of its own is found by that word
+    a = candidate.alignment
+    if a.joined_equal or a.query_left or not a.candidate_left or len(a.pairs) != len(q.tokens):
+        return []
+    if query.country and candidate.countries and query.country not in candidate.countries:
+        return []
+    pairs = sorted(a.pairs, key=lambda p: p.query)
+    first = pairs[0].candidate
+    in_order = all(p.similarity >= 1.0 and p.candidate == first + k for k, p in enumerate(pairs))
+    if not in_order or pairs[-1].candidate != len(c.tokens) - 1:
+        return []
+    lead = sorted(a.candidate_left)
+    if lead != list(range(first)) or not all(c.flags[j] & (GENERIC | LOCATION) for j in lead):
+        return []
+    # Words many listed names share ("University of Science and Technology") end many of them:
+    # the query must be made of words the lists seldom use.
+    rarity = [
+        c.weights[p.candidate] / (config.generic_weight if c.flags[p.candidate] & GENERIC else 1)
+        for p in pairs
+    ]
+    if sum(rarity) / len(rarity) < config.generic_inside_rarity:
+        return []
+    return lead
 
 
 def _left_type_words(side: NameSide, left: list[int]) -> bool:
@@ -793,7 +867,11 @@ def score(
             contribution = weight * result.value
             total += contribution
             fired.append((name, round(contribution, 3), result.detail))
-        if name == "name_agreement" and total + headroom(query, config) < floor:
+        if (
+            name == "name_agreement"
+            and total + headroom(query, config) < floor
+            and not _generic_name_inside(query, candidate, config)  # lifts the name's score
+        ):
             return 0.0, ()
     return round(min(1.0, max(0.0, total)), 3), tuple(fired)
 

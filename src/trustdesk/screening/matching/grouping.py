@@ -62,7 +62,7 @@ class GroupMember:
             query=query,
             names=tuple(dict.fromkeys(n for n in names if n)),
             type=entry.type,
-            countries=entry.countries,
+            countries=entry.known_countries(),
             identifiers=tuple(i.value for i in entry.identifiers),
         )
 

@@ -105,6 +105,19 @@ def _join_syllables(match: re.Match[str]) -> str:
     return first + second
 
 
+# A word's possessive: "Moscow's", "Moscow’s".
+_POSSESSIVE = re.compile(r"\b([a-z]+)['’ʼ]s\b")
+
+
+def _place_of_possessive(match: re.Match[str]) -> str:
+    """A place's possessive is the place: "Moscow's Higher School" is Moscow's school.
+
+    Only for places: "People's University" stays one word, as lists write it "Peoples".
+    """
+    place = match.group(1)
+    return place if place in vocab.LOCATIONS else match.group(0)
+
+
 def _raw_tokens(pieces: list[Piece], person: bool = False) -> list[_Tok]:
     out: list[_Tok] = []
     segment, bracket = 0, False
@@ -114,6 +127,8 @@ def _raw_tokens(pieces: list[Piece], person: bool = False) -> list[_Tok]:
             continue
         text = piece.text
         if "'" in text or "`" in text or not text.isascii():  # few names have apostrophes
+            if not person:
+                text = _POSSESSIVE.sub(_place_of_possessive, text)
             text = text.translate(_NO_APOSTROPHES)
         if "." in text:  # each rewrite only where its character occurs: most names have none
             text = _INITIALISM.sub(lambda m: m.group(0).replace(".", "") + " ", text)
