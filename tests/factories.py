@@ -18,8 +18,9 @@ from decimal import Decimal
 from typing import Any
 
 from trustdesk.web.accounts.models import Department, User
+from trustdesk.web.assessments import services as assessment_services
 from trustdesk.web.cases import services as case_services
-from trustdesk.web.cases.models import Engagement
+from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.decisions import services as decision_services
 from trustdesk.web.decisions.models import Decision, Outcome
 from trustdesk.web.partners import services as partner_services
@@ -177,3 +178,28 @@ def recommend_and_decide(
     return decision_services.decision_make(
         actor=decider or officer, engagement=engagement, proposal=what, now=now
     )
+
+
+def make_decided_engagement(
+    researcher: User,
+    officer: User,
+    partner: Organisation | Person,
+    title: str = "Wing testing with Southern Example",
+) -> Engagement:
+    """The researcher's engagement with `partner`, triaged, reviewed and approved by the officer:
+    the state in which a list change makes a review fall due."""
+    engagement = make_engagement(researcher, title=title)
+    case_services.engagement_partner_add(
+        actor=researcher,
+        engagement=engagement,
+        partner=partner,
+        role=EngagementPartner.Role.COLLABORATOR,
+    )
+    complete_triage(engagement, researcher)
+    engagement = case_services.engagement_submit(actor=researcher, engagement=engagement)
+    engagement = case_services.engagement_review_start(actor=officer, engagement=engagement)
+    assessment_services.assessment_run(actor=officer, engagement=engagement)
+    recommend_and_decide(engagement, officer)
+    engagement.refresh_from_db()
+    assert engagement.status == Engagement.Status.DECIDED
+    return engagement

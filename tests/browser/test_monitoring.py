@@ -21,9 +21,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests import factories
 from trustdesk.web.accounts.models import User
-from trustdesk.web.assessments import services as assessment_services
-from trustdesk.web.cases import services as case_services
-from trustdesk.web.cases.models import Engagement, EngagementPartner
+from trustdesk.web.cases.models import Engagement
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.lists.services import list_snapshot_import
 from trustdesk.web.partners import services
@@ -48,25 +46,6 @@ def _import(folder: Path, rows: list[str]) -> None:
     path = folder / "declined.csv"
     path.write_text(HEADER + "".join(rows), encoding="utf-8")
     list_snapshot_import(paths=[path], source="custom:declined", actor="cli:test")
-
-
-def _decided_engagement(researcher: User, officer: User, partner: Any) -> Engagement:
-    """The researcher's engagement with `partner`, triaged, reviewed and approved by the officer."""
-    engagement = factories.make_engagement(researcher, title="Wing testing with Southern Example")
-    case_services.engagement_partner_add(
-        actor=researcher,
-        engagement=engagement,
-        partner=partner,
-        role=EngagementPartner.Role.COLLABORATOR,
-    )
-    factories.complete_triage(engagement, researcher)
-    engagement = case_services.engagement_submit(actor=researcher, engagement=engagement)
-    engagement = case_services.engagement_review_start(actor=officer, engagement=engagement)
-    assessment_services.assessment_run(actor=officer, engagement=engagement)
-    factories.recommend_and_decide(engagement, officer)
-    engagement.refresh_from_db()
-    assert engagement.status == Engagement.Status.DECIDED
-    return engagement
 
 
 def _shoot(page: Page, name: str) -> None:
@@ -94,7 +73,7 @@ def test_a_new_list_file_reaches_the_officer_and_a_dismissed_hit_stays_dismissed
         actor=officer, hit=hit, verdict="false_positive", reason="A college in another city"
     )
     # and a decided engagement with the other partner, which matched nothing when it was decided
-    engagement = _decided_engagement(researcher, officer, works)
+    engagement = factories.make_decided_engagement(researcher, officer, works)
 
     # when a new file of the list adds the other partner (and notes an update on the first)
     _import(tmp_path / "v2", [POLYTECHNIC.replace("Listed", "Listed and reviewed"), WORKS])

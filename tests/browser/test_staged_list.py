@@ -21,9 +21,6 @@ from pytest_django.live_server_helper import LiveServer
 from tests import factories
 from tests.browser.test_accessibility import axe_violations
 from trustdesk.web.accounts.models import User
-from trustdesk.web.assessments import services as assessment_services
-from trustdesk.web.cases import services as case_services
-from trustdesk.web.cases.models import Engagement, EngagementPartner
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.lists.models import ListSource, Staging
 from trustdesk.web.lists.services import list_snapshot_import
@@ -63,23 +60,6 @@ def _sign_in(browser: Browser, live_server: LiveServer, username: str, path: str
     return page
 
 
-def _decided_engagement(researcher: User, officer: User, partner: Any) -> Engagement:
-    engagement = factories.make_engagement(researcher, title="Wing testing with Southern Example")
-    case_services.engagement_partner_add(
-        actor=researcher,
-        engagement=engagement,
-        partner=partner,
-        role=EngagementPartner.Role.COLLABORATOR,
-    )
-    factories.complete_triage(engagement, researcher)
-    engagement = case_services.engagement_submit(actor=researcher, engagement=engagement)
-    engagement = case_services.engagement_review_start(actor=officer, engagement=engagement)
-    assessment_services.assessment_run(actor=officer, engagement=engagement)
-    factories.recommend_and_decide(engagement, officer)
-    engagement.refresh_from_db()
-    return engagement
-
-
 def test_an_uploaded_file_is_previewed_reviewed_and_made_current(
     transactional_db: None, live_server: LiveServer, browser: Browser, tmp_path: Path
 ) -> None:
@@ -93,7 +73,7 @@ def test_an_uploaded_file_is_previewed_reviewed_and_made_current(
     first.write_text(HEADER + POLYTECHNIC, encoding="utf-8")
     list_snapshot_import(paths=[first], source="custom:declined", actor="cli:test")
     works = factories.make_organisation(researcher, "Southern Example Aviation Works")
-    engagement = _decided_engagement(researcher, officer, works)
+    engagement = factories.make_decided_engagement(researcher, officer, works)
     newer = tmp_path / "declined.csv"
     newer.write_text(HEADER + POLYTECHNIC + WORKS, encoding="utf-8")
 

@@ -19,9 +19,7 @@ from tests import factories
 from tests.web.watch.conftest import HEADER
 from trustdesk.cli import main
 from trustdesk.web.accounts.models import User
-from trustdesk.web.assessments import services as assessment_services
-from trustdesk.web.cases import services as case_services
-from trustdesk.web.cases.models import Engagement, EngagementPartner
+from trustdesk.web.cases.models import Engagement
 from trustdesk.web.core.models import AuditEvent
 from trustdesk.web.desk.providers import work_items
 from trustdesk.web.jobs.actors import actor_for
@@ -152,23 +150,6 @@ def test_the_preview_says_which_remembered_verdict_would_keep_a_hit_from_awaitin
     assert again.remembered.why == ("The listed entry's names changed: now “NEPI”.",)
 
 
-def _decided_engagement(researcher: User, officer: User, partner: Organisation) -> Engagement:
-    engagement = factories.make_engagement(researcher, title="Wing testing with Southern Example")
-    case_services.engagement_partner_add(
-        actor=researcher,
-        engagement=engagement,
-        partner=partner,
-        role=EngagementPartner.Role.COLLABORATOR,
-    )
-    factories.complete_triage(engagement, researcher)
-    engagement = case_services.engagement_submit(actor=researcher, engagement=engagement)
-    engagement = case_services.engagement_review_start(actor=officer, engagement=engagement)
-    assessment_services.assessment_run(actor=officer, engagement=engagement)
-    factories.recommend_and_decide(engagement, officer)
-    engagement.refresh_from_db()
-    return engagement
-
-
 def test_the_preview_names_the_engagements_whose_review_would_fall_due_and_making_it_current_rescreens(  # noqa: E501
     import_list: Any,
     stage: Any,
@@ -180,7 +161,7 @@ def test_the_preview_names_the_engagements_whose_review_would_fall_due_and_makin
     physics = factories.make_department("Physics", faculty="Science")
     researcher = factories.make_user("ravi", User.Role.RESEARCHER, department=physics)
     works = _org(researcher, "Southern Example Aviation Works", django_capture_on_commit_callbacks)
-    engagement = _decided_engagement(researcher, officer, works)
+    engagement = factories.make_decided_engagement(researcher, officer, works)
     assert engagement.status == Engagement.Status.DECIDED
     staged = stage([POLYTECHNIC, WORKS])
 
