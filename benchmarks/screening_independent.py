@@ -200,12 +200,16 @@ def report(label: str, sets: Sets, answers: Answers) -> dict[str, float]:
 
 def misses(sets: Sets, answers: Answers, entries: dict[str, Entry], limit: int) -> None:
     shown = 0
-    print("\nwrong answers (FA: benign flagged; MISS: variant not found)")
+    print(
+        "\nwrong answers (FA: benign flagged; MISS: variant not found; "
+        "LOST: listed organisation not found)"
+    )
     for q in sets.all:
         keys = [k for k, _ in answers[q.qid]]
-        if q.expected and not (q.expected & set(keys)) and q.qid.startswith("variant"):
+        if q.expected and not (q.expected & set(keys)):
             target = next(iter(q.expected))
-            print(f"MISS {q.name!r} [{q.type}/{q.country}] want {entries[target].name!r}")
+            kind = "MISS" if q.qid.startswith("variant") else "LOST"
+            print(f"{kind} {q.name!r} [{q.type}/{q.country}] want {entries[target].name!r}")
         elif not q.expected and keys:
             k, v = answers[q.qid][0]
             hit = entries[k]

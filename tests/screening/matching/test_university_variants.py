@@ -3,7 +3,8 @@
 Each test is one general rule: acronyms read from a Chinese city's syllables, a compass compound
 or a legal form written in full, and what keeps such short initials from becoming false alarms;
 an acronym inside a name; pinyin written a syllable at a time; a school or campus named in one
-run with its university; whom an institution is named after.
+run with its university; whom an institution is named after; the armed force an institution
+belongs to; Chinese words that official English names keep in pinyin.
 """
 
 from __future__ import annotations
@@ -46,6 +47,22 @@ LISTED = (
 @pytest.fixture(scope="module")
 def index() -> MatchIndex:
     return MatchIndex.build(LISTED)
+
+
+# A second set, so that the first one's word weights stay as its tests expect.
+OWNED_AND_PINYIN = (
+    Entry("t", "brevan", ORG, "Army Brevan Academy", countries=("CN",)),
+    Entry("t", "lunqi", ORG, "Lunqi Hangkong University", countries=("CN",)),
+    Entry("t", "sorvi", ORG, "Sorvi Tiedao University", countries=("CN",)),
+    Entry("t", "telmar", ORG, "Telmar University of Technology", countries=("CN",)),
+    Entry("t", "telmar-st", ORG, "Telmar University of Science and Technology", countries=("CN",)),
+    *LISTED,
+)
+
+
+@pytest.fixture(scope="module")
+def index2() -> MatchIndex:
+    return MatchIndex.build(OWNED_AND_PINYIN)
 
 
 def keys(index: MatchIndex, name: str, country: str | None = None) -> list[str]:
@@ -161,3 +178,59 @@ def test_a_plural_abbreviation_is_read_as_the_word() -> None:
     assert name_form("Quenlor University of Posts and Telecoms", person=False).tokens[-1] == (
         "telecommunications"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "least"),
+    [
+        ("Army Brevan Academy of the PLA", 0.9),
+        ("PLA Army Brevan Academy", 0.9),
+        # four words of owner, each counting as little as a bracketed place
+        ("Army Brevan Academy of the Chinese People's Liberation Army", 0.7),
+    ],
+)
+def test_the_armed_force_an_institution_belongs_to_counts_little(
+    index2: MatchIndex, name: str, least: float
+) -> None:
+    hits = index2.search(Query(name, type=ORG, country="CN"))
+    assert [h.key for h in hits] == ["t:brevan"]
+    assert hits[0].score >= least
+
+
+def test_an_owner_alone_is_still_a_name() -> None:
+    form = name_form("PLA", person=False)
+    assert form.tokens == ("pla",)
+    assert not form.flags[0] & QUALIFIER
+    # "Liberation Army" without "People's" names no owner: it is the body's own name.
+    assert not any(f & QUALIFIER for f in name_form("Korvan Liberation Army", person=False).flags)
+
+
+def test_pinyin_words_that_official_english_names_keep_are_read_in_english(
+    index2: MatchIndex,
+) -> None:
+    # 航空 is "Aviation" to some and "Aeronautics" to others; 铁道 is "Railway".
+    assert keys(index2, "Lunqi Aviation University", "CN") == ["t:lunqi"]
+    assert keys(index2, "Lunqi University of Aeronautics", "CN") == ["t:lunqi"]
+    assert keys(index2, "Sorvi Railway University", "CN") == ["t:sorvi"]
+
+
+def test_ligong_is_technology_and_does_not_add_science(index2: MatchIndex) -> None:
+    # 理工大学 calls itself "University of Technology" in English; "of Science and Technology"
+    # is a different university of the same city.
+    hits = index2.search(Query("Telmar Ligong Daxue", type=ORG, country="CN"))
+    assert hits[0].key == "t:telmar"
+    assert "t:telmar-st" not in [h.key for h in hits if h.score >= 0.9]
+
+
+def test_the_explanation_quotes_the_words_that_agreed_not_a_rule_s_examples() -> None:
+    # A rule's own examples ("'Mohammad', 'Ali'") beside a Russian name would mislead.
+    listed = tuple(
+        Entry("t", family, EntityType.PERSON, f"{family.upper()}, Sergey", countries=("RU",))
+        for family in ("Orlovets", "Ivanov", "Petrov")
+    )
+    index = MatchIndex.build(listed)
+    hits = index.search(Query("Sergey Orlovets", type=EntityType.PERSON), threshold=0.0)
+    text = next(h.explanation for h in hits if h.entry_id == "Ivanov")
+    assert "the words of the person's name that agree are common ones (" in text
+    assert "'sergey'" in text
+    assert "Mohammad" not in text

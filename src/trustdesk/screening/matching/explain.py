@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from trustdesk.screening.matching import vocab
 from trustdesk.screening.matching.compare import (
     ABBREVIATION,
@@ -31,6 +33,11 @@ _HOW = {
     JOINED: "written together as",
     ACRONYM: "the initials of words starting with",
 }
+
+# A feature's first docstring line may end in quoted examples ("('Mohammad', 'Ali', 'Abdul')"):
+# they explain the rule to a reader of the code, but beside a Russian name on an officer's page
+# they read as if those were the words that agreed. The detail names the words that did.
+_EXAMPLES = re.compile(r" \('.*?'\)(?=[\s.,:;]|$)")
 
 
 def _word(side: NameSide, i: int) -> str:
@@ -118,6 +125,7 @@ def explain(
     for name, weight, detail in fired:
         if name == "name_agreement":
             continue
-        doc = (REGISTRY[name].__doc__ or name).strip().split("\n", 1)[0].rstrip(".")
+        doc = _EXAMPLES.sub("", (REGISTRY[name].__doc__ or name).strip().split("\n", 1)[0])
+        doc = doc.rstrip(".")
         notes.append(f"{doc[0].lower()}{doc[1:]} ({detail}; {weight:+.2f})")
     return head + (": " + "; ".join(notes) if notes else "") + "."

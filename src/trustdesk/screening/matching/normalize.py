@@ -433,11 +433,32 @@ def _mark_qualifiers(toks: list[_Tok]) -> None:
             tok.flags |= QUALIFIER
     _mark_units(toks)
     _mark_dedication(toks)
+    _mark_owner(toks)
     # "Xidian University Xi'an": places after the last non-place word, when the name has one.
     for tok in reversed(toks):
         if not (tok.flags & LOCATION or tok.text in vocab.LOCATIONS) or tok is toks[0]:
             break
         tok.flags |= QUALIFIER
+
+
+def _mark_owner(toks: list[_Tok]) -> None:
+    """The armed force or body an institution belongs to qualifies its name.
+
+    Lists write "PLA Army Infantry Academy", "Army Infantry Academy of PLA" and "Army Infantry
+    Academy" for one body, and so do people: the owner counts as little as a bracketed
+    qualifier, given or left out, when the name says more than the owner.
+    """
+    texts = [t.text for t in toks]
+    owned = [k for k, text in enumerate(texts) if text in vocab.OWNER_WORDS]
+    for phrase in vocab.OWNER_PHRASES:
+        size = len(phrase)
+        for k in range(len(texts) - size + 1):
+            if tuple(texts[k : k + size]) == phrase:
+                start = k - 1 if k and texts[k - 1] == "china" else k  # "Chinese People's …"
+                owned.extend(range(start, k + size))
+    if owned and len(set(owned)) < len(toks):
+        for k in owned:
+            toks[k].flags |= QUALIFIER
 
 
 def _mark_dedication(toks: list[_Tok]) -> None:

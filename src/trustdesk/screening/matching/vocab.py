@@ -189,6 +189,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "scientific": ("science",),
     "s&t": ("science", "technology"),
     "aero": ("aeronautics",),
+    # 航空 is written both ways: "Nanchang Hangkong University" calls itself an aviation one.
+    "aviation": ("aeronautics",),
     "aeronautical": ("aeronautics",),
     "astro": ("astronautics",),
     "astronautical": ("astronautics",),
@@ -463,7 +465,8 @@ PINYIN_GLOSSARY: dict[str, tuple[str, ...]] = {
     "youxiangongsi": ("ltd",),
     "gongsi": ("company",),
     "dianzi": ("electronic",),
-    "ligong": ("science", "technology"),
+    # 理工: most such universities call themselves "… University of Technology" in English.
+    "ligong": ("technology",),
     "gongye": ("industry",),
     "shifan": ("normal",),
     "junshi": ("military",),
@@ -480,6 +483,10 @@ PINYIN_GLOSSARY: dict[str, tuple[str, ...]] = {
     "hegongye": ("nuclear", "industry"),
     "chuanbo": ("shipbuilding",),
     "jiaotong": ("jiaotong",),
+    "tiedao": ("railway",),
+    "shiyou": ("petroleum",),
+    "nongye": ("agricultural",),
+    "linye": ("forestry",),
 }
 
 # Places whose usual English spelling is not their pinyin: a name in Han characters reads
@@ -579,6 +586,11 @@ FIELD_WORDS: frozenset[str] = words(
 INSTITUTION_HEADS: frozenset[str] = words(
     "university universities academy institute polytechnic universidad universite universitat"
 )
+# Who an institution belongs to, which lists and people give or leave out: "Army Engineering
+# University of the PLA" is the Army Engineering University.
+OWNER_WORDS: frozenset[str] = words("pla")
+OWNER_PHRASES: tuple[tuple[str, ...], ...] = (("peoples", "liberation", "army"),)
+
 UNIT_WORDS: frozenset[str] = words(
     """
     school faculty department dept campus branch college laboratory laboratories lab labs
