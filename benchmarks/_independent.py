@@ -1,7 +1,8 @@
 """The independent evaluation: real public names nobody here tuned on, split before anyone looked.
 
-Three sets, built from public sources fetched outside the repository (nothing third-party is
-committed; `build` writes small CSVs into a directory the caller names):
+Four sets: two from public sources fetched outside the repository (nothing third-party is
+committed; `build` writes small CSVs into a directory the caller names), two from the loaded
+lists themselves:
 
 - `orgs`: benign organisations from the Research Organization Registry (ROR, CC0), each ROR
   record's display name with its country, screened as an organisation. A record counts as really
@@ -24,6 +25,10 @@ committed; `build` writes small CSVs into a directory the caller names):
   it, and that alias (and any name equal to it word for word) is taken out of the entry in the
   index the query is screened against (`without_aliases`), so the engine must find the entry
   through its other names.
+- `partial` (added in the fifth round, from the lists as well): a listed person's first given
+  name and family name without the middle names or patronymic ("Andrey Gimbatov" for
+  "GIMBATOV, Andrey Petrovich"), as people write Russian names; reported apart, since the same
+  two names of a common name are also a namesake's.
 
 The split: every query is assigned to `tune` or `held-out` by a keyed hash of its identity (ROR
 id, the name, the entry key) before anything is screened; figures are reported on `held-out`
@@ -336,6 +341,48 @@ def variant_queries(entries: dict[str, Entry]) -> tuple[list[EvalQuery], dict[st
             )
         )
     return out, removed
+
+
+def partial_queries(entries: dict[str, Entry]) -> list[EvalQuery]:
+    """A listed person's first given name and family name, without the middle names.
+
+    How people write a Russian name without its patronymic ("Andrey Gimbatov" for "GIMBATOV,
+    Andrey Petrovich"): one query per person entry whose primary name is written "FAMILY, Given
+    Middle", with a one-word family name, when no name of the entry is already those two words.
+    The same name on another list (word for word) is a right answer too.
+    """
+    out: list[EvalQuery] = []
+    by_name: dict[str, set[str]] = {}
+    for key, entry in entries.items():
+        if entry.type == EntityType.PERSON:
+            for n in entry.all_names():
+                by_name.setdefault(name_key(n), set()).add(key)
+    seen: set[str] = set()
+    for key in sorted(entries):
+        entry = entries[key]
+        m = _COMMA.match(entry.name)
+        if entry.type != EntityType.PERSON or not m or not entry.name.isascii():
+            continue
+        family, given = m.group(1).split(), m.group(2).split()
+        if len(family) != 1 or len(given) < 2 or len(given[0]) < 3:
+            continue
+        written = f"{given[0]} {family[0]}".title()
+        if written in seen or any(name_key(n) == name_key(written) for n in entry.all_names()):
+            continue
+        seen.add(written)
+        same = {key} | by_name.get(name_key(entry.name), set())
+        out.append(
+            EvalQuery(
+                f"partial:{key}",
+                written,
+                "person",
+                entry.countries[0] if entry.countries else "",
+                frozenset(same),
+                "person",
+                split_of(f"partial:{key}"),
+            )
+        )
+    return out
 
 
 def without_aliases(entries: dict[str, Entry], removed: dict[str, str]) -> Iterable[Entry]:

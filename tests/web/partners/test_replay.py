@@ -31,7 +31,11 @@ def test_the_replay_finds_the_entries_and_scores_a_stored_screening_found(
         org = make_organisation(
             researcher,
             "Beihang University",
-            aliases=["Beihang Univ", "Beijing University of Aeronautics and Astronautics"],
+            aliases=[
+                "Beihang Univ",
+                "Beijing University of Aeronautics and Astronautics",
+                "Naval Aeronautics and Astronautics University",
+            ],
         )
         person = make_person(researcher, "Beihang University")
 
@@ -46,5 +50,5 @@ def test_the_replay_finds_the_entries_and_scores_a_stored_screening_found(
     assert _found(replay.hits[org])[beihang] == (1.0, "Beihang University", "Beihang University")
     assert _found(replay.hits[person])[beihang][0] == 0.9
     assert _found(replay.hits[org])["ca-nro:navy-aviation-university"][1] == (
-        "Beijing University of Aeronautics and Astronautics"
+        "Naval Aeronautics and Astronautics University"
     )

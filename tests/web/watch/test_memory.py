@@ -106,9 +106,9 @@ def test_a_remembered_verdict_on_a_person_expires_with_their_screenings(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     settings.TRUSTDESK_PERSON_SCREENING_RETENTION_DAYS = 30
-    import_list(["W-9,Ivan Examplovich Petrov,,person,RU,Listed\n"])
+    import_list(["W-9,Ivan Examplovich Tervolin,,person,RU,Listed\n"])
     with django_capture_on_commit_callbacks(execute=True):
-        person = services.person_create(actor=researcher, data=PersonInput(name="Ivan Petrov"))
+        person = services.person_create(actor=researcher, data=PersonInput(name="Ivan Tervolin"))
     hit = ScreeningHit.objects.get(run__person=person)
     services.hit_adjudicate(actor=officer, hit=hit, verdict="false_positive", reason="Born 1990")
     VerdictMemory.objects.update(decided_at=timezone.now() - timedelta(days=31))

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 V1 = ["W-1,Northern Example Polytechnic,,organization,CN,Listed\n"]
 ADDED = [
     "W-2,Southern Example Aviation Works,,organization,RU,Listed\n",
-    "W-3,Ivan Examplovich Petrov,,person,RU,Listed\n",
+    "W-3,Ivan Examplovich Tervolin,,person,RU,Listed\n",
 ]
 
 
@@ -35,7 +35,7 @@ def _partners(researcher: User, capture: Any) -> tuple[Organisation, Any, Organi
     with capture(execute=True):
         polytechnic = make_organisation(researcher, "Northern Example Polytechnic")
         works = make_organisation(researcher, "Southern Example Aviation Works", kind="company")
-        make_person(researcher, "Ivan Petrov")
+        make_person(researcher, "Ivan Tervolin")
         bystander = make_organisation(researcher, "Université Exemple de Lyon")
     return polytechnic, works, bystander
 
@@ -59,7 +59,10 @@ def test_a_list_change_screens_only_partners_near_what_it_added_and_marks_remove
         1,
     )
     new_runs = ScreeningRun.objects.filter(batch=str(rescreen.public_id))
-    assert {r.subject.name for r in new_runs} == {"Southern Example Aviation Works", "Ivan Petrov"}
+    assert {r.subject.name for r in new_runs} == {
+        "Southern Example Aviation Works",
+        "Ivan Tervolin",
+    }
     assert ScreeningRun.objects.count() == before + 2
     assert all(r.trigger == "list_changed" for r in new_runs)
     hit = ScreeningHit.objects.get(run__in=new_runs, entry_id="W-2")
@@ -141,7 +144,7 @@ def test_a_chunk_redelivered_after_its_worker_died_completes_without_duplicates(
     assert rescreen.status == "completed"
     batch = ScreeningRun.objects.filter(batch=str(rescreen.public_id))
     assert sorted(r.subject.name for r in batch) == [
-        "Ivan Petrov",
+        "Ivan Tervolin",
         "Southern Example Aviation Works",
     ]
     assert rescreen.subjects_screened == 2
@@ -255,7 +258,7 @@ def test_a_batch_that_meets_a_run_another_delivery_wrote_writes_each_partner_onc
     assert (rescreen.status, rescreen.subjects_screened) == ("completed", 2)
     batch = ScreeningRun.objects.filter(batch=str(rescreen.public_id))
     assert sorted(r.subject.name for r in batch) == [
-        "Ivan Petrov",
+        "Ivan Tervolin",
         "Southern Example Aviation Works",
     ]
     assert rescreen.outcomes.filter(run__isnull=False).count() == 2

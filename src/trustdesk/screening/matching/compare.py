@@ -56,6 +56,8 @@ class NameSide:
     surfaces: tuple[str, ...]
     legal: tuple[str, ...] = ()
     joined: str = ""
+    # How common each word is in everyday language (Zipf frequency, 0 when unseen: `language`).
+    everyday: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

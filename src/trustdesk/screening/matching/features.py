@@ -60,6 +60,7 @@ WEIGHTS: Mapping[str, float] = MappingProxyType(
         "generic_words_only": -0.45,
         "generic_name_inside": 1.0,
         "single_word_only": -0.3,
+        "institution_against_bare_name": -0.2,
         "place_conflict": -0.25,
         "kind_conflict": -0.15,
         "derived_acronym": -0.2,
@@ -114,14 +115,26 @@ class ScoringConfig:
     person_evidence_power: float = 3.0
     # The evidence needed when the query gives only part of the listed name (the listed person
     # has a given name, middle name or patronymic the query lacks): "Aleksandr Kuznetsov" fits
-    # every Aleksandr Something Kuznetsov, so common parts must carry more to identify one.
-    # Chosen with `person_partial_scale` on the tune half of the independent sets: the pair with
-    # the best person-variant recall that keeps false alarms on researcher names at or below 5
-    # per 1,000 and no origin above 3 times the average.
-    person_evidence_partial: float = 1.4
+    # every Aleksandr Something Kuznetsov. There each word's weight is kept in proportion to how
+    # rarely it is written in everyday language (`everyday_rare`): the lists cannot tell
+    # "Kuznetsov", shared by hundreds of thousands, from "Gimbatov" when each is on one entry.
+    # Chosen with `everyday_rare` on the tune half of the independent sets: the best recall of
+    # listed-name variants and of listed names without their middle name that keeps false
+    # alarms on researcher names at or below 5 per 1,000 and no origin above 3 times the average.
+    person_evidence_partial: float = 1.2
+    # A query agreeing on this many names or more is not held to the partial-name rule: three
+    # names that agree ("Allan Rodriguez Reyes") are far rarer together than any one of them.
+    person_partial_words: int = 3
     # And how much more the shortfall counts then: steep, so that a partial name whose parts are
     # all common is set aside while one with a rarer part keeps most of its score.
     person_partial_scale: float = 4.0
+    # How common a word is in everyday language (Zipf frequency, `language.everyday_zipf`) up to
+    # which it keeps all its weight as evidence, from which it keeps only `everyday_floor` of
+    # it, and in between in proportion: "Patrushev" is 1.4, "Novikov" 2.0, "Ivanov" 2.8,
+    # "Sergey" 3.2, "Mohammad" 3.6.
+    everyday_rare: float = 1.5
+    everyday_common: float = 3.5
+    everyday_floor: float = 0.3
     # What an agreeing initial adds to that evidence ("PATRUSHEV, D.").
     initial_evidence: float = 0.3
     # Organisations sharing a single distinctive word that agrees only nearly: the longest such
@@ -154,6 +167,10 @@ class ScoringConfig:
     # How much more `derived_acronym` counts (in its own units) when the query gives a country
     # and the list gives none for the entry: nothing then tells two bodies of one acronym apart.
     acronym_unconfirmed_country: float = 0.75
+    # `listed_acronym` (in its own units) when the query says more than the acronym, and when
+    # it also writes the acronym as a word, not in capitals.
+    acronym_says_more: float = 4.0
+    acronym_as_word: float = 10.0
     # A name of generic words only met at the end of a longer listed name (`generic_name_inside`):
     # the fewest words it must have ("School of Economics" is too common), and how much the two
     # names then agree: less than a full match, as such a name is more easily shared.
@@ -390,6 +407,28 @@ def single_word_only(
 
 
 @feature
+def institution_against_bare_name(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The query names an institution ('Isra University'); the listed name is one bare word.
+
+    A word that a list gives alone ('ISRA', 'LJ', an acronym or a short alias) is shared by many
+    bodies, and the query's word saying what kind of body it is was not found in it. A country
+    the list confirms for the entry keeps the hit.
+    """
+    c = candidate.name
+    if len(c.tokens) != 1 or c.person or candidate.alignment.joined_equal:
+        return SILENT
+    if query.country and query.country in candidate.countries:
+        return SILENT
+    q = query.name
+    kinds = [i for i in candidate.alignment.query_left if q.tokens[i] in vocab.INSTITUTION_WORDS]
+    if not kinds:
+        return SILENT
+    return FeatureResult(1.0, f"{_quote(q, kinds)} against the bare name '{c.surfaces[0]}'")
+
+
+@feature
 def common_name_parts(
     query: QuerySide, candidate: CandidateSide, config: ScoringConfig
 ) -> FeatureResult:
@@ -409,21 +448,31 @@ def common_name_parts(
     initials = len(a.pairs) - len(strong)
     weights = candidate.name.weights
     power = config.person_evidence_power
+    born = query.birth_date
+    born_alike = born is not None and any(_dates_agree(born, d) for d in candidate.dates_of_birth)
+    partial = (
+        not born_alike
+        and len(strong) < config.person_partial_words
+        and _partial_name(query, candidate, initials)
+    )
+    # Only for a partial name does everyday use count: whether a listed middle name or
+    # patronymic may be left out depends on how many people share the rest of the name.
+    everyday = _everyday_factors(candidate.name, config, partial)
     if a.joined_equal:  # the same letters: every listed word agrees
         flags = candidate.name.flags
         listed = range(len(weights))
-        evidence = sum(weights[j] ** power for j in listed if not flags[j] & INITIAL)
+        evidence = sum(weights[j] ** power * everyday[j] for j in listed if not flags[j] & INITIAL)
         initials = sum(1 for j in listed if flags[j] & INITIAL)
     else:
         # The listed word's weight: a query word the lists lack ("Barani" for "Barrani") would
         # otherwise count as the rarest of words. A near agreement counts as much less evidence.
-        evidence = sum(p.similarity**2 * weights[p.candidate] ** power for p in strong)
+        evidence = sum(
+            p.similarity**2 * weights[p.candidate] ** power * everyday[p.candidate] for p in strong
+        )
     evidence += config.initial_evidence * initials
-    born = query.birth_date
-    born_alike = born is not None and any(_dates_agree(born, d) for d in candidate.dates_of_birth)
     needed, scale = config.person_evidence, 1.0
-    if not born_alike and _partial_name(query, candidate, initials):
-        needed, scale = max(needed, config.person_evidence_partial), config.person_partial_scale
+    if partial:
+        needed, scale = config.person_evidence_partial, config.person_partial_scale
     if not strong or evidence >= needed:
         return SILENT
     value = min(1.0, scale * (1.0 - evidence / needed))
@@ -431,6 +480,22 @@ def common_name_parts(
         value /= 2  # the same date of birth is evidence of its own
     words = _quote(candidate.name, [p.candidate for p in strong])
     return FeatureResult(round(value, 3), f"only common name parts agree: {words}")
+
+
+def _everyday_factors(side: NameSide, config: ScoringConfig, applies: bool) -> list[float]:
+    """How much of its list-wide weight each word keeps as evidence of identity, when `applies`.
+
+    By how common the word is in everyday language: all of it for a name rarely written
+    ("Gimbatov"), `everyday_floor` of it for one written everywhere ("Sergey", "Ivanov"), in
+    proportion between.
+    """
+    low, high, floor = config.everyday_rare, config.everyday_common, config.everyday_floor
+    if not applies or not side.everyday:
+        return [1.0] * len(side.tokens)
+    return [
+        1.0 if z <= low else floor if z >= high else 1.0 - (1.0 - floor) * (z - low) / (high - low)
+        for z in side.everyday
+    ]
 
 
 def _partial_name(query: QuerySide, candidate: CandidateSide, initials: int) -> bool:
@@ -651,10 +716,24 @@ _WORDS = re.compile(r"[^\W_]+")
 def listed_acronym(
     query: QuerySide, candidate: CandidateSide, config: ScoringConfig
 ) -> FeatureResult:
-    """The query matched an acronym the list gives in brackets; acronyms are shared more often."""
+    """The query matched an acronym the list gives in brackets; acronyms are shared more often.
+
+    When the query says more than the acronym ('LJ University', 'KGK Company Limited'), its other
+    words were not found in the listed name, so it counts far less; and a word not written in
+    capitals beside others ('Isra University') is read as a word, not as the acronym.
+    """
     if candidate.kind != LISTED_ACRONYM:
         return SILENT
-    return FeatureResult(1.0, "acronym given by the list")
+    a = candidate.alignment
+    if not (a.query_left or query.name.legal):
+        return FeatureResult(1.0, "acronym given by the list")
+    if a.pairs and not _in_capitals(query.name.text, query.name.surfaces[a.pairs[0].query]):
+        return FeatureResult(
+            config.acronym_as_word, "a word that matches an acronym the list gives, not in capitals"
+        )
+    return FeatureResult(
+        config.acronym_says_more, "acronym given by the list, and the query says more"
+    )
 
 
 @feature

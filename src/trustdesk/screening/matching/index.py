@@ -33,6 +33,7 @@ from trustdesk.screening.matching.compare import (
     align,
 )
 from trustdesk.screening.matching.explain import explain
+from trustdesk.screening.matching.language import everyday_zipf
 from trustdesk.screening.matching.model import Hit, NameNotScreenable, Query
 from trustdesk.screening.matching.normalize import (
     GENERIC,
@@ -42,7 +43,7 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 10  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 11  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
 # named in several words are flagged as places; 4: format characters are removed, not spaces;
 # 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of
@@ -53,7 +54,8 @@ FORMAT_VERSION = 10  # bump when the saved layout or the name normalisation chan
 # "named after …" a qualifier, and qualifiers weighing less in a listed name's blocking rank;
 # "Telecoms" read as Telecommunications; 8: an organisation's countries include those of its
 # registration numbers when the list gives none; 9: a place's possessive is the place; 10: an
-# owner ("PLA") a qualifier, "Aviation" read as Aeronautics, more pinyin words read in English)
+# owner ("PLA") a qualifier, "Aviation" read as Aeronautics, more pinyin words read in English;
+# 11: each word's everyday frequency)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
@@ -152,6 +154,7 @@ class MatchIndex:
         self.vocab: dict[str, int] = {t: i for i, t in enumerate(self.tokens)}
         self.idf: npt.NDArray[np.float32] = data["idf"]
         self.idf_list: list[float] = self.idf.tolist()  # Python floats: no numpy scalar per lookup
+        self.everyday_list: list[float] = data["everyday"].tolist()
         self.post_off: IntArray = data["post_off"]
         self.post_rec: npt.NDArray[np.int32] = data["post_rec"]
         self.key_hash: npt.NDArray[np.uint32] = data["key_hash"]
@@ -308,6 +311,7 @@ class MatchIndex:
             self._weight(self.vocab.get(t), f, form.person, config)
             for t, f in zip(form.tokens, form.flags, strict=True)
         )
+        everyday = self.everyday_list
         side = NameSide(
             form.text,
             form.person,
@@ -317,6 +321,9 @@ class MatchIndex:
             form.surfaces,
             form.legal,
             form.joined,
+            tuple(
+                everyday[t] if (t := self.vocab.get(w)) is not None else 0.0 for w in form.tokens
+            ),
         )
         country = to_iso2(query.country) if query.country else None
         return ft.QuerySide(
@@ -355,7 +362,9 @@ class MatchIndex:
             joined = q.joined if same_letters else ""
             code = int(self.rec_legal[record])
             legal = (LEGAL_CODES[code],) if code else ()
-            side = NameSide(text, person, tokens, flags, weights, tokens, legal, joined)
+            everyday = self.everyday_list
+            common = tuple([everyday[t] for t in tids])
+            side = NameSide(text, person, tokens, flags, weights, tokens, legal, joined, common)
             done = cache.aligned[key] = (side, align(q, side, config, cache.words))
         side, alignment = done
         if kind in (ft.LISTED_ACRONYM, ft.DERIVED_ACRONYM):
@@ -370,6 +379,7 @@ class MatchIndex:
                 side.surfaces,
                 side.legal,
                 side.joined,
+                side.everyday,
             )
         return ft.CandidateSide(side, kind, alignment, meta[2], meta[4], meta[5], meta[6])
 
@@ -522,6 +532,7 @@ def _arrays(b: _Builder, meta: list[tuple[Any, ...]]) -> dict[str, Any]:
         "meta": meta,
         "tokens": b.tokens,
         "idf": idf,
+        "everyday": everyday_zipf(b.tokens),
         "post_off": post_off,
         "post_rec": post_rec.astype(np.int32),
         "key_hash": hashes[order].copy(),

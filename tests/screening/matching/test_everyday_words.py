@@ -1,0 +1,86 @@
+"""How common a word is in everyday language, beside how rare it is on the lists (issue 15).
+
+Invented names are never in everyday use; the real words they are compared with ("Ivanov",
+"Sergey", "University") are, by wordfreq's frequencies.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trustdesk.screening.entries import EntityType, Entry
+from trustdesk.screening.matching import MatchIndex, Query
+from trustdesk.screening.matching.language import everyday_zipf
+
+PERSON = EntityType.PERSON
+ORG = EntityType.ORGANIZATION
+
+
+def test_everyday_frequency_orders_words_by_use() -> None:
+    the, victoria, smirnov, zarkovsky = everyday_zipf(["the", "victoria", "smirnov", "zarkovsky"])
+    assert the > victoria > smirnov > zarkovsky == 0.0
+
+
+@pytest.fixture(scope="module")
+def people() -> MatchIndex:
+    # "Sergey" on half the entries: a common given name on the lists, as on the real ones.
+    others = [
+        Entry("t", family, PERSON, f"{family.upper()}, {given}", countries=("RU",))
+        for family, given in (
+            ("Orlovets", "Sergey"),
+            ("Bramsky", "Sergey"),
+            ("Telkov", "Boris"),
+            ("Varnikov", "Boris"),
+            ("Dushenko", "Boris"),
+            ("Galtsev", "Boris"),
+        )
+    ]
+    return MatchIndex.build(
+        [
+            Entry("t", "common", PERSON, "IVANOV, Sergey Petrovich", countries=("RU",)),
+            Entry("t", "rare", PERSON, "ZARKOVSKY, Sergey Petrovich", countries=("RU",)),
+            *others,
+        ]
+    )
+
+
+def test_a_name_without_its_middle_name_is_found_when_its_family_name_is_rarely_written(
+    people: MatchIndex,
+) -> None:
+    rare = people.search(Query("Sergey Zarkovsky", type=PERSON, country="RU"))
+    assert [h.key for h in rare] == ["t:rare"]
+
+
+def test_the_same_with_a_family_name_millions_share_is_weaker_evidence(
+    people: MatchIndex,
+) -> None:
+    # Both family names are on one listed entry each: only everyday use tells them apart.
+    common = people.search(Query("Sergey Ivanov", type=PERSON, country="RU"), threshold=0.0)
+    rare = people.search(Query("Sergey Zarkovsky", type=PERSON, country="RU"), threshold=0.0)
+    common_score = next(h.score for h in common if h.key == "t:common")
+    rare_score = next(h.score for h in rare if h.key == "t:rare")
+    assert common_score < rare_score
+    assert common_score < 0.7  # below the threshold: a namesake more likely than the person
+
+
+@pytest.fixture(scope="module")
+def bodies() -> MatchIndex:
+    return MatchIndex.build(
+        [
+            Entry("t", "qorv", ORG, "QORVANIAN RELIEF AGENCY", aliases=("QORV",)),
+            Entry("t", "tavel", ORG, "TAVEL FOUNDATION", aliases=("TAVEL",), countries=("PK",)),
+        ]
+    )
+
+
+def test_an_institution_is_not_a_bare_word_a_list_gives_alone(bodies: MatchIndex) -> None:
+    assert [h.key for h in bodies.search(Query("QORV", type=ORG))] == ["t:qorv"]
+    hits = bodies.search(Query("Qorv University", type=ORG, country="IN"), threshold=0.0)
+    hit = next(h for h in hits if h.matched_name == "QORV")
+    assert hit.score < 0.7
+    assert "('university' against the bare name 'qorv'" in hit.explanation
+
+
+def test_a_country_the_list_confirms_keeps_the_bare_word(bodies: MatchIndex) -> None:
+    hits = bodies.search(Query("Tavel University", type=ORG, country="PK"))
+    assert [h.key for h in hits] == ["t:tavel"]
