@@ -84,3 +84,53 @@ def test_an_institution_is_not_a_bare_word_a_list_gives_alone(bodies: MatchIndex
 def test_a_country_the_list_confirms_keeps_the_bare_word(bodies: MatchIndex) -> None:
     hits = bodies.search(Query("Tavel University", type=ORG, country="PK"))
     assert [h.key for h in hits] == ["t:tavel"]
+
+
+@pytest.fixture(scope="module")
+def companies() -> MatchIndex:
+    return MatchIndex.build(
+        [
+            Entry(
+                "t",
+                "zorvix",
+                ORG,
+                "HANGZHOU ZORVIX DIGITAL TECHNOLOGY CO., LTD.",
+                countries=("CN",),
+            ),
+            Entry("t", "bank", ORG, "JSB KELMORBANK", countries=("RU",)),
+            Entry(
+                "t", "kelmor", ORG, "NINGBO KELMOR DIGITAL INSTRUMENT CO., LTD.", countries=("CN",)
+            ),
+            Entry(
+                "t", "river", ORG, "HANGZHOU RIVER DIGITAL TECHNOLOGY CO., LTD.", countries=("CN",)
+            ),
+            Entry("t", "mianlu", ORG, "MIANLU ORLEVA ELECTRONICS INSTITUTE", countries=("CN",)),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("Zorvix", "t:zorvix"), ("Zorvix (China)", "t:zorvix"), ("Kelmor", "t:kelmor")],
+)
+def test_a_company_written_as_its_coined_word_is_found(
+    companies: MatchIndex, name: str, key: str
+) -> None:
+    hits = companies.search(Query(name, type=ORG))
+    assert [h.key for h in hits] == [key]
+    assert "coined" in hits[0].explanation
+
+
+def test_an_everyday_word_or_an_institution_is_not_a_coined_name(companies: MatchIndex) -> None:
+    # "River" is written everywhere; a university of the same made-up place is another body.
+    assert companies.search(Query("River", type=ORG)) == []
+    assert companies.search(Query("Mianlu University", type=ORG)) == []
+
+
+def test_a_coined_word_in_another_country_is_another_company(companies: MatchIndex) -> None:
+    assert companies.search(Query("Zorvix", type=ORG, country="DE")) == []
+
+
+def test_a_joint_stock_bank_s_letters_are_its_legal_form(companies: MatchIndex) -> None:
+    hits = companies.search(Query("KELMORBANK", type=ORG))
+    assert [(h.key, h.score) for h in hits] == [("t:bank", 1.0)]

@@ -59,6 +59,7 @@ WEIGHTS: Mapping[str, float] = MappingProxyType(
         "name_agreement": 1.0,
         "generic_words_only": -0.45,
         "generic_name_inside": 1.0,
+        "coined_name_inside": 1.0,
         "single_word_only": -0.3,
         "institution_against_bare_name": -0.2,
         "place_conflict": -0.25,
@@ -180,6 +181,13 @@ class ScoringConfig:
     # and Technology", the end of dozens of listed names, 0.48.
     generic_inside_rarity: float = 0.7
     generic_inside_agreement: float = 0.8
+    # A listed company written as its coined word alone (`coined_name_inside`): the shortest
+    # such word, the least list-wide weight and the most everyday use it may have ("Hikvision"
+    # is 1.4, "Sobinbank" 0), and how much the two names then agree.
+    min_coined_length: int = 5
+    coined_rarity: float = 0.9
+    coined_everyday: float = 1.5
+    coined_inside_agreement: float = 0.85
     # Candidate generation: listed names fully scored per query.
     candidates: int = 12
     # Of one entry's listed names, at most this many (the best-ranked) are scored per query.
@@ -375,6 +383,66 @@ def _generic_name_inside(
     return lead
 
 
+@feature
+def coined_name_inside(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The query is the coined word of a listed company's name, as people write the company.
+
+    'Hikvision' is how everyone writes 'HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.', and
+    'Sobinbank' 'JSB SOBINBANK': every distinctive word of the query agrees exactly with the
+    listed name, and each is a coined word, rare on the lists and almost never written in
+    everyday language, so the listed name's other words (its city, its trade, its legal form)
+    add nothing that could tell two bodies apart. Such a pair counts as agreeing
+    `coined_inside_agreement`. Not for a query naming an institution ('Mianyang Normal
+    University' is not a Mianyang company), nor when the countries disagree.
+    """
+    lead = _coined_name_inside(query, candidate, config)
+    if not lead:
+        return SILENT
+    value = max(0.0, config.coined_inside_agreement - coverage(query, candidate, config))
+    return FeatureResult(
+        value,
+        f"{_quote(candidate.name, lead)} coined, the rest of the listed name is what kind of "
+        f"body it is and where",
+    )
+
+
+def _coined_name_inside(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> list[int]:
+    """The listed name's coined words the query gives, when `coined_name_inside` holds."""
+    q, c = query.name, candidate.name
+    a = candidate.alignment
+    # Cheapest first: this is asked of every pair scoring below the threshold.
+    if q.person or c.person or not a.candidate_left or a.joined_equal or not c.everyday:
+        return []
+    if candidate.kind in (LISTED_ACRONYM, DERIVED_ACRONYM):
+        return []
+    if query.country and candidate.countries and query.country not in candidate.countries:
+        return []
+    if any(is_distinctive(q, i) and not q.flags[i] & QUALIFIER for i in a.query_left):
+        return []  # the query says something the listed name does not
+    if any(q.tokens[i] in vocab.INSTITUTION_WORDS for i in a.query_left):
+        return []
+    if any(len(c.tokens[j]) < 4 and is_distinctive(c, j) for j in a.candidate_left):
+        return []  # a short part ("TERRIK-AZ") is part of the name, not what kind of body
+    coined = [p.candidate for p in a.pairs if is_strong(q, c, p)]
+    if not coined or len(coined) != sum(1 for p in a.pairs if is_distinctive(q, p.query)):
+        return []
+    for j in coined:
+        pair = next(p for p in a.pairs if p.candidate == j)
+        word = c.tokens[j]
+        if (
+            pair.similarity < 1.0
+            or len(word) < config.min_coined_length
+            or c.weights[j] < config.coined_rarity
+            or c.everyday[j] > config.coined_everyday
+        ):
+            return []
+    return coined
+
+
 def _left_type_words(side: NameSide, left: list[int]) -> bool:
     """A leftover generic word that is not a place: 'Normal' in 'Zhejiang Normal University'."""
     return any(not side.flags[i] & (LOCATION | QUALIFIER) for i in left)
@@ -547,7 +615,8 @@ def place_conflict(
     """The two names name different places ('(Wuhan)' against '(Beijing)').
 
     Branches and campuses of one institution are listed apart, so a different place is strong
-    evidence of a different entity.
+    evidence of a different entity. A coined company name written with its country ('Zorvix
+    (China)' for 'HANGZHOU ZORVIX …') is weighed by `coined_name_inside` instead.
     """
     if candidate.alignment.joined_equal:  # the same letters: nothing differs
         return SILENT
@@ -558,6 +627,10 @@ def place_conflict(
     c_places = [j for j in a.candidate_left if candidate.name.flags[j] & (LOCATION | QUALIFIER)]
     if not q_places or not c_places:
         return SILENT
+    if all(query.name.tokens[i] in vocab.COUNTRY_WORDS for i in q_places) and (
+        _coined_name_inside(query, candidate, config)
+    ):
+        return SILENT  # the country holds the listed company's city
     detail = f"{_quote(query.name, q_places)} against {_quote(candidate.name, c_places)}"
     return FeatureResult(1.0, detail)
 
@@ -949,7 +1022,8 @@ def score(
         if (
             name == "name_agreement"
             and total + headroom(query, config) < floor
-            and not _generic_name_inside(query, candidate, config)  # lifts the name's score
+            and not _generic_name_inside(query, candidate, config)  # these two lift the
+            and not _coined_name_inside(query, candidate, config)  # name's score
         ):
             return 0.0, ()
     return round(min(1.0, max(0.0, total)), 3), tuple(fired)

@@ -65,6 +65,8 @@ LEGAL_FORMS: dict[str, str] = {
     "aktsionernoe obshchestvo": "jsc",
     "aktsionernoye obshchestvo": "jsc",
     "jsc": "jsc",
+    "jsb": "jsc",  # joint-stock bank
+    "jscb": "jsc",  # joint-stock commercial bank
     "ao": "jsc",
     "jt stock co": "jsc",
     "federal state unitary enterprise": "fsue",
