@@ -225,6 +225,30 @@ def test_an_article_ends_no_name() -> None:
     assert [h.key for h in index.search(Query("Terrik Az Ltd", type=ORG))] == ["t:x"]
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Velkor Experts", "VELKOR EXPERT"),  # a plural is the same word, not a typo
+        ("ALZARNEH AIRLINES", "AL-ZARNEH AIRLINES"),  # the article run into the word
+        ("Elmorvan Trading", "EL MORVAN TRADING"),
+    ],
+)
+def test_a_plural_or_a_joined_article_is_the_same_organisation_word(
+    query: str, listed: str
+) -> None:
+    index = MatchIndex.build([Entry("t", "x", ORG, listed)])
+    hits = index.search(Query(query, type=ORG))
+    assert [h.key for h in hits] == ["t:x"]
+    assert hits[0].score >= 0.9
+    assert "the same word as" in hits[0].explanation
+
+
+def test_a_plural_is_no_person_s_name() -> None:
+    # "Adams" is not "Adam": people's names are compared as names, not as English words.
+    index = MatchIndex.build([Entry("t", "x", EntityType.PERSON, "ADAM, Velkor")])
+    assert index.search(Query("Velkor Adams", type=EntityType.PERSON)) == []
+
+
 def test_common_parts_of_a_longer_listed_name_need_more_evidence(index: MatchIndex) -> None:
     # "Tarvek" and "Hamsir" are common: a query that leaves out a name the list gives needs
     # rarer parts, unless a date of birth agrees; the full name still identifies.

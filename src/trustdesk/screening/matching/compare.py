@@ -42,6 +42,7 @@ ABBREVIATION = "abbreviation"
 INITIAL_OF = "initial"
 JOINED = "joined"
 ACRONYM = "acronym"
+STEM = "same word"  # a plural, or the Arabic article run into the word
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +192,8 @@ def token_similarity(
         return config.skeleton_similarity, VARIANT
     if not person and is_pinyin(a) and is_pinyin(b):  # another syllable is another character
         return 0.0, ""
+    if not person and shortest >= config.min_variant_length and _same_stem(a, b):
+        return config.variant_similarity, STEM
     budget = allowed_edits(shortest, config)
     kept_ends = a[0] == b[0] and a[-1] == b[-1]
     if kept_ends and shortest >= config.kept_ends_two_typo_length:
@@ -211,6 +214,18 @@ def token_similarity(
     ):
         return config.prefix_similarity, ABBREVIATION
     return 0.0, ""
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Whether one organisation word is the other, written another way: one word, not a typo.
+
+    In the plural ("Experts"), or with the Arabic article run into it ("Alnaser" for "Al-Naser",
+    whose article is set aside).
+    """
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if long in (short + "s", short + "es"):
+        return True
+    return long[:2] in ("al", "el") and long[2:] == short
 
 
 # Slavic family names take a man's and a woman's form: Volkov/Volkova, Vasilev/Vasileva,

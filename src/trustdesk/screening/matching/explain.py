@@ -11,6 +11,7 @@ from trustdesk.screening.matching.compare import (
     EXACT,
     INITIAL_OF,
     JOINED,
+    STEM,
     TYPO,
     VARIANT,
     NameSide,
@@ -32,6 +33,7 @@ _HOW = {
     INITIAL_OF: "an initial of",
     JOINED: "written together as",
     ACRONYM: "the initials of words starting with",
+    STEM: "the same word as",
 }
 
 # A feature's first docstring line may end in quoted examples ("('Mohammad', 'Ali', 'Abdul')"):
