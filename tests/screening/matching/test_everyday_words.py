@@ -134,3 +134,14 @@ def test_a_coined_word_in_another_country_is_another_company(companies: MatchInd
 def test_a_joint_stock_bank_s_letters_are_its_legal_form(companies: MatchIndex) -> None:
     hits = companies.search(Query("KELMORBANK", type=ORG))
     assert [(h.key, h.score) for h in hits] == [("t:bank", 1.0)]
+
+
+def test_a_word_on_a_handful_of_entries_brings_each_of_them_to_be_scored() -> None:
+    # Many short names a near spelling away ("Division 7") would otherwise fill the names
+    # scored before the long listed name that has the query's own rare word.
+    short = [Entry("t", f"d{k}", ORG, f"DIVISION {k}") for k in range(1, 30)]
+    company = Entry(
+        "t", "tak", ORG, "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.", countries=("CN",)
+    )
+    index = MatchIndex.build([*short, company])
+    assert [h.key for h in index.search(Query("HIKVISION", type=ORG))] == ["t:tak"]

@@ -28,6 +28,8 @@ from trustdesk.screening.matching.compare import (
 )
 from trustdesk.screening.matching.normalize import (
     ABJAD,
+    GENERIC,
+    LOCATION,
     QUALIFIER,
     NameForm,
     phonetic,
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from trustdesk.screening.matching.index import MatchIndex
 
 NEIGHBOUR_FACTOR = 0.8  # blocking credit of a word reached by typo or spelling key
+RARE_WORD = 0.99  # a word's weight from which it is on so few entries that all are scored
 MAX_TYPO_WORD = 24  # longer words are run-together names: looked up exactly, never by typo
 _BUILD_CONFIG = ft.ScoringConfig()  # build-time choices: which words get typo keys
 
@@ -171,6 +174,7 @@ def candidates(
     """
     term_ids: list[int] = []
     term_weights: list[float] = []
+    rare: list[int] = []  # an organisation's distinctive words that are on a handful of entries
     # A qualifier ("… of China", "(Wuhan)") counts here as little as it does in the score, or the
     # many listed names that contain the place would crowd out the one the query names.
     q_weights = [
@@ -182,6 +186,12 @@ def candidates(
         if tid is not None:
             term_ids.append(tid)
             term_weights.append(q_weights[i])
+            if (
+                not form.person
+                and index.idf_list[tid] >= RARE_WORD
+                and not form.flags[i] & (GENERIC | LOCATION)
+            ):
+                rare.append(tid)
         term_ids.extend(near)
         term_weights.extend([q_weights[i] * NEIGHBOUR_FACTOR] * len(near))
     gathered, checked = _plan_postings(index, term_ids, term_weights, config)
@@ -204,6 +214,13 @@ def candidates(
     for start, end, w in checked:
         _credit_shared(records, acc, index.post_rec[start:end], w)
     ranking = acc / (0.5 * (sum(q_weights) + index.rec_weight[records]))
+    if rare:
+        # A distinctive word on a handful of entries brings each of them to be scored, however
+        # long its name ("Hikvision" in "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.") and
+        # however many short names a near spelling reaches ("Division 39"): it is the strongest
+        # clue the query gives, and it costs a few names at most.
+        spans = [index.post_rec[index.post_off[t] : index.post_off[t + 1]] for t in rare]
+        ranking = ranking + np.isin(records, np.concatenate(spans))
     keep = ranking >= config.min_blocking_rank
     if same_letters:
         keep |= np.isin(records, exact)
