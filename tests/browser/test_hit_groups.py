@@ -50,7 +50,11 @@ def _user(username: str, role: User.Role, first_name: str) -> User:
 
 @pytest.fixture
 def beihang(transactional_db: None) -> Organisation:
-    """Beihang as the demo adds it, screened against the shipped lists (on commit)."""
+    """Beihang as the demo adds it, screened against the shipped lists (on commit).
+
+    With one alias more, a name the Navy Aviation University is listed under, so that the page
+    shows a second institution's group beside Beihang's.
+    """
     shipped_lists_ensure()
     data = next(o for o in demo_data.ORGANISATIONS if o.name == demo_data.BEIHANG)
     researcher = _user("jwhitfield", User.Role.RESEARCHER, "James")
@@ -59,7 +63,7 @@ def beihang(transactional_db: None) -> Organisation:
         data=services.OrganisationInput(
             name=data.name,
             kind=data.kind,
-            aliases=data.aliases,
+            aliases=[*data.aliases, "Naval Aeronautics and Astronautics University"],
             country=data.country,
             ror_id=data.ror_id,
         ),
@@ -96,7 +100,7 @@ def test_an_officer_confirms_a_university_on_three_lists_with_one_verdict(
     shots = _shots() or tmp_path
 
     # then Beihang's three hits are one group, by the lists' titles, with one form in sight;
-    # the Navy Aviation University, which its former name also matches, is a group of its own
+    # the Navy Aviation University, which one of its aliases names, is a group of its own
     groups = page.locator("article.hit-group")
     expect(groups).to_have_count(2)
     group = groups.first

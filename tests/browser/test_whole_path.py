@@ -93,14 +93,18 @@ def people(transactional_db: None) -> dict[str, User]:
 
 @pytest.fixture
 def beihang(people: dict[str, User]) -> Organisation:
-    """Beihang in the shared register, as the demo adds it, screened (on commit)."""
+    """Beihang in the shared register, as the demo adds it, screened (on commit).
+
+    With one alias more, a researcher's slip: a name the Navy Aviation University is listed
+    under, which the officer dismisses as a group of its own.
+    """
     data = next(o for o in demo_data.ORGANISATIONS if o.name == demo_data.BEIHANG)
     return partners.organisation_create(
         actor=people["aokafor"],
         data=partners.OrganisationInput(
             name=data.name,
             kind=data.kind,
-            aliases=data.aliases,
+            aliases=[*data.aliases, "Naval Aeronautics and Astronautics University"],
             country=data.country,
             ror_id=data.ror_id,
         ),
