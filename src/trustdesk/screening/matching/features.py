@@ -341,12 +341,21 @@ def generic_name_inside(
         return SILENT
     # The words that agree are generic and weigh little, so the leading words left out would
     # outweigh them: the pair counts as agreeing this much instead, whatever they weigh.
-    value = max(0.0, config.generic_inside_agreement - coverage(query, candidate, config))
-    return FeatureResult(
-        value,
+    return _agreeing_as(
+        config.generic_inside_agreement,
+        query,
+        candidate,
+        config,
         f"the listed name without {_quote(candidate.name, lead)} before it, "
         f"counted as agreeing {config.generic_inside_agreement:.2f}",
     )
+
+
+def _agreeing_as(
+    agreement: float, query: QuerySide, candidate: CandidateSide, config: ScoringConfig, detail: str
+) -> FeatureResult:
+    """What lifts the pair's name agreement to `agreement`, whatever its words weigh."""
+    return FeatureResult(max(0.0, agreement - coverage(query, candidate, config)), detail)
 
 
 def _generic_name_inside(
@@ -397,13 +406,15 @@ def coined_name_inside(
     `coined_inside_agreement`. Not for a query naming an institution ('Mianyang Normal
     University' is not a Mianyang company), nor when the countries disagree.
     """
-    lead = _coined_name_inside(query, candidate, config)
-    if not lead:
+    coined = _coined_name_inside(query, candidate, config)
+    if not coined:
         return SILENT
-    value = max(0.0, config.coined_inside_agreement - coverage(query, candidate, config))
-    return FeatureResult(
-        value,
-        f"{_quote(candidate.name, lead)} coined, the rest of the listed name is what kind of "
+    return _agreeing_as(
+        config.coined_inside_agreement,
+        query,
+        candidate,
+        config,
+        f"{_quote(candidate.name, coined)} coined, the rest of the listed name is what kind of "
         f"body it is and where",
     )
 
@@ -427,19 +438,18 @@ def _coined_name_inside(
         return []
     if any(len(c.tokens[j]) < 4 and is_distinctive(c, j) for j in a.candidate_left):
         return []  # a short part ("TERRIK-AZ") is part of the name, not what kind of body
-    coined = [p.candidate for p in a.pairs if is_strong(q, c, p)]
-    if not coined or len(coined) != sum(1 for p in a.pairs if is_distinctive(q, p.query)):
+    strong = [p for p in a.pairs if is_strong(q, c, p)]
+    if not strong or len(strong) != sum(1 for p in a.pairs if is_distinctive(q, p.query)):
         return []
-    for j in coined:
-        pair = next(p for p in a.pairs if p.candidate == j)
-        word = c.tokens[j]
-        if (
-            pair.similarity < 1.0
-            or len(word) < config.min_coined_length
-            or c.weights[j] < config.coined_rarity
-            or c.everyday[j] > config.coined_everyday
-        ):
-            return []
+    coined = [p.candidate for p in strong]
+    if any(
+        p.similarity < 1.0
+        or len(c.tokens[j]) < config.min_coined_length
+        or c.weights[j] < config.coined_rarity
+        or c.everyday[j] > config.coined_everyday
+        for p, j in zip(strong, coined, strict=True)
+    ):
+        return []
     return coined
 
 
@@ -1022,11 +1032,15 @@ def score(
         if (
             name == "name_agreement"
             and total + headroom(query, config) < floor
-            and not _generic_name_inside(query, candidate, config)  # these two lift the
-            and not _coined_name_inside(query, candidate, config)  # name's score
+            and not any(lifts(query, candidate, config) for lifts in _LIFTS)
         ):
             return 0.0, ()
     return round(min(1.0, max(0.0, total)), 3), tuple(fired)
+
+
+# The conditions of the features that lift a pair's name agreement (`_agreeing_as`): a pair
+# whose names agree too little for the threshold is still scored when one of them holds.
+_LIFTS = (_generic_name_inside, _coined_name_inside)
 
 
 def kind_admits(query: QuerySide, candidate: CandidateSide, config: ScoringConfig) -> bool:

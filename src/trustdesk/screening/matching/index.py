@@ -307,9 +307,10 @@ class MatchIndex:
         )
 
     def _query_side(self, form: NameForm, query: Query, config: ft.ScoringConfig) -> ft.QuerySide:
+        tids = [self.vocab.get(t) for t in form.tokens]
         weights = tuple(
-            self._weight(self.vocab.get(t), f, form.person, config)
-            for t, f in zip(form.tokens, form.flags, strict=True)
+            self._weight(tid, f, form.person, config)
+            for tid, f in zip(tids, form.flags, strict=True)
         )
         everyday = self.everyday_list
         side = NameSide(
@@ -321,9 +322,7 @@ class MatchIndex:
             form.surfaces,
             form.legal,
             form.joined,
-            tuple(
-                everyday[t] if (t := self.vocab.get(w)) is not None else 0.0 for w in form.tokens
-            ),
+            tuple(0.0 if tid is None else everyday[tid] for tid in tids),  # unseen: never written
         )
         country = to_iso2(query.country) if query.country else None
         return ft.QuerySide(
