@@ -64,7 +64,7 @@ from _common import (
 )
 from _requires import Data, Module, require
 from trustdesk.screening.entries import Entry
-from trustdesk.screening.matching import DEFAULT_THRESHOLD, Hit, MatchIndex
+from trustdesk.screening.matching import DEFAULT_THRESHOLD, Hit, MatchIndex, ScoringConfig
 
 HIT_LIMIT = 10  # the CLI's default --limit, applied to every system alike
 REFERENCE = {
@@ -346,6 +346,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--show", type=int, default=0, help="independent sets: print N wrong answers"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SETTING=VALUE",
+        help="independent sets: screen with this ScoringConfig setting changed (repeatable), "
+        "as the settings of docs/screening.md were compared on the tune half",
+    )
     args = parser.parse_args(argv)
     if args.independent is not None:
         independent(args)
@@ -394,7 +402,22 @@ def independent(args: argparse.Namespace) -> None:
         entries = current_entries()
     print(f"loaded {len(entries):,} entries")
     threshold = args.threshold if args.threshold is not None else DEFAULT_THRESHOLD
-    run_independent(directory, entries, args.split, threshold, args.show, not args.no_logic_v2)
+    config = scoring_config(args.set)
+    run_independent(
+        directory, entries, args.split, threshold, args.show, not args.no_logic_v2, config
+    )
+
+
+def scoring_config(settings: Sequence[str]) -> ScoringConfig:
+    """The default ScoringConfig with `SETTING=VALUE` changes, typed as the default is."""
+    defaults = ScoringConfig()
+    changes: dict[str, Any] = {}
+    for setting in settings:
+        name, sep, value = setting.partition("=")
+        if not sep or not hasattr(defaults, name):
+            raise SystemExit(f"--set {setting!r}: expected SETTING=VALUE, a ScoringConfig field")
+        changes[name] = type(getattr(defaults, name))(value)
+    return replace(defaults, **changes)
 
 
 def run(args: argparse.Namespace, home: Path) -> None:

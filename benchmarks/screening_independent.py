@@ -38,7 +38,7 @@ from _independent import (
     without_aliases,
 )
 from trustdesk.screening.entries import EntityType, Entry
-from trustdesk.screening.matching import MatchIndex, Query
+from trustdesk.screening.matching import MatchIndex, Query, ScoringConfig
 
 HIT_LIMIT = 10
 BANDS = ((0.7, 0.8), (0.8, 0.9), (0.9, 1.01))
@@ -82,13 +82,16 @@ def as_query(q: EvalQuery) -> Query:
 
 
 def screen(
-    index: MatchIndex, queries: Sequence[EvalQuery], threshold: float
+    index: MatchIndex,
+    queries: Sequence[EvalQuery],
+    threshold: float,
+    config: ScoringConfig | None = None,
 ) -> tuple[Answers, list[float]]:
     out: Answers = {}
     times: list[float] = []
     for q in queries:
         start = time.perf_counter()
-        hits = index.search(as_query(q), threshold=threshold, limit=HIT_LIMIT)
+        hits = index.search(as_query(q), threshold=threshold, limit=HIT_LIMIT, config=config)
         times.append(time.perf_counter() - start)
         out[q.qid] = [(h.key, h.score) for h in hits]
     return out, times
@@ -246,6 +249,7 @@ def run_independent(
     threshold: float,
     show: int,
     with_logic: bool,
+    config: ScoringConfig | None = None,
 ) -> None:
     sets, removed = load_sets(directory, entries, split)
     print(
@@ -257,7 +261,7 @@ def run_independent(
     index = MatchIndex.build(without_aliases(entries, removed))
     print(f"index over the entries minus the variant aliases: {time.perf_counter() - start:.1f}s")
     kept = {e.key: e for e in without_aliases(entries, removed)}
-    answers, times = screen(index, sets.all, threshold)
+    answers, times = screen(index, sets.all, threshold, config)
     times.sort()
     print(
         f"trustdesk: {len(times)} queries, {len(times) / sum(times):,.0f}/s, "
