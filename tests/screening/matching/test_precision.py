@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from trustdesk.screening.entries import EntityType, Entry
-from trustdesk.screening.matching import MatchIndex, Query
+from trustdesk.screening.matching import MatchIndex, Query, ScoringConfig
+from trustdesk.screening.matching.compare import token_similarity
 
 ORG = EntityType.ORGANIZATION
 PERSON = EntityType.PERSON
@@ -274,3 +275,28 @@ def test_a_title_before_a_name_is_not_part_of_it() -> None:
 
     hits = index.search(Query("Abdul Qelmir Zorvani", type=PERSON))
     assert [(h.key, h.score) for h in hits] == [("t:x", 1.0)]
+
+
+def test_a_country_s_name_is_no_slip_for_another_word() -> None:
+    """'Japan' a letter from 'Jahan' is Persian's 'world', not a typo; people are called Jordan."""
+    config = ScoringConfig()
+    assert token_similarity("japan", "jahan", 0, 0, False, config)[0] == 0.0
+    assert token_similarity("jordan", "jordon", 0, 0, True, config)[0] > 0.0
+    index = MatchIndex.build([Entry("t", "jahan", ORG, "JAHAN ENGINEERING", countries=("IR",))])
+    assert not index.search(Query("Japan Engineering Society", type=ORG, country="JP"))
+    assert index.search(Query("Jahan Engineering", type=ORG))
+
+
+def test_an_institution_is_no_bank() -> None:
+    """A university and a bank sharing their distinctive words are two bodies."""
+
+    def many(word: str) -> list[Entry]:
+        return [
+            Entry("b", f"{word}{i}", ORG, f"Velder{chr(97 + i % 26)}{chr(97 + i // 26)} {word}")
+            for i in range(60)
+        ]
+
+    listed = Entry("t", "bank", ORG, "ZELVARI EAST BANK")
+    index = MatchIndex.build([listed, *many("East Trading"), *many("University"), *many("Bank")])
+    assert not index.search(Query("Zelvari East University", type=ORG, country="JO"))
+    assert index.search(Query("Zelvari East Bank", type=ORG, country="JO"))

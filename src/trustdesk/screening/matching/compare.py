@@ -194,6 +194,10 @@ def token_similarity(
         return 0.0, ""
     if not person and shortest >= config.min_variant_length and _same_stem(a, b):
         return config.variant_similarity, STEM
+    if not person and (a in vocab.COUNTRY_WORDS or b in vocab.COUNTRY_WORDS):
+        # A country's name a letter away from a word is that word, not a slip: "Japan" is not
+        # "Jahan" (Persian for world). People are called Jordan and Chad.
+        return 0.0, ""
     budget = allowed_edits(shortest, config)
     kept_ends = a[0] == b[0] and a[-1] == b[-1]
     if kept_ends and shortest >= config.kept_ends_two_typo_length:

@@ -683,17 +683,23 @@ def company_against_institution(
     one word are different bodies: once the legal form is set aside, the company's name is often
     a single ordinary word that many institutions' names contain.
     """
-    if not (query.name.legal or candidate.name.legal):  # most pairs: neither is a company
+    q_company, c_company = _is_company(query.name), _is_company(candidate.name)
+    if not (q_company or c_company):  # most pairs: neither is a company
         return SILENT
     if candidate.alignment.joined_equal or candidate.name.person or query.name.person:
         return SILENT
     q_inst = _institution_words(query.name)
     c_inst = _institution_words(candidate.name)
-    if q_inst and not c_inst and candidate.name.legal and not query.name.legal:
+    if q_inst and not c_inst and c_company and not q_company:
         return FeatureResult(1.0, f"{_quote(query.name, q_inst)} against a company")
-    if c_inst and not q_inst and query.name.legal and not candidate.name.legal:
+    if c_inst and not q_inst and q_company and not c_company:
         return FeatureResult(1.0, f"a company against {_quote(candidate.name, c_inst)}")
     return SILENT
+
+
+def _is_company(side: NameSide) -> bool:
+    """A legal form, or a trade only companies carry on ("Middle East Bank", "… Shipping")."""
+    return bool(side.legal) or any(t in vocab.COMMERCE_WORDS for t in side.tokens)
 
 
 def _institution_words(side: NameSide) -> list[int]:

@@ -571,6 +571,15 @@ INSTITUTION_WORDS: frozenset[str] = words(
     """
 )
 
+# Trades only companies carry on: a university or a ministry is never a bank or a shipping line,
+# so one of these against an institution's word is a company against an institution, as a legal
+# form is.
+COMMERCE_WORDS: frozenset[str] = words(
+    """
+    bank banks banking exchange exchanges trading shipping insurance brokerage airline airlines
+    """
+)
+
 # Words naming the field an institution works in: two universities of one city that share their
 # distinctive words differ by these ("University of Technology", "of Medical Sciences").
 FIELD_WORDS: frozenset[str] = words(
