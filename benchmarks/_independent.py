@@ -145,6 +145,7 @@ def build_ror(ror_repo: Path, out: Path) -> int:
             continue
         if "names" in record:  # schema v2
             names = [n["value"] for n in record["names"] if "acronym" not in n.get("types", [])]
+            acronyms = [n["value"] for n in record["names"] if "acronym" in n.get("types", [])]
             display = next(
                 (n["value"] for n in record["names"] if "ror_display" in n.get("types", [])),
                 names[0] if names else "",
@@ -155,16 +156,18 @@ def build_ror(ror_repo: Path, out: Path) -> int:
             display = record.get("name", "")
             names = [display, *record.get("aliases", [])]
             names += [label["label"] for label in record.get("labels", [])]
+            acronyms = list(record.get("acronyms", []))
             country = (record.get("country") or {}).get("country_code", "")
         types = [t.lower() for t in record.get("types", [])]
         kind = next((t for t in ROR_TYPES if t in types), types[0] if types else "other")
         if not display:
             continue
-        rows.append((record["id"].rsplit("/", 1)[-1], display, "|".join(names), country, kind))
+        rid = record["id"].rsplit("/", 1)[-1]
+        rows.append((rid, display, "|".join(names), country, kind, "|".join(acronyms)))
     out.mkdir(parents=True, exist_ok=True)
     with (out / "ror.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["ror_id", "name", "names", "country", "kind"])
+        writer.writerow(["ror_id", "name", "names", "country", "kind", "acronyms"])
         writer.writerows(sorted(rows))
     return len(rows)
 
@@ -225,39 +228,94 @@ def name_key(name: str) -> str:
     return " ".join(sorted(re.findall(r"\w+", _plain(name).casefold())))
 
 
-def org_queries(directory: Path, entries: dict[str, Entry]) -> list[EvalQuery]:
+def _listed_org_names(entries: dict[str, Entry]) -> dict[str, set[str]]:
     listed: dict[str, set[str]] = {}
     for key, entry in entries.items():
         if entry.type == EntityType.ORGANIZATION:
             for n in entry.all_names():
                 listed.setdefault(name_key(n), set()).add(key)
-    out = []
+    return listed
+
+
+def _ror_rows(directory: Path) -> Iterator[dict[str, str]]:
     with (directory / "ror.csv").open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            if row["kind"] not in EVAL_ROR_TYPES:
+            if row["kind"] in EVAL_ROR_TYPES:
+                yield row
+
+
+def _listed_as(
+    row: dict[str, str], listed: dict[str, set[str]], entries: dict[str, Entry]
+) -> set[str]:
+    """The entries a ROR record is listed as: one of its names word for word, countries agreeing."""
+    expected: set[str] = set()
+    for n in row["names"].split("|"):
+        expected |= listed.get(name_key(n), set())
+        # ROR tells namesakes apart with a bracketed country: "Forum (United States)".
+        expected |= listed.get(name_key(_BRACKETS.sub(" ", n)), set())
+    # The same name in another country is a namesake ("Ministry of Defence" of the UK against
+    # Syria's), not the listed body.
+    return {
+        k
+        for k in expected
+        if not row["country"] or not entries[k].countries or row["country"] in entries[k].countries
+    }
+
+
+def org_queries(directory: Path, entries: dict[str, Entry]) -> list[EvalQuery]:
+    listed = _listed_org_names(entries)
+    return [
+        EvalQuery(
+            f"ror:{row['ror_id']}",
+            row["name"],
+            "organization",
+            row["country"],
+            frozenset(_listed_as(row, listed, entries)),
+            row["kind"],
+            split_of(f"ror:{row['ror_id']}"),
+        )
+        for row in _ror_rows(directory)
+    ]
+
+
+def ror_name_queries(directory: Path, entries: dict[str, Entry]) -> list[EvalQuery]:
+    """A listed ROR organisation by its other ROR names, none of them a listed name.
+
+    ROR records what the world calls a body besides its display name: acronyms ("NUDT"), other
+    names and older ones, the name in its own language and script. Where the record is listed
+    (`org_queries`), each such name the lists do not give word for word is a query that should
+    find the listed entry: written by ROR's curators, not by anyone here, and of the kinds the
+    lists leave out. Split with the record, so a record's names are all on one side.
+    """
+    listed = _listed_org_names(entries)
+    out = []
+    for row in _ror_rows(directory):
+        expected = _listed_as(row, listed, entries)
+        if not expected:
+            continue
+        seen = {name_key(row["name"])}
+        others = [(n, "other name") for n in row["names"].split("|")]
+        others += [(n, "acronym") for n in row.get("acronyms", "").split("|")]
+        for name, group in others:
+            key = name_key(name)
+            if (
+                not key
+                or key in seen
+                or key in listed
+                or name_key(_BRACKETS.sub(" ", name)) in listed
+            ):
                 continue
-            expected: set[str] = set()
-            for n in row["names"].split("|"):
-                expected |= listed.get(name_key(n), set())
-                # ROR tells namesakes apart with a bracketed country: "Forum (United States)".
-                expected |= listed.get(name_key(_BRACKETS.sub(" ", n)), set())
-            # The same name in another country is a namesake ("Ministry of Defence" of the UK
-            # against Syria's), not the listed body.
-            expected = {
-                k
-                for k in expected
-                if not row["country"]
-                or not entries[k].countries
-                or row["country"] in entries[k].countries
-            }
+            seen.add(key)
+            if group == "other name" and not name.isascii():
+                group = "own script"
             out.append(
                 EvalQuery(
-                    f"ror:{row['ror_id']}",
-                    row["name"],
+                    f"rorname:{row['ror_id']}:{name}",
+                    name,
                     "organization",
                     row["country"],
                     frozenset(expected),
-                    row["kind"],
+                    group,
                     split_of(f"ror:{row['ror_id']}"),
                 )
             )

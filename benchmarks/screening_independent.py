@@ -34,6 +34,7 @@ from _independent import (
     org_queries,
     partial_queries,
     people_queries,
+    ror_name_queries,
     variant_queries,
     without_aliases,
 )
@@ -52,10 +53,11 @@ class Sets:
     people: list[EvalQuery]
     variants: list[EvalQuery]
     partial: list[EvalQuery]
+    ror_names: list[EvalQuery]
 
     @property
     def all(self) -> list[EvalQuery]:
-        return [*self.orgs, *self.people, *self.variants, *self.partial]
+        return [*self.orgs, *self.people, *self.variants, *self.partial, *self.ror_names]
 
 
 def load_sets(
@@ -71,6 +73,7 @@ def load_sets(
         pick(people_queries(directory)),
         pick(variants),
         pick(partial_queries(entries)),
+        pick(ror_name_queries(directory, entries)),
     )
     # Only the held-out variants' aliases need removing for a held-out run, but removing all is
     # the same index for both splits.
@@ -185,6 +188,18 @@ def report(label: str, sets: Sets, answers: Answers) -> dict[str, float]:
         f"listed names without their middle names: {len(sets.partial)} queries, recall "
         f"{figures['no-middle recall']:.3f}"
     )
+    # listed organisations by their other ROR names
+    found_r = [q for q in sets.ror_names if q.expected & {k for k, _ in answers[q.qid]}]
+    figures["ROR-name recall"] = len(found_r) / max(1, len(sets.ror_names))
+    by_group = Counter(q.group for q in sets.ror_names)
+    by_group_found = Counter(q.group for q in found_r)
+    print(
+        f"listed ROR organisations by their other ROR names: {len(sets.ror_names)} queries, "
+        f"recall {figures['ROR-name recall']:.3f}; "
+        + ", ".join(
+            f"{g} {by_group_found[g] / by_group[g]:.3f} (n={by_group[g]})" for g in sorted(by_group)
+        )
+    )
     # overall
     benign = [*unlisted, *sets.people]
     fa_rate = sum(bool(answers[q.qid]) for q in benign) / max(1, len(benign))
@@ -220,13 +235,15 @@ def misses(sets: Sets, answers: Answers, entries: dict[str, Entry], limit: int) 
     print(
         "\nwrong answers (FA: benign flagged; MISS: variant not found; "
         "LOST: listed organisation not found; PART: listed name without its middle names "
-        "not found)"
+        "not found; RNAM: listed organisation's other ROR name not found)"
     )
     for q in sets.all:
         keys = [k for k, _ in answers[q.qid]]
         if q.expected and not (q.expected & set(keys)):
             target = next(iter(q.expected))
-            kind = {"variant": "MISS", "partial": "PART"}.get(q.qid.split(":")[0], "LOST")
+            kind = {"variant": "MISS", "partial": "PART", "rorname": "RNAM"}.get(
+                q.qid.split(":")[0], "LOST"
+            )
             print(f"{kind} {q.name!r} [{q.type}/{q.country}] want {entries[target].name!r}")
         elif not q.expected and keys:
             k, v = answers[q.qid][0]

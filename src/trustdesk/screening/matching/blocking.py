@@ -24,6 +24,7 @@ from trustdesk.screening.matching.compare import (
     SIMILARITY_FLAGS,
     NameSide,
     SimilarityCache,
+    russian_places,
     token_similarity,
 )
 from trustdesk.screening.matching.normalize import (
@@ -67,6 +68,8 @@ def neighbour_keys(token: str, *, depth: int, abjad: bool) -> set[int]:
     """Hashed lookup keys of a word: spelling key, consonant skeleton, deletions up to `depth`."""
     spelling = phonetic(token)
     keys = {zlib.crc32(spelling.encode(), _PHONETIC)}
+    # A Russian place's adjective and the place share a key ("Kazanskiy", "Kazan").
+    keys |= {zlib.crc32(phonetic(p).encode(), _PHONETIC) for p in russian_places(token)}
     if abjad:  # vowels are missing: only the consonants can be compared
         keys.add(zlib.crc32(skeleton(token, spelling).encode(), _SKELETON))
     typo_word = _BUILD_CONFIG.one_typo_length <= len(token) <= MAX_TYPO_WORD

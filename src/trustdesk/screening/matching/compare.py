@@ -229,7 +229,38 @@ def _same_stem(a: str, b: str) -> bool:
     short, long = (a, b) if len(a) < len(b) else (b, a)
     if long in (short + "s", short + "es"):
         return True
-    return long[:2] in ("al", "el") and long[2:] == short
+    if long[:2] in ("al", "el") and long[2:] == short:
+        return True
+    return _russian_place_adjective(long, short)
+
+
+_RUSSIAN_ADJECTIVE_ENDINGS = tuple(
+    sorted({e for e in vocab.RUSSIAN_ENDINGS if e[0] in "aeiouy"}, key=len, reverse=True)
+)
+
+
+def _russian_place_adjective(adjective: str, place: str) -> bool:
+    """Whether a Russian word is the adjective of a place, as bodies are named by their city.
+
+    "Kazanskiy" of Kazan, "Tomskiy" of Tomsk, "Samarskiy" of Samara, "Minskogo" of Minsk.
+    """
+    return len(place) >= 4 and place in russian_places(adjective)
+
+
+@lru_cache(maxsize=1 << 14)
+def russian_places(word: str) -> frozenset[str]:
+    """The places a Russian adjective in "-sk-" may be of, as `_russian_place_adjective` reads it.
+
+    Blocking looks these up too: "Astrakhanskiy" is four letters from "Astrakhan".
+    """
+    if "sk" not in word or len(word) < 6:
+        return frozenset()
+    for ending in _RUSSIAN_ADJECTIVE_ENDINGS:
+        if word.endswith(ending):
+            stem = word[: -len(ending)]
+            if stem.endswith("sk"):
+                return frozenset((stem, stem[:-2], stem[:-2] + "a"))
+    return frozenset()
 
 
 # Slavic family names take a man's and a woman's form: Volkov/Volkova, Vasilev/Vasileva,

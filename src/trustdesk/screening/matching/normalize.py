@@ -299,7 +299,7 @@ def misspelt_vocabulary(word: str) -> str:
     """
     if len(word) < MIN_MISSPELT_LENGTH - 1 or (word[0], word[-1]) not in _TYPO_ENDS:
         return ""
-    if word in _KNOWN or not word.isalpha():
+    if word in _KNOWN or not word.isalpha() or russian_gloss(word):  # "Universitet" is Russian
         return ""
     found = {w for key in _one_deletes(word) for w in _TYPOS.get(key, ())}
     # The only line here that crosses into the rapidfuzz primitive.
@@ -580,7 +580,7 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
                 tok.flags |= EXPANDED
             out.append(tok)
             continue
-        expansion = _EXPANSIONS.get(word)
+        expansion = _EXPANSIONS.get(word) or russian_gloss(word)
         if expansion is None:
             out.append(tok)
             continue
@@ -590,6 +590,26 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
             for part in expansion
         )
     return out
+
+
+@lru_cache(maxsize=65536)
+def russian_gloss(word: str) -> tuple[str, ...] | None:
+    """A transliterated Russian organisation word in English, whatever its case and gender.
+
+    "Gosudarstvennyy", "gosudarstvennaya", "gosudarstvennogo": "state" (`vocab.RUSSIAN_GLOSSARY`).
+    """
+    if len(word) < 4 or not word.isascii():
+        return None
+    found = vocab.RUSSIAN_GLOSSARY.get(word)
+    for ending in () if found else vocab.RUSSIAN_ENDINGS:
+        if word.endswith(ending):
+            found = vocab.RUSSIAN_GLOSSARY.get(word[: -len(ending)])
+            if found:
+                break
+    if not found:
+        return None
+    # The English word as English names are read ("chemical" as "chemistry").
+    return tuple(part for english in found for part in vocab.ABBREVIATIONS.get(english, (english,)))
 
 
 def _precedes_a_word(toks: list[_Tok], k: int) -> bool:

@@ -491,6 +491,84 @@ PINYIN_GLOSSARY: dict[str, tuple[str, ...]] = {
     "linye": ("forestry",),
 }
 
+# Russian words of organisation names, as transliterated, read in English: lists give Russian
+# bodies in both (the FSB as "Federalnaya Sluzhba Bezopasnosti" and "Federal Security Service")
+# and people paste either. Keyed by stem: Russian declines its adjectives and nouns
+# ("gosudarstvennyy", "-naya", "-nogo"), so a word is its stem and one of `RUSSIAN_ENDINGS`
+# (`normalize.russian_gloss`). A stem is given in each usual spelling of its sounds ("kh"/"h").
+RUSSIAN_GLOSSARY: dict[str, tuple[str, ...]] = {
+    "gosudarstvenn": ("state",),
+    "federaln": ("federal",),
+    "natsionaln": ("national",),
+    "tsentraln": ("central",),
+    "centraln": ("central",),
+    "nauchn": ("scientific",),
+    "issledovatelsk": ("research",),
+    "tekhnichesk": ("technical",),
+    "tehnichesk": ("technical",),
+    "tekhnologichesk": ("technological",),
+    "politekhnichesk": ("polytechnic",),
+    "radiotekhnichesk": ("radio", "engineering"),
+    "aviatsionn": ("aviation",),
+    "kosmichesk": ("space",),
+    "meditsinsk": ("medical",),
+    "pedagogichesk": ("pedagogical",),
+    "ekonomichesk": ("economic",),
+    "khimichesk": ("chemical",),
+    "himichesk": ("chemical",),
+    "metallurgichesk": ("metallurgical",),
+    "mekhanichesk": ("mechanical",),
+    "optichesk": ("optical",),
+    "inzhenern": ("engineering",),
+    "voenn": ("military",),
+    "yadern": ("nuclear",),
+    "elektronn": ("electronic",),
+    "stroiteln": ("construction",),
+    "proizvodstvenn": ("production",),
+    "konstruktorsk": ("design",),
+    "narodn": ("peoples",),
+    "glavn": ("main",),
+    "rossiysk": ("russian",),
+    "rossiisk": ("russian",),
+    "rossisk": ("russian",),
+    "moskovsk": ("moscow",),
+    "peterburgsk": ("petersburg",),
+    "universitet": ("university",),
+    "institut": ("institute",),
+    "akademi": ("academy",),
+    "zavod": ("plant",),
+    "kombinat": ("plant",),
+    "tsentr": ("center",),
+    "laboratori": ("laboratory",),
+    "ministerstv": ("ministry",),
+    "sluzhb": ("service",),
+    "bezopasnost": ("security",),
+    "oboron": ("defense",),
+    "upravleni": ("directorate",),
+    "byuro": ("bureau",),
+    "biuro": ("bureau",),
+    "obyedineni": ("association",),
+    "obedineni": ("association",),
+    "obieedineni": ("association",),
+    "predpriyati": ("enterprise",),
+    "predpriiati": ("enterprise",),
+    "kompani": ("company",),
+    "respublik": ("republic",),
+}
+# What Russian adds to a stem: adjectives in their genders and cases, then nouns'.
+RUSSIAN_ENDINGS: tuple[str, ...] = tuple(
+    sorted(
+        words(
+            """
+            yy iy ii ij yi y i aya aia ya ia a oye oe oy oi o ogo ovo ego ikh ykh yye iye ye ie e
+            uyu yu u ym im om oj ej iyu
+            """
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+
 # Places whose usual English spelling is not their pinyin: a name in Han characters reads
 # "Haerbin", people write "Harbin".
 PINYIN_PLACE_NAMES: dict[str, tuple[str, ...]] = {

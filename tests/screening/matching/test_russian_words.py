@@ -1,0 +1,76 @@
+"""Russian organisation names in transliteration or Cyrillic against their English listings.
+
+Lists give Russian bodies in English, in transliteration, or both; officers paste whichever the
+partner's website shows. The names here are invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trustdesk.screening.entries import EntityType, Entry
+from trustdesk.screening.matching import MatchIndex, Query
+from trustdesk.screening.matching.compare import _same_stem
+from trustdesk.screening.matching.normalize import name_form, russian_gloss
+
+ORG = EntityType.ORGANIZATION
+
+
+@pytest.fixture(scope="module")
+def index() -> MatchIndex:
+    return MatchIndex.build(
+        [
+            Entry("t", "zarn", ORG, "Zarnovsk State Technical University", countries=("RU",)),
+            Entry("t", "korv", ORG, "OOO KORVINSKIY KHIMICHESKIY ZAVOD", countries=("RU",)),
+            Entry("t", "telb", ORG, "Telbara Aviation Institute", countries=("RU",)),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["gosudarstvennyy", "gosudarstvennaya", "gosudarstvennogo", "gosudarstvennoye"],
+)
+def test_a_declined_word_is_read_whatever_its_ending(word: str) -> None:
+    assert russian_gloss(word) == ("state",)
+
+
+def test_words_that_are_not_russian_stay_as_written() -> None:
+    assert russian_gloss("institution") is None
+    assert russian_gloss("stateside") is None
+    # One letter from German's "Universität", but Russian's university.
+    assert name_form("Zarnovskiy universitet", person=False).tokens[-1] == "university"
+
+
+def test_a_place_s_adjective_is_the_place() -> None:
+    assert _same_stem("zarnovskiy", "zarnovsk")  # Tomskiy, Tomsk
+    assert _same_stem("korvinskogo", "korvin")  # Kazanskogo, Kazan
+    assert _same_stem("telbarskiy", "telbara")  # Samarskiy, Samara
+    assert not _same_stem("korvinskiy", "korvan")
+    assert not _same_stem("desk", "de")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Zarnovskiy gosudarstvennyy tekhnicheskiy universitet",
+        "Зарновский государственный технический университет",
+    ],
+)
+def test_a_russian_university_finds_its_english_listing(index: MatchIndex, query: str) -> None:
+    hits = index.search(Query(query, type=ORG, country="RU"))
+    assert hits
+    assert hits[0].key == "t:zarn"
+
+
+def test_an_english_name_finds_the_transliterated_listing(index: MatchIndex) -> None:
+    hits = index.search(Query("Korvin Chemical Plant", type=ORG))
+    assert hits
+    assert hits[0].key == "t:korv"
+    assert "the same word as" in hits[0].explanation
+
+
+def test_a_cyrillic_city_adjective_finds_the_city_s_institute(index: MatchIndex) -> None:
+    hits = index.search(Query("Тельбарский авиационный институт", type=ORG))
+    assert hits
+    assert hits[0].key == "t:telb"
