@@ -247,20 +247,27 @@ def _russian_place_adjective(adjective: str, place: str) -> bool:
     return len(place) >= 4 and place in russian_places(adjective)
 
 
-@lru_cache(maxsize=1 << 14)
+_NO_PLACES: frozenset[str] = frozenset()
+
+
 def russian_places(word: str) -> frozenset[str]:
     """The places a Russian adjective in "-sk-" may be of, as `_russian_place_adjective` reads it.
 
     Blocking looks these up too: "Astrakhanskiy" is four letters from "Astrakhan".
     """
-    if "sk" not in word or len(word) < 6:
-        return frozenset()
+    if len(word) < 6 or "sk" not in word:  # most words: no cache entry
+        return _NO_PLACES
+    return _russian_places(word)
+
+
+@lru_cache(maxsize=1 << 12)
+def _russian_places(word: str) -> frozenset[str]:
     for ending in _RUSSIAN_ADJECTIVE_ENDINGS:
         if word.endswith(ending):
             stem = word[: -len(ending)]
             if stem.endswith("sk"):
                 return frozenset((stem, stem[:-2], stem[:-2] + "a"))
-    return frozenset()
+    return _NO_PLACES
 
 
 # Slavic family names take a man's and a woman's form: Volkov/Volkova, Vasilev/Vasileva,

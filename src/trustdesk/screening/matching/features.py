@@ -40,7 +40,7 @@ DEFAULT_THRESHOLD = 0.7
 name when the names that agree are not common ones); generic words, places, legal forms and
 common name parts alone never reach it. On
 independent held-out data (docs/screening.md), hits scoring 0.9 or more were right about nine
-times in ten, 0.8 to 0.9 three in four, 0.7 to 0.8 one in two."""
+times in ten, 0.8 to 0.9 seven in ten, 0.7 to 0.8 one in two."""
 
 # Kinds of listed name: what the publisher vouched for, and what trustdesk derived.
 PRIMARY, ALIAS, ORIGINAL_SCRIPT, WEAK_ALIAS, LISTED_ACRONYM, DERIVED_ACRONYM = range(6)

@@ -592,13 +592,22 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
     return out
 
 
-@lru_cache(maxsize=65536)
+_RUSSIAN_STARTS = frozenset(stem[:3] for stem in vocab.RUSSIAN_GLOSSARY)
+
+
 def russian_gloss(word: str) -> tuple[str, ...] | None:
     """A transliterated Russian organisation word in English, whatever its case and gender.
 
     "Gosudarstvennyy", "gosudarstvennaya", "gosudarstvennogo": "state" (`vocab.RUSSIAN_GLOSSARY`).
     """
-    if len(word) < 4 or not word.isascii():
+    if len(word) < 4 or word[:3] not in _RUSSIAN_STARTS:  # most words: no cache entry
+        return None
+    return _russian_gloss(word)
+
+
+@lru_cache(maxsize=1 << 12)
+def _russian_gloss(word: str) -> tuple[str, ...] | None:
+    if not word.isascii():
         return None
     found = vocab.RUSSIAN_GLOSSARY.get(word)
     for ending in () if found else vocab.RUSSIAN_ENDINGS:
