@@ -119,6 +119,18 @@ def logic_v2(index: MatchIndex, entries: dict[str, Entry], queries: Sequence[Eva
     return out
 
 
+def _found(queries: list[EvalQuery], answers: Answers) -> list[EvalQuery]:
+    """The queries with an expected entry among their hits."""
+    return [q for q in queries if q.expected & {k for k, _ in answers[q.qid]}]
+
+
+def _per_group(queries: list[EvalQuery], found: list[EvalQuery]) -> str:
+    """Recall of each group of `queries`: "acronym 0.579 (n=19), other name 0.409 (n=44)"."""
+    total = Counter(q.group for q in queries)
+    hit = Counter(q.group for q in found)
+    return ", ".join(f"{g} {hit[g] / total[g]:.3f} (n={total[g]})" for g in sorted(total))
+
+
 def report(label: str, sets: Sets, answers: Answers) -> dict[str, float]:
     """Print one system's figures; returns the headline numbers for the side-by-side table."""
     print(f"\n== {label}")
@@ -168,37 +180,27 @@ def report(label: str, sets: Sets, answers: Answers) -> dict[str, float]:
         + ", ".join(f"{o} {rates[o]:.1f} (n={by_origin[o][0]})" for o in sorted(rates))
     )
     # variants
-    found_v = [q for q in sets.variants if q.expected & {k for k, _ in answers[q.qid]}]
+    found_v = _found(sets.variants, answers)
     top1 = [q for q in sets.variants if answers[q.qid] and answers[q.qid][0][0] in q.expected]
     recall = len(found_v) / max(1, len(sets.variants))
     figures["variant recall"] = recall
-    by_type = Counter(q.group for q in sets.variants)
-    by_type_found = Counter(q.group for q in found_v)
     print(
         f"listed-name variants: {len(sets.variants)} queries, recall {recall:.3f}, hit@1 "
-        f"{len(top1) / max(1, len(sets.variants)):.3f}; "
-        + ", ".join(
-            f"{t} {by_type_found[t] / by_type[t]:.3f} (n={by_type[t]})" for t in sorted(by_type)
-        )
+        f"{len(top1) / max(1, len(sets.variants)):.3f}; {_per_group(sets.variants, found_v)}"
     )
     # listed names without their middle names
-    found_p = [q for q in sets.partial if q.expected & {k for k, _ in answers[q.qid]}]
+    found_p = _found(sets.partial, answers)
     figures["no-middle recall"] = len(found_p) / max(1, len(sets.partial))
     print(
         f"listed names without their middle names: {len(sets.partial)} queries, recall "
         f"{figures['no-middle recall']:.3f}"
     )
     # listed organisations by their other ROR names
-    found_r = [q for q in sets.ror_names if q.expected & {k for k, _ in answers[q.qid]}]
+    found_r = _found(sets.ror_names, answers)
     figures["ROR-name recall"] = len(found_r) / max(1, len(sets.ror_names))
-    by_group = Counter(q.group for q in sets.ror_names)
-    by_group_found = Counter(q.group for q in found_r)
     print(
         f"listed ROR organisations by their other ROR names: {len(sets.ror_names)} queries, "
-        f"recall {figures['ROR-name recall']:.3f}; "
-        + ", ".join(
-            f"{g} {by_group_found[g] / by_group[g]:.3f} (n={by_group[g]})" for g in sorted(by_group)
-        )
+        f"recall {figures['ROR-name recall']:.3f}; {_per_group(sets.ror_names, found_r)}"
     )
     # overall
     benign = [*unlisted, *sets.people]
