@@ -8,7 +8,8 @@ lists themselves:
   record's display name with its country, screened as an organisation. A record counts as really
   listed when one of its ROR names is, word for word (case, punctuation and ROR's bracketed
   country aside), a listed name of an organisation entry whose countries, when the list gives
-  any, include the record's; a hit on any other entry is a false alarm. That rule is strict: a
+  any, include the record's (that entry and those sharing a listed name with it are the right
+  answers); a hit on any other entry is a false alarm. That rule is strict: a
   listed university written differently on the list counts as a false alarm, so the rate is an
   upper bound.
 - `people`: person names by origin (Arabic, Chinese, Persian, Russian, Korean, other), from the
@@ -247,19 +248,33 @@ def _ror_rows(directory: Path) -> Iterator[dict[str, str]]:
 def _listed_as(
     row: dict[str, str], listed: dict[str, set[str]], entries: dict[str, Entry]
 ) -> set[str]:
-    """The entries a ROR record is listed as: one of its names word for word, countries agreeing."""
+    """The entries a ROR record is listed as: one of its names word for word, countries agreeing.
+
+    Also every entry that shares a listed name word for word with one of those.
+    """
     expected: set[str] = set()
     for n in row["names"].split("|"):
         expected |= listed.get(name_key(n), set())
         # ROR tells namesakes apart with a bracketed country: "Forum (United States)".
         expected |= listed.get(name_key(_BRACKETS.sub(" ", n)), set())
+
     # The same name in another country is a namesake ("Ministry of Defence" of the UK against
     # Syria's), not the listed body.
-    return {
-        k
-        for k in expected
-        if not row["country"] or not entries[k].countries or row["country"] in entries[k].countries
+    def here(keys: set[str]) -> set[str]:
+        country = row["country"]
+        return {
+            k
+            for k in keys
+            if not country or not entries[k].countries or country in entries[k].countries
+        }
+
+    expected = here(expected)
+    # The same body on another list, sharing a listed name word for word, is a right answer too
+    # (as for the variants): lists copy each other's designations under other primary names.
+    shared = {
+        other for k in expected for n in entries[k].all_names() for other in listed[name_key(n)]
     }
+    return expected | here(shared)
 
 
 def org_queries(directory: Path, entries: dict[str, Entry]) -> list[EvalQuery]:

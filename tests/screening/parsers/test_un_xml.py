@@ -371,3 +371,20 @@ def test_garbage(tmp_path: Path) -> None:
 def test_list_without_entries(tmp_path: Path) -> None:
     with pytest.raises(SourceFormatError, match="the list has no INDIVIDUAL or ENTITY"):
         parse(write(tmp_path, MINIMAL.format(individuals="")))
+
+
+def test_one_alias_field_with_several_spellings_gives_each_alone(tmp_path: Path) -> None:
+    """'Mortaza Rezaie; Morteza Rezai' is two aliases; read as one, any two words fall inside it."""
+    person = PERSON.replace(
+        "<ALIAS_NAME>Pepe</ALIAS_NAME>",
+        "<ALIAS_NAME>Pepe Perez; Pepito Peres b) J. Peres</ALIAS_NAME>",
+    )
+    path = write(tmp_path, MINIMAL.format(individuals=person.format(quality="Good")))
+    [entry], _ = parse(path)
+    assert entry.aliases == ("Pepe Perez", "Pepito Peres", "J. Peres")
+
+
+def test_no_real_alias_holds_two_names() -> None:
+    entries, _ = _real()
+    assert not [a for e in entries for a in e.all_names() if ";" in a]
+    assert "Morteza Rezai" in real_entry("IRi.033").aliases

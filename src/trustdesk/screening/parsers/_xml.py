@@ -35,15 +35,20 @@ class NameSorter:
     """
 
     def __init__(self, primary: str) -> None:
-        self.primary = clean(primary)
         self._strong: dict[str, str] = {}
         self._weak: dict[str, str] = {}
         self._scripts: list[str] = []
+        # A primary name field may hold two names too: "… GRANDS LACS (CAGL) ; GREAT LAKES …".
+        first, *others = split_names(clean(primary)) or [clean(primary)]
+        self.primary = first
+        for other in others:
+            self._add(other, weak=False)
 
     def add(self, name: str, *, weak: bool) -> None:
-        text = clean(name)
-        if not text:
-            return
+        for text in split_names(clean(name)):
+            self._add(text, weak=weak)
+
+    def _add(self, text: str, *, weak: bool) -> None:
         if weak:
             self._weak.setdefault(text.casefold(), text)
         elif no_latin(text):
@@ -61,6 +66,30 @@ class NameSorter:
 
     def scripts(self) -> tuple[str, ...]:
         return tuple(n for n in unique(self._scripts) if n != self.primary)
+
+
+# Between two names in one alias field: "Mortaza Rezaie; Morteza Rezai", "Mohammad Sabet b) M.
+# Javad Sabet" (the publisher's own enumeration, its first marker left out).
+_NAME_SEPARATOR = re.compile(r"\s*;\s*|\s+[b-h]\)\s+")
+# A name with its other spellings in brackets: "أبو بكر البغدادي (Abu Bakr al-Baghdadi; Abu Bakr)".
+_BRACKETED_NAMES = re.compile(r"(?P<name>[^()]*?)\s*\((?P<others>[^()]*;[^()]*)\)\s*")
+
+
+def split_names(text: str) -> list[str]:
+    """The names one alias field holds: lists sometimes put several spellings in one.
+
+    Each is then matched on its own: written together, "Mortaza Rezaie; Mortaza Rezai; Morteza
+    Rezai" reads as one long name that a query of any two of its words falls inside.
+    """
+    if ";" not in text and ")" not in text:  # nearly every alias
+        return [text] if text else []
+    whole = _BRACKETED_NAMES.fullmatch(text)
+    parts = (
+        [whole["name"], *_NAME_SEPARATOR.split(whole["others"])]
+        if whole
+        else _NAME_SEPARATOR.split(text)
+    )
+    return [p for part in parts if (p := part.strip()) and any(c.isalpha() for c in p)]
 
 
 # Optional BOM, then the prolog (declaration, comments, a DOCTYPE), then the root's start tag. The

@@ -73,6 +73,7 @@ def _entry(
     if not name:
         raise SourceFormatError(source, where, f"{tag} {ref} has no name")
     names = NameSorter(name)
+    name = names.primary
     for script_name in children(element, "NAME_ORIGINAL_SCRIPT"):
         names.add(script_name.text or "", weak=False)
     extra: list[tuple[str, str]] = []
