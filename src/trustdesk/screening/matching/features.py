@@ -27,6 +27,7 @@ from trustdesk.screening.matching.compare import (
     nearly,
 )
 from trustdesk.screening.matching.normalize import (
+    ABJAD,
     GENERIC,
     INITIAL,
     LOCATION,
@@ -755,6 +756,8 @@ def single_fuzzy_word(
     if len(strong) != 1 or strong[0].how not in (TYPO, VARIANT):
         return SILENT
     pair = strong[0]
+    if (query.name.flags[pair.query] | candidate.name.flags[pair.candidate]) & ABJAD:
+        return SILENT  # a word written without its vowels agrees as nearly as it can
     shortest = min(len(query.name.tokens[pair.query]), len(candidate.name.tokens[pair.candidate]))
     if shortest > config.max_near_miss_length or _same_legal_family(query.name, candidate.name):
         return SILENT  # a long word, or two companies of one legal form: a slip more likely

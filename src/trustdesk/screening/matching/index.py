@@ -43,7 +43,7 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 13  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 14  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
 # named in several words are flagged as places; 4: format characters are removed, not spaces;
 # 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of
@@ -56,7 +56,8 @@ FORMAT_VERSION = 13  # bump when the saved layout or the name normalisation chan
 # registration numbers when the list gives none; 9: a place's possessive is the place; 10: an
 # owner ("PLA") a qualifier, "Aviation" read as Aeronautics, more pinyin words read in English;
 # 11: each word's everyday frequency; 12: "JSB" and "JSCB" legal forms; 13: Russian words of
-# organisation names read in English)
+# organisation names read in English; 14: Arabic-script articles set aside, Arabic and Persian
+# organisation words read in English)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first

@@ -747,7 +747,7 @@ _GLOSSARY_STARTS = frozenset(_first_syllable(w) for w in vocab.PINYIN_GLOSSARY i
 
 def name_form(text: str, *, person: bool) -> NameForm:
     """The comparable form of one name; a name with no letters or digits gives no tokens."""
-    toks = _raw_tokens(to_latin(text), person)
+    toks = _raw_tokens(to_latin(text, read_words=True, person=person), person)
     legal: list[str] = []
     with_legal = toks
     if toks and not person:
@@ -801,10 +801,16 @@ def skeleton(token: str, phonetic_key: str | None = None) -> str:
     `phonetic_key` is the word's `phonetic` key when the caller already has it.
     """
     key = phonetic(token) if phonetic_key is None else phonetic_key
-    if not key:
-        return key
-    rest = "".join(ch for ch in key[1:] if ch not in "aeiouy")
-    return key[0] + rest
+    consonants = _SKELETON_VOWELS.sub("", key)
+    if not consonants:
+        return key[:1]
+    # An initial alef is no letter in the Latin rendering ("اشتر" is "shtr" for Ashtar), and a
+    # doubled letter is written once ("شهید" is "shhyd" for Shahid, whose key reads "shid").
+    return _REPEATED.sub(r"\1", consonants)
+
+
+_SKELETON_VOWELS = re.compile("[aeiouy]")
+_REPEATED = re.compile(r"(.)\1+")
 
 
 _PHONETIC_RULES: tuple[tuple[str, str], ...] = (

@@ -19,6 +19,8 @@ from functools import cache
 
 from anyascii import anyascii
 
+from trustdesk.screening.matching import vocab
+
 MAX_NAME_CHARS = 300  # no published name is longer; the rest of a longer input is not compared
 
 # Unicode categories that are never part of a name and stand between words when they occur:
@@ -83,8 +85,54 @@ def _fold_latin(text: str) -> str:
     return anyascii(text).casefold()
 
 
-def to_latin(text: str) -> list[Piece]:
-    """The text as lower-case ASCII pieces; Han runs become space-separated pinyin syllables."""
+# Arabic and Persian spell some letters apart that names use alike; folded before a word is
+# looked up or written in Latin letters, and short vowel marks and the tatweel removed.
+_ABJAD_FOLD = str.maketrans(
+    {
+        "ك": "ک",
+        "ي": "ی",
+        "ى": "ی",
+        "ئ": "ی",
+        "ة": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ؤ": "و",
+        "ـ": None,
+        **dict.fromkeys(map(chr, range(0x064B, 0x0660)), None),
+        "\u0670": None,
+    }
+)
+# The Arabic article written into its word, with "and", "with" or "for" before it: set aside as
+# the Latin "al-" is, when a word of three letters or more is left.
+_ARTICLES = ("وال", "بال", "لل", "ال")
+
+
+def _abjad_words(run: str, *, person: bool) -> list[Piece]:
+    """An Arabic, Persian or Hebrew run, a piece a word: organisation words read in English."""
+    pieces: list[Piece] = []
+    for word in run.split():
+        folded = word.translate(_ABJAD_FOLD)
+        for article in _ARTICLES:
+            if folded.startswith(article) and len(folded) - len(article) >= 3:
+                folded = folded[len(article) :]
+                break
+        english = None if person else vocab.ABJAD_GLOSSARY.get(folded)
+        if english:
+            pieces.append(Piece(" ".join(english)))
+        else:
+            pieces.append(Piece(_fold_latin(folded), abjad=True))
+    return pieces
+
+
+def to_latin(text: str, *, read_words: bool = False, person: bool = False) -> list[Piece]:
+    """The text as lower-case ASCII pieces; Han runs become space-separated pinyin syllables.
+
+    With `read_words`, as the matcher compares names: an Arabic or Persian word's article is set
+    aside and, unless the name is a `person`'s, an organisation word it knows is read in English
+    (`vocab.ABJAD_GLOSSARY`).
+    """
     text = clean_unicode(text)
     if text.isascii():
         return [Piece(text.casefold())]
@@ -95,6 +143,8 @@ def to_latin(text: str) -> list[Piece]:
             pieces.append(Piece(_fold_latin(text[position : match.start()])))
         if match.group(1):
             pieces.append(Piece(" ".join(_pinyin()(match.group(1))), han=True))
+        elif read_words:
+            pieces.extend(_abjad_words(match.group(2), person=person))
         else:
             pieces.append(Piece(_fold_latin(match.group(2)), abjad=True))
         position = match.end()

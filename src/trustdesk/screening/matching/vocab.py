@@ -569,6 +569,58 @@ RUSSIAN_ENDINGS: tuple[str, ...] = tuple(
     )
 )
 
+# Words of organisation names in Arabic and Persian script, read in English: a university's own
+# name ("دانشگاه صنعتی مالک اشتر") against its English listing ("Malek Ashtar University of
+# Technology"). Keyed by the word with its letters folded (`translit`: Arabic and Persian kaf
+# and yeh alike, teh marbuta as heh, hamza seats as their vowel) and its article set aside.
+ABJAD_GLOSSARY: dict[str, tuple[str, ...]] = {
+    # Persian
+    "دانشگاه": ("university",),
+    "دانشکده": ("faculty",),
+    "پژوهشگاه": ("research", "institute"),
+    "پژوهشکده": ("research", "institute"),
+    "صنعتی": ("technology",),
+    "فناوری": ("technology",),
+    "پزشکی": ("medical",),
+    "تحقیقات": ("research",),
+    "شرکت": ("company",),
+    "وزارت": ("ministry",),
+    "سازمان": ("organization",),
+    "صنایع": ("industries",),
+    "بانک": ("bank",),
+    "گروه": ("group",),
+    "ملی": ("national",),
+    "دفاع": ("defense",),
+    "هوافضا": ("aerospace",),
+    # Arabic
+    "جامعه": ("university",),
+    "معهد": ("institute",),
+    "کلیه": ("college",),
+    "وزاره": ("ministry",),
+    "شرکه": ("company",),
+    "موسسه": ("institute",),
+    "هیئه": ("authority",),
+    "منظمه": ("organization",),
+    "جمعیه": ("society",),
+    "بنک": ("bank",),
+    "مصرف": ("bank",),
+    "صناعات": ("industries",),
+    "مختبر": ("laboratory",),
+    "مخبر": ("laboratory",),
+    "بحوث": ("research",),
+    "وطنی": ("national",),
+    "وطنیه": ("national",),
+    "عالمی": ("international",),
+    "عالمیه": ("international",),
+    "دولی": ("international",),
+    "دولیه": ("international",),
+    "طبیه": ("medical",),
+    "تکنولوجیا": ("technology",),
+    # both
+    "علوم": ("sciences",),
+    "مرکز": ("center",),
+}
+
 # Places whose usual English spelling is not their pinyin: a name in Han characters reads
 # "Haerbin", people write "Harbin".
 PINYIN_PLACE_NAMES: dict[str, tuple[str, ...]] = {
