@@ -66,3 +66,10 @@ def test_an_own_script_name_finds_the_english_listing(
 ) -> None:
     hits = index.search(Query(query, type=ORG, country="IR"))
     assert [h.key for h in hits][:1] == [key]
+
+
+def test_an_acronym_may_leave_out_the_article(index: MatchIndex) -> None:
+    """'Al-Mustafa International University' is MIU as often as AMIU."""
+    for acronym in ("KIU", "AKIU"):
+        hits = index.search(Query(acronym, type=ORG, country="IR"))
+        assert [h.key for h in hits][:1] == ["t:kest"], acronym

@@ -57,7 +57,7 @@ FORMAT_VERSION = 14  # bump when the saved layout or the name normalisation chan
 # owner ("PLA") a qualifier, "Aviation" read as Aeronautics, more pinyin words read in English;
 # 11: each word's everyday frequency; 12: "JSB" and "JSCB" legal forms; 13: Russian words of
 # organisation names read in English; 14: Arabic-script articles set aside, Arabic and Persian
-# organisation words read in English)
+# organisation words read in English, 长 read "chang", 有限公司 a legal form)
 RARE_DF = 3  # a word on this few entries or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first

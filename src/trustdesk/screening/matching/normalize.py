@@ -663,6 +663,10 @@ def _acronyms(
     )
     words = [t.text for t in toks if not t.bracket and t.text not in vocab.STOPWORDS]
     derived = _initials(words)
+    if words and words[0] in vocab.PARTICLES:
+        # The article before a name often has no letter: "Al-Mustafa International University"
+        # is MIU.
+        derived = (*derived, *(a for a in _initials(words[1:]) if a not in derived))
     if toks and with_legal and with_legal[-1] is not toks[-1]:
         # "Company" or "Corporation" written in full after the name is often in the acronym:
         # "China Shipbuilding Industry Corporation" is CSIC, "… Commercial Company FZE" PCC.

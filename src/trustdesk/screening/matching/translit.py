@@ -54,7 +54,12 @@ _ASCII_CONTROLS = dict.fromkeys((*range(32), 127), " ")
 @cache
 def _pinyin() -> Callable[[str], list[str]]:
     # The only place that crosses into the pypinyin primitive.
-    from pypinyin import lazy_pinyin
+    from pypinyin import lazy_pinyin, load_single_dict
+
+    # 长 alone reads "zhang" (to grow, a chief), but in the names of places and bodies it is
+    # "chang", long: 长春, 长沙, 长城, 长光. Words that say "zhang" (校长, 部长) are in pypinyin's
+    # phrase table, which is read before a character's own.
+    load_single_dict({ord("长"): "cháng,zhǎng"})
 
     def convert(text: str) -> list[str]:
         return [syllable for syllable in lazy_pinyin(text) if syllable.isascii()]

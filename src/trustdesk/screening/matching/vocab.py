@@ -139,6 +139,9 @@ LEGAL_FORMS: dict[str, str] = {
     "sirketi": "co",
     "youxian gongsi": "ltd",
     "gufen youxian gongsi": "ltd",
+    # 有限公司 and 股份有限公司 in Han, read as one pinyin word (`normalize._pinyin_words`).
+    "youxiangongsi": "ltd",
+    "gufen youxiangongsi": "ltd",
     "gongsi": "co",
     "sherkat": "co",
     "sherkate": "co",
@@ -489,6 +492,8 @@ PINYIN_GLOSSARY: dict[str, tuple[str, ...]] = {
     "shiyou": ("petroleum",),
     "nongye": ("agricultural",),
     "linye": ("forestry",),
+    "weixing": ("satellite",),
+    "shuzi": ("digital",),
 }
 
 # Russian words of organisation names, as transliterated, read in English: lists give Russian
