@@ -300,3 +300,16 @@ def test_an_institution_is_no_bank() -> None:
     index = MatchIndex.build([listed, *many("East Trading"), *many("University"), *many("Bank")])
     assert not index.search(Query("Zelvari East University", type=ORG, country="JO"))
     assert index.search(Query("Zelvari East Bank", type=ORG, country="JO"))
+
+
+def test_one_english_word_in_two_forms_agrees() -> None:
+    """'Computing' for 'Computational', as people write a name from memory; not a person's."""
+    config = ScoringConfig()
+    assert token_similarity("computing", "computational", 0, 0, False, config)[0] > 0.8
+    assert token_similarity("electronic", "electronics", 0, 0, False, config)[0] > 0.8
+    assert token_similarity("computing", "computational", 0, 0, True, config)[0] == 0.0
+    index = MatchIndex.build(
+        [Entry("t", "v", ORG, "Velmorra Computational Science Research Centre", countries=("CN",))]
+    )
+    hits = index.search(Query("Velmorra Computing Science Research Center", type=ORG))
+    assert [h.key for h in hits] == ["t:v"]

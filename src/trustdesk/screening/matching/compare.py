@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import snowballstemmer
 from rapidfuzz.distance import OSA
 
 from trustdesk.screening.matching import vocab
@@ -194,6 +195,8 @@ def token_similarity(
         return 0.0, ""
     if not person and shortest >= config.min_variant_length and _same_stem(a, b):
         return config.variant_similarity, STEM
+    if not person and _same_english_stem(a, b):
+        return config.variant_similarity, STEM
     if not person and (a in vocab.COUNTRY_WORDS or b in vocab.COUNTRY_WORDS):
         # A country's name a letter away from a word is that word, not a slip: "Japan" is not
         # "Jahan" (Persian for world). People are called Jordan and Chad.
@@ -218,6 +221,27 @@ def token_similarity(
     ):
         return config.prefix_similarity, ABBREVIATION
     return 0.0, ""
+
+
+_ENGLISH = snowballstemmer.stemmer("english")
+MIN_ENGLISH_STEM = 5
+
+
+@lru_cache(maxsize=1 << 16)
+def _english_stem(word: str) -> str:
+    return str(_ENGLISH.stemWord(word))
+
+
+def _same_english_stem(a: str, b: str) -> bool:
+    """Whether two organisation words are one English word in two forms (Snowball's stems).
+
+    As names are written by hand: "Computing" for "Computational Science", "Electronic" for
+    "Electronics". A stem shorter than `MIN_ENGLISH_STEM` letters says too little.
+    """
+    if min(len(a), len(b)) < MIN_ENGLISH_STEM + 1 or a[:3] != b[:3]:
+        return False
+    stem = _english_stem(a)
+    return len(stem) >= MIN_ENGLISH_STEM and stem == _english_stem(b)
 
 
 def _same_stem(a: str, b: str) -> bool:
