@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import snowballstemmer
 from rapidfuzz.distance import OSA
 
 from trustdesk.screening.matching import vocab
@@ -223,13 +222,21 @@ def token_similarity(
     return 0.0, ""
 
 
-_ENGLISH = snowballstemmer.stemmer("english")
 MIN_ENGLISH_STEM = 5
 
 
 @lru_cache(maxsize=1 << 16)
 def _english_stem(word: str) -> str:
-    return str(_ENGLISH.stemWord(word))
+    return str(_english_stemmer().stemWord(word))
+
+
+@lru_cache(maxsize=1)
+def _english_stemmer() -> Any:
+    # The only place that crosses into the snowballstemmer primitive; imported when first needed,
+    # since the package loads the stemmers of thirty languages (3 MiB an index build never uses).
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 def _same_english_stem(a: str, b: str) -> bool:
