@@ -6,6 +6,7 @@ tags a Cyrillic name "EN", and the UK puts Latin names under NameNonLatinScript.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -59,3 +60,27 @@ def non_latin_runs(text: str) -> list[str]:
         elif runs[-1]:
             runs.append([])
     return [cleaned for run in runs if (cleaned := " ".join(run).strip(_BRACKETS))]
+
+
+# Between two names in one alias field: "Mortaza Rezaie; Morteza Rezai", "Mohammad Sabet b) M.
+# Javad Sabet" (the publisher's own enumeration, its first marker left out).
+_NAME_SEPARATOR = re.compile(r"\s*;\s*|\s+[b-h]\)\s+")
+# A name with its other spellings in brackets: "أبو بكر البغدادي (Abu Bakr al-Baghdadi; Abu Bakr)".
+_BRACKETED_NAMES = re.compile(r"(?P<name>[^()]*?)\s*\((?P<others>[^()]*;[^()]*)\)\s*")
+
+
+def split_names(text: str) -> list[str]:
+    """The names one alias field holds: lists sometimes put several spellings in one.
+
+    Each is then matched on its own: written together, "Mortaza Rezaie; Mortaza Rezai; Morteza
+    Rezai" reads as one long name that a query of any two of its words falls inside.
+    """
+    if ";" not in text and ")" not in text:  # nearly every alias
+        return [text] if text else []
+    whole = _BRACKETED_NAMES.fullmatch(text)
+    parts = (
+        [whole["name"], *_NAME_SEPARATOR.split(whole["others"])]
+        if whole
+        else _NAME_SEPARATOR.split(text)
+    )
+    return [p for part in parts if (p := part.strip()) and any(c.isalpha() for c in p)]

@@ -442,3 +442,11 @@ def test_address_country_uses_the_shared_country_table(tmp_path: Path) -> None:
     (entry,) = parse(OfsiCsv(), path)
 
     assert entry.addresses == (Address("Gaza, Guinea Bissau", None, "GW"),)
+
+
+def test_no_real_name_holds_two_names(real: tuple[list[Entry], ParseReport]) -> None:
+    """'MOSTOTREST; OPEN JOINT STOCK COMPANY 'MOSTOTREST'' is two names, each matched alone."""
+    entries, _ = real
+    assert not [n for e in entries for n in e.all_names() if ";" in n]
+    [mostotrest] = [e for e in entries if e.name == "PJSC MOSTOTREST"]
+    assert {"MOSTOTREST", "OPEN JOINT STOCK COMPANY 'MOSTOTREST'"} <= set(mostotrest.aliases)

@@ -17,7 +17,7 @@ from trustdesk.screening.entries import Entry, unique
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers.base import HEAD_BYTES, ListFormat, ParseLimits, ParseReport
 from trustdesk.screening.safety import check_size, iter_xml, localname
-from trustdesk.screening.text import clean, no_latin, non_latin_runs
+from trustdesk.screening.text import clean, no_latin, non_latin_runs, split_names
 
 
 def warn_unknown_countries(report: ParseReport, path: Path, unknown: Counter[str]) -> None:
@@ -66,30 +66,6 @@ class NameSorter:
 
     def scripts(self) -> tuple[str, ...]:
         return tuple(n for n in unique(self._scripts) if n != self.primary)
-
-
-# Between two names in one alias field: "Mortaza Rezaie; Morteza Rezai", "Mohammad Sabet b) M.
-# Javad Sabet" (the publisher's own enumeration, its first marker left out).
-_NAME_SEPARATOR = re.compile(r"\s*;\s*|\s+[b-h]\)\s+")
-# A name with its other spellings in brackets: "أبو بكر البغدادي (Abu Bakr al-Baghdadi; Abu Bakr)".
-_BRACKETED_NAMES = re.compile(r"(?P<name>[^()]*?)\s*\((?P<others>[^()]*;[^()]*)\)\s*")
-
-
-def split_names(text: str) -> list[str]:
-    """The names one alias field holds: lists sometimes put several spellings in one.
-
-    Each is then matched on its own: written together, "Mortaza Rezaie; Mortaza Rezai; Morteza
-    Rezai" reads as one long name that a query of any two of its words falls inside.
-    """
-    if ";" not in text and ")" not in text:  # nearly every alias
-        return [text] if text else []
-    whole = _BRACKETED_NAMES.fullmatch(text)
-    parts = (
-        [whole["name"], *_NAME_SEPARATOR.split(whole["others"])]
-        if whole
-        else _NAME_SEPARATOR.split(text)
-    )
-    return [p for part in parts if (p := part.strip()) and any(c.isalpha() for c in p)]
 
 
 # Optional BOM, then the prolog (declaration, comments, a DOCTYPE), then the root's start tag. The

@@ -44,6 +44,7 @@ from trustdesk.screening.entries import Address, EntityType, Entry, Identifier, 
 from trustdesk.screening.errors import SourceFormatError
 from trustdesk.screening.parsers.base import ListFormat, ParseLimits, ParseReport, head_rows
 from trustdesk.screening.safety import check_zip, iter_csv
+from trustdesk.screening.text import split_names
 
 # Each entry's `source_url`: OFSI has no page per target, and both files are this one list.
 LIST_PAGE = (
@@ -310,9 +311,12 @@ def _entry(
     rows = group.rows
     group_id = rows[0]["Group ID"]
     primary = _primary(rows, group, report)
-    name = _latin_name(primary) or " ".join(primary["Name Non-Latin Script"].split())
-    strong = [_latin_name(r) for r in rows if not _low(r)]
-    weak = [_latin_name(r) for r in rows if _low(r)]
+    # A name cell may hold two names: "MOSTOTREST; OPEN JOINT STOCK COMPANY 'MOSTOTREST'".
+    name, *more = split_names(_latin_name(primary)) or [
+        " ".join(primary["Name Non-Latin Script"].split())
+    ]
+    strong = more + [n for r in rows if not _low(r) for n in split_names(_latin_name(r))]
+    weak = [n for r in rows if _low(r) for n in split_names(_latin_name(r))]
     aliases = tuple(a for a in unique(strong) if a != name)
     facts = _facts(rows)
     return Entry(
