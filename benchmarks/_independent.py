@@ -1,8 +1,9 @@
 """The independent evaluation: real public names nobody here tuned on, split before anyone looked.
 
-Four sets: two from public sources fetched outside the repository (nothing third-party is
+Five sets: three from public sources fetched outside the repository (nothing third-party is
 committed; `build` writes small CSVs into a directory the caller names), two from the loaded
-lists themselves:
+lists themselves. Only the variants are screened against the lists minus their own aliases;
+the others against the lists as loaded.
 
 - `orgs`: benign organisations from the Research Organization Registry (ROR, CC0), each ROR
   record's display name with its country, screened as an organisation. A record counts as really
@@ -30,6 +31,9 @@ lists themselves:
   name and family name without the middle names or patronymic ("Andrey Gimbatov" for
   "GIMBATOV, Andrey Petrovich"), as people write Russian names; reported apart, since the same
   two names of a common name are also a namesake's.
+- `ror_names` (seventh round, from ROR): a listed ROR record (as in `orgs`) by each of its
+  other ROR names that no list gives word for word: acronyms, other and former names, the name
+  in its own script (`ror_name_queries`); split with the record.
 
 The split: every query is assigned to `tune` or `held-out` by a keyed hash of its identity (ROR
 id, the name, the entry key) before anything is screened; figures are reported on `held-out`

@@ -274,18 +274,21 @@ def run_independent(
     print(
         f"\nindependent sets ({split}): {len(sets.orgs)} ROR organisations "
         f"({sum(bool(q.expected) for q in sets.orgs)} listed word for word), {len(sets.people)} "
-        f"person names, {len(sets.variants)} listed-name variants"
+        f"person names, {len(sets.variants)} listed-name variants, {len(sets.partial)} listed "
+        f"names without their middle names, {len(sets.ror_names)} other ROR names of listed "
+        "organisations"
     )
     start = time.perf_counter()
     full = MatchIndex.build(entries.values())
     # A variant is screened with its own alias taken out, so the engine must find the entry
     # through its other names; everything else is screened against the lists as loaded.
-    index = MatchIndex.build(without_aliases(entries, removed))
+    reduced = list(without_aliases(entries, removed))
+    index = MatchIndex.build(reduced)
     print(
         "two indexes, the lists and the lists minus the variant aliases: "
         f"{time.perf_counter() - start:.1f}s"
     )
-    kept = {e.key: e for e in without_aliases(entries, removed)}
+    kept = {e.key: e for e in reduced}
     variant_ids = {q.qid for q in sets.variants}
     as_loaded = [q for q in sets.all if q.qid not in variant_ids]
     answers, times = screen(full, as_loaded, threshold, config)

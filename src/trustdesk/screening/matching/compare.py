@@ -194,8 +194,6 @@ def token_similarity(
         return 0.0, ""
     if not person and shortest >= config.min_variant_length and _same_stem(a, b):
         return config.variant_similarity, STEM
-    if not person and _same_english_stem(a, b):
-        return config.variant_similarity, STEM
     if not person and (a in vocab.COUNTRY_WORDS or b in vocab.COUNTRY_WORDS):
         # A country's name a letter away from a word is that word, not a slip: "Japan" is not
         # "Jahan" (Persian for world). People are called Jordan and Chad.
@@ -254,15 +252,16 @@ def _same_english_stem(a: str, b: str) -> bool:
 def _same_stem(a: str, b: str) -> bool:
     """Whether one organisation word is the other, written another way: one word, not a typo.
 
-    In the plural ("Experts"), or with the Arabic article run into it ("Alnaser" for "Al-Naser",
-    whose article is set aside).
+    In the plural ("Experts"), with the Arabic article run into it ("Alnaser" for "Al-Naser",
+    whose article is set aside), as a Russian place's adjective ("Kazanskiy" of Kazan), or as
+    another form of one English word ("Computing", "Computational").
     """
     short, long = (a, b) if len(a) < len(b) else (b, a)
     if long in (short + "s", short + "es"):
         return True
     if long[:2] in ("al", "el") and long[2:] == short:
         return True
-    return _russian_place_adjective(long, short)
+    return (len(short) >= 4 and short in russian_places(long)) or _same_english_stem(a, b)
 
 
 _RUSSIAN_ADJECTIVE_ENDINGS = tuple(
@@ -270,20 +269,13 @@ _RUSSIAN_ADJECTIVE_ENDINGS = tuple(
 )
 
 
-def _russian_place_adjective(adjective: str, place: str) -> bool:
-    """Whether a Russian word is the adjective of a place, as bodies are named by their city.
-
-    "Kazanskiy" of Kazan, "Tomskiy" of Tomsk, "Samarskiy" of Samara, "Minskogo" of Minsk.
-    """
-    return len(place) >= 4 and place in russian_places(adjective)
-
-
 _NO_PLACES: frozenset[str] = frozenset()
 
 
 def russian_places(word: str) -> frozenset[str]:
-    """The places a Russian adjective in "-sk-" may be of, as `_russian_place_adjective` reads it.
+    """The places a Russian adjective in "-sk-" may be of, as bodies are named by their city.
 
+    "Kazanskiy" of Kazan, "Tomskiy" of Tomsk, "Samarskiy" of Samara, "Minskogo" of Minsk.
     Blocking looks these up too: "Astrakhanskiy" is four letters from "Astrakhan".
     """
     if len(word) < 6 or "sk" not in word:  # most words: no cache entry

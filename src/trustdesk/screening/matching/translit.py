@@ -136,7 +136,10 @@ def to_latin(text: str, *, read_words: bool = False, person: bool = False) -> li
 
     With `read_words`, as the matcher compares names: an Arabic or Persian word's article is set
     aside and, unless the name is a `person`'s, an organisation word it knows is read in English
-    (`vocab.ABJAD_GLOSSARY`).
+    (`vocab.ABJAD_GLOSSARY`). Read here, where the script is still known, rather than with the
+    other glossaries in `normalize._expand`: the Latin letters of a word written without vowels
+    are ambiguous, and the steps before that expansion (legal forms, institution and place
+    words, acronyms) must see "company" and "university" to do their work.
     """
     text = clean_unicode(text)
     if text.isascii():
