@@ -96,6 +96,15 @@ US_1286_TABLE_2 = frozenset(
 )
 US_1286_TABLE_1_CATEGORY = "Table 1: foreign institution (section 1286(c)(8))"
 US_1286_TABLE_2_CATEGORY = "Table 2: foreign talent recruitment program (section 1286(c)(9))"
+# Rows the transcription names by their legal form alone, which says nothing to an officer reading
+# a hit: the entry is named by the alias given here (the body's own name, which the FY25 PDF writes
+# after the form), the form and that name together become an alias, and the id stays the
+# transcription's so stored hits keep pointing at the entry.
+US_1286_BARE_FORMS = {
+    "Federal State Budgetary Educational Institution of Higher Education": (
+        "MIREA-Russian Technological University"
+    ),
+}
 US_1286_NOTES = {
     "and affiliates": "Listed with its affiliates; the affiliates the list names are aliases here.",
 }
@@ -361,10 +370,17 @@ def _us_entry(row: dict[str, str], key: str) -> dict[str, Any]:
     # (Beihang was "Beijing University of Aeronautics and Astronautics" until FY24), so a
     # history by name would call long-listed institutions new.
     remarks = US_1286_NOTES.get(row["notes"], f"Note: {row['notes']}.") if row["notes"] else ""
+    aliases = split_aliases(row["aliases"])
+    if name in US_1286_BARE_FORMS:
+        own = US_1286_BARE_FORMS[name]
+        if own not in aliases:
+            raise BuildError(f"{name!r} no longer has the alias {own!r} to be named by")
+        aliases = [f"{name} {own}", *aliases]
+        name = own
     return make_entry(
         entry_id=key,
         name=name,
-        aliases=split_aliases(row["aliases"]),
+        aliases=aliases,
         countries=_country(row["country"], name),
         categories=[table],
         parent=parent,

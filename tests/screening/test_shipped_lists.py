@@ -9,6 +9,7 @@ import pytest
 
 from tests.support import ROOT, shared_path
 from trustdesk.screening.lists import SHIPPED, ShippedList, shipped
+from trustdesk.screening.matching.vocab import LEGAL_FORMS
 from trustdesk.screening.parsers.base import ParseLimits, ParseReport
 from trustdesk.screening.parsers.trustdesk_json import TrustdeskJson
 
@@ -134,8 +135,33 @@ def test_aspi_entries_under_the_strategic_support_force_say_it_was_abolished() -
 
 def test_dod_1286_ids_are_slugs_of_the_names() -> None:
     for entry in read_entries("us-dod-1286"):
-        assert entry["id"] == generator.slug(str(entry["name"]))
+        # A row named by its legal form alone keeps the transcription's id under its own name.
+        form = next(
+            (f for f in generator.US_1286_BARE_FORMS if entry["id"] == generator.slug(f)), ""
+        )
+        assert entry["id"] == generator.slug(form or str(entry["name"]))
         assert SLUG.fullmatch(str(entry["id"]))
+
+
+@pytest.mark.parametrize("item", SHIPPED, ids=lambda i: i.source)
+def test_no_shipped_entry_is_named_by_a_legal_form_alone(item: ShippedList) -> None:
+    """A hit on "Federal State Budgetary Educational Institution ..." tells an officer nothing."""
+    forms = {form for form in LEGAL_FORMS if len(form.split()) > 2}
+    for entry in read_entries(item.source):
+        assert " ".join(str(entry["name"]).casefold().split()) not in forms, entry["id"]
+
+
+def test_dod_1286_row_named_by_its_form_is_named_by_its_own_name() -> None:
+    (mirea,) = [
+        e
+        for e in read_entries("us-dod-1286")
+        if e["id"] == "federal-state-budgetary-educational-institution-of-higher-education"
+    ]
+    assert mirea["name"] == "MIREA-Russian Technological University"
+    assert (
+        "Federal State Budgetary Educational Institution of Higher Education "
+        "MIREA-Russian Technological University" in mirea["aliases"]
+    )
 
 
 def test_aspi_ids_are_the_tracker_page_names() -> None:
