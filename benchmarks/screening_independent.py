@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -232,7 +232,14 @@ def report(label: str, sets: Sets, answers: Answers) -> dict[str, float]:
     return figures
 
 
-def misses(sets: Sets, answers: Answers, entries: dict[str, Entry], limit: int) -> None:
+def misses(
+    sets: Sets,
+    answers: Answers,
+    entries: dict[str, Entry],
+    limit: int,
+    closest: Callable[[EvalQuery], float],
+) -> None:
+    """Each wrong answer; a missed one with the best score a right entry got (0 when none)."""
     shown = 0
     print(
         "\nwrong answers (FA: benign flagged; MISS: variant not found; "
@@ -246,7 +253,10 @@ def misses(sets: Sets, answers: Answers, entries: dict[str, Entry], limit: int) 
             kind = {"variant": "MISS", "partial": "PART", "rorname": "RNAM"}.get(
                 q.qid.split(":")[0], "LOST"
             )
-            print(f"{kind} {q.name!r} [{q.type}/{q.country}] want {entries[target].name!r}")
+            print(
+                f"{kind} {q.name!r} [{q.type}/{q.country}] want {entries[target].name!r} "
+                f"({closest(q):.3f})"
+            )
         elif not q.expected and keys:
             k, v = answers[q.qid][0]
             hit = entries[k]
@@ -314,4 +324,10 @@ def run_independent(
     for label, figures in rows:
         print(f"{label:22}" + "".join(f"{figures[n]:>24.3f}" for n in names))
     if show:
-        misses(sets, answers, kept, show)
+
+        def closest(q: EvalQuery) -> float:
+            on = index if q.qid in variant_ids else full
+            hits = on.search(as_query(q), threshold=0.0, limit=1000, config=config)
+            return max((h.score for h in hits if h.key in q.expected), default=0.0)
+
+        misses(sets, answers, kept, show, closest)

@@ -22,6 +22,7 @@ from trustdesk.screening.matching.normalize import (
     GENERIC,
     INITIAL,
     LOCATION,
+    MIN_PATRONYMIC,
     PATRONYMIC,
     QUALIFIER,
     phonetic,
@@ -190,9 +191,15 @@ def token_similarity(
         return config.variant_similarity, VARIANT
     if (flags_a | flags_b) & ABJAD and _skeleton(a) == _skeleton(b):
         return config.skeleton_similarity, VARIANT
+    if person and _patronymics(a, b) and _skeleton(a) == _skeleton(b):
+        # Russian, Ukrainian and Belarusian spell one father's name with other vowels:
+        # Alekseevich/Alexeyevich/Oleksiyovych, Vladimirovich/Volodymyrovych.
+        return config.variant_similarity, VARIANT
     if not person and is_pinyin(a) and is_pinyin(b):  # another syllable is another character
         return 0.0, ""
     if not person and shortest >= config.min_variant_length and _same_stem(a, b):
+        return config.variant_similarity, STEM
+    if person and shortest >= MIN_ARTICLE_JOINED_NAME and _article_joined(a, b):
         return config.variant_similarity, STEM
     if not person and (a in vocab.COUNTRY_WORDS or b in vocab.COUNTRY_WORDS):
         # A country's name a letter away from a word is that word, not a slip: "Japan" is not
@@ -259,9 +266,26 @@ def _same_stem(a: str, b: str) -> bool:
     short, long = (a, b) if len(a) < len(b) else (b, a)
     if long in (short + "s", short + "es"):
         return True
-    if long[:2] in ("al", "el") and long[2:] == short:
+    if _article_joined(a, b):
         return True
     return (len(short) >= 4 and short in russian_places(long)) or _same_english_stem(a, b)
+
+
+def _patronymics(a: str, b: str) -> bool:
+    return all(
+        len(w) >= MIN_PATRONYMIC and w.endswith(vocab.PATRONYMIC_SUFFIXES) for w in (a, b)
+    )
+
+
+# A person's name with the Arabic article run into it ("Elghoul" for "Al-Ghoul") keeps at least
+# this many letters after it: "Albert" is not "Bert", nor "Elmira" "Mira".
+MIN_ARTICLE_JOINED_NAME = 5
+
+
+def _article_joined(a: str, b: str) -> bool:
+    """Whether one word is the other with the Arabic article run into it ("Alnaser", "Naser")."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return len(long) == len(short) + 2 and long[:2] in ("al", "el") and long[2:] == short
 
 
 _RUSSIAN_ADJECTIVE_ENDINGS = tuple(

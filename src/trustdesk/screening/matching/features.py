@@ -28,6 +28,7 @@ from trustdesk.screening.matching.compare import (
 )
 from trustdesk.screening.matching.normalize import (
     ABJAD,
+    EXPANDED,
     GENERIC,
     INITIAL,
     LOCATION,
@@ -723,8 +724,10 @@ def other_field_words(
     heads = vocab.INSTITUTION_HEADS
     if not any(candidate.name.tokens[p.candidate] in heads for p in a.pairs):
         return SILENT
-    q_extra = [i for i in a.query_left if _is_field_word(query.name, i)]
-    c_extra = [j for j in a.candidate_left if _is_field_word(candidate.name, j)]
+    q_paired = {query.name.surfaces[p.query] for p in a.pairs}
+    c_paired = {candidate.name.surfaces[p.candidate] for p in a.pairs}
+    q_extra = [i for i in a.query_left if _is_field_word(query.name, i, q_paired)]
+    c_extra = [j for j in a.candidate_left if _is_field_word(candidate.name, j, c_paired)]
     if not q_extra and not c_extra:
         return SILENT
     words = ", ".join(
@@ -733,9 +736,17 @@ def other_field_words(
     return FeatureResult(1.0, f"only one name has {words}")
 
 
-def _is_field_word(side: NameSide, index: int) -> bool:
-    """A word saying what an institution studies ('Medical', 'Technology'), not whose it is."""
-    return side.tokens[index] in vocab.FIELD_WORDS and not side.flags[index] & QUALIFIER
+def _is_field_word(side: NameSide, index: int, paired: set[str]) -> bool:
+    """A word saying what an institution studies ('Medical', 'Technology'), not whose it is.
+
+    Not a word read from one that also gave a paired word: pinyin's "keji" is "science and
+    technology", and "Guofang Keji Daxue" is the "National University of Defense Technology"
+    whichever of the two the English name keeps.
+    """
+    flags = side.flags[index]
+    if side.tokens[index] not in vocab.FIELD_WORDS or flags & QUALIFIER:
+        return False
+    return not (flags & EXPANDED and side.surfaces[index] in paired)
 
 
 @feature

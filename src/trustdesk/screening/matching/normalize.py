@@ -28,6 +28,8 @@ GENERIC = 16  # says what kind of organisation, not which one
 LOCATION = 32  # a place name
 EXPANDED = 64  # read from an abbreviation, a legal form phrase or a pinyin word
 
+MIN_PATRONYMIC = 7  # "Ilyich" is a given name as often as a patronymic
+
 # Titles, not names: forms of address, and the religious titles lists write before a name
 # ("Haji Abdul BARI", "Mullah Mohammed Shah") that people leave out or add at will.
 _HONORIFICS = vocab.words(
@@ -38,6 +40,8 @@ _MAX_PHRASE = max(len(phrase.split()) for phrase in vocab.LEGAL_FORMS)
 _LEGAL_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in vocab.LEGAL_FORMS)
 _INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
 _AMP_IN_WORD = re.compile(r"(?<=[a-z0-9])\s*&\s*(?=[a-z0-9]\b)")
+# "A and M", "A y S": two letters joined by a word for "and" are the "A&M" of the other spelling.
+_AND_IN_INITIALS = re.compile(r"(?<=\b[a-z0-9]) +(?:and|y|et|und) +(?=[a-z0-9]\b)")
 _DOUBLED = re.compile(r"(.)\1+")
 _NO_APOSTROPHES = str.maketrans("", "", "'`´‘’ʼʻ")
 _TOKEN = re.compile(r"[a-z0-9&]+|[()\[\]{},;]|\s[-–—]\s")
@@ -80,7 +84,7 @@ def token_flags(token: str) -> int:
         flags |= LOCATION
     if len(token) == 1 and token.isalpha():
         flags |= INITIAL
-    if len(token) >= 7 and token.endswith(vocab.PATRONYMIC_SUFFIXES):
+    if len(token) >= MIN_PATRONYMIC and token.endswith(vocab.PATRONYMIC_SUFFIXES):
         flags |= PATRONYMIC
     return flags
 
@@ -134,6 +138,8 @@ def _raw_tokens(pieces: list[Piece], person: bool = False) -> list[_Tok]:
             text = _INITIALISM.sub(lambda m: m.group(0).replace(".", "") + " ", text)
         if "&" in text:
             text = _AMP_IN_WORD.sub("&", text)
+        if not person and " " in text:
+            text = _AND_IN_INITIALS.sub("&", text)
         if person and "-" in text:
             text = _HYPHENED.sub(_join_syllables, text)
         flag = ABJAD if piece.abjad else 0

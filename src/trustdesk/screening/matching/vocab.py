@@ -62,6 +62,10 @@ LEGAL_FORMS: dict[str, str] = {
     "pjsc": "pjsc",
     "pao": "pjsc",
     "joint stock company": "jsc",
+    # The phrase without its last word, as lists and registers cut it: "… PUBLIC JOINT STOCK".
+    "public joint stock": "pjsc",
+    "open joint stock": "ojsc",
+    "closed joint stock": "cjsc",
     "aktsionernoe obshchestvo": "jsc",
     "aktsionernoye obshchestvo": "jsc",
     "jsc": "jsc",
@@ -105,6 +109,10 @@ LEGAL_FORMS: dict[str, str] = {
     "cv": "sa",  # "C.V." read as one initialism: the Mexican "capital variable"
     "sarl": "sarl",
     "srl": "srl",
+    "sociedad de responsabilidad limitada": "srl",
+    "societa a responsabilita limitata": "srl",
+    "s de rl": "srl",
+    "s de r l": "srl",
     "spa": "spa",
     "bv": "bv",
     "nv": "nv",
@@ -449,7 +457,17 @@ NAME_VARIANTS: dict[str, str] = {
 }
 
 # Russian and Ukrainian patronymic endings: a patronymic is a middle name that lists often omit.
-PATRONYMIC_SUFFIXES: tuple[str, ...] = ("ovich", "evich", "ovna", "evna", "ichna", "ivna", "ich")
+PATRONYMIC_SUFFIXES: tuple[str, ...] = (
+    "ovich",
+    "evich",
+    "ovych",  # Ukrainian: Volodymyrovych
+    "evych",
+    "ovna",
+    "evna",
+    "ichna",
+    "ivna",
+    "ich",
+)
 
 # Chinese words of organisation names, as pinyin syllable runs, read in English, so that a name
 # written in Han characters or pinyin can meet its English listing.
@@ -461,7 +479,18 @@ PINYIN_GLOSSARY: dict[str, tuple[str, ...]] = {
     "kexueyuan": ("academy", "science"),
     "gongcheng": ("engineering",),
     "keji": ("science", "technology"),
+    "kexue": ("science",),
     "jishu": ("technology",),
+    "wuli": ("physics",),
+    "huaxue": ("chemistry",),
+    "xinxi": ("information",),
+    "tongxin": ("communication",),
+    "jisuanji": ("computing",),
+    "gongan": ("public", "security"),
+    "jingcha": ("police",),
+    "wuzhuang": ("armed",),
+    "budui": ("force",),
+    "yiyuan": ("hospital",),
     "hangkong": ("aeronautics",),
     "hangtian": ("astronautics",),
     "guofang": ("national", "defense"),

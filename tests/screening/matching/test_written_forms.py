@@ -1,0 +1,97 @@
+"""One name written the ways people and other lists write it (issue 15).
+
+Each rule here reads two spellings of one name as the same words: a pinyin word that is two
+English words, the Arabic article run into a family name, a patronymic in Russian, Ukrainian or
+Belarusian spelling, "and" between two initials, a legal form cut short or in Spanish. The
+names are invented; the words are real.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trustdesk.screening.entries import EntityType, Entry
+from trustdesk.screening.matching import MatchIndex, Query
+from trustdesk.screening.matching.normalize import name_form
+
+ORG = EntityType.ORGANIZATION
+PERSON = EntityType.PERSON
+THRESHOLD = 0.7
+
+
+def best(listed: str, query: str, kind: EntityType) -> float:
+    index = MatchIndex.build([Entry("t", "x", kind, listed)])
+    hits = index.search(Query(query, type=kind), threshold=0.0)
+    return max((h.score for h in hits), default=0.0)
+
+
+def test_a_pinyin_word_of_two_english_words_agrees_whichever_the_listing_keeps() -> None:
+    """科技 (keji) is "science and technology"; the English name may keep only "Technology"."""
+    listed = "Tarvo National University of Defense Technology"
+    assert best(listed, "Tarvo Guofang Keji Daxue", ORG) >= 0.85
+
+
+def test_a_field_the_other_name_lacks_still_tells_two_universities_apart() -> None:
+    """Kexue and jishu are two words: "Science and Technology" is another university."""
+    assert best("Tarvo University of Technology", "Tarvo Kexue Jishu Daxue", ORG) < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("AL-GHOUL, Farid Mahmoud", "Farid Mahmoud ELGHOUL"),
+        ("AL-ZARQAN, Sami", "Sami Yusuf AL-ALZARQAN"),
+    ],
+)
+def test_the_arabic_article_run_into_a_family_name_is_the_same_name(
+    listed: str, query: str
+) -> None:
+    assert best(listed, query, PERSON) >= 0.9
+
+
+@pytest.mark.parametrize(("listed", "query"), [("Albert Jones", "Bert Jones")])
+def test_a_short_given_name_is_not_read_as_one_with_an_article(listed: str, query: str) -> None:
+    assert best(listed, query, PERSON) < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("KOLTSOV, Pavel Alekseevich", "Pavel Alexeyevich KOLTSOV"),
+        ("Mykola Volodymyrovych HRYTSAN", "Nikolay Vladimirovich HRYTSAN"),
+        ("Ihar Anatolievich DOLBUN", "Ihar Anatoljevich DOLBUN"),
+    ],
+)
+def test_a_patronymic_spelled_another_way_agrees(listed: str, query: str) -> None:
+    assert best(listed, query, PERSON) >= 0.9
+
+
+def test_two_fathers_names_still_differ() -> None:
+    assert best("KOLTSOV, Pavel Alekseevich", "Pavel Aleksandrovich KOLTSOV", PERSON) < 0.9
+
+
+@pytest.mark.parametrize("query", ["K AND V TARLO TRADING LIMITED", "K Y V TARLO TRADING LIMITED"])
+def test_and_between_two_initials_is_the_ampersand(query: str) -> None:
+    assert best("K & V TARLO TRADING LIMITED", query, ORG) == 1.0
+
+
+def test_and_between_words_stays_a_stopword() -> None:
+    assert name_form("Tarlo and Vesk Trading", person=False).tokens == (
+        "tarlo",
+        "vesk",
+        "trading",
+    )
+
+
+@pytest.mark.parametrize(
+    ("listed", "query", "form"),
+    [
+        ("ZELVOR COPPER COMPANY", "ZELVOR COPPER PUBLIC JOINT STOCK", "pjsc"),
+        ("ZELVOR NUTRICION S.R.L.", "ZELVOR NUTRICION SOCIEDAD DE RESPONSABILIDAD LIMITADA", "srl"),
+    ],
+)
+def test_a_legal_form_cut_short_or_spelled_out_is_set_aside(
+    listed: str, query: str, form: str
+) -> None:
+    assert name_form(query, person=False).legal == (form,)
+    assert best(listed, query, ORG) >= 0.9
