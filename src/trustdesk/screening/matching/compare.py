@@ -272,9 +272,7 @@ def _same_stem(a: str, b: str) -> bool:
 
 
 def _patronymics(a: str, b: str) -> bool:
-    return all(
-        len(w) >= MIN_PATRONYMIC and w.endswith(vocab.PATRONYMIC_SUFFIXES) for w in (a, b)
-    )
+    return all(len(w) >= MIN_PATRONYMIC and w.endswith(vocab.PATRONYMIC_SUFFIXES) for w in (a, b))
 
 
 # A person's name with the Arabic article run into it ("Elghoul" for "Al-Ghoul") keeps at least
