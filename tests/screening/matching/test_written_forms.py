@@ -95,3 +95,33 @@ def test_a_legal_form_cut_short_or_spelled_out_is_set_aside(
 ) -> None:
     assert name_form(query, person=False).legal == (form,)
     assert best(listed, query, ORG) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("ZELVOR TRANS DOO", "ZELVOR TRANS DOO NOVI BEOGRAD"),
+        ("KESTRA MARINE COMPANY LLC", "KESTRA MARINE COMPANY LLC SHARJAH BRANCH"),
+    ],
+)
+def test_the_seat_after_a_legal_form_qualifies_the_name(listed: str, query: str) -> None:
+    assert best(listed, query, ORG) >= 0.85
+
+
+def test_a_two_letter_form_mid_name_is_not_read_as_one() -> None:
+    assert name_form("ZELVOR AS TARLO", person=False).legal == ()
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("WUXI TARLO IMPORT AND EXPORT CO. LTD", "WUXI TARLO IMP. & EXP. CO. LTD."),
+        ("ZELVOR MINISTRY OF INTERIOR", "ZELVOR MINISTERIO DEL INTERIOR"),
+        ("KESTRA AIRWAYS", "KESTRA AIRLINES"),
+        ("GRUPO ZELVOR LIMITADA", "GRUPO ZELVOR LDA"),
+        ("RUSSIAN VENTURE FUND", "ROSSIJSKAJA VENCHURNAJA FOND"),
+        ("TARLOBANK LEASING", "TARLOBANK LIZING"),
+    ],
+)
+def test_words_written_short_or_in_another_language(listed: str, query: str) -> None:
+    assert best(listed, query, ORG) >= 0.85

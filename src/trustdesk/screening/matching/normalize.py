@@ -380,6 +380,36 @@ def _at_edge(toks: list[_Tok], start: int, end: int) -> bool:
     )
 
 
+# At most this many words after a company's legal form are its seat or branch: "VECTURA TRANS DOO
+# NOVI BEOGRAD", "… TANKER COMPANY LLC SHARJAH BRANCH".
+MAX_SEAT_WORDS = 3
+
+
+def _seat_after(
+    toks: list[_Tok], kept: list[_Tok], i: int, size: int, canonical: str
+) -> list[_Tok]:
+    """The few words after a legal form's abbreviation, ending the name: its seat or branch.
+
+    A register writes the form where the name ends and the seat or branch after it; the other
+    spelling leaves the seat out, so the seat qualifies the name. Two-letter forms ("AS", "AG")
+    are too often other words, and "Co" is left alone: "Tarlo Co Research Institute" is a part.
+    """
+    end = i + size
+    rest = toks[end:]
+    if (
+        size != 1
+        or canonical == "co"
+        or not 3 <= len(toks[i].text) <= 5
+        or not rest
+        or len(rest) > MAX_SEAT_WORDS
+        or not kept
+        or kept[-1].segment != toks[i].segment
+        or any(t.text in _LEGAL_FIRST_WORDS or t.bracket for t in rest)
+    ):
+        return []
+    return rest
+
+
 def _strip_legal(toks: list[_Tok]) -> tuple[list[_Tok], list[str]]:
     """Legal-form phrases out of an organisation name; short ones only at a segment's edge."""
     kept: list[_Tok] = []
@@ -397,8 +427,11 @@ def _strip_legal(toks: list[_Tok]) -> tuple[list[_Tok], list[str]]:
             if canonical is None:
                 continue
             at_edge = _at_edge(toks, i, i + size)
-            if size > 1 or len(phrase) >= 4 or at_edge:
+            seat = _seat_after(toks, kept, i, size, canonical)
+            if size > 1 or len(phrase) >= 4 or at_edge or seat:
                 legal.append(canonical)
+                for tok in seat:
+                    tok.flags |= QUALIFIER
                 i += size
                 break
         else:

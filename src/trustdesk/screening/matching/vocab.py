@@ -143,6 +143,8 @@ LEGAL_FORMS: dict[str, str] = {
     "doo": "llc",
     "d o o": "llc",
     "ltda": "ltd",
+    "lda": "ltd",  # Portuguese
+    "limitada": "ltd",
     "cia": "co",
     "sirketi": "co",
     "youxian gongsi": "ltd",
@@ -179,6 +181,14 @@ LEGAL_FORMS: dict[str, str] = {
 # and technology); plural and singular are folded to one form here as well.
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "univ": ("university",),
+    # In English names of Chinese trading companies: "Imp. & Exp. Co., Ltd."
+    "imp": ("import",),
+    "exp": ("export",),
+    "ministerio": ("ministry",),
+    "ministere": ("ministry",),
+    "ministerium": ("ministry",),
+    "airways": ("airline",),
+    "airlines": ("airline",),
     "uni": ("university",),
     "universities": ("university",),
     "inst": ("institute",),
@@ -565,6 +575,11 @@ RUSSIAN_GLOSSARY: dict[str, tuple[str, ...]] = {
     "rossiysk": ("russian",),
     "rossiisk": ("russian",),
     "rossisk": ("russian",),
+    "rossijsk": ("russian",),
+    "venchurn": ("venture",),
+    "fond": ("fund",),
+    "lizing": ("leasing",),
+    "lizingov": ("leasing",),
     "moskovsk": ("moscow",),
     "peterburgsk": ("petersburg",),
     "universitet": ("university",),
@@ -595,7 +610,7 @@ RUSSIAN_ENDINGS: tuple[str, ...] = tuple(
         words(
             """
             yy iy ii ij yi y i aya aia ya ia a oye oe oy oi o ogo ovo ego ikh ykh yye iye ye ie e
-            uyu yu u ym im om oj ej iyu
+            uyu yu u ym im om oj ej iyu aja ja
             """
         ),
         key=len,
