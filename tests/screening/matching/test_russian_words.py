@@ -74,3 +74,32 @@ def test_a_cyrillic_city_adjective_finds_the_city_s_institute(index: MatchIndex)
     hits = index.search(Query("Тельбарский авиационный институт", type=ORG))
     assert hits
     assert hits[0].key == "t:telb"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Central Scientific Research Institute of Tarlovka",
+        "Central Scientific and Research Institute of Tarlovka",
+        "Tsentralnyy Nauchno-Issledovatelskiy Institut of Tarlovka",
+    ],
+)
+def test_scientific_research_is_research(name: str) -> None:
+    """The usual English of научно-исследовательский; other translations say "research"."""
+    assert "science" not in name_form(name, person=False).tokens
+
+
+def test_a_field_of_science_stays_one() -> None:
+    assert "science" in name_form("Tarlovka Institute of Science", person=False).tokens
+
+
+def test_the_defence_ministry_owning_an_institute_qualifies_its_name() -> None:
+    index = MatchIndex.build(
+        [Entry("t", "12", ORG, "12th Central Scientific Research Institute", countries=("RU",))]
+    )
+    query = "12th Central Research Institute of the Ministry of Defence of the Russian Federation"
+    hits = index.search(Query(query, type=ORG, country="RU"))
+    assert [h.key for h in hits] == ["t:12"]
+    # The ministry alone is not one of its institutes.
+    alone = index.search(Query("Ministry of Defence of the Russian Federation", type=ORG))
+    assert alone == []

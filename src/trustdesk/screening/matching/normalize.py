@@ -489,12 +489,17 @@ def _mark_owner(toks: list[_Tok]) -> None:
     """
     texts = [t.text for t in toks]
     owned = [k for k, text in enumerate(texts) if text in vocab.OWNER_WORDS]
+    # The phrases match the words that are not stopwords: "Ministry of Defence of the …".
+    places = [k for k, text in enumerate(texts) if text not in vocab.STOPWORDS]
+    words = [texts[k] for k in places]
     for phrase in vocab.OWNER_PHRASES:
         size = len(phrase)
-        for k in range(len(texts) - size + 1):
-            if tuple(texts[k : k + size]) == phrase:
-                start = k - 1 if k and texts[k - 1] == "china" else k  # "Chinese People's …"
-                owned.extend(range(start, k + size))
+        for k in range(len(words) - size + 1):
+            if tuple(words[k : k + size]) == phrase:
+                first, last = places[k], places[k + size - 1]
+                # "Chinese People's …"
+                start = places[k - 1] if k and words[k - 1] == "china" else first
+                owned.extend(range(start, last + 1))
     if owned and len(set(owned)) < len(toks):
         for k in owned:
             toks[k].flags |= QUALIFIER
@@ -620,6 +625,8 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
             out.append(tok)
             continue
         expansion = _EXPANSIONS.get(word) or russian_gloss(word)
+        if expansion == ("science",) and _research_follows(toks, k):
+            continue  # "scientific research": the usual English of научно-исследовательский
         if expansion is None:
             out.append(tok)
             continue
@@ -629,6 +636,14 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
             for part in expansion
         )
     return out
+
+
+def _research_follows(toks: list[_Tok], k: int) -> bool:
+    """Whether "research" follows toks[k], stopwords aside ("Scientific and Research")."""
+    for tok in toks[k + 1 :]:
+        if tok.text not in vocab.STOPWORDS:
+            return tok.text == "research" or russian_gloss(tok.text) == ("research",)
+    return False
 
 
 _RUSSIAN_STARTS = frozenset(stem[:3] for stem in vocab.RUSSIAN_GLOSSARY)

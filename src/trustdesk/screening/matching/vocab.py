@@ -779,7 +779,21 @@ INSTITUTION_HEADS: frozenset[str] = words(
 # Who an institution belongs to, which lists and people give or leave out: "Army Engineering
 # University of the PLA" is the Army Engineering University.
 OWNER_WORDS: frozenset[str] = words("pla")
-OWNER_PHRASES: tuple[tuple[str, ...], ...] = (("peoples", "liberation", "army"),)
+# Russia's defence ministry owns the numbered central research institutes the lists name ("46th
+# Central Research Institute of the Ministry of Defence of the Russian Federation"). Stopwords
+# aside, in both spellings of "defence".
+OWNER_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("peoples", "liberation", "army"),
+    *(
+        phrase
+        for defence in ("defence", "defense")
+        for phrase in (
+            ("ministry", defence, "russian", "federation"),
+            ("russian", "ministry", defence),
+            ("ministry", defence, "russia"),
+        )
+    ),
+)
 
 UNIT_WORDS: frozenset[str] = words(
     """
