@@ -11,7 +11,7 @@ import pytest
 from trustdesk.screening.entries import EntityType, Entry
 from trustdesk.screening.matching import MatchIndex, Query
 from trustdesk.screening.matching.compare import _same_stem
-from trustdesk.screening.matching.normalize import name_form, russian_gloss
+from trustdesk.screening.matching.normalize import QUALIFIER, name_form, russian_gloss
 
 ORG = EntityType.ORGANIZATION
 
@@ -103,3 +103,20 @@ def test_the_defence_ministry_owning_an_institute_qualifies_its_name() -> None:
     # The ministry alone is not one of its institutes.
     alone = index.search(Query("Ministry of Defence of the Russian Federation", type=ORG))
     assert alone == []
+
+
+def test_tsnii_is_a_central_research_institute() -> None:
+    index = MatchIndex.build([Entry("t", "31", ORG, "31st TsNII", countries=("RU",))])
+    query = "31 Центральный научно-исследовательский институт Министерства обороны"
+    assert [h.key for h in index.search(Query(query, type=ORG, country="RU"))] == ["t:31"]
+
+
+def test_a_numbered_institute_s_number_agrees_written_either_way() -> None:
+    assert name_form("31st Tarlovka Institute", person=False).tokens[0] == "31"
+    assert name_form("2nd Tarlovka Institute", person=False).tokens[0] == "second"
+
+
+def test_the_owning_ministry_in_cyrillic_qualifies_the_name_too() -> None:
+    form = name_form("Тарловский институт Министерства обороны Российской Федерации", person=False)
+    owned = [t for t, f in zip(form.tokens, form.flags, strict=True) if f & QUALIFIER]
+    assert owned == ["ministry", "defense", "russia", "federation"]

@@ -491,7 +491,7 @@ def _mark_owner(toks: list[_Tok]) -> None:
     owned = [k for k, text in enumerate(texts) if text in vocab.OWNER_WORDS]
     # The phrases match the words that are not stopwords: "Ministry of Defence of the …".
     places = [k for k, text in enumerate(texts) if text not in vocab.STOPWORDS]
-    words = [texts[k] for k in places]
+    words = [_in_english(texts[k]) for k in places]
     for phrase in vocab.OWNER_PHRASES:
         size = len(phrase)
         for k in range(len(words) - size + 1):
@@ -503,6 +503,12 @@ def _mark_owner(toks: list[_Tok]) -> None:
     if owned and len(set(owned)) < len(toks):
         for k in owned:
             toks[k].flags |= QUALIFIER
+
+
+def _in_english(word: str) -> str:
+    """A Russian word as the English phrases spell it ("Ministerstva" as "ministry")."""
+    gloss = russian_gloss(word)
+    return gloss[0] if gloss and len(gloss) == 1 else word
 
 
 def _mark_dedication(toks: list[_Tok]) -> None:
@@ -624,7 +630,7 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
                 tok.flags |= EXPANDED
             out.append(tok)
             continue
-        expansion = _EXPANSIONS.get(word) or russian_gloss(word)
+        expansion = _EXPANSIONS.get(word) or russian_gloss(word) or _ordinal_number(word)
         if expansion == ("science",) and _research_follows(toks, k):
             continue  # "scientific research": the usual English of научно-исследовательский
         if expansion is None:
@@ -636,6 +642,17 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
             for part in expansion
         )
     return out
+
+
+_ORDINAL_NUMBER = re.compile(r"(\d+)(?:st|nd|rd|th)")
+
+
+def _ordinal_number(word: str) -> tuple[str, ...] | None:
+    """"46th" as "46": lists and people write a numbered institute's number either way."""
+    if not word[0].isdigit():  # most words
+        return None
+    found = _ORDINAL_NUMBER.fullmatch(word)
+    return (found.group(1),) if found else None
 
 
 def _research_follows(toks: list[_Tok], k: int) -> bool:

@@ -181,6 +181,11 @@ LEGAL_FORMS: dict[str, str] = {
 # and technology); plural and singular are folded to one form here as well.
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "univ": ("university",),
+    # Russian institutes by kind: TsNII is a central scientific research institute, VNII an
+    # all-Russian one; the English names spell out what the Russian initials say.
+    "nii": ("research", "institute"),
+    "tsnii": ("central", "research", "institute"),
+    "vnii": ("research", "institute"),
     # In English names of Chinese trading companies: "Imp. & Exp. Co., Ltd."
     "imp": ("import",),
     "exp": ("export",),
@@ -578,6 +583,7 @@ RUSSIAN_GLOSSARY: dict[str, tuple[str, ...]] = {
     "rossijsk": ("russian",),
     "venchurn": ("venture",),
     "fond": ("fund",),
+    "federatsi": ("federation",),
     "lizing": ("leasing",),
     "lizingov": ("leasing",),
     "moskovsk": ("moscow",),
@@ -789,6 +795,7 @@ OWNER_PHRASES: tuple[tuple[str, ...], ...] = (
         for defence in ("defence", "defense")
         for phrase in (
             ("ministry", defence, "russian", "federation"),
+            ("ministry", defence, "russia", "federation"),  # "Rossiyskoy" read as "russia"
             ("russian", "ministry", defence),
             ("ministry", defence, "russia"),
         )
