@@ -159,3 +159,21 @@ def test_typo_neighbours_kept_between_queries_follow_the_config(index: MatchInde
 
     # then each search follows its own config
     assert (first, without_typos, again) == (["ofac-sdn:104"], [], ["ofac-sdn:104"])
+
+
+def test_a_person_on_several_lists_makes_the_name_no_more_common() -> None:
+    """A word's rarity counts who bears it: one person on six lists is one bearer of the name.
+
+    Counted by entries, "Tarlovsky" on six copies of one designation weighed like a common name,
+    and the person was missed without the patronymic every list gives.
+    """
+    listed = "TARLOVSKY, Dmitry Ivanovich"
+    others = [
+        Entry("o", f"p{i}", PERSON, f"Person{chr(97 + i)} Other{chr(97 + i)}") for i in range(20)
+    ]
+    once = MatchIndex.build([Entry("a", "1", PERSON, listed), *others])
+    copies = [Entry(src, "1", PERSON, listed) for src in ("a", "b", "c", "d", "e", "f")]
+    everywhere = MatchIndex.build([*copies, *others])
+    query = Query("Dmitry Tarlovsky", type=PERSON)
+    (alone,) = once.search(query, threshold=0.0, limit=1)
+    assert {h.score for h in everywhere.search(query, threshold=0.0)} == {alone.score}

@@ -43,7 +43,7 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 14  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 15  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
 # named in several words are flagged as places; 4: format characters are removed, not spaces;
 # 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of
@@ -57,8 +57,9 @@ FORMAT_VERSION = 14  # bump when the saved layout or the name normalisation chan
 # owner ("PLA") a qualifier, "Aviation" read as Aeronautics, more pinyin words read in English;
 # 11: each word's everyday frequency; 12: "JSB" and "JSCB" legal forms; 13: Russian words of
 # organisation names read in English; 14: Arabic-script articles set aside, Arabic and Persian
-# organisation words read in English, 长 read "chang", 有限公司 a legal form)
-RARE_DF = 3  # a word on this few entries or fewer counts fully
+# organisation words read in English, 长 read "chang", 有限公司 a legal form; 15: a word's rarity
+# counts the bearers of the names, one for entries on several lists with the same primary name)
+RARE_DF = 3  # a word borne by this few entries' names or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
 _MAGIC = "trustdesk-match-index"
@@ -193,11 +194,18 @@ class MatchIndex:
         # while it is recent. A cache of this build only, freed with it.
         form_of = lru_cache(maxsize=BUILD_FORM_CACHE)(_form)
         min_acronym = _BUILD_CONFIG.min_acronym_length
+        # A word's rarity counts the bodies and people that bear it, not their entries: one
+        # person on six lists ("PATRUSHEV, Dmitry Nikolayevich" on each) makes the name no more
+        # common. Entries whose primary names have the same words are one bearer.
+        bearers: dict[tuple[bool, tuple[str, ...]], int] = {}
+        counted: set[tuple[int, int]] = set()
         for entry in entries:
             e = len(meta)
             person = entry.type == EntityType.PERSON
             names = _names_with_kinds(entry)
             meta.append(_meta(entry, names))
+            primary = (person, tuple(sorted(form_of(entry.name, person).tokens)))
+            bearer = bearers.setdefault(primary, len(bearers))
             seen: set[tuple[str, ...]] = set()  # words and spelling-free letters of each name
             entry_tokens: list[int] = []
             for ordinal, (name, kind) in enumerate(names):
@@ -218,7 +226,9 @@ class MatchIndex:
                         seen.add((acronym,))
                         entry_tokens += b.add(e, ordinal, acronym_kind, _acronym_form(acronym))
             for tid in set(entry_tokens):
-                b.df[tid] += 1
+                if (tid, bearer) not in counted:
+                    counted.add((tid, bearer))
+                    b.df[tid] += 1
             if progress is not None and len(meta) % 10000 == 0:
                 progress(len(meta))
         return cls(_arrays(b, meta))
