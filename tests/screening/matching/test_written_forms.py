@@ -125,3 +125,41 @@ def test_a_two_letter_form_mid_name_is_not_read_as_one() -> None:
 )
 def test_words_written_short_or_in_another_language(listed: str, query: str) -> None:
     assert best(listed, query, ORG) >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("Tarasa Ivanovna KOLBENKO", "Taras KOLBENKO"),
+        ("KOLBENKO, Aleksandra Sergeevna", "Oleksandr Kolbenko"),
+        ("Yevgeniya KOLBENKO", "Yevgeniy Kolbenko"),
+    ],
+)
+def test_a_woman_s_given_name_is_not_a_man_s_misspelt(listed: str, query: str) -> None:
+    assert best(listed, query, PERSON) < THRESHOLD
+
+
+def test_one_given_name_in_two_spellings_of_one_gender_still_agrees() -> None:
+    assert best("KOLBENKO, Oleksandra", "Aleksandra Kolbenko", PERSON) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("KWANG, Min", "Min-jun Kwang"),
+        ("TARBASI, Hossein", "Amir-Hossein Tarbasi"),
+    ],
+)
+def test_a_hyphened_name_agreeing_in_part_is_another_name(listed: str, query: str) -> None:
+    assert best(listed, query, PERSON) < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("KWANG, Min Jun", "Min-jun Kwang"),
+        ("Fawzan bin Abdulkarim TARBASI", "Fawzan bin Abdul-Karim Tarbasi"),
+    ],
+)
+def test_a_hyphened_name_agreeing_whole_still_agrees(listed: str, query: str) -> None:
+    assert best(listed, query, PERSON) >= 0.9

@@ -322,16 +322,18 @@ _MASCULINE_ADJECTIVAL = ("skiy", "skii", "sky", "ski", "tskiy", "tsky")
 
 
 def _gendered_pair(a: str, b: str) -> bool:
-    """Whether two family names are one name's forms for a man and for a woman.
+    """Whether two names are one name's forms for a man and for a woman.
 
-    "Volkov" and "Volkova" are one letter apart, but a man and a woman: two people, never a
-    misspelling of one.
+    "Volkov" and "Volkova", "Aleksandr" and "Aleksandra", "Yevgeniy" and "Yevgeniya" are a
+    letter or two apart, but a man and a woman: two people, never a misspelling of one.
     """
     short, long = (a, b) if len(a) < len(b) else (b, a)
     if long[-1] != "a" or len(short) < 4:  # most pairs: the longer one is no woman's form
         return False
-    if long == short + "a" and short.endswith(_MASCULINE_ENDINGS):
+    if long == short + "a" and (short.endswith(_MASCULINE_ENDINGS) or short[-1] not in _VOWELS):
         return True
+    if short[-1] in "iy" and long in (short[:-1] + "ia", short[:-1] + "ya", short + "a"):
+        return True  # Yevgeniy/Yevgeniya, Evgeny/Evgenia, Valeriy/Valeriya
     if long.endswith("skaya") and short.endswith(_MASCULINE_ADJECTIVAL):
         stem = short[: short.rfind("sk")]
         return long[: -len("skaya")] == stem

@@ -79,6 +79,7 @@ WEIGHTS: Mapping[str, float] = MappingProxyType(
         "other_field_words": -0.25,
         "common_name_parts": -0.45,
         "both_names_differ": -0.1,
+        "hyphened_name_in_part": -0.3,
         "birth_date_agrees": 0.05,
         "birth_date_differs": -0.35,
         "identifier_agrees": 0.3,
@@ -617,6 +618,35 @@ def both_names_differ(
     return FeatureResult(
         1.0, f"{_quote(query.name, q_left)} against {_quote(candidate.name, c_left)}"
     )
+
+
+@feature
+def hyphened_name_in_part(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """A hyphened name of the query agrees in part only.
+
+    "Min-jun" is not the listed "Min": Korean given names ("Ha-joon", "Min-jun") and Persian
+    ones ("Amir-Hossein", "Ali-Reza") are one name written in two parts; the listed person whose
+    name is one of the parts ("KANG, Min", "ABBASI, Hossein") is someone else.
+    """
+    q = query.name
+    if not q.person or not candidate.name.person or "-" not in q.text:
+        return SILENT
+    # A part left over, another not: one joined with the next to meet "Abdulaziz" is not left.
+    left = set(candidate.alignment.query_left)
+    parts: dict[str, set[int]] = {}
+    for i, surface in enumerate(q.surfaces):
+        if "-" in surface:
+            parts.setdefault(surface, set()).add(i)
+    split = [
+        surface
+        for surface, indexes in parts.items()
+        if len(indexes) > 1 and 0 < len(indexes & left) < len(indexes)
+    ]
+    if not split:
+        return SILENT
+    return FeatureResult(1.0, ", ".join(f"'{s.title()}' agrees in part only" for s in split))
 
 
 def _is_full_word(side: NameSide, index: int) -> bool:

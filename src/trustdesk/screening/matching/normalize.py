@@ -91,6 +91,7 @@ def token_flags(token: str) -> int:
 
 # Two parts of a person's name joined by a hyphen: "Seo-ah", "Ji-an", "Ho-chin".
 _HYPHENED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
+_HYPHEN_WORD = re.compile(r"\b[a-z]+(?:-[a-z]+)+\b")
 
 
 def _join_syllables(match: re.Match[str]) -> str:
@@ -140,12 +141,19 @@ def _raw_tokens(pieces: list[Piece], person: bool = False) -> list[_Tok]:
             text = _AMP_IN_WORD.sub("&", text)
         if not person and " " in text:
             text = _AND_IN_INITIALS.sub("&", text)
+        compounds: list[tuple[int, int, str]] = []
         if person and "-" in text:
             text = _HYPHENED.sub(_join_syllables, text)
+            # Each part of a hyphened name keeps the whole as its surface: "Min-jun" agrees
+            # with a listed "Min" in part only (`features.hyphened_name_in_part`).
+            compounds = [(*m.span(), m.group(0)) for m in _HYPHEN_WORD.finditer(text)]
         flag = ABJAD if piece.abjad else 0
-        for word in _TOKEN.findall(text):
+        for found in _TOKEN.finditer(text):
+            word = found.group(0)
             if word[0].isalnum() and word[-1] != "&":  # a plain word: most tokens
-                out.append(_Tok(word, segment, bracket, flag, word))
+                start = found.start()
+                surface = next((w for a, b, w in compounds if a <= start < b), word)
+                out.append(_Tok(word, segment, bracket, flag, surface))
             elif word in "([{":
                 bracket, segment = True, segment + 1
             elif word in ")]}":
@@ -648,7 +656,7 @@ _ORDINAL_NUMBER = re.compile(r"(\d+)(?:st|nd|rd|th)")
 
 
 def _ordinal_number(word: str) -> tuple[str, ...] | None:
-    """"46th" as "46": lists and people write a numbered institute's number either way."""
+    """An ordinal in digits as its number ("46th" as 46): lists and people write it either way."""
     if not word[0].isdigit():  # most words
         return None
     found = _ORDINAL_NUMBER.fullmatch(word)
