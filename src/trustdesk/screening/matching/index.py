@@ -197,14 +197,18 @@ class MatchIndex:
         # A word's rarity counts the bodies and people that bear it, not their entries: one
         # person on six lists ("PATRUSHEV, Dmitry Nikolayevich" on each) makes the name no more
         # common. Entries whose primary names have the same words are one bearer.
-        bearers: dict[tuple[bool, tuple[str, ...]], int] = {}
-        counted: set[tuple[int, int]] = set()
+        # The words of each bearer's first entry, in one flat array (a set of (word, bearer)
+        # pairs cost 14 MiB at build); sets only for the few bearers on several entries.
+        bearers: dict[int, int] = {}
+        first_words = array("i")
+        first_at = array("q")
+        repeated: dict[int, tuple[int, ...]] = {}
         for entry in entries:
             e = len(meta)
             person = entry.type == EntityType.PERSON
             names = _names_with_kinds(entry)
             meta.append(_meta(entry, names))
-            primary = (person, tuple(sorted(form_of(entry.name, person).tokens)))
+            primary = hash((person, tuple(sorted(form_of(entry.name, person).tokens))))
             bearer = bearers.setdefault(primary, len(bearers))
             seen: set[tuple[str, ...]] = set()  # words and spelling-free letters of each name
             entry_tokens: list[int] = []
@@ -225,12 +229,26 @@ class MatchIndex:
                     if (acronym,) not in seen:
                         seen.add((acronym,))
                         entry_tokens += b.add(e, ordinal, acronym_kind, _acronym_form(acronym))
-            for tid in set(entry_tokens):
-                if (tid, bearer) not in counted:
-                    counted.add((tid, bearer))
-                    b.df[tid] += 1
+            tids = set(entry_tokens)
+            if bearer == len(first_at):  # the bearer's first entry: most entries
+                first_at.append(len(first_words))
+                first_words.extend(tids)
+            else:
+                held = repeated.get(bearer)
+                if held is None:
+                    end = first_at[bearer + 1] if bearer + 1 < len(first_at) else len(first_words)
+                    held = tuple(first_words[first_at[bearer] : end])
+                new_words = tids.difference(held)
+                if new_words:
+                    repeated[bearer] = (*held, *new_words)
+                elif bearer not in repeated:
+                    repeated[bearer] = held
+                tids = new_words
+            for tid in tids:
+                b.df[tid] += 1
             if progress is not None and len(meta) % 10000 == 0:
                 progress(len(meta))
+        del bearers, first_words, first_at, repeated, form_of  # freed before the arrays' peak
         return cls(_arrays(b, meta))
 
     # --- persistence ----------------------------------------------------------------------
