@@ -238,12 +238,8 @@ class MatchIndex:
                 if held is None:
                     end = first_at[bearer + 1] if bearer + 1 < len(first_at) else len(first_words)
                     held = tuple(first_words[first_at[bearer] : end])
-                new_words = tids.difference(held)
-                if new_words:
-                    repeated[bearer] = (*held, *new_words)
-                elif bearer not in repeated:
-                    repeated[bearer] = held
-                tids = new_words
+                tids = tids.difference(held)
+                repeated[bearer] = (*held, *tids)
             for tid in tids:
                 b.df[tid] += 1
             if progress is not None and len(meta) % 10000 == 0:

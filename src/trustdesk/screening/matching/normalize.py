@@ -151,8 +151,10 @@ def _raw_tokens(pieces: list[Piece], person: bool = False) -> list[_Tok]:
         for found in _TOKEN.finditer(text):
             word = found.group(0)
             if word[0].isalnum() and word[-1] != "&":  # a plain word: most tokens
-                start = found.start()
-                surface = next((w for a, b, w in compounds if a <= start < b), word)
+                surface = word
+                if compounds:  # only a person's name with a hyphen
+                    start = found.start()
+                    surface = next((w for a, b, w in compounds if a <= start < b), word)
                 out.append(_Tok(word, segment, bracket, flag, surface))
             elif word in "([{":
                 bracket, segment = True, segment + 1
