@@ -34,6 +34,7 @@ from trustdesk.web.cases.models import Engagement
 from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.decisions import services as decisions
 from trustdesk.web.decisions.models import Decision, Vote
+from trustdesk.web.lists.screening import current_index
 from trustdesk.web.lists.services import shipped_lists_ensure
 from trustdesk.web.mitigations.models import EvidenceFile, MitigationItem
 from trustdesk.web.partners import services as partners
@@ -65,6 +66,7 @@ def _settings(settings: Any, tmp_path: Path) -> None:
 def people(transactional_db: None) -> dict[str, User]:
     """A researcher, an officer and the four approvers who hold the committee's seats."""
     shipped_lists_ensure()
+    current_index()  # built here, so the first search as the name is typed does not wait on it
     aero, _ = Department.objects.get_or_create(name="Aerospace Engineering")
     made = {
         "aokafor": factories.make_user(

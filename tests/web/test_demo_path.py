@@ -9,14 +9,15 @@ brought forward by a change. All of it made by the services, so a rule change br
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
 from django.db.models import F
-from django.test import Client
+from django.test import Client, override_settings
 
 from trustdesk.web import demo, demo_data
 from trustdesk.web.accounts.models import User
@@ -36,11 +37,22 @@ COMMITTEE_CASE = "Icing of civil airliner wings"
 VOTING_CASE = "Thermal-control coatings for small satellites"
 
 
-@pytest.fixture(autouse=True)
-def _loaded(settings: Any, tmp_path: Path) -> None:
-    settings.HOME = tmp_path  # the demo's evidence file is written under TRUSTDESK_HOME
-    settings.TRUSTDESK_TASKS = replace(TaskSettings(), redis_url="")
-    demo.demo_load(actor=ACTOR, force=not django_settings.EMBEDDED)
+@pytest.fixture(scope="module", autouse=True)
+def _loaded(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """The demo, loaded and committed once for the module: each test only reads it, inside its
+    own rolled-back transaction. The tables are emptied after the module, as after a
+    transactional test, so the tests after it start from an empty database.
+    """
+    home = tmp_path_factory.mktemp("demo-home")  # the demo's evidence file is written there
+    tasks = replace(TaskSettings(), redis_url="")
+    with override_settings(HOME=home, TRUSTDESK_TASKS=tasks), django_db_blocker.unblock():
+        try:
+            demo.demo_load(actor=ACTOR, force=not django_settings.EMBEDDED)
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
 
 
 def _case(title: str) -> Engagement:
