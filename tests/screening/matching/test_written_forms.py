@@ -163,3 +163,54 @@ def test_a_hyphened_name_agreeing_in_part_is_another_name(listed: str, query: st
 )
 def test_a_hyphened_name_agreeing_whole_still_agrees(listed: str, query: str) -> None:
     assert best(listed, query, PERSON) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("AL-QARNUSI, Abu Yasmin", "Yasmin Qarnusi"),
+        ("AL-QARNUSI, Umm Salma", "Salma al-Qarnusi"),
+    ],
+)
+def test_the_childs_name_in_a_kunya_is_not_the_persons_own(listed: str, query: str) -> None:
+    """ "Abu Yasmin" is Yasmin's father: a Yasmin of that family is someone else."""
+    assert best(listed, query, PERSON) < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("AL-QARNUSI, Abu Yasmin", "Abou Yasmin Qarnusi"),
+        ("AL-QARNUSI, Umm Salma", "Oum Salma Qarnusi"),
+        ("TARBASI, Yasmin Abu", "Yasmin Tarbasi"),
+    ],
+)
+def test_a_kunya_written_as_a_kunya_still_agrees(listed: str, query: str) -> None:
+    assert best(listed, query, PERSON) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("TARVOLA ENERJI SANAYI VE TICARET A.S.", "Tarvola Energy Industry and Trade Inc"),
+        ("TARVOLA INSAAT LIMITED SIRKETI", "Tarvola Construction Ltd"),
+        ("TARVOLA SAVUNMA TEKNOLOJILERI", "Tarvola Defence Technologies"),
+    ],
+)
+def test_turkish_company_words_read_as_their_english(listed: str, query: str) -> None:
+    assert best(listed, query, ORG) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        (
+            "BELVAROSTAN REPUBLICAN UNITARY AIR NAVIGATION SERVICES ENTERPRISE",
+            "BELVAROSTAN STATE-OWNED ENTERPRISE",
+        ),
+        ("STATE ENTERPRISE KORVENKO DESIGN BUREAU", "Korvenko Design Bureau"),
+        ("KELMA ELECTRONICS JVC", "Kelma Electronics"),
+    ],
+)
+def test_a_state_enterprise_or_joint_venture_form_is_a_legal_form(listed: str, query: str) -> None:
+    assert best(listed, query, ORG) >= 0.85

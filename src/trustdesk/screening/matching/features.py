@@ -80,6 +80,7 @@ WEIGHTS: Mapping[str, float] = MappingProxyType(
         "common_name_parts": -0.45,
         "both_names_differ": -0.1,
         "hyphened_name_in_part": -0.3,
+        "kunya_as_own_name": -0.3,
         "birth_date_agrees": 0.05,
         "birth_date_differs": -0.35,
         "identifier_agrees": 0.3,
@@ -647,6 +648,45 @@ def hyphened_name_in_part(
     if not split:
         return SILENT
     return FeatureResult(1.0, ", ".join(f"'{s.title()}' agrees in part only" for s in split))
+
+
+# Words that make a kunya ("Abu Maryam", father of Maryam; "Umm Salama", mother of Salama) or
+# say the same in a dialect's spelling ("Bu Zaid", "Abi Mousaab").
+KUNYA_WORDS = frozenset({"abu", "abou", "abo", "abi", "bu", "umm", "um", "oum", "om", "ummu"})
+
+
+@feature
+def kunya_as_own_name(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The query's own name agrees with the child's name in a listed kunya.
+
+    "Abu Maryam AL-ZAHRANI" is Maryam's father: "Maryam Zahrai" agrees with him on the name of
+    his child and a family name. A query that writes the kunya too ("Abi Maryam") is not held
+    to this.
+    """
+    c, q = candidate.name, query.name
+    if not c.person or not q.person:
+        return SILENT
+    left = set(candidate.alignment.candidate_left)
+    children = [
+        (pair.query, pair.candidate)
+        for pair in candidate.alignment.pairs
+        if pair.candidate > 0
+        and pair.candidate - 1 in left
+        and c.tokens[pair.candidate - 1] in KUNYA_WORDS
+        and not (pair.query > 0 and q.tokens[pair.query - 1] in KUNYA_WORDS)
+    ]
+    if not children:
+        return SILENT
+    return FeatureResult(
+        1.0,
+        ", ".join(
+            f"'{q.surfaces[i].title()}' is the child named in the listed "
+            f"'{c.surfaces[j - 1].title()} {c.surfaces[j].title()}'"
+            for i, j in children
+        ),
+    )
 
 
 def _is_full_word(side: NameSide, index: int) -> bool:

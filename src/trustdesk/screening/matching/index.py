@@ -43,7 +43,7 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 15  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 16  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
 # named in several words are flagged as places; 4: format characters are removed, not spaces;
 # 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of
@@ -58,7 +58,9 @@ FORMAT_VERSION = 15  # bump when the saved layout or the name normalisation chan
 # 11: each word's everyday frequency; 12: "JSB" and "JSCB" legal forms; 13: Russian words of
 # organisation names read in English; 14: Arabic-script articles set aside, Arabic and Persian
 # organisation words read in English, 长 read "chang", 有限公司 a legal form; 15: a word's rarity
-# counts the bearers of the names, one for entries on several lists with the same primary name)
+# counts the bearers of the names, one for entries on several lists with the same primary name;
+# 16: Turkish company words read in English, unitary and state enterprises legal forms, "Umm",
+# "Abi" and their spellings read as "Umm" and "Abu")
 RARE_DF = 3  # a word borne by this few entries' names or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first

@@ -23,7 +23,7 @@ def words(text: str) -> frozenset[str]:
 STOPWORDS: frozenset[str] = words(
     """
     of the and for at in on to by with a an und der die das des du la le les de del della di
-    da do dos das y e et van von zu named after imeni
+    da do dos das y e et ve van von zu named after imeni
     """
 )
 
@@ -147,6 +147,21 @@ LEGAL_FORMS: dict[str, str] = {
     "limitada": "ltd",
     "cia": "co",
     "sirketi": "co",
+    # Turkish: A.S. (joint stock) and Ltd. Sti. (limited), spelled out or cut short.
+    "anonim sirketi": "jsc",
+    "limited sirketi": "ltd",
+    "ltd sti": "ltd",
+    "sti": "ltd",
+    # The unitary enterprises of Russia, Belarus and Ukraine, and state enterprises generally:
+    # what legal kind of state body it is, not which one.
+    "state unitary enterprise": "sue",
+    "republican unitary enterprise": "sue",
+    "municipal unitary enterprise": "sue",
+    "gosudarstvennoe unitarnoe predpriyatie": "sue",
+    "state owned enterprise": "soe",
+    "state enterprise": "soe",
+    "joint venture company": "jv",
+    "jvc": "jv",
     "youxian gongsi": "ltd",
     "gufen youxian gongsi": "ltd",
     # 有限公司 and 股份有限公司 in Han, read as one pinyin word (`normalize._pinyin_words`).
@@ -302,6 +317,29 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "russian": ("russia",),
     "iranian": ("iran",),
     "korean": ("korea",),
+    # Turkish company words, as Turkish registers and lists write them without diacritics
+    # ("… DIS TICARET VE INSAAT YATIRIM ANONIM SIRKETI"): their English is what other lists give.
+    "ticaret": ("trade",),
+    "sanayi": ("industry",),
+    "sanayii": ("industry",),
+    "insaat": ("construction",),
+    "yatirim": ("investment",),
+    "yatirimlari": ("investment",),
+    "ithalat": ("import",),
+    "ihracat": ("export",),
+    "enerji": ("energy",),
+    "elektronik": ("electronic",),
+    "teknoloji": ("technology",),
+    "teknolojileri": ("technology",),
+    "muhendislik": ("engineering",),
+    "havacilik": ("aeronautics",),
+    "savunma": ("defense",),
+    "lojistik": ("logistics",),
+    "tasimacilik": ("transport",),
+    "nakliyat": ("transport",),
+    "hizmetleri": ("services",),
+    "danismanlik": ("consulting",),
+    "pazarlama": ("marketing",),
 }
 
 # Ordinals written with digits, read as the word ("2nd Military Medical University").
@@ -438,7 +476,8 @@ NAME_VARIANTS: dict[str, str] = {
         ("osama", "usama", "usamah", "osamah"),
         ("omar", "umar", "omer"),
         ("othman", "uthman", "osman", "usman", "othmane"),
-        ("abu", "abou", "abo"),
+        ("abu", "abou", "abo", "abi"),
+        ("umm", "um", "oum", "ummu"),
         ("bin", "ben", "ibn", "bint"),
         ("ali", "aly"),
         ("khalid", "khaled", "khalied"),
