@@ -24,6 +24,8 @@ from trustdesk.web.lists.services import shipped_lists_ensure
 from trustdesk.web.notify import services as notify
 from trustdesk.web.notify.models import Notification
 
+pytestmark = pytest.mark.presentation
+
 PASSWORD = "correct horse battery staple"
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 # The automatable WCAG 2.0/2.1 level A and AA rules: labels and names, contrast, landmarks, lang.

@@ -61,6 +61,7 @@ def visitor(request: Any, browser: Browser, live_server: LiveServer) -> Iterator
     visiting.close()
 
 
+@pytest.mark.presentation
 def test_the_account_pages_pass_axe_have_one_h1_and_fit(
     visitor: Visitor, screens: list[Screen]
 ) -> None:
@@ -116,6 +117,7 @@ def test_an_admin_invites_a_user_who_sets_a_password_and_signs_in(
     person.context.close()
 
 
+@pytest.mark.presentation
 def test_the_account_pages_run_under_the_policy_with_nothing_refused(
     watched: Watched,  # noqa: F811  # the imported fixture
     screens: list[Screen],

@@ -93,6 +93,7 @@ def watched(browser: Browser, live_server: LiveServer) -> Iterator[Watched]:
     visiting.close()
 
 
+@pytest.mark.presentation
 def test_the_policy_is_strict(watched: Watched, transactional_db: None) -> None:
     page = watched.tab(None)
     response = page.goto(f"{watched.base}/accounts/login/")
@@ -110,6 +111,7 @@ def test_the_policy_is_strict(watched: Watched, transactional_db: None) -> None:
     assert "unsafe" not in policy
 
 
+@pytest.mark.presentation
 def test_no_page_has_anything_refused_by_the_policy(
     watched: Watched,
     screens: list[Screen],  # noqa: F811  # the imported fixture

@@ -19,7 +19,7 @@ from pytest_django.live_server_helper import LiveServer
 from tests.web.documents.conftest import SCRIPTS, Case, case  # noqa: F401  # the fixture
 from tests.web.documents.pdftext import read_pdf
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.presentation]
 
 SCREENSHOTS = os.environ.get("TRUSTDESK_SCREENSHOTS", "")
 WIDTHS: dict[str, ViewportSize] = {

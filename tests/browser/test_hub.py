@@ -164,6 +164,7 @@ def test_a_hostile_page_renders_inert_and_so_does_its_live_preview(
     assert dialogs == []
 
 
+@pytest.mark.presentation
 def test_the_hub_pages_pass_axe(
     page: Page, live_server: LiveServer, people: dict[str, User]
 ) -> None:

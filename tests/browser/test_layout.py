@@ -27,6 +27,8 @@ from trustdesk.web.lists.services import (
 )
 from trustdesk.web.partners import services as partners
 
+pytestmark = pytest.mark.presentation
+
 PASSWORD = "correct horse battery staple"
 LAPTOP: ViewportSize = {"width": 1366, "height": 768}
 PHONE: ViewportSize = {"width": 375, "height": 812}

@@ -25,6 +25,8 @@ from trustdesk.web.conf.tasks import TaskSettings
 from trustdesk.web.notify import services as notify
 from trustdesk.web.notify.models import Notification
 
+pytestmark = pytest.mark.presentation
+
 PASSWORD = "correct horse battery staple"
 LAPTOP: ViewportSize = {"width": 1366, "height": 768}
 PHONE: ViewportSize = {"width": 390, "height": 844}

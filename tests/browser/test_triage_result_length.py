@@ -32,7 +32,7 @@ from trustdesk.web.lists.services import list_snapshot_import
 from trustdesk.web.triage import services
 from trustdesk.web.triage.models import TriageSession
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.presentation]
 
 SCREENSHOTS = os.environ.get("TRUSTDESK_SCREENSHOTS", "")
 WIDTHS: dict[str, ViewportSize] = {
