@@ -214,3 +214,15 @@ def test_turkish_company_words_read_as_their_english(listed: str, query: str) ->
 )
 def test_a_state_enterprise_or_joint_venture_form_is_a_legal_form(listed: str, query: str) -> None:
     assert best(listed, query, ORG) >= 0.85
+
+
+def test_a_kunya_in_the_gulfs_spelling_is_not_held_to_the_kunya_rule() -> None:
+    """ "Bu Zaid" writes the kunya as the Gulf does; only a query without one is held to it."""
+    index = MatchIndex.build([Entry("t", "x", PERSON, "TARBASI, Abu Zaid")])
+
+    def fired(query: str) -> set[str]:
+        [hit] = index.search(Query(query, type=PERSON), threshold=0.0)
+        return {name for name, _, _ in hit.features}
+
+    assert "kunya_as_own_name" not in fired("Bu Zaid Tarbasi")
+    assert "kunya_as_own_name" in fired("Zaid Tarbasi")

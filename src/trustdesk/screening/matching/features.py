@@ -650,9 +650,10 @@ def hyphened_name_in_part(
     return FeatureResult(1.0, ", ".join(f"'{s.title()}' agrees in part only" for s in split))
 
 
-# Words that make a kunya ("Abu Maryam", father of Maryam; "Umm Salama", mother of Salama) or
-# say the same in a dialect's spelling ("Bu Zaid", "Abi Mousaab").
-KUNYA_WORDS = frozenset({"abu", "abou", "abo", "abi", "bu", "umm", "um", "oum", "om", "ummu"})
+# The words that make a kunya ("Abu Maryam", father of Maryam; "Umm Salama", mother of Salama),
+# as a person's name is read: `vocab.NAME_VARIANTS` reads "Abou" and "Abi" as "Abu", "Oum" as
+# "Umm". "Bu", the Gulf's "Abu" ("Bu Zaid"), is not folded there: it is a Chinese family name too.
+KUNYA_WORDS = frozenset({"abu", "umm", "bu"})
 
 
 @feature
