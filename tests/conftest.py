@@ -41,8 +41,9 @@ def uses_database(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not config.getoption("--database-tests-only"):
         return
-    kept = [item for item in items if uses_database(item)]
-    left = [item for item in items if not uses_database(item)]
+    kept, left = [], []
+    for item in items:
+        (kept if uses_database(item) else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
