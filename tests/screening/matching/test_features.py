@@ -2,7 +2,16 @@ from __future__ import annotations
 
 import dataclasses
 
-from trustdesk.screening.matching import DEFAULT_THRESHOLD, WEIGHTS, ScoringConfig
+import pytest
+
+from trustdesk.screening.entries import EntityType
+from trustdesk.screening.matching import (
+    DEFAULT_THRESHOLD,
+    WEIGHTS,
+    MatchIndex,
+    Query,
+    ScoringConfig,
+)
 from trustdesk.screening.matching.features import REGISTRY
 
 
@@ -26,3 +35,46 @@ def test_config_is_immutable_and_replaceable() -> None:
     stricter = dataclasses.replace(config, generic_weight=0.1)
 
     assert (config.generic_weight, stricter.generic_weight) == (0.25, 0.1)
+
+
+# Queries near the shared index's entries, each landing on both sides of the threshold.
+NEAR_QUERIES = (
+    Query("Beihang University", country="CN"),
+    Query("Beijing Univ. of Aeronautics", type=EntityType.ORGANIZATION),
+    Query("National University of Defence", country="GB"),
+    Query("Zhejiang Normal University", country="CN"),
+    Query("Evgeny Orlovsky", type=EntityType.PERSON, country="RU"),
+    Query("Yevgeniy M. Orlovskiy", type=EntityType.PERSON),
+    Query("Mark Orlov", type=EntityType.PERSON, birth_date="1970"),
+    Query("Velmor Ltd", type=EntityType.ORGANIZATION),
+    Query("Grupo Talvera", country="MX"),
+    Query("Singapore University", type=EntityType.ORGANIZATION),
+    Query("Qinhang Univ", country="CN"),
+)
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.7, 0.9])
+def test_giving_up_below_the_threshold_changes_no_hit(index: MatchIndex, threshold: float) -> None:
+    """Scoring stops early once a pair cannot reach the threshold (`features.Plan`): every hit
+    must be what scoring in full and then keeping what reaches the threshold gives."""
+    for query in NEAR_QUERIES:
+        full = [h for h in index.search(query, threshold=0.0, limit=100) if h.score >= threshold]
+        cut = index.search(query, threshold=threshold, limit=100)
+
+        assert [(h.key, h.score, h.features) for h in cut] == [
+            (h.key, h.score, h.features) for h in full
+        ], query.name
+
+
+def test_each_feature_counts_in_the_direction_of_its_weight(index: MatchIndex) -> None:
+    """A feature's value is never negative, so a feature weighted down can only lower a score:
+    what lets scoring stop once a pair has fallen below the threshold."""
+    fired = [
+        (name, contribution)
+        for query in NEAR_QUERIES
+        for hit in index.search(query, threshold=0.0, limit=100)
+        for name, contribution, _ in hit.features
+    ]
+
+    assert len({name for name, _ in fired}) >= 5
+    assert [(n, c) for n, c in fired if c * WEIGHTS[n] < 0] == []

@@ -223,11 +223,25 @@ def candidates(
         # however many short names a near spelling reaches ("Division 39"): it is the strongest
         # clue the query gives, and it costs a few names at most.
         spans = [index.post_rec[index.post_off[t] : index.post_off[t + 1]] for t in rare]
-        ranking = ranking + np.isin(records, np.concatenate(spans))
+        ranking = ranking + _among(records, np.concatenate(spans))
     keep = ranking >= config.min_blocking_rank
     if same_letters:
-        keep |= np.isin(records, exact)
+        keep |= _among(records, exact)
     return _best(index, records[keep], ranking[keep], same_letters, config)
+
+
+def _among(records: npt.NDArray[np.int32], few: npt.NDArray[np.int32]) -> npt.NDArray[np.bool_]:
+    """Which of `records` (sorted, distinct) are in `few`.
+
+    `np.isin` sorts the thousands of gathered names again for a handful of values; a binary
+    search of each value does not.
+    """
+    out = np.zeros(len(records), dtype=np.bool_)
+    if len(few) and len(records):
+        pos = np.searchsorted(records, few)
+        pos[pos == len(records)] = 0
+        out[pos[records[pos] == few]] = True
+    return out
 
 
 Span = tuple[int, int, float]  # a term's postings as post_rec[start:end], and its weight

@@ -427,6 +427,8 @@ def _repair_inner_acronyms(
     Force": "PAP" stands for "People's Armed Police", as a list's "PAP NCO College" does for a
     query that writes the words out. A query's acronym must be written in capitals.
     """
+    if not out.query_left or not out.candidate_left:
+        return  # most pairs: nothing is left on one side or the other to pair
     for acronym_is_query in (True, False):
         short, long = (query, candidate) if acronym_is_query else (candidate, query)
         left = out.query_left if acronym_is_query else out.candidate_left
@@ -435,10 +437,10 @@ def _repair_inner_acronyms(
             word = short.tokens[i]
             if not 2 <= len(word) <= MAX_INNER_ACRONYM or not word.isalpha():
                 continue
-            if acronym_is_query and not _written_in_capitals(short.text, short.surfaces[i]):
-                continue
             run = _initials_run(long, other, word)
             if run is None:
+                continue
+            if acronym_is_query and not _written_in_capitals(short.text, short.surfaces[i]):
                 continue
             weight = (short.weights[i] + sum(long.weights[j] for j in run)) / 2
             qi, ci = (i, run[0]) if acronym_is_query else (run[0], i)

@@ -285,15 +285,32 @@ def name_agreement(
     patronymic, place or bracketed qualifier costs little; any other unmatched word costs its
     full weight.
     """
-    a = candidate.alignment
+    value, joined = _agreement(query, candidate, config)
+    return FeatureResult(value, _agreement_detail(candidate, joined))
+
+
+def _agreement(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> tuple[float, bool]:
+    """`name_agreement`'s value alone, and whether it is the same letters'.
+
+    Most pairs a query gathers go no further than this: their words are written only if kept.
+    """
     value = coverage(query, candidate, config)
-    if a.joined_equal and value < config.joined_similarity:
-        return FeatureResult(config.joined_similarity, "the same letters once spaces are ignored")
-    agreed = [p for p in a.pairs if p.similarity >= 1.0]
-    detail = f"{len(agreed)} of {len(candidate.name.tokens)} listed words agree exactly"
-    if len(a.pairs) > len(agreed):
-        detail += f", {len(a.pairs) - len(agreed)} more closely"
-    return FeatureResult(value, detail)
+    if candidate.alignment.joined_equal and value < config.joined_similarity:
+        return config.joined_similarity, True
+    return value, False
+
+
+def _agreement_detail(candidate: CandidateSide, joined: bool) -> str:
+    if joined:
+        return "the same letters once spaces are ignored"
+    a = candidate.alignment
+    agreed = sum(1 for p in a.pairs if p.similarity >= 1.0)
+    detail = f"{agreed} of {len(candidate.name.tokens)} listed words agree exactly"
+    if len(a.pairs) > agreed:
+        detail += f", {len(a.pairs) - agreed} more closely"
+    return detail
 
 
 @feature
@@ -1084,7 +1101,19 @@ def headroom(query: QuerySide, config: ScoringConfig) -> float:
     return room
 
 
-Plan = tuple[tuple[str, Feature, float], ...]
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The features that can fire for one query, and what bounds the score they can still add.
+
+    `room` is the most the qualifiers the query gives can add (`headroom`); from step
+    `lowering_from` on, every feature but those qualifiers can only lower the score (a feature's
+    value is never negative: its sign is its weight's). A pair that has fallen below the floor
+    by then stays below it, so scoring stops there: most pairs a query gathers end that way.
+    """
+
+    steps: tuple[tuple[str, Feature, float], ...]
+    room: float
+    lowering_from: int
 
 
 def plan(query: QuerySide, config: ScoringConfig) -> Plan:
@@ -1093,13 +1122,14 @@ def plan(query: QuerySide, config: ScoringConfig) -> Plan:
     Features with no weight, and qualifiers the query does not give, are left out once per
     query instead of being asked for every candidate.
     """
-    out: list[tuple[str, Feature, float]] = []
+    steps: list[tuple[str, Feature, float]] = []
     for name, fn in REGISTRY.items():
         weight = config.weights.get(name, 0.0)
         fact = _QUERY_FACT.get(name)
         if weight != 0.0 and (fact is None or getattr(query, fact)):
-            out.append((name, fn, weight))
-    return tuple(out)
+            steps.append((name, fn, weight))
+    raising = [k for k, (name, _, w) in enumerate(steps) if w > 0 and name not in _QUERY_FACT]
+    return Plan(tuple(steps), headroom(query, config), max(raising, default=-1) + 1)
 
 
 def score(
@@ -1112,30 +1142,49 @@ def score(
 ) -> tuple[float, tuple[tuple[str, float, str], ...]]:
     """The pair's score in 0..1 and every feature that fired with its signed contribution.
 
-    With a `floor`, a pair whose names agree too little to reach it even with every qualifier
-    in its favour is given up after the first feature, as (0.0, ()). `features` is `plan`'s
-    answer for the query, when the caller scores many candidates against it.
+    With a `floor` above 0, a pair that cannot reach it is given up as (0.0, ()): after the
+    name's agreement, when that is too little even with every qualifier in its favour and no
+    feature lifts it, and after any later feature that takes it below (`Plan`). `features` is
+    `plan`'s answer for the query, when the caller scores many candidates against it.
     """
+    steps = plan(query, config) if features is None else features
     fired: list[tuple[str, float, str]] = []
     total = 0.0
-    for name, fn, weight in plan(query, config) if features is None else features:
+    room = steps.room
+    lowering_from = steps.lowering_from if floor > 0.0 else len(steps.steps)
+    for k, (name, fn, weight) in enumerate(steps.steps):
+        if fn is name_agreement:
+            # Asked of every pair, and most end here: the value first, the words only if kept.
+            value, joined = _agreement(query, candidate, config)
+            total += weight * value
+            if total + room < floor and not _lifted(query, candidate, config):
+                return 0.0, ()
+            if value:
+                detail = _agreement_detail(candidate, joined)
+                fired.append((name, round(weight * value, 3), detail))
+            continue
         result = fn(query, candidate, config)
         if result.value:
             contribution = weight * result.value
             total += contribution
             fired.append((name, round(contribution, 3), result.detail))
-        if (
-            name == "name_agreement"
-            and total + headroom(query, config) < floor
-            and not any(lifts(query, candidate, config) for lifts in _LIFTS)
-        ):
-            return 0.0, ()
+            # Scores are rounded to 3 places before they meet the floor: half a place's margin.
+            if k >= lowering_from and total + room < floor - 0.0005:
+                return 0.0, ()
     return round(min(1.0, max(0.0, total)), 3), tuple(fired)
 
 
-# The conditions of the features that lift a pair's name agreement (`_agreeing_as`): a pair
-# whose names agree too little for the threshold is still scored when one of them holds.
-_LIFTS = (_generic_name_inside, _coined_name_inside)
+def _lifted(query: QuerySide, candidate: CandidateSide, config: ScoringConfig) -> bool:
+    """Whether a feature lifts the pair's name agreement (`_agreeing_as`).
+
+    A pair whose names agree too little for the threshold is still scored when one holds.
+    """
+    if query.name.person or candidate.name.person:
+        return False  # neither is asked of a person's name
+    return bool(
+        _generic_name_inside(query, candidate, config)
+        or _coined_name_inside(query, candidate, config)
+    )
 
 
 def kind_admits(query: QuerySide, candidate: CandidateSide, config: ScoringConfig) -> bool:

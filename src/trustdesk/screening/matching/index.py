@@ -481,11 +481,14 @@ def _type_fits(wanted: EntityType | None, listed: str, person: bool) -> bool:
         # An organisation or a person is never a vessel or an aircraft: a ship called "Snow"
         # is not a university, nor a tanker's alias "Y CHUN" a researcher. People met by an
         # organisation query, and organisations by a person query, are judged in `kind_admits`.
-        return not (
-            wanted in (EntityType.ORGANIZATION, EntityType.PERSON)
-            and listed in (EntityType.VESSEL.value, EntityType.AIRCRAFT.value)
-        )
-    return (listed == EntityType.PERSON.value) == person
+        return not (wanted in _PEOPLE_AND_BODIES and listed in _CRAFT)
+    return (listed == _PERSON) == person
+
+
+# `_type_fits` runs for every listed name a query gathers: plain strings, not enum lookups.
+_PEOPLE_AND_BODIES = frozenset((EntityType.ORGANIZATION.value, EntityType.PERSON.value))
+_CRAFT = frozenset((EntityType.VESSEL.value, EntityType.AIRCRAFT.value))
+_PERSON = EntityType.PERSON.value
 
 
 def check_name(query: Query) -> None:

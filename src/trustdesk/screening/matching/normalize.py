@@ -42,6 +42,7 @@ _INITIALISM = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
 _AMP_IN_WORD = re.compile(r"(?<=[a-z0-9])\s*&\s*(?=[a-z0-9]\b)")
 # "A and M", "A y S": two letters joined by a word for "and" are the "A&M" of the other spelling.
 _AND_IN_INITIALS = re.compile(r"(?<=\b[a-z0-9]) +(?:and|y|et|und) +(?=[a-z0-9]\b)")
+_AND_WORDS = re.compile(r" (?:and|y|et|und) ")
 _DOUBLED = re.compile(r"(.)\1+")
 _NO_APOSTROPHES = str.maketrans("", "", "'`´‘’ʼʻ")
 _TOKEN = re.compile(r"[a-z0-9&]+|[()\[\]{},;]|\s[-–—]\s")
@@ -139,7 +140,7 @@ def _raw_tokens(pieces: list[Piece], person: bool = False) -> list[_Tok]:
             text = _INITIALISM.sub(lambda m: m.group(0).replace(".", "") + " ", text)
         if "&" in text:
             text = _AMP_IN_WORD.sub("&", text)
-        if not person and " " in text:
+        if not person and _AND_WORDS.search(text):  # most names have no such word: no scan
             text = _AND_IN_INITIALS.sub("&", text)
         compounds: list[tuple[int, int, str]] = []
         if person and "-" in text:
@@ -502,6 +503,8 @@ def _mark_owner(toks: list[_Tok]) -> None:
     # The phrases match the words that are not stopwords: "Ministry of Defence of the …".
     places = [k for k, text in enumerate(texts) if text not in vocab.STOPWORDS]
     words = [_in_english(texts[k]) for k in places]
+    if not owned and _OWNER_FIRST_WORDS.isdisjoint(words):
+        return  # most names: no owner, and no word an owner's phrase starts with
     for phrase in vocab.OWNER_PHRASES:
         size = len(phrase)
         for k in range(len(words) - size + 1):
@@ -513,6 +516,9 @@ def _mark_owner(toks: list[_Tok]) -> None:
     if owned and len(set(owned)) < len(toks):
         for k in owned:
             toks[k].flags |= QUALIFIER
+
+
+_OWNER_FIRST_WORDS = frozenset(phrase[0] for phrase in vocab.OWNER_PHRASES)
 
 
 def _in_english(word: str) -> str:
