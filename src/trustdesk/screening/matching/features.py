@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import NamedTuple
 
 from trustdesk.screening.matching import vocab
 from trustdesk.screening.matching.compare import (
@@ -217,8 +218,12 @@ class QuerySide:
     identifiers: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class CandidateSide:
+class CandidateSide(NamedTuple):
+    """A listed name met by a query, how the two align, and the entry's facts.
+
+    A named tuple, as `NameSide` is: one is built for every listed name a query scores.
+    """
+
     name: NameSide
     kind: int
     alignment: Alignment

@@ -330,8 +330,13 @@ class MatchIndex:
         idf = self.idf_list
         initial, generic = config.initial_weight, config.generic_weight
         return tuple(
-            idf[t] * (initial if f & INITIAL else generic if f & GENERIC and not person else 1.0)
-            for t, f in zip(tids, flags, strict=True)
+            [
+                idf[t]
+                if not f  # most words
+                else idf[t]
+                * (initial if f & INITIAL else generic if f & GENERIC and not person else 1.0)
+                for t, f in zip(tids, flags, strict=True)
+            ]
         )
 
     def _query_side(self, form: NameForm, query: Query, config: ft.ScoringConfig) -> ft.QuerySide:
@@ -373,7 +378,7 @@ class MatchIndex:
         meta = self.meta[entry]
         # Person logic only when both sides are people: a person's name met as an organisation
         # query ("Leonardo S.p.A.") is compared as organisations are.
-        person = meta[2] == EntityType.PERSON.value and q.person
+        person = meta[2] == _PERSON and q.person
         start, end = int(self.rec_off[record]), int(self.rec_off[record + 1])
         tids = self.rec_tok[start:end].tolist()
         flags = tuple(self.rec_flag[start:end].tolist())
@@ -384,7 +389,7 @@ class MatchIndex:
         done = cache.aligned.get(key)
         if done is None:
             names = self.tokens
-            tokens = tuple(names[t] for t in tids)
+            tokens = tuple([names[t] for t in tids])
             weights = self._weights(tids, flags, person, config)
             joined = q.joined if same_letters else ""
             code = int(self.rec_legal[record])
