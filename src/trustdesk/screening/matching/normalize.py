@@ -149,12 +149,14 @@ def _raw_tokens(pieces: list[Piece], person: bool = False) -> list[_Tok]:
             # with a listed "Min" in part only (`features.hyphened_name_in_part`).
             compounds = [(*m.span(), m.group(0)) for m in _HYPHEN_WORD.finditer(text)]
         flag = ABJAD if piece.abjad else 0
-        for found in _TOKEN.finditer(text):
-            word = found.group(0)
+        words = _TOKEN.findall(text)
+        # Where each word starts, only for a hyphened compound's parts: most names need none.
+        starts = [m.start() for m in _TOKEN.finditer(text)] if compounds else []
+        for k, word in enumerate(words):
             if word[0].isalnum() and word[-1] != "&":  # a plain word: most tokens
                 surface = word
                 if compounds:  # only a person's name with a hyphen
-                    start = found.start()
+                    start = starts[k]
                     surface = next((w for a, b, w in compounds if a <= start < b), word)
                 out.append(_Tok(word, segment, bracket, flag, surface))
             elif word in "([{":
@@ -500,11 +502,11 @@ def _mark_owner(toks: list[_Tok]) -> None:
     """
     texts = [t.text for t in toks]
     owned = [k for k, text in enumerate(texts) if text in vocab.OWNER_WORDS]
+    if not owned and not any(_in_english(text) in _OWNER_FIRST_WORDS for text in texts):
+        return  # most names: no owner, and no word an owner's phrase starts with
     # The phrases match the words that are not stopwords: "Ministry of Defence of the …".
     places = [k for k, text in enumerate(texts) if text not in vocab.STOPWORDS]
     words = [_in_english(texts[k]) for k in places]
-    if not owned and _OWNER_FIRST_WORDS.isdisjoint(words):
-        return  # most names: no owner, and no word an owner's phrase starts with
     for phrase in vocab.OWNER_PHRASES:
         size = len(phrase)
         for k in range(len(words) - size + 1):
@@ -556,8 +558,9 @@ def _mark_units(toks: list[_Tok]) -> None:
     counts as little as a bracketed qualifier, and so do a campus and the word naming it.
     """
     segments: dict[int, list[_Tok]] = {}
-    for tok in toks:
-        segments.setdefault(tok.segment, []).append(tok)
+    if toks[0].segment != toks[-1].segment:  # most names are one segment: no part set off
+        for tok in toks:
+            segments.setdefault(tok.segment, []).append(tok)
     if len(segments) > 1:
         heads = {
             seg
