@@ -11,8 +11,10 @@ from trustdesk.screening.matching import (
     MatchIndex,
     Query,
     ScoringConfig,
+    blocking,
 )
-from trustdesk.screening.matching.features import REGISTRY
+from trustdesk.screening.matching.features import REGISTRY, plan
+from trustdesk.screening.matching.index import _query_forms, _QueryCache
 
 
 def test_every_registered_feature_has_a_docstring_for_reviewers() -> None:
@@ -78,3 +80,28 @@ def test_each_feature_counts_in_the_direction_of_its_weight(index: MatchIndex) -
 
     assert len({name for name, _ in fired}) >= 5
     assert [(n, c) for n, c in fired if c * WEIGHTS[n] < 0] == []
+
+
+def test_a_plan_leaves_out_only_features_that_are_silent_for_the_pair(index: MatchIndex) -> None:
+    """A plan keeps for each kind of pair only the features that can fire for it (person's
+    names, organisations'): every feature left out must be silent for every such pair."""
+    config = ScoringConfig()
+    queries = (*NEAR_QUERIES, Query("Orlovsky"), Query("Velmor"), Query("Evgeny Markovich"))
+    checked, kinds = 0, set()
+    for query in queries:
+        for form in _query_forms(query):
+            q_side = index._query_side(form, query, config)
+            cache = _QueryCache(index.word_cache.for_config(config).similarities)
+            chosen = plan(q_side, config)
+            for record, same_letters in blocking.candidates(index, form, q_side.name, config):
+                c_side = index._candidate_side(record, q_side.name, config, cache, same_letters)
+                steps = chosen.people if c_side.name.person else chosen.others
+                kept = {name for name, _, _ in steps.steps}
+                kinds.add(c_side.name.person)
+                for name, fn in REGISTRY.items():
+                    if name not in kept:
+                        assert fn(q_side, c_side, config).value == 0, (name, query.name)
+                        checked += 1
+
+    assert kinds == {True, False}
+    assert checked > 100

@@ -1094,6 +1094,33 @@ _QUERY_FACT = {
 }
 
 
+# Features about people's names, silent unless both names are compared as people's, and
+# features about organisations' names, silent when they are (`test_features.py` holds each to
+# it): a plan leaves them out where they cannot fire.
+_PERSON_ONLY = frozenset(
+    (
+        "single_word_only",
+        "common_name_parts",
+        "both_names_differ",
+        "hyphened_name_in_part",
+        "kunya_as_own_name",
+    )
+)
+_NOT_FOR_PEOPLE = frozenset(
+    (
+        "generic_words_only",
+        "generic_name_inside",
+        "coined_name_inside",
+        "institution_against_bare_name",
+        "place_conflict",
+        "kind_conflict",
+        "company_against_institution",
+        "other_field_words",
+        "single_fuzzy_word",
+    )
+)
+
+
 def headroom(query: QuerySide, config: ScoringConfig) -> float:
     """The most the qualifier features can add to the name score for this query."""
     room = 0.0
@@ -1110,31 +1137,68 @@ def headroom(query: QuerySide, config: ScoringConfig) -> float:
 class Plan:
     """The features that can fire for one query, and what bounds the score they can still add.
 
-    `room` is the most the qualifiers the query gives can add (`headroom`); from step
-    `lowering_from` on, every feature but those qualifiers can only lower the score (a feature's
-    value is never negative: its sign is its weight's). A pair that has fallen below the floor
-    by then stays below it, so scoring stops there: most pairs a query gathers end that way.
+    Two lists of steps: for listed names compared as people's (`people`) and for the rest
+    (`others`), each without the features that are silent for such a pair. `room` is the most
+    the qualifiers the query gives can add (`headroom`); from step `lowering_from` of a list
+    on, every feature but those qualifiers can only lower the score (a feature's value is
+    never negative: its sign is its weight's). A pair that has fallen below the floor by then
+    stays below it, so scoring stops there: most pairs a query gathers end that way.
     """
 
-    steps: tuple[tuple[str, Feature, float], ...]
+    people: Steps
+    others: Steps
     room: float
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    steps: tuple[tuple[str, Feature, float], ...]
     lowering_from: int
+
+    @classmethod
+    def of(cls, steps: list[tuple[str, Feature, float]]) -> Steps:
+        raising = [k for k, (name, _, w) in enumerate(steps) if w > 0 and name not in _QUERY_FACT]
+        return cls(tuple(steps), max(raising, default=-1) + 1)
 
 
 def plan(query: QuerySide, config: ScoringConfig) -> Plan:
     """The features that can fire for this query, with their weights, in registry order.
 
     Features with no weight, and qualifiers the query does not give, are left out once per
-    query instead of being asked for every candidate.
+    query instead of being asked for every candidate; queries alike in those share a plan.
     """
+    key = (
+        id(config),
+        query.name.person,
+        bool(query.country),
+        bool(query.birth_date),
+        bool(query.identifiers),
+    )
+    held = _PLANS.get(key)
+    if held is not None and held[0] is config:
+        return held[1]
+    made = _plan(query, config)
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[key] = (config, made)
+    return made
+
+
+_PLANS: dict[tuple[int, bool, bool, bool, bool], tuple[ScoringConfig, Plan]] = {}
+_MAX_PLANS = 256
+
+
+def _plan(query: QuerySide, config: ScoringConfig) -> Plan:
     steps: list[tuple[str, Feature, float]] = []
     for name, fn in REGISTRY.items():
         weight = config.weights.get(name, 0.0)
         fact = _QUERY_FACT.get(name)
         if weight != 0.0 and (fact is None or getattr(query, fact)):
             steps.append((name, fn, weight))
-    raising = [k for k, (name, _, w) in enumerate(steps) if w > 0 and name not in _QUERY_FACT]
-    return Plan(tuple(steps), headroom(query, config), max(raising, default=-1) + 1)
+    # A listed name is compared as a person's only when the query is read as one too.
+    people = [s for s in steps if s[0] not in _NOT_FOR_PEOPLE] if query.name.person else []
+    others = [s for s in steps if s[0] not in _PERSON_ONLY]
+    return Plan(Steps.of(people), Steps.of(others), headroom(query, config))
 
 
 def score(
@@ -1152,10 +1216,11 @@ def score(
     feature lifts it, and after any later feature that takes it below (`Plan`). `features` is
     `plan`'s answer for the query, when the caller scores many candidates against it.
     """
-    steps = plan(query, config) if features is None else features
+    chosen = plan(query, config) if features is None else features
+    room = chosen.room
+    steps = chosen.people if candidate.name.person else chosen.others
     fired: list[tuple[str, float, str]] = []
     total = 0.0
-    room = steps.room
     lowering_from = steps.lowering_from if floor > 0.0 else len(steps.steps)
     for k, (name, fn, weight) in enumerate(steps.steps):
         if fn is name_agreement:
@@ -1186,6 +1251,9 @@ def _lifted(query: QuerySide, candidate: CandidateSide, config: ScoringConfig) -
     """
     if query.name.person or candidate.name.person:
         return False  # neither is asked of a person's name
+    a = candidate.alignment
+    if not a.candidate_left or a.joined_equal:
+        return False  # each needs a listed word left over, and letters that differ
     return bool(
         _generic_name_inside(query, candidate, config)
         or _coined_name_inside(query, candidate, config)

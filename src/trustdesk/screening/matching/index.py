@@ -70,6 +70,8 @@ _MAGIC = "trustdesk-match-index"
 LEGAL_CODES: tuple[str, ...] = ("", *sorted(set(vocab.LEGAL_FORMS.values())))
 _LEGAL_CODE = {form: code for code, form in enumerate(LEGAL_CODES) if code}
 _BUILD_CONFIG = ft.ScoringConfig()  # build-time choices: acronym and typo lengths, ranking
+# One default for every search (it is immutable): what a query's plan is kept for (`ft.plan`).
+_DEFAULT_CONFIG = ft.ScoringConfig()
 _IDENT = re.compile(r"[^0-9A-Z]")
 
 IntArray = npt.NDArray[np.int64]
@@ -282,7 +284,7 @@ class MatchIndex:
 
         Raises NameNotScreenable when the name has nothing to compare (see `check_name`).
         """
-        config = config or ft.ScoringConfig()
+        config = config or _DEFAULT_CONFIG
         best: dict[int, tuple[float, Any]] = {}
         for form in _query_forms(query):
             person = form.person

@@ -501,9 +501,13 @@ def _mark_owner(toks: list[_Tok]) -> None:
     qualifier, given or left out, when the name says more than the owner.
     """
     texts = [t.text for t in toks]
-    owned = [k for k, text in enumerate(texts) if text in vocab.OWNER_WORDS]
-    if not owned and not any(_in_english(text) in _OWNER_FIRST_WORDS for text in texts):
+    if (
+        vocab.OWNER_WORDS.isdisjoint(texts)
+        and _OWNER_FIRST_WORDS.isdisjoint(texts)
+        and not any(_in_english(text) in _OWNER_FIRST_WORDS for text in texts if len(text) > 3)
+    ):
         return  # most names: no owner, and no word an owner's phrase starts with
+    owned = [k for k, text in enumerate(texts) if text in vocab.OWNER_WORDS]
     # The phrases match the words that are not stopwords: "Ministry of Defence of the …".
     places = [k for k, text in enumerate(texts) if text not in vocab.STOPWORDS]
     words = [_in_english(texts[k]) for k in places]
@@ -745,7 +749,7 @@ def _acronyms(
         bracketed = {re.sub(r"[^a-z0-9&]", "", m.casefold()) for m in _BRACKETED_CAPS.findall(text)}
     listed = tuple(
         t.text
-        for t in toks
+        for t in (toks if bracketed else ())  # most names have no capitals in brackets
         if t.bracket
         and t.text in bracketed
         and t.text not in vocab.LOCATIONS
