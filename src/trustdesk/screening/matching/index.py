@@ -63,6 +63,7 @@ FORMAT_VERSION = 16  # bump when the saved layout or the name normalisation chan
 # "Abi" and their spellings read as "Umm" and "Abu")
 RARE_DF = 3  # a word borne by this few entries' names or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
+MAX_LISTED_KEPT = 1 << 14  # listed names a loaded index keeps read out of its arrays
 BUILD_FORM_CACHE = 1 << 17  # names whose forms a build keeps, most recently used first
 _MAGIC = "trustdesk-match-index"
 # The legal forms a listed name may carry, by the code the index keeps for it (0: none): the
@@ -75,6 +76,8 @@ _DEFAULT_CONFIG = ft.ScoringConfig()
 _IDENT = re.compile(r"[^0-9A-Z]")
 
 IntArray = npt.NDArray[np.int64]
+# A listed name as `MatchIndex._read_listed` gives it.
+_Listed = tuple[tuple[Any, ...], list[int], tuple[int, ...], int, str, int]
 
 
 def ident_key(value: str) -> str:
@@ -177,6 +180,9 @@ class MatchIndex:
         self.rec_flag: npt.NDArray[np.uint8] = data["rec_flag"]
         self.rec_weight: npt.NDArray[np.float32] = data["rec_weight"]
         self.word_cache = blocking.WordCache()
+        # Listed names queries have scored, read out of the arrays once (`_read_listed`): the
+        # same names recur across queries. Emptied past `MAX_LISTED_KEPT` (about 5 MiB).
+        self._listed: dict[int, _Listed] = {}
 
     def __len__(self) -> int:
         return len(self.meta)
@@ -376,25 +382,23 @@ class MatchIndex:
         cache: _QueryCache,
         same_letters: bool,
     ) -> ft.CandidateSide:
-        entry = int(self.rec_entry[record])
-        meta = self.meta[entry]
+        listed = self._listed.get(record)
+        if listed is None:
+            if len(self._listed) >= MAX_LISTED_KEPT:
+                self._listed = {}
+            listed = self._listed[record] = self._read_listed(record)
+        meta, tids, flags, kind, text, code = listed
         # Person logic only when both sides are people: a person's name met as an organisation
         # query ("Leonardo S.p.A.") is compared as organisations are.
         person = meta[2] == _PERSON and q.person
-        start, end = int(self.rec_off[record]), int(self.rec_off[record + 1])
-        tids = self.rec_tok[start:end].tolist()
-        flags = tuple(self.rec_flag[start:end].tolist())
-        kind = int(self.rec_kind[record])
-        text = meta[3][int(self.rec_name[record])]
         # Copies of one name on several lists align alike: align each distinct name once.
-        key = (*tids, -1, *flags, person, same_letters, int(self.rec_legal[record]))
+        key = (*tids, -1, *flags, person, same_letters, code)
         done = cache.aligned.get(key)
         if done is None:
             names = self.tokens
             tokens = tuple([names[t] for t in tids])
             weights = self._weights(tids, flags, person, config)
             joined = q.joined if same_letters else ""
-            code = int(self.rec_legal[record])
             legal = (LEGAL_CODES[code],) if code else ()
             everyday = self.everyday_list
             common = tuple([everyday[t] for t in tids])
@@ -416,6 +420,20 @@ class MatchIndex:
                 side.everyday,
             )
         return ft.CandidateSide(side, kind, alignment, meta[2], meta[4], meta[5], meta[6])
+
+    def _read_listed(self, record: int) -> _Listed:
+        """A listed name's entry facts, words, flags, kind, text and legal form, in Python."""
+        entry = int(self.rec_entry[record])
+        meta = self.meta[entry]
+        start, end = int(self.rec_off[record]), int(self.rec_off[record + 1])
+        return (
+            meta,
+            self.rec_tok[start:end].tolist(),
+            tuple(self.rec_flag[start:end].tolist()),
+            int(self.rec_kind[record]),
+            meta[3][int(self.rec_name[record])],
+            int(self.rec_legal[record]),
+        )
 
     def _hit(self, entry: int, score: float, parts: Any) -> Hit:
         q_side, c_side, fired, record = parts
