@@ -483,9 +483,11 @@ def _mark_qualifiers(toks: list[_Tok]) -> None:
     for tok in toks:
         if tok.bracket or (tail_is_qualifier and tok.segment == last_segment):
             tok.flags |= QUALIFIER
-    _mark_units(toks)
-    _mark_dedication(toks)
-    _mark_owner(toks)
+    # The words once, for the rules below (none changes a word): most names meet none of them.
+    texts = [t.text for t in toks]
+    _mark_units(toks, texts)
+    _mark_dedication(toks, texts)
+    _mark_owner(toks, texts)
     # "Xidian University Xi'an": places after the last non-place word, when the name has one.
     for tok in reversed(toks):
         if not (tok.flags & LOCATION or tok.text in vocab.LOCATIONS) or tok is toks[0]:
@@ -493,18 +495,20 @@ def _mark_qualifiers(toks: list[_Tok]) -> None:
         tok.flags |= QUALIFIER
 
 
-def _mark_owner(toks: list[_Tok]) -> None:
+def _mark_owner(toks: list[_Tok], texts: list[str]) -> None:
     """The armed force or body an institution belongs to qualifies its name.
 
     Lists write "PLA Army Infantry Academy", "Army Infantry Academy of PLA" and "Army Infantry
     Academy" for one body, and so do people: the owner counts as little as a bracketed
     qualifier, given or left out, when the name says more than the owner.
     """
-    texts = [t.text for t in toks]
     if (
         vocab.OWNER_WORDS.isdisjoint(texts)
         and _OWNER_FIRST_WORDS.isdisjoint(texts)
-        and not any(_in_english(text) in _OWNER_FIRST_WORDS for text in texts if len(text) > 3)
+        and not any(
+            text[:3] in _OWNER_GLOSS_STARTS and _in_english(text) in _OWNER_FIRST_WORDS
+            for text in texts
+        )
     ):
         return  # most names: no owner, and no word an owner's phrase starts with
     owned = [k for k, text in enumerate(texts) if text in vocab.OWNER_WORDS]
@@ -525,6 +529,13 @@ def _mark_owner(toks: list[_Tok]) -> None:
 
 
 _OWNER_FIRST_WORDS = frozenset(phrase[0] for phrase in vocab.OWNER_PHRASES)
+# How the Russian words read as those begin (`russian_gloss` reads a stem and an ending).
+_OWNER_GLOSS_STARTS = frozenset(
+    stem[:3]
+    for stem, english in vocab.RUSSIAN_GLOSSARY.items()
+    if not _OWNER_FIRST_WORDS.isdisjoint(english)
+    or any(not _OWNER_FIRST_WORDS.isdisjoint(vocab.ABBREVIATIONS.get(e, ())) for e in english)
+)
 
 
 def _in_english(word: str) -> str:
@@ -533,7 +544,7 @@ def _in_english(word: str) -> str:
     return gloss[0] if gloss and len(gloss) == 1 else word
 
 
-def _mark_dedication(toks: list[_Tok]) -> None:
+def _mark_dedication(toks: list[_Tok], texts: list[str]) -> None:
     """Whom an institution is named after qualifies its name, to the name's end.
 
     "Ural Federal University named after B.N. Yeltsin, the First President of Russia" is Ural
@@ -541,7 +552,6 @@ def _mark_dedication(toks: list[_Tok]) -> None:
     as little as a bracketed qualifier, whether given or left out. Its words still agree when
     both names give them ("Bauman").
     """
-    texts = [t.text for t in toks]
     if "imeni" not in texts and "named" not in texts:
         return  # most names
     for k in range(2, len(toks)):
@@ -554,7 +564,7 @@ def _mark_dedication(toks: list[_Tok]) -> None:
             return
 
 
-def _mark_units(toks: list[_Tok]) -> None:
+def _mark_units(toks: list[_Tok], texts: list[str]) -> None:
     """A school, campus or department named beside its institution qualifies the name.
 
     "School of Computer Science, Beihang University" and "Beihang University, Shahe Campus" are
@@ -575,15 +585,15 @@ def _mark_units(toks: list[_Tok]) -> None:
             if any(t.text in vocab.UNIT_WORDS for t in words) and heads - {seg}:
                 for tok in words:
                     tok.flags |= QUALIFIER
-    for k in range(1, len(toks)):
+    for k in range(1, len(toks)) if not vocab.CAMPUS_WORDS.isdisjoint(texts) else ():
         if toks[k].text in vocab.CAMPUS_WORDS and toks[k - 1].segment == toks[k].segment:
             toks[k].flags |= QUALIFIER
             if k >= 2:  # "Shahe Campus": the word naming the campus, not the institution's
                 toks[k - 1].flags |= QUALIFIER
-    _mark_units_in_line(toks)
+    _mark_units_in_line(toks, texts)
 
 
-def _mark_units_in_line(toks: list[_Tok]) -> None:
+def _mark_units_in_line(toks: list[_Tok], texts: list[str]) -> None:
     """A part of an institution named in one run with it, no comma between, qualifies it too.
 
     "Shenzhen Campus of Tarvo University" (a part, "of", then the institution), "Tarvo
@@ -594,7 +604,6 @@ def _mark_units_in_line(toks: list[_Tok]) -> None:
     """
     if toks[0].segment != toks[-1].segment:
         return  # parts already set off by commas or brackets
-    texts = [t.text for t in toks]
     if vocab.INSTITUTION_HEADS.isdisjoint(texts):
         return  # most names: no word heading an institution
     heads = [k for k, text in enumerate(texts) if text in vocab.INSTITUTION_HEADS]
