@@ -505,9 +505,9 @@ def _mark_owner(toks: list[_Tok], texts: list[str]) -> None:
     if (
         vocab.OWNER_WORDS.isdisjoint(texts)
         and _OWNER_FIRST_WORDS.isdisjoint(texts)
-        and not any(
-            text[:3] in _OWNER_GLOSS_STARTS and _in_english(text) in _OWNER_FIRST_WORDS
-            for text in texts
+        and not (
+            _OWNER_GLOSS_START.search(" ".join(texts))
+            and any(_in_english(text) in _OWNER_FIRST_WORDS for text in texts)
         )
     ):
         return  # most names: no owner, and no word an owner's phrase starts with
@@ -530,11 +530,22 @@ def _mark_owner(toks: list[_Tok], texts: list[str]) -> None:
 
 _OWNER_FIRST_WORDS = frozenset(phrase[0] for phrase in vocab.OWNER_PHRASES)
 # How the Russian words read as those begin (`russian_gloss` reads a stem and an ending).
-_OWNER_GLOSS_STARTS = frozenset(
-    stem[:3]
-    for stem, english in vocab.RUSSIAN_GLOSSARY.items()
-    if not _OWNER_FIRST_WORDS.isdisjoint(english)
-    or any(not _OWNER_FIRST_WORDS.isdisjoint(vocab.ABBREVIATIONS.get(e, ())) for e in english)
+_OWNER_GLOSS_START = re.compile(
+    r"\b(?:"
+    + "|".join(
+        sorted(
+            {
+                re.escape(stem[:3])
+                for stem, english in vocab.RUSSIAN_GLOSSARY.items()
+                if not _OWNER_FIRST_WORDS.isdisjoint(english)
+                or any(
+                    not _OWNER_FIRST_WORDS.isdisjoint(vocab.ABBREVIATIONS.get(e, ()))
+                    for e in english
+                )
+            }
+        )
+    )
+    + ")"
 )
 
 
@@ -662,7 +673,13 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
                 tok.flags |= EXPANDED
             out.append(tok)
             continue
-        expansion = _EXPANSIONS.get(word) or russian_gloss(word) or _ordinal_number(word)
+        # The cheap tests of the Russian and ordinal readings first: most words are neither.
+        expansion = (
+            _EXPANSIONS.get(word)
+            or (word[:3] in _RUSSIAN_STARTS and russian_gloss(word))
+            or (word[0].isdigit() and _ordinal_number(word))
+            or None
+        )
         if expansion == ("science",) and _research_follows(toks, k):
             continue  # "scientific research": the usual English of научно-исследовательский
         if expansion is None:
@@ -788,10 +805,12 @@ def _acronyms(
 
 def _initials(words: list[str]) -> tuple[str, ...]:
     """The plain initials of 3 to 10 words, and their reading by syllables when it differs."""
-    if not 3 <= len(words) <= 10 or not all(w[0].isalpha() for w in words):
+    if not 3 <= len(words) <= 10:
         return ()
-    plain = "".join(w[0] for w in words)
-    if len(plain) <= MAX_SYLLABLE_BASE and any(w in _SEVERAL_INITIALS for w in words):
+    plain = "".join([w[0] for w in words])
+    if not plain.isalpha():  # a word that starts with a digit: no acronym
+        return ()
+    if len(plain) <= MAX_SYLLABLE_BASE and not _SEVERAL_INITIALS.keys().isdisjoint(words):
         syllabic = "".join(_SEVERAL_INITIALS.get(w, w[0]) for w in words)
         if len(syllabic) >= MIN_SYLLABLE_ACRONYM:
             return plain, syllabic
