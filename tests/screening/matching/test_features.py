@@ -12,6 +12,7 @@ from trustdesk.screening.matching import (
     Query,
     ScoringConfig,
     blocking,
+    features,
 )
 from trustdesk.screening.matching.features import REGISTRY, plan
 from trustdesk.screening.matching.index import _query_forms, _QueryCache
@@ -105,3 +106,25 @@ def test_a_plan_leaves_out_only_features_that_are_silent_for_the_pair(index: Mat
 
     assert kinds == {True, False}
     assert checked > 100
+
+
+def test_a_kept_plan_serves_only_queries_that_give_the_same_facts(index: MatchIndex) -> None:
+    """Plans are kept for queries alike (`features.plan`): a query that gives a type, a country
+    or a date of birth must not be scored with the plan of one that gave none."""
+    typed = [
+        Query("Beihang University", type=EntityType.PERSON),
+        Query("Beihang University", country="GB"),
+        Query("Evgeny Orlovsky", birth_date="1970-01-01"),
+        Query("Evgeny Orlovsky", identifiers=("AB123",)),
+    ]
+    fresh = []
+    for query in typed:
+        features._PLANS.clear()
+        fresh.append([(h.key, h.score, h.features) for h in index.search(query, threshold=0.3)])
+
+    features._PLANS.clear()
+    for untyped in (Query("Beihang University"), Query("Evgeny Orlovsky")):
+        index.search(untyped, threshold=0.3)  # plans for queries that give no fact
+    after = [[(h.key, h.score, h.features) for h in index.search(q, threshold=0.3)] for q in typed]
+
+    assert after == fresh

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from trustdesk.screening.matching import vocab
 from trustdesk.screening.matching.compare import (
@@ -1167,13 +1167,8 @@ def plan(query: QuerySide, config: ScoringConfig) -> Plan:
     Features with no weight, and qualifiers the query does not give, are left out once per
     query instead of being asked for every candidate; queries alike in those share a plan.
     """
-    key = (
-        id(config),
-        query.name.person,
-        bool(query.country),
-        bool(query.birth_date),
-        bool(query.identifiers),
-    )
+    # Every fact of the query a plan depends on, and nothing else.
+    key = (id(config), query.name.person, *[bool(getattr(query, f)) for f in _FACTS])
     held = _PLANS.get(key)
     if held is not None and held[0] is config:
         return held[1]
@@ -1184,7 +1179,8 @@ def plan(query: QuerySide, config: ScoringConfig) -> Plan:
     return made
 
 
-_PLANS: dict[tuple[int, bool, bool, bool, bool], tuple[ScoringConfig, Plan]] = {}
+_FACTS = tuple(sorted(set(_QUERY_FACT.values())))
+_PLANS: dict[tuple[Any, ...], tuple[ScoringConfig, Plan]] = {}
 _MAX_PLANS = 256
 
 
