@@ -1152,6 +1152,8 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class Steps:
+    """One kind of pair's features in registry order, and the step from which they only lower."""
+
     steps: tuple[tuple[str, Feature, float], ...]
     lowering_from: int
 
