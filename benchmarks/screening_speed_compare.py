@@ -4,6 +4,7 @@ Run on demand (never by the test suite):
 
     .venv/bin/python benchmarks/screening_speed_compare.py --before OLD_SRC [--after SRC]
         [--home HOME] [--shared ../shared] [--independent DIR] [--queries 5000] [--rounds 2]
+        [--same-results]
 
 OLD_SRC is the `src` folder of the other version (`git archive <commit> src | tar -x -C DIR`
 gives DIR/src). The lists are imported once through the CLI into HOME (reused when it already
@@ -18,14 +19,23 @@ Times are the process's CPU time (`time.process_time`), not wall time: on a mach
 other work, wall time measures the neighbours as much as the matcher, while the CPU time a query
 takes is what one free core would give. The two trees run alternately, `--rounds` times each,
 and the best round of each is shown.
+
+`--same-results` also checks that a change meant only for speed changed no result: each tree
+searches every query at 0.7 and 0.5, before any is timed: first each without its type or
+country, then each as the other type (a university's name as a person's), then as given, each
+set in a shuffled order, so that what a query that gives less leaves behind (a cache, a plan)
+is seen to serve the queries that give more. The two trees' hits, scores, features and
+explanations must agree; the first differences are printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import pickle
+import random
 import subprocess
 import sys
 import tempfile
@@ -50,7 +60,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
 
-def child(entries_path: Path, queries_path: Path, out: Path, n: int) -> None:
+def child(entries_path: Path, queries_path: Path, out: Path, n: int, same: bool) -> None:
     """Measure this process's code tree; writes a JSON of figures to `out`."""
     from trustdesk.screening.entries import EntityType
     from trustdesk.screening.matching import DEFAULT_THRESHOLD, MatchIndex, Query
@@ -77,6 +87,8 @@ def child(entries_path: Path, queries_path: Path, out: Path, n: int) -> None:
     def query(q: list[str]) -> Query:
         return Query(q[0], type=EntityType(q[1]) if q[1] else None, country=q[2] or None)
 
+    # Before any query is timed: what the first searches leave behind is part of what is checked.
+    results = every_result(index, [q for rows in raw.values() for q in rows]) if same else None
     figures: dict[str, Any] = {
         "build_s": build,
         "build_peak_rss_mib": build_rss,
@@ -84,6 +96,8 @@ def child(entries_path: Path, queries_path: Path, out: Path, n: int) -> None:
         "index_mb": size / 1e6,
         "load_s": load,
     }
+    if results is not None:
+        figures["results"] = results
     for label, rows in raw.items():
         queries = [query(q) for q in rows]
         for q in queries[:200]:
@@ -104,6 +118,46 @@ def child(entries_path: Path, queries_path: Path, out: Path, n: int) -> None:
             "p99_ms": 1000 * percentile(times, 0.99),
         }
     out.write_text(json.dumps(figures), encoding="utf-8")
+
+
+def every_result(index: Any, rows: list[list[str]]) -> list[list[Any]]:
+    """Each search's query and a digest of its hits, in a fixed shuffled order."""
+    from trustdesk.screening.entries import EntityType
+    from trustdesk.screening.matching import Query
+
+    given = [(q[0], q[1] or None, q[2] or None) for q in rows]
+    other = {"person": "organization", "organization": "person"}
+    # Queries that give least first: what they leave behind must not serve the others.
+    blocks = [
+        [(name, None, None) for name, _, _ in given],  # untyped, countryless copies
+        [(name, other.get(kind or ""), None) for name, kind, _ in given],  # the other type
+        given,
+    ]
+    searches: list[tuple[str, str | None, str | None]] = []
+    for block in blocks:
+        random.Random(15).shuffle(block)  # noqa: S311 - an order, not a secret
+        searches += block
+    out: list[list[Any]] = []
+    for threshold in (0.7, 0.5):
+        for name, kind, country in searches:
+            query = Query(name, type=EntityType(kind) if kind else None, country=country)
+            hits = [
+                [h.key, h.score, h.matched_name, [list(f) for f in h.features], h.explanation]
+                for h in index.search(query, threshold=threshold, limit=10)
+            ]
+            digest = hashlib.sha256(json.dumps(hits).encode()).hexdigest()[:16]
+            out.append([name, kind, country, threshold, digest])
+    return out
+
+
+def compare_results(before: list[list[Any]], after: list[list[Any]]) -> None:
+    differ = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+    if not differ:
+        print(f"results: identical on {len(before):,} searches")
+        return
+    print(f"results: {len(differ):,} of {len(before):,} searches differ, for example:")
+    for b, _ in differ[:10]:
+        print(f"  {b[0]!r} type={b[1]} country={b[2]} at {b[3]}")
 
 
 @dataclass(frozen=True)
@@ -143,11 +197,14 @@ def main() -> None:
     parser.add_argument("--independent", type=Path, help="directory of ror.csv and people.csv")
     parser.add_argument("--queries", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=2, help="runs of each tree, alternating")
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--same-results", action="store_true", help="also check both trees give the same hits"
+    )
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        entries_path, queries_path, out, n = args.child
-        child(Path(entries_path), Path(queries_path), Path(out), int(n))
+        entries_path, queries_path, out, n, same = args.child
+        child(Path(entries_path), Path(queries_path), Path(out), int(n), same == "1")
         return
     require(
         "screening_speed_compare.py",
@@ -179,8 +236,10 @@ def main() -> None:
             pickle.dump(list(entries.values()), fh, protocol=5)
         queries_path = Path(tmp) / "queries.json"
         queries_path.write_text(json.dumps(queries), encoding="utf-8")
-        for label, src in trees * args.rounds:
+        found: dict[str, list[list[Any]]] = {}
+        for done, (label, src) in enumerate(trees * args.rounds):
             out = Path(tmp) / f"{label}.json"
+            same = args.same_results and done < len(trees)  # the first round of each tree
             env = dict(os.environ, PYTHONPATH=f"{src}{os.pathsep}{HERE}")
             subprocess.run(
                 [
@@ -193,11 +252,15 @@ def main() -> None:
                     str(queries_path),
                     str(out),
                     str(args.queries),
+                    "1" if same else "0",
                 ],
                 env=env,
                 check=True,
             )
-            results[label] = _best(results.get(label), json.loads(out.read_text(encoding="utf-8")))
+            figures = json.loads(out.read_text(encoding="utf-8"))
+            if "results" in figures:
+                found[label] = figures.pop("results")
+            results[label] = _best(results.get(label), figures)
     print(
         f"{len(entries):,} entries; {args.queries} queries per set, one core each, CPU time, "
         f"best of {args.rounds} alternating rounds"
@@ -211,6 +274,8 @@ def main() -> None:
             print(
                 f"{name:28}{results['before'][label][key]:>12.2f}{results['after'][label][key]:>12.2f}"
             )
+    if found:
+        compare_results(found["before"], found["after"])
 
 
 if __name__ == "__main__":
