@@ -237,11 +237,20 @@ def _among(records: npt.NDArray[np.int32], few: npt.NDArray[np.int32]) -> npt.ND
     search of each value does not.
     """
     out = np.zeros(len(records), dtype=np.bool_)
-    if len(few) and len(records):
-        pos = np.searchsorted(records, few)
-        pos[pos == len(records)] = 0
-        out[pos[records[pos] == few]] = True
+    out[_where_in(records, few)] = True
     return out
+
+
+def _where_in(
+    records: npt.NDArray[np.int32], values: npt.NDArray[np.int32]
+) -> npt.NDArray[np.intp]:
+    """The positions in `records` (sorted) of the values found there, by binary search."""
+    if not len(records) or not len(values):
+        return np.empty(0, dtype=np.intp)
+    pos = np.searchsorted(records, values)
+    pos[pos == len(records)] = 0
+    found: npt.NDArray[np.intp] = pos[records[pos] == values]
+    return found
 
 
 Span = tuple[int, int, float]  # a term's postings as post_rec[start:end], and its weight
@@ -289,9 +298,7 @@ def _credit_shared(
     """Add `weight` to the gathered names (sorted) that are also in `postings` (sorted)."""
     # Look the shorter array up in the longer one: a binary search per element of the shorter.
     if len(postings) <= len(records):
-        pos = np.searchsorted(records, postings)
-        pos[pos == len(records)] = 0
-        acc[pos[records[pos] == postings]] += weight
+        acc[_where_in(records, postings)] += weight
     else:
         pos = np.searchsorted(postings, records)
         pos[pos == len(postings)] = 0

@@ -37,10 +37,9 @@ def everyday_zipf(tokens: Sequence[str]) -> npt.NDArray[np.float32]:
     for language in LANGUAGES:
         for bucket, words in enumerate(_buckets(_wordlist(language))):
             zipf = 9.0 - bucket / 100  # bucket k holds words used 10^(-k/100) of the time
-            # The few of the bucket's words that the index has, found in C, not word by word.
-            for word in wanted.keys() & words:
-                k = wanted[word]
-                if zipf > out[k]:
+            for word in words:
+                k = wanted.get(word)
+                if k is not None and zipf > out[k]:
                     out[k] = zipf
     return out
 
