@@ -7,10 +7,11 @@ the others against the lists as loaded.
 
 - `orgs`: benign organisations from the Research Organization Registry (ROR, CC0), each ROR
   record's display name with its country, screened as an organisation. A record counts as really
-  listed when one of its ROR names is, word for word (case, punctuation and ROR's bracketed
-  country aside), a listed name of an organisation entry whose countries, when the list gives
-  any, include the record's (that entry and those sharing a listed name with it are the right
-  answers); a hit on any other entry is a false alarm. That rule is strict: a
+  listed when one of its ROR names is, word for word (case, punctuation and a bracketed country
+  ROR adds aside), a listed name of an organisation entry whose countries, when the list gives
+  any (`Entry.known_countries`: its addresses' or, without those, the countries that issued its
+  registration numbers), include the record's (that entry and those sharing a listed name with
+  it are the right answers); a hit on any other entry is a false alarm. That rule is strict: a
   listed university written differently on the list counts as a false alarm, so the rate is an
   upper bound.
 - `people`: person names by origin (Arabic, Chinese, Persian, Russian, Korean, other), from the
@@ -54,6 +55,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.entries import EntityType, Entry
 
 SALT = "trustdesk-issue15-split"
@@ -260,7 +262,7 @@ def _listed_as(
     for n in row["names"].split("|"):
         expected |= listed.get(name_key(n), set())
         # ROR tells namesakes apart with a bracketed country: "Forum (United States)".
-        expected |= listed.get(name_key(_BRACKETS.sub(" ", n)), set())
+        expected |= listed.get(name_key(_without_country(n)), set())
 
     # The same name in another country is a namesake ("Ministry of Defence" of the UK against
     # Syria's), not the listed body.
@@ -269,7 +271,9 @@ def _listed_as(
         return {
             k
             for k in keys
-            if not country or not entries[k].countries or country in entries[k].countries
+            if not country
+            or not entries[k].known_countries()
+            or country in entries[k].known_countries()
         }
 
     expected = here(expected)
@@ -321,7 +325,7 @@ def ror_name_queries(directory: Path, entries: dict[str, Entry]) -> list[EvalQue
                 not key
                 or key in seen
                 or key in listed
-                or name_key(_BRACKETS.sub(" ", name)) in listed
+                or name_key(_without_country(name)) in listed
             ):
                 continue
             seen.add(key)
@@ -357,7 +361,18 @@ def people_queries(directory: Path) -> list[EvalQuery]:
         ]
 
 
-_BRACKETS = re.compile(r"\([^)]*\)")
+_BRACKETS = re.compile(r"\(([^)]*)\)")
+
+
+def _without_country(name: str) -> str:
+    """A ROR name without the bracketed country ROR adds to tell namesakes apart.
+
+    Only a country: "China University of Geosciences (Beijing)" names a campus of its own, which
+    the bracket tells apart from the listed "(Wuhan)" one.
+    """
+    return _BRACKETS.sub(lambda m: " " if to_iso2(m.group(1)) else m.group(0), name)
+
+
 _COMMA = re.compile(r"^\s*([^,]+),\s*([^,]+)$")
 
 
