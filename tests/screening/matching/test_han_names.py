@@ -31,3 +31,71 @@ def test_a_han_company_name_finds_its_english_listing() -> None:
     )
     hits = index.search(Query("长泽卫星技术股份有限公司", type=ORG, country="CN"))
     assert [h.key for h in hits] == ["t:cz"]
+
+
+# An invented university in a real city: Xiangtan (湘潭) is a place, 理工 is "science and
+# technology" here and "technology" in other universities' English names.
+XIANGTAN = Entry(
+    "t",
+    "xt",
+    ORG,
+    "Xiangtan University of Science and Technology",
+    aliases=("湘潭理工大学",),
+    countries=("CN",),
+)
+
+
+def test_an_english_name_agreeing_with_a_chinese_name_only_by_translation_is_not_a_match() -> None:
+    """A "Xiangtan University of Technology" is another body: the list's English name says so."""
+    index = MatchIndex.build([XIANGTAN])
+    assert index.search(Query("Xiangtan University of Technology", type=ORG, country="CN")) == []
+    hits = index.search(
+        Query("Xiangtan University of Technology", type=ORG, country="CN"), threshold=0.0
+    )
+    assert any(name == "translated_reading_only" for h in hits for name, _, _ in h.features)
+
+
+def test_a_chinese_or_pinyin_query_still_agrees_with_the_chinese_name() -> None:
+    index = MatchIndex.build([XIANGTAN])
+    for query in (
+        "湘潭理工大学",
+        "Xiangtan Ligong Daxue",
+        "Xiangtan University of Science and Technology",
+    ):
+        hits = index.search(Query(query, type=ORG, country="CN"))
+        assert [h.key for h in hits] == ["t:xt"], query
+        assert hits[0].score >= 0.9, query
+
+
+def test_a_pinyin_name_written_with_an_english_kind_word_still_agrees() -> None:
+    """English writes 青木大学 "Qingmu University", whatever name the list gives in English."""
+    index = MatchIndex.build(
+        [Entry("t", "qm", ORG, "Green Wood University", aliases=("青木大学",), countries=("CN",))]
+    )
+    hits = index.search(Query("Qingmu University", type=ORG, country="CN"))
+    assert [h.key for h in hits] == ["t:qm"]
+    assert hits[0].score >= 0.9
+
+
+def test_a_generic_name_agrees_without_the_country_the_query_gives() -> None:
+    """ "… of China" left out by a query in China: nothing else differs."""
+    index = MatchIndex.build(
+        [
+            Entry(
+                "t",
+                "ms",
+                ORG,
+                "University of Marine Science and Technology of China",
+                countries=("CN",),
+            )
+        ]
+    )
+    hits = index.search(
+        Query("University of Marine Science and Technology", type=ORG, country="CN")
+    )
+    assert [h.key for h in hits] == ["t:ms"]
+    # Another country's: the name's own country is not the query's.
+    assert (
+        index.search(Query("University of Marine Science and Technology", type=ORG, country="KR"))
+        == []
+    )

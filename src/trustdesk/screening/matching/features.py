@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from trustdesk.screening.countries import to_iso2
 from trustdesk.screening.matching import vocab
 from trustdesk.screening.matching.compare import (
     INITIAL_OF,
@@ -35,6 +36,7 @@ from trustdesk.screening.matching.normalize import (
     LOCATION,
     PATRONYMIC,
     QUALIFIER,
+    TRANSLATED,
 )
 
 DEFAULT_THRESHOLD = 0.7
@@ -61,6 +63,7 @@ WEIGHTS: Mapping[str, float] = MappingProxyType(
     {
         "name_agreement": 1.0,
         "generic_words_only": -0.45,
+        "translated_reading_only": -0.35,
         "generic_name_inside": 1.0,
         "coined_name_inside": 1.0,
         "single_word_only": -0.3,
@@ -335,10 +338,13 @@ def generic_words_only(
     a = candidate.alignment
     if not a.pairs or any(is_distinctive(candidate.name, p.candidate) for p in a.pairs):
         return SILENT
-    if not a.candidate_left and all(
+    if (
+        not a.candidate_left or _names_query_country(query, candidate.name, a.candidate_left)
+    ) and all(
         not is_distinctive(query.name, i) or query.name.flags[i] & QUALIFIER for i in a.query_left
     ):
-        # The listed name is itself made of generic words and agrees in full. The query's extra
+        # The listed name is itself made of generic words and agrees in full, or but for the
+        # query's own country ("… of China" for a query in China). The query's extra
         # words may be places or qualifiers ("…, Beijing", a campus "…, Weihai"); extra kind
         # words ("Normal") only when the listed name names no place, since "Zhejiang
         # University" is not "Zhejiang Normal University".
@@ -349,6 +355,51 @@ def generic_words_only(
         return SILENT  # weighed by `generic_name_inside`
     words = _quote(candidate.name, [p.candidate for p in a.pairs])
     return FeatureResult(1.0, f"only generic words or places agree: {words}")
+
+
+@feature
+def translated_reading_only(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """An English name agrees with a Chinese-script name only through its translation.
+
+    A listed name in Chinese is read in pinyin and its words translated by glossary ("ligong"
+    as "technology"), so that pinyin and English queries meet it. A translation word by word is
+    a guess, though: 理工 is "Technology" in the Wuhan University of Technology and "Science and
+    Technology" in the Changchun University of Science and Technology, while the Changchun
+    University of Technology is another body (长春工业大学). The lists give such bodies their
+    English names too, and those say how each is written in English: where only places agree
+    besides the translated words, the reading of the Chinese name is not evidence enough.
+    A query in Chinese or in pinyin ("Changchun Ligong Daxue") agrees with the name as written.
+    """
+    c = candidate.name
+    a = candidate.alignment
+    if c.person or not a.pairs or not any(f & TRANSLATED for f in c.flags):
+        return SILENT
+    q = query.name
+    translated = []
+    for p in a.pairs:
+        flags = c.flags[p.candidate]
+        if flags & TRANSLATED and not _read_from_chinese(q, p.query):
+            if not flags & LOCATION:  # a place's name translates reliably ("Haerbin")
+                translated.append(p.candidate)
+        elif is_distinctive(c, p.candidate):
+            return SILENT  # a word that says which body agrees as written ("Zhongshan")
+    if not translated:
+        return SILENT
+    words = ", ".join(f"'{c.tokens[j]}'" for j in translated)
+    return FeatureResult(1.0, f"only a translation of the Chinese name agrees: {words}")
+
+
+def _read_from_chinese(side: NameSide, index: int) -> bool:
+    """Whether a word of the query was itself read from Chinese: in Chinese script or pinyin."""
+    if side.flags[index] & TRANSLATED:
+        return True
+    surface = side.surfaces[index]
+    return surface != side.tokens[index] and surface.replace(" ", "") in _PINYIN_READINGS
+
+
+_PINYIN_READINGS = frozenset(vocab.PINYIN_GLOSSARY) | frozenset(vocab.PINYIN_PLACE_NAMES)
 
 
 @feature
@@ -481,6 +532,13 @@ def _coined_name_inside(
     ):
         return []
     return coined
+
+
+def _names_query_country(query: QuerySide, side: NameSide, left: list[int]) -> bool:
+    """Whether a name's words left over only name the query's country ("of China")."""
+    return query.country is not None and all(
+        side.flags[i] & LOCATION and to_iso2(side.tokens[i]) == query.country for i in left
+    )
 
 
 def _left_type_words(side: NameSide, left: list[int]) -> bool:
@@ -1109,6 +1167,7 @@ _PERSON_ONLY = frozenset(
 _NOT_FOR_PEOPLE = frozenset(
     (
         "generic_words_only",
+        "translated_reading_only",
         "generic_name_inside",
         "coined_name_inside",
         "institution_against_bare_name",

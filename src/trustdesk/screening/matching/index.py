@@ -43,7 +43,7 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 16  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 17  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
 # named in several words are flagged as places; 4: format characters are removed, not spaces;
 # 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of

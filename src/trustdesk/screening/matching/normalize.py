@@ -27,6 +27,7 @@ ABJAD = 8  # transliterated from Arabic, Persian or Hebrew script: vowels are mi
 GENERIC = 16  # says what kind of organisation, not which one
 LOCATION = 32  # a place name
 EXPANDED = 64  # read from an abbreviation, a legal form phrase or a pinyin word
+TRANSLATED = 128  # an English word read from a Chinese-script name by the pinyin glossary
 
 MIN_PATRONYMIC = 7  # "Ilyich" is a given name as often as a patronymic
 
@@ -129,7 +130,10 @@ def _raw_tokens(pieces: list[Piece], person: bool = False) -> list[_Tok]:
     segment, bracket = 0, False
     for piece in pieces:
         if piece.han:
-            out.extend(_Tok(w, segment, bracket, EXPANDED, w) for w in _pinyin_words(piece.text))
+            out.extend(
+                _Tok(w, segment, bracket, EXPANDED | TRANSLATED, w)
+                for w in _pinyin_words(piece.text)
+            )
             continue
         text = piece.text
         if "'" in text or "`" in text or not text.isascii():  # few names have apostrophes
@@ -666,6 +670,7 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
         if person:
             if word in _HONORIFICS:
                 continue
+            tok.flags &= ~TRANSLATED  # a name in pinyin, not translated
             usual = vocab.NAME_VARIANTS.get(word)
             misspelt = "" if usual else misspelt_given_name(word)
             tok.text = usual or misspelt or word
@@ -682,6 +687,8 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
         )
         if expansion == ("science",) and _research_follows(toks, k):
             continue  # "scientific research": the usual English of научно-исследовательский
+        if expansion is None or expansion == (word,):
+            tok.flags &= ~TRANSLATED  # a Chinese word kept in pinyin ("Zhongshan")
         if expansion is None:
             out.append(tok)
             continue
