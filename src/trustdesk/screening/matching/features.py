@@ -70,6 +70,7 @@ WEIGHTS: Mapping[str, float] = MappingProxyType(
         "institution_against_bare_name": -0.2,
         "place_conflict": -0.25,
         "kind_conflict": -0.15,
+        "institution_of_the_body": -0.3,
         "derived_acronym": -0.2,
         "listed_acronym": -0.05,
         "weak_alias": -0.12,
@@ -825,6 +826,32 @@ def kind_conflict(
     )
 
 
+@feature
+def institution_of_the_body(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """The query names a body in full; the listed name is an institution belonging to it.
+
+    'Chinese People's Armed Police Force' is not 'The Chinese People's Armed Police Forces
+    Academy', nor a ministry its institute: every word of the query agrees, but the listed
+    name goes on to say it is an academy, a college, an institute or a centre, which the
+    query, naming a force, a ministry or a corporation, does not.
+    """
+    a = candidate.alignment
+    if a.joined_equal or candidate.name.person or not a.candidate_left:
+        return SILENT
+    q = query.name
+    if any(is_distinctive(q, i) and not q.flags[i] & QUALIFIER for i in a.query_left):
+        return SILENT  # the query says more than the listed name agrees with
+    if vocab.BODY_WORDS.isdisjoint(q.tokens) or not vocab.BODIES_INSTITUTIONS.isdisjoint(q.tokens):
+        return SILENT  # most queries: no force, ministry or corporation, or an institution's own
+    c = candidate.name
+    heads = [j for j in a.candidate_left if c.tokens[j] in vocab.BODIES_INSTITUTIONS]
+    if not heads:
+        return SILENT
+    return FeatureResult(1.0, f"the listed name is {_quote(c, heads)} of the body the query names")
+
+
 def _is_kind_word(side: NameSide, index: int) -> bool:
     flags = side.flags[index]
     return bool(flags & GENERIC) and not flags & (LOCATION | QUALIFIER)
@@ -1173,6 +1200,7 @@ _NOT_FOR_PEOPLE = frozenset(
         "institution_against_bare_name",
         "place_conflict",
         "kind_conflict",
+        "institution_of_the_body",
         "company_against_institution",
         "other_field_words",
         "single_fuzzy_word",

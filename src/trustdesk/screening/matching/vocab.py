@@ -821,6 +821,21 @@ FIELD_WORDS: frozenset[str] = words(
 INSTITUTION_HEADS: frozenset[str] = words(
     "university universities academy institute polytechnic universidad universite universitat"
 )
+# Words that say a name is a body of the state or a company group, not an institution of one:
+# a ministry's academy, an armed force's college, a corporation's research institute.
+BODY_WORDS: frozenset[str] = words(
+    """
+    ministry force forces army navy police corporation group committee commission bureau
+    administration agency authority council ministerstvo
+    """
+)
+# What such a body has of its own that is another body: its schools, institutes and centres.
+BODIES_INSTITUTIONS: frozenset[str] = words(
+    """
+    university college institute academy school faculty polytechnic hospital center centre
+    laboratory universidad universite universitat instituto institut
+    """
+)
 # Who an institution belongs to, which lists and people give or leave out: "Army Engineering
 # University of the PLA" is the Army Engineering University.
 OWNER_WORDS: frozenset[str] = words("pla")
