@@ -145,3 +145,17 @@ def test_a_word_on_a_handful_of_entries_brings_each_of_them_to_be_scored() -> No
     )
     index = MatchIndex.build([*short, company])
     assert [h.key for h in index.search(Query("HIKVISION", type=ORG))] == ["t:tak"]
+
+
+def test_an_institution_is_not_a_bare_name_of_several_words() -> None:
+    """A university named after a person is not a listed body bearing the person's name alone."""
+    index = MatchIndex.build([Entry("t", "jz", ORG, "KHALDUN IBN ZARVAN")])
+    hits = index.search(
+        Query("Khaldun Ibn Zarvan University of Medical Sciences", type=ORG, country="IQ"),
+        threshold=0.0,
+    )
+    assert [h.key for h in hits] == ["t:jz"]
+    assert hits[0].score < 0.7
+    assert "against the bare name 'khaldun ibn zarvan'" in hits[0].explanation
+    # The name alone still finds it.
+    assert [h.key for h in index.search(Query("Khaldun ibn Zarvan", type=ORG))] == ["t:jz"]

@@ -577,14 +577,19 @@ def single_word_only(
 def institution_against_bare_name(
     query: QuerySide, candidate: CandidateSide, config: ScoringConfig
 ) -> FeatureResult:
-    """The query names an institution ('Isra University'); the listed name is one bare word.
+    """The query names an institution ('Isra University'); the listed name is a bare name.
 
     A word that a list gives alone ('ISRA', 'LJ', an acronym or a short alias) is shared by many
-    bodies, and the query's word saying what kind of body it is was not found in it. A country
-    the list confirms for the entry keeps the hit.
+    bodies, and the query's word saying what kind of body it is was not found in it. So is a
+    name of several words none of which says what kind of body it is, such as a person's
+    ('JABBER IBN HAYAN', against the university named after him) or a place's and a trade's
+    ('CRIMEAN RAILWAY', against a ministry of railways). A country the list confirms for the
+    entry keeps the hit.
     """
     c = candidate.name
-    if len(c.tokens) != 1 or c.person or candidate.alignment.joined_equal:
+    if c.person or candidate.alignment.joined_equal:
+        return SILENT
+    if len(c.tokens) != 1 and any(f & GENERIC for f in c.flags):
         return SILENT
     if query.country and query.country in candidate.countries:
         return SILENT
@@ -592,7 +597,7 @@ def institution_against_bare_name(
     kinds = [i for i in candidate.alignment.query_left if q.tokens[i] in vocab.INSTITUTION_WORDS]
     if not kinds:
         return SILENT
-    return FeatureResult(1.0, f"{_quote(q, kinds)} against the bare name '{c.surfaces[0]}'")
+    return FeatureResult(1.0, f"{_quote(q, kinds)} against the bare name '{' '.join(c.surfaces)}'")
 
 
 @feature
