@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from trustdesk.screening.entries import EntityType, Entry
 from trustdesk.screening.matching import MatchIndex, Query
-from trustdesk.screening.matching.normalize import name_form
+from trustdesk.screening.matching.normalize import (
+    ABJAD,
+    EXPANDED,
+    GENERIC,
+    INITIAL,
+    LOCATION,
+    PATRONYMIC,
+    QUALIFIER,
+    TRANSLATED,
+    name_form,
+)
 
 ORG = EntityType.ORGANIZATION
 
@@ -99,3 +109,10 @@ def test_a_generic_name_agrees_without_the_country_the_query_gives() -> None:
         index.search(Query("University of Marine Science and Technology", type=ORG, country="KR"))
         == []
     )
+
+
+def test_translated_is_the_highest_flag() -> None:
+    """`translated_reading_only` finds a translated word by the highest of a name's flags."""
+    others = (QUALIFIER, INITIAL, PATRONYMIC, ABJAD, GENERIC, LOCATION, EXPANDED)
+    assert sum(others) < TRANSLATED
+    assert TRANSLATED < 256  # the index keeps flags as uint8

@@ -359,51 +359,6 @@ def generic_words_only(
 
 
 @feature
-def translated_reading_only(
-    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
-) -> FeatureResult:
-    """An English name agrees with a Chinese-script name only through its translation.
-
-    A listed name in Chinese is read in pinyin and its words translated by glossary ("ligong"
-    as "technology"), so that pinyin and English queries meet it. A translation word by word is
-    a guess, though: 理工 is "Technology" in the Wuhan University of Technology and "Science and
-    Technology" in the Changchun University of Science and Technology, while the Changchun
-    University of Technology is another body (长春工业大学). The lists give such bodies their
-    English names too, and those say how each is written in English: where only places agree
-    besides the translated words, the reading of the Chinese name is not evidence enough.
-    A query in Chinese or in pinyin ("Changchun Ligong Daxue") agrees with the name as written.
-    """
-    c = candidate.name
-    a = candidate.alignment
-    if c.person or not a.pairs or not any(f & TRANSLATED for f in c.flags):
-        return SILENT
-    q = query.name
-    translated = []
-    for p in a.pairs:
-        flags = c.flags[p.candidate]
-        if flags & TRANSLATED and not _read_from_chinese(q, p.query):
-            if not flags & LOCATION:  # a place's name translates reliably ("Haerbin")
-                translated.append(p.candidate)
-        elif is_distinctive(c, p.candidate):
-            return SILENT  # a word that says which body agrees as written ("Zhongshan")
-    if not translated:
-        return SILENT
-    words = ", ".join(f"'{c.tokens[j]}'" for j in translated)
-    return FeatureResult(1.0, f"only a translation of the Chinese name agrees: {words}")
-
-
-def _read_from_chinese(side: NameSide, index: int) -> bool:
-    """Whether a word of the query was itself read from Chinese: in Chinese script or pinyin."""
-    if side.flags[index] & TRANSLATED:
-        return True
-    surface = side.surfaces[index]
-    return surface != side.tokens[index] and surface.replace(" ", "") in _PINYIN_READINGS
-
-
-_PINYIN_READINGS = frozenset(vocab.PINYIN_GLOSSARY) | frozenset(vocab.PINYIN_PLACE_NAMES)
-
-
-@feature
 def generic_name_inside(
     query: QuerySide, candidate: CandidateSide, config: ScoringConfig
 ) -> FeatureResult:
@@ -548,6 +503,52 @@ def _left_type_words(side: NameSide, left: list[int]) -> bool:
 
 
 @feature
+def translated_reading_only(
+    query: QuerySide, candidate: CandidateSide, config: ScoringConfig
+) -> FeatureResult:
+    """An English name agrees with a Chinese-script name only through its translation.
+
+    A listed name in Chinese is read in pinyin and its words translated by glossary ("ligong"
+    as "technology"), so that pinyin and English queries meet it. A translation word by word is
+    a guess, though: 理工 is "Technology" in the Wuhan University of Technology and "Science and
+    Technology" in the Changchun University of Science and Technology, while the Changchun
+    University of Technology is another body (长春工业大学). The lists give such bodies their
+    English names too, and those say how each is written in English: where only places agree
+    besides the translated words, the reading of the Chinese name is not evidence enough.
+    A query in Chinese or in pinyin ("Changchun Ligong Daxue") agrees with the name as written.
+    """
+    c = candidate.name
+    a = candidate.alignment
+    # TRANSLATED is the highest flag: a name has such a word when its highest flags reach it.
+    if c.person or not a.pairs or max(c.flags) < TRANSLATED:
+        return SILENT
+    q = query.name
+    translated = []
+    for p in a.pairs:
+        flags = c.flags[p.candidate]
+        if flags & TRANSLATED and not _read_from_chinese(q, p.query):
+            if not flags & LOCATION:  # a place's name translates reliably ("Haerbin")
+                translated.append(p.candidate)
+        elif is_distinctive(c, p.candidate):
+            return SILENT  # a word that says which body agrees as written ("Zhongshan")
+    if not translated:
+        return SILENT
+    words = ", ".join(f"'{c.tokens[j]}'" for j in translated)
+    return FeatureResult(1.0, f"only a translation of the Chinese name agrees: {words}")
+
+
+def _read_from_chinese(side: NameSide, index: int) -> bool:
+    """Whether a word of the query was itself read from Chinese: in Chinese script or pinyin."""
+    if side.flags[index] & TRANSLATED:
+        return True
+    surface = side.surfaces[index]
+    return surface != side.tokens[index] and surface.replace(" ", "") in _PINYIN_READINGS
+
+
+_PINYIN_READINGS = frozenset(vocab.PINYIN_GLOSSARY) | frozenset(vocab.PINYIN_PLACE_NAMES)
+
+
+@feature
 def single_word_only(
     query: QuerySide, candidate: CandidateSide, config: ScoringConfig
 ) -> FeatureResult:
@@ -589,13 +590,13 @@ def institution_against_bare_name(
     c = candidate.name
     if c.person or candidate.alignment.joined_equal:
         return SILENT
-    if len(c.tokens) != 1 and any(f & GENERIC for f in c.flags):
-        return SILENT
-    if query.country and query.country in candidate.countries:
-        return SILENT
     q = query.name
     kinds = [i for i in candidate.alignment.query_left if q.tokens[i] in vocab.INSTITUTION_WORDS]
     if not kinds:
+        return SILENT  # most pairs: no institution's word of the query is left over
+    if len(c.tokens) != 1 and any(f & GENERIC for f in c.flags):
+        return SILENT
+    if query.country and query.country in candidate.countries:
         return SILENT
     return FeatureResult(1.0, f"{_quote(q, kinds)} against the bare name '{' '.join(c.surfaces)}'")
 

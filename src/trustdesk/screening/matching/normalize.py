@@ -27,7 +27,7 @@ ABJAD = 8  # transliterated from Arabic, Persian or Hebrew script: vowels are mi
 GENERIC = 16  # says what kind of organisation, not which one
 LOCATION = 32  # a place name
 EXPANDED = 64  # read from an abbreviation, a legal form phrase or a pinyin word
-TRANSLATED = 128  # an English word read from a Chinese-script name by the pinyin glossary
+TRANSLATED = 128  # an English word read from a Chinese-script name; the highest flag (uint8)
 
 MIN_PATRONYMIC = 7  # "Ilyich" is a given name as often as a patronymic
 
