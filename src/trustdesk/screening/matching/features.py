@@ -855,7 +855,7 @@ def institution_of_the_body(
     heads = [j for j in a.candidate_left if c.tokens[j] in vocab.BODIES_INSTITUTIONS]
     if not heads:
         return SILENT
-    return FeatureResult(1.0, f"the listed name is {_quote(c, heads)} of the body the query names")
+    return FeatureResult(1.0, f"the listed name adds {_quote(c, heads)}")
 
 
 def _is_kind_word(side: NameSide, index: int) -> bool:
