@@ -226,3 +226,19 @@ def test_a_kunya_in_the_gulfs_spelling_is_not_held_to_the_kunya_rule() -> None:
 
     assert "kunya_as_own_name" not in fired("Bu Zaid Tarbasi")
     assert "kunya_as_own_name" in fired("Zaid Tarbasi")
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("SHERKAT SAHAMI KHASS TARVOLA NAFT", "Tarvola Naft Company"),
+        ("TARVOLA NAFT PJS", "Sherkat-e Sahami-ye Khass-e Tarvola Naft"),
+        ("SHERKAT SAHAMI AAM TARVOLA", "Tarvola Co."),
+    ],
+)
+def test_persian_joint_stock_forms_are_legal_forms(listed: str, query: str) -> None:
+    assert best(listed, query, ORG) >= 0.9
+
+
+def test_a_persian_surname_alone_is_not_a_legal_form() -> None:
+    assert name_form("Sahami Trading", person=False).tokens == ("sahami", "trading")

@@ -58,6 +58,8 @@ LEGAL_FORMS: dict[str, str] = {
     "cjsc": "cjsc",
     "zao": "cjsc",
     "public joint stock company": "pjsc",
+    "private joint stock company": "pjs",
+    "pjs": "pjs",
     "publichnoe aktsionernoe obshchestvo": "pjsc",
     "pjsc": "pjsc",
     "pao": "pjsc",
@@ -170,6 +172,23 @@ LEGAL_FORMS: dict[str, str] = {
     "gongsi": "co",
     "sherkat": "co",
     "sherkate": "co",
+    # Persian: a joint-stock company, private (khass) or public (aam), with or without the
+    # ezafe ("Sahami-ye Khass").
+    "sahami khass": "pjs",
+    "sahami khas": "pjs",
+    "sahami ye khass": "pjs",
+    "sahami ye khas": "pjs",
+    "sahamie khass": "pjs",
+    "sahamie khas": "pjs",
+    "sahami aam": "pjsc",
+    "sahami am": "pjsc",
+    "sahami ye aam": "pjsc",
+    "sahamie aam": "pjsc",
+    "sherkat sahami": "jsc",
+    "sherkate sahami": "jsc",
+    "sherkat sahami khass": "pjs",
+    "sherkat sahami khas": "pjs",
+    "sherkat sahami aam": "pjsc",
     # The status prefixes Russian state bodies carry in OFAC's and OFSI's English ("FEDERAL
     # STATE BUDGETARY EDUCATIONAL INSTITUTION OF HIGHER EDUCATION ..."): what legal kind of
     # state body it is, not which one; people write the name without them.
