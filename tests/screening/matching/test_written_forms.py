@@ -234,9 +234,10 @@ def test_a_kunya_in_the_gulfs_spelling_is_not_held_to_the_kunya_rule() -> None:
         ("SHERKAT SAHAMI KHASS TARVOLA NAFT", "Tarvola Naft Company"),
         ("TARVOLA NAFT PJS", "Sherkat-e Sahami-ye Khass-e Tarvola Naft"),
         ("SHERKAT SAHAMI AAM TARVOLA", "Tarvola Co."),
+        ("NATIONAL JOINT STOCK COMPANY TARVOLANAFTOGAZ", "NJSC Tarvolanaftogaz"),
     ],
 )
-def test_persian_joint_stock_forms_are_legal_forms(listed: str, query: str) -> None:
+def test_persian_and_national_joint_stock_forms_are_legal_forms(listed: str, query: str) -> None:
     assert best(listed, query, ORG) >= 0.9
 
 

@@ -59,6 +59,8 @@ LEGAL_FORMS: dict[str, str] = {
     "zao": "cjsc",
     "public joint stock company": "pjsc",
     "private joint stock company": "pjs",
+    "national joint stock company": "njsc",
+    "njsc": "njsc",
     "pjs": "pjs",
     "publichnoe aktsionernoe obshchestvo": "pjsc",
     "pjsc": "pjsc",
