@@ -243,3 +243,18 @@ def test_persian_and_national_joint_stock_forms_are_legal_forms(listed: str, que
 
 def test_a_persian_surname_alone_is_not_a_legal_form() -> None:
     assert name_form("Sahami Trading", person=False).tokens == ("sahami", "trading")
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        # Only "naval" read as "navy", and the armed police read as the owner, make these agree.
+        ("Naval Command Academy", "Navy Command Academy"),
+        ("Naval Engineering University", "Navy Engineering University"),
+        ("Special Police Academy", "People's Armed Police Special Police Academy"),
+    ],
+)
+def test_the_navy_and_the_armed_police_as_owners_are_written_either_way(
+    listed: str, query: str
+) -> None:
+    assert best(listed, query, ORG) >= 0.7

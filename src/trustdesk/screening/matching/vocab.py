@@ -255,6 +255,9 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "aero": ("aeronautics",),
     # 航空 is written both ways: "Nanchang Hangkong University" calls itself an aviation one.
     "aviation": ("aeronautics",),
+    # The navy's and naval: "Naval University of Engineering" is the Navy University of
+    # Engineering, as people write it.
+    "naval": ("navy",),
     "aeronautical": ("aeronautics",),
     "astro": ("astronautics",),
     "astronautical": ("astronautics",),
@@ -865,6 +868,7 @@ OWNER_WORDS: frozenset[str] = words("pla")
 # aside, in both spellings of "defence".
 OWNER_PHRASES: tuple[tuple[str, ...], ...] = (
     ("peoples", "liberation", "army"),
+    ("peoples", "armed", "police"),
     *(
         phrase
         for defence in ("defence", "defense")
