@@ -61,8 +61,8 @@ FORMAT_VERSION = 19  # bump when the saved layout or the name normalisation chan
 # counts the bearers of the names, one for entries on several lists with the same primary name;
 # 16: Turkish company words read in English, unitary and state enterprises legal forms, "Umm",
 # "Abi" and their spellings read as "Umm" and "Abu"; 17: words translated from a Chinese-script
-# name flagged as such; 18: Persian joint-stock forms, "PJS" and "NJSC" legal forms; 19: "Naval"
-# read as "Navy", the People's Armed Police an owner)
+# name flagged as such; 18: Persian joint-stock forms, "PJS" and "NJSC" legal forms; 19: the
+# People's Armed Police an owner)
 RARE_DF = 3  # a word borne by this few entries' names or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 MAX_LISTED_KEPT = 1 << 14  # listed names a loaded index keeps read out of its arrays

@@ -255,9 +255,6 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "aero": ("aeronautics",),
     # 航空 is written both ways: "Nanchang Hangkong University" calls itself an aviation one.
     "aviation": ("aeronautics",),
-    # The navy's and naval: "Naval University of Engineering" is the Navy University of
-    # Engineering, as people write it.
-    "naval": ("navy",),
     "aeronautical": ("aeronautics",),
     "astro": ("astronautics",),
     "astronautical": ("astronautics",),
