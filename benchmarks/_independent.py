@@ -268,13 +268,7 @@ def _listed_as(
     # Syria's), not the listed body.
     def here(keys: set[str]) -> set[str]:
         country = row["country"]
-        return {
-            k
-            for k in keys
-            if not country
-            or not entries[k].known_countries()
-            or country in entries[k].known_countries()
-        }
+        return {k for k in keys if not country or _not_elsewhere(country, entries[k])}
 
     expected = here(expected)
     # The same body on another list, sharing a listed name word for word, is a right answer too
@@ -283,6 +277,12 @@ def _listed_as(
         other for k in expected for n in entries[k].all_names() for other in listed[name_key(n)]
     }
     return expected | here(shared)
+
+
+def _not_elsewhere(country: str, entry: Entry) -> bool:
+    """Whether an entry gives no country, or gives `country` among its own."""
+    known = entry.known_countries()
+    return not known or country in known
 
 
 def org_queries(directory: Path, entries: dict[str, Entry]) -> list[EvalQuery]:

@@ -815,6 +815,11 @@ INSTITUTION_WORDS: frozenset[str] = words(
     office universidad universite universitat instituto institut ministerstvo
     """
 )
+# What a ministry, force or corporation has of its own that is another body: the institutions
+# above but the state's own offices, and its centres and laboratories.
+BODIES_INSTITUTIONS: frozenset[str] = (
+    INSTITUTION_WORDS - words("ministry ministerstvo department office")
+) | words("center centre laboratory")
 
 # Trades only companies carry on: a university or a ministry is never a bank or a shipping line,
 # so one of these against an institution's word is a company against an institution, as a legal
@@ -848,13 +853,6 @@ BODY_WORDS: frozenset[str] = words(
     """
     ministry force forces army navy police corporation group committee commission bureau
     administration agency authority council ministerstvo
-    """
-)
-# What such a body has of its own that is another body: its schools, institutes and centres.
-BODIES_INSTITUTIONS: frozenset[str] = words(
-    """
-    university college institute academy school faculty polytechnic hospital center centre
-    laboratory universidad universite universitat instituto institut
     """
 )
 # Who an institution belongs to, which lists and people give or leave out: "Army Engineering
