@@ -37,9 +37,11 @@ def everyday_zipf(tokens: Sequence[str]) -> npt.NDArray[np.float32]:
     for language in LANGUAGES:
         for bucket, words in enumerate(_buckets(_wordlist(language))):
             zipf = 9.0 - bucket / 100  # bucket k holds words used 10^(-k/100) of the time
-            for word in words:
-                k = wanted.get(word)
-                if k is not None and zipf > out[k]:
+            # Each bucket's words the index has, by a set intersection done in C: a Python
+            # loop over the list's 300,000 words cost a tenth of a second of every build.
+            for word in wanted.keys() & words:
+                k = wanted[word]
+                if zipf > out[k]:
                     out[k] = zipf
     return out
 
