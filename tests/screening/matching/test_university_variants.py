@@ -149,6 +149,24 @@ def test_a_part_named_in_one_run_with_its_institution_finds_it(
     assert [h.key for h in hits] == ["t:quenlor"]
 
 
+@pytest.mark.parametrize("campus", ["Weihai", "Zhuhai", "Qinhuangdao", "Shenzhen"])
+def test_a_campus_city_after_a_name_of_places_and_kinds_finds_it(campus: str) -> None:
+    # A name with no word of its own ("Kunming Institute of Technology") is found with any
+    # prefecture-level city after it, written with no comma or "at": not only the capitals.
+    listed = Entry("t", "kia", ORG, "Kunming Institute of Technology", countries=("CN",))
+    index = MatchIndex.build([listed, *LISTED])
+    hits = index.search(Query(f"Kunming Institute of Technology {campus}", type=ORG))
+    assert [h.key for h in hits] == ["t:kia"]
+    assert hits[0].score >= 0.8
+
+
+def test_two_cities_name_two_institutions() -> None:
+    listed = Entry("t", "wit", ORG, "Weihai Institute of Technology", countries=("CN",))
+    index = MatchIndex.build([listed, *LISTED])
+    assert not index.search(Query("Zhuhai Institute of Technology", type=ORG, country="CN"))
+    assert keys(index, "Weihai Institute of Technology", "CN") == ["t:wit"]
+
+
 def test_the_explanation_says_the_query_names_a_part(index: MatchIndex) -> None:
     hit = index.search(Query("Quenlor University College of Automation", type=ORG))[0]
     assert "names a part of the listed institution ('College', 'Automation'" in hit.explanation

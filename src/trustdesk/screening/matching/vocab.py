@@ -427,9 +427,46 @@ CHINESE_PLACES: frozenset[str] = words(
     xinjiang tibet ningxia hongkong macau macao taiwan
     """
 )
+# The other prefecture-level cities (and Kunshan, Yanji), whose names a branch campus adds with no
+# comma ("Harbin Institute of Technology Weihai"). Left out: those that also name something
+# else in organisation names (Zhongshan, Sun Yat-sen's; Nanyang, Singapore's university;
+# Baoshan, a steelworks; Tongren, Ankang, Zhongwei, Wuzhong) or are a common syllable (Ji'an,
+# Lu'an, Kashi, Dali).
+CHINESE_CITIES: frozenset[str] = words(
+    """
+    qinhuangdao handan xingtai baoding zhangjiakou chengde cangzhou langfang hengshui
+    datong yangquan changzhi jincheng shuozhou jinzhong yuncheng xinzhou linfen lvliang
+    wuhai chifeng tongliao ordos hulunbuir bayannur ulanqab
+    anshan fushun benxi dandong jinzhou yingkou fuxin liaoyang panjin tieling chaoyang huludao
+    siping liaoyuan tonghua baishan songyuan baicheng yanbian yanji
+    qiqihar jixi hegang shuangyashan daqing yichun jiamusi qitaihe mudanjiang heihe suihua
+    xuzhou changzhou nantong lianyungang huaian yancheng yangzhou zhenjiang taizhou suqian kunshan
+    wenzhou jiaxing huzhou shaoxing jinhua quzhou zhoushan lishui
+    wuhu bengbu huainan maanshan huaibei tongling anqing huangshan chuzhou fuyang bozhou chizhou
+    xuancheng putian sanming quanzhou zhangzhou nanping longyan ningde
+    jingdezhen pingxiang jiujiang xinyu yingtan ganzhou shangrao
+    zibo zaozhuang dongying yantai weifang jining taian weihai rizhao linyi dezhou liaocheng
+    binzhou heze kaifeng pingdingshan anyang hebi xinxiang jiaozuo puyang xuchang luohe
+    sanmenxia shangqiu xinyang zhoukou zhumadian
+    huangshi shiyan yichang xiangyang ezhou jingmen xiaogan jingzhou huanggang xianning suizhou
+    enshi hengyang shaoyang yueyang changde zhangjiajie yiyang chenzhou yongzhou huaihua loudi
+    xiangxi shaoguan zhuhai shantou foshan jiangmen zhanjiang maoming zhaoqing huizhou meizhou
+    shanwei heyuan yangjiang qingyuan dongguan chaozhou jieyang yunfu
+    liuzhou guilin wuzhou beihai fangchenggang qinzhou guigang yulin baise hezhou hechi laibin
+    chongzuo sanya danzhou sansha
+    zigong panzhihua luzhou deyang guangyuan suining neijiang leshan nanchong meishan yibin
+    guangan dazhou yaan bazhong ziyang liupanshui zunyi anshun bijie
+    qujing yuxi zhaotong lijiang puer lincang shigatse xigaze chamdo nyingchi
+    tongchuan baoji xianyang weinan yanan hanzhong shangluo
+    jiayuguan jinchang baiyin tianshui wuwei zhangye pingliang jiuquan qingyang dingxi longnan
+    haidong golmud shizuishan guyuan karamay turpan kashgar hotan aksu korla shihezi yining
+    changji hami
+    """
+)
 
 LOCATIONS: frozenset[str] = (
     CHINESE_PLACES
+    | CHINESE_CITIES
     | words(
         """
     china mongolia
