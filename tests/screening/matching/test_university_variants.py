@@ -140,6 +140,9 @@ def test_whom_an_institution_is_named_after_counts_little(index: MatchIndex) -> 
         "Shenzhen Campus of Quenlor University",
         "School of Medicine of Quenlor University",
         "Quenlor University at Weihai",
+        # A city after the institution, then the part there.
+        "Quenlor University Hangzhou Innovation Institute",
+        "Quenlor University Shenzhen Graduate School",
     ],
 )
 def test_a_part_named_in_one_run_with_its_institution_finds_it(
@@ -170,6 +173,8 @@ def test_two_cities_name_two_institutions() -> None:
 def test_the_explanation_says_the_query_names_a_part(index: MatchIndex) -> None:
     hit = index.search(Query("Quenlor University College of Automation", type=ORG))[0]
     assert "names a part of the listed institution ('College', 'Automation'" in hit.explanation
+    hit = index.search(Query("Quenlor University Hangzhou Innovation Institute", type=ORG))[0]
+    assert "names a part of the listed institution ('Hangzhou', 'Innovation'" in hit.explanation
 
 
 def test_a_college_of_no_named_institution_is_no_part() -> None:

@@ -41,6 +41,9 @@ _HOW = {
 # they read as if those were the words that agreed. The detail names the words that did.
 _EXAMPLES = re.compile(r" \('.*?'\)(?=[\s.,:;]|$)")
 
+# Words that make a qualifier a part of an institution: "School", an "Innovation Institute".
+_PART_WORDS = vocab.UNIT_WORDS | vocab.INSTITUTION_HEADS
+
 
 def _word(side: NameSide, i: int) -> str:
     return f"'{side.surfaces[i].title() if side.surfaces[i].islower() else side.surfaces[i]}'"
@@ -72,7 +75,7 @@ def _pair_notes(query: NameSide, candidate: CandidateSide) -> list[str]:
             "all distinctive words agree" + (" after expanding abbreviations" if expanded else ""),
         )
     part = [i for i in a.query_left if query.flags[i] & QUALIFIER and not query.person]
-    if not any(query.tokens[i] in vocab.UNIT_WORDS for i in part):
+    if not any(query.tokens[i] in _PART_WORDS for i in part):
         part = []  # a bracketed place or the like: said below like any other word
     distinctive_left = [i for i in distinctive_left if i not in part]
     if part:

@@ -629,13 +629,32 @@ def _mark_units_in_line(toks: list[_Tok], texts: list[str]) -> None:
     if of > 0 and any(t.text in vocab.UNIT_WORDS for t in toks[:of]) and _names_which(toks[of:]):
         for tok in toks[:of]:
             tok.flags |= QUALIFIER
-    # The institution, then a part ("… College of Automation") or "at" a place.
+    # The institution, then a part ("… College of Automation") or "at" a place. A city the
+    # part is in comes first: "Tarvo Institute of Technology Shenzhen Graduate School".
     for k in range(last + 1, len(toks)):
         if toks[k].text in vocab.UNIT_WORDS or toks[k].text == "at":
-            if _names_which(toks[:k]):
+            start = next((p for p in range(last + 1, k) if _starts_a_part(texts, p)), k)
+            if _names_which(toks[:start]):
+                for tok in toks[start:]:
+                    tok.flags |= QUALIFIER
+            return
+    # The institution, then a city and a body there that a kind word heads: "Tarvo University
+    # Hangzhou Innovation Institute". A place that ends the name is read in `_mark_qualifiers`.
+    for k in range(first + 1, len(toks) - 1):
+        if _starts_a_part(texts, k):
+            if not vocab.INSTITUTION_HEADS.isdisjoint(texts[k + 1 :]) and _names_which(toks[:k]):
                 for tok in toks[k:]:
                     tok.flags |= QUALIFIER
             return
+
+
+def _starts_a_part(texts: list[str], k: int) -> bool:
+    """A city after an institution's last word ("… University Hangzhou"), not "… of Hangzhou"."""
+    return (
+        texts[k] in vocab.LOCATIONS
+        and texts[k] not in vocab.NOT_CITIES
+        and texts[k - 1] not in vocab.STOPWORDS
+    )
 
 
 def _names_which(toks: list[_Tok]) -> bool:

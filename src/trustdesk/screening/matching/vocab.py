@@ -464,6 +464,22 @@ CHINESE_CITIES: frozenset[str] = words(
     """
 )
 
+# Places that are no city a part of an institution would be in: countries, their adjectives and
+# the compass ("… Institute Russian Academy of Sciences" names an owner, not a branch).
+NOT_CITIES: frozenset[str] = (
+    words(
+        """
+    china mongolia russia iran korea syria iraq lebanon belarus ukraine pakistan india turkey
+    uae emirates afghanistan yemen venezuela cuba myanmar burma america usa us uk britain
+    england europe european asia crimea
+    northern southern eastern western north south east west northwest northeast southwest
+    southeast central chinese russian iranian korean syrian iraqi indian british american
+    asian belarusian ukrainian pakistani afghan yemeni venezuelan cuban lebanese turkish emirati
+    """
+    )
+    | COUNTRY_WORDS
+)
+
 LOCATIONS: frozenset[str] = (
     CHINESE_PLACES
     | CHINESE_CITIES
