@@ -255,3 +255,24 @@ def test_a_persian_surname_alone_is_not_a_legal_form() -> None:
 )
 def test_the_armed_police_as_owner_is_given_or_left_out(listed: str, query: str) -> None:
     assert best(listed, query, ORG) >= 0.7
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("KESTREL ENGINEERING EAD", "Kestrel Engineering EOOD"),
+        ("VORNAK TRADING S.A.L. (OFFSHORE)", "Vornak Trading SAL"),
+        ("AL-TARVIN GENERAL TRADING W.L.L.", "Al Tarvin General Trading"),
+        ("TARVOLA POTASH PSC", "Tarvola Potash Public Shareholding Company"),
+        ("KESTREL MACHINERY S.R.O.", "Kestrel Machinery"),
+        ("TARVOLA TELECOM SAOG", "Tarvola Telecom"),
+        ("KESTREL PLC EAD", "Kestrel EAD"),  # a form before another ends the name too
+    ],
+)
+def test_european_gulf_and_levant_forms_are_legal_forms(listed: str, query: str) -> None:
+    assert best(listed, query, ORG) >= 0.9
+
+
+@pytest.mark.parametrize(("name", "first"), [("SAL Oil Company", "sal"), ("APS Group", "aps")])
+def test_a_short_trailing_form_before_the_name_is_a_word_of_it(name: str, first: str) -> None:
+    assert name_form(name, person=False).tokens[0] == first

@@ -379,22 +379,25 @@ def _correct_misspelt(toks: list[_Tok]) -> None:
         tok.text = target
 
 
-def _at_edge(toks: list[_Tok], start: int, end: int) -> bool:
-    """Whether toks[start:end] begins or ends its segment, stopwords aside.
+def _at_edge(toks: list[_Tok], start: int, end: int, *, last_only: bool = False) -> bool:
+    """Whether toks[start:end] begins or ends its segment (only ends, `last_only`), stopwords aside.
 
     A legal form moved or cut with its connective ("Grupo Zait S.A. de", from "S.A. de C.V.")
-    still stands at the name's edge: a dangling "de" or "and" names nothing.
+    still stands at the name's edge: a dangling "de" or "and" names nothing, nor does a legal
+    form after it.
     """
     before = start - 1
     while before >= 0 and toks[before].text in vocab.STOPWORDS:
         before -= 1
     after = end
-    while after < len(toks) and toks[after].text in vocab.STOPWORDS:
+    # Another form after it ends the name as well: "Intrust PLC EAD".
+    while after < len(toks) and (
+        toks[after].text in vocab.STOPWORDS or toks[after].text in vocab.LEGAL_FORMS
+    ):
         after += 1
     segment_start, segment_end = toks[start].segment, toks[end - 1].segment
-    return (before < 0 or toks[before].segment != segment_start) or (
-        after == len(toks) or toks[after].segment != segment_end
-    )
+    ends = after == len(toks) or toks[after].segment != segment_end
+    return ends or (not last_only and (before < 0 or toks[before].segment != segment_start))
 
 
 # At most this many words after a company's legal form are its seat or branch: "VECTURA TRANS DOO
@@ -443,7 +446,8 @@ def _strip_legal(toks: list[_Tok]) -> tuple[list[_Tok], list[str]]:
             canonical = vocab.LEGAL_FORMS.get(phrase)
             if canonical is None:
                 continue
-            at_edge = _at_edge(toks, i, i + size)
+            last_only = phrase in vocab.TRAILING_LEGAL_FORMS
+            at_edge = _at_edge(toks, i, i + size, last_only=last_only)
             seat = _seat_after(toks, kept, i, size, canonical)
             if size > 1 or len(phrase) >= 4 or at_edge or seat:
                 legal.append(canonical)

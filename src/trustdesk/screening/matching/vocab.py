@@ -143,6 +143,42 @@ LEGAL_FORMS: dict[str, str] = {
     "llp": "llp",
     "lp": "lp",
     "kft": "kft",
+    # Central and south-east Europe: Czech and Slovak s.r.o., Hungarian Zrt. and Nyrt.,
+    # Bulgarian (E)OOD and EAD, North Macedonian DOOEL. (Bulgarian "AD" is left out: it is
+    # also the Arabic article, "Ad-Dawa".)
+    "sro": "llc",
+    "s r o": "llc",
+    "zrt": "jsc",
+    "nyrt": "pjsc",
+    "ood": "llc",
+    "eood": "llc",
+    "ead": "jsc",
+    "dooel": "llc",
+    # The Gulf and the Levant: a Lebanese S.A.L., a W.L.L. (with limited liability), public
+    # shareholding companies of Jordan, Oman, Kuwait and Qatar.
+    "sal": "sa",
+    "s a l": "sa",
+    # Lebanon's offshore and holding companies: "S.A.L. (Offshore)", "SAL Holding".
+    "sal offshore": "sa",
+    "s a l offshore": "sa",
+    "sal holding": "sa",
+    "s a l holding": "sa",
+    "wll": "llc",
+    "w l l": "llc",
+    "public shareholding company": "pjsc",
+    "private shareholding company": "pjs",
+    "psc": "pjsc",
+    "saog": "pjsc",
+    "saoc": "jsc",
+    "kscp": "pjsc",
+    "kscc": "cjsc",
+    "ksc": "jsc",
+    "qpsc": "pjsc",
+    "qsc": "jsc",
+    # Denmark's ApS and France's SAS and SASU.
+    "aps": "aps",
+    "sas": "sas",
+    "sasu": "sas",
     "sp z o o": "llc",
     "doo": "llc",
     "d o o": "llc",
@@ -212,6 +248,9 @@ LEGAL_FORMS: dict[str, str] = {
     "fgbun": "fsbi",
     "fgbu": "fsbi",
 }
+# Short legal forms written only after the name: at its start they are a word of the name ("SAL
+# Oil", "APS Group"), where "OOO" or "AO" before a name is the form.
+TRAILING_LEGAL_FORMS: frozenset[str] = words("sal aps sas ead ood psc wll qsc ksc zrt sro")
 
 # Word abbreviations read as the full word. The value may be several words ("s&t" is science
 # and technology); plural and singular are folded to one form here as well.
