@@ -276,3 +276,35 @@ def test_european_gulf_and_levant_forms_are_legal_forms(listed: str, query: str)
 @pytest.mark.parametrize(("name", "first"), [("SAL Oil Company", "sal"), ("APS Group", "aps")])
 def test_a_short_trailing_form_before_the_name_is_a_word_of_it(name: str, first: str) -> None:
     assert name_form(name, person=False).tokens[0] == first
+
+
+@pytest.mark.parametrize(
+    ("listed", "query"),
+    [
+        ("TARVAND INDUSTRIES ORGANIZATION", "Sazman-e Sanaye-ye Tarvand"),
+        ("KESHAVAN UNIVERSITY OF TECHNOLOGY", "Daneshgah-e Sanati-ye Keshavan"),
+        ("TARVAND RESISTANCE FORCE", "Niruye Moghavemat-e Tarvand"),
+        ("KHORVAND SEA SHIPPING LINES", "Darya-ye Khorvand Shipping Lines"),
+    ],
+)
+def test_persian_organisation_words_in_latin_letters_read_in_english(
+    listed: str, query: str
+) -> None:
+    assert best(listed, query, ORG) >= 0.9
+
+
+def test_persian_words_are_read_so_only_in_organisation_names() -> None:
+    assert name_form("Darya Sanaye", person=True).tokens == ("darya", "sanaye")
+    # "Ye" after a word no Persian reading knows is a word: a Chinese name's syllable.
+    assert name_form("Ye Jianying Corp", person=False).tokens[0] == "ye"
+
+
+def test_a_name_agreeing_only_through_a_persian_reading_is_not_enough() -> None:
+    # A ministry of defence is not every ministry of defence: the list's English name says
+    # which one "Vezarate Defa" is.
+    listed = Entry(
+        "t", "x", ORG, "MINISTRY OF DEFENSE AND TARVAND LOGISTICS", aliases=("VEZARATE DEFA",)
+    )
+    index = MatchIndex.build([listed])
+    assert not index.search(Query("Ministry of Defence", type=ORG, country="GB"))
+    assert index.search(Query("Vezarat-e Defa", type=ORG))  # as written, it agrees

@@ -506,7 +506,7 @@ def _left_type_words(side: NameSide, left: list[int]) -> bool:
 def translated_reading_only(
     query: QuerySide, candidate: CandidateSide, config: ScoringConfig
 ) -> FeatureResult:
-    """An English name agrees with a Chinese-script name only through its translation.
+    """An English name agrees with a Chinese or Persian name only through its translation.
 
     A listed name in Chinese is read in pinyin and its words translated by glossary ("ligong"
     as "technology"), so that pinyin and English queries meet it. A translation word by word is
@@ -516,6 +516,8 @@ def translated_reading_only(
     English names too, and those say how each is written in English: where only places agree
     besides the translated words, the reading of the Chinese name is not evidence enough.
     A query in Chinese or in pinyin ("Changchun Ligong Daxue") agrees with the name as written.
+    So with Persian written in Latin letters: "Vezarate Defa" is a ministry of defence, but
+    which one only the list's English name ("… and Armed Forces Logistics") says.
     """
     c = candidate.name
     a = candidate.alignment
@@ -526,7 +528,7 @@ def translated_reading_only(
     translated = []
     for p in a.pairs:
         flags = c.flags[p.candidate]
-        if flags & TRANSLATED and not _read_from_chinese(q, p.query):
+        if flags & TRANSLATED and not _read_from_original(q, p.query):
             if not flags & LOCATION:  # a place's name translates reliably ("Haerbin")
                 translated.append(p.candidate)
         elif is_distinctive(c, p.candidate):
@@ -534,18 +536,22 @@ def translated_reading_only(
     if not translated:
         return SILENT
     words = ", ".join(f"'{c.tokens[j]}'" for j in translated)
-    return FeatureResult(1.0, f"only a translation of the Chinese name agrees: {words}")
+    return FeatureResult(1.0, f"only a translation of the listed name agrees: {words}")
 
 
-def _read_from_chinese(side: NameSide, index: int) -> bool:
-    """Whether a word of the query was itself read from Chinese: in Chinese script or pinyin."""
+def _read_from_original(side: NameSide, index: int) -> bool:
+    """Whether a word of the query was itself read from the original: Chinese, pinyin or Persian."""
     if side.flags[index] & TRANSLATED:
         return True
     surface = side.surfaces[index]
     return surface != side.tokens[index] and surface.replace(" ", "") in _PINYIN_READINGS
 
 
-_PINYIN_READINGS = frozenset(vocab.PINYIN_GLOSSARY) | frozenset(vocab.PINYIN_PLACE_NAMES)
+_PINYIN_READINGS = (
+    frozenset(vocab.PINYIN_GLOSSARY)
+    | frozenset(vocab.PINYIN_PLACE_NAMES)
+    | frozenset(vocab.PERSIAN_GLOSSARY)
+)
 
 
 @feature

@@ -27,7 +27,7 @@ ABJAD = 8  # transliterated from Arabic, Persian or Hebrew script: vowels are mi
 GENERIC = 16  # says what kind of organisation, not which one
 LOCATION = 32  # a place name
 EXPANDED = 64  # read from an abbreviation, a legal form phrase or a pinyin word
-TRANSLATED = 128  # an English word read from a Chinese-script name; the highest flag (uint8)
+TRANSLATED = 128  # an English word read from a Chinese or Persian name; the highest flag (uint8)
 
 MIN_PATRONYMIC = 7  # "Ilyich" is a given name as often as a patronymic
 
@@ -678,6 +678,7 @@ _EXPANSIONS: dict[str, tuple[str, ...]] = {
     **vocab.PINYIN_PLACE_NAMES,
     **vocab.PINYIN_GLOSSARY,
     **vocab.ABBREVIATIONS,
+    **vocab.PERSIAN_GLOSSARY,
 }
 
 
@@ -701,6 +702,8 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
                 tok.flags |= EXPANDED
             out.append(tok)
             continue
+        if word == "ye" and k and toks[k - 1].text in vocab.PERSIAN_GLOSSARY:
+            continue  # the ezafe after a hyphen: "Sanaye-ye Defa" is "Sanaye Defa"
         # The cheap tests of the Russian and ordinal readings first: most words are neither.
         expansion = (
             _EXPANSIONS.get(word)
@@ -716,6 +719,8 @@ def _expand(toks: list[_Tok], person: bool) -> list[_Tok]:
             out.append(tok)
             continue
         extra = EXPANDED if expansion != (word,) else 0
+        if word in vocab.PERSIAN_GLOSSARY:
+            extra |= TRANSLATED  # a guess word by word, as a Chinese name's reading is
         out.extend(
             _Tok(part, tok.segment, tok.bracket, tok.flags | extra, tok.surface)
             for part in expansion

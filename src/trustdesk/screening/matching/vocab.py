@@ -402,6 +402,91 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "pazarlama": ("marketing",),
 }
 
+# Persian words of organisation names as lists and people write them in Latin letters
+# ("Sazman-e Sanaye-ye Defa", "Daneshgah-e Sanati-ye Sharif"), each in its usual spellings, read
+# in English as `ABJAD_GLOSSARY` reads them in Persian script. With the ezafe joined ("Sazmane")
+# or after a hyphen ("Sanaye-ye", whose "ye" `normalize` then sets aside); the forms with the
+# ezafe are made below.
+PERSIAN_GLOSSARY_STEMS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("daneshgah",): ("university",),
+    ("daneshkadeh", "daneshkade"): ("faculty",),
+    ("pajouheshgah", "pazhuheshgah", "pajuheshgah", "pazhoheshgah"): ("research", "institute"),
+    ("pajouheshkadeh", "pazhuheshkadeh", "pajuheshkadeh"): ("research", "institute"),
+    ("pajouhesh", "pazhuhesh", "pajuhesh", "pazhohesh"): ("research",),
+    ("tahghighat", "tahqiqat", "tahghighati", "tahqiqati"): ("research",),
+    ("sanati", "sanaati"): ("technology",),
+    ("sanaye", "sanaie", "sanayeh", "sanaaye"): ("industry",),
+    ("sanat", "sanaat"): ("industry",),
+    ("sazman", "sazeman"): ("organization",),
+    ("vezarat", "vezarate"): ("ministry",),
+    ("defa", "defaa"): ("defense",),
+    ("ettelaat", "etelaat"): ("intelligence",),
+    ("bonyad",): ("foundation",),
+    ("markaz",): ("center",),
+    ("markazi",): ("central",),
+    ("moasseseh", "moassesseh", "moaseseh", "moassese", "moasese"): ("institute",),
+    ("gorooh", "goruh", "gorouh"): ("group",),
+    ("melli",): ("national",),
+    ("jomhuri", "jomhouri"): ("republic",),
+    ("eslami",): ("islamic",),
+    ("enghelab", "enqelab"): ("revolutionary",),
+    ("sepah",): ("corps",),
+    ("pasdaran",): ("guard",),
+    ("artesh",): ("army",),
+    ("entezami",): ("police",),
+    ("niru", "niroo", "nirou", "niruyeh"): ("force",),
+    ("moghavemat", "moqavemat"): ("resistance",),
+    ("havaei", "havaee", "havayi", "havaie", "havai"): ("air",),
+    ("havafaza",): ("aerospace",),
+    ("daryaei", "daryaee", "daryayi", "daryaie"): ("naval",),
+    ("darya",): ("sea",),
+    ("jonub", "jonoob", "jonoub"): ("south",),
+    ("shomal",): ("north",),
+    ("shargh", "sharq"): ("east",),
+    ("gharb",): ("west",),
+    ("naft",): ("oil",),
+    ("petroshimi",): ("petrochemical",),
+    ("foulad", "fulad", "folad"): ("steel",),
+    ("kashtirani",): ("shipping",),
+    ("tejarat",): ("trade",),
+    ("tejari",): ("commercial",),
+    ("bazargani",): ("trading",),
+    ("sakhteman", "sakhtemani"): ("construction",),
+    ("gostaresh",): ("development",),
+    ("tosee", "toseeh", "toseye"): ("development",),
+    ("mohandesi",): ("engineering",),
+    ("khadamat",): ("services",),
+    ("tolid", "tolidi"): ("production",),
+    ("sarmayegozari",): ("investment",),
+    ("amoozesh", "amuzesh", "amouzesh"): ("education",),
+    ("pezeshki",): ("medical",),
+    ("oloom", "olum", "oloum"): ("science",),
+    ("behdasht",): ("health",),
+    ("daftar",): ("office",),
+    ("setad",): ("headquarters",),
+    ("bimeh",): ("insurance",),
+    ("sandogh", "sandoogh", "sandough"): ("fund",),
+    ("ertebatat",): ("communication",),
+    ("mokhaberat", "mokhabarat"): ("communication",),
+    ("saderat",): ("export",),
+    ("emam",): ("imam",),
+}
+
+
+def _with_ezafe(word: str) -> tuple[str, ...]:
+    """A Persian word and its forms with the ezafe joined: "sazman", "sazmane"; "niru", "niruye"."""
+    if word.endswith(("e", "h")):
+        return (word,)
+    return (word, word + ("ye" if word[-1] in "aiou" else "e"))
+
+
+PERSIAN_GLOSSARY: dict[str, tuple[str, ...]] = {
+    form: english
+    for spellings, english in PERSIAN_GLOSSARY_STEMS.items()
+    for word in spellings
+    for form in _with_ezafe(word)
+}
+
 # Ordinals written with digits, read as the word ("2nd Military Medical University").
 ORDINALS: dict[str, tuple[str, ...]] = {
     f"{n}{suffix}": (word,)
