@@ -257,3 +257,10 @@ def test_the_explanation_quotes_the_words_that_agreed_not_a_rule_s_examples() ->
     assert "the words of the person's name that agree are common ones (" in text
     assert "'sergey'" in text
     assert "Mohammad" not in text
+
+
+def test_tsinghua_is_a_university_s_own_word_not_a_place() -> None:
+    # 清华 names the university, not a city: alone, it says which body ("Fudan" likewise).
+    listed = Entry("t", "thu", ORG, "Tsinghua University", countries=("CN",))
+    index = MatchIndex.build([listed, *LISTED])
+    assert keys(index, "Tsinghua") == ["t:thu"]

@@ -43,7 +43,7 @@ from trustdesk.screening.matching.normalize import (
     name_form,
 )
 
-FORMAT_VERSION = 23  # bump when the saved layout or the name normalisation changes: older files
+FORMAT_VERSION = 24  # bump when the saved layout or the name normalisation changes: older files
 # are refused, not misread (2: misspelt table words are corrected before indexing; 3: places
 # named in several words are flagged as places; 4: format characters are removed, not spaces;
 # 5: ordinals in digits, Russian state-body prefixes, no misspelt short given names, units of
@@ -65,7 +65,7 @@ FORMAT_VERSION = 23  # bump when the saved layout or the name normalisation chan
 # People's Armed Police an owner; 20: China's prefecture-level cities places; 21: a city after
 # an institution, then a body there ("… University Hangzhou Innovation Institute"), a part of
 # it; 22: legal forms of central Europe, the Gulf and the Levant, ApS and SAS; 23: Persian
-# words of organisation names in Latin letters read in English)
+# words of organisation names in Latin letters read in English; 24: "Tsinghua" no place)
 RARE_DF = 3  # a word borne by this few entries' names or fewer counts fully
 MIN_WORD_WEIGHT = 0.1  # the commonest word still counts this much
 MAX_LISTED_KEPT = 1 << 14  # listed names a loaded index keeps read out of its arrays

@@ -619,7 +619,7 @@ LOCATIONS: frozenset[str] = (
     afghanistan kabul yemen sanaa venezuela caracas cuba havana myanmar burma
     america usa us uk britain england london europe european asia
     northern southern eastern western north south east west northwest northeast southwest
-    southeast central peking canton nanking tsinghua amoy tientsin
+    southeast central peking canton nanking amoy tientsin
     chinese russian iranian korean syrian iraqi indian british american european asian
     belarusian ukrainian pakistani afghan yemeni venezuelan cuban lebanese turkish emirati
     """
