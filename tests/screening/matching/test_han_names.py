@@ -87,6 +87,14 @@ def test_a_pinyin_name_written_with_an_english_kind_word_still_agrees() -> None:
     assert hits[0].score >= 0.9
 
 
+def test_a_pinyin_kind_word_with_an_english_one_still_agrees() -> None:
+    """ "Xiangtan Ligong University" writes 理工 as the name does; only its last word is English."""
+    index = MatchIndex.build([XIANGTAN])
+    hits = index.search(Query("Xiangtan Ligong University", type=ORG, country="CN"))
+    assert [h.key for h in hits] == ["t:xt"]
+    assert hits[0].score >= 0.9
+
+
 def test_a_generic_name_agrees_without_the_country_the_query_gives() -> None:
     """ "… of China" left out by a query in China: nothing else differs."""
     index = MatchIndex.build(

@@ -533,6 +533,10 @@ def translated_reading_only(
                 translated.append(p.candidate)
         elif is_distinctive(c, p.candidate):
             return SILENT  # a word that says which body agrees as written ("Zhongshan")
+        elif flags & TRANSLATED and not flags & LOCATION:
+            # The query writes a word of the name as the name does ("Harbin Gongye
+            # University"): it reads the name itself, whatever its kind word's language.
+            return SILENT
     if not translated:
         return SILENT
     words = ", ".join(f"'{c.tokens[j]}'" for j in translated)
