@@ -548,10 +548,10 @@ def _read_from_original(side: NameSide, index: int) -> bool:
     if side.flags[index] & TRANSLATED:
         return True
     surface = side.surfaces[index]
-    return surface != side.tokens[index] and surface.replace(" ", "") in _PINYIN_READINGS
+    return surface != side.tokens[index] and surface.replace(" ", "") in _ORIGINAL_READINGS
 
 
-_PINYIN_READINGS = (
+_ORIGINAL_READINGS = (
     frozenset(vocab.PINYIN_GLOSSARY)
     | frozenset(vocab.PINYIN_PLACE_NAMES)
     | frozenset(vocab.PERSIAN_GLOSSARY)
