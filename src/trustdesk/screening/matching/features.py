@@ -544,18 +544,18 @@ def translated_reading_only(
 
 
 def _read_from_original(side: NameSide, index: int) -> bool:
-    """Whether a word of the query was itself read from the original: Chinese, pinyin or Persian."""
+    """Whether a word of the query was itself read from the original: Chinese, pinyin or Persian.
+
+    Words read from Chinese script or Persian in Latin letters carry TRANSLATED already; a
+    pinyin word in Latin letters does not, and is known by the word it was read from.
+    """
     if side.flags[index] & TRANSLATED:
         return True
     surface = side.surfaces[index]
-    return surface != side.tokens[index] and surface.replace(" ", "") in _ORIGINAL_READINGS
+    return surface != side.tokens[index] and surface.replace(" ", "") in _PINYIN_READINGS
 
 
-_ORIGINAL_READINGS = (
-    frozenset(vocab.PINYIN_GLOSSARY)
-    | frozenset(vocab.PINYIN_PLACE_NAMES)
-    | frozenset(vocab.PERSIAN_GLOSSARY)
-)
+_PINYIN_READINGS = frozenset(vocab.PINYIN_GLOSSARY) | frozenset(vocab.PINYIN_PLACE_NAMES)
 
 
 @feature
